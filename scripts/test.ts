@@ -1,0 +1,68 @@
+// `npm test`: set-up, lint, build, then every package's tests (unit and integration, then the
+// browser journeys), one package at a time so that suites starting real servers do not compete for
+// the two cores. Prints one summary line per suite and a final "N passed, N failed" line.
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { run } from './lib/processes.ts';
+import { bin, root } from './lib/workspace.ts';
+import { setup } from './setup.ts';
+
+interface VitestJson {
+  numPassedTests: number;
+  numFailedTests: number;
+  numPendingTests: number;
+  numTodoTests: number;
+  success: boolean;
+}
+
+const packages = ['cms', 'extranet', 'site', 'scripts'];
+const resultsDir = join(root, '.cache', 'test-results');
+const failures: string[] = [];
+
+async function step(name: string, command: string, args: string[]): Promise<void> {
+  console.log(`\n━━ ${name}`);
+  try {
+    await run(command, args, { cwd: root });
+  } catch (error) {
+    failures.push(`${name}: ${(error as Error).message}`);
+  }
+}
+
+setup();
+if (!process.env.TEST_DATABASE_URL) {
+  console.log('› TEST_DATABASE_URL absent : les suites PostgreSQL sont ignorées (la CI les lance, voir .ci/run).');
+}
+rmSync(resultsDir, { recursive: true, force: true });
+
+await step('lint (biome)', bin('biome'), ['ci', '--reporter=summary', '.']);
+await step('build', bin('turbo'), ['run', 'build', '--output-logs=errors-only']);
+for (const task of ['test', 'test:e2e']) {
+  const output = `${resultsDir}/${task.replace(':', '-')}-{pkg}.json`;
+  for (const pkg of packages) {
+    const manifest = JSON.parse(readFileSync(join(root, pkg, 'package.json'), 'utf8'));
+    if (!manifest.scripts?.[task]) continue;
+    await step(`${task} ${pkg}`, 'npm', [
+      'run', task, '-w', pkg, '--',
+      '--reporter=default', '--reporter=json', `--outputFile.json=${output.replace('{pkg}', pkg)}`,
+    ]);
+  }
+}
+
+let passed = 0;
+let failed = 0;
+let skipped = 0;
+console.log('\n━━ Résumé');
+for (const task of ['test', 'test-e2e']) {
+  for (const pkg of packages) {
+    const file = `${resultsDir}/${task}-${pkg}.json`;
+    if (!existsSync(file)) continue;
+    const r = JSON.parse(readFileSync(file, 'utf8')) as VitestJson;
+    passed += r.numPassedTests;
+    failed += r.numFailedTests;
+    skipped += r.numPendingTests + r.numTodoTests;
+    console.log(`  ${r.success ? '✔' : '✗'} ${task.padEnd(9)} ${pkg.padEnd(9)} ${r.numPassedTests} passed, ${r.numFailedTests} failed, ${r.numPendingTests} skipped`);
+  }
+}
+for (const f of failures) console.log(`  ✗ ${f}`);
+console.log(`\n${passed} passed, ${failed} failed, ${skipped} skipped`);
+process.exit(failures.length === 0 && failed === 0 && passed > 0 ? 0 : 1);

@@ -1,0 +1,55 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parseEnv, readEnvFile, syncEnvFiles } from '../lib/env-file.ts';
+
+const dir = () => mkdtempSync(join(tmpdir(), 'maillage-env-'));
+
+describe('env files', () => {
+  it('parses comments, quotes and values containing "="', () => {
+    const env = parseEnv('# note\nA=1\nB="deux mots"\nC=x=y\n\nbad line\n');
+    expect([...env]).toEqual([
+      ['A', '1'],
+      ['B', 'deux mots'],
+      ['C', 'x=y'],
+    ]);
+  });
+
+  it('generates each empty secret once and shares it between apps', () => {
+    const d = dir();
+    writeFileSync(join(d, 'a.example'), 'SHARED=\nPORT=1\n');
+    writeFileSync(join(d, 'b.example'), 'SHARED=\nOWN=\n');
+    syncEnvFiles([
+      { example: join(d, 'a.example'), target: join(d, 'a.env') },
+      { example: join(d, 'b.example'), target: join(d, 'b.env') },
+    ]);
+    const a = readEnvFile(join(d, 'a.env'));
+    const b = readEnvFile(join(d, 'b.env'));
+    expect(a.get('SHARED')).toMatch(/^[\w-]{43}$/);
+    expect(b.get('SHARED')).toBe(a.get('SHARED'));
+    expect(b.get('OWN')).not.toBe(a.get('SHARED'));
+    expect(a.get('PORT')).toBe('1');
+  });
+
+  it('never overwrites a value already set, and only appends what is missing', () => {
+    const d = dir();
+    writeFileSync(join(d, 'a.example'), 'TOKEN=\nNEW=x\n');
+    writeFileSync(join(d, 'a.env'), 'TOKEN=mine\n');
+    const added = syncEnvFiles([{ example: join(d, 'a.example'), target: join(d, 'a.env') }]);
+    expect(readFileSync(join(d, 'a.env'), 'utf8')).toBe('TOKEN=mine\nNEW=x\n');
+    expect(added.get(join(d, 'a.env'))).toEqual(['NEW']);
+    expect(syncEnvFiles([{ example: join(d, 'a.example'), target: join(d, 'a.env') }]).size).toBe(0);
+  });
+
+  it('reuses a secret another app already has', () => {
+    const d = dir();
+    writeFileSync(join(d, 'a.env'), 'SHARED=existing\n');
+    writeFileSync(join(d, 'b.example'), 'SHARED=\n');
+    syncEnvFiles([
+      { example: join(d, 'a.example'), target: join(d, 'a.env') },
+      { example: join(d, 'b.example'), target: join(d, 'b.env') },
+    ]);
+    expect(readEnvFile(join(d, 'b.env')).get('SHARED')).toBe('existing');
+  });
+});
