@@ -1,0 +1,114 @@
+/**
+ * What the message templates need to know, independent of how the extranet stores it. The
+ * notification service maps database rows to these views; templates are pure functions of them.
+ */
+
+export type ContactChannel = 'phone' | 'sms' | 'email';
+export type RegistrationKind = 'event' | 'support' | 'callback';
+export type RegistrationStatus = 'received' | 'accepted' | 'waitlisted' | 'declined' | 'cancelled';
+
+/** The territory's team: sender identity, reply-to and the phone number people can call. */
+export interface TeamIdentity {
+  /** "Maillage — équipe du Cambrésis" */
+  name: string;
+  email: string;
+  phone: string;
+}
+
+export interface SlotView {
+  /** Paris calendar date, YYYY-MM-DD */
+  date: string;
+  /** Paris wall-clock time, HH:MM */
+  start: string;
+  end: string;
+}
+
+export interface VenueView {
+  name: string;
+  address: string;
+  postcode: string;
+  commune: string;
+  accessNotes?: string | null;
+  stepFreeAccess?: boolean | null;
+}
+
+export interface EventView {
+  /** CMS documentId */
+  id: string;
+  title: string;
+  programTitle?: string | null;
+  programKind?: 'parcours' | 'accompagnement' | 'formation' | null;
+  territoryName: string;
+  slots: SlotView[];
+  venue: VenueView;
+  practicalNotes?: string | null;
+  /** Public page of the event on the site, if known. */
+  url?: string | null;
+}
+
+export interface PersonView {
+  firstName: string;
+  lastName?: string | null;
+  email?: string | null;
+  phone: string;
+  preferredContact: ContactChannel;
+}
+
+export interface PrescriberView {
+  name: string;
+  organisation: string;
+  email?: string | null;
+  phone?: string | null;
+}
+
+export interface RegistrationView {
+  reference: string;
+  kind: RegistrationKind;
+  status: RegistrationStatus;
+  decisionReason?: string | null;
+  source: 'self' | 'prescriber';
+  prescriber?: PrescriberView | null;
+  event?: EventView | null;
+}
+
+/** Links to the public site used in messages ("what else exists"). */
+export interface SiteLinks {
+  siteUrl: string;
+  extranetUrl: string;
+}
+
+export interface NotificationContext {
+  person: PersonView;
+  registration: RegistrationView;
+  team: TeamIdentity;
+  links: SiteLinks;
+  /** Envelope sender (MAIL_FROM); defaults to the team's address. Replies always go to the team. */
+  mailFrom?: string | null;
+}
+
+export interface MailAttachment {
+  filename: string;
+  contentType: string;
+  content: string;
+}
+
+/** A rendered email, ready for the outbox. */
+export interface RenderedMail {
+  /** Template name, kept in the outbox for the admin page (never personal data). */
+  template: MessageTemplate;
+  to: string;
+  from: { name: string; address: string };
+  replyTo: string;
+  subject: string;
+  text: string;
+  html: string;
+  attachments: MailAttachment[];
+}
+
+export type MessageTemplate =
+  | 'receipt.person'
+  | 'receipt.prescriber'
+  | 'request.advisors'
+  | 'decision.person'
+  | 'decision.prescriber'
+  | 'reminder.person';
