@@ -1,0 +1,54 @@
+import node from '@astrojs/node';
+import { defineConfig, envField } from 'astro/config';
+
+// Every page is rendered on the server from the CMS cache: content changes show within seconds
+// of publishing without a rebuild.
+export default defineConfig({
+  output: 'server',
+  adapter: node({ mode: 'standalone' }),
+  server: { port: 4321, host: true },
+  site: process.env.SITE_URL ?? 'http://localhost:4321',
+  trailingSlash: 'ignore',
+  // One small stylesheet, inlined: one request per page and the CSS is compressed with the HTML.
+  // The inline <style> is allowed by a hash in the CSP (security.csp below), never by 'unsafe-inline'.
+  build: { inlineStylesheets: 'always' },
+  compressHTML: true,
+  markdown: { syntaxHighlight: false },
+  devToolbar: { enabled: false },
+  prefetch: false,
+  security: {
+    checkOrigin: true,
+    csp: {
+      algorithm: 'SHA-256',
+      directives: [
+        "default-src 'self'",
+        "img-src 'self' data:",
+        "font-src 'self'",
+        "connect-src 'self'",
+        "object-src 'none'",
+        "base-uri 'self'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+      ],
+    },
+  },
+  env: {
+    validateSecrets: false,
+    schema: {
+      CMS_URL: envField.string({ context: 'server', access: 'secret', default: 'http://127.0.0.1:1337' }),
+      CMS_SITE_TOKEN: envField.string({ context: 'server', access: 'secret', optional: true }),
+      CMS_WEBHOOK_SECRET: envField.string({ context: 'server', access: 'secret', optional: true }),
+      EXTRANET_URL: envField.string({
+        context: 'server',
+        access: 'secret',
+        default: 'http://localhost:4322',
+      }),
+      EXTRANET_SERVICE_TOKEN: envField.string({ context: 'server', access: 'secret', optional: true }),
+      SITE_URL: envField.string({ context: 'server', access: 'secret', default: 'http://localhost:4321' }),
+      PREVIEW_SECRET: envField.string({ context: 'server', access: 'secret', optional: true }),
+    },
+  },
+  vite: {
+    ssr: { external: ['@etalab/decoupage-administratif'] },
+  },
+});

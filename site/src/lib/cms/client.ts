@@ -1,0 +1,342 @@
+import type { z } from 'zod';
+import { SwrCache, type SwrOptions } from './cache.ts';
+import { toQuery } from './query.ts';
+import * as s from './schemas.ts';
+
+/** The CMS could not give an answer and no earlier copy exists. */
+export class CmsUnavailableError extends Error {}
+
+export interface CmsClientOptions {
+  baseUrl: string;
+  token?: string | undefined;
+  timeoutMs?: number;
+  cache?: Partial<SwrOptions>;
+  fetch?: typeof fetch;
+  /** Called with a short message (no personal data: CMS content is public). */
+  warn?: (message: string) => void;
+  /** Today's date in Europe/Paris, YYYY-MM-DD (injected by tests). */
+  today?: () => string;
+}
+
+export type PreviewType = 'program' | 'event' | 'story';
+
+const PROGRAM_FIELDS = [
+  'title',
+  'slug',
+  'kind',
+  'summary',
+  'description',
+  'audience',
+  'format',
+  'cost',
+  'eligibility',
+  'outcomes',
+  'diThematiques',
+  'diPublics',
+  'diType',
+  'diVolumeHoraireHebdomadaire',
+  'diNombreSemaines',
+  'order',
+  'updatedAt',
+];
+const PROGRAM_POPULATE = { seo: true };
+
+const EVENT_FIELDS = [
+  'title',
+  'slug',
+  'kind',
+  'capacity',
+  'registrationOpensAt',
+  'registrationClosesAt',
+  'cancelled',
+  'practicalNotes',
+  'description',
+  'updatedAt',
+];
+const EVENT_POPULATE = {
+  program: { fields: ['title', 'slug', 'kind'] },
+  territory: { fields: ['name', 'slug'] },
+  venue: true,
+  slots: true,
+  seo: true,
+};
+
+const STORY_FIELDS = [
+  'title',
+  'slug',
+  'displayName',
+  'consentDate',
+  'consentScope',
+  'sector',
+  'year',
+  'summary',
+  'body',
+  'quote',
+  'coverAlt',
+  'publishedAt',
+  'updatedAt',
+];
+const STORY_POPULATE = {
+  territory: { fields: ['name', 'slug'] },
+  program: { fields: ['title', 'slug', 'kind'] },
+  cover: { fields: ['url', 'alternativeText', 'width', 'height'] },
+  seo: true,
+};
+
+const PAGE_FIELDS = ['title', 'slug', 'summary', 'body', 'updatedAt'];
+const TERRITORY_FIELDS = ['name', 'slug', 'description', 'epciCodes', 'teamPhone', 'teamEmail'];
+const GLOBAL_FIELDS = [
+  'siteName',
+  'tagline',
+  'contactPhone',
+  'contactEmail',
+  'address',
+  'openingHours',
+  'updatedAt',
+];
+const GLOBAL_POPULATE = {
+  funders: { populate: { logo: { fields: ['url', 'alternativeText', 'width', 'height'] } } },
+  defaultSeo: true,
+};
+
+function parisToday(): string {
+  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Paris' }).format(new Date());
+}
+
+/** Sort key of an event: its first half-day. */
+export function firstSlot(e: s.CmsEvent): s.Slot {
+  return [...e.slots].sort((a, b) => (a.date + a.start).localeCompare(b.date + b.start))[0] as s.Slot;
+}
+
+export function createCmsClient(options: CmsClientOptions) {
+  const baseUrl = options.baseUrl.replace(/\/$/, '');
+  const doFetch = options.fetch ?? fetch;
+  const timeoutMs = options.timeoutMs ?? 3000;
+  const warn = options.warn ?? ((m: string) => console.warn(`[cms] ${m}`));
+  const today = options.today ?? parisToday;
+  const cache = new SwrCache({ ttlMs: 60_000, retryAfterMs: 5_000, maxEntries: 1000, ...options.cache });
+
+  async function request(path: string, params: Record<string, unknown>): Promise<unknown> {
+    const url = `${baseUrl}${path}?${toQuery(params)}`;
+    let res: Response;
+    try {
+      res = await doFetch(url, {
+        headers: {
+          accept: 'application/json',
+          ...(options.token ? { authorization: `Bearer ${options.token}` } : {}),
+        },
+        signal: AbortSignal.timeout(timeoutMs),
+      });
+    } catch (error) {
+      warn(`${path}: CMS injoignable (${(error as Error).name})`);
+      throw new CmsUnavailableError('CMS injoignable', { cause: error });
+    }
+    if (res.status === 404) {
+      await res.body?.cancel();
+      return null;
+    }
+    if (!res.ok) {
+      await res.body?.cancel();
+      warn(`${path}: réponse HTTP ${res.status}`);
+      throw new CmsUnavailableError(`CMS HTTP ${res.status}`);
+    }
+    try {
+      return await res.json();
+    } catch (error) {
+      warn(`${path}: réponse illisible`);
+      throw new CmsUnavailableError('Réponse du CMS illisible', { cause: error });
+    }
+  }
+
+  /** Validates each entry; an invalid entry is dropped (and logged), an invalid envelope fails. */
+  function parseItems<T extends z.ZodType>(schema: T, items: unknown[], path: string): z.infer<T>[] {
+    const out: z.infer<T>[] = [];
+    for (const item of items) {
+      const parsed = schema.safeParse(item);
+      if (parsed.success) out.push(parsed.data);
+      else {
+        const id = (item as { documentId?: unknown } | null)?.documentId;
+        warn(`${path}: entrée ${typeof id === 'string' ? id : '?'} ignorée (format inattendu)`);
+      }
+    }
+    return out;
+  }
+
+  async function list<T extends z.ZodType>(
+    path: string,
+    schema: T,
+    params: Record<string, unknown>,
+  ): Promise<z.infer<T>[]> {
+    const all: z.infer<T>[] = [];
+    for (let page = 1; page <= 20; page++) {
+      const body = await request(path, { ...params, pagination: { page, pageSize: 100 } });
+      const env = s.listEnvelope.safeParse(body);
+      if (!env.success) {
+        warn(`${path}: réponse inattendue`);
+        throw new CmsUnavailableError('Réponse du CMS inattendue');
+      }
+      all.push(...parseItems(schema, env.data.data, path));
+      const pageCount = env.data.meta.pagination?.pageCount ?? 1;
+      if (page >= pageCount) break;
+    }
+    return all;
+  }
+
+  async function one<T extends z.ZodType>(
+    path: string,
+    schema: T,
+    params: Record<string, unknown>,
+  ): Promise<z.infer<T> | null> {
+    const items = await list(path, schema, params);
+    return items[0] ?? null;
+  }
+
+  async function single<T extends z.ZodType>(
+    path: string,
+    schema: T,
+    params: Record<string, unknown>,
+  ): Promise<z.infer<T> | null> {
+    const body = await request(path, params);
+    if (body === null) return null;
+    const env = s.singleEnvelope.safeParse(body);
+    const parsed = env.success ? schema.safeParse(env.data.data) : null;
+    if (!parsed?.success) {
+      warn(`${path}: réponse inattendue`);
+      throw new CmsUnavailableError('Réponse du CMS inattendue');
+    }
+    return parsed.data;
+  }
+
+  const bySlug = (slug: string) => ({ slug: { $eq: slug } });
+  const sortEvents = (events: s.CmsEvent[]) =>
+    events
+      .map((e) => ({
+        ...e,
+        slots: [...e.slots].sort((a, b) => (a.date + a.start).localeCompare(b.date + b.start)),
+      }))
+      .sort((a, b) => {
+        const fa = firstSlot(a);
+        const fb = firstSlot(b);
+        return (fa.date + fa.start).localeCompare(fb.date + fb.start);
+      });
+  const withConsent = (stories: s.Story[]) => stories.filter((st) => st.consentDate);
+
+  return {
+    cache,
+    purge: () => cache.purge(),
+
+    global: () =>
+      cache.get('global', () =>
+        single('/api/global', s.global, { fields: GLOBAL_FIELDS, populate: GLOBAL_POPULATE }),
+      ),
+
+    territories: () =>
+      cache.get('territories', () =>
+        list('/api/territories', s.territory, { fields: TERRITORY_FIELDS, sort: ['name:asc'] }),
+      ),
+
+    programs: () =>
+      cache.get('programs', () =>
+        list('/api/programs', s.program, {
+          fields: PROGRAM_FIELDS,
+          populate: PROGRAM_POPULATE,
+          sort: ['order:asc', 'title:asc'],
+        }),
+      ),
+
+    program: (slug: string) =>
+      cache.get(`program:${slug}`, () =>
+        one('/api/programs', s.program, {
+          fields: PROGRAM_FIELDS,
+          populate: PROGRAM_POPULATE,
+          filters: bySlug(slug),
+        }),
+      ),
+
+    /** Sessions with at least one half-day today or later, first half-day first. */
+    upcomingEvents: () => {
+      const day = today();
+      return cache.get(`events:upcoming:${day}`, async () =>
+        sortEvents(
+          await list('/api/events', s.event, {
+            fields: EVENT_FIELDS,
+            populate: EVENT_POPULATE,
+            filters: { slots: { date: { $gte: day } } },
+          }),
+        ).filter((e) => e.slots.some((sl) => sl.date >= day)),
+      );
+    },
+
+    event: (slug: string) =>
+      cache.get(`event:${slug}`, async () => {
+        const e = await one('/api/events', s.event, {
+          fields: EVENT_FIELDS,
+          populate: EVENT_POPULATE,
+          filters: bySlug(slug),
+        });
+        return e ? (sortEvents([e])[0] ?? null) : null;
+      }),
+
+    stories: () =>
+      cache.get('stories', async () =>
+        withConsent(
+          await list('/api/stories', s.story, {
+            fields: STORY_FIELDS,
+            populate: STORY_POPULATE,
+            sort: ['publishedAt:desc'],
+          }),
+        ),
+      ),
+
+    story: (slug: string) =>
+      cache.get(`story:${slug}`, async () => {
+        const st = await one('/api/stories', s.story, {
+          fields: STORY_FIELDS,
+          populate: STORY_POPULATE,
+          filters: bySlug(slug),
+        });
+        return st?.consentDate ? st : null;
+      }),
+
+    page: (slug: string) =>
+      cache.get(`page:${slug}`, () =>
+        one('/api/pages', s.page, { fields: PAGE_FIELDS, populate: { seo: true }, filters: bySlug(slug) }),
+      ),
+
+    /** Draft content for the preview route: never cached. */
+    async preview(type: PreviewType, ref: { documentId?: string; slug?: string }) {
+      const filters = ref.documentId ? { documentId: { $eq: ref.documentId } } : bySlug(ref.slug ?? '');
+      if (type === 'program') {
+        return {
+          type,
+          item: await one('/api/programs', s.program, {
+            fields: PROGRAM_FIELDS,
+            populate: PROGRAM_POPULATE,
+            filters,
+            status: 'draft',
+          }),
+        } as const;
+      }
+      if (type === 'event') {
+        const e = await one('/api/events', s.event, {
+          fields: EVENT_FIELDS,
+          populate: EVENT_POPULATE,
+          filters,
+          status: 'draft',
+        });
+        return { type, item: e ? (sortEvents([e])[0] ?? null) : null } as const;
+      }
+      return {
+        type,
+        item: await one('/api/stories', s.story, {
+          fields: STORY_FIELDS,
+          populate: STORY_POPULATE,
+          filters,
+          status: 'draft',
+        }),
+      } as const;
+    },
+  };
+}
+
+export type CmsClient = ReturnType<typeof createCmsClient>;

@@ -1,0 +1,215 @@
+import { z } from 'zod';
+
+/** Strapi 5 REST shapes for the fields the site asks for (see the CMS content-type schemas). */
+
+const nullableString = z
+  .string()
+  .nullish()
+  .transform((v) => v ?? null);
+
+export const seo = z
+  .object({
+    metaTitle: nullableString,
+    metaDescription: nullableString,
+    canonicalUrl: nullableString,
+    noIndex: z
+      .boolean()
+      .nullish()
+      .transform((v) => v ?? false),
+  })
+  .nullish()
+  .transform((v) => v ?? null);
+export type Seo = z.infer<typeof seo>;
+
+/** Strapi "blocks" rich text: validated loosely here, rendered defensively by blocks.ts. */
+export const blocks = z
+  .array(z.object({ type: z.string() }).loose())
+  .nullish()
+  .transform((v) => v ?? []);
+export type Blocks = z.infer<typeof blocks>;
+
+const media = z
+  .object({
+    url: z.string(),
+    alternativeText: nullableString,
+    width: z.number().nullish(),
+    height: z.number().nullish(),
+  })
+  .nullish()
+  .transform((v) => v ?? null);
+
+export const territoryRef = z
+  .object({ documentId: z.string().optional(), name: z.string(), slug: z.string() })
+  .nullish()
+  .transform((v) => v ?? null);
+
+export const programRef = z
+  .object({
+    documentId: z.string().optional(),
+    title: z.string(),
+    slug: z.string(),
+    kind: z.enum(['parcours', 'accompagnement', 'formation']),
+  })
+  .nullish()
+  .transform((v) => v ?? null);
+
+export const territory = z.object({
+  documentId: z.string(),
+  name: z.string(),
+  slug: z.string(),
+  description: nullableString,
+  epciCodes: z.array(z.union([z.string(), z.number()]).transform(String)).catch([]),
+  teamPhone: nullableString,
+  teamEmail: nullableString,
+});
+export type Territory = z.infer<typeof territory>;
+
+export const program = z.object({
+  documentId: z.string(),
+  title: z.string(),
+  slug: z.string(),
+  kind: z.enum(['parcours', 'accompagnement', 'formation']),
+  summary: z.string(),
+  description: blocks,
+  audience: nullableString,
+  format: nullableString,
+  cost: z
+    .string()
+    .nullish()
+    .transform((v) => v || 'gratuit'),
+  eligibility: nullableString,
+  outcomes: nullableString,
+  diThematiques: z.array(z.string()).nullish().catch(null),
+  diPublics: z.array(z.string()).nullish().catch(null),
+  diType: nullableString,
+  diVolumeHoraireHebdomadaire: z.coerce.number().nullish().catch(null),
+  diNombreSemaines: z.number().int().nullish(),
+  order: z.number().nullish(),
+  updatedAt: z.string(),
+  seo,
+});
+export type Program = z.infer<typeof program>;
+
+const time = z.string().regex(/^\d{2}:\d{2}(:\d{2}(\.\d+)?)?$/);
+
+export const slot = z.object({
+  date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
+  start: time.transform((t) => t.slice(0, 5)),
+  end: time.transform((t) => t.slice(0, 5)),
+  label: nullableString,
+});
+export type Slot = z.infer<typeof slot>;
+
+export const venue = z.object({
+  name: z.string(),
+  address: z.string(),
+  postcode: z.string(),
+  commune: z.string(),
+  inseeCode: z.string(),
+  accessNotes: nullableString,
+  stepFreeAccess: z
+    .boolean()
+    .nullish()
+    .transform((v) => v ?? false),
+  latitude: z.number().nullish(),
+  longitude: z.number().nullish(),
+});
+export type Venue = z.infer<typeof venue>;
+
+export const event = z.object({
+  documentId: z.string(),
+  title: z.string(),
+  slug: z.string(),
+  kind: z.enum(['session', 'information']).catch('session'),
+  program: programRef,
+  territory: territoryRef,
+  venue,
+  slots: z.array(slot).min(1),
+  capacity: z
+    .number()
+    .int()
+    .positive()
+    .nullish()
+    .transform((v) => v ?? 10),
+  registrationOpensAt: nullableString,
+  registrationClosesAt: nullableString,
+  cancelled: z
+    .boolean()
+    .nullish()
+    .transform((v) => v ?? false),
+  practicalNotes: nullableString,
+  description: nullableString,
+  updatedAt: z.string(),
+  seo,
+});
+export type CmsEvent = z.infer<typeof event>;
+
+export const story = z.object({
+  documentId: z.string(),
+  title: z.string(),
+  slug: z.string(),
+  displayName: z.string(),
+  consentDate: nullableString,
+  consentScope: nullableString,
+  territory: territoryRef,
+  sector: z.string(),
+  program: programRef,
+  year: z.number().int().nullish(),
+  summary: z.string(),
+  body: blocks,
+  quote: nullableString,
+  cover: media,
+  coverAlt: nullableString,
+  publishedAt: nullableString,
+  updatedAt: z.string(),
+  seo,
+});
+export type Story = z.infer<typeof story>;
+
+export const page = z.object({
+  documentId: z.string(),
+  title: z.string(),
+  slug: z.string(),
+  summary: nullableString,
+  body: blocks,
+  updatedAt: z.string(),
+  seo,
+});
+export type Page = z.infer<typeof page>;
+
+export const funder = z.object({
+  name: z.string(),
+  mention: nullableString,
+  logo: media,
+  logoAlt: nullableString,
+});
+
+export const global = z.object({
+  siteName: z.string(),
+  tagline: nullableString,
+  contactPhone: z.string(),
+  contactEmail: z.string(),
+  address: z.string(),
+  openingHours: nullableString,
+  funders: z
+    .array(funder)
+    .nullish()
+    .transform((v) => v ?? []),
+  defaultSeo: seo,
+  updatedAt: z.string().optional(),
+});
+export type Global = z.infer<typeof global>;
+
+export const pagination = z.object({
+  page: z.number(),
+  pageSize: z.number(),
+  pageCount: z.number(),
+  total: z.number(),
+});
+
+export const listEnvelope = z.object({
+  data: z.array(z.unknown()),
+  meta: z.object({ pagination: pagination.optional() }).loose(),
+});
+
+export const singleEnvelope = z.object({ data: z.unknown() });

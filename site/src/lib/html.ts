@@ -1,0 +1,14 @@
+export function escapeHtml(s: string): string {
+  return s.replace(
+    /[&<>"']/g,
+    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string,
+  );
+}
+
+/** Only http(s), mailto, tel and site-relative links survive; anything else becomes "#". */
+export function safeHref(href: unknown): string {
+  if (typeof href !== 'string') return '#';
+  const h = href.trim();
+  if (/^(https?:|mailto:|tel:)/i.test(h) || (h.startsWith('/') && !h.startsWith('//'))) return h;
+  return '#';
+}

@@ -1,0 +1,138 @@
+import { type Commune, findCommunes, normalizeName } from '../geo/communes.ts';
+
+/**
+ * The four public forms and the fields each may send. Field names are the contract's paths
+ * (`situation.rsa`, `source.name`…), so the contract's dotted field errors land on the right input
+ * without a translation table. Anything else a client posts is ignored: a self-registration cannot
+ * smuggle a `source` in, for instance.
+ */
+export type FormKind = 'event' | 'support' | 'callback' | 'prescriber';
+
+const PERSON = [
+  'idempotencyKey',
+  'firstName',
+  'lastName',
+  'phone',
+  'email',
+  'commune',
+  'communeChoice',
+  'situation.rsa',
+  'situation.jobSeeker',
+  'needs.transport',
+  'needs.childcare',
+  'needs.accessibility',
+  'needs.details',
+  'preferredContact',
+  'message',
+] as const;
+
+const PRESCRIBER = ['source.name', 'source.organisation', 'source.phone', 'source.email', 'source.personConsent'] as const;
+
+export const FORM_FIELDS: Record<FormKind, readonly string[]> = {
+  event: [...PERSON, 'eventId', 'eventSlug', 'acceptWaitlist'],
+  support: [...PERSON, 'projectIdea'],
+  callback: [...PERSON],
+  prescriber: [...PERSON, ...PRESCRIBER, 'request', 'eventId', 'projectIdea', 'acceptWaitlist'],
+};
+
+/** What the person typed, by field name; checkboxes are "on" when ticked. */
+export type FormValues = Record<string, string>;
+
+const MAX_VALUE = 5000;
+
+export function readValues(form: FormData, kind: FormKind): FormValues {
+  const values: FormValues = {};
+  for (const name of FORM_FIELDS[kind]) {
+    const v = form.get(name);
+    // A too-long value is kept short here; the contract then reports it as too long.
+    if (typeof v === 'string') values[name] = v.slice(0, MAX_VALUE);
+  }
+  return values;
+}
+
+/** Puts dotted names into nested objects: {"situation.rsa": "oui"} → {situation: {rsa: "oui"}}. */
+export function nest(flat: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [path, value] of Object.entries(flat)) {
+    const keys = path.split('.');
+    let node = out;
+    keys.forEach((k, i) => {
+      if (i === keys.length - 1) node[k] = value;
+      else node = (node[k] ??= {}) as Record<string, unknown>;
+    });
+  }
+  return out;
+}
+
+export type CommuneResolution =
+  | { ok: true; commune: Commune | null }
+  | { ok: false; error: string; choices: Commune[] };
+
+/**
+ * Finds the commune someone typed (a name or a postcode) in the official list. One clear match is
+ * taken; several give a short list to choose from (a postcode often covers several communes).
+ */
+export function resolveCommune(typed: string | undefined, choice: string | undefined, required: boolean): CommuneResolution {
+  const text = (typed ?? '').trim();
+  if (choice && /^(\d{5}|2[AB]\d{3})$/.test(choice)) {
+    const candidates = findCommunes(text, 50);
+    const picked = candidates.find((c) => c.code === choice) ?? findCommunes(choice, 50).find((c) => c.code === choice);
+    if (picked) return { ok: true, commune: picked };
+  }
+  if (!text) {
+    return required ? { ok: false, error: 'Indiquez votre commune ou son code postal.', choices: [] } : { ok: true, commune: null };
+  }
+  if (text.length > 100) return { ok: false, error: 'Commune : 100 caractères au maximum.', choices: [] };
+  const found = findCommunes(text, 30);
+  if (found.length === 0) {
+    return {
+      ok: false,
+      error: 'Nous ne trouvons pas cette commune. Vérifiez l’orthographe ou indiquez le code postal (exemple : 59400).',
+      choices: [],
+    };
+  }
+  if (found.length === 1) return { ok: true, commune: found[0] as Commune };
+  if (!/^\d{5}$/.test(text)) {
+    // The same name in several departments: the mining basin's (Nord, then Pas-de-Calais) is meant.
+    const exact = found.filter((c) => normalizeName(c.nom) === normalizeName(text));
+    if (exact.length === 1 || (exact.length > 1 && exact[0]?.departement === '59' && exact[1]?.departement !== '59')) {
+      return { ok: true, commune: exact[0] as Commune };
+    }
+  }
+  return { ok: false, error: 'Plusieurs communes correspondent : choisissez la vôtre dans la liste.', choices: found };
+}
+
+/** Form field that shows an error reported on a contract path. */
+export function fieldOf(path: string): string {
+  if (path === 'communeInsee' || path === 'communeName') return 'commune';
+  if (path.startsWith('situation.') || path.startsWith('needs.') || path.startsWith('source.')) return path;
+  return path;
+}
+
+/** Fields of the forms, in page order: the error summary lists errors in this order. */
+export const FIELD_ORDER = [
+  'source.name',
+  'source.organisation',
+  'source.phone',
+  'source.email',
+  'request',
+  'eventId',
+  'firstName',
+  'lastName',
+  'phone',
+  'email',
+  'commune',
+  'situation.rsa',
+  'situation.jobSeeker',
+  'needs.details',
+  'preferredContact',
+  'projectIdea',
+  'message',
+  'acceptWaitlist',
+  'source.personConsent',
+];
+
+/** The HTML id of a field's input (`source.name` → `f-source-name`). */
+export function inputId(field: string): string {
+  return `f-${field.replace(/[^A-Za-z0-9]+/g, '-')}`;
+}

@@ -1,0 +1,63 @@
+import {
+  CMS_SITE_TOKEN,
+  CMS_URL,
+  CMS_WEBHOOK_SECRET,
+  EXTRANET_URL,
+  PREVIEW_SECRET,
+  SITE_URL,
+} from 'astro:env/server';
+import { createAvailabilityClient } from './availability.ts';
+import { CmsUnavailableError, createCmsClient } from './cms/client.ts';
+import type { Global } from './cms/schemas.ts';
+import { pageCache } from './page-cache.ts';
+
+/** Process-wide singletons, built once from the declared environment. */
+export const cms = createCmsClient({ baseUrl: CMS_URL, token: CMS_SITE_TOKEN });
+export const availability = createAvailabilityClient({ baseUrl: EXTRANET_URL });
+export const config = {
+  siteUrl: SITE_URL.replace(/\/$/, ''),
+  webhookSecret: CMS_WEBHOOK_SECRET,
+  previewSecret: PREVIEW_SECRET,
+};
+
+/** Drops every cached CMS answer and every cached page (CMS webhook). */
+export function purgeAll(): void {
+  cms.purge();
+  pageCache.purge();
+}
+
+/** Shown when the CMS has never answered since start: enough to call or write to the team. */
+export const FALLBACK_GLOBAL: Global = {
+  siteName: 'Maillage',
+  tagline: 'Créer son activité, accompagné·e près de chez soi',
+  contactPhone: '',
+  contactEmail: '',
+  address: '',
+  openingHours: null,
+  funders: [],
+  defaultSeo: null,
+};
+
+/**
+ * Runs a CMS read; when the CMS is unreachable and nothing was cached yet, returns `fallback`
+ * and flags the page as degraded instead of failing.
+ */
+export async function safely<T>(
+  read: () => Promise<T>,
+  fallback: T,
+): Promise<{ value: T; degraded: boolean }> {
+  try {
+    return { value: await read(), degraded: false };
+  } catch (error) {
+    if (error instanceof CmsUnavailableError) return { value: fallback, degraded: true };
+    throw error;
+  }
+}
+
+export async function loadGlobal(): Promise<Global> {
+  return (await safely(() => cms.global(), FALLBACK_GLOBAL)).value ?? FALLBACK_GLOBAL;
+}
+
+export function absoluteUrl(path: string): string {
+  return `${config.siteUrl}${path.startsWith('/') ? path : `/${path}`}`;
+}

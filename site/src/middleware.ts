@@ -1,0 +1,70 @@
+import { defineMiddleware } from 'astro:middleware';
+import {
+  compress,
+  isCompressible,
+  NON_HTML_CSP,
+  PUBLIC_CACHE_CONTROL,
+  pickEncoding,
+  SECURITY_HEADERS,
+} from './lib/delivery.ts';
+import { type CachedPage, pageCache } from './lib/page-cache.ts';
+
+/** Paths never held by the page cache nor by a CDN (secret or per-request). */
+const PRIVATE = /^\/(apercu|api\/|_actions|_server-islands|inscription|etre-rappele|idee-de-projet)/;
+
+function send(page: CachedPage, encoding: ReturnType<typeof pickEncoding>): Response {
+  const headers = new Headers(page.headers);
+  let body = page.body;
+  if (encoding !== 'identity' && body.byteLength > 1024 && isCompressible(headers.get('content-type'))) {
+    let variant = page.variants.get(encoding);
+    if (!variant) {
+      variant = compress(page.body, encoding);
+      page.variants.set(encoding, variant);
+    }
+    body = variant;
+    headers.set('content-encoding', encoding);
+  }
+  if (isCompressible(headers.get('content-type'))) headers.append('vary', 'Accept-Encoding');
+  headers.set('content-length', String(body.byteLength));
+  return new Response(body as BodyInit, { status: page.status, headers });
+}
+
+export const onRequest = defineMiddleware(async (context, next) => {
+  const { request, url } = context;
+  const isGet = request.method === 'GET' || request.method === 'HEAD';
+  const cacheable = isGet && !PRIVATE.test(url.pathname);
+  const key = `${url.pathname}${url.search}`;
+  const encoding = pickEncoding(request.headers.get('accept-encoding'));
+
+  if (cacheable) {
+    const hit = pageCache.get(key);
+    if (hit) return send(hit, encoding);
+  }
+
+  const response = await next();
+  const headers = new Headers(response.headers);
+  for (const [k, v] of Object.entries(SECURITY_HEADERS)) headers.set(k, v);
+  const type = headers.get('content-type');
+  if (!type?.startsWith('text/html')) headers.set('content-security-policy', NON_HTML_CSP);
+  if (!headers.has('cache-control')) {
+    if (isGet && response.status === 200 && cacheable) headers.set('cache-control', PUBLIC_CACHE_CONTROL);
+    else if (isGet && response.status === 404) headers.set('cache-control', 'public, max-age=60');
+    else headers.set('cache-control', 'no-store');
+  }
+
+  if (!response.body || !isCompressible(type) || (response.status >= 300 && response.status < 400)) {
+    return new Response(response.body, { status: response.status, statusText: response.statusText, headers });
+  }
+  const body = new Uint8Array(await response.arrayBuffer());
+  headers.delete('content-length');
+  const page: CachedPage = {
+    status: response.status,
+    headers: [...headers],
+    body,
+    variants: new Map(),
+    at: Date.now(),
+  };
+  const noStore = /no-store|private/.test(headers.get('cache-control') ?? '');
+  if (cacheable && response.status === 200 && !noStore) pageCache.set(key, page);
+  return send(page, encoding);
+});

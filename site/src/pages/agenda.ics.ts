@@ -1,0 +1,19 @@
+import type { APIRoute } from 'astro';
+import { buildCalendar } from '../lib/feeds/ics.ts';
+import { cms, config, safely } from '../lib/runtime.ts';
+
+export const GET: APIRoute = async () => {
+  const { value: events, degraded } = await safely(() => cms.upcomingEvents(), []);
+  if (degraded)
+    return new Response('Agenda momentanément indisponible.', {
+      status: 503,
+      headers: { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' },
+    });
+  const body = buildCalendar(events, { siteUrl: config.siteUrl, name: 'Maillage — agenda des sessions' });
+  return new Response(body, {
+    headers: {
+      'content-type': 'text/calendar; charset=utf-8',
+      'content-disposition': 'inline; filename="maillage-agenda.ics"',
+    },
+  });
+};

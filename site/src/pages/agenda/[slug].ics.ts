@@ -1,0 +1,23 @@
+import type { APIRoute } from 'astro';
+import { buildCalendar } from '../../lib/feeds/ics.ts';
+import { cms, config, safely } from '../../lib/runtime.ts';
+
+export const GET: APIRoute = async ({ params }) => {
+  const slug = params.slug ?? '';
+  const { value: event, degraded } = await safely(() => cms.event(slug), null);
+  if (!event) {
+    return new Response(degraded ? 'Agenda momentanément indisponible.' : 'Session introuvable.', {
+      status: degraded ? 503 : 404,
+      headers: {
+        'content-type': 'text/plain; charset=utf-8',
+        'cache-control': degraded ? 'no-store' : 'public, max-age=60',
+      },
+    });
+  }
+  return new Response(buildCalendar([event], { siteUrl: config.siteUrl, name: event.title }), {
+    headers: {
+      'content-type': 'text/calendar; charset=utf-8',
+      'content-disposition': `attachment; filename="${event.slug}.ics"`,
+    },
+  });
+};

@@ -1,0 +1,35 @@
+import type { APIRoute } from 'astro';
+import { config, purgeAll } from '../../lib/runtime.ts';
+import { verifyWebhook, webhookBody } from '../../lib/webhook.ts';
+
+const json = (status: number, body: unknown) =>
+  new Response(JSON.stringify(body), {
+    status,
+    headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' },
+  });
+
+/** CMS → site: signed notice that content changed (docs/contracts.md). Empties the content cache. */
+export const POST: APIRoute = async ({ request }) => {
+  const raw = await request.text();
+  if (raw.length > 10_000) return json(413, { error: 'Requête trop volumineuse.' });
+  const ok = verifyWebhook({
+    secret: config.webhookSecret,
+    timestamp: request.headers.get('x-maillage-timestamp'),
+    signature: request.headers.get('x-maillage-signature'),
+    rawBody: raw,
+  });
+  if (!ok) return json(401, { error: 'Signature absente ou invalide.' });
+  let body: unknown;
+  try {
+    body = JSON.parse(raw);
+  } catch {
+    return json(400, { error: 'Le corps de la requête doit être du JSON.' });
+  }
+  const parsed = webhookBody.safeParse(body);
+  if (!parsed.success) return json(400, { error: 'Notification du CMS au format inattendu.' });
+  purgeAll();
+  console.info(`[cms-webhook] ${parsed.data.event} ${parsed.data.model}: cache vidé`);
+  return json(200, { ok: true });
+};
+
+export const ALL: APIRoute = () => json(405, { error: 'Méthode non autorisée.' });

@@ -1,0 +1,37 @@
+import type { APIRoute } from 'astro';
+import { buildSitemap } from '../lib/feeds/rss.ts';
+import { cms, config, safely } from '../lib/runtime.ts';
+
+const STATIC = [
+  '/',
+  '/programmes',
+  '/agenda',
+  '/temoignages',
+  '/a-propos',
+  '/contact',
+  '/mentions-legales',
+  '/donnees-personnelles',
+  '/accessibilite',
+];
+
+export const GET: APIRoute = async () => {
+  const [programs, events, stories] = await Promise.all([
+    safely(() => cms.programs(), []),
+    safely(() => cms.upcomingEvents(), []),
+    safely(() => cms.stories(), []),
+  ]);
+  const u = (p: string) => `${config.siteUrl}${p}`;
+  const urls = [
+    ...STATIC.map((p) => ({ loc: u(p) })),
+    ...programs.value
+      .filter((p) => !p.seo?.noIndex)
+      .map((p) => ({ loc: u(`/programmes/${p.slug}`), lastmod: p.updatedAt })),
+    ...events.value
+      .filter((e) => !e.seo?.noIndex)
+      .map((e) => ({ loc: u(`/agenda/${e.slug}`), lastmod: e.updatedAt })),
+    ...stories.value
+      .filter((s) => !s.seo?.noIndex)
+      .map((s) => ({ loc: u(`/temoignages/${s.slug}`), lastmod: s.updatedAt })),
+  ];
+  return new Response(buildSitemap(urls), { headers: { 'content-type': 'application/xml; charset=utf-8' } });
+};
