@@ -1,0 +1,36 @@
+/** Environment read by the bootstrap code (config/*.ts use Strapi's own `env()` helper). */
+function str(name: string, fallback = ''): string {
+  const value = process.env[name];
+  return value === undefined || value.trim() === '' ? fallback : value.trim();
+}
+
+export const bootstrapEnv = {
+  get siteToken() {
+    return str('CMS_SITE_TOKEN');
+  },
+  get extranetToken() {
+    return str('CMS_EXTRANET_TOKEN');
+  },
+  get webhookSecret() {
+    return str('CMS_WEBHOOK_SECRET');
+  },
+  get siteUrl() {
+    return str('SITE_URL', 'http://localhost:4321');
+  },
+  get extranetUrl() {
+    return str('EXTRANET_URL', 'http://localhost:4322');
+  },
+  get webhookTimeoutMs() {
+    const n = Number.parseInt(str('CMS_WEBHOOK_TIMEOUT_MS', '3000'), 10);
+    return Number.isFinite(n) && n > 0 ? n : 3000;
+  },
+  get seedDemo() {
+    return str('SEED_DEMO', 'false').toLowerCase() === 'true';
+  },
+  get demoPassword() {
+    return str('DEMO_PASSWORD');
+  },
+  get isProduction() {
+    return str('NODE_ENV') === 'production';
+  },
+};

@@ -1,0 +1,127 @@
+import type { Core } from '@strapi/strapi';
+import { PUBLIC_CONTENT_TYPES } from './constants';
+import { EVENTS, type EventSeed, GLOBAL, PAGES, PROGRAMS, STORIES, TERRITORIES } from './seed-content';
+import { withoutWebhook } from './webhook';
+
+type Uid = (typeof PUBLIC_CONTENT_TYPES)[keyof typeof PUBLIC_CONTENT_TYPES];
+type Counts = { created: number; kept: number };
+
+const TIME_ZONE = 'Europe/Paris';
+
+/** Today's date in France as YYYY-MM-DD. */
+export function todayInFrance(now = new Date()): string {
+  return new Intl.DateTimeFormat('en-CA', { timeZone: TIME_ZONE, year: 'numeric', month: '2-digit', day: '2-digit' }).format(now);
+}
+
+function addDays(isoDate: string, days: number): string {
+  const d = new Date(`${isoDate}T12:00:00Z`);
+  d.setUTCDate(d.getUTCDate() + days);
+  return d.toISOString().slice(0, 10);
+}
+
+/** ISO weekday, 1 = Monday … 7 = Sunday. */
+function isoWeekday(isoDate: string): number {
+  const day = new Date(`${isoDate}T12:00:00Z`).getUTCDay();
+  return day === 0 ? 7 : day;
+}
+
+/** The slot dates of a demo session: `slotCount` days on the given weekdays, from today + startInDays. */
+export function slotDates(seed: Pick<EventSeed, 'startInDays' | 'weekdays' | 'slotCount'>, today: string): string[] {
+  const dates: string[] = [];
+  let day = addDays(today, seed.startInDays);
+  while (dates.length < seed.slotCount) {
+    if (seed.weekdays.includes(isoWeekday(day))) dates.push(day);
+    day = addDays(day, 1);
+  }
+  return dates;
+}
+
+function eventData(seed: EventSeed, today: string, programId: string, territoryId: string) {
+  const dates = slotDates(seed, today);
+  const first = dates[0]!;
+  return {
+    title: seed.title,
+    slug: seed.slug,
+    kind: seed.kind,
+    program: programId,
+    territory: territoryId,
+    venue: seed.venue,
+    slots: dates.map((date, i) => ({
+      date,
+      start: `${seed.start}:00.000`,
+      end: `${seed.end}:00.000`,
+      label: seed.slotLabels?.[i] ?? (seed.slotCount > 1 ? `Demi-journée ${i + 1} sur ${seed.slotCount}` : undefined),
+    })),
+    capacity: 10,
+    registrationOpensAt: `${today}T00:00:00.000Z`,
+    // Registrations close the day before the first slot, at 18:00 in France (17:00 UTC in winter).
+    registrationClosesAt: `${addDays(first, -1)}T17:00:00.000Z`,
+    cancelled: false,
+    practicalNotes: seed.practicalNotes,
+    description: seed.description,
+  };
+}
+
+/**
+ * Creates the demo content that is missing, published, keyed by slug. Existing documents are
+ * never modified, so editors' changes survive restarts; a second run creates nothing.
+ */
+export async function seedDemoContent(strapi: Core.Strapi): Promise<Record<string, Counts>> {
+  return withoutWebhook(async () => {
+    const log = (message: string) => strapi.log.info(`[maillage:seed] ${message}`);
+    const docs = (uid: Uid) => strapi.documents(uid as Parameters<typeof strapi.documents>[0]) as any;
+    const report: Record<string, Counts> = {};
+    const count = (model: string, created: boolean) => {
+      const entry = (report[model] ??= { created: 0, kept: 0 });
+      if (created) entry.created++;
+      else entry.kept++;
+    };
+
+    async function ensure(model: keyof typeof PUBLIC_CONTENT_TYPES, slug: string, data: () => Record<string, unknown>): Promise<string> {
+      const uid = PUBLIC_CONTENT_TYPES[model];
+      const existing = await docs(uid).findFirst({ filters: { slug }, status: 'draft', fields: ['documentId'] });
+      if (existing) {
+        count(model, false);
+        return existing.documentId as string;
+      }
+      const created = await docs(uid).create({ data: data(), status: 'published' });
+      count(model, true);
+      log(`${model} « ${slug} » créé et publié`);
+      return created.documentId as string;
+    }
+
+    log('début du chargement du contenu de démonstration');
+    const territoryIds = new Map<string, string>();
+    for (const t of TERRITORIES) territoryIds.set(t.slug, await ensure('territory', t.slug, () => ({ ...t, epciCodes: [...t.epciCodes] })));
+
+    const programIds = new Map<string, string>();
+    for (const p of PROGRAMS) programIds.set(p.slug, await ensure('program', p.slug, () => ({ ...p })));
+
+    const today = todayInFrance();
+    for (const e of EVENTS) {
+      await ensure('event', e.slug, () => eventData(e, today, programIds.get(e.program)!, territoryIds.get(e.territory)!));
+    }
+
+    for (const s of STORIES) {
+      await ensure('story', s.slug, () => ({
+        ...s,
+        territory: territoryIds.get(s.territory)!,
+        program: programIds.get(s.program)!,
+      }));
+    }
+
+    for (const p of PAGES) await ensure('page', p.slug, () => ({ ...p }));
+
+    const global = await docs(PUBLIC_CONTENT_TYPES.global).findFirst({ status: 'draft', fields: ['documentId'] });
+    if (global) count('global', false);
+    else {
+      await docs(PUBLIC_CONTENT_TYPES.global).create({ data: GLOBAL, status: 'published' });
+      count('global', true);
+      log('réglages du site créés et publiés');
+    }
+
+    const summary = Object.entries(report).map(([m, c]) => `${m}: ${c.created} créé(s), ${c.kept} déjà là`).join(' ; ');
+    log(`terminé (${summary})`);
+    return report;
+  });
+}

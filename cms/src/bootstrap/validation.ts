@@ -1,0 +1,94 @@
+import type { Core } from '@strapi/strapi';
+import { errors } from '@strapi/utils';
+import { PUBLIC_CONTENT_TYPES } from './constants';
+
+type Data = Record<string, unknown>;
+type Problem = { path: string[]; message: string };
+
+export const MESSAGES = {
+  consent:
+    'Ce témoignage ne peut pas être publié sans l’accord de la personne : renseignez la date de l’accord et ce qu’elle accepte (champs « Date de l’accord de publication » et « Portée de l’accord »).',
+  coverAlt:
+    'L’image de couverture doit avoir un texte alternatif qui la décrit (champ « Texte alternatif de l’image »), pour les personnes qui ne la voient pas.',
+  funderLogoAlt:
+    'Chaque logo de financeur doit avoir un texte alternatif (champ « Texte alternatif du logo »), pour les personnes qui ne le voient pas.',
+} as const;
+
+const present = (value: unknown): boolean =>
+  value !== null && value !== undefined && !(typeof value === 'string' && value.trim() === '') &&
+  !(Array.isArray(value) && value.length === 0);
+
+/** A media field counts as set when it holds an id, an object or a non-empty connect list. */
+const hasMedia = (value: unknown): boolean => {
+  if (!present(value)) return false;
+  if (typeof value === 'object' && value !== null && !Array.isArray(value)) {
+    const v = value as { id?: unknown; connect?: unknown[]; set?: unknown[]; set_?: unknown };
+    if ('connect' in v || 'set' in v) return present(v.connect) || present(v.set);
+  }
+  return true;
+};
+
+export function storyProblems(data: Data): Problem[] {
+  const problems: Problem[] = [];
+  if (!present(data.consentDate) || !present(data.consentScope)) {
+    problems.push({ path: present(data.consentDate) ? ['consentScope'] : ['consentDate'], message: MESSAGES.consent });
+  }
+  if (hasMedia(data.cover) && !present(data.coverAlt)) {
+    problems.push({ path: ['coverAlt'], message: MESSAGES.coverAlt });
+  }
+  return problems;
+}
+
+export function globalProblems(data: Data): Problem[] {
+  const funders = Array.isArray(data.funders) ? (data.funders as Data[]) : [];
+  return funders.flatMap((funder, index) =>
+    hasMedia(funder.logo) && !present(funder.logoAlt)
+      ? [{ path: ['funders', String(index), 'logoAlt'], message: MESSAGES.funderLogoAlt }]
+      : [],
+  );
+}
+
+const RULES: Record<string, { check: (data: Data) => Problem[]; populate: Record<string, unknown> }> = {
+  [PUBLIC_CONTENT_TYPES.story]: { check: storyProblems, populate: { cover: true } },
+  [PUBLIC_CONTENT_TYPES.global]: { check: globalProblems, populate: { funders: { populate: { logo: true } } } },
+};
+
+/**
+ * Publication rules that the schema cannot express: a story needs the person's recorded
+ * consent, and an image needs its alternative text. Checked on the Document Service, so the
+ * admin, the REST API and scripts are all held to them.
+ */
+export function registerPublicationRules(strapi: Core.Strapi): void {
+  strapi.documents.use(async (context, next) => {
+    const rule = RULES[context.uid];
+    if (!rule) return next();
+    const params = context.params as { documentId?: string; data?: Data; status?: string; locale?: string };
+    const { action } = context;
+
+    let candidate: Data | undefined;
+    if (action === 'publish') {
+      candidate = await loadDraft(strapi, context.uid, params.documentId, rule.populate);
+    } else if ((action === 'create' || action === 'update') && params.status === 'published') {
+      const existing = action === 'update' ? await loadDraft(strapi, context.uid, params.documentId, rule.populate) : undefined;
+      candidate = { ...(existing ?? {}), ...(params.data ?? {}) };
+    }
+    if (candidate) {
+      const problems = rule.check(candidate);
+      if (problems.length > 0) {
+        throw new errors.ValidationError(problems[0]!.message, {
+          errors: problems.map((p) => ({ path: p.path, message: p.message, name: 'ValidationError' })),
+        });
+      }
+    }
+    return next();
+  });
+}
+
+async function loadDraft(strapi: Core.Strapi, uid: string, documentId: string | undefined, populate: Record<string, unknown>): Promise<Data | undefined> {
+  const documents = strapi.documents(uid as Parameters<typeof strapi.documents>[0]) as any;
+  if (documentId) {
+    return ((await documents.findOne({ documentId, status: 'draft', populate })) as Data | null) ?? undefined;
+  }
+  // Single types may be addressed without a documentId.
+  return ((await documents.findFirst({ status: 'draft', populate })) as Data | null) ?? undefined;
+}
