@@ -26,7 +26,13 @@ const PERSON = [
   'message',
 ] as const;
 
-const PRESCRIBER = ['source.name', 'source.organisation', 'source.phone', 'source.email', 'source.personConsent'] as const;
+const PRESCRIBER = [
+  'source.name',
+  'source.organisation',
+  'source.phone',
+  'source.email',
+  'source.personConsent',
+] as const;
 
 export const FORM_FIELDS: Record<FormKind, readonly string[]> = {
   event: [...PERSON, 'eventId', 'eventSlug', 'acceptWaitlist'],
@@ -72,22 +78,30 @@ export type CommuneResolution =
  * Finds the commune someone typed (a name or a postcode) in the official list. One clear match is
  * taken; several give a short list to choose from (a postcode often covers several communes).
  */
-export function resolveCommune(typed: string | undefined, choice: string | undefined, required: boolean): CommuneResolution {
+export function resolveCommune(
+  typed: string | undefined,
+  choice: string | undefined,
+  required: boolean,
+): CommuneResolution {
   const text = (typed ?? '').trim();
   if (choice && /^(\d{5}|2[AB]\d{3})$/.test(choice)) {
     const candidates = findCommunes(text, 50);
-    const picked = candidates.find((c) => c.code === choice) ?? findCommunes(choice, 50).find((c) => c.code === choice);
+    const picked =
+      candidates.find((c) => c.code === choice) ?? findCommunes(choice, 50).find((c) => c.code === choice);
     if (picked) return { ok: true, commune: picked };
   }
   if (!text) {
-    return required ? { ok: false, error: 'Indiquez votre commune ou son code postal.', choices: [] } : { ok: true, commune: null };
+    return required
+      ? { ok: false, error: 'Indiquez votre commune ou son code postal.', choices: [] }
+      : { ok: true, commune: null };
   }
   if (text.length > 100) return { ok: false, error: 'Commune : 100 caractères au maximum.', choices: [] };
   const found = findCommunes(text, 30);
   if (found.length === 0) {
     return {
       ok: false,
-      error: 'Nous ne trouvons pas cette commune. Vérifiez l’orthographe ou indiquez le code postal (exemple : 59400).',
+      error:
+        'Nous ne trouvons pas cette commune. Vérifiez l’orthographe ou indiquez le code postal (exemple : 59400).',
       choices: [],
     };
   }
@@ -95,11 +109,18 @@ export function resolveCommune(typed: string | undefined, choice: string | undef
   if (!/^\d{5}$/.test(text)) {
     // The same name in several departments: the mining basin's (Nord, then Pas-de-Calais) is meant.
     const exact = found.filter((c) => normalizeName(c.nom) === normalizeName(text));
-    if (exact.length === 1 || (exact.length > 1 && exact[0]?.departement === '59' && exact[1]?.departement !== '59')) {
+    if (
+      exact.length === 1 ||
+      (exact.length > 1 && exact[0]?.departement === '59' && exact[1]?.departement !== '59')
+    ) {
       return { ok: true, commune: exact[0] as Commune };
     }
   }
-  return { ok: false, error: 'Plusieurs communes correspondent : choisissez la vôtre dans la liste.', choices: found };
+  return {
+    ok: false,
+    error: 'Plusieurs communes correspondent : choisissez la vôtre dans la liste.',
+    choices: found,
+  };
 }
 
 /** Form field that shows an error reported on a contract path. */

@@ -1,0 +1,31 @@
+import { defineAction } from 'astro:actions';
+import type { FormKind } from '../lib/registration/fields.ts';
+import { submitDeps } from '../lib/registration/runtime.ts';
+import { submitRegistration } from '../lib/registration/submit.ts';
+
+/**
+ * The four public forms. Each takes the raw form (`accept: 'form'`, no input schema here on
+ * purpose): the anti-bot checks must run before validation, and validation itself is the
+ * extranet's contract (`@maillage/extranet/contract`), applied in submitRegistration.
+ */
+function registrationAction(kind: FormKind) {
+  return defineAction({
+    accept: 'form',
+    handler: async (form, context) => {
+      let address: string | undefined;
+      try {
+        address = context.clientAddress;
+      } catch {
+        address = undefined;
+      }
+      return submitRegistration(form, kind, submitDeps(address));
+    },
+  });
+}
+
+export const server = {
+  registerForEvent: registrationAction('event'),
+  requestSupport: registrationAction('support'),
+  requestCallback: registrationAction('callback'),
+  registerOnBehalf: registrationAction('prescriber'),
+};

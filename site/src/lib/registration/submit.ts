@@ -1,0 +1,191 @@
+import { fieldErrors, registrationRequest } from '@maillage/extranet/contract';
+import { checkStamp, honeypotFilled, issueStamp, STAMP_FIELD } from './antibot.ts';
+import { type FormKind, type FormValues, fieldOf, nest, readValues, resolveCommune } from './fields.ts';
+import type { IntakeClient } from './intake.ts';
+import { ipKey, type RateLimiter } from './rate-limit.ts';
+import { signConfirmation } from './token.ts';
+
+export interface SubmitDeps {
+  stampKey: Buffer;
+  confirmationKey: Buffer;
+  intake: IntakeClient;
+  /** Every post, valid or not (stops floods of garbage). */
+  attempts: RateLimiter;
+  /** Posts forwarded to the extranet (stops mass registrations). */
+  submissions: RateLimiter;
+  clientAddress: string | undefined;
+  now?: number;
+}
+
+export interface CommuneChoice {
+  code: string;
+  label: string;
+}
+
+/** Everything the form page needs to show itself again, as it was typed, with the errors. */
+export interface FormState {
+  values: FormValues;
+  /** field name → French message */
+  errors: Record<string, string>;
+  /** A message about the whole form, shown at the top. */
+  notice?: string;
+  stamp: string;
+  communeChoices?: CommuneChoice[];
+  /** The session is full: the form offers the waiting list. */
+  full?: boolean;
+  /** The session is closed or cancelled: the page says so and points to the next one. */
+  closed?: boolean;
+}
+
+export type SubmitResult =
+  | { outcome: 'done'; token: string; reference: string }
+  | { outcome: 'neutral' }
+  | { outcome: 'rate-limited' }
+  | ({ outcome: 'retry' } & FormState);
+
+const UNAVAILABLE =
+  'Votre demande n’a pas pu être enregistrée pour le moment, à cause d’un problème de notre côté. Vos réponses sont gardées : réessayez dans quelques minutes, ou appelez-nous.';
+
+/**
+ * The whole submission of a public form: anti-bot checks, then the extranet's contract, then the
+ * intake API. Nothing is sent to the extranet unless every check passed.
+ */
+export async function submitRegistration(
+  form: FormData,
+  kind: FormKind,
+  deps: SubmitDeps,
+): Promise<SubmitResult> {
+  const now = deps.now ?? Date.now();
+  const ip = ipKey(deps.clientAddress);
+  if (!deps.attempts.hit(ip, now)) return { outcome: 'rate-limited' };
+  if (honeypotFilled(form)) return { outcome: 'neutral' };
+  const stamp = form.get(STAMP_FIELD);
+  const stampCheck = checkStamp(deps.stampKey, stamp, now);
+  if (stampCheck === 'invalid' || stampCheck === 'too-fast') return { outcome: 'neutral' };
+
+  const values = readValues(form, kind);
+  const state = (extra: Partial<FormState>): { outcome: 'retry' } & FormState => ({
+    outcome: 'retry',
+    values,
+    errors: {},
+    stamp: stampCheck === 'expired' ? issueStamp(deps.stampKey, now) : (stamp as string),
+    ...extra,
+  });
+  if (stampCheck === 'expired') {
+    return state({
+      notice: 'La page était ouverte depuis longtemps. Vérifiez vos réponses, puis envoyez à nouveau.',
+    });
+  }
+
+  const { request, errors, communeChoices } = buildRequest(values, kind);
+  const parsed = registrationRequest.safeParse(request);
+  if (!parsed.success) {
+    for (const [path, message] of Object.entries(fieldErrors(parsed.error))) {
+      const field = fieldOf(path);
+      if (!(field in errors)) errors[field] = message;
+    }
+  }
+  if (Object.keys(errors).length > 0) return state({ errors, ...(communeChoices ? { communeChoices } : {}) });
+
+  if (!deps.submissions.hit(ip, now)) return { outcome: 'rate-limited' };
+  const answer = await deps.intake.submit(request);
+  switch (answer.type) {
+    case 'ok': {
+      const eventSlug =
+        values.eventSlug && /^[a-z0-9-]{1,200}$/.test(values.eventSlug) ? values.eventSlug : undefined;
+      const token = signConfirmation(
+        deps.confirmationKey,
+        {
+          r: answer.reference,
+          s: answer.status,
+          k: (request as { kind: 'event' | 'support' | 'callback' }).kind,
+          ...(eventSlug ? { e: eventSlug } : {}),
+          ...(kind === 'prescriber' ? { p: 1 as const } : {}),
+        },
+        now,
+      );
+      return { outcome: 'done', token, reference: answer.reference };
+    }
+    case 'invalid': {
+      const fromServer: Record<string, string> = {};
+      for (const [path, message] of Object.entries(answer.fieldErrors)) fromServer[fieldOf(path)] ??= message;
+      return state({ errors: Object.keys(fromServer).length ? fromServer : { form: UNAVAILABLE } });
+    }
+    case 'full':
+      return state({
+        full: true,
+        errors: {
+          acceptWaitlist:
+            'La session est complète. Cochez cette case pour vous inscrire sur la liste d’attente : nous vous prévenons si une place se libère.',
+        },
+      });
+    case 'closed':
+    case 'unknown-event':
+      return state({ closed: true, notice: 'Les inscriptions à cette session sont fermées.' });
+    case 'unavailable':
+      return state({ notice: UNAVAILABLE });
+  }
+}
+
+/**
+ * The contract's request object from what was typed. Also returns the errors found on the way
+ * (the commune, what the professional asks for), which the contract cannot see.
+ */
+export function buildRequest(
+  values: FormValues,
+  kind: FormKind,
+): { request: Record<string, unknown>; errors: Record<string, string>; communeChoices?: CommuneChoice[] } {
+  const errors: Record<string, string> = {};
+  let communeChoices: CommuneChoice[] | undefined;
+  const flat: Record<string, unknown> = {};
+  const skip = new Set(['commune', 'communeChoice', 'eventSlug', 'request']);
+  for (const [name, value] of Object.entries(values)) {
+    if (skip.has(name) || name.startsWith('source.')) continue;
+    flat[name] = value;
+  }
+
+  let requestKind: 'event' | 'support' | 'callback';
+  if (kind === 'prescriber') {
+    const asked = values.request;
+    if (asked === 'event' || asked === 'support') requestKind = asked;
+    else {
+      errors.request = 'Choisissez ce que vous demandez pour la personne : une session ou un accompagnement.';
+      requestKind = 'support';
+    }
+    flat.source = {
+      type: 'prescriber',
+      name: values['source.name'] ?? '',
+      organisation: values['source.organisation'] ?? '',
+      phone: values['source.phone'] ?? '',
+      email: values['source.email'] ?? '',
+      personConsent: values['source.personConsent'] ?? 'false',
+    };
+    if (requestKind !== 'event') {
+      delete flat.eventId;
+      delete flat.acceptWaitlist;
+    }
+    if (requestKind !== 'support') delete flat.projectIdea;
+  } else {
+    requestKind = kind;
+    flat.source = { type: 'self' };
+  }
+  flat.kind = requestKind;
+
+  const commune = resolveCommune(values.commune, values.communeChoice, requestKind === 'support');
+  if (commune.ok) {
+    if (commune.commune) {
+      flat.communeInsee = commune.commune.code;
+      flat.communeName = commune.commune.nom;
+    }
+  } else {
+    errors.commune = commune.error;
+    if (commune.choices.length) {
+      communeChoices = commune.choices.map((c) => ({
+        code: c.code,
+        label: `${c.nom} (${c.codesPostaux[0] ?? c.departement})`,
+      }));
+    }
+  }
+  const { source, ...rest } = flat;
+  return { request: { ...nest(rest), source }, errors, ...(communeChoices ? { communeChoices } : {}) };
+}

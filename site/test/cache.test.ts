@@ -1,0 +1,95 @@
+import { describe, expect, it } from 'vitest';
+import { SwrCache } from '../src/lib/cms/cache.ts';
+
+function setup() {
+  let now = 1_000_000;
+  const cache = new SwrCache({ ttlMs: 1000, retryAfterMs: 500, maxEntries: 3, now: () => now });
+  return { cache, tick: (ms: number) => (now += ms) };
+}
+
+describe('stale-while-revalidate cache', () => {
+  it('serves a fresh entry without calling the loader again', async () => {
+    const { cache } = setup();
+    let calls = 0;
+    const load = async () => ++calls;
+    expect(await cache.get('k', load)).toBe(1);
+    expect(await cache.get('k', load)).toBe(1);
+    expect(calls).toBe(1);
+    expect(cache.stats.hits).toBe(1);
+  });
+
+  it('serves a stale entry at once and refreshes it in the background', async () => {
+    const { cache, tick } = setup();
+    let calls = 0;
+    const load = async () => ++calls;
+    await cache.get('k', load);
+    tick(1500);
+    expect(await cache.get('k', load)).toBe(1);
+    await new Promise((r) => setTimeout(r, 0));
+    expect(await cache.get('k', load)).toBe(2);
+  });
+
+  it('refreshes before serving after a purge', async () => {
+    const { cache } = setup();
+    let value = 'old';
+    await cache.get('k', async () => value);
+    value = 'new';
+    cache.purge();
+    expect(await cache.get('k', async () => value)).toBe('new');
+  });
+
+  it('keeps serving the last good copy when the loader fails, and waits before retrying', async () => {
+    const { cache, tick } = setup();
+    await cache.get('k', async () => 'good');
+    cache.purge();
+    let attempts = 0;
+    const failing = async () => {
+      attempts++;
+      throw new Error('down');
+    };
+    expect(await cache.get('k', failing)).toBe('good');
+    expect(await cache.get('k', failing)).toBe('good');
+    expect(attempts).toBe(1);
+    tick(600);
+    expect(await cache.get('k', failing)).toBe('good');
+    expect(attempts).toBe(2);
+  });
+
+  it('fails when there is no copy at all', async () => {
+    const { cache } = setup();
+    await expect(cache.get('k', async () => Promise.reject(new Error('down')))).rejects.toThrow('down');
+  });
+
+  it('keeps the purge when it happens during a load', async () => {
+    const { cache } = setup();
+    let release!: (v: string) => void;
+    const pending = cache.get('k', () => new Promise<string>((r) => (release = r)));
+    cache.purge();
+    release('before-publish');
+    expect(await pending).toBe('before-publish');
+    expect(await cache.get('k', async () => 'after-publish')).toBe('after-publish');
+  });
+
+  it('loads once for concurrent readers', async () => {
+    const { cache } = setup();
+    let calls = 0;
+    const load = () => new Promise<number>((r) => setTimeout(() => r(++calls), 5));
+    const values = await Promise.all([cache.get('k', load), cache.get('k', load), cache.get('k', load)]);
+    expect(values).toEqual([1, 1, 1]);
+    expect(calls).toBe(1);
+  });
+
+  it('evicts the least recently used entry beyond its size', async () => {
+    const { cache } = setup();
+    for (const k of ['a', 'b', 'c']) await cache.get(k, async () => k);
+    await cache.get('a', async () => 'a');
+    await cache.get('d', async () => 'd');
+    expect(cache.size).toBe(3);
+    let reloaded = false;
+    await cache.get('b', async () => {
+      reloaded = true;
+      return 'b';
+    });
+    expect(reloaded).toBe(true);
+  });
+});
