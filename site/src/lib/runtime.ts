@@ -12,7 +12,11 @@ import type { Global } from './cms/schemas.ts';
 import { pageCache } from './page-cache.ts';
 
 /** Process-wide singletons, built once from the declared environment. */
-export const cms = createCmsClient({ baseUrl: CMS_URL, token: CMS_SITE_TOKEN });
+export const cms = createCmsClient({
+  baseUrl: CMS_URL,
+  token: CMS_SITE_TOKEN,
+  previewSecret: PREVIEW_SECRET,
+});
 export const availability = createAvailabilityClient({ baseUrl: EXTRANET_URL });
 export const config = {
   siteUrl: SITE_URL.replace(/\/$/, ''),

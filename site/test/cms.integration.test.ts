@@ -1,0 +1,300 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import ICAL from 'ical.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CmsUnavailableError, createCmsClient } from '../src/lib/cms/client.ts';
+import { signWebhook } from '../src/lib/webhook.ts';
+import { validators } from './data-inclusion.test.ts';
+import { adminClient, type Stack, siteDir, startStack } from './helpers/stack.ts';
+
+// Integration: the CMS client and the built site against a real, seeded Strapi.
+if (!existsSync(join(siteDir, 'dist', 'server', 'entry.mjs'))) {
+  throw new Error('Le site n’est pas construit : lancez `npm run build -w site` avant les tests.');
+}
+
+let stack: Stack;
+const quiet = () => {};
+const client = () =>
+  createCmsClient({ baseUrl: stack.proxy.url, token: stack.cms.siteToken, warn: quiet, timeoutMs: 2000 });
+const get = (path: string, init?: RequestInit) => fetch(`${stack.siteUrl}${path}`, init);
+const text = async (path: string) => (await get(path)).text();
+
+beforeAll(async () => {
+  stack = await startStack();
+});
+afterAll(async () => {
+  await stack?.stop();
+});
+
+describe('CMS client against a real Strapi', () => {
+  it('reads the seeded content through explicit fields and populate', async () => {
+    const cms = client();
+    const [programs, events, stories, territories, global] = await Promise.all([
+      cms.programs(),
+      cms.upcomingEvents(),
+      cms.stories(),
+      cms.territories(),
+      cms.global(),
+    ]);
+    expect(programs.map((p) => p.kind).sort()).toEqual([
+      'accompagnement',
+      'formation',
+      'parcours',
+      'parcours',
+      'parcours',
+    ]);
+    expect(new Set(events.map((e) => e.territory?.slug))).toEqual(
+      new Set(['valenciennois', 'douaisis', 'cambresis', 'pevele-carembault']),
+    );
+    expect(events.find((e) => e.venue.commune === 'Orchies')?.territory?.slug).toBe('pevele-carembault');
+    expect(stories).toHaveLength(3);
+    expect(territories.find((t) => t.slug === 'pevele-carembault')?.epciCodes).toEqual(['200041960']);
+    expect(global?.contactPhone).toMatch(/\d/);
+    for (const slug of ['a-propos', 'mentions-legales', 'donnees-personnelles', 'accessibilite']) {
+      expect((await cms.page(slug))?.slug).toBe(slug);
+    }
+    expect(stack.proxy.hits.get('/api/events')).toBeGreaterThan(0);
+    expect([...stack.proxy.hits.keys()].every((p) => p.startsWith('/api/'))).toBe(true);
+  });
+
+  it('answers a second read from its cache without calling the CMS', async () => {
+    const cms = client();
+    const first = await cms.programs();
+    const before = stack.proxy.total();
+    const second = await cms.programs();
+    expect(second).toBe(first);
+    expect(stack.proxy.total()).toBe(before);
+    expect(cms.cache.stats.hits).toBe(1);
+  });
+
+  it('serves the last good copy when the CMS is down, and says so when it has none', async () => {
+    const cms = client();
+    const programs = await cms.programs();
+    stack.proxy.mode = 'down';
+    try {
+      cms.purge();
+      expect(await cms.programs()).toEqual(programs);
+      await expect(client().programs()).rejects.toBeInstanceOf(CmsUnavailableError);
+    } finally {
+      stack.proxy.mode = 'pass';
+    }
+  });
+
+  it('treats an invalid answer like an outage, and drops a single invalid entry', async () => {
+    const cms = client();
+    const events = await cms.upcomingEvents();
+    stack.proxy.mode = 'garbage';
+    try {
+      cms.purge();
+      expect(await cms.upcomingEvents()).toEqual(events);
+      await expect(client().global()).rejects.toBeInstanceOf(CmsUnavailableError);
+      stack.proxy.mode = 'corrupt-item';
+      expect(await client().upcomingEvents()).toHaveLength(events.length - 1);
+    } finally {
+      stack.proxy.mode = 'pass';
+    }
+  });
+});
+
+describe('the built site', () => {
+  it('refuses an unsigned or forged webhook', async () => {
+    const body = JSON.stringify({
+      event: 'entry.publish',
+      model: 'event',
+      documentId: 'x',
+      at: new Date().toISOString(),
+    });
+    const unsigned = await get('/api/cms-webhook', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body,
+    });
+    expect(unsigned.status).toBe(401);
+    expect(await unsigned.json()).toEqual({ error: 'Signature absente ou invalide.' });
+    const ts = String(Date.now());
+    const forged = await get('/api/cms-webhook', {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        'x-maillage-timestamp': ts,
+        'x-maillage-signature': signWebhook('wrong', ts, body),
+      },
+      body,
+    });
+    expect(forged.status).toBe(401);
+    const good = await get('/api/cms-webhook', {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        'x-maillage-timestamp': ts,
+        'x-maillage-signature': signWebhook(stack.cms.webhookSecret, ts, body),
+      },
+      body,
+    });
+    expect(good.status).toBe(200);
+  });
+
+  it('shows a change published in the CMS within 5 seconds (signed webhook empties the cache)', async () => {
+    const cms = client();
+    const program = (await cms.programs()).find((p) => p.slug === 'parcours-creation');
+    expect(program).toBeDefined();
+    expect(await text('/programmes/parcours-creation')).toContain(program!.title);
+    const title = `Parcours création ${Date.now()}`;
+    const admin = await adminClient(stack.cms.url);
+    const started = Date.now();
+    await admin.updateAndPublish('api::program.program', program!.documentId, { title });
+    let html = '';
+    while (Date.now() - started < 5000) {
+      html = await text('/programmes/parcours-creation');
+      if (html.includes(title)) break;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    expect(html).toContain(title);
+  });
+
+  it('previews a draft behind the secret, never cached', async () => {
+    const story = (await client().stories())[0]!;
+    const admin = await adminClient(stack.cms.url);
+    const draftTitle = `Brouillon ${Date.now()}`;
+    await admin.updateDraft('api::story.story', story.documentId, { title: draftTitle });
+    const ok = await get(
+      `/apercu?secret=${encodeURIComponent(stack.cms.previewSecret)}&type=story&documentId=${story.documentId}`,
+    );
+    expect(ok.status).toBe(200);
+    expect(ok.headers.get('cache-control')).toBe('no-store');
+    expect(await ok.text()).toContain(draftTitle);
+    expect(await text(`/temoignages/${story.slug}`)).not.toContain(draftTitle);
+    const bad = await get(`/apercu?secret=nope&type=story&documentId=${story.documentId}`);
+    expect(bad.status).toBe(401);
+    expect(await bad.text()).not.toContain(draftTitle);
+  });
+
+  it('shows places left from the extranet, and the capacity alone when it does not answer', async () => {
+    const events = await client().upcomingEvents();
+    const [a, b] = [events[0]!, events[1]!];
+    stack.availability.entries.set(a.documentId, {
+      capacity: 10,
+      taken: 7,
+      left: 3,
+      waitlistOpen: false,
+      registrationOpen: true,
+    });
+    expect(await text(`/agenda/${a.slug}`)).toContain('Il reste <strong>3 places</strong> sur 10');
+    stack.availability.down = true;
+    try {
+      const res = await get(`/agenda/${b.slug}`);
+      expect(res.status).toBe(200);
+      const html = await res.text();
+      expect(html).toContain(`Groupe de ${b.capacity} personnes au maximum`);
+      expect(html).toContain(`href="/inscription/${b.slug}"`);
+    } finally {
+      stack.availability.down = false;
+    }
+  });
+
+  it('sends compressed pages with CDN cache and security headers', async () => {
+    const res = await get('/agenda', { headers: { 'accept-encoding': 'br, gzip' } });
+    expect(res.headers.get('content-encoding')).toBe('br');
+    expect(res.headers.get('cache-control')).toBe('public, max-age=60, stale-while-revalidate=600');
+    const csp = res.headers.get('content-security-policy') ?? '';
+    expect(csp).toContain("frame-ancestors 'none'");
+    expect(csp).toMatch(/script-src 'self'/);
+    expect(csp).not.toContain('unsafe-inline');
+    expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(res.headers.get('referrer-policy')).toBe('strict-origin-when-cross-origin');
+    const gz = await get('/data-inclusion/services.json', { headers: { 'accept-encoding': 'gzip' } });
+    expect(gz.headers.get('content-encoding')).toBe('gzip');
+  });
+
+  it('publishes data·inclusion files that validate against the schemas', async () => {
+    const v = validators();
+    const structures = (await (await get('/data-inclusion/structures.json')).json()) as unknown[];
+    const services = (await (await get('/data-inclusion/services.json')).json()) as unknown[];
+    expect(structures).toHaveLength(1);
+    expect(v.structure(structures[0]), JSON.stringify(v.structure.errors)).toBe(true);
+    expect(services).toHaveLength(5);
+    for (const s of services) expect(v.service(s), JSON.stringify(v.service.errors)).toBe(true);
+  });
+
+  it('publishes an agenda.ics whose times are the CMS times in Europe/Paris', async () => {
+    const events = await client().upcomingEvents();
+    const res = await get('/agenda.ics');
+    expect(res.headers.get('content-type')).toContain('text/calendar');
+    const comp = new ICAL.Component(ICAL.parse(await res.text()));
+    for (const tz of comp.getAllSubcomponents('vtimezone')) ICAL.TimezoneService.register(tz);
+    const vevents = comp.getAllSubcomponents('vevent').map((v) => new ICAL.Event(v));
+    expect(vevents).toHaveLength(events.reduce((n, e) => n + e.slots.length, 0));
+    const e = events[0]!;
+    const slot = e.slots[0]!;
+    const first = vevents.find((v) => v.uid.startsWith(`${e.documentId}-${slot.date}`))!;
+    expect(first.startDate.zone?.tzid).toBe('Europe/Paris');
+    expect(first.startDate.toString()).toBe(`${slot.date}T${slot.start}:00`);
+    // 26 Nov → winter time: Paris is UTC+1.
+    const [h, m] = slot.start.split(':').map(Number) as [number, number];
+    const expected = new Date(`${slot.date}T00:00:00Z`);
+    expected.setUTCHours(h - (slot.date < '2027-03-28' ? 1 : 2), m);
+    expect(first.startDate.toJSDate().toISOString()).toBe(expected.toISOString());
+    const one = await get(`/agenda/${e.slug}.ics`);
+    expect(new ICAL.Component(ICAL.parse(await one.text())).getAllSubcomponents('vevent')).toHaveLength(
+      e.slots.length,
+    );
+  });
+
+  it('publishes RSS, a sitemap, robots.txt and Event JSON-LD', async () => {
+    const rss = await text('/temoignages/rss.xml');
+    expect(rss.match(/<item>/g)).toHaveLength(3);
+    const sitemap = await text('/sitemap.xml');
+    expect(sitemap).toContain(`${stack.siteUrl}/agenda/`);
+    expect(await text('/robots.txt')).toContain(`Sitemap: ${stack.siteUrl}/sitemap.xml`);
+    const e = (await client().upcomingEvents())[0]!;
+    const html = await text(`/agenda/${e.slug}`);
+    const ld = JSON.parse(/<script type="application\/ld\+json">(.*?)<\/script>/s.exec(html)?.[1] ?? '{}');
+    expect(ld['@type']).toBe('Event');
+    expect(ld.location.address.addressLocality).toBe(e.venue.commune);
+    expect(ld.startDate).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:00\+0[12]:00$/);
+    expect(html).toContain(`<link rel="canonical" href="${stack.siteUrl}/agenda/${e.slug}">`);
+  });
+
+  it('still renders every page with the CMS stopped', async () => {
+    const e = (await client().upcomingEvents())[0]!;
+    const s = (await client().stories())[0]!;
+    const paths = [
+      '/',
+      '/programmes',
+      '/programmes/parcours-emploi',
+      '/agenda',
+      '/agenda?commune=Orchies',
+      `/agenda/${e.slug}`,
+      '/temoignages',
+      `/temoignages/${s.slug}`,
+      '/a-propos',
+      '/contact',
+      '/mentions-legales',
+      '/donnees-personnelles',
+      '/accessibilite',
+      '/agenda.ics',
+    ];
+    for (const p of paths) expect((await get(p)).status, p).toBe(200);
+    await stack.stopCms();
+    // Force a refresh attempt: the site must fall back to its last good copy.
+    const ts = String(Date.now());
+    const body = JSON.stringify({ event: 'entry.update', model: 'event', documentId: e.documentId });
+    await get('/api/cms-webhook', {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        'x-maillage-timestamp': ts,
+        'x-maillage-signature': signWebhook(stack.cms.webhookSecret, ts, body),
+      },
+      body,
+    });
+    for (const p of paths) {
+      const res = await get(p);
+      expect(res.status, p).toBe(200);
+      const html = await res.text();
+      expect(html, p).not.toMatch(/at .*\.(m?js|ts):\d+/);
+    }
+    expect(await text(`/agenda/${e.slug}`)).toContain(e.title.replace(/’/g, '’'));
+    expect((await get('/programmes/jamais-vu')).status).toBe(503);
+  });
+});

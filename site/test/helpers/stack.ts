@@ -1,0 +1,217 @@
+// Test harness: a real seeded Strapi, a switchable proxy in front of it (to make the CMS "down" or
+// answer garbage), an availability stub standing in for the extranet, and the BUILT site.
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { freePort } from '../../../scripts/lib/ports.ts';
+import { runService, type Service, waitForHttp } from '../../../scripts/lib/processes.ts';
+import { type StartedStrapi, startStrapi } from '../../../scripts/testing/strapi.ts';
+
+export const siteDir = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+export type ProxyMode = 'pass' | 'down' | 'garbage' | 'corrupt-item';
+
+export interface CmsProxy {
+  url: string;
+  mode: ProxyMode;
+  /** Requests seen per API path (without query). */
+  hits: Map<string, number>;
+  total(): number;
+  close(): Promise<void>;
+}
+
+function listen(server: Server): Promise<string> {
+  return new Promise((resolve) =>
+    server.listen(0, '127.0.0.1', () =>
+      resolve(`http://127.0.0.1:${(server.address() as AddressInfo).port}`),
+    ),
+  );
+}
+
+const closeServer = (server: Server) =>
+  new Promise<void>((resolve) => {
+    server.closeAllConnections();
+    server.close(() => resolve());
+  });
+
+export async function startProxy(target: () => string): Promise<CmsProxy> {
+  const proxy: CmsProxy = {
+    url: '',
+    mode: 'pass',
+    hits: new Map(),
+    total: () => [...proxy.hits.values()].reduce((a, b) => a + b, 0),
+    close: () => closeServer(server),
+  };
+  const server = createServer(async (req: IncomingMessage, res: ServerResponse) => {
+    const path = (req.url ?? '/').split('?')[0] ?? '/';
+    proxy.hits.set(path, (proxy.hits.get(path) ?? 0) + 1);
+    if (proxy.mode === 'down') {
+      req.socket.destroy();
+      return;
+    }
+    if (proxy.mode === 'garbage') {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end('{"data":"<html>maintenance</html>","meta":42}');
+      return;
+    }
+    try {
+      const upstream = await fetch(`${target()}${req.url}`, {
+        headers: {
+          authorization: req.headers.authorization ?? '',
+          accept: 'application/json',
+          ...(req.headers['x-maillage-preview']
+            ? { 'x-maillage-preview': String(req.headers['x-maillage-preview']) }
+            : {}),
+        },
+      });
+      let body = await upstream.text();
+      if (proxy.mode === 'corrupt-item' && upstream.ok) {
+        const json = JSON.parse(body) as { data: unknown };
+        if (Array.isArray(json.data) && json.data.length > 0) {
+          // The first entry loses its required slug: it must be dropped, not break the list.
+          delete (json.data[0] as Record<string, unknown>).slug;
+          body = JSON.stringify(json);
+        }
+      }
+      res.writeHead(upstream.status, {
+        'content-type': upstream.headers.get('content-type') ?? 'application/json',
+      });
+      res.end(body);
+    } catch {
+      res.writeHead(502);
+      res.end();
+    }
+  });
+  proxy.url = await listen(server);
+  return proxy;
+}
+
+export interface AvailabilityStub {
+  url: string;
+  entries: Map<string, unknown>;
+  down: boolean;
+  close(): Promise<void>;
+}
+
+/** Stands in for the extranet's public availability endpoint (docs/contracts.md). */
+export async function startAvailabilityStub(): Promise<AvailabilityStub> {
+  const stub: AvailabilityStub = {
+    url: '',
+    entries: new Map(),
+    down: false,
+    close: () => closeServer(server),
+  };
+  const server = createServer((req, res) => {
+    if (stub.down) {
+      req.socket.destroy();
+      return;
+    }
+    const m = /^\/api\/public\/availability\/([^/?]+)/.exec(req.url ?? '');
+    const entry = m ? stub.entries.get(decodeURIComponent(m[1] as string)) : undefined;
+    res.writeHead(entry ? 200 : 404, { 'content-type': 'application/json' });
+    res.end(JSON.stringify(entry ?? { error: 'not_found' }));
+  });
+  stub.url = await listen(server);
+  return stub;
+}
+
+export interface Stack {
+  cms: StartedStrapi;
+  proxy: CmsProxy;
+  availability: AvailabilityStub;
+  siteUrl: string;
+  site: Service | null;
+  /** Stops the real CMS process (the proxy then fails to connect, like a down CMS). */
+  stopCms(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/** Starts Strapi (its webhook pointed at the site), the proxy, the stub and, unless told not to, the built site. */
+export async function startStack(opts: { site?: boolean } = {}): Promise<Stack> {
+  const sitePort = await freePort();
+  const siteUrl = `http://127.0.0.1:${sitePort}`;
+  let cmsUrl = '';
+  const proxy = await startProxy(() => cmsUrl);
+  const availability = await startAvailabilityStub();
+  const cms = await startStrapi({ env: { SITE_URL: siteUrl } });
+  cmsUrl = cms.url;
+  let cmsStopped = false;
+  let site: Service | null = null;
+  if (opts.site !== false) {
+    site = runService('site', process.execPath, ['dist/server/entry.mjs'], {
+      cwd: siteDir,
+      quiet: process.env.MAILLAGE_TEST_VERBOSE !== '1',
+      env: {
+        ...process.env,
+        NODE_ENV: 'production',
+        HOST: '127.0.0.1',
+        PORT: String(sitePort),
+        CMS_URL: proxy.url,
+        CMS_SITE_TOKEN: cms.siteToken,
+        CMS_WEBHOOK_SECRET: cms.webhookSecret,
+        PREVIEW_SECRET: cms.previewSecret,
+        SITE_URL: siteUrl,
+        EXTRANET_URL: availability.url,
+        EXTRANET_SERVICE_TOKEN: 'unused-in-these-tests',
+        ASTRO_TELEMETRY_DISABLED: '1',
+      },
+    });
+    try {
+      await waitForHttp(`${siteUrl}/robots.txt`, site, 60_000);
+    } catch (error) {
+      await Promise.all([site.stop(), cms.stop(), proxy.close(), availability.close()]);
+      throw error;
+    }
+  }
+  return {
+    cms,
+    proxy,
+    availability,
+    siteUrl,
+    site,
+    async stopCms() {
+      if (!cmsStopped) await cms.stop();
+      cmsStopped = true;
+    },
+    async stop() {
+      await Promise.all([
+        site?.stop(),
+        cmsStopped ? undefined : cms.stop(),
+        proxy.close(),
+        availability.close(),
+      ]);
+    },
+  };
+}
+
+/** Logs into the Strapi admin as the demo admin and returns a small content-manager client. */
+export async function adminClient(cmsUrl: string) {
+  const login = await fetch(`${cmsUrl}/admin/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email: 'admin@maillage.test', password: 'maillage-demo-2026' }),
+  });
+  if (!login.ok) throw new Error(`Connexion admin refusée (${login.status})`);
+  const token = ((await login.json()) as { data: { token: string } }).data.token;
+  const call = async (method: string, path: string, body?: unknown) => {
+    const res = await fetch(`${cmsUrl}/content-manager/collection-types/${path}`, {
+      method,
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+    if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
+    return res.json() as Promise<{ data: Record<string, unknown> }>;
+  };
+  return {
+    /** Changes fields of a document and publishes it (what an editor does in the admin). */
+    async updateAndPublish(uid: string, documentId: string, data: Record<string, unknown>) {
+      await call('PUT', `${uid}/${documentId}`, data);
+      await call('POST', `${uid}/${documentId}/actions/publish`, {});
+    },
+    /** Changes the draft only (for the preview). */
+    async updateDraft(uid: string, documentId: string, data: Record<string, unknown>) {
+      await call('PUT', `${uid}/${documentId}`, data);
+    },
+  };
+}
