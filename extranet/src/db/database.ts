@@ -1,0 +1,256 @@
+import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
+
+/** ISO 8601 UTC timestamps stored as text on both databases: they sort and compare as strings. */
+type Timestamp = string;
+/** Booleans are stored as 0/1 integers in our own tables, on both databases. */
+type Flag = number;
+
+export interface PersonTable {
+  id: Generated<number>;
+  first_name: string;
+  last_name: string | null;
+  phone: string;
+  email: string | null;
+  commune_insee: string | null;
+  commune_name: string | null;
+  territory: string | null;
+  situation_rsa: string;
+  situation_job_seeker: string;
+  preferred_contact: string;
+  consent_at: Timestamp;
+  last_contact_at: Timestamp;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface RegistrationTable {
+  id: Generated<number>;
+  reference: string;
+  person_id: number;
+  kind: 'event' | 'support' | 'callback';
+  event_id: string | null;
+  territory: string | null;
+  status: 'received' | 'accepted' | 'waitlisted' | 'declined' | 'cancelled';
+  source_type: 'self' | 'prescriber';
+  prescriber_name: string | null;
+  prescriber_organisation: string | null;
+  prescriber_phone: string | null;
+  prescriber_email: string | null;
+  needs_transport: Flag;
+  needs_childcare: Flag;
+  needs_accessibility: Flag;
+  needs_details: string | null;
+  project_idea: string | null;
+  message: string | null;
+  preferred_contact: string;
+  idempotency_key: string;
+  decision_reason: string | null;
+  decided_by: string | null;
+  decided_at: Timestamp | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface RegistrationReadTable {
+  user_id: string;
+  registration_id: number;
+  read_at: Timestamp;
+}
+
+export interface EventCopyTable {
+  document_id: string;
+  title: string;
+  slug: string | null;
+  kind: string | null;
+  program_title: string | null;
+  program_slug: string | null;
+  program_kind: string | null;
+  territory: string | null;
+  territory_name: string | null;
+  /** JSON: [{ date, start, end, label }] */
+  slots_json: string;
+  first_slot_at: Timestamp | null;
+  capacity: number;
+  /** JSON: the CMS venue component */
+  venue_json: string;
+  registration_opens_at: Timestamp | null;
+  registration_closes_at: Timestamp | null;
+  cancelled: Flag;
+  /** 1 when the event is no longer published in the CMS (kept for its registrations). */
+  removed: Flag;
+  refreshed_at: Timestamp;
+}
+
+export interface AttendanceTable {
+  id: Generated<number>;
+  registration_id: number;
+  slot_date: string;
+  slot_start: string;
+  status: 'present' | 'absent' | 'excused';
+  recorded_by: string | null;
+  recorded_at: Timestamp;
+}
+
+export interface SupportTable {
+  id: Generated<number>;
+  person_id: number;
+  advisor_id: string | null;
+  phase: 'emergence' | 'maturation' | 'creation' | 'developpement';
+  started_at: Timestamp;
+  ended_at: Timestamp | null;
+  outcome: string | null;
+  legal_form: string | null;
+  outcome_date: string | null;
+  created_at: Timestamp;
+}
+
+export interface NoteTable {
+  id: Generated<number>;
+  person_id: number;
+  support_id: number | null;
+  author_id: string | null;
+  kind: 'entretien' | 'appel' | 'atelier' | 'rendez-vous-partenaire' | 'autre';
+  occurred_at: Timestamp;
+  body: string;
+  next_action: string | null;
+  due_at: string | null;
+  created_at: Timestamp;
+}
+
+export interface OutboxTable {
+  id: Generated<number>;
+  /** What the message is: receipt, new-request, decision, invitation, password-reset… */
+  kind: string;
+  to_address: string;
+  reply_to: string | null;
+  subject: string;
+  text_body: string;
+  html_body: string | null;
+  /** JSON: [{ filename, contentType, content }] */
+  attachments_json: string | null;
+  registration_id: number | null;
+  status: 'pending' | 'sending' | 'sent' | 'failed';
+  attempts: number;
+  next_attempt_at: Timestamp;
+  locked_until: Timestamp | null;
+  last_error: string | null;
+  sent_at: Timestamp | null;
+  created_at: Timestamp;
+}
+
+export interface AuditLogTable {
+  id: Generated<number>;
+  at: Timestamp;
+  actor_id: string | null;
+  /** e.g. registration.read, registration.accept, account.invite */
+  action: string;
+  entity_type: string;
+  entity_id: string | null;
+  person_id: number | null;
+  /** JSON without personal data (status changes, reasons are kept in the record itself). */
+  details_json: string | null;
+}
+
+export interface CounterTable {
+  name: string;
+  value: number;
+}
+
+export interface LoginThrottleTable {
+  key: string;
+  failures: number;
+  last_failure_at: Timestamp;
+  blocked_until: Timestamp | null;
+}
+
+export interface AppStateTable {
+  key: string;
+  value: string;
+}
+
+export interface TerritoryTable {
+  slug: string;
+  name: string;
+  /** JSON array of EPCI SIREN codes */
+  epci_codes: string;
+}
+
+export interface UserTerritoryTable {
+  user_id: string;
+  territory: string;
+}
+
+// better-auth's tables (camelCase columns, as better-auth's Kysely adapter expects).
+type AuthDate = ColumnType<Date | string, Date | string, Date | string>;
+type AuthBool = ColumnType<boolean | number, boolean | number, boolean | number>;
+
+export interface UsersTable {
+  id: string;
+  name: string;
+  email: string;
+  emailVerified: AuthBool;
+  image: string | null;
+  createdAt: AuthDate;
+  updatedAt: AuthDate;
+  twoFactorEnabled: AuthBool | null;
+  role: 'admin' | 'advisor';
+  disabled: AuthBool;
+}
+
+export interface SessionTable {
+  id: string;
+  expiresAt: AuthDate;
+  token: string;
+  createdAt: AuthDate;
+  updatedAt: AuthDate;
+  ipAddress: string | null;
+  userAgent: string | null;
+  userId: string;
+}
+
+export interface AccountTable {
+  id: string;
+  accountId: string;
+  providerId: string;
+  userId: string;
+  password: string | null;
+  createdAt: AuthDate;
+  updatedAt: AuthDate;
+}
+
+export interface VerificationTable {
+  id: string;
+  identifier: string;
+  value: string;
+  expiresAt: AuthDate;
+  createdAt: AuthDate;
+  updatedAt: AuthDate;
+}
+
+export interface Database {
+  person: PersonTable;
+  registration: RegistrationTable;
+  registration_read: RegistrationReadTable;
+  event_copy: EventCopyTable;
+  attendance: AttendanceTable;
+  support: SupportTable;
+  note: NoteTable;
+  outbox: OutboxTable;
+  audit_log: AuditLogTable;
+  counter: CounterTable;
+  login_throttle: LoginThrottleTable;
+  app_state: AppStateTable;
+  territory: TerritoryTable;
+  user_territory: UserTerritoryTable;
+  users: UsersTable;
+  session: SessionTable;
+  account: AccountTable;
+  verification: VerificationTable;
+}
+
+export type Person = Selectable<PersonTable>;
+export type Registration = Selectable<RegistrationTable>;
+export type NewRegistration = Insertable<RegistrationTable>;
+export type RegistrationUpdate = Updateable<RegistrationTable>;
+export type EventCopy = Selectable<EventCopyTable>;
+export type OutboxRow = Selectable<OutboxTable>;

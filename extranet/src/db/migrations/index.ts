@@ -1,0 +1,10 @@
+import type { Migration } from 'kysely/migration';
+import * as initial from './2026_11_26_1300_initial.ts';
+
+/**
+ * Every migration, by timestamped name. Listed in code rather than read from disk so the built
+ * server (bundled by Vite) carries them.
+ */
+export const migrations: Record<string, Migration> = {
+  '2026_11_26_1300_initial': initial,
+};

@@ -1,0 +1,158 @@
+import { randomBytes } from 'node:crypto';
+import type { Kysely } from 'kysely';
+import type { DbKind } from '../../db/connect.ts';
+import type { Database } from '../../db/database.ts';
+import { audit } from '../audit/audit.ts';
+import { type Auth, INVITATION_SECONDS } from '../auth/auth.ts';
+import { sendMail } from '../mail/mail.ts';
+import { invitationMail } from '../mail/templates.ts';
+
+export class AccountExistsError extends Error {
+  constructor() {
+    super('account exists');
+  }
+}
+
+const flag = (kind: DbKind, v: boolean) => (kind === 'postgres' ? v : v ? 1 : 0);
+
+export async function listAccounts(db: Kysely<Database>) {
+  const users = await db
+    .selectFrom('users')
+    .select(['id', 'name', 'email', 'role', 'disabled', 'twoFactorEnabled', 'createdAt'])
+    .orderBy('name')
+    .execute();
+  const links = await db.selectFrom('user_territory').selectAll().execute();
+  const hasPassword = new Set(
+    (await db.selectFrom('account').select('userId').where('providerId', '=', 'credential').execute()).map((a) => a.userId),
+  );
+  return users.map((u) => ({
+    ...u,
+    disabled: Boolean(u.disabled),
+    twoFactorEnabled: Boolean(u.twoFactorEnabled),
+    invited: !hasPassword.has(u.id),
+    territories: links.filter((l) => l.user_id === u.id).map((l) => l.territory),
+  }));
+}
+
+export async function userTerritories(db: Kysely<Database>, userId: string): Promise<string[]> {
+  const rows = await db.selectFrom('user_territory').select('territory').where('user_id', '=', userId).execute();
+  return rows.map((r) => r.territory);
+}
+
+export async function setTerritories(db: Kysely<Database>, actorId: string, userId: string, territories: string[]): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    await trx.deleteFrom('user_territory').where('user_id', '=', userId).execute();
+    if (territories.length) {
+      await trx
+        .insertInto('user_territory')
+        .values(territories.map((t) => ({ user_id: userId, territory: t })))
+        .execute();
+    }
+    await audit(trx, { actorId, action: 'account.territories', entityType: 'user', entityId: userId, details: { territories } });
+  });
+}
+
+/** Sends (again) the link that lets an invited person choose a password. */
+export async function sendInvitation(db: Kysely<Database>, auth: Auth, userId: string, baseURL: string): Promise<void> {
+  const user = await db.selectFrom('users').select(['email', 'name']).where('id', '=', userId).executeTakeFirstOrThrow();
+  const token = randomBytes(24).toString('base64url');
+  const ctx = await auth.$context;
+  // Same token format as better-auth's password reset, so the reset endpoint sets the password.
+  await ctx.internalAdapter.createVerificationValue({
+    identifier: `reset-password:${token}`,
+    value: userId,
+    expiresAt: new Date(Date.now() + INVITATION_SECONDS * 1000),
+  });
+  const link = new URL(`/mot-de-passe?token=${encodeURIComponent(token)}&bienvenue=1`, baseURL).toString();
+  await sendMail(db, invitationMail(user.email, user.name, link));
+}
+
+export async function inviteUser(
+  db: Kysely<Database>,
+  kind: DbKind,
+  auth: Auth,
+  input: { actorId: string | null; email: string; name: string; role: 'admin' | 'advisor'; territories: string[]; baseURL: string },
+): Promise<string> {
+  const email = input.email.trim().toLowerCase();
+  const id = randomBytes(16).toString('hex');
+  const exists = await db.selectFrom('users').select('id').where('email', '=', email).executeTakeFirst();
+  if (exists) throw new AccountExistsError();
+  const now = kind === 'postgres' ? new Date() : new Date().toISOString();
+  await db.transaction().execute(async (trx) => {
+    await trx
+      .insertInto('users')
+      .values({
+        id,
+        name: input.name.trim(),
+        email,
+        emailVerified: flag(kind, true),
+        image: null,
+        createdAt: now,
+        updatedAt: now,
+        twoFactorEnabled: flag(kind, false),
+        role: input.role,
+        disabled: flag(kind, false),
+      })
+      .execute();
+    if (input.territories.length) {
+      await trx
+        .insertInto('user_territory')
+        .values(input.territories.map((t) => ({ user_id: id, territory: t })))
+        .execute();
+    }
+    await audit(trx, { actorId: input.actorId, action: 'account.invite', entityType: 'user', entityId: id, details: { role: input.role } });
+  });
+  await sendInvitation(db, auth, id, input.baseURL);
+  return id;
+}
+
+/** Disabling an account ends all its sessions at once. */
+export async function setDisabled(db: Kysely<Database>, kind: DbKind, actorId: string, userId: string, disabled: boolean): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    await trx.updateTable('users').set({ disabled: flag(kind, disabled) }).where('id', '=', userId).execute();
+    if (disabled) await trx.deleteFrom('session').where('userId', '=', userId).execute();
+    await audit(trx, { actorId, action: disabled ? 'account.disable' : 'account.enable', entityType: 'user', entityId: userId });
+  });
+}
+
+/** Creates an account with a known password (demo accounts only). */
+export async function ensureUserWithPassword(
+  db: Kysely<Database>,
+  kind: DbKind,
+  auth: Auth,
+  input: { email: string; name: string; role: 'admin' | 'advisor'; territories: string[]; password: string },
+): Promise<void> {
+  const found = await db.selectFrom('users').select('id').where('email', '=', input.email).executeTakeFirst();
+  if (found) return;
+  const id = randomBytes(16).toString('hex');
+  const ctx = await auth.$context;
+  const hash = await ctx.password.hash(input.password);
+  const now = kind === 'postgres' ? new Date() : new Date().toISOString();
+  await db.transaction().execute(async (trx) => {
+    await trx
+      .insertInto('users')
+      .values({
+        id,
+        name: input.name,
+        email: input.email,
+        emailVerified: flag(kind, true),
+        image: null,
+        createdAt: now,
+        updatedAt: now,
+        twoFactorEnabled: flag(kind, false),
+        role: input.role,
+        disabled: flag(kind, false),
+      })
+      .execute();
+    await trx
+      .insertInto('account')
+      .values({ id: randomBytes(16).toString('hex'), accountId: id, providerId: 'credential', userId: id, password: hash, createdAt: now, updatedAt: now })
+      .execute();
+    if (input.territories.length) {
+      await trx
+        .insertInto('user_territory')
+        .values(input.territories.map((t) => ({ user_id: id, territory: t })))
+        .execute();
+    }
+  });
+}

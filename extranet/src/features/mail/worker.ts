@@ -1,0 +1,133 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { Kysely } from 'kysely';
+import nodemailer from 'nodemailer';
+import type { DbKind } from '../../db/connect.ts';
+import type { Database, OutboxRow } from '../../db/database.ts';
+import type { MailAttachment } from './mail.ts';
+
+export const MAX_ATTEMPTS = 20;
+const LOCK_MS = 2 * 60_000;
+
+/** 30 s, 1 min, 2 min… capped at 1 h. */
+export function backoffMs(attempts: number): number {
+  return Math.min(3600_000, 30_000 * 2 ** Math.max(0, attempts - 1));
+}
+
+export interface MailWorkerOptions {
+  db: Kysely<Database>;
+  kind: DbKind;
+  from: string;
+  /** smtp://… ; when empty, messages are written as .eml files in outboxDir */
+  smtpUrl?: string | undefined;
+  outboxDir: string;
+  batchSize?: number;
+}
+
+/**
+ * Claims due messages atomically (PostgreSQL: FOR UPDATE SKIP LOCKED; SQLite: a single writer),
+ * so two server instances never send the same message twice. A claim expires after LOCK_MS, so a
+ * crash while sending only delays the message.
+ */
+export async function claimDue(db: Kysely<Database>, kind: DbKind, batchSize: number): Promise<OutboxRow[]> {
+  const now = new Date();
+  const nowIso = now.toISOString();
+  let due = db
+    .selectFrom('outbox')
+    .select('id')
+    .where((eb) =>
+      eb.or([
+        eb.and([eb('status', '=', 'pending'), eb('next_attempt_at', '<=', nowIso)]),
+        eb.and([eb('status', '=', 'sending'), eb('locked_until', '<', nowIso)]),
+      ]),
+    )
+    .orderBy('id')
+    .limit(batchSize);
+  if (kind === 'postgres') due = due.forUpdate().skipLocked();
+  return db
+    .updateTable('outbox')
+    .set((eb) => ({
+      status: 'sending',
+      locked_until: new Date(now.getTime() + LOCK_MS).toISOString(),
+      attempts: eb('attempts', '+', 1),
+    }))
+    .where('id', 'in', due)
+    .returningAll()
+    .execute();
+}
+
+export function createTransport(options: Pick<MailWorkerOptions, 'smtpUrl'>) {
+  return options.smtpUrl
+    ? nodemailer.createTransport(options.smtpUrl)
+    : nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'unix' });
+}
+
+/** Sends one batch of due messages; returns how many were sent. */
+export async function deliverDue(options: MailWorkerOptions, transport = createTransport(options)): Promise<number> {
+  const rows = await claimDue(options.db, options.kind, options.batchSize ?? 10);
+  let sent = 0;
+  for (const row of rows) {
+    try {
+      const attachments = row.attachments_json ? (JSON.parse(row.attachments_json) as MailAttachment[]) : [];
+      const info = await transport.sendMail({
+        from: options.from,
+        to: row.to_address,
+        replyTo: row.reply_to ?? undefined,
+        subject: row.subject,
+        text: row.text_body,
+        html: row.html_body ?? undefined,
+        attachments,
+        headers: { 'X-Maillage-Outbox-Id': String(row.id) },
+      });
+      if (!options.smtpUrl) {
+        const dir = resolve(options.outboxDir);
+        mkdirSync(dir, { recursive: true });
+        writeFileSync(join(dir, `${String(row.id).padStart(6, '0')}-${row.kind}.eml`), info.message as Buffer);
+      }
+      await options.db
+        .updateTable('outbox')
+        .set({ status: 'sent', sent_at: new Date().toISOString(), locked_until: null, last_error: null })
+        .where('id', '=', row.id)
+        .execute();
+      sent++;
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      const failed = row.attempts >= MAX_ATTEMPTS;
+      await options.db
+        .updateTable('outbox')
+        .set({
+          status: failed ? 'failed' : 'pending',
+          locked_until: null,
+          last_error: message.slice(0, 500),
+          next_attempt_at: new Date(Date.now() + backoffMs(row.attempts)).toISOString(),
+        })
+        .where('id', '=', row.id)
+        .execute();
+      // No address nor content in the logs: only the message id and the error code.
+      const code = (error as { code?: string }).code ?? 'erreur';
+      console.warn(`[courriels] envoi du message ${row.id} échoué (tentative ${row.attempts}, ${code})`);
+    }
+  }
+  return sent;
+}
+
+/** Runs deliverDue every `intervalMs` in the server process. */
+export function startMailWorker(options: MailWorkerOptions, intervalMs = 2000): { stop(): void } {
+  const transport = createTransport(options);
+  let running = false;
+  const timer = setInterval(async () => {
+    if (running) return;
+    running = true;
+    try {
+      while ((await deliverDue(options, transport)) > 0) {
+        // keep going while there is a backlog
+      }
+    } catch (error) {
+      console.error('[courriels] le worker a rencontré une erreur :', (error as Error).message);
+    } finally {
+      running = false;
+    }
+  }, intervalMs);
+  timer.unref();
+  return { stop: () => clearInterval(timer) };
+}

@@ -1,0 +1,144 @@
+import type { Kysely } from 'kysely';
+import type { DbKind } from '../../db/connect.ts';
+import type { Database } from '../../db/database.ts';
+import { audit } from '../audit/audit.ts';
+import { countAccepted } from '../events/events.repository.ts';
+import { sendMail } from '../mail/mail.ts';
+import { type Decision, decisionMail } from '../mail/templates.ts';
+import { DecisionNotAllowedError, EventFullError, NotFoundError, ReasonRequiredError, StaleDecisionError } from './errors.ts';
+import { canSeeTerritory, type Viewer } from './scope.ts';
+
+const TARGET = { accept: 'accepted', waitlist: 'waitlisted', decline: 'declined', cancel: 'cancelled' } as const;
+const ALLOWED_FROM: Record<Decision, string[]> = {
+  accept: ['received', 'waitlisted'],
+  waitlist: ['received'],
+  decline: ['received', 'waitlisted'],
+  cancel: ['received', 'accepted', 'waitlisted'],
+};
+
+export interface DecisionResult {
+  status: string;
+  /** when a place was freed: the first person on the waiting list, to propose to the advisor */
+  proposeRegistrationId: number | null;
+}
+
+/**
+ * Applies an advisor's decision. Capacity is enforced inside the transaction: on PostgreSQL the
+ * event row is locked (SELECT … FOR UPDATE), on SQLite the transaction starts with BEGIN IMMEDIATE;
+ * so two advisors accepting the last place at once get exactly one acceptance.
+ */
+export async function decide(
+  db: Kysely<Database>,
+  kind: DbKind,
+  input: { registrationId: number; decision: Decision; reason?: string | null | undefined; viewer: Viewer; expectedStatus?: string | undefined },
+): Promise<DecisionResult> {
+  const reason = input.reason?.trim() || null;
+  if (input.decision === 'decline' && !reason) throw new ReasonRequiredError();
+  return db.transaction().execute(async (trx) => {
+    const peek = await trx
+      .selectFrom('registration')
+      .select(['event_id', 'territory'])
+      .where('id', '=', input.registrationId)
+      .executeTakeFirst();
+    if (!peek || !canSeeTerritory(input.viewer, peek.territory)) throw new NotFoundError();
+    let event: { document_id: string; capacity: number; title: string } | undefined;
+    if (peek.event_id) {
+      let q = trx.selectFrom('event_copy').select(['document_id', 'capacity', 'title']).where('document_id', '=', peek.event_id);
+      if (kind === 'postgres') q = q.forUpdate();
+      event = await q.executeTakeFirst();
+    }
+    let rq = trx
+      .selectFrom('registration')
+      .innerJoin('person', 'person.id', 'registration.person_id')
+      .select([
+        'registration.id',
+        'registration.status',
+        'registration.reference',
+        'registration.person_id',
+        'registration.preferred_contact',
+        'registration.prescriber_email',
+        'person.first_name',
+        'person.email',
+      ])
+      .where('registration.id', '=', input.registrationId);
+    if (kind === 'postgres') rq = rq.forUpdate('registration');
+    const reg = await rq.executeTakeFirstOrThrow();
+    if (input.expectedStatus && reg.status !== input.expectedStatus) throw new StaleDecisionError(reg.status);
+    if (!ALLOWED_FROM[input.decision].includes(reg.status)) throw new DecisionNotAllowedError(reg.status);
+
+    if (input.decision === 'accept' && event) {
+      const taken = (await countAccepted(trx, [event.document_id])).get(event.document_id) ?? 0;
+      if (taken >= event.capacity) throw new EventFullError();
+    }
+    const now = new Date().toISOString();
+    const status = TARGET[input.decision];
+    const updated = await trx
+      .updateTable('registration')
+      .set({ status, decision_reason: reason, decided_by: input.viewer.id, decided_at: now, updated_at: now })
+      .where('id', '=', reg.id)
+      .where('status', '=', reg.status)
+      .executeTakeFirst();
+    if (Number(updated.numUpdatedRows) !== 1) throw new StaleDecisionError(reg.status);
+    await trx.updateTable('person').set({ last_contact_at: now }).where('id', '=', reg.person_id).execute();
+
+    await audit(trx, {
+      actorId: input.viewer.id,
+      action: `registration.${input.decision}`,
+      entityType: 'registration',
+      entityId: reg.id,
+      personId: reg.person_id,
+      details: { from: reg.status, to: status },
+    });
+    const mail = { firstName: reg.first_name, reference: reg.reference, decision: input.decision, eventTitle: event?.title, reason, registrationId: reg.id };
+    if (reg.email && reg.preferred_contact === 'email') await sendMail(trx, decisionMail(reg.email, mail));
+    if (reg.prescriber_email) await sendMail(trx, { ...decisionMail(reg.prescriber_email, { ...mail, firstName: 'Madame, Monsieur' }), kind: 'prescriber-decision' });
+
+    let proposeRegistrationId: number | null = null;
+    if (event && reg.status === 'accepted' && status === 'cancelled') {
+      const next = await trx
+        .selectFrom('registration')
+        .select('id')
+        .where('event_id', '=', event.document_id)
+        .where('status', '=', 'waitlisted')
+        .orderBy('created_at')
+        .orderBy('id')
+        .executeTakeFirst();
+      proposeRegistrationId = next?.id ?? null;
+    }
+    return { status, proposeRegistrationId };
+  });
+}
+
+/** First person waiting for each event that has a free place (for the inbox banner). */
+export async function freedPlaces(db: Kysely<Database>, viewer: Viewer) {
+  const waiting = await db
+    .selectFrom('registration')
+    .innerJoin('event_copy', 'event_copy.document_id', 'registration.event_id')
+    .select(['registration.event_id', 'event_copy.capacity', 'event_copy.title'])
+    .where('registration.status', '=', 'waitlisted')
+    .where('event_copy.removed', '=', 0)
+    .where('event_copy.first_slot_at', '>', new Date().toISOString())
+    .where((eb) => (viewer.role === 'admin' ? eb.lit(true) : viewer.territories.length ? eb('registration.territory', 'in', viewer.territories) : eb.lit(false)))
+    .groupBy(['registration.event_id', 'event_copy.capacity', 'event_copy.title'])
+    .execute();
+  if (!waiting.length) return [];
+  const taken = await countAccepted(
+    db,
+    waiting.map((w) => w.event_id as string),
+  );
+  const out: { eventId: string; title: string; left: number; registrationId: number; reference: string }[] = [];
+  for (const w of waiting) {
+    const left = w.capacity - (taken.get(w.event_id as string) ?? 0);
+    if (left <= 0) continue;
+    const first = await db
+      .selectFrom('registration')
+      .select(['id', 'reference'])
+      .where('event_id', '=', w.event_id)
+      .where('status', '=', 'waitlisted')
+      .orderBy('created_at')
+      .orderBy('id')
+      .executeTakeFirst();
+    if (first) out.push({ eventId: w.event_id as string, title: w.title, left, registrationId: first.id, reference: first.reference });
+  }
+  return out;
+}

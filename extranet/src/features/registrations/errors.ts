@@ -1,0 +1,37 @@
+/** Domain errors, translated to HTTP statuses and French messages at the edge. */
+export class EventFullError extends Error {
+  constructor() {
+    super('event full');
+  }
+}
+export class EventClosedError extends Error {
+  constructor() {
+    super('event closed');
+  }
+}
+export class UnknownEventError extends Error {
+  constructor() {
+    super('unknown event');
+  }
+}
+export class NotFoundError extends Error {
+  constructor() {
+    super('not found');
+  }
+}
+/** The registration changed since the page was displayed (another advisor decided first). */
+export class StaleDecisionError extends Error {
+  constructor(public readonly currentStatus: string) {
+    super('stale decision');
+  }
+}
+export class DecisionNotAllowedError extends Error {
+  constructor(public readonly currentStatus: string) {
+    super('decision not allowed');
+  }
+}
+export class ReasonRequiredError extends Error {
+  constructor() {
+    super('reason required');
+  }
+}

@@ -1,0 +1,142 @@
+import { type Kysely, sql } from 'kysely';
+import { z } from 'zod';
+import { normaliseFrenchPhone } from '../../contract/index.ts';
+import type { Database } from '../../db/database.ts';
+import { registrationScope, type Viewer } from './scope.ts';
+
+const optional = <T extends z.ZodType>(s: T) => z.preprocess((v) => (v === '' || v === null ? undefined : v), s.optional());
+const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
+
+/** Inbox filters, read from the query string (GET form). Invalid values are ignored. */
+export const inboxFilters = z.object({
+  status: optional(z.enum(['received', 'accepted', 'waitlisted', 'declined', 'cancelled'])).catch(undefined),
+  territory: optional(z.string().max(40)).catch(undefined),
+  program: optional(z.enum(['parcours', 'accompagnement', 'formation'])).catch(undefined),
+  kind: optional(z.enum(['event', 'support', 'callback'])).catch(undefined),
+  event: optional(z.string().max(64)).catch(undefined),
+  from: optional(isoDate).catch(undefined),
+  to: optional(isoDate).catch(undefined),
+  q: optional(z.string().trim().max(80)).catch(undefined),
+  sort: z.enum(['recent', 'oldest', 'name', 'event']).catch('recent'),
+  page: z.coerce.number().int().min(1).max(10_000).catch(1),
+});
+export type InboxFilters = z.infer<typeof inboxFilters>;
+
+export const PAGE_SIZE = 25;
+
+export async function listInbox(db: Kysely<Database>, viewer: Viewer, f: InboxFilters) {
+  let q = db
+    .selectFrom('registration')
+    .innerJoin('person', 'person.id', 'registration.person_id')
+    .leftJoin('event_copy', 'event_copy.document_id', 'registration.event_id')
+    .leftJoin('registration_read', (join) =>
+      join.onRef('registration_read.registration_id', '=', 'registration.id').on('registration_read.user_id', '=', viewer.id),
+    )
+    .where(registrationScope(viewer));
+  if (f.status) q = q.where('registration.status', '=', f.status);
+  if (f.territory) q = q.where('registration.territory', '=', f.territory);
+  if (f.kind) q = q.where('registration.kind', '=', f.kind);
+  if (f.program) q = q.where('event_copy.program_kind', '=', f.program);
+  if (f.event) q = q.where('registration.event_id', '=', f.event);
+  if (f.from) q = q.where('registration.created_at', '>=', `${f.from}T00:00:00.000Z`);
+  if (f.to) q = q.where('registration.created_at', '<=', `${f.to}T23:59:59.999Z`);
+  if (f.q) {
+    const phone = normaliseFrenchPhone(f.q);
+    const digits = f.q.replace(/\D/g, '');
+    const term = `%${f.q.toLowerCase().replace(/[%_\\]/g, '')}%`;
+    q = q.where((eb) =>
+      eb.or([
+        eb(sql`lower(person.first_name || ' ' || coalesce(person.last_name, ''))`, 'like', term),
+        eb(sql`lower(coalesce(person.last_name, '') || ' ' || person.first_name)`, 'like', term),
+        eb('registration.reference', '=', f.q!.toUpperCase()),
+        ...(phone ? [eb('person.phone', '=', phone)] : []),
+        ...(digits.length >= 4 && !phone ? [eb('person.phone', 'like', `%${digits.replace(/^0/, '')}%`)] : []),
+      ]),
+    );
+  }
+  const total = await q.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+  let rows = q.select([
+    'registration.id',
+    'registration.reference',
+    'registration.kind',
+    'registration.status',
+    'registration.territory',
+    'registration.created_at',
+    'registration.source_type',
+    'person.first_name',
+    'person.last_name',
+    'person.phone',
+    'event_copy.title as event_title',
+    'event_copy.first_slot_at',
+    'registration_read.read_at',
+  ]);
+  rows =
+    f.sort === 'oldest'
+      ? rows.orderBy('registration.created_at', 'asc').orderBy('registration.id', 'asc')
+      : f.sort === 'name'
+        ? rows.orderBy(sql`lower(coalesce(person.last_name, person.first_name))`).orderBy('registration.id', 'desc')
+        : f.sort === 'event'
+          ? rows.orderBy('event_copy.first_slot_at', 'asc').orderBy('registration.id', 'asc')
+          : rows.orderBy('registration.created_at', 'desc').orderBy('registration.id', 'desc');
+  const items = await rows
+    .limit(PAGE_SIZE)
+    .offset((f.page - 1) * PAGE_SIZE)
+    .execute();
+  const count = Number(total.n);
+  return { items, total: count, pages: Math.max(1, Math.ceil(count / PAGE_SIZE)) };
+}
+
+/** One registration with its person and event, or undefined when the viewer may not see it. */
+export async function getRegistrationDetail(db: Kysely<Database>, viewer: Viewer, id: number) {
+  const row = await db
+    .selectFrom('registration')
+    .innerJoin('person', 'person.id', 'registration.person_id')
+    .leftJoin('event_copy', 'event_copy.document_id', 'registration.event_id')
+    .selectAll('registration')
+    .select([
+      'person.first_name',
+      'person.last_name',
+      'person.phone',
+      'person.email',
+      'person.commune_name',
+      'person.commune_insee',
+      'person.situation_rsa',
+      'person.situation_job_seeker',
+      'event_copy.title as event_title',
+      'event_copy.capacity as event_capacity',
+      'event_copy.slots_json as event_slots_json',
+      'event_copy.venue_json as event_venue_json',
+      'event_copy.program_title as event_program_title',
+      'event_copy.cancelled as event_cancelled',
+    ])
+    .where('registration.id', '=', id)
+    .where(registrationScope(viewer))
+    .executeTakeFirst();
+  if (!row) return undefined;
+  const history = await db
+    .selectFrom('audit_log')
+    .leftJoin('users', 'users.id', 'audit_log.actor_id')
+    .select(['audit_log.at', 'audit_log.action', 'audit_log.details_json', 'users.name as actor_name'])
+    .where('audit_log.entity_type', '=', 'registration')
+    .where('audit_log.entity_id', '=', String(id))
+    .where('audit_log.action', '!=', 'registration.read')
+    .orderBy('audit_log.id')
+    .execute();
+  const others = await db
+    .selectFrom('registration')
+    .select(['id', 'reference', 'kind', 'status', 'created_at'])
+    .where('person_id', '=', row.person_id)
+    .where('id', '!=', id)
+    .where(registrationScope(viewer))
+    .orderBy('created_at', 'desc')
+    .execute();
+  return { ...row, history, others };
+}
+
+export async function markRead(db: Kysely<Database>, userId: string, registrationId: number): Promise<void> {
+  await db
+    .insertInto('registration_read')
+    .values({ user_id: userId, registration_id: registrationId, read_at: new Date().toISOString() })
+    .onConflict((oc) => oc.columns(['user_id', 'registration_id']).doNothing())
+    .execute();
+}

@@ -1,0 +1,24 @@
+import { type ExpressionBuilder, sql } from 'kysely';
+import type { Database } from '../../db/database.ts';
+
+export interface Viewer {
+  id: string;
+  role: 'admin' | 'advisor';
+  territories: string[];
+}
+
+/**
+ * Territory scoping of registrations, applied in every query an advisor can reach: admins see
+ * everything, advisors only their territories (requests outside any territory go to admins).
+ */
+export function registrationScope(viewer: Viewer) {
+  return (eb: ExpressionBuilder<Database, 'registration'>) => {
+    if (viewer.role === 'admin') return sql<boolean>`1 = 1`;
+    if (!viewer.territories.length) return sql<boolean>`1 = 0`;
+    return eb('registration.territory', 'in', viewer.territories);
+  };
+}
+
+export function canSeeTerritory(viewer: Viewer, territory: string | null): boolean {
+  return viewer.role === 'admin' || (territory !== null && viewer.territories.includes(territory));
+}

@@ -1,0 +1,56 @@
+import type { AstroGlobal, APIContext } from 'astro';
+import type { Viewer } from '../features/registrations/scope.ts';
+
+export interface CurrentUser extends Viewer {
+  email: string;
+  name: string;
+  twoFactorEnabled: boolean;
+  sessionCreatedAt: Date;
+}
+
+type Ctx = Pick<AstroGlobal | APIContext, 'locals' | 'url' | 'redirect'>;
+
+/** Where an anonymous visitor is sent: the sign-in page, then back to where they were going. */
+export function signInRedirect(ctx: Pick<Ctx, 'url' | 'redirect'>): Response {
+  const next = ctx.url.pathname + ctx.url.search;
+  return ctx.redirect(`/connexion?suivant=${encodeURIComponent(next)}`, 303);
+}
+
+export function forbidden(): Response {
+  return new Response(
+    '<!doctype html><html lang="fr"><meta charset="utf-8"><title>Accès refusé</title><h1>Accès refusé</h1><p>Votre compte ne permet pas d’ouvrir cette page.</p><p><a href="/demandes">Retour aux demandes</a></p>',
+    { status: 403, headers: { 'content-type': 'text/html; charset=utf-8' } },
+  );
+}
+
+/**
+ * Every page and endpoint that shows or changes personal data starts with this check, on top of
+ * the middleware: anonymous → sign-in page; wrong role → 403. Returns the user or a Response.
+ */
+export function requireUser(ctx: Ctx, options: { role?: 'admin' } = {}): CurrentUser | Response {
+  const user = ctx.locals.user;
+  if (!user) return signInRedirect(ctx);
+  if (options.role && user.role !== options.role) return forbidden();
+  return user;
+}
+
+/** Same check for JSON endpoints: 401/403 as JSON, never a redirect. */
+export function requireApiUser(ctx: Ctx, options: { role?: 'admin' } = {}): CurrentUser | Response {
+  const user = ctx.locals.user;
+  if (!user) return Response.json({ error: 'unauthorized', message: 'Connexion requise.' }, { status: 401 });
+  if (options.role && user.role !== options.role) return Response.json({ error: 'forbidden', message: 'Accès refusé.' }, { status: 403 });
+  return user;
+}
+
+/** A safe local path to go back to after signing in (no open redirect). */
+export function safeNext(value: string | null | undefined): string {
+  if (!value || !value.startsWith('/') || value.startsWith('//') || value.startsWith('/\\')) return '/demandes';
+  return value;
+}
+
+/** Copies the Set-Cookie headers of a better-auth response onto a redirect. */
+export function redirectWithCookies(location: string, from: Headers | null | undefined, status = 303): Response {
+  const headers = new Headers({ location });
+  for (const c of from?.getSetCookie() ?? []) headers.append('set-cookie', c);
+  return new Response(null, { status, headers });
+}

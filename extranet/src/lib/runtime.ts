@@ -1,0 +1,120 @@
+import { randomBytes } from 'node:crypto';
+import {
+  BETTER_AUTH_SECRET,
+  CMS_EXTRANET_TOKEN,
+  CMS_URL,
+  CMS_WEBHOOK_SECRET,
+  DATABASE_URL,
+  DEMO_PASSWORD,
+  EXTRANET_DB_FILE,
+  EXTRANET_SERVICE_TOKEN,
+  EXTRANET_URL,
+  MAIL_FROM,
+  OUTBOX_DIR,
+  SEED_DEMO,
+  SITE_URL,
+  SMTP_URL,
+} from 'astro:env/server';
+import { createDb, type Db } from '../db/connect.ts';
+import { migrateToLatest } from '../db/migrate.ts';
+import { type Auth, createAuth } from '../features/auth/auth.ts';
+import { seedDemoAccounts, seedDemoRegistrations } from '../features/demo/seed.ts';
+import { refreshEventsFromCms } from '../features/events/events.sync.ts';
+import { startMailWorker } from '../features/mail/worker.ts';
+
+export interface Config {
+  extranetUrl: string;
+  siteUrl: string;
+  cmsUrl: string;
+  cmsToken: string | undefined;
+  webhookSecret: string | undefined;
+  serviceToken: string | undefined;
+  production: boolean;
+  demo: boolean;
+  demoPassword: string | undefined;
+}
+
+export interface Runtime extends Db {
+  auth: Auth;
+  config: Config;
+  refreshEvents(): Promise<boolean>;
+}
+
+const EVENTS_REFRESH_MS = 5 * 60_000;
+
+function readConfig(): Config {
+  const production = process.env.NODE_ENV === 'production';
+  return {
+    extranetUrl: EXTRANET_URL,
+    siteUrl: SITE_URL,
+    cmsUrl: CMS_URL,
+    cmsToken: CMS_EXTRANET_TOKEN || undefined,
+    webhookSecret: CMS_WEBHOOK_SECRET || undefined,
+    serviceToken: EXTRANET_SERVICE_TOKEN || undefined,
+    production,
+    // Demo data and demo accounts are refused in production, whatever SEED_DEMO says.
+    demo: SEED_DEMO && !production,
+    demoPassword: DEMO_PASSWORD || undefined,
+  };
+}
+
+async function boot(): Promise<Runtime> {
+  const config = readConfig();
+  const database = createDb({ databaseUrl: DATABASE_URL || undefined, file: EXTRANET_DB_FILE });
+  await migrateToLatest(database.db);
+
+  let secret = BETTER_AUTH_SECRET;
+  if (!secret) {
+    if (config.production) throw new Error('BETTER_AUTH_SECRET est obligatoire en production');
+    // Development without set-up: sessions simply do not survive a restart.
+    secret = randomBytes(32).toString('base64url');
+    console.warn('[extranet] BETTER_AUTH_SECRET absent : secret temporaire généré (lancez npm run setup).');
+  }
+  const auth = createAuth({ db: database.db, kind: database.kind, secret, baseURL: config.extranetUrl, production: config.production });
+
+  if (config.demo) {
+    if (!config.demoPassword) console.warn('[démo] DEMO_PASSWORD absent : comptes de démonstration non créés.');
+    else await seedDemoAccounts(database.db, database.kind, auth, config.demoPassword);
+  }
+
+  let refreshing: Promise<boolean> | null = null;
+  const refreshEvents = () => {
+    refreshing ??= (async () => {
+      try {
+        const n = await refreshEventsFromCms(database.db, { cmsUrl: config.cmsUrl, token: config.cmsToken });
+        if (config.demo) await seedDemoRegistrations(database.db, database.kind, config.extranetUrl);
+        console.log(`[sessions] copie des sessions à jour (${n})`);
+        return true;
+      } catch (error) {
+        console.warn(`[sessions] CMS injoignable, la copie locale reste utilisée : ${(error as Error).message}`);
+        return false;
+      } finally {
+        refreshing = null;
+      }
+    })();
+    return refreshing;
+  };
+  void refreshEvents();
+  setInterval(() => void refreshEvents(), EVENTS_REFRESH_MS).unref();
+
+  startMailWorker({
+    db: database.db,
+    kind: database.kind,
+    from: MAIL_FROM,
+    smtpUrl: SMTP_URL || undefined,
+    outboxDir: OUTBOX_DIR,
+  });
+
+  return { ...database, auth, config, refreshEvents };
+}
+
+let runtime: Promise<Runtime> | null = null;
+
+/** The process-wide runtime: database migrated, auth ready, workers started. Built once. */
+export function getRuntime(): Promise<Runtime> {
+  runtime ??= boot().catch((error) => {
+    runtime = null;
+    throw error;
+  });
+  return runtime;
+}

@@ -1,0 +1,100 @@
+import { defineMiddleware, sequence } from 'astro:middleware';
+import { SESSION_MAX_AGE_MS } from './features/auth/auth.ts';
+import { userTerritories } from './features/accounts/accounts.service.ts';
+import { DEMO_ADMIN } from './features/demo/seed.ts';
+import { getRuntime } from './lib/runtime.ts';
+
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+/** Machine-to-machine routes: authenticated by a bearer token or an HMAC, never by cookies. */
+const NON_BROWSER_POSTS = ['/api/intake/', '/api/cms-webhook'];
+
+/** Migrations, auth and workers are ready before the first request is served. */
+const boot = defineMiddleware(async (context, next) => {
+  try {
+    context.locals.runtime = await getRuntime();
+  } catch (error) {
+    console.error('[extranet] démarrage impossible :', (error as Error).message, (error as Error).cause ?? '');
+    return new Response('Service momentanément indisponible.', { status: 503, headers: { 'content-type': 'text/plain; charset=utf-8' } });
+  }
+  return next();
+});
+
+/**
+ * Same-origin check for every state-changing request made with cookies (CSRF), on top of Astro's
+ * security.checkOrigin (which only covers form content types).
+ */
+const sameOrigin = defineMiddleware((context, next) => {
+  const { request, url } = context;
+  if (SAFE_METHODS.has(request.method) || NON_BROWSER_POSTS.some((p) => url.pathname.startsWith(p))) return next();
+  const allowed = new Set([url.origin, new URL(context.locals.runtime.config.extranetUrl).origin]);
+  const origin = request.headers.get('origin');
+  const fetchSite = request.headers.get('sec-fetch-site');
+  const ok = origin ? allowed.has(origin) : fetchSite === 'same-origin';
+  if (!ok) {
+    return new Response('Requête refusée : elle ne vient pas de l’extranet.', {
+      status: 403,
+      headers: { 'content-type': 'text/plain; charset=utf-8' },
+    });
+  }
+  return next();
+});
+
+/** Reads the session (sliding 30 min) and enforces the 12 h absolute lifetime and disabled accounts. */
+const session = defineMiddleware(async (context, next) => {
+  context.locals.user = null;
+  context.locals.sessionToken = null;
+  const { auth, db } = context.locals.runtime;
+  if (context.url.pathname.startsWith('/api/public/') || NON_BROWSER_POSTS.some((p) => context.url.pathname.startsWith(p))) {
+    return next();
+  }
+  let cookies: Headers | null = null;
+  const result = await auth.api.getSession({ headers: context.request.headers, returnHeaders: true }).catch(() => null);
+  const data = result?.response;
+  if (result) cookies = result.headers;
+  if (data) {
+    const u = data.user as typeof data.user & { role?: string; disabled?: boolean | number };
+    const createdAt = new Date(data.session.createdAt);
+    const tooOld = Date.now() - createdAt.getTime() > SESSION_MAX_AGE_MS;
+    if (u.disabled || tooOld) {
+      await db.deleteFrom('session').where(u.disabled ? 'userId' : 'token', '=', u.disabled ? u.id : data.session.token).execute();
+    } else {
+      context.locals.sessionToken = data.session.token;
+      context.locals.user = {
+        id: u.id,
+        email: u.email,
+        name: u.name,
+        role: u.role === 'admin' ? 'admin' : 'advisor',
+        territories: await userTerritories(db, u.id),
+        twoFactorEnabled: Boolean((u as { twoFactorEnabled?: boolean }).twoFactorEnabled),
+        sessionCreatedAt: createdAt,
+      };
+    }
+  }
+  const response = await next();
+  for (const c of cookies?.getSetCookie() ?? []) response.headers.append('set-cookie', c);
+  return response;
+});
+
+/** Admins must turn on two-factor authentication (except the demo admin in demo mode). */
+const adminTwoFactor = defineMiddleware((context, next) => {
+  const user = context.locals.user;
+  const { config } = context.locals.runtime;
+  if (!user || user.role !== 'admin' || user.twoFactorEnabled) return next();
+  if (config.demo && user.email === DEMO_ADMIN) return next();
+  const path = context.url.pathname;
+  if (path === '/compte/securite' || path === '/deconnexion' || path.startsWith('/api/')) return next();
+  return context.redirect('/compte/securite?obligatoire=1', 303);
+});
+
+/** Personal data: never cached, never framed, no referrer (reset links carry tokens). */
+const headers = defineMiddleware(async (context, next) => {
+  const response = await next();
+  const h = response.headers;
+  if (!h.has('cache-control')) h.set('cache-control', 'no-store');
+  h.set('x-frame-options', 'DENY');
+  h.set('x-content-type-options', 'nosniff');
+  h.set('referrer-policy', 'no-referrer');
+  return response;
+});
+
+export const onRequest = sequence(boot, headers, sameOrigin, session, adminTwoFactor);

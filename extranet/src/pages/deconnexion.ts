@@ -1,0 +1,9 @@
+import type { APIRoute } from 'astro';
+import { redirectWithCookies } from '../lib/guard.ts';
+
+export const POST: APIRoute = async ({ locals, request }) => {
+  const res = await locals.runtime.auth.api.signOut({ headers: request.headers, asResponse: true }).catch(() => null);
+  return redirectWithCookies('/connexion', res?.headers ?? null);
+};
+
+export const GET: APIRoute = ({ redirect }) => redirect('/', 303);
