@@ -37,6 +37,8 @@ export default defineConfig({
     schema: {
       CMS_URL: envField.string({ context: 'server', access: 'secret', default: 'http://127.0.0.1:1337' }),
       CMS_SITE_TOKEN: envField.string({ context: 'server', access: 'secret', optional: true }),
+      // Read-only token that may read drafts: used by the preview route /apercu only.
+      CMS_PREVIEW_TOKEN: envField.string({ context: 'server', access: 'secret', optional: true }),
       CMS_WEBHOOK_SECRET: envField.string({ context: 'server', access: 'secret', optional: true }),
       EXTRANET_URL: envField.string({
         context: 'server',

@@ -10,7 +10,8 @@ import {
 import { type CachedPage, pageCache } from './lib/page-cache.ts';
 
 /** Paths never held by the page cache nor by a CDN (secret or per-request). */
-const PRIVATE = /^\/(apercu|api\/|_actions|_server-islands|inscription|etre-rappele|idee-de-projet)/;
+const PRIVATE =
+  /^\/(apercu|api\/|_actions|_server-islands|inscription|etre-rappele|idee-de-projet|professionnel|confirmation)/;
 
 function send(page: CachedPage, encoding: ReturnType<typeof pickEncoding>): Response {
   const headers = new Headers(page.headers);
@@ -64,7 +65,8 @@ export const onRequest = defineMiddleware(async (context, next) => {
     variants: new Map(),
     at: Date.now(),
   };
-  const noStore = /no-store|private/.test(headers.get('cache-control') ?? '');
+  // Anything personal (a cookie, a private answer) is never kept.
+  const noStore = /no-store|private/.test(headers.get('cache-control') ?? '') || headers.has('set-cookie');
   if (cacheable && response.status === 200 && !noStore) pageCache.set(key, page);
   return send(page, encoding);
 });

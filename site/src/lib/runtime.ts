@@ -1,4 +1,5 @@
 import {
+  CMS_PREVIEW_TOKEN,
   CMS_SITE_TOKEN,
   CMS_URL,
   CMS_WEBHOOK_SECRET,
@@ -15,7 +16,7 @@ import { pageCache } from './page-cache.ts';
 export const cms = createCmsClient({
   baseUrl: CMS_URL,
   token: CMS_SITE_TOKEN,
-  previewSecret: PREVIEW_SECRET,
+  previewToken: CMS_PREVIEW_TOKEN,
 });
 export const availability = createAvailabilityClient({ baseUrl: EXTRANET_URL });
 export const config = {

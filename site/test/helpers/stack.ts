@@ -149,6 +149,7 @@ export async function startStack(opts: { site?: boolean } = {}): Promise<Stack> 
         PORT: String(sitePort),
         CMS_URL: proxy.url,
         CMS_SITE_TOKEN: cms.siteToken,
+        CMS_PREVIEW_TOKEN: cms.env.CMS_PREVIEW_TOKEN ?? '',
         CMS_WEBHOOK_SECRET: cms.webhookSecret,
         PREVIEW_SECRET: cms.previewSecret,
         SITE_URL: siteUrl,

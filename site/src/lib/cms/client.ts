@@ -16,8 +16,8 @@ export interface CmsClientOptions {
   warn?: (message: string) => void;
   /** Today's date in Europe/Paris, YYYY-MM-DD (injected by tests). */
   today?: () => string;
-  /** Shared PREVIEW_SECRET: sent as `x-maillage-preview` so the CMS serves drafts (docs/contracts.md). */
-  previewSecret?: string | undefined;
+  /** CMS_PREVIEW_TOKEN: the only token the CMS serves drafts to (`status=draft`, preview route only). */
+  previewToken?: string | undefined;
 }
 
 export type PreviewType = 'program' | 'event' | 'story';
@@ -120,14 +120,13 @@ export function createCmsClient(options: CmsClientOptions) {
 
   async function request(path: string, params: Record<string, unknown>): Promise<unknown> {
     const url = `${baseUrl}${path}?${toQuery(params)}`;
-    const draft = params.status === 'draft';
+    const token = params.status === 'draft' ? options.previewToken : options.token;
     let res: Response;
     try {
       res = await doFetch(url, {
         headers: {
           accept: 'application/json',
-          ...(options.token ? { authorization: `Bearer ${options.token}` } : {}),
-          ...(draft && options.previewSecret ? { 'x-maillage-preview': options.previewSecret } : {}),
+          ...(token ? { authorization: `Bearer ${token}` } : {}),
         },
         signal: AbortSignal.timeout(timeoutMs),
       });
