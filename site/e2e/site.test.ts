@@ -1,0 +1,195 @@
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { adminClient, type Stack, startStack } from '../test/helpers/stack.ts';
+import { launch, phone } from './browser.ts';
+
+// End to end: the built site, a real seeded Strapi and the machine's Chromium.
+let stack: Stack;
+let browser: Browser;
+let closeBrowser: () => Promise<void>;
+
+interface CmsEventLite {
+  documentId: string;
+  slug: string;
+  title: string;
+  territory: { slug: string; name: string } | null;
+}
+let events: CmsEventLite[] = [];
+let storySlug = '';
+
+beforeAll(async () => {
+  stack = await startStack();
+  ({ browser, close: closeBrowser } = await launch());
+  const api = async (path: string) =>
+    (
+      (await (
+        await fetch(`${stack.cms.url}${path}`, {
+          headers: { authorization: `Bearer ${stack.cms.siteToken}` },
+        })
+      ).json()) as {
+        data: never[];
+      }
+    ).data;
+  events = await api(
+    '/api/events?fields[0]=slug&fields[1]=title&populate[territory][fields][0]=slug&populate[territory][fields][1]=name&pagination[pageSize]=100',
+  );
+  storySlug = ((await api('/api/stories?fields[0]=slug')) as { slug: string }[])[0]?.slug ?? '';
+});
+
+afterAll(async () => {
+  await closeBrowser?.();
+  await stack?.stop();
+});
+
+async function goHomeToDouaisisEvent(page: Page) {
+  await page.goto(`${stack.siteUrl}/`);
+  await page.getByRole('link', { name: 'Voir toutes les sessions et chercher près de chez moi' }).click();
+  await expect.poll(() => page.url()).toContain('/agenda');
+  await page.getByLabel('Territoire').selectOption({ label: 'Douaisis' });
+  await page.getByRole('button', { name: 'Chercher' }).click();
+  await expect.poll(() => page.url()).toContain('territoire=douaisis');
+  const first = page.locator('ul.cards li.card h2 a').first();
+  const title = (await first.textContent())?.trim() ?? '';
+  await first.click();
+  await page.waitForURL(/\/agenda\/[a-z0-9-]+$/);
+  expect(await page.locator('h1').textContent()).toBe(title);
+  expect(await page.locator('main').textContent()).toContain('Douaisis');
+  const register = page.getByRole('link', { name: /S’inscrire/ });
+  expect(await register.getAttribute('href')).toMatch(/^\/inscription\/[a-z0-9-]+$/);
+  return title;
+}
+
+describe('public site in Chromium', () => {
+  it('goes from the home page to a Douaisis session by clicks alone, JavaScript on', async () => {
+    const ctx = await phone(browser);
+    const title = await goHomeToDouaisisEvent(await ctx.newPage());
+    expect(events.find((e) => e.title === title)?.territory?.slug).toBe('douaisis');
+    await ctx.close();
+  });
+
+  it('does the same with JavaScript off', async () => {
+    const ctx = await phone(browser, { javaScriptEnabled: false });
+    const title = await goHomeToDouaisisEvent(await ctx.newPage());
+    expect(events.find((e) => e.title === title)?.territory?.slug).toBe('douaisis');
+    await ctx.close();
+  });
+
+  it('lists the Pévèle-Carembault sessions first for the commune "Orchies"', async () => {
+    const ctx = await phone(browser, { javaScriptEnabled: false });
+    const page = await ctx.newPage();
+    await page.goto(`${stack.siteUrl}/agenda`);
+    await page.getByLabel(/Près de chez moi/).fill('Orchies');
+    await page.getByRole('button', { name: 'Chercher' }).click();
+    await page.waitForURL(/commune=Orchies/);
+    expect(await page.getByRole('status').textContent()).toContain('Pévèle-Carembault');
+    const slugs = await page
+      .locator('ul.cards li.card h2 a')
+      .evaluateAll((as) => as.map((a) => a.getAttribute('href')?.split('/').pop() ?? ''));
+    const territoryOf = (slug: string) => events.find((e) => e.slug === slug)?.territory?.slug;
+    const pevele = events.filter((e) => e.territory?.slug === 'pevele-carembault').length;
+    expect(pevele).toBeGreaterThan(0);
+    expect(slugs.slice(0, pevele).map(territoryOf)).toEqual(Array(pevele).fill('pevele-carembault'));
+    expect(slugs.slice(pevele).map(territoryOf)).not.toContain('pevele-carembault');
+    await ctx.close();
+  });
+
+  it('has no serious or critical axe-core violation on any page type', async () => {
+    const require = createRequire(import.meta.url);
+    const axeSource = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+    // Only the test injects a script: the site's CSP would (rightly) refuse it otherwise.
+    const ctx = await phone(browser, { bypassCSP: true });
+    const page = await ctx.newPage();
+    const e = events[0];
+    const paths = [
+      '/',
+      '/programmes',
+      '/programmes/parcours-emploi',
+      '/agenda',
+      '/agenda?commune=Orchies',
+      `/agenda/${e?.slug}`,
+      '/temoignages',
+      `/temoignages/${storySlug}`,
+      '/a-propos',
+      '/contact',
+      '/mentions-legales',
+      '/donnees-personnelles',
+      '/accessibilite',
+      '/page-qui-n-existe-pas',
+    ];
+    const problems: string[] = [];
+    for (const path of paths) {
+      await page.goto(`${stack.siteUrl}${path}`);
+      expect(await page.locator('h1').count(), path).toBe(1);
+      await page.evaluate(axeSource);
+      const violations = await page.evaluate(async () => {
+        // biome-ignore lint/suspicious/noExplicitAny: axe is injected at run time
+        const result = await (window as any).axe.run(document, { resultTypes: ['violations'] });
+        return result.violations.map((v: { id: string; impact: string; nodes: unknown[] }) => ({
+          id: v.id,
+          impact: v.impact,
+          n: v.nodes.length,
+        }));
+      });
+      for (const v of violations as { id: string; impact: string; n: number }[]) {
+        if (v.impact === 'serious' || v.impact === 'critical')
+          problems.push(`${path}: ${v.id} (${v.impact}, ${v.n})`);
+      }
+    }
+    expect(problems).toEqual([]);
+    await ctx.close();
+  });
+
+  it('shows a change published in the CMS within 5 seconds', async () => {
+    const ctx = await phone(browser);
+    const page = await ctx.newPage();
+    const e = events.find((x) => x.territory?.slug === 'cambresis') ?? (events[0] as CmsEventLite);
+    await page.goto(`${stack.siteUrl}/agenda/${e.slug}`);
+    expect(await page.locator('h1').textContent()).toBe(e.title);
+    const title = `${e.title} — nouvel horaire`;
+    const admin = await adminClient(stack.cms.url);
+    await admin.updateAndPublish('api::event.event', e.documentId, { title });
+    const started = Date.now();
+    let seen = '';
+    while (Date.now() - started < 5000) {
+      await page.reload();
+      seen = (await page.locator('h1').textContent()) ?? '';
+      if (seen === title) break;
+      await page.waitForTimeout(250);
+    }
+    expect(seen).toBe(title);
+    e.title = title;
+    await ctx.close();
+  });
+
+  it('still renders every page type with the CMS stopped', async () => {
+    const ctx = await phone(browser, { javaScriptEnabled: false });
+    const page = await ctx.newPage();
+    const paths = [
+      '/',
+      '/programmes',
+      '/programmes/parcours-emploi',
+      '/agenda',
+      '/agenda?commune=Orchies',
+      `/agenda/${events[0]?.slug}`,
+      '/temoignages',
+      `/temoignages/${storySlug}`,
+      '/a-propos',
+      '/contact',
+      '/mentions-legales',
+      '/donnees-personnelles',
+      '/accessibilite',
+    ];
+    for (const p of paths) await page.goto(`${stack.siteUrl}${p}`);
+    await stack.stopCms();
+    for (const p of paths) {
+      const res = await page.goto(`${stack.siteUrl}${p}`);
+      expect(res?.status(), p).toBe(200);
+      expect(await page.locator('h1').count(), p).toBe(1);
+      expect(await page.locator('main').textContent(), p).not.toContain('Error');
+    }
+    expect(await page.content()).toContain('Maillage');
+    await ctx.close();
+  });
+});
