@@ -182,7 +182,7 @@ export function receiptToPerson(ctx: NotificationContext): RenderedMail | null {
     contactBlock(ctx),
     p(`À bientôt,\n${ctx.team.name}`),
   ];
-  return mail(ctx, 'receipt.person', person.email, subject, blocks);
+  return mail(ctx, 'receipt', person.email, subject, blocks);
 }
 
 /** Receipt to the professional who registered someone on their behalf. */
@@ -201,7 +201,7 @@ export function receiptToPrescriber(ctx: NotificationContext): RenderedMail | nu
     contactBlock(ctx),
     p(`Cordialement,\n${ctx.team.name}`),
   ];
-  return mail(ctx, 'receipt.prescriber', prescriber.email, `Demande reçue pour ${who} — ${r.reference}`, blocks);
+  return mail(ctx, 'prescriber-receipt', prescriber.email, `Demande reçue pour ${who} — ${r.reference}`, blocks);
 }
 
 /**
@@ -233,7 +233,7 @@ export function newRequestToAdvisors(
     link('Ouvrir la demande dans l’extranet', requestUrl ?? `${ctx.links.extranetUrl.replace(/\/$/, '')}/`),
     p('Ce message ne contient pas de données personnelles : elles restent dans l’extranet.'),
   ];
-  return mail(ctx, 'request.advisors', advisorEmail, `Nouvelle demande à traiter — ${r.reference}`, blocks);
+  return mail(ctx, 'new-request', advisorEmail, `Nouvelle demande à traiter — ${r.reference}`, blocks);
 }
 
 function alternatives(ctx: NotificationContext): Block[] {
@@ -363,7 +363,7 @@ export function decisionToPerson(ctx: NotificationContext): RenderedMail | null 
   const { subject, blocks, ics } = decisionBlocks(ctx, 'person');
   return mail(
     ctx,
-    'decision.person',
+    'decision',
     ctx.person.email,
     subject,
     [p(`Bonjour ${ctx.person.firstName},`), ...blocks, referenceLine(ctx.registration), contactBlock(ctx), p(`À bientôt,\n${ctx.team.name}`)],
@@ -378,7 +378,7 @@ export function decisionToPrescriber(ctx: NotificationContext): RenderedMail | n
   const { subject, blocks, ics } = decisionBlocks(ctx, 'prescriber');
   return mail(
     ctx,
-    'decision.prescriber',
+    'prescriber-decision',
     prescriber.email,
     `${subject} — ${ctx.registration.reference}`,
     [
@@ -398,7 +398,7 @@ export function reminderToPerson(ctx: NotificationContext): RenderedMail | null 
   if (!ctx.person.email || !e) return null;
   const first = sortSlots(e.slots)[0];
   if (!first) return null;
-  return mail(ctx, 'reminder.person', ctx.person.email, `Rappel : « ${eventLabel(e)} » commence ${formatDay(first.date)}`, [
+  return mail(ctx, 'reminder', ctx.person.email, `Rappel : « ${eventLabel(e)} » commence ${formatDay(first.date)}`, [
     p(`Bonjour ${ctx.person.firstName},`),
     p(`Petit rappel : la session « ${eventLabel(e)} » commence ${formatDay(first.date)} à ${formatTime(first.start)}.`),
     ...eventFacts(e),

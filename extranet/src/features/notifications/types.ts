@@ -106,9 +106,9 @@ export interface RenderedMail {
 }
 
 export type MessageTemplate =
-  | 'receipt.person'
-  | 'receipt.prescriber'
-  | 'request.advisors'
-  | 'decision.person'
-  | 'decision.prescriber'
-  | 'reminder.person';
+  | 'receipt'
+  | 'prescriber-receipt'
+  | 'new-request'
+  | 'decision'
+  | 'prescriber-decision'
+  | 'reminder';

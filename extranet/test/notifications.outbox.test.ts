@@ -1,0 +1,305 @@
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import ICAL from 'ical.js';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { registrationRequest } from '../src/contract/index.ts';
+import { createDb, type Db } from '../src/db/connect.ts';
+import { migrateToLatest } from '../src/db/migrate.ts';
+import { upsertEventCopy } from '../src/features/events/events.repository.ts';
+import { deliverDue } from '../src/features/mail/worker.ts';
+import { listCalls, queueDueReminders, recordCallOutcome } from '../src/features/notifications/notify.ts';
+import { configureNotifications } from '../src/features/notifications/settings.ts';
+import { createTeamDirectory } from '../src/features/notifications/teams.ts';
+import { type SmtpSink, startSmtpSink } from '../src/features/notifications/testing/smtp-sink.ts';
+import { decide } from '../src/features/registrations/decision.service.ts';
+import { submitRegistration } from '../src/features/registrations/intake.service.ts';
+
+/**
+ * Notifications through the real outbox: real database (SQLite, and PostgreSQL when
+ * TEST_DATABASE_URL is set), real intake and decision services, real nodemailer talking SMTP to a
+ * real server on 127.0.0.1.
+ */
+
+const admin = { id: 'admin-1', role: 'admin' as const, territories: [] };
+const advisorCambresis = { id: 'adv-1', role: 'advisor' as const, territories: ['cambresis'] };
+const advisorDouaisis = { id: 'adv-2', role: 'advisor' as const, territories: ['douaisis'] };
+
+function parisDay(offsetDays: number): string {
+  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Paris' }).format(new Date(Date.now() + offsetDays * 86_400_000));
+}
+
+/** The instant of a Paris wall-clock time, through ical.js (independent of our own code). */
+function firstStartOf(ics: string): Date {
+  const comp = new ICAL.Component(ICAL.parse(ics));
+  for (const tz of comp.getAllSubcomponents('vtimezone')) ICAL.TimezoneService.register(new ICAL.Timezone(tz));
+  return comp
+    .getAllSubcomponents('vevent')
+    .map((v) => new ICAL.Event(v).startDate.toJSDate())
+    .sort((a, b) => a.getTime() - b.getTime())[0] as Date;
+}
+
+function parisInstant(date: string, time: string): Date {
+  // Find the UTC instant whose Paris wall clock reads date + time.
+  const [y, m, d] = date.split('-').map(Number) as [number, number, number];
+  const [h, mi] = time.split(':').map(Number) as [number, number];
+  for (const offset of [1, 2]) {
+    const candidate = new Date(Date.UTC(y, m - 1, d, h - offset, mi));
+    const shown = new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/Paris', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(candidate);
+    if (shown === time) return candidate;
+  }
+  throw new Error('no instant');
+}
+
+async function seedUsers(db: Db) {
+  const now = new Date().toISOString();
+  const flag = db.kind === 'postgres' ? (false as never) : (0 as never);
+  for (const [id, email, role] of [
+    ['adv-1', 'conseil.cambresis@maillage.test', 'advisor'],
+    ['adv-2', 'conseil.douaisis@maillage.test', 'advisor'],
+    ['admin-1', 'admin@maillage.test', 'admin'],
+  ] as const) {
+    await db.db
+      .insertInto('users')
+      .values({ id, name: id, email, emailVerified: flag, createdAt: now, updatedAt: now, role, disabled: flag } as never)
+      .execute();
+  }
+  await db.db.insertInto('user_territory').values([{ user_id: 'adv-1', territory: 'cambresis' }, { user_id: 'adv-2', territory: 'douaisis' }]).execute();
+}
+
+function request(extra: Record<string, unknown>) {
+  return registrationRequest.parse({
+    kind: 'event',
+    eventId: 'evt-cambresis',
+    idempotencyKey: randomUUID(),
+    firstName: 'Nadia',
+    lastName: 'Benali',
+    phone: `06${String(Math.floor(Math.random() * 1e8)).padStart(8, '0')}`,
+    email: 'nadia@exemple.test',
+    preferredContact: 'email',
+    communeInsee: '59139',
+    ...extra,
+  });
+}
+
+async function registrationId(db: Db, reference: string): Promise<number> {
+  return (await db.db.selectFrom('registration').select('id').where('reference', '=', reference).executeTakeFirstOrThrow()).id;
+}
+
+const settings = configureNotifications({
+  siteUrl: 'http://site.test',
+  extranetUrl: 'http://extranet.test',
+  mailFrom: 'Maillage <ne-pas-repondre@maillage.test>',
+  teams: createTeamDirectory({ fallback: { email: 'equipe@maillage.test', phone: '+33327000000' } }),
+});
+
+const backends: Array<{ name: string; open: () => Promise<{ db: Db; cleanup: () => Promise<void> }> }> = [
+  {
+    name: 'SQLite',
+    open: async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'maillage-notif-'));
+      const db = createDb({ file: join(dir, 'extranet.db') });
+      return {
+        db,
+        cleanup: async () => {
+          await db.close();
+          rmSync(dir, { recursive: true, force: true });
+        },
+      };
+    },
+  },
+];
+const pgUrl = process.env.TEST_DATABASE_URL;
+if (pgUrl) {
+  backends.push({
+    name: 'PostgreSQL',
+    open: async () => {
+      const name = `maillage_notif_${randomUUID().replace(/-/g, '').slice(0, 12)}`;
+      const admin = new pg.Client({ connectionString: pgUrl });
+      await admin.connect();
+      await admin.query(`CREATE DATABASE ${name}`);
+      await admin.end();
+      const url = new URL(pgUrl);
+      url.pathname = `/${name}`;
+      const db = createDb({ databaseUrl: url.toString(), poolSize: 4 });
+      return {
+        db,
+        cleanup: async () => {
+          await db.close();
+          const c = new pg.Client({ connectionString: pgUrl });
+          await c.connect();
+          await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+          await c.end();
+        },
+      };
+    },
+  });
+}
+
+describe.each(backends)('notifications on $name', ({ open }) => {
+  let db: Db;
+  let cleanup: () => Promise<void>;
+  let sink: SmtpSink;
+  const firstDay = parisDay(20);
+  const secondDay = parisDay(27);
+  const worker = () => ({ db: db.db, kind: db.kind, from: 'Maillage <ne-pas-repondre@maillage.test>', smtpUrl: sink.url, outboxDir: '' });
+
+  beforeAll(async () => {
+    ({ db, cleanup } = await open());
+    await migrateToLatest(db.db);
+    await seedUsers(db);
+    await upsertEventCopy(db.db, {
+      documentId: 'evt-cambresis',
+      title: 'Parcours des Possibles — Caudry',
+      slug: 'parcours-caudry',
+      kind: 'session',
+      programTitle: 'Parcours des Possibles',
+      programKind: 'parcours',
+      territory: 'cambresis',
+      territoryName: 'Cambrésis',
+      slots: [
+        { date: secondDay, start: '14:00', end: '17:00' },
+        { date: firstDay, start: '09:30', end: '12:30' },
+      ],
+      capacity: 10,
+      venue: { name: 'Maison France Services', address: '12 rue de la Paix', postcode: '59540', commune: 'Caudry', inseeCode: '59139', accessNotes: 'Bus ligne 3, arrêt Mairie.' },
+    } as never);
+    sink = await startSmtpSink();
+  });
+  afterAll(async () => {
+    await sink?.stop();
+    await cleanup?.();
+  });
+
+  it('queues the receipt and the advisors’ note in the intake’s transaction, and they arrive by SMTP', async () => {
+    const answer = await submitRegistration(db.db, db.kind, request({}), { extranetUrl: settings.extranetUrl });
+    const id = await registrationId(db, answer.reference);
+    const queued = await db.db.selectFrom('outbox').select(['kind', 'to_address', 'from_name']).where('registration_id', '=', id).orderBy('id').execute();
+    expect(queued.map((q) => [q.kind, q.to_address])).toEqual([
+      ['receipt', 'nadia@exemple.test'],
+      ['new-request', 'conseil.cambresis@maillage.test'],
+    ]);
+    expect(queued[0]?.from_name).toBe('Maillage — équipe du Cambrésis');
+    while ((await deliverDue(worker())) > 0) {}
+    const receipt = await sink.waitFor((m) => m.parsed.subject.includes(answer.reference) && m.envelopeTo.includes('nadia@exemple.test'));
+    expect(receipt.parsed.subject).toBe(`Demande d'inscription bien reçue — ${answer.reference}`);
+    expect(receipt.parsed.from).toContain('Maillage — équipe du Cambrésis');
+    expect(receipt.parsed.from).toContain('ne-pas-repondre@maillage.test');
+    expect(receipt.parsed.replyTo).toContain('equipe@maillage.test');
+    expect(receipt.parsed.text).toContain('de 9 h 30 à 12 h 30');
+    const note = await sink.waitFor((m) => m.envelopeTo.includes('conseil.cambresis@maillage.test') && m.parsed.subject.includes(answer.reference));
+    expect(note.parsed.text).toContain(`http://extranet.test/demandes/${id}`);
+    expect(note.parsed.text).not.toContain('Benali');
+    expect(sink.messages.some((m) => m.envelopeTo.includes('conseil.douaisis@maillage.test'))).toBe(false);
+  });
+
+  it('sends the acceptance with an .ics whose first slot is the right Paris time', async () => {
+    const answer = await submitRegistration(db.db, db.kind, request({ email: 'accepte@exemple.test' }), { extranetUrl: settings.extranetUrl });
+    const id = await registrationId(db, answer.reference);
+    await decide(db.db, db.kind, { registrationId: id, decision: 'accept', viewer: advisorCambresis });
+    while ((await deliverDue(worker())) > 0) {}
+    const m = await sink.waitFor((r) => r.envelopeTo.includes('accepte@exemple.test') && r.parsed.subject.startsWith('Votre place est confirmée'));
+    expect(m.parsed.text).toContain('Bus ligne 3, arrêt Mairie.');
+    const ics = m.parsed.attachments.find((a) => a.filename === 'agenda.ics');
+    expect(ics?.contentType).toBe('text/calendar');
+    expect(firstStartOf(ics?.content ?? '').toISOString()).toBe(parisInstant(firstDay, '09:30').toISOString());
+  });
+
+  it('keeps the professional informed: receipt and decision, the person gets hers', async () => {
+    const answer = await submitRegistration(
+      db.db,
+      db.kind,
+      request({
+        email: 'personne@exemple.test',
+        source: { type: 'prescriber', name: 'Paul Martin', organisation: 'France Travail Cambrai', email: 'paul@ft.test', personConsent: true },
+      }),
+      { extranetUrl: settings.extranetUrl },
+    );
+    const id = await registrationId(db, answer.reference);
+    await decide(db.db, db.kind, { registrationId: id, decision: 'decline', reason: 'Session réservée aux moins de 26 ans.', viewer: admin });
+    const kinds = await db.db.selectFrom('outbox').select(['kind', 'to_address']).where('registration_id', '=', id).orderBy('id').execute();
+    expect(kinds.map((k) => `${k.kind} ${k.to_address}`)).toEqual([
+      'receipt personne@exemple.test',
+      'prescriber-receipt paul@ft.test',
+      'new-request conseil.cambresis@maillage.test',
+      'decision personne@exemple.test',
+      'prescriber-decision paul@ft.test',
+    ]);
+    while ((await deliverDue(worker())) > 0) {}
+    const decision = await sink.waitFor((r) => r.envelopeTo.includes('paul@ft.test') && r.parsed.text.includes('Session réservée aux moins de 26 ans.'));
+    expect(decision.parsed.text).toContain('Nadia Benali');
+    expect(decision.parsed.text).toContain('http://site.test/agenda');
+  });
+
+  it('keeps messages while SMTP is down, with attempts and the last error, and delivers them when it is back', async () => {
+    await sink.stop();
+    const answer = await submitRegistration(db.db, db.kind, request({ email: 'panne@exemple.test' }), { extranetUrl: settings.extranetUrl });
+    const id = await registrationId(db, answer.reference);
+    expect(await deliverDue(worker())).toBe(0);
+    const waiting = await db.db.selectFrom('outbox').selectAll().where('registration_id', '=', id).where('kind', '=', 'receipt').executeTakeFirstOrThrow();
+    expect(waiting.status).toBe('pending');
+    expect(waiting.attempts).toBe(1);
+    expect(waiting.last_error).toMatch(/ECONNREFUSED|connect/i);
+    await sink.start();
+    // The backoff has passed.
+    await db.db.updateTable('outbox').set({ next_attempt_at: new Date(Date.now() - 1000).toISOString() }).where('status', '=', 'pending').execute();
+    while ((await deliverDue(worker())) > 0) {}
+    await sink.waitFor((r) => r.envelopeTo.includes('panne@exemple.test'));
+    const sent = await db.db.selectFrom('outbox').select(['status', 'attempts', 'sent_at']).where('id', '=', waiting.id).executeTakeFirstOrThrow();
+    expect(sent).toMatchObject({ status: 'sent', attempts: 2 });
+  });
+
+  it('puts people who prefer a call in the "à appeler" list with the words to say, and records the call', async () => {
+    const answer = await submitRegistration(db.db, db.kind, request({ email: undefined, preferredContact: 'appel', firstName: 'Karim' }), {
+      extranetUrl: settings.extranetUrl,
+    });
+    const id = await registrationId(db, answer.reference);
+    await decide(db.db, db.kind, { registrationId: id, decision: 'accept', viewer: advisorCambresis });
+    expect(await db.db.selectFrom('outbox').select('kind').where('registration_id', '=', id).where('kind', 'in', ['receipt', 'decision']).execute()).toEqual([]);
+    const calls = await listCalls(db.db, advisorCambresis);
+    const call = calls.find((c) => c.reference === answer.reference);
+    expect(call?.channel).toBe('appel');
+    expect(call?.text).toContain('Bonjour Karim');
+    expect(call?.text).toContain('Votre place est confirmée');
+    expect((await listCalls(db.db, advisorDouaisis)).some((c) => c.reference === answer.reference)).toBe(false);
+    await expect(recordCallOutcome(db.db, { id: call?.id ?? 0, outcome: 'joint', viewer: advisorDouaisis })).rejects.toThrow();
+    await recordCallOutcome(db.db, { id: call?.id ?? 0, outcome: 'joint', comment: 'Viendra en bus.', viewer: advisorCambresis });
+    expect((await listCalls(db.db, advisorCambresis)).some((c) => c.reference === answer.reference)).toBe(false);
+    const note = await db.db.selectFrom('note').select(['kind', 'body']).orderBy('id', 'desc').executeTakeFirstOrThrow();
+    expect(note).toEqual({ kind: 'appel', body: 'Personne jointe, message transmis. Viendra en bus.' });
+  });
+
+  it('queues the reminder two days before the first half-day, once, however often the job runs', async () => {
+    const soon = parisDay(2);
+    await upsertEventCopy(db.db, {
+      documentId: 'evt-soon',
+      title: 'Parcours des Possibles — Cambrai',
+      slug: 'parcours-cambrai',
+      kind: 'session',
+      programTitle: 'Parcours des Possibles',
+      programKind: 'parcours',
+      territory: 'cambresis',
+      territoryName: 'Cambrésis',
+      slots: [{ date: soon, start: '23:30', end: '23:59' }],
+      capacity: 10,
+      venue: { name: 'Médiathèque', address: '1 place Aristide Briand', postcode: '59400', commune: 'Cambrai', inseeCode: '59122' },
+    } as never);
+    const answer = await submitRegistration(db.db, db.kind, request({ eventId: 'evt-soon', email: 'rappel@exemple.test' }), {
+      extranetUrl: settings.extranetUrl,
+    });
+    const id = await registrationId(db, answer.reference);
+    await decide(db.db, db.kind, { registrationId: id, decision: 'accept', viewer: admin });
+    // Accepted today, two days before: the confirmation just sent is the reminder.
+    expect(await queueDueReminders(db.db, settings)).toBe(0);
+    // Accepted a week ago: reminded, once.
+    await db.db.updateTable('registration').set({ decided_at: new Date(Date.now() - 7 * 86_400_000).toISOString() }).where('id', '=', id).execute();
+    const runs = await Promise.all([queueDueReminders(db.db, settings), queueDueReminders(db.db, settings)]);
+    expect(runs.reduce((a, b) => a + b, 0)).toBe(1);
+    expect(await queueDueReminders(db.db, settings)).toBe(0);
+    const reminders = await db.db.selectFrom('outbox').select(['subject']).where('registration_id', '=', id).where('kind', '=', 'reminder').execute();
+    expect(reminders).toHaveLength(1);
+    expect(reminders[0]?.subject).toMatch(/^Rappel : « Parcours des Possibles — Cambrai » commence /);
+  });
+});
