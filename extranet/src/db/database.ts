@@ -123,6 +123,8 @@ export interface OutboxTable {
   kind: string;
   to_address: string;
   reply_to: string | null;
+  /** Sender's display name (notifications: the territory's team). */
+  from_name: string | null;
   subject: string;
   text_body: string;
   html_body: string | null;

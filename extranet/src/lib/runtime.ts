@@ -21,6 +21,9 @@ import { type Auth, createAuth } from '../features/auth/auth.ts';
 import { seedDemoAccounts, seedDemoRegistrations } from '../features/demo/seed.ts';
 import { refreshEventsFromCms } from '../features/events/events.sync.ts';
 import { startMailWorker } from '../features/mail/worker.ts';
+import { startNotifications } from '../features/notifications/notify.ts';
+import { configureNotifications } from '../features/notifications/settings.ts';
+import { createTeamDirectory } from '../features/notifications/teams.ts';
 
 export interface Config {
   extranetUrl: string;
@@ -96,6 +99,17 @@ async function boot(): Promise<Runtime> {
   };
   void refreshEvents();
   setInterval(() => void refreshEvents(), EVENTS_REFRESH_MS).unref();
+
+  // Notifications: team contacts from the CMS, reminders two days before each session.
+  startNotifications(
+    database.db,
+    configureNotifications({
+      siteUrl: config.siteUrl,
+      extranetUrl: config.extranetUrl,
+      mailFrom: MAIL_FROM,
+      teams: createTeamDirectory({ cmsUrl: config.cmsUrl, token: config.cmsToken }),
+    }),
+  );
 
   startMailWorker({
     db: database.db,

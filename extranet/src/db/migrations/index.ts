@@ -1,4 +1,5 @@
 import type { Migration } from 'kysely/migration';
+import * as notifications from '../../features/notifications/migration.ts';
 import * as initial from './2026_11_26_1300_initial.ts';
 
 /**
@@ -7,4 +8,5 @@ import * as initial from './2026_11_26_1300_initial.ts';
  */
 export const migrations: Record<string, Migration> = {
   '2026_11_26_1300_initial': initial,
+  '2026_11_26_1400_notifications': notifications,
 };

@@ -16,6 +16,8 @@ export interface MailMessage {
   text: string;
   html?: string | undefined;
   replyTo?: string | undefined;
+  /** Sender's display name (the territory's team); the address stays MAIL_FROM's. */
+  fromName?: string | undefined;
   attachments?: MailAttachment[] | undefined;
   registrationId?: number | undefined;
 }
@@ -33,6 +35,7 @@ export async function sendMail(db: Kysely<Database> | Transaction<Database>, mes
       kind: message.kind,
       to_address: message.to,
       reply_to: message.replyTo ?? null,
+      from_name: message.fromName ?? null,
       subject: message.subject,
       text_body: message.text,
       html_body: message.html ?? null,

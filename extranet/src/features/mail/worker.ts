@@ -62,6 +62,11 @@ export function createTransport(options: Pick<MailWorkerOptions, 'smtpUrl'>) {
     : nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'unix' });
 }
 
+/** "Maillage <a@b.fr>" → "a@b.fr" */
+function fromAddress(from: string): string {
+  return /<([^>]+)>/.exec(from)?.[1] ?? from.trim();
+}
+
 /** Sends one batch of due messages; returns how many were sent. */
 export async function deliverDue(options: MailWorkerOptions, transport = createTransport(options)): Promise<number> {
   const rows = await claimDue(options.db, options.kind, options.batchSize ?? 10);
@@ -70,7 +75,7 @@ export async function deliverDue(options: MailWorkerOptions, transport = createT
     try {
       const attachments = row.attachments_json ? (JSON.parse(row.attachments_json) as MailAttachment[]) : [];
       const info = await transport.sendMail({
-        from: options.from,
+        from: row.from_name ? { name: row.from_name, address: fromAddress(options.from) } : options.from,
         to: row.to_address,
         replyTo: row.reply_to ?? undefined,
         subject: row.subject,

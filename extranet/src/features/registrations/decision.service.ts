@@ -3,8 +3,9 @@ import type { DbKind } from '../../db/connect.ts';
 import type { Database } from '../../db/database.ts';
 import { audit } from '../audit/audit.ts';
 import { countAccepted } from '../events/events.repository.ts';
-import { sendMail } from '../mail/mail.ts';
-import { type Decision, decisionMail } from '../mail/templates.ts';
+import type { Decision } from '../mail/templates.ts';
+import { queueDecision } from '../notifications/notify.ts';
+import { notifySettings } from '../notifications/settings.ts';
 import { DecisionNotAllowedError, EventFullError, NotFoundError, ReasonRequiredError, StaleDecisionError } from './errors.ts';
 import { canSeeTerritory, type Viewer } from './scope.ts';
 
@@ -89,9 +90,8 @@ export async function decide(
       personId: reg.person_id,
       details: { from: reg.status, to: status },
     });
-    const mail = { firstName: reg.first_name, reference: reg.reference, decision: input.decision, eventTitle: event?.title, reason, registrationId: reg.id };
-    if (reg.email && reg.preferred_contact === 'email') await sendMail(trx, decisionMail(reg.email, mail));
-    if (reg.prescriber_email) await sendMail(trx, { ...decisionMail(reg.prescriber_email, { ...mail, firstName: 'Madame, Monsieur' }), kind: 'prescriber-decision' });
+    // The person (channel of their choice) and the professional: queued in this transaction.
+    await queueDecision(trx, reg.id, notifySettings());
 
     let proposeRegistrationId: number | null = null;
     if (event && reg.status === 'accepted' && status === 'cancelled') {

@@ -4,9 +4,9 @@ import { type DbKind, isUniqueViolation } from '../../db/connect.ts';
 import type { Database } from '../../db/database.ts';
 import { audit } from '../audit/audit.ts';
 import { countAccepted, isRegistrationOpen } from '../events/events.repository.ts';
-import { sendMail } from '../mail/mail.ts';
-import { newRequestMail, prescriberReceiptMail, receiptMail } from '../mail/templates.ts';
-import { territoryName, territoryOfCommune } from '../territories/territories.ts';
+import { queueReceipt } from '../notifications/notify.ts';
+import { notifySettings } from '../notifications/settings.ts';
+import { territoryOfCommune } from '../territories/territories.ts';
 import { EventClosedError, EventFullError, UnknownEventError } from './errors.ts';
 
 export interface IntakeResult {
@@ -60,7 +60,6 @@ export async function submitRegistration(
     return await db.transaction().execute(async (trx) => {
       let status: IntakeResult['status'] = 'received';
       let territory: string | null = territoryOfCommune(request.communeInsee);
-      let eventTitle: string | null = null;
       if (request.kind === 'event') {
         // Lock the event row: capacity checks and decisions on this event run one at a time.
         let q = trx.selectFrom('event_copy').selectAll().where('document_id', '=', request.eventId);
@@ -74,7 +73,6 @@ export async function submitRegistration(
           status = 'waitlisted';
         }
         territory = event.territory ?? territory;
-        eventTitle = event.title;
       }
 
       const personValues = {
@@ -149,40 +147,8 @@ export async function submitRegistration(
         details: { status, kind: request.kind, source: source.type },
       });
 
-      if (request.email) {
-        await sendMail(
-          trx,
-          receiptMail(request.email, {
-            firstName: request.firstName,
-            reference,
-            kind: request.kind,
-            eventTitle,
-            waitlisted: status === 'waitlisted',
-            registrationId: registration.id,
-          }),
-        );
-      }
-      if (prescriber?.email) {
-        await sendMail(trx, prescriberReceiptMail(prescriber.email, { name: prescriber.name, reference, registrationId: registration.id }));
-      }
-      let advisors = trx
-        .selectFrom('users')
-        .select('users.email')
-        .where('users.disabled', '=', kind === 'postgres' ? false : 0);
-      advisors = territory
-        ? advisors.innerJoin('user_territory', 'user_territory.user_id', 'users.id').where('user_territory.territory', '=', territory)
-        : advisors.where('users.role', '=', 'admin');
-      for (const advisor of await advisors.execute()) {
-        await sendMail(
-          trx,
-          newRequestMail(advisor.email, {
-            reference,
-            territoryName: territoryName(territory),
-            link: new URL(`/demandes/${registration.id}`, options.extranetUrl).toString(),
-            registrationId: registration.id,
-          }),
-        );
-      }
+      // Receipt, professional's receipt, advisors' note: queued in this transaction.
+      await queueReceipt(trx, kind, registration.id, notifySettings());
       return { reference, status, created: true };
     });
   } catch (error) {
