@@ -182,6 +182,11 @@ describe.each(databases)('CMS on $name', ({ serverUrl }) => {
       const one = await api(cms.url, `/api/programs/${documentId}?status=draft`, token);
       expect(one.status).toBe(404);
     }
+    // Only the preview token (the site's /apercu route) reads drafts, and only when it asks.
+    const preview = await api(cms.url, '/api/programs?filters[slug][$eq]=brouillon-secret&status=draft', cms.previewToken);
+    expect(preview.body.data.map((p: any) => p.documentId)).toEqual([documentId]);
+    const previewPublished = await api(cms.url, '/api/programs?filters[slug][$eq]=brouillon-secret', cms.previewToken);
+    expect(previewPublished.body.data).toHaveLength(0);
   });
 
   it('refuses to publish a story without recorded consent, with a French message', async () => {

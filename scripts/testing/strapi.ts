@@ -28,6 +28,8 @@ export interface StartedStrapi {
   url: string;
   siteToken: string;
   extranetToken: string;
+  /** Read-only token that may read drafts (the site's preview route). */
+  previewToken: string;
   webhookSecret: string;
   previewSecret: string;
   /** The full environment the CMS runs with (to restart it on the same database). */
@@ -64,6 +66,7 @@ export async function startStrapi(opts: StartStrapiOptions = {}): Promise<Starte
     ENCRYPTION_KEY: generateSecret(),
     CMS_SITE_TOKEN: generateSecret(),
     CMS_EXTRANET_TOKEN: generateSecret(),
+    CMS_PREVIEW_TOKEN: generateSecret(),
     CMS_WEBHOOK_SECRET: generateSecret(),
     PREVIEW_SECRET: generateSecret(),
     // Nobody listens on port 9 (discard): webhooks fail fast unless a test points them somewhere.
@@ -108,6 +111,7 @@ export async function startStrapi(opts: StartStrapiOptions = {}): Promise<Starte
     url: finalUrl,
     siteToken: env.CMS_SITE_TOKEN!,
     extranetToken: env.CMS_EXTRANET_TOKEN!,
+    previewToken: env.CMS_PREVIEW_TOKEN!,
     webhookSecret: env.CMS_WEBHOOK_SECRET!,
     previewSecret: env.PREVIEW_SECRET!,
     env,

@@ -7,6 +7,9 @@ export const READ_ONLY_ACTIONS: readonly string[] = Object.values(PUBLIC_CONTENT
   .flatMap((uid) => (SINGLE_TYPES.has(uid) ? [`${uid}.find`] : [`${uid}.find`, `${uid}.findOne`]))
   .sort();
 
+/** The only token allowed to read drafts (the site's preview route); read-only like the others. */
+export const PREVIEW_TOKEN_NAME = 'Aperçu du site (brouillons)';
+
 interface TokenSpec {
   name: string;
   description: string;
@@ -30,6 +33,7 @@ export async function ensureApiTokens(strapi: Core.Strapi): Promise<void> {
   const specs: TokenSpec[] = [
     { name: 'Site public', description: 'Lecture seule des contenus publiés, utilisé par le site (CMS_SITE_TOKEN).', accessKey: bootstrapEnv.siteToken },
     { name: 'Extranet', description: 'Lecture seule des contenus publiés, utilisé par l’extranet (CMS_EXTRANET_TOKEN).', accessKey: bootstrapEnv.extranetToken },
+    { name: PREVIEW_TOKEN_NAME, description: 'Lecture seule, brouillons compris, pour l’aperçu du site (CMS_PREVIEW_TOKEN).', accessKey: bootstrapEnv.previewToken },
   ];
   for (const spec of specs) {
     if (!spec.accessKey) {

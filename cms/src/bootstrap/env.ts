@@ -11,6 +11,9 @@ export const bootstrapEnv = {
   get extranetToken() {
     return str('CMS_EXTRANET_TOKEN');
   },
+  get previewToken() {
+    return str('CMS_PREVIEW_TOKEN');
+  },
   get webhookSecret() {
     return str('CMS_WEBHOOK_SECRET');
   },

@@ -1,11 +1,13 @@
 import type { Core } from '@strapi/strapi';
+import { PREVIEW_TOKEN_NAME } from './api-tokens';
 import { modelOf } from './constants';
 
 const READ_ACTIONS = new Set(['findMany', 'findOne', 'findFirst', 'count']);
 
 /**
  * Requests through the public REST API (`/api/...`, API tokens) only ever see published
- * documents, whatever `status` they ask for: drafts stay inside the admin.
+ * documents, whatever `status` they ask for: drafts stay inside the admin. The one exception is
+ * the preview token (CMS_PREVIEW_TOKEN), which the site's preview route uses with `status=draft`.
  */
 export function registerPublishedOnly(strapi: Core.Strapi): void {
   strapi.documents.use(async (context, next) => {
@@ -16,7 +18,16 @@ export function registerPublishedOnly(strapi: Core.Strapi): void {
   });
 }
 
+interface RequestState {
+  state?: { route?: { info?: { type?: string } }; auth?: { strategy?: { name?: string }; credentials?: { name?: string } } };
+}
+
 function isContentApiRequest(strapi: Core.Strapi): boolean {
-  const ctx = strapi.requestContext.get() as { state?: { route?: { info?: { type?: string } } } } | undefined;
-  return ctx?.state?.route?.info?.type === 'content-api';
+  const ctx = strapi.requestContext.get() as RequestState | undefined;
+  if (ctx?.state?.route?.info?.type !== 'content-api') return false;
+  const auth = ctx.state.auth;
+  // Strapi 5.54 names the strategy 'content-api-token' (older 5.x: 'api-token').
+  const isTokenStrategy = auth?.strategy?.name === 'content-api-token' || auth?.strategy?.name === 'api-token';
+  const isPreviewToken = isTokenStrategy && auth?.credentials?.name === PREVIEW_TOKEN_NAME;
+  return !isPreviewToken;
 }
