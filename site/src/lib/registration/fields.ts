@@ -63,8 +63,12 @@ export function nest(flat: Record<string, unknown>): Record<string, unknown> {
     const keys = path.split('.');
     let node = out;
     keys.forEach((k, i) => {
-      if (i === keys.length - 1) node[k] = value;
-      else node = (node[k] ??= {}) as Record<string, unknown>;
+      if (i === keys.length - 1) {
+        node[k] = value;
+        return;
+      }
+      if (typeof node[k] !== 'object' || node[k] === null) node[k] = {};
+      node = node[k] as Record<string, unknown>;
     });
   }
   return out;

@@ -14,6 +14,8 @@ export interface SubmitDeps {
   /** Posts forwarded to the extranet (stops mass registrations). */
   submissions: RateLimiter;
   clientAddress: string | undefined;
+  /** Public slug of an event (for the confirmation page); undefined when unknown. */
+  eventSlugOf?: (documentId: string) => Promise<string | undefined>;
   now?: number;
 }
 
@@ -88,18 +90,26 @@ export async function submitRegistration(
   if (Object.keys(errors).length > 0) return state({ errors, ...(communeChoices ? { communeChoices } : {}) });
 
   if (!deps.submissions.hit(ip, now)) return { outcome: 'rate-limited' };
-  const answer = await deps.intake.submit(request);
+  // What the contract produced (normalised phone, booleans, defaults) is what the extranet gets;
+  // it validates it again with the same schema.
+  const answer = await deps.intake.submit(parsed.success ? parsed.data : request);
   switch (answer.type) {
     case 'ok': {
-      const eventSlug =
+      const requestKind = (request as { kind: 'event' | 'support' | 'callback' }).kind;
+      let eventSlug =
         values.eventSlug && /^[a-z0-9-]{1,200}$/.test(values.eventSlug) ? values.eventSlug : undefined;
+      if (!eventSlug && requestKind === 'event' && values.eventId && deps.eventSlugOf) {
+        eventSlug = await deps.eventSlugOf(values.eventId).catch(() => undefined);
+      }
+      const contact = (request as { preferredContact?: string }).preferredContact;
       const token = signConfirmation(
         deps.confirmationKey,
         {
           r: answer.reference,
           s: answer.status,
-          k: (request as { kind: 'event' | 'support' | 'callback' }).kind,
+          k: requestKind,
           ...(eventSlug ? { e: eventSlug } : {}),
+          ...(contact === 'appel' || contact === 'sms' || contact === 'email' ? { c: contact } : {}),
           ...(kind === 'prescriber' ? { p: 1 as const } : {}),
         },
         now,
@@ -158,7 +168,8 @@ export function buildRequest(
       organisation: values['source.organisation'] ?? '',
       phone: values['source.phone'] ?? '',
       email: values['source.email'] ?? '',
-      personConsent: values['source.personConsent'] ?? 'false',
+      // The contract wants `true` itself: only a ticked box ("on") is consent.
+      personConsent: values['source.personConsent'] === 'on' || values['source.personConsent'] === 'true',
     };
     if (requestKind !== 'event') {
       delete flat.eventId;

@@ -10,6 +10,8 @@ export const confirmationPayload = z.object({
   s: z.enum(['received', 'waitlisted']),
   k: z.enum(['event', 'support', 'callback']),
   e: z.string().max(200).optional(),
+  /** How the person prefers to be contacted (appel, sms, email): not identifying. */
+  c: z.enum(['appel', 'sms', 'email']).optional(),
   p: z.literal(1).optional(),
   x: z.number().int(),
 });
