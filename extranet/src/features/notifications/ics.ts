@@ -50,18 +50,33 @@ export function foldLine(line: string): string {
   return parts.join('\r\n ');
 }
 
-const localStamp = (date: string, time: string) => `${date.replace(/-/g, '')}T${time.replace(':', '').slice(0, 4)}00`;
-const utcStamp = (d: Date) => d.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
+const localStamp = (date: string, time: string) =>
+  `${date.replace(/-/g, '')}T${time.replace(':', '').slice(0, 4)}00`;
+const utcStamp = (d: Date) =>
+  d
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d{3}/, '');
 
 /**
  * A calendar with one VEVENT per half-day of the session, in Europe/Paris time, so that
  * "ajouter à mon agenda" puts every half-day in the person's calendar.
  */
-export function eventCalendar(event: EventView, opts: { organizer?: { name: string; email: string }; now?: Date } = {}): string {
+export function eventCalendar(
+  event: EventView,
+  opts: { organizer?: { name: string; email: string }; now?: Date } = {},
+): string {
   const now = utcStamp(opts.now ?? new Date());
   const location = `${event.venue.name}, ${event.venue.address}, ${event.venue.postcode} ${event.venue.commune}`;
   const slots = sortSlots(event.slots);
-  const lines = ['BEGIN:VCALENDAR', 'VERSION:2.0', 'PRODID:-//Maillage//Extranet//FR', 'CALSCALE:GREGORIAN', 'METHOD:PUBLISH', ...PARIS_VTIMEZONE];
+  const lines = [
+    'BEGIN:VCALENDAR',
+    'VERSION:2.0',
+    'PRODID:-//Maillage//Extranet//FR',
+    'CALSCALE:GREGORIAN',
+    'METHOD:PUBLISH',
+    ...PARIS_VTIMEZONE,
+  ];
   slots.forEach((slot, i) => {
     const title = slots.length > 1 ? `${event.title} (${i + 1}/${slots.length})` : event.title;
     const description = [event.programTitle, event.venue.accessNotes, event.practicalNotes, event.url]
@@ -76,7 +91,9 @@ export function eventCalendar(event: EventView, opts: { organizer?: { name: stri
       `SUMMARY:${escapeText(title)}`,
       `LOCATION:${escapeText(location)}`,
       ...(description ? [`DESCRIPTION:${escapeText(description)}`] : []),
-      ...(opts.organizer ? [`ORGANIZER;CN="${opts.organizer.name.replace(/["\r\n]/g, '')}":mailto:${opts.organizer.email}`] : []),
+      ...(opts.organizer
+        ? [`ORGANIZER;CN="${opts.organizer.name.replace(/["\r\n]/g, '')}":mailto:${opts.organizer.email}`]
+        : []),
       'END:VEVENT',
     );
   });

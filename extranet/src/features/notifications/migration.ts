@@ -18,7 +18,9 @@ export async function up(db: Kysely<any>): Promise<void> {
         ? (['id', 'serial', (c: ColumnDefinitionBuilder) => c.primaryKey()] as const)
         : (['id', 'integer', (c: ColumnDefinitionBuilder) => c.primaryKey().autoIncrement()] as const)),
     )
-    .addColumn('registration_id', 'integer', (c) => c.notNull().references('registration.id').onDelete('cascade'))
+    .addColumn('registration_id', 'integer', (c) =>
+      c.notNull().references('registration.id').onDelete('cascade'),
+    )
     .addColumn('purpose', 'text', (c) => c.notNull())
     .addColumn('dedupe_key', 'text', (c) => c.notNull().unique())
     .addColumn('channel', 'text', (c) => c.notNull())
@@ -29,8 +31,16 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('handled_at', 'text')
     .addColumn('created_at', 'text', (c) => c.notNull())
     .execute();
-  await db.schema.createIndex('notification_call_idx').on('notification').columns(['call_status', 'created_at']).execute();
-  await db.schema.createIndex('notification_registration_idx').on('notification').column('registration_id').execute();
+  await db.schema
+    .createIndex('notification_call_idx')
+    .on('notification')
+    .columns(['call_status', 'created_at'])
+    .execute();
+  await db.schema
+    .createIndex('notification_registration_idx')
+    .on('notification')
+    .column('registration_id')
+    .execute();
   await db.schema.alterTable('outbox').addColumn('from_name', 'text').execute();
 }
 

@@ -55,7 +55,11 @@ function parseJson<T>(text: string | null | undefined, fallback: T): T {
 }
 
 /** Everything the templates need about one registration, read in the caller's transaction. */
-export async function loadContext(db: Db, registrationId: number, settings: NotifySettings): Promise<NotificationContext | null> {
+export async function loadContext(
+  db: Db,
+  registrationId: number,
+  settings: NotifySettings,
+): Promise<NotificationContext | null> {
   const row = await db
     .selectFrom('registration')
     .innerJoin('person', 'person.id', 'registration.person_id')
@@ -99,7 +103,11 @@ export async function loadContext(db: Db, registrationId: number, settings: Noti
       programTitle: row.program_title,
       programKind: (row.program_kind as EventView['programKind']) ?? null,
       territoryName: row.territory_name ?? '',
-      slots: parseJson<SlotView[]>(row.slots_json, []).map((s) => ({ date: s.date, start: s.start.slice(0, 5), end: s.end.slice(0, 5) })),
+      slots: parseJson<SlotView[]>(row.slots_json, []).map((s) => ({
+        date: s.date,
+        start: s.start.slice(0, 5),
+        end: s.end.slice(0, 5),
+      })),
       venue: {
         name: str(venue.name),
         address: str(venue.address),
@@ -180,7 +188,8 @@ async function record(
   dedupeKey: string,
   needsCall: boolean,
 ): Promise<boolean> {
-  let channel: 'appel' | 'sms' | 'email' = ctx.person.preferredContact === 'phone' ? 'appel' : ctx.person.preferredContact;
+  let channel: 'appel' | 'sms' | 'email' =
+    ctx.person.preferredContact === 'phone' ? 'appel' : ctx.person.preferredContact;
   // Someone who asked to be called back is called, whatever channel they prefer for the rest.
   if (purpose === 'receipt' && needsCall && channel === 'email') channel = 'appel';
   const call = needsCall && channel !== 'email';
@@ -206,20 +215,43 @@ async function record(
  * the territory's advisors (admins when outside our territories), and for a call-back request the
  * call to make in the advisors' "à appeler" list. Runs in the intake's transaction.
  */
-export async function queueReceipt(trx: Db, kind: DbKind, registrationId: number, settings: NotifySettings): Promise<void> {
+export async function queueReceipt(
+  trx: Db,
+  kind: DbKind,
+  registrationId: number,
+  settings: NotifySettings,
+): Promise<void> {
   const ctx = await loadContext(trx, registrationId, settings);
   if (!ctx) return;
-  if (!(await record(trx, ctx, registrationId, 'receipt', `receipt:${registrationId}`, ctx.registration.kind === 'callback'))) return;
+  if (
+    !(await record(
+      trx,
+      ctx,
+      registrationId,
+      'receipt',
+      `receipt:${registrationId}`,
+      ctx.registration.kind === 'callback',
+    ))
+  )
+    return;
   await queue(trx, receiptToPerson(ctx), registrationId);
   await queue(trx, receiptToPrescriber(ctx), registrationId);
-  const territory = (await trx.selectFrom('registration').select('territory').where('id', '=', registrationId).executeTakeFirst())?.territory;
+  const territory = (
+    await trx
+      .selectFrom('registration')
+      .select('territory')
+      .where('id', '=', registrationId)
+      .executeTakeFirst()
+  )?.territory;
   let advisors = trx
     .selectFrom('users')
     .select('users.email')
     .distinct()
     .where('users.disabled', '=', kind === 'postgres' ? (false as never) : 0);
   advisors = territory
-    ? advisors.innerJoin('user_territory', 'user_territory.user_id', 'users.id').where('user_territory.territory', '=', territory)
+    ? advisors
+        .innerJoin('user_territory', 'user_territory.user_id', 'users.id')
+        .where('user_territory.territory', '=', territory)
     : advisors.where('users.role', '=', 'admin');
   const link = new URL(`/demandes/${registrationId}`, settings.extranetUrl).toString();
   for (const advisor of await advisors.execute()) {
@@ -232,10 +264,18 @@ export async function queueReceipt(trx: Db, kind: DbKind, registrationId: number
  * one (the accepted message carries the .ics), to the professional, and when the person prefers a
  * call or an SMS, into the "à appeler" list with the words to say. Runs in the decision's transaction.
  */
-export async function queueDecision(trx: Db, registrationId: number, settings: NotifySettings): Promise<void> {
+export async function queueDecision(
+  trx: Db,
+  registrationId: number,
+  settings: NotifySettings,
+): Promise<void> {
   const ctx = await loadContext(trx, registrationId, settings);
   if (!ctx || ctx.registration.status === 'received') return;
-  const decided = await trx.selectFrom('registration').select('decided_at').where('id', '=', registrationId).executeTakeFirst();
+  const decided = await trx
+    .selectFrom('registration')
+    .select('decided_at')
+    .where('id', '=', registrationId)
+    .executeTakeFirst();
   const key = `decision:${registrationId}:${ctx.registration.status}:${decided?.decided_at ?? ''}`;
   if (!(await record(trx, ctx, registrationId, 'decision', key, true))) return;
   await queue(trx, decisionToPerson(ctx), registrationId);
@@ -248,7 +288,11 @@ export async function queueDecision(trx: Db, registrationId: number, settings: N
  * instances this runs. If the job could not run on the day, it catches up the day before. People
  * accepted within those last two days are not reminded: their confirmation has just arrived.
  */
-export async function queueDueReminders(db: Kysely<Database>, settings: NotifySettings, now = new Date()): Promise<number> {
+export async function queueDueReminders(
+  db: Kysely<Database>,
+  settings: NotifySettings,
+  now = new Date(),
+): Promise<number> {
   const today = parisDate(now);
   const dueDays = new Set([addDays(today, 1), addDays(today, 2)]);
   const horizon = new Date(now.getTime() + 4 * 86_400_000).toISOString();
@@ -290,7 +334,11 @@ export async function queueDueReminders(db: Kysely<Database>, settings: NotifySe
 }
 
 /** Runs the reminder job now and then every `intervalMs`, and keeps the team contacts fresh. */
-export function startNotifications(db: Kysely<Database>, settings: NotifySettings, intervalMs = 15 * 60_000): { stop(): void } {
+export function startNotifications(
+  db: Kysely<Database>,
+  settings: NotifySettings,
+  intervalMs = 15 * 60_000,
+): { stop(): void } {
   let running = false;
   const tick = async () => {
     if (running) return;
@@ -352,7 +400,9 @@ export async function listCalls(db: Kysely<Database>, viewer: Viewer, limit = 20
     ])
     .where('notification.call_status', '=', 'todo');
   if (viewer.role !== 'admin') {
-    q = viewer.territories.length ? q.where('registration.territory', 'in', viewer.territories) : q.where(sql<boolean>`1 = 0`);
+    q = viewer.territories.length
+      ? q.where('registration.territory', 'in', viewer.territories)
+      : q.where(sql<boolean>`1 = 0`);
   }
   const rows = await q.orderBy('notification.created_at').orderBy('notification.id').limit(limit).execute();
   return rows.map((r) => ({
@@ -391,16 +441,28 @@ export async function recordCallOutcome(
     const row = await withNotifications(trx)
       .selectFrom('notification')
       .innerJoin('registration', 'registration.id', 'notification.registration_id')
-      .select(['notification.id', 'notification.call_status', 'registration.territory', 'registration.person_id', 'registration.id as registration_id'])
+      .select([
+        'notification.id',
+        'notification.call_status',
+        'registration.territory',
+        'registration.person_id',
+        'registration.id as registration_id',
+      ])
       .where('notification.id', '=', input.id)
       .executeTakeFirst();
-    if (!row || row.call_status !== 'todo' || !canSeeTerritory(input.viewer, row.territory)) throw new CallNotFoundError();
+    if (!row || row.call_status !== 'todo' || !canSeeTerritory(input.viewer, row.territory))
+      throw new CallNotFoundError();
     const now = new Date().toISOString();
     const label = CALL_OUTCOMES[input.outcome];
     const reached = input.outcome !== 'injoignable';
     await withNotifications(trx)
       .updateTable('notification')
-      .set({ call_status: reached ? 'done' : 'todo', outcome: label, handled_by: input.viewer.id, handled_at: now })
+      .set({
+        call_status: reached ? 'done' : 'todo',
+        outcome: label,
+        handled_by: input.viewer.id,
+        handled_at: now,
+      })
       .where('id', '=', row.id)
       .execute();
     await trx
@@ -414,7 +476,8 @@ export async function recordCallOutcome(
         created_at: now,
       })
       .execute();
-    if (reached) await trx.updateTable('person').set({ last_contact_at: now }).where('id', '=', row.person_id).execute();
+    if (reached)
+      await trx.updateTable('person').set({ last_contact_at: now }).where('id', '=', row.person_id).execute();
     await audit(trx, {
       actorId: input.viewer.id,
       action: 'notification.call',

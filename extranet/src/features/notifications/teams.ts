@@ -60,7 +60,8 @@ export function createTeamDirectory(opts: {
           const g = await read<{ data: { contactEmail?: string; contactPhone?: string } | null }>(
             '/api/global?fields[0]=contactEmail&fields[1]=contactPhone',
           );
-          if (g.data?.contactEmail && g.data.contactPhone) general = { email: g.data.contactEmail, phone: g.data.contactPhone };
+          if (g.data?.contactEmail && g.data.contactPhone)
+            general = { email: g.data.contactEmail, phone: g.data.contactPhone };
         } catch {
           // the territories are enough
         }

@@ -52,6 +52,8 @@ function renderText(blocks: Block[]): string {
           return b.rows.map(([k, v]) => `${k} : ${v}`).join('\n');
         case 'link':
           return `${b.label} : ${b.url}`;
+        default:
+          return '';
       }
     })
     .join('\n\n')}\n`;
@@ -76,6 +78,8 @@ function renderHtml(subject: string, blocks: Block[]): string {
             .join('')}</table>`;
         case 'link':
           return `<p style="margin:0 0 16px"><a href="${escapeHtml(b.url)}" style="color:#0b4f8a">${escapeHtml(b.label)}</a></p>`;
+        default:
+          return '';
       }
     })
     .join('\n');
@@ -111,7 +115,8 @@ function mail(
   };
 }
 
-const eventLabel = (e: EventView) => (e.programTitle && !e.title.includes(e.programTitle) ? `${e.programTitle} — ${e.title}` : e.title);
+const eventLabel = (e: EventView) =>
+  e.programTitle && !e.title.includes(e.programTitle) ? `${e.programTitle} — ${e.title}` : e.title;
 
 function whatLabel(r: RegistrationView): string {
   if (r.kind === 'event' && r.event) return `l'inscription à « ${eventLabel(r.event)} »`;
@@ -142,11 +147,14 @@ function contactBlock(ctx: NotificationContext): Block {
   );
 }
 
-const referenceLine = (r: RegistrationView) => p(`Votre numéro de dossier : ${r.reference}. Gardez-le : il nous aide à vous retrouver.`);
+const referenceLine = (r: RegistrationView) =>
+  p(`Votre numéro de dossier : ${r.reference}. Gardez-le : il nous aide à vous retrouver.`);
 
 const nextStepsByKind = {
-  event: "Un·e conseiller·e regarde votre demande et vous donne une réponse sous 2 jours ouvrés (du lundi au vendredi).",
-  support: 'Un·e conseiller·e vous contacte sous 5 jours ouvrés pour parler de votre projet, sans engagement.',
+  event:
+    'Un·e conseiller·e regarde votre demande et vous donne une réponse sous 2 jours ouvrés (du lundi au vendredi).',
+  support:
+    'Un·e conseiller·e vous contacte sous 5 jours ouvrés pour parler de votre projet, sans engagement.',
   callback: 'Un·e conseiller·e vous rappelle sous 2 jours ouvrés, en journée.',
 } as const;
 
@@ -174,7 +182,11 @@ export function receiptToPerson(ctx: NotificationContext): RenderedMail | null {
         : `Nous avons bien reçu ${whatLabel(r)}.`,
     ),
     ...(r.status === 'waitlisted'
-      ? [p("La session est complète : vous êtes sur la liste d'attente. Si une place se libère, nous vous prévenons.")]
+      ? [
+          p(
+            "La session est complète : vous êtes sur la liste d'attente. Si une place se libère, nous vous prévenons.",
+          ),
+        ]
       : []),
     p(nextStepsByKind[r.kind]),
     ...(r.kind === 'event' && r.event ? eventFacts(r.event) : []),
@@ -194,14 +206,22 @@ export function receiptToPrescriber(ctx: NotificationContext): RenderedMail | nu
   const blocks: Block[] = [
     p(`Bonjour ${prescriber.name},`),
     p(`Nous avons bien reçu ${whatLabel(r)} que vous avez faite pour ${who}.`),
-    ...(r.status === 'waitlisted' ? [p("La session est complète : la personne est sur la liste d'attente.")] : []),
+    ...(r.status === 'waitlisted'
+      ? [p("La session est complète : la personne est sur la liste d'attente.")]
+      : []),
     p(`${prescriberNextSteps[r.kind]} Nous vous tiendrons au courant de la réponse.`),
     ...(r.kind === 'event' && r.event ? eventFacts(r.event) : []),
     p(`Numéro de dossier : ${r.reference}.`),
     contactBlock(ctx),
     p(`Cordialement,\n${ctx.team.name}`),
   ];
-  return mail(ctx, 'prescriber-receipt', prescriber.email, `Demande reçue pour ${who} — ${r.reference}`, blocks);
+  return mail(
+    ctx,
+    'prescriber-receipt',
+    prescriber.email,
+    `Demande reçue pour ${who} — ${r.reference}`,
+    blocks,
+  );
 }
 
 /**
@@ -214,19 +234,28 @@ export function newRequestToAdvisors(
   requestUrl?: string,
 ): RenderedMail {
   const r = ctx.registration;
-  const kindLabel = { event: 'Inscription à une session', support: "Demande d'accompagnement", callback: "Demande d'appel" }[
-    r.kind
-  ];
+  const kindLabel = {
+    event: 'Inscription à une session',
+    support: "Demande d'accompagnement",
+    callback: "Demande d'appel",
+  }[r.kind];
   const first = r.event ? sortSlots(r.event.slots)[0] : undefined;
   const blocks: Block[] = [
     p('Bonjour,'),
-    p(`Une nouvelle demande est arrivée pour ${ctx.registration.event?.territoryName ?? 'votre territoire'}.`),
+    p(
+      `Une nouvelle demande est arrivée pour ${ctx.registration.event?.territoryName ?? 'votre territoire'}.`,
+    ),
     facts([
       ['Dossier', r.reference],
       ['Type', kindLabel],
       ['Session', r.event ? eventLabel(r.event) : null],
       ['Début', first ? formatSlot(first) : null],
-      ['Origine', r.source === 'prescriber' && r.prescriber ? `Un·e professionnel·le (${r.prescriber.organisation})` : 'La personne elle-même'],
+      [
+        'Origine',
+        r.source === 'prescriber' && r.prescriber
+          ? `Un·e professionnel·le (${r.prescriber.organisation})`
+          : 'La personne elle-même',
+      ],
       ['Contact souhaité', { phone: 'Appel', sms: 'SMS', email: 'Courriel' }[ctx.person.preferredContact]],
       ['État', r.status === 'waitlisted' ? "Liste d'attente (session complète)" : 'À traiter'],
     ]),
@@ -254,7 +283,10 @@ const WHAT_TO_BRING = [
   'Rien à payer : la session est gratuite.',
 ];
 
-function decisionBlocks(ctx: NotificationContext, audience: 'person' | 'prescriber'): { subject: string; blocks: Block[]; ics: boolean } {
+function decisionBlocks(
+  ctx: NotificationContext,
+  audience: 'person' | 'prescriber',
+): { subject: string; blocks: Block[]; ics: boolean } {
   const r = ctx.registration;
   const e = r.event;
   const you = audience === 'person';
@@ -317,7 +349,9 @@ function decisionBlocks(ctx: NotificationContext, audience: 'person' | 'prescrib
       };
     case 'declined':
       return {
-        subject: you ? `Votre demande : ${title ?? 'notre réponse'}` : `Réponse pour ${who} : ${title ?? 'demande'}`,
+        subject: you
+          ? `Votre demande : ${title ?? 'notre réponse'}`
+          : `Réponse pour ${who} : ${title ?? 'demande'}`,
         ics: false,
         blocks: [
           p(
@@ -332,10 +366,16 @@ function decisionBlocks(ctx: NotificationContext, audience: 'person' | 'prescrib
       };
     case 'cancelled':
       return {
-        subject: you ? `Inscription annulée : ${title ?? 'votre demande'}` : `Inscription annulée pour ${who}`,
+        subject: you
+          ? `Inscription annulée : ${title ?? 'votre demande'}`
+          : `Inscription annulée pour ${who}`,
         ics: false,
         blocks: [
-          p(you ? `${capitalize(whatLabel(r))} est annulée.` : `${capitalize(whatLabel(r))} pour ${who} est annulée.`),
+          p(
+            you
+              ? `${capitalize(whatLabel(r))} est annulée.`
+              : `${capitalize(whatLabel(r))} pour ${who} est annulée.`,
+          ),
           ...(r.decisionReason ? [facts([['La raison', r.decisionReason]])] : []),
           ...alternatives(ctx),
         ],
@@ -366,7 +406,13 @@ export function decisionToPerson(ctx: NotificationContext): RenderedMail | null 
     'decision',
     ctx.person.email,
     subject,
-    [p(`Bonjour ${ctx.person.firstName},`), ...blocks, referenceLine(ctx.registration), contactBlock(ctx), p(`À bientôt,\n${ctx.team.name}`)],
+    [
+      p(`Bonjour ${ctx.person.firstName},`),
+      ...blocks,
+      referenceLine(ctx.registration),
+      contactBlock(ctx),
+      p(`À bientôt,\n${ctx.team.name}`),
+    ],
     ics ? calendarAttachment(ctx) : [],
   );
 }
@@ -398,30 +444,44 @@ export function reminderToPerson(ctx: NotificationContext): RenderedMail | null 
   if (!ctx.person.email || !e) return null;
   const first = sortSlots(e.slots)[0];
   if (!first) return null;
-  return mail(ctx, 'reminder', ctx.person.email, `Rappel : « ${eventLabel(e)} » commence ${formatDay(first.date)}`, [
-    p(`Bonjour ${ctx.person.firstName},`),
-    p(`Petit rappel : la session « ${eventLabel(e)} » commence ${formatDay(first.date)} à ${formatTime(first.start)}.`),
-    ...eventFacts(e),
-    h('Ce qu’il faut apporter'),
-    list(WHAT_TO_BRING),
-    p(`Vous ne pouvez pas venir ? Prévenez-nous au ${formatPhone(ctx.team.phone)}.`),
-    referenceLine(ctx.registration),
-    p(`À bientôt,\n${ctx.team.name}`),
-  ]);
+  return mail(
+    ctx,
+    'reminder',
+    ctx.person.email,
+    `Rappel : « ${eventLabel(e)} » commence ${formatDay(first.date)}`,
+    [
+      p(`Bonjour ${ctx.person.firstName},`),
+      p(
+        `Petit rappel : la session « ${eventLabel(e)} » commence ${formatDay(first.date)} à ${formatTime(first.start)}.`,
+      ),
+      ...eventFacts(e),
+      h('Ce qu’il faut apporter'),
+      list(WHAT_TO_BRING),
+      p(`Vous ne pouvez pas venir ? Prévenez-nous au ${formatPhone(ctx.team.phone)}.`),
+      referenceLine(ctx.registration),
+      p(`À bientôt,\n${ctx.team.name}`),
+    ],
+  );
 }
 
 /**
  * The words an advisor reads on the phone or sends by SMS to someone without email: the same
  * news as the email, short. SMS-length when `sms` is true.
  */
-export function callScript(ctx: NotificationContext, purpose: 'receipt' | 'decision' | 'reminder', sms = false): string {
+export function callScript(
+  ctx: NotificationContext,
+  purpose: 'receipt' | 'decision' | 'reminder',
+  sms = false,
+): string {
   const r = ctx.registration;
   const e = r.event;
   const first = e ? sortSlots(e.slots)[0] : undefined;
   const when = first ? `le ${formatDay(first.date)} à ${formatTime(first.start)}` : '';
   const where = e ? `${e.venue.name}, ${e.venue.address}, ${e.venue.commune}` : '';
   const phone = formatPhone(ctx.team.phone);
-  const hello = sms ? `Maillage : bonjour ${ctx.person.firstName}.` : `Bonjour ${ctx.person.firstName}, je suis conseiller·e chez Maillage.`;
+  const hello = sms
+    ? `Maillage : bonjour ${ctx.person.firstName}.`
+    : `Bonjour ${ctx.person.firstName}, je suis conseiller·e chez Maillage.`;
   if (purpose === 'reminder' && e) {
     return `${hello} Rappel : « ${eventLabel(e)} » commence ${when}, ${where}. Empêchement ? ${phone}. Dossier ${r.reference}.`;
   }
@@ -434,7 +494,8 @@ export function callScript(ctx: NotificationContext, purpose: 'receipt' | 'decis
       return `${hello} La session « ${e ? eventLabel(e) : ''} » est complète : vous êtes sur la liste d'attente. Nous vous prévenons si une place se libère. Dossier ${r.reference}.`;
     if (r.status === 'declined')
       return `${hello} Nous ne pouvons pas donner suite à votre demande${r.decisionReason ? ` (${r.decisionReason})` : ''}. D'autres solutions existent : appelez-nous au ${phone}. Dossier ${r.reference}.`;
-    if (r.status === 'cancelled') return `${hello} Votre inscription est annulée. Pour en parler : ${phone}. Dossier ${r.reference}.`;
+    if (r.status === 'cancelled')
+      return `${hello} Votre inscription est annulée. Pour en parler : ${phone}. Dossier ${r.reference}.`;
   }
   return `${hello} Nous avons bien reçu votre demande (dossier ${r.reference}). ${nextStepsByKind[r.kind]}`;
 }
