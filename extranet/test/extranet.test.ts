@@ -1,0 +1,368 @@
+import { createHmac, randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Browser, location } from './support/browser.ts';
+import { addEvent, eventRequest, intake, lastMailLink, totp } from './support/fixtures.ts';
+import { BACKENDS, DEMO_PASSWORD, type RunningServer, startServer, WEBHOOK_SECRET } from './support/server.ts';
+
+const ADMIN = 'admin@maillage.test';
+const ADVISOR = 'conseiller@maillage.test';
+const GOOD_PASSWORD = 'une phrase de passe solide 42';
+
+describe.each(BACKENDS)('extranet on %s', (backend) => {
+  let server: RunningServer;
+  let anonymous: Browser;
+  let admin: Browser;
+  let advisor: Browser;
+  let outsider: Browser; // advisor of Cambrésis only
+  const ids = { val: 0, camb: 0 };
+  const refs = { val: '', camb: '' };
+
+  async function registrationId(reference: string): Promise<number> {
+    const row = await server.db.db.selectFrom('registration').select('id').where('reference', '=', reference).executeTakeFirstOrThrow();
+    return row.id;
+  }
+
+  /** Admin invites someone; they set a password from the emailed link and sign in. */
+  async function invite(email: string, role: 'admin' | 'advisor', territories: string[]): Promise<Browser> {
+    const res = await admin.post('/admin/comptes', { action: 'invite', name: `Test ${email}`, email, role, territories });
+    expect(res.status).toBe(303);
+    const link = await lastMailLink(server.db, email, 'invitation');
+    const invited = new Browser(server.url);
+    const path = new URL(link).pathname + new URL(link).search;
+    expect((await invited.get(path)).status).toBe(200);
+    const set = await invited.post(path, { password: GOOD_PASSWORD, confirmation: GOOD_PASSWORD });
+    expect(set.status).toBe(303);
+    expect(location(set)).toContain('/connexion?reinitialise=1');
+    expect(location(await invited.signIn(email, GOOD_PASSWORD))).toContain('/demandes');
+    return invited;
+  }
+
+  beforeAll(async () => {
+    server = await startServer(backend);
+    await addEvent(server.db, 'ev-val', 'valenciennois', 10);
+    await addEvent(server.db, 'ev-camb', 'cambresis', 10);
+    await addEvent(server.db, 'ev-last', 'valenciennois', 1);
+    anonymous = new Browser(server.url);
+    admin = new Browser(server.url);
+    advisor = new Browser(server.url);
+    expect(location(await admin.signIn(ADMIN, DEMO_PASSWORD))).toContain('/demandes');
+    expect(location(await advisor.signIn(ADVISOR, DEMO_PASSWORD))).toContain('/demandes');
+    outsider = await invite('cambresis@maillage.test', 'advisor', ['cambresis']);
+
+    const val = await intake(server.url, eventRequest('ev-val', { firstName: 'Valentine' }));
+    const camb = await intake(server.url, eventRequest('ev-camb', { firstName: 'Camille' }));
+    expect(val.status).toBe(201);
+    expect(camb.status).toBe(201);
+    refs.val = ((await val.json()) as { reference: string }).reference;
+    refs.camb = ((await camb.json()) as { reference: string }).reference;
+    ids.val = await registrationId(refs.val);
+    ids.camb = await registrationId(refs.camb);
+  });
+
+  afterAll(async () => {
+    await server?.stop();
+  });
+
+  describe('access matrix', () => {
+    it('sends anonymous visitors to the sign-in page from every private page', async () => {
+      for (const path of ['/demandes', `/demandes/${ids.val}`, '/admin/comptes', '/admin/journal', '/admin/courriels', '/compte/securite']) {
+        const res = await anonymous.get(path);
+        expect(res.status, path).toBe(303);
+        expect(location(res), path).toContain('/connexion?suivant=');
+      }
+      const post = await anonymous.post(`/demandes/${ids.val}`, { decision: 'accept' });
+      expect(post.status).toBe(303);
+      expect(location(post)).toContain('/connexion');
+    });
+
+    it('shows each advisor only the registrations of their territories', async () => {
+      const mine = await (await advisor.get('/demandes')).text();
+      expect(mine).toContain(refs.val);
+      expect(mine).not.toContain(refs.camb);
+      const theirs = await (await outsider.get('/demandes')).text();
+      expect(theirs).toContain(refs.camb);
+      expect(theirs).not.toContain(refs.val);
+      const all = await (await admin.get('/demandes')).text();
+      expect(all).toContain(refs.val);
+      expect(all).toContain(refs.camb);
+    });
+
+    it('answers 404 to an advisor of another territory, without leaking the record', async () => {
+      const res = await outsider.get(`/demandes/${ids.val}`);
+      expect(res.status).toBe(404);
+      expect(await res.text()).not.toContain('Valentine');
+      expect((await outsider.get('/demandes/999999')).status).toBe(404);
+      expect((await advisor.get(`/demandes/${ids.val}`)).status).toBe(200);
+      const adminView = await admin.get(`/demandes/${ids.camb}`);
+      expect(adminView.status).toBe(200);
+      expect(await adminView.text()).toContain('Camille');
+    });
+
+    it('refuses decisions on another territory’s registration and changes nothing', async () => {
+      const res = await outsider.post(`/demandes/${ids.val}`, { decision: 'decline', reason: 'test' });
+      expect(res.status).toBe(404);
+      const row = await server.db.db.selectFrom('registration').select('status').where('id', '=', ids.val).executeTakeFirstOrThrow();
+      expect(row.status).toBe('received');
+    });
+
+    it('keeps admin pages and actions for admins', async () => {
+      for (const path of ['/admin/comptes', '/admin/journal', '/admin/courriels']) {
+        expect((await advisor.get(path)).status, path).toBe(403);
+        expect((await outsider.get(path)).status, path).toBe(403);
+        expect((await admin.get(path)).status, path).toBe(200);
+      }
+      const users = await server.db.db.selectFrom('users').select(['id', 'email']).execute();
+      const adminId = users.find((u) => u.email === ADMIN)!.id;
+      const res = await advisor.post('/admin/comptes', { action: 'disable', user: adminId });
+      expect(res.status).toBe(403);
+      expect((await admin.get('/demandes')).status).toBe(200);
+    });
+
+    it('records reads and changes in the audit log shown to admins', async () => {
+      const journal = await (await admin.get('/admin/journal?action=registration.read')).text();
+      expect(journal).toContain(`/demandes/${ids.val}`);
+      expect(journal).toContain(ADVISOR);
+    });
+
+    it('serves availability to anyone, with no personal data, cached 10 s', async () => {
+      const res = await anonymous.get('/api/public/availability');
+      expect(res.status).toBe(200);
+      expect(res.headers.get('cache-control')).toBe('public, max-age=10');
+      const body = (await res.json()) as { events: Record<string, { capacity: number; taken: number; left: number }> };
+      expect(body.events['ev-val']).toEqual({ capacity: 10, taken: 0, left: 10, waitlistOpen: false, registrationOpen: true });
+      expect(JSON.stringify(body)).not.toContain('Valentine');
+      expect((await anonymous.get('/api/public/availability/ev-val')).status).toBe(200);
+      expect((await anonymous.get('/api/public/availability/nope')).status).toBe(404);
+    });
+
+    it('requires the service token for intake and a valid signature for the CMS webhook', async () => {
+      expect((await intake(server.url, eventRequest('ev-val'), 'wrong')).status).toBe(401);
+      const body = JSON.stringify({ event: 'entry.publish', model: 'event', documentId: 'x', at: new Date().toISOString() });
+      const post = (headers: Record<string, string>) =>
+        fetch(`${server.url}/api/cms-webhook`, { method: 'POST', body, headers: { 'content-type': 'application/json', ...headers } });
+      expect((await post({})).status).toBe(401);
+      const ts = String(Date.now());
+      const sig = `sha256=${createHmac('sha256', WEBHOOK_SECRET).update(`${ts}.${body}`).digest('hex')}`;
+      expect((await post({ 'x-maillage-timestamp': ts, 'x-maillage-signature': sig.replace(/.$/, '0') })).status).toBe(401);
+      const old = String(Date.now() - 6 * 60_000);
+      const oldSig = `sha256=${createHmac('sha256', WEBHOOK_SECRET).update(`${old}.${body}`).digest('hex')}`;
+      expect((await post({ 'x-maillage-timestamp': old, 'x-maillage-signature': oldSig })).status).toBe(401);
+      // Valid: accepted; the CMS is down in this test, so the copy is kept (202).
+      expect((await post({ 'x-maillage-timestamp': ts, 'x-maillage-signature': sig })).status).toBe(202);
+    });
+  });
+
+  describe('intake API', () => {
+    it('answers 400 with French field errors and stores nothing', async () => {
+      const before = await server.db.db.selectFrom('registration').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+      const res = await intake(server.url, { kind: 'event', eventId: 'ev-val', idempotencyKey: randomUUID(), firstName: '', phone: '12' });
+      expect(res.status).toBe(400);
+      const body = (await res.json()) as { error: string; fieldErrors: Record<string, string> };
+      expect(body.error).toBe('invalid');
+      expect(body.fieldErrors.firstName).toBe('Indiquez votre prénom.');
+      expect(body.fieldErrors.phone).toContain('numéro');
+      const garbage = await fetch(`${server.url}/api/intake/registrations`, {
+        method: 'POST',
+        headers: { authorization: 'Bearer test-service-token-0123456789', 'content-type': 'application/json' },
+        body: '{not json',
+      });
+      expect(garbage.status).toBe(400);
+      const after = await server.db.db.selectFrom('registration').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+      expect(Number(after.n)).toBe(Number(before.n));
+    });
+
+    it('queues the receipt and the advisors’ notification with the registration', async () => {
+      const res = await intake(server.url, eventRequest('ev-val', { email: 'recu@exemple.test' }));
+      const { reference } = (await res.json()) as { reference: string };
+      const id = await registrationId(reference);
+      const mails = await server.db.db.selectFrom('outbox').select(['kind', 'to_address', 'text_body']).where('registration_id', '=', id).execute();
+      expect(mails.some((m) => m.to_address === 'recu@exemple.test')).toBe(true);
+      const notice = mails.find((m) => m.to_address === ADVISOR);
+      expect(notice?.text_body).toContain(reference);
+      // Advisors' notices carry no personal data.
+      expect(notice?.text_body).not.toContain('Awa');
+      expect(mails.some((m) => m.to_address === 'cambresis@maillage.test')).toBe(false);
+    });
+
+    it('200 concurrent requests, 50 repeating an earlier key: exactly 150 registrations and 200 right answers', async () => {
+      const originals = Array.from({ length: 150 }, () => eventRequest('ev-camb', { acceptWaitlist: true }));
+      const repeats = originals.slice(0, 50);
+      const responses = await Promise.all([...originals, ...repeats].map((b) => intake(server.url, b)));
+      const bodies = (await Promise.all(responses.map((r) => r.json()))) as { reference: string; status: string }[];
+      const statuses = responses.map((r) => r.status);
+      expect(statuses.filter((s) => s === 201)).toHaveLength(150);
+      expect(statuses.filter((s) => s === 200)).toHaveLength(50);
+      for (let i = 0; i < 50; i++) expect(bodies[150 + i]!.reference).toBe(bodies[i]!.reference);
+      expect(new Set(bodies.map((b) => b.reference)).size).toBe(150);
+      for (const b of bodies) expect(b.reference).toMatch(/^MAI-\d{4}-\d{6}$/);
+      const keys = originals.map((o) => o.idempotencyKey);
+      const stored = await server.db.db
+        .selectFrom('registration')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .where('idempotency_key', 'in', keys)
+        .executeTakeFirstOrThrow();
+      expect(Number(stored.n)).toBe(150);
+    });
+
+    it('says event_full, or puts on the waiting list when accepted', async () => {
+      await addEvent(server.db, 'ev-tiny', 'douaisis', 1);
+      const first = await intake(server.url, eventRequest('ev-tiny'));
+      const id = await registrationId(((await first.json()) as { reference: string }).reference);
+      expect((await advisor.post(`/demandes/${id}`, { decision: 'accept' })).status).toBe(303);
+      expect(await (await intake(server.url, eventRequest('ev-tiny'))).json()).toEqual({ error: 'event_full' });
+      const waiting = await intake(server.url, eventRequest('ev-tiny', { acceptWaitlist: true }));
+      expect(waiting.status).toBe(201);
+      expect(((await waiting.json()) as { status: string }).status).toBe('waitlisted');
+      expect(await (await intake(server.url, eventRequest('unknown-event'))).json()).toEqual({ error: 'event_closed' });
+    });
+  });
+
+  describe('decisions', () => {
+    it('gives the last place to exactly one of two advisors accepting at the same moment', async () => {
+      const a = await registrationId(((await (await intake(server.url, eventRequest('ev-last'))).json()) as { reference: string }).reference);
+      const b = await registrationId(((await (await intake(server.url, eventRequest('ev-last'))).json()) as { reference: string }).reference);
+      const [ra, rb] = await Promise.all([
+        advisor.post(`/demandes/${a}`, { decision: 'accept' }),
+        admin.post(`/demandes/${b}`, { decision: 'accept' }),
+      ]);
+      expect([ra.status, rb.status].sort()).toEqual([303, 409]);
+      const loser = ra.status === 409 ? ra : rb;
+      expect(await loser.text()).toContain('La session est complète');
+      const accepted = await server.db.db
+        .selectFrom('registration')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .where('event_id', '=', 'ev-last')
+        .where('status', '=', 'accepted')
+        .executeTakeFirstOrThrow();
+      expect(Number(accepted.n)).toBe(1);
+    });
+
+    it('requires a reason to decline, and proposes the first waiting person when a place frees', async () => {
+      await addEvent(server.db, 'ev-wait', 'valenciennois', 1);
+      const ref = async (extra = {}) =>
+        registrationId(((await (await intake(server.url, eventRequest('ev-wait', extra))).json()) as { reference: string }).reference);
+      const first = await ref();
+      expect((await advisor.post(`/demandes/${first}`, { decision: 'accept' })).status).toBe(303);
+      const waiting = await ref({ acceptWaitlist: true });
+      const noReason = await advisor.post(`/demandes/${waiting}`, { decision: 'decline', reason: '' });
+      expect(noReason.status).toBe(409);
+      expect(await noReason.text()).toContain('Indiquez le motif du refus');
+      const cancel = await advisor.post(`/demandes/${first}`, { decision: 'cancel' });
+      expect(location(cancel)).toContain(`proposer=${waiting}`);
+      const inbox = await (await advisor.get('/demandes')).text();
+      expect(inbox).toContain('Une place s’est libérée');
+      const audit = await server.db.db.selectFrom('audit_log').select('action').where('entity_id', '=', String(first)).execute();
+      expect(audit.map((a) => a.action)).toEqual(expect.arrayContaining(['registration.create', 'registration.accept', 'registration.cancel']));
+      // Receipt, acceptance, cancellation: each queued to the person (who chose email).
+      const toPerson = await server.db.db.selectFrom('outbox').select('kind').where('registration_id', '=', first).where('to_address', '=', 'awa@exemple.test').execute();
+      expect(toPerson).toHaveLength(3);
+    });
+
+    it('accepts several registrations at once', async () => {
+      const list = await Promise.all([1, 2].map(async () => registrationId(((await (await intake(server.url, eventRequest('ev-val'))).json()) as { reference: string }).reference)));
+      const res = await advisor.post('/demandes', { ids: list.map(String) });
+      expect(location(res)).toContain('acceptees=2');
+    });
+
+    it('finds a registration by name and by phone', async () => {
+      const body = eventRequest('ev-val', { firstName: 'Zoé', lastName: 'Trouvable', phone: '07 98 76 54 32' });
+      await intake(server.url, body);
+      expect(await (await advisor.get('/demandes?q=trouvable')).text()).toContain('Trouvable');
+      expect(await (await advisor.get(`/demandes?q=${encodeURIComponent('07 98 76 54 32')}`)).text()).toContain('Trouvable');
+      expect(await (await advisor.get('/demandes?q=introuvable-xyz')).text()).not.toContain('Trouvable');
+    });
+  });
+
+  describe('CSRF', () => {
+    it('refuses state-changing requests from a foreign origin', async () => {
+      for (const [browser, path, form] of [
+        [advisor, `/demandes/${ids.val}`, { decision: 'decline', reason: 'x' }],
+        [advisor, '/demandes', { ids: String(ids.val) }],
+        [admin, '/admin/comptes', { action: 'invite', name: 'X', email: 'x@maillage.test', role: 'admin' }],
+        [advisor, '/deconnexion', {}],
+      ] as const) {
+        const res = await browser.post(path, form, { origin: 'http://evil.example' });
+        expect(res.status, path).toBe(403);
+        const noOrigin = await browser.post(path, form, { origin: null, headers: { 'sec-fetch-site': 'cross-site' } });
+        expect(noOrigin.status, path).toBe(403);
+      }
+      const row = await server.db.db.selectFrom('registration').select('status').where('id', '=', ids.val).executeTakeFirstOrThrow();
+      expect(row.status).toBe('received');
+      expect(await server.db.db.selectFrom('users').select('id').where('email', '=', 'x@maillage.test').executeTakeFirst()).toBeUndefined();
+    });
+  });
+
+  describe('accounts and sessions', () => {
+    it('refuses short and common passwords when setting one', async () => {
+      await admin.post('/admin/comptes', { action: 'invite', name: 'Pwd', email: 'pwd@maillage.test', role: 'advisor', territories: ['douaisis'] });
+      const link = new URL(await lastMailLink(server.db, 'pwd@maillage.test', 'invitation'));
+      const b = new Browser(server.url);
+      const short = await b.post(link.pathname + link.search, { password: 'court', confirmation: 'court' });
+      expect(short.status).toBe(400);
+      expect(await short.text()).toContain('au moins 12 caractères');
+      const common = await b.post(link.pathname + link.search, { password: 'azertyuiop123', confirmation: 'azertyuiop123' });
+      expect(await common.text()).toContain('trop courant');
+    });
+
+    it('slows down wrong passwords, then refuses even the right one for a while', async () => {
+      const email = 'pwd@maillage.test';
+      const times: number[] = [];
+      for (let i = 0; i < 5; i++) {
+        const t = Date.now();
+        const res = await new Browser(server.url).signIn(email, 'mauvais mot de passe !');
+        times.push(Date.now() - t);
+        expect(res.status).toBe(401);
+      }
+      expect(times[4]!).toBeGreaterThan(times[0]! + 1500);
+      const refused = await new Browser(server.url).signIn(email, 'mauvais mot de passe !');
+      expect(refused.status).toBe(429);
+      expect(await refused.text()).toContain('Trop de tentatives');
+    });
+
+    it('ends the other sessions when the password is reset', async () => {
+      const email = 'reset@maillage.test';
+      const one = await invite(email, 'advisor', ['douaisis']);
+      const two = new Browser(server.url);
+      expect(location(await two.signIn(email, GOOD_PASSWORD))).toContain('/demandes');
+      expect((await one.get('/demandes')).status).toBe(200);
+      await anonymous.post('/mot-de-passe-oublie', { email });
+      const link = new URL(await lastMailLink(server.db, email, 'password-reset'));
+      const third = new Browser(server.url);
+      const newPassword = 'un tout autre mot de passe 2026';
+      expect((await third.post(link.pathname + link.search, { password: newPassword, confirmation: newPassword })).status).toBe(303);
+      expect(location(await one.get('/demandes'))).toContain('/connexion');
+      expect(location(await two.get('/demandes'))).toContain('/connexion');
+      expect((await new Browser(server.url).signIn(email, GOOD_PASSWORD)).status).toBe(401);
+      expect(location(await third.signIn(email, newPassword))).toContain('/demandes');
+    });
+
+    it('signs out a disabled account at once and refuses its sign-in', async () => {
+      const email = 'disabled@maillage.test';
+      const person = await invite(email, 'advisor', ['valenciennois']);
+      const { id } = await server.db.db.selectFrom('users').select('id').where('email', '=', email).executeTakeFirstOrThrow();
+      expect((await admin.post('/admin/comptes', { action: 'disable', user: id })).status).toBe(303);
+      expect(location(await person.get('/demandes'))).toContain('/connexion');
+      expect((await new Browser(server.url).signIn(email, GOOD_PASSWORD)).status).toBe(401);
+    });
+
+    it('requires two-factor authentication for a new admin, then asks for the code at sign-in', async () => {
+      const email = 'admin2@maillage.test';
+      const b = await invite(email, 'admin', []);
+      const forced = await b.get('/demandes');
+      expect(location(forced)).toContain('/compte/securite?obligatoire=1');
+      const setup = await (await b.post('/compte/securite', { action: 'enable', password: GOOD_PASSWORD })).text();
+      const secret = setup.match(/<code>([A-Z2-7]{16,})<\/code>/)?.[1];
+      expect(secret).toBeTruthy();
+      const verified = await b.post('/compte/securite', { action: 'verify', code: await totp(secret!) });
+      expect(verified.status).toBe(303);
+      expect((await b.get('/demandes')).status).toBe(200);
+      const again = new Browser(server.url);
+      const first = await again.signIn(email, GOOD_PASSWORD);
+      expect(location(first)).toContain('/connexion/code');
+      expect(location(await again.get('/demandes'))).toContain('/connexion');
+      const code = await again.post('/connexion/code?suivant=/demandes', { code: await totp(secret!) });
+      expect(location(code)).toBe('/demandes');
+      expect((await again.get('/demandes')).status).toBe(200);
+    });
+  });
+});

@@ -1,0 +1,130 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import pg from 'pg';
+import { inject } from 'vitest';
+import { createDb, type Db } from '../../src/db/connect.ts';
+
+export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as { port: number };
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+export type Backend = 'sqlite' | 'postgres';
+
+export const BACKENDS: Backend[] = process.env.TEST_DATABASE_URL ? ['sqlite', 'postgres'] : ['sqlite'];
+
+/** A throwaway database: a temp SQLite file, or a fresh database inside TEST_DATABASE_URL's server. */
+export async function throwawayDatabase(backend: Backend): Promise<{ env: Record<string, string>; open(): Db; drop(): Promise<void> }> {
+  const dir = mkdtempSync(join(tmpdir(), 'extranet-test-'));
+  if (backend === 'sqlite') {
+    const file = join(dir, 'extranet.db');
+    return {
+      env: { EXTRANET_DB_FILE: file, DATABASE_URL: '', OUTBOX_DIR: join(dir, 'outbox') },
+      open: () => createDb({ file }),
+      drop: async () => rmSync(dir, { recursive: true, force: true }),
+    };
+  }
+  const serverUrl = process.env.TEST_DATABASE_URL as string;
+  const name = `extranet_test_${randomBytes(6).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: serverUrl });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.end();
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  return {
+    env: { DATABASE_URL: url.toString(), EXTRANET_DB_FILE: join(dir, 'unused.db'), OUTBOX_DIR: join(dir, 'outbox') },
+    open: () => createDb({ databaseUrl: url.toString(), file: '' }),
+    drop: async () => {
+      const c = new pg.Client({ connectionString: serverUrl });
+      await c.connect();
+      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await c.end();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+export interface RunningServer {
+  url: string;
+  env: Record<string, string>;
+  db: Db;
+  logs(): string;
+  stop(): Promise<void>;
+}
+
+export const SERVICE_TOKEN = 'test-service-token-0123456789';
+export const WEBHOOK_SECRET = 'test-webhook-secret-0123456789';
+export const DEMO_PASSWORD = 'maillage-demo-2026';
+
+/** Starts `node dist/server/entry.mjs` on a random port against a throwaway database. */
+export async function startServer(backend: Backend, extraEnv: Record<string, string> = {}): Promise<RunningServer> {
+  const database = await throwawayDatabase(backend);
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const env: Record<string, string> = {
+    PATH: process.env.PATH ?? '',
+    HOST: '127.0.0.1',
+    PORT: String(port),
+    NODE_ENV: 'test',
+    ASTRO_TELEMETRY_DISABLED: '1',
+    EXTRANET_URL: url,
+    SITE_URL: 'http://127.0.0.1:9',
+    // Nothing listens there: the events copy is filled by the tests, the CMS is "down".
+    CMS_URL: 'http://127.0.0.1:9',
+    CMS_EXTRANET_TOKEN: 'none',
+    CMS_WEBHOOK_SECRET: WEBHOOK_SECRET,
+    EXTRANET_SERVICE_TOKEN: SERVICE_TOKEN,
+    BETTER_AUTH_SECRET: randomBytes(32).toString('hex'),
+    SEED_DEMO: 'true',
+    DEMO_PASSWORD,
+    MAIL_FROM: 'Maillage <test@maillage.test>',
+    ...database.env,
+    ...extraEnv,
+  };
+  let output = '';
+  const child: ChildProcess = spawn(process.execPath, [inject('serverEntry')], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  child.stdout?.on('data', (d) => (output += d));
+  child.stderr?.on('data', (d) => (output += d));
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`Le serveur s’est arrêté :\n${output}`);
+    try {
+      const res = await fetch(`${url}/`);
+      if (res.status === 200) break;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) throw new Error(`Le serveur n’a pas démarré :\n${output}`);
+    await new Promise((r) => setTimeout(r, 150));
+  }
+  const db = database.open();
+  return {
+    url,
+    env,
+    db,
+    logs: () => output,
+    stop: async () => {
+      await db.close();
+      if (child.exitCode === null) {
+        const exited = new Promise((r) => child.once('exit', r));
+        child.kill('SIGTERM');
+        await exited;
+      }
+      await database.drop();
+    },
+  };
+}
