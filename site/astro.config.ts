@@ -28,7 +28,8 @@ export default defineConfig({
         "object-src 'none'",
         "base-uri 'self'",
         "form-action 'self'",
-        "frame-ancestors 'none'",
+        // frame-ancestors is added per response in src/middleware.ts: 'none' everywhere, except the
+        // preview route, which the Strapi admin shows in its preview panel.
       ],
     },
   },

@@ -8,6 +8,7 @@ import {
   SECURITY_HEADERS,
 } from './lib/delivery.ts';
 import { type CachedPage, pageCache } from './lib/page-cache.ts';
+import { config } from './lib/runtime.ts';
 
 /** Paths never held by the page cache nor by a CDN (secret or per-request). */
 const PRIVATE =
@@ -47,6 +48,16 @@ export const onRequest = defineMiddleware(async (context, next) => {
   for (const [k, v] of Object.entries(SECURITY_HEADERS)) headers.set(k, v);
   const type = headers.get('content-type');
   if (!type?.startsWith('text/html')) headers.set('content-security-policy', NON_HTML_CSP);
+  else {
+    const preview = url.pathname === '/apercu';
+    const ancestors = preview ? `'self' ${config.cmsOrigin}` : "'none'";
+    const csp = headers.get('content-security-policy');
+    headers.set(
+      'content-security-policy',
+      `${csp ? `${csp.replace(/;\s*$/, '')}; ` : "default-src 'self'; "}frame-ancestors ${ancestors}`,
+    );
+    if (preview) headers.delete('x-frame-options');
+  }
   if (!headers.has('cache-control')) {
     if (isGet && response.status === 200 && cacheable) headers.set('cache-control', PUBLIC_CACHE_CONTROL);
     else if (isGet && response.status === 404) headers.set('cache-control', 'public, max-age=60');

@@ -162,6 +162,10 @@ describe('the built site', () => {
     );
     expect(ok.status).toBe(200);
     expect(ok.headers.get('cache-control')).toBe('no-store');
+    // The Strapi admin shows the preview in a frame: only the CMS may frame it.
+    expect(ok.headers.get('content-security-policy')).toContain(
+      `frame-ancestors 'self' ${new URL(stack.proxy.url).origin}`,
+    );
     expect(await ok.text()).toContain(draftTitle);
     expect(await text(`/temoignages/${story.slug}`)).not.toContain(draftTitle);
     const bad = await get(`/apercu?secret=nope&type=story&documentId=${story.documentId}`);

@@ -23,6 +23,8 @@ export const config = {
   siteUrl: SITE_URL.replace(/\/$/, ''),
   webhookSecret: CMS_WEBHOOK_SECRET,
   previewSecret: PREVIEW_SECRET,
+  /** The Strapi admin shows previews in a frame: the only origin allowed to frame the site. */
+  cmsOrigin: new URL(CMS_URL).origin,
 };
 
 /** Drops every cached CMS answer and every cached page (CMS webhook). */
