@@ -1,0 +1,273 @@
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { issueStamp } from '../src/lib/registration/antibot.ts';
+import { deriveKey } from '../src/lib/registration/signing.ts';
+import { type FakeIntake, freePort, startFakeIntake } from './registration-helpers.ts';
+
+/**
+ * The forms as a browser without JavaScript sees them: the BUILT site, real HTTP posts, the
+ * intake API played by a recording server (so "nothing stored" means "nothing reached the
+ * extranet"), and the CMS down (these pages must not need it).
+ */
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+let out: string;
+let server: ChildProcess;
+let base: string;
+let intake: FakeIntake;
+let logs = '';
+const TOKEN = 'pages-test-service-token';
+const stampKey = deriveKey(TOKEN, 'form-stamp');
+
+beforeAll(async () => {
+  // Inside the workspace (node_modules is git-ignored) so the server finds its dependencies.
+  mkdirSync(join(root, 'node_modules'), { recursive: true });
+  out = mkdtempSync(join(root, 'node_modules', '.registration-pages-'));
+  const astro = join(
+    dirname(createRequire(join(root, 'package.json')).resolve('astro/package.json')),
+    'bin',
+    'astro.mjs',
+  );
+  execFileSync(process.execPath, [astro, 'build', '--outDir', out], {
+    cwd: root,
+    stdio: ['ignore', 'ignore', 'inherit'],
+    env: { ...process.env, ASTRO_TELEMETRY_DISABLED: '1' },
+  });
+  intake = await startFakeIntake(TOKEN);
+  const port = await freePort();
+  base = `http://127.0.0.1:${port}`;
+  server = spawn(process.execPath, [join(out, 'server', 'entry.mjs')], {
+    cwd: root,
+    env: {
+      PATH: process.env.PATH ?? '',
+      HOST: '127.0.0.1',
+      PORT: String(port),
+      NODE_ENV: 'production',
+      SITE_URL: base,
+      EXTRANET_URL: intake.url,
+      EXTRANET_SERVICE_TOKEN: TOKEN,
+      CMS_URL: 'http://127.0.0.1:9',
+      CMS_SITE_TOKEN: 'none',
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  server.stdout?.on('data', (d) => (logs += d));
+  server.stderr?.on('data', (d) => (logs += d));
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    try {
+      if ((await fetch(`${base}/etre-rappele`)).status === 200) break;
+    } catch {
+      // not yet
+    }
+    if (Date.now() > deadline || server.exitCode !== null) throw new Error(`site not started:\n${logs}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+});
+
+afterAll(async () => {
+  if (server && server.exitCode === null) {
+    const exited = new Promise((r) => server.once('exit', r));
+    server.kill('SIGTERM');
+    await exited;
+  }
+  await intake?.close();
+  if (out) rmSync(out, { recursive: true, force: true });
+});
+
+function hidden(html: string, name: string): string {
+  const m = new RegExp(`name="${name.replace('.', '\\.')}" value="([^"]*)"`).exec(html);
+  if (!m) throw new Error(`no hidden ${name}`);
+  return m[1] as string;
+}
+
+async function post(path: string, action: string, fields: Record<string, string>): Promise<Response> {
+  return fetch(`${base}${path}?_action=${action}`, {
+    method: 'POST',
+    body: new URLSearchParams(fields),
+    headers: { origin: base, 'content-type': 'application/x-www-form-urlencoded' },
+    redirect: 'manual',
+  });
+}
+
+async function freshForm(path: string) {
+  const html = await (await fetch(`${base}${path}`)).text();
+  return {
+    idempotencyKey: hidden(html, 'idempotencyKey'),
+    formStamp: issueStamp(stampKey, Date.now() - 10_000),
+    site_web: '',
+  };
+}
+
+describe('the call-back form without JavaScript', () => {
+  it('is served privately, with a key, a signed timestamp, a hidden honeypot and a label for every field', async () => {
+    const res = await fetch(`${base}/etre-rappele`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('cache-control')).toContain('private');
+    const html = await res.text();
+    expect(hidden(html, 'idempotencyKey')).toMatch(/^[0-9a-f-]{36}$/);
+    expect(hidden(html, 'formStamp')).toMatch(/^\d+\./);
+    expect(html).toContain('name="site_web"');
+    const ids = [...html.matchAll(/<(?:input|textarea|select)[^>]*\sid="([^"]+)"/g)].map((m) => m[1]);
+    expect(ids.length).toBeGreaterThan(5);
+    for (const id of ids) expect(html).toContain(`for="${id}"`);
+    expect(html).toContain('href="/donnees-personnelles"');
+  });
+
+  it('shows every error next to its field and in a summary, keeps what was typed, and sends nothing', async () => {
+    const form = await freshForm('/etre-rappele');
+    const res = await post('/etre-rappele', 'requestCallback', {
+      ...form,
+      firstName: '',
+      phone: '12',
+      message: 'Plutôt le matin',
+    });
+    expect(res.status).toBe(200);
+    const html = await res.text();
+    expect(html).toMatch(/<title>Erreur : Être rappelé·e/);
+    expect(html).toContain('id="erreurs" role="alert"');
+    expect(html).toContain('href="#f-firstName">Indiquez votre prénom.</a>');
+    expect(html).toMatch(/href="#f-phone">Le numéro de téléphone n’est pas un numéro français valide/);
+    expect(html).toMatch(
+      /<input id="f-phone" name="phone" type="tel" value="12"[^>]*aria-describedby="f-phone-hint f-phone-error"[^>]*aria-invalid="true"/,
+    );
+    expect(html).toContain('id="f-phone-error"');
+    expect(html).toContain('>Plutôt le matin</textarea>');
+    expect(hidden(html, 'idempotencyKey')).toBe(form.idempotencyKey);
+    expect(intake.requests).toHaveLength(0);
+  });
+
+  it('never echoes a script back as markup', async () => {
+    const form = await freshForm('/etre-rappele');
+    const res = await post('/etre-rappele', 'requestCallback', {
+      ...form,
+      firstName: '"><script>alert(1)</script>',
+      phone: '0612345678',
+    });
+    const html = await res.text();
+    // What was typed stays inside the value attribute (its quote is escaped): it is text, not markup.
+    expect(html).toMatch(
+      /<input id="f-firstName" name="firstName" type="text" value="&quot;><script>alert\(1\)<\/script>" autocomplete=/,
+    );
+    expect(html.split('<script>alert(1)</script>')).toHaveLength(2);
+    expect(html).toContain('Les signes &lt; et &gt; ne sont pas acceptés.');
+    expect(intake.requests).toHaveLength(0);
+  });
+
+  it('redirects to a confirmation with the reference, and no personal data in the URL', async () => {
+    const form = await freshForm('/etre-rappele');
+    const res = await post('/etre-rappele', 'requestCallback', {
+      ...form,
+      firstName: 'Nadia',
+      phone: '06 12 34 56 78',
+      preferredContact: 'appel',
+    });
+    expect(res.status).toBe(303);
+    const where = res.headers.get('location') ?? '';
+    expect(where).toMatch(/^\/confirmation\?t=/);
+    expect(decodeURIComponent(where)).not.toMatch(/Nadia|0612|\+336/);
+    expect(intake.requests).toHaveLength(1);
+    const page = await fetch(`${base}${where}`);
+    expect(page.headers.get('cache-control')).toContain('no-store');
+    const html = await page.text();
+    expect(html).toMatch(/MAI-2026-\d{6}/);
+    expect(html).toContain('vous rappelle sous 2 jours ouvrés');
+  });
+
+  it('gives the same reference when the same form is sent twice', async () => {
+    const form = await freshForm('/etre-rappele');
+    const fields = { ...form, firstName: 'Jo', phone: '0712345678' };
+    const [a, b] = await Promise.all([
+      post('/etre-rappele', 'requestCallback', fields),
+      post('/etre-rappele', 'requestCallback', fields),
+    ]);
+    const ref = async (r: Response) =>
+      (await (await fetch(`${base}${r.headers.get('location')}`)).text()).match(/MAI-2026-\d{6}/)?.[0];
+    expect(await ref(a)).toBe(await ref(b));
+  });
+
+  it('sends bots (honeypot, too fast) to the neutral page and stores nothing', async () => {
+    const before = intake.requests.length;
+    const form = await freshForm('/etre-rappele');
+    const trapped = await post('/etre-rappele', 'requestCallback', {
+      ...form,
+      site_web: 'http://spam',
+      firstName: 'Bot',
+      phone: '0612345678',
+    });
+    expect(trapped.status).toBe(303);
+    expect(trapped.headers.get('location')).toBe('/confirmation/merci');
+    const fast = await post('/etre-rappele', 'requestCallback', {
+      ...form,
+      formStamp: issueStamp(stampKey),
+      firstName: 'Bot',
+      phone: '0612345678',
+    });
+    expect(fast.headers.get('location')).toBe('/confirmation/merci');
+    expect(intake.requests.length).toBe(before);
+    const neutral = await (await fetch(`${base}/confirmation/merci`)).text();
+    expect(neutral).toContain('Merci');
+    expect(neutral).not.toMatch(/MAI-/);
+  });
+
+  it('says a confirmation link has expired instead of showing anything', async () => {
+    const res = await fetch(`${base}/confirmation?t=forged.token`);
+    expect(res.status).toBe(404);
+    expect(await res.text()).toContain('Ce lien a expiré');
+  });
+});
+
+describe('the other forms', () => {
+  it('asks the idea, the commune and the person’s details for individual support', async () => {
+    const form = await freshForm('/idee-de-projet');
+    const res = await post('/idee-de-projet', 'requestSupport', {
+      ...form,
+      firstName: 'Awa',
+      lastName: 'Diallo',
+      phone: '0612345678',
+      commune: '59400',
+    });
+    const html = await res.text();
+    expect(html).toContain('href="#f-projectIdea">Décrivez votre idée de projet en quelques mots.</a>');
+    // A postcode shared by several communes: a short list to choose from, no JavaScript needed.
+    expect(html).toContain('Plusieurs communes correspondent');
+    expect(html).toMatch(/<select id="f-communeChoice" name="communeChoice">[\s\S]*Cambrai \(59400\)/);
+    const ok = await post('/idee-de-projet', 'requestSupport', {
+      ...form,
+      firstName: 'Awa',
+      lastName: 'Diallo',
+      phone: '0612345678',
+      commune: '59400',
+      communeChoice: '59122',
+      projectIdea: 'Une épicerie solidaire',
+    });
+    expect(ok.status).toBe(303);
+    expect(intake.requests.at(-1)).toMatchObject({
+      kind: 'support',
+      communeInsee: '59122',
+      communeName: 'Cambrai',
+    });
+  });
+
+  it('requires the professional to confirm the person agrees', async () => {
+    const form = await freshForm('/professionnel');
+    const res = await post('/professionnel', 'registerOnBehalf', {
+      ...form,
+      'source.name': 'Paul Martin',
+      'source.organisation': 'France Travail',
+      'source.email': 'paul@ft.test',
+      request: 'support',
+      projectIdea: 'Maraîchage',
+      firstName: 'Awa',
+      lastName: 'Diallo',
+      phone: '0612345678',
+      commune: 'Douai',
+    });
+    const html = await res.text();
+    expect(html).toContain('href="#f-source-personConsent">Confirmez que la personne est d’accord');
+    expect(html).toContain('value="Paul Martin"');
+  });
+});
