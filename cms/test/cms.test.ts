@@ -19,13 +19,20 @@ const TINY_PNG = Buffer.from(
 );
 
 const todayInFrance = () =>
-  new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Paris', year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date());
+  new Intl.DateTimeFormat('en-CA', {
+    timeZone: 'Europe/Paris',
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+  }).format(new Date());
 
 function verifySignature(secret: string, webhook: ReceivedWebhook): boolean {
   const timestamp = String(webhook.headers['x-maillage-timestamp'] ?? '');
   const signature = String(webhook.headers['x-maillage-signature'] ?? '');
   const expected = `sha256=${createHmac('sha256', secret).update(`${timestamp}.${webhook.rawBody}`).digest('hex')}`;
-  return signature.length === expected.length && timingSafeEqual(Buffer.from(signature), Buffer.from(expected));
+  return (
+    signature.length === expected.length && timingSafeEqual(Buffer.from(signature), Buffer.from(expected))
+  );
 }
 
 async function totals(cms: StartedStrapi): Promise<Record<string, number>> {
@@ -38,7 +45,8 @@ async function totals(cms: StartedStrapi): Promise<Record<string, number>> {
 }
 
 const databases: Array<{ name: string; serverUrl?: string }> = [{ name: 'SQLite' }];
-if (process.env.TEST_DATABASE_URL) databases.push({ name: 'PostgreSQL', serverUrl: process.env.TEST_DATABASE_URL });
+if (process.env.TEST_DATABASE_URL)
+  databases.push({ name: 'PostgreSQL', serverUrl: process.env.TEST_DATABASE_URL });
 
 describe.each(databases)('CMS on $name', ({ serverUrl }) => {
   let cms: StartedStrapi;
@@ -92,9 +100,16 @@ describe.each(databases)('CMS on $name', ({ serverUrl }) => {
     expect(status).toBe(200);
     expect(body.data.length).toBeGreaterThanOrEqual(8);
     for (const event of body.data) {
-      expect(event.program).toMatchObject({ title: expect.any(String), slug: expect.any(String), kind: expect.any(String) });
+      expect(event.program).toMatchObject({
+        title: expect.any(String),
+        slug: expect.any(String),
+        kind: expect.any(String),
+      });
       expect(event.territory).toMatchObject({ name: expect.any(String), slug: expect.any(String) });
-      expect(event.venue).toMatchObject({ postcode: expect.stringMatching(/^59\d{3}$/), inseeCode: expect.stringMatching(/^59\d{3}$/) });
+      expect(event.venue).toMatchObject({
+        postcode: expect.stringMatching(/^59\d{3}$/),
+        inseeCode: expect.stringMatching(/^59\d{3}$/),
+      });
       expect(typeof event.venue.stepFreeAccess).toBe('boolean');
       expect(event.slots.length).toBeGreaterThanOrEqual(1);
       expect(event.capacity).toBe(10);
@@ -106,7 +121,12 @@ describe.each(databases)('CMS on $name', ({ serverUrl }) => {
     }
     const training = body.data.find((e: any) => e.program.kind === 'formation');
     expect(training.slots).toHaveLength(4);
-    expect(training.venue).toMatchObject({ name: 'Oscaar', commune: 'Marly', postcode: '59770', inseeCode: '59383' });
+    expect(training.venue).toMatchObject({
+      name: 'Oscaar',
+      commune: 'Marly',
+      postcode: '59770',
+      inseeCode: '59383',
+    });
     expect(body.data.some((e: any) => e.kind === 'information')).toBe(true);
   });
 
@@ -116,10 +136,21 @@ describe.each(databases)('CMS on $name', ({ serverUrl }) => {
     for (const event of body.data) {
       const dates = event.slots.map((s: any) => s.date).sort();
       expect(dates[0] > today, `${event.slug} starts ${dates[0]}`).toBe(true);
-      expect(new Date(event.registrationClosesAt).getTime()).toBeLessThan(new Date(`${dates[0]}T00:00:00Z`).getTime());
+      expect(new Date(event.registrationClosesAt).getTime()).toBeLessThan(
+        new Date(`${dates[0]}T00:00:00Z`).getTime(),
+      );
     }
-    const territories = await api(cms.url, '/api/territories?fields[0]=slug&fields[1]=epciCodes', cms.siteToken);
-    expect(territories.body.data.map((t: any) => t.slug).sort()).toEqual(['cambresis', 'douaisis', 'pevele-carembault', 'valenciennois']);
+    const territories = await api(
+      cms.url,
+      '/api/territories?fields[0]=slug&fields[1]=epciCodes',
+      cms.siteToken,
+    );
+    expect(territories.body.data.map((t: any) => t.slug).sort()).toEqual([
+      'cambresis',
+      'douaisis',
+      'pevele-carembault',
+      'valenciennois',
+    ]);
     for (const territory of territories.body.data) {
       const upcoming = body.data.filter((e: any) => e.territory.slug === territory.slug);
       expect(upcoming.length, `events in ${territory.slug}`).toBeGreaterThanOrEqual(1);
@@ -127,16 +158,29 @@ describe.each(databases)('CMS on $name', ({ serverUrl }) => {
   });
 
   it('serves the three stories with consent recorded, the pages and the global settings', async () => {
-    const stories = await api(cms.url, '/api/stories?populate[territory][fields][0]=name&populate[cover]=true', cms.siteToken);
+    const stories = await api(
+      cms.url,
+      '/api/stories?populate[territory][fields][0]=name&populate[cover]=true',
+      cms.siteToken,
+    );
     expect(stories.status).toBe(200);
-    expect(stories.body.data.map((s: any) => s.sector).sort()).toEqual(['culture', 'maraîchage', 'épicerie solidaire']);
+    expect(stories.body.data.map((s: any) => s.sector).sort()).toEqual([
+      'culture',
+      'maraîchage',
+      'épicerie solidaire',
+    ]);
     for (const story of stories.body.data) {
       expect(story.consentDate).toMatch(/^\d{4}-\d{2}-\d{2}$/);
       expect(story.consentScope).toBeTruthy();
       expect(story.territory.name).toBeTruthy();
     }
     const pages = await api(cms.url, '/api/pages?fields[0]=slug', cms.siteToken);
-    expect(pages.body.data.map((p: any) => p.slug).sort()).toEqual(['a-propos', 'accessibilite', 'donnees-personnelles', 'mentions-legales']);
+    expect(pages.body.data.map((p: any) => p.slug).sort()).toEqual([
+      'a-propos',
+      'accessibilite',
+      'donnees-personnelles',
+      'mentions-legales',
+    ]);
     const global = await api(cms.url, '/api/global?populate[funders]=true', cms.extranetToken);
     expect(global.status).toBe(200);
     expect(global.body.data).toMatchObject({ siteName: 'Maillage', contactPhone: expect.any(String) });
@@ -166,43 +210,71 @@ describe.each(databases)('CMS on $name', ({ serverUrl }) => {
 
   it('never returns drafts to the tokens, even when asked for them', async () => {
     const jwt = await adminLogin(cms.url, 'admin@maillage.test', DEMO_PASSWORD);
-    const created = await admin(cms.url, jwt, 'POST', '/content-manager/collection-types/api::program.program', {
-      title: 'Brouillon secret',
-      slug: 'brouillon-secret',
-      kind: 'parcours',
-      summary: 'Un programme pas encore publié.',
-    });
+    const created = await admin(
+      cms.url,
+      jwt,
+      'POST',
+      '/content-manager/collection-types/api::program.program',
+      {
+        title: 'Brouillon secret',
+        slug: 'brouillon-secret',
+        kind: 'parcours',
+        summary: 'Un programme pas encore publié.',
+      },
+    );
     expect(created.status).toBe(201);
     const documentId = created.body.data.documentId;
     for (const token of [cms.siteToken, cms.extranetToken]) {
       const list = await api(cms.url, '/api/programs?filters[slug][$eq]=brouillon-secret', token);
       expect(list.body.data).toHaveLength(0);
-      const asked = await api(cms.url, '/api/programs?filters[slug][$eq]=brouillon-secret&status=draft', token);
+      const asked = await api(
+        cms.url,
+        '/api/programs?filters[slug][$eq]=brouillon-secret&status=draft',
+        token,
+      );
       expect(asked.body.data ?? []).toHaveLength(0);
       const one = await api(cms.url, `/api/programs/${documentId}?status=draft`, token);
       expect(one.status).toBe(404);
     }
     // Only the preview token (the site's /apercu route) reads drafts, and only when it asks.
-    const preview = await api(cms.url, '/api/programs?filters[slug][$eq]=brouillon-secret&status=draft', cms.previewToken);
+    const preview = await api(
+      cms.url,
+      '/api/programs?filters[slug][$eq]=brouillon-secret&status=draft',
+      cms.previewToken,
+    );
     expect(preview.body.data.map((p: any) => p.documentId)).toEqual([documentId]);
-    const previewPublished = await api(cms.url, '/api/programs?filters[slug][$eq]=brouillon-secret', cms.previewToken);
+    const previewPublished = await api(
+      cms.url,
+      '/api/programs?filters[slug][$eq]=brouillon-secret',
+      cms.previewToken,
+    );
     expect(previewPublished.body.data).toHaveLength(0);
   });
 
   it('refuses to publish a story without recorded consent, with a French message', async () => {
     const jwt = await adminLogin(cms.url, 'communication@maillage.test', DEMO_PASSWORD);
-    const refused = await admin(cms.url, jwt, 'POST', '/content-manager/collection-types/api::story.story/actions/publish', {
-      title: 'Histoire sans accord',
-      slug: 'histoire-sans-accord',
-      displayName: 'Karim',
-      sector: 'culture',
-      summary: 'Une histoire dont l’accord de publication n’a pas été recueilli.',
-    });
+    const refused = await admin(
+      cms.url,
+      jwt,
+      'POST',
+      '/content-manager/collection-types/api::story.story/actions/publish',
+      {
+        title: 'Histoire sans accord',
+        slug: 'histoire-sans-accord',
+        displayName: 'Karim',
+        sector: 'culture',
+        summary: 'Une histoire dont l’accord de publication n’a pas été recueilli.',
+      },
+    );
     expect(refused.status).toBe(400);
     expect(refused.body.error.name).toBe('ValidationError');
     expect(refused.body.error.message).toMatch(/accord/);
     expect(JSON.stringify(refused.body)).not.toMatch(/at .*\.js:\d+/);
-    const { body } = await api(cms.url, '/api/stories?filters[slug][$eq]=histoire-sans-accord', cms.siteToken);
+    const { body } = await api(
+      cms.url,
+      '/api/stories?filters[slug][$eq]=histoire-sans-accord',
+      cms.siteToken,
+    );
     expect(body.data).toHaveLength(0);
   });
 
@@ -210,7 +282,11 @@ describe.each(databases)('CMS on $name', ({ serverUrl }) => {
     const jwt = await adminLogin(cms.url, 'communication@maillage.test', DEMO_PASSWORD);
     const form = new FormData();
     form.append('files', new Blob([TINY_PNG], { type: 'image/png' }), 'couverture.png');
-    const upload = await fetch(`${cms.url}/upload`, { method: 'POST', headers: { authorization: `Bearer ${jwt}` }, body: form });
+    const upload = await fetch(`${cms.url}/upload`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${jwt}` },
+      body: form,
+    });
     expect(upload.status).toBe(201);
     const [file] = (await upload.json()) as Array<{ id: number }>;
     const story = {
@@ -223,18 +299,41 @@ describe.each(databases)('CMS on $name', ({ serverUrl }) => {
       consentScope: 'site',
       cover: file!.id,
     };
-    const refused = await admin(cms.url, jwt, 'POST', '/content-manager/collection-types/api::story.story/actions/publish', story);
+    const refused = await admin(
+      cms.url,
+      jwt,
+      'POST',
+      '/content-manager/collection-types/api::story.story/actions/publish',
+      story,
+    );
     expect(refused.status).toBe(400);
     expect(refused.body.error.message).toMatch(/texte alternatif/);
-    const notPublished = await api(cms.url, '/api/stories?filters[slug][$eq]=histoire-avec-image', cms.siteToken);
+    const notPublished = await api(
+      cms.url,
+      '/api/stories?filters[slug][$eq]=histoire-avec-image',
+      cms.siteToken,
+    );
     expect(notPublished.body.data).toHaveLength(0);
-    const accepted = await admin(cms.url, jwt, 'POST', '/content-manager/collection-types/api::story.story/actions/publish', {
-      ...story,
-      coverAlt: 'Lina devant ses rangs de salades',
-    });
+    const accepted = await admin(
+      cms.url,
+      jwt,
+      'POST',
+      '/content-manager/collection-types/api::story.story/actions/publish',
+      {
+        ...story,
+        coverAlt: 'Lina devant ses rangs de salades',
+      },
+    );
     expect(accepted.status).toBe(200);
-    const published = await api(cms.url, '/api/stories?filters[slug][$eq]=histoire-avec-image&populate[cover][fields][0]=url', cms.siteToken);
-    expect(published.body.data[0]).toMatchObject({ coverAlt: 'Lina devant ses rangs de salades', cover: { url: expect.any(String) } });
+    const published = await api(
+      cms.url,
+      '/api/stories?filters[slug][$eq]=histoire-avec-image&populate[cover][fields][0]=url',
+      cms.siteToken,
+    );
+    expect(published.body.data[0]).toMatchObject({
+      coverAlt: 'Lina devant ses rangs de salades',
+      cover: { url: expect.any(String) },
+    });
   });
 
   it('lets an editor create and publish an event, and sends a signed webhook to the site and the extranet', async () => {
@@ -244,22 +343,46 @@ describe.each(databases)('CMS on $name', ({ serverUrl }) => {
       slug: 'reunion-information-orchies-test',
       kind: 'information',
       capacity: 10,
-      venue: { name: 'Mairie', address: '1 place du Général-de-Gaulle', postcode: '59310', commune: 'Orchies', inseeCode: '59449', stepFreeAccess: true },
+      venue: {
+        name: 'Mairie',
+        address: '1 place du Général-de-Gaulle',
+        postcode: '59310',
+        commune: 'Orchies',
+        inseeCode: '59449',
+        stepFreeAccess: true,
+      },
       slots: [{ date: '2099-01-05', start: '14:00:00.000', end: '16:00:00.000' }],
     });
     expect(created.status).toBe(201);
     const documentId = created.body.data.documentId as string;
-    const published = await admin(cms.url, jwt, 'POST', `/content-manager/collection-types/api::event.event/${documentId}/actions/publish`, {});
+    const published = await admin(
+      cms.url,
+      jwt,
+      'POST',
+      `/content-manager/collection-types/api::event.event/${documentId}/actions/publish`,
+      {},
+    );
     expect(published.status).toBe(200);
 
-    const deliveries = await receiver.waitFor((w) => JSON.parse(w.rawBody).event === 'entry.publish' && JSON.parse(w.rawBody).documentId === documentId);
-    expect(deliveries.map((d) => d.path).sort()).toEqual(['/extranet/api/cms-webhook', '/site/api/cms-webhook']);
+    const deliveries = await receiver.waitFor(
+      (w) =>
+        JSON.parse(w.rawBody).event === 'entry.publish' && JSON.parse(w.rawBody).documentId === documentId,
+    );
+    expect(deliveries.map((d) => d.path).sort()).toEqual([
+      '/extranet/api/cms-webhook',
+      '/site/api/cms-webhook',
+    ]);
     for (const delivery of deliveries) {
       expect(delivery.headers['content-type']).toBe('application/json');
       expect(verifySignature(cms.webhookSecret, delivery)).toBe(true);
       expect(verifySignature('another-secret', delivery)).toBe(false);
       expect(Math.abs(Date.now() - Number(delivery.headers['x-maillage-timestamp']))).toBeLessThan(60_000);
-      expect(JSON.parse(delivery.rawBody)).toEqual({ event: 'entry.publish', model: 'event', documentId, at: expect.any(String) });
+      expect(JSON.parse(delivery.rawBody)).toEqual({
+        event: 'entry.publish',
+        model: 'event',
+        documentId,
+        at: expect.any(String),
+      });
     }
     const visible = await api(cms.url, `/api/events/${documentId}`, cms.siteToken);
     expect(visible.status).toBe(200);

@@ -48,12 +48,16 @@ function strapiBin(): string {
 
 /** Starts the built CMS and resolves once its API answers with the seeded content. */
 export async function startStrapi(opts: StartStrapiOptions = {}): Promise<StartedStrapi> {
-  if (!existsSync(join(cmsDir, 'dist', 'src', 'index.js')) || !existsSync(join(cmsDir, 'dist', 'build', 'index.html'))) {
-    throw new Error("Le CMS n'est pas construit (cms/dist manquant) : lancez d'abord `npm run build -w cms`.");
+  if (
+    !existsSync(join(cmsDir, 'dist', 'src', 'index.js')) ||
+    !existsSync(join(cmsDir, 'dist', 'build', 'index.html'))
+  ) {
+    throw new Error(
+      "Le CMS n'est pas construit (cms/dist manquant) : lancez d'abord `npm run build -w cms`.",
+    );
   }
   const tmp = mkdtempSync(join(tmpdir(), 'maillage-cms-'));
   const port = await freePort();
-  const url = `http://127.0.0.1:${port}`;
 
   const env: Record<string, string> = {
     HOST: '127.0.0.1',
@@ -84,14 +88,20 @@ export async function startStrapi(opts: StartStrapiOptions = {}): Promise<Starte
   };
   // NODE_ENV=test unless the caller says otherwise (demo accounts are refused in production).
   const childEnv: NodeJS.ProcessEnv = { ...process.env, NODE_ENV: 'test', ...env };
-  // A DATABASE_URL inherited from the shell must not point the test CMS at a real database.
-  if (!env.DATABASE_URL) delete childEnv.DATABASE_URL;
+  // Neither the shell's DATABASE_URL nor the one in cms/.env (Strapi loads it without overriding
+  // what is set) may point the test CMS at a real database: an empty value means SQLite.
+  if (!env.DATABASE_URL) childEnv.DATABASE_URL = '';
   const finalUrl = `http://127.0.0.1:${env.PORT}`;
 
   const verbose = opts.verbose ?? process.env.MAILLAGE_TEST_VERBOSE === '1';
-  const service = runService('cms', process.execPath, [strapiBin(), 'start'], { cwd: cmsDir, env: childEnv, quiet: !verbose });
+  const service = runService('cms', process.execPath, [strapiBin(), 'start'], {
+    cwd: cmsDir,
+    env: childEnv,
+    quiet: !verbose,
+  });
   const output: string[] = [];
-  for (const stream of [service.child.stdout, service.child.stderr]) stream?.on('data', (chunk: Buffer) => output.push(chunk.toString()));
+  for (const stream of [service.child.stdout, service.child.stderr])
+    stream?.on('data', (chunk: Buffer) => output.push(chunk.toString()));
   const logs = () => output.join('');
 
   const stop = async () => {
@@ -104,7 +114,10 @@ export async function startStrapi(opts: StartStrapiOptions = {}): Promise<Starte
   } catch (error) {
     await stop();
     const tail = logs().split('\n').slice(-40).join('\n');
-    throw new Error(`${error instanceof Error ? error.message : String(error)}\n--- dernières lignes du CMS ---\n${tail}`, { cause: error });
+    throw new Error(
+      `${error instanceof Error ? error.message : String(error)}\n--- dernières lignes du CMS ---\n${tail}`,
+      { cause: error },
+    );
   }
 
   return {
@@ -124,14 +137,20 @@ export async function startStrapi(opts: StartStrapiOptions = {}): Promise<Starte
  * Bootstrap (tokens, seed) is awaited before Strapi listens, so the first authorised answer of the
  * API means the seed is done. We still ask for content with the site's token to be sure.
  */
-async function waitUntilReady(url: string, siteToken: string, exited: Promise<number | null>, timeoutMs: number): Promise<void> {
+async function waitUntilReady(
+  url: string,
+  siteToken: string,
+  exited: Promise<number | null>,
+  timeoutMs: number,
+): Promise<void> {
   let exitCode: number | null | undefined;
   exited.then((code) => {
     exitCode = code;
   });
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    if (exitCode !== undefined) throw new Error(`Le CMS s'est arrêté pendant le démarrage (code ${exitCode}).`);
+    if (exitCode !== undefined)
+      throw new Error(`Le CMS s'est arrêté pendant le démarrage (code ${exitCode}).`);
     try {
       const response = await fetch(`${url}/api/global`, {
         headers: { authorization: `Bearer ${siteToken}` },

@@ -9,8 +9,18 @@ interface DemoUser {
 }
 
 export const DEMO_USERS: readonly DemoUser[] = [
-  { email: 'admin@maillage.test', firstname: 'Camille', lastname: 'Administratrice', roleCode: 'strapi-super-admin' },
-  { email: 'communication@maillage.test', firstname: 'Sacha', lastname: 'Communication', roleCode: 'strapi-editor' },
+  {
+    email: 'admin@maillage.test',
+    firstname: 'Camille',
+    lastname: 'Administratrice',
+    roleCode: 'strapi-super-admin',
+  },
+  {
+    email: 'communication@maillage.test',
+    firstname: 'Sacha',
+    lastname: 'Communication',
+    roleCode: 'strapi-editor',
+  },
 ];
 
 /**
@@ -19,7 +29,9 @@ export const DEMO_USERS: readonly DemoUser[] = [
  */
 export async function ensureDemoAdmins(strapi: Core.Strapi): Promise<void> {
   if (bootstrapEnv.isProduction) {
-    strapi.log.warn('[maillage] Demo admin accounts refused: NODE_ENV=production. Create real accounts in the admin panel.');
+    strapi.log.warn(
+      '[maillage] Demo admin accounts refused: NODE_ENV=production. Create real accounts in the admin panel.',
+    );
     return;
   }
   const password = bootstrapEnv.demoPassword;

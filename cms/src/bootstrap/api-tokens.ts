@@ -31,9 +31,21 @@ interface TokenRow {
  */
 export async function ensureApiTokens(strapi: Core.Strapi): Promise<void> {
   const specs: TokenSpec[] = [
-    { name: 'Site public', description: 'Lecture seule des contenus publiés, utilisé par le site (CMS_SITE_TOKEN).', accessKey: bootstrapEnv.siteToken },
-    { name: 'Extranet', description: 'Lecture seule des contenus publiés, utilisé par l’extranet (CMS_EXTRANET_TOKEN).', accessKey: bootstrapEnv.extranetToken },
-    { name: PREVIEW_TOKEN_NAME, description: 'Lecture seule, brouillons compris, pour l’aperçu du site (CMS_PREVIEW_TOKEN).', accessKey: bootstrapEnv.previewToken },
+    {
+      name: 'Site public',
+      description: 'Lecture seule des contenus publiés, utilisé par le site (CMS_SITE_TOKEN).',
+      accessKey: bootstrapEnv.siteToken,
+    },
+    {
+      name: 'Extranet',
+      description: 'Lecture seule des contenus publiés, utilisé par l’extranet (CMS_EXTRANET_TOKEN).',
+      accessKey: bootstrapEnv.extranetToken,
+    },
+    {
+      name: PREVIEW_TOKEN_NAME,
+      description: 'Lecture seule, brouillons compris, pour l’aperçu du site (CMS_PREVIEW_TOKEN).',
+      accessKey: bootstrapEnv.previewToken,
+    },
   ];
   for (const spec of specs) {
     if (!spec.accessKey) {
@@ -49,7 +61,10 @@ async function ensureToken(strapi: Core.Strapi, spec: TokenSpec): Promise<void> 
   const encryption = strapi.service('admin::encryption') as any;
   const query = strapi.db.query('admin::api-token');
 
-  let token = (await query.findOne({ where: { name: spec.name }, populate: ['permissions'] })) as TokenRow | null;
+  let token = (await query.findOne({
+    where: { name: spec.name },
+    populate: ['permissions'],
+  })) as TokenRow | null;
   if (!token) {
     const created = await tokenService.create({
       name: spec.name,

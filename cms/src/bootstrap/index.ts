@@ -15,7 +15,12 @@ export function registerDocumentMiddlewares(strapi: Core.Strapi): void {
   registerWebhook(strapi);
 }
 
-async function step(strapi: Core.Strapi, name: string, run: () => Promise<unknown>, critical: boolean): Promise<void> {
+async function step(
+  strapi: Core.Strapi,
+  name: string,
+  run: () => Promise<unknown>,
+  critical: boolean,
+): Promise<void> {
   try {
     await run();
   } catch (error) {

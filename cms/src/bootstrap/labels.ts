@@ -6,17 +6,32 @@ type Label = string | { label: string; description?: string; placeholder?: strin
 const CONTENT_TYPE_LABELS: Record<string, Record<string, Label>> = {
   'api::program.program': {
     title: 'Titre',
-    slug: { label: 'Adresse de la page (slug)', description: 'Fabriquée à partir du titre ; évitez de la changer une fois publiée.' },
-    kind: { label: 'Type d’offre', description: 'parcours (collectif), accompagnement (individuel) ou formation' },
-    summary: { label: 'Résumé', description: 'En français simple, 300 caractères au plus. Il apparaît dans les listes.' },
+    slug: {
+      label: 'Adresse de la page (slug)',
+      description: 'Fabriquée à partir du titre ; évitez de la changer une fois publiée.',
+    },
+    kind: {
+      label: 'Type d’offre',
+      description: 'parcours (collectif), accompagnement (individuel) ou formation',
+    },
+    summary: {
+      label: 'Résumé',
+      description: 'En français simple, 300 caractères au plus. Il apparaît dans les listes.',
+    },
     description: 'Description',
     audience: { label: 'Pour qui ?', description: 'Les personnes à qui s’adresse l’offre.' },
     format: { label: 'Format', placeholder: '5 à 7 demi-journées, groupes de 10' },
     cost: { label: 'Coût', placeholder: 'gratuit' },
     eligibility: { label: 'Conditions pour participer' },
     outcomes: { label: 'Ce que la personne y gagne' },
-    diThematiques: { label: 'Thématiques data·inclusion', description: 'Liste de codes du référentiel data·inclusion (thematiques).' },
-    diPublics: { label: 'Publics data·inclusion', description: 'Liste de codes du référentiel data·inclusion (publics).' },
+    diThematiques: {
+      label: 'Thématiques data·inclusion',
+      description: 'Liste de codes du référentiel data·inclusion (thematiques).',
+    },
+    diPublics: {
+      label: 'Publics data·inclusion',
+      description: 'Liste de codes du référentiel data·inclusion (publics).',
+    },
     diType: { label: 'Type de service data·inclusion' },
     diVolumeHoraireHebdomadaire: { label: 'Volume horaire par semaine (heures)' },
     diNombreSemaines: { label: 'Nombre de semaines' },
@@ -26,26 +41,47 @@ const CONTENT_TYPE_LABELS: Record<string, Record<string, Label>> = {
   },
   'api::event.event': {
     title: 'Titre',
-    slug: { label: 'Adresse de la page (slug)', description: 'Fabriquée à partir du titre ; évitez de la changer une fois publiée.' },
+    slug: {
+      label: 'Adresse de la page (slug)',
+      description: 'Fabriquée à partir du titre ; évitez de la changer une fois publiée.',
+    },
     kind: { label: 'Type de session', description: 'session d’un programme, ou réunion d’information' },
     program: 'Programme',
     territory: 'Territoire',
     venue: 'Lieu',
-    slots: { label: 'Demi-journées', description: 'Une ligne par demi-journée : date, heure de début, heure de fin.' },
+    slots: {
+      label: 'Demi-journées',
+      description: 'Une ligne par demi-journée : date, heure de début, heure de fin.',
+    },
     capacity: { label: 'Nombre de places', description: 'Par défaut 10.' },
     registrationOpensAt: 'Ouverture des inscriptions',
-    registrationClosesAt: { label: 'Clôture des inscriptions', description: 'En général la veille de la première demi-journée.' },
-    cancelled: { label: 'Session annulée', description: 'Cochez si la session n’a plus lieu : elle reste visible, marquée « annulée ».' },
+    registrationClosesAt: {
+      label: 'Clôture des inscriptions',
+      description: 'En général la veille de la première demi-journée.',
+    },
+    cancelled: {
+      label: 'Session annulée',
+      description: 'Cochez si la session n’a plus lieu : elle reste visible, marquée « annulée ».',
+    },
     practicalNotes: { label: 'Infos pratiques', description: 'Garde d’enfants, aide au transport, repas…' },
     description: 'Description',
     seo: 'Référencement (SEO)',
   },
   'api::story.story': {
     title: 'Titre',
-    slug: { label: 'Adresse de la page (slug)', description: 'Fabriquée à partir du titre ; évitez de la changer une fois publiée.' },
-    displayName: { label: 'Prénom affiché', description: 'Prénom ou pseudonyme choisi par la personne. Jamais de nom de famille sans son accord.' },
+    slug: {
+      label: 'Adresse de la page (slug)',
+      description: 'Fabriquée à partir du titre ; évitez de la changer une fois publiée.',
+    },
+    displayName: {
+      label: 'Prénom affiché',
+      description: 'Prénom ou pseudonyme choisi par la personne. Jamais de nom de famille sans son accord.',
+    },
     consentDate: { label: 'Date de l’accord de publication', description: 'Obligatoire pour publier.' },
-    consentScope: { label: 'Portée de l’accord', description: 'Où la personne accepte que son histoire paraisse. Obligatoire pour publier.' },
+    consentScope: {
+      label: 'Portée de l’accord',
+      description: 'Où la personne accepte que son histoire paraisse. Obligatoire pour publier.',
+    },
     territory: 'Territoire',
     sector: { label: 'Secteur d’activité', placeholder: 'épicerie solidaire, maraîchage, culture…' },
     program: 'Programme suivi',
@@ -54,14 +90,20 @@ const CONTENT_TYPE_LABELS: Record<string, Record<string, Label>> = {
     body: 'Récit',
     quote: 'Citation',
     cover: 'Image de couverture',
-    coverAlt: { label: 'Texte alternatif de l’image', description: 'Décrit l’image pour les personnes qui ne la voient pas. Obligatoire s’il y a une image.' },
+    coverAlt: {
+      label: 'Texte alternatif de l’image',
+      description: 'Décrit l’image pour les personnes qui ne la voient pas. Obligatoire s’il y a une image.',
+    },
     seo: 'Référencement (SEO)',
   },
   'api::territory.territory': {
     name: 'Nom',
     slug: 'Adresse de la page (slug)',
     description: 'Description',
-    epciCodes: { label: 'Codes EPCI (SIREN)', description: 'Intercommunalités couvertes, par exemple ["245901160"].' },
+    epciCodes: {
+      label: 'Codes EPCI (SIREN)',
+      description: 'Intercommunalités couvertes, par exemple ["245901160"].',
+    },
     teamEmail: 'E-mail de l’équipe',
     teamPhone: 'Téléphone de l’équipe',
     events: 'Sessions',
@@ -92,7 +134,10 @@ const COMPONENT_LABELS: Record<string, Record<string, Label>> = {
     address: 'Adresse',
     postcode: 'Code postal',
     commune: 'Commune',
-    inseeCode: { label: 'Code INSEE de la commune', description: '5 caractères, par exemple 59383 pour Marly.' },
+    inseeCode: {
+      label: 'Code INSEE de la commune',
+      description: '5 caractères, par exemple 59383 pour Marly.',
+    },
     accessNotes: { label: 'Comment venir', description: 'Ligne de bus, arrêt, parking…' },
     stepFreeAccess: 'Accessible en fauteuil roulant (de plain-pied)',
     latitude: 'Latitude',
@@ -106,7 +151,10 @@ const COMPONENT_LABELS: Record<string, Record<string, Label>> = {
   },
   'shared.seo': {
     metaTitle: { label: 'Titre pour les moteurs de recherche', description: '70 caractères au plus.' },
-    metaDescription: { label: 'Description pour les moteurs de recherche', description: '160 caractères au plus.' },
+    metaDescription: {
+      label: 'Description pour les moteurs de recherche',
+      description: '160 caractères au plus.',
+    },
     canonicalUrl: 'Adresse canonique',
     noIndex: 'Ne pas référencer cette page',
   },
@@ -134,8 +182,10 @@ function applyLabels(configuration: Configuration, labels: Record<string, Label>
     const metadata = configuration.metadatas[field];
     if (!metadata) continue;
     const spec = typeof wanted === 'string' ? { label: wanted } : wanted;
-    const edit = (metadata.edit ??= {});
-    const list = (metadata.list ??= {});
+    const edit = metadata.edit ?? {};
+    const list = metadata.list ?? {};
+    metadata.edit = edit;
+    metadata.list = list;
     for (const [key, value] of Object.entries(spec)) {
       if (value !== undefined && edit[key] !== value) {
         edit[key] = value;
@@ -159,7 +209,9 @@ export async function ensureFrenchLabels(strapi: Core.Strapi): Promise<void> {
   for (const [uid, labels] of Object.entries(CONTENT_TYPE_LABELS)) {
     const contentType = strapi.contentTypes[uid as keyof typeof strapi.contentTypes];
     if (!contentType) continue;
-    const { uid: _uid, ...configuration } = (await contentTypes.findConfiguration(contentType)) as Configuration & { uid: string };
+    const { uid: _uid, ...configuration } = (await contentTypes.findConfiguration(
+      contentType,
+    )) as Configuration & { uid: string };
     if (applyLabels(configuration, labels)) {
       await contentTypes.updateConfiguration(contentType, configuration);
       updated++;
@@ -168,7 +220,11 @@ export async function ensureFrenchLabels(strapi: Core.Strapi): Promise<void> {
   for (const [uid, labels] of Object.entries(COMPONENT_LABELS)) {
     const component = strapi.components[uid as keyof typeof strapi.components];
     if (!component) continue;
-    const { uid: _uid, category: _category, ...configuration } = (await components.findConfiguration(component)) as Configuration & { uid: string; category: string };
+    const {
+      uid: _uid,
+      category: _category,
+      ...configuration
+    } = (await components.findConfiguration(component)) as Configuration & { uid: string; category: string };
     if (applyLabels(configuration, labels)) {
       await components.updateConfiguration(component, configuration);
       updated++;

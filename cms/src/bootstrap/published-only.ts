@@ -19,7 +19,10 @@ export function registerPublishedOnly(strapi: Core.Strapi): void {
 }
 
 interface RequestState {
-  state?: { route?: { info?: { type?: string } }; auth?: { strategy?: { name?: string }; credentials?: { name?: string } } };
+  state?: {
+    route?: { info?: { type?: string } };
+    auth?: { strategy?: { name?: string }; credentials?: { name?: string } };
+  };
 }
 
 function isContentApiRequest(strapi: Core.Strapi): boolean {
@@ -27,7 +30,8 @@ function isContentApiRequest(strapi: Core.Strapi): boolean {
   if (ctx?.state?.route?.info?.type !== 'content-api') return false;
   const auth = ctx.state.auth;
   // Strapi 5.54 names the strategy 'content-api-token' (older 5.x: 'api-token').
-  const isTokenStrategy = auth?.strategy?.name === 'content-api-token' || auth?.strategy?.name === 'api-token';
+  const isTokenStrategy =
+    auth?.strategy?.name === 'content-api-token' || auth?.strategy?.name === 'api-token';
   const isPreviewToken = isTokenStrategy && auth?.credentials?.name === PREVIEW_TOKEN_NAME;
   return !isPreviewToken;
 }

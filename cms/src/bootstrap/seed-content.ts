@@ -18,7 +18,8 @@ export const TERRITORIES = [
   {
     slug: 'douaisis',
     name: 'Douaisis',
-    description: 'Douaisis Agglo et Cœur d’Ostrevent : Douai, Sin-le-Noble, Somain, Aniche et les villages autour.',
+    description:
+      'Douaisis Agglo et Cœur d’Ostrevent : Douai, Sin-le-Noble, Somain, Aniche et les villages autour.',
     epciCodes: ['200044618', '245901152'],
     teamEmail: 'douaisis@maillage.test',
     teamPhone: '03 27 00 00 02',
@@ -35,7 +36,8 @@ export const TERRITORIES = [
   {
     slug: 'pevele-carembault',
     name: 'Pévèle-Carembault',
-    description: 'Communauté de communes Pévèle-Carembault : Orchies, Templeuve-en-Pévèle, Cysoing et 35 autres communes.',
+    description:
+      'Communauté de communes Pévèle-Carembault : Orchies, Templeuve-en-Pévèle, Cysoing et 35 autres communes.',
     epciCodes: ['200041960'],
     teamEmail: 'pevele@maillage.test',
     teamPhone: '03 20 00 00 04',
@@ -183,11 +185,15 @@ C’est gratuit.`),
       'Quatre jours pour comprendre ce que veut dire embaucher quand on dirige une association : contrat de travail, aides à l’emploi, paie, obligations et bonnes pratiques.',
     audience:
       'Porteuses et porteurs de projet accompagnés par Maillage, bénévoles dirigeants d’une petite association qui veut embaucher.',
-    eligibility: 'Être accompagné·e par Maillage ou diriger une association du territoire. Places limitées à 10.',
+    eligibility:
+      'Être accompagné·e par Maillage ou diriger une association du territoire. Places limitées à 10.',
     outcomes:
       'Vous savez préparer une première embauche : choisir le contrat, demander les aides, établir une fiche de poste et organiser le travail.',
     diType: 'formation',
-    diThematiques: ['creer-une-entreprise--developper-son-entreprise', 'creer-une-entreprise--structurer-son-projet-de-creation-dentreprise'],
+    diThematiques: [
+      'creer-une-entreprise--developper-son-entreprise',
+      'creer-une-entreprise--structurer-son-projet-de-creation-dentreprise',
+    ],
     diPublics: ['actifs', 'tous-publics'],
     diVolumeHoraireHebdomadaire: 14,
     diNombreSemaines: 2,
@@ -255,7 +261,8 @@ export const EVENTS: EventSeed[] = [
       postcode: '59230',
       commune: 'Saint-Amand-les-Eaux',
       inseeCode: '59526',
-      accessNotes: 'Bus ligne 103, arrêt Grand-Place (3 minutes à pied). Parking gratuit place du Marché-aux-Poissons.',
+      accessNotes:
+        'Bus ligne 103, arrêt Grand-Place (3 minutes à pied). Parking gratuit place du Marché-aux-Poissons.',
       stepFreeAccess: true,
     },
     startInDays: 9,
@@ -285,7 +292,12 @@ export const EVENTS: EventSeed[] = [
     slotCount: 4,
     start: '09:00',
     end: '16:30',
-    slotLabels: ['Jour 1 : l’association employeuse', 'Jour 2 : contrats et aides', 'Jour 3 : paie et budget', 'Jour 4 : recruter et accueillir'],
+    slotLabels: [
+      'Jour 1 : l’association employeuse',
+      'Jour 2 : contrats et aides',
+      'Jour 3 : paie et budget',
+      'Jour 4 : recruter et accueillir',
+    ],
     practicalNotes: 'Repas de midi offert. Apportez de quoi prendre des notes.',
     description: 'Quatre journées de formation, deux jeudis et deux vendredis.',
   },
@@ -324,7 +336,8 @@ export const EVENTS: EventSeed[] = [
       postcode: '59490',
       commune: 'Somain',
       inseeCode: '59574',
-      accessNotes: 'Gare de Somain à 10 minutes à pied. Bus ligne 20, arrêt Mairie. Parking derrière la mairie.',
+      accessNotes:
+        'Gare de Somain à 10 minutes à pied. Bus ligne 20, arrêt Mairie. Parking derrière la mairie.',
       stepFreeAccess: true,
     },
     startInDays: 8,
@@ -346,7 +359,8 @@ export const EVENTS: EventSeed[] = [
       postcode: '59500',
       commune: 'Douai',
       inseeCode: '59178',
-      accessNotes: 'Bus Evéole ligne A, arrêt Frais-Marais. Parking gratuit devant le bâtiment. Accès par une marche de 15 cm.',
+      accessNotes:
+        'Bus Evéole ligne A, arrêt Frais-Marais. Parking gratuit devant le bâtiment. Accès par une marche de 15 cm.',
       stepFreeAccess: false,
     },
     startInDays: 15,
@@ -412,7 +426,8 @@ export const EVENTS: EventSeed[] = [
       postcode: '59310',
       commune: 'Orchies',
       inseeCode: '59449',
-      accessNotes: 'Gare d’Orchies à 8 minutes à pied. Bus Arc-en-Ciel ligne 225, arrêt Place. Parking gratuit.',
+      accessNotes:
+        'Gare d’Orchies à 8 minutes à pied. Bus Arc-en-Ciel ligne 225, arrêt Place. Parking gratuit.',
       stepFreeAccess: true,
     },
     startInDays: 11,
@@ -459,7 +474,8 @@ export const STORIES = [
     consentScope: 'site-et-reseaux',
     summary:
       'Après plusieurs années au RSA, Nadia a ouvert une épicerie solidaire avec trois voisines. Elle propose des produits à petits prix et un coin café où les habitants se retrouvent.',
-    quote: 'On m’a aidée à croire que mon idée valait quelque chose. Aujourd’hui, l’épicerie fait vivre le quartier.',
+    quote:
+      'On m’a aidée à croire que mon idée valait quelque chose. Aujourd’hui, l’épicerie fait vivre le quartier.',
     body: blocks(`
 Nadia a commencé par le parcours création, à côté de chez elle. « Je ne pensais pas être capable de monter quelque chose », dit-elle.
 
@@ -477,7 +493,8 @@ Pendant deux ans, sa conseillère l’a aidée à trouver un local, à créer l�
     consentScope: 'site',
     summary:
       'Julien cultive un hectare de légumes bio près de Cysoing. Il vend ses paniers aux habitants et accueille des personnes en insertion sur sa parcelle.',
-    quote: 'Le plus dur, c’était de trouver la terre. Maillage m’a mis en relation avec les bonnes personnes.',
+    quote:
+      'Le plus dur, c’était de trouver la terre. Maillage m’a mis en relation avec les bonnes personnes.',
     body: blocks(`
 Ancien ouvrier, Julien voulait travailler dehors et nourrir les gens de son village. Avec l’accompagnement individuel, il a bâti son modèle : des paniers hebdomadaires et une coopérative avec deux autres maraîchers.
 
@@ -507,7 +524,8 @@ export const PAGES = [
   {
     slug: 'a-propos',
     title: 'À propos de Maillage',
-    summary: 'Depuis 2000, Maillage aide les habitantes et habitants du bassin minier à créer leur activité dans l’économie sociale et solidaire.',
+    summary:
+      'Depuis 2000, Maillage aide les habitantes et habitants du bassin minier à créer leur activité dans l’économie sociale et solidaire.',
     body: blocks(`
 ## Qui sommes-nous ?
 Maillage est une association créée en 2000. Elle accompagne des projets individuels ou collectifs, associatifs ou d’entreprise, qui créent des emplois et portent les valeurs de l’économie sociale et solidaire (ESS).
@@ -543,7 +561,8 @@ Les textes et les photos de ce site appartiennent à Maillage ou aux personnes q
   {
     slug: 'donnees-personnelles',
     title: 'Vos données personnelles',
-    summary: 'Ce que nous faisons des informations que vous nous donnez, combien de temps nous les gardons et quels sont vos droits.',
+    summary:
+      'Ce que nous faisons des informations que vous nous donnez, combien de temps nous les gardons et quels sont vos droits.',
     body: blocks(`
 ## Ce que nous collectons
 Quand vous vous inscrivez à une session ou demandez un accompagnement, nous enregistrons votre nom, votre téléphone, votre commune et, si vous le voulez, votre adresse e-mail. Nous vous demandons aussi votre situation (RSA, demande d’emploi) pour rendre compte à nos financeurs, de façon anonyme.
@@ -566,7 +585,8 @@ Ce site n’utilise pas de cookie de suivi ni de mesure d’audience.`),
   {
     slug: 'accessibilite',
     title: 'Déclaration d’accessibilité',
-    summary: 'Maillage veut que son site soit utilisable par toutes et tous, y compris avec un lecteur d’écran ou au clavier.',
+    summary:
+      'Maillage veut que son site soit utilisable par toutes et tous, y compris avec un lecteur d’écran ou au clavier.',
     body: blocks(`
 ## Notre engagement
 L’association Maillage s’engage à rendre son site accessible, conformément au RGAA (référentiel général d’amélioration de l’accessibilité), version 4.1.
@@ -594,8 +614,14 @@ export const GLOBAL = {
   address: 'Association Maillage\n10 rue de la Solidarité\n59300 Valenciennes',
   openingHours: 'Du lundi au vendredi, de 9 h à 12 h 30 et de 13 h 30 à 17 h.',
   funders: [
-    { name: 'Fonds social européen', mention: 'Projet cofinancé par le Fonds social européen dans le cadre du programme national FSE+.' },
-    { name: 'Département du Nord', mention: 'Avec le soutien du Département du Nord pour l’accompagnement des bénéficiaires du RSA.' },
+    {
+      name: 'Fonds social européen',
+      mention: 'Projet cofinancé par le Fonds social européen dans le cadre du programme national FSE+.',
+    },
+    {
+      name: 'Département du Nord',
+      mention: 'Avec le soutien du Département du Nord pour l’accompagnement des bénéficiaires du RSA.',
+    },
     { name: 'Région Hauts-de-France', mention: 'Avec le soutien de la Région Hauts-de-France.' },
   ],
   defaultSeo: {

@@ -10,7 +10,12 @@ const TIME_ZONE = 'Europe/Paris';
 
 /** Today's date in France as YYYY-MM-DD. */
 export function todayInFrance(now = new Date()): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone: TIME_ZONE, year: 'numeric', month: '2-digit', day: '2-digit' }).format(now);
+  return new Intl.DateTimeFormat('en-CA', {
+    timeZone: TIME_ZONE,
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+  }).format(now);
 }
 
 function addDays(isoDate: string, days: number): string {
@@ -26,7 +31,10 @@ function isoWeekday(isoDate: string): number {
 }
 
 /** The slot dates of a demo session: `slotCount` days on the given weekdays, from today + startInDays. */
-export function slotDates(seed: Pick<EventSeed, 'startInDays' | 'weekdays' | 'slotCount'>, today: string): string[] {
+export function slotDates(
+  seed: Pick<EventSeed, 'startInDays' | 'weekdays' | 'slotCount'>,
+  today: string,
+): string[] {
   const dates: string[] = [];
   let day = addDays(today, seed.startInDays);
   while (dates.length < seed.slotCount) {
@@ -50,7 +58,9 @@ function eventData(seed: EventSeed, today: string, programId: string, territoryI
       date,
       start: `${seed.start}:00.000`,
       end: `${seed.end}:00.000`,
-      label: seed.slotLabels?.[i] ?? (seed.slotCount > 1 ? `Demi-journée ${i + 1} sur ${seed.slotCount}` : undefined),
+      label:
+        seed.slotLabels?.[i] ??
+        (seed.slotCount > 1 ? `Demi-journée ${i + 1} sur ${seed.slotCount}` : undefined),
     })),
     capacity: 10,
     registrationOpensAt: `${today}T00:00:00.000Z`,
@@ -72,14 +82,23 @@ export async function seedDemoContent(strapi: Core.Strapi): Promise<Record<strin
     const docs = (uid: Uid) => strapi.documents(uid as Parameters<typeof strapi.documents>[0]) as any;
     const report: Record<string, Counts> = {};
     const count = (model: string, created: boolean) => {
-      const entry = (report[model] ??= { created: 0, kept: 0 });
+      const entry = report[model] ?? { created: 0, kept: 0 };
+      report[model] = entry;
       if (created) entry.created++;
       else entry.kept++;
     };
 
-    async function ensure(model: keyof typeof PUBLIC_CONTENT_TYPES, slug: string, data: () => Record<string, unknown>): Promise<string> {
+    async function ensure(
+      model: keyof typeof PUBLIC_CONTENT_TYPES,
+      slug: string,
+      data: () => Record<string, unknown>,
+    ): Promise<string> {
       const uid = PUBLIC_CONTENT_TYPES[model];
-      const existing = await docs(uid).findFirst({ filters: { slug }, status: 'draft', fields: ['documentId'] });
+      const existing = await docs(uid).findFirst({
+        filters: { slug },
+        status: 'draft',
+        fields: ['documentId'],
+      });
       if (existing) {
         count(model, false);
         return existing.documentId as string;
@@ -92,14 +111,20 @@ export async function seedDemoContent(strapi: Core.Strapi): Promise<Record<strin
 
     log('début du chargement du contenu de démonstration');
     const territoryIds = new Map<string, string>();
-    for (const t of TERRITORIES) territoryIds.set(t.slug, await ensure('territory', t.slug, () => ({ ...t, epciCodes: [...t.epciCodes] })));
+    for (const t of TERRITORIES)
+      territoryIds.set(
+        t.slug,
+        await ensure('territory', t.slug, () => ({ ...t, epciCodes: [...t.epciCodes] })),
+      );
 
     const programIds = new Map<string, string>();
     for (const p of PROGRAMS) programIds.set(p.slug, await ensure('program', p.slug, () => ({ ...p })));
 
     const today = todayInFrance();
     for (const e of EVENTS) {
-      await ensure('event', e.slug, () => eventData(e, today, programIds.get(e.program)!, territoryIds.get(e.territory)!));
+      await ensure('event', e.slug, () =>
+        eventData(e, today, programIds.get(e.program)!, territoryIds.get(e.territory)!),
+      );
     }
 
     for (const s of STORIES) {
@@ -112,7 +137,10 @@ export async function seedDemoContent(strapi: Core.Strapi): Promise<Record<strin
 
     for (const p of PAGES) await ensure('page', p.slug, () => ({ ...p }));
 
-    const global = await docs(PUBLIC_CONTENT_TYPES.global).findFirst({ status: 'draft', fields: ['documentId'] });
+    const global = await docs(PUBLIC_CONTENT_TYPES.global).findFirst({
+      status: 'draft',
+      fields: ['documentId'],
+    });
     if (global) count('global', false);
     else {
       await docs(PUBLIC_CONTENT_TYPES.global).create({ data: GLOBAL, status: 'published' });
@@ -120,7 +148,9 @@ export async function seedDemoContent(strapi: Core.Strapi): Promise<Record<strin
       log('réglages du site créés et publiés');
     }
 
-    const summary = Object.entries(report).map(([m, c]) => `${m}: ${c.created} créé(s), ${c.kept} déjà là`).join(' ; ');
+    const summary = Object.entries(report)
+      .map(([m, c]) => `${m}: ${c.created} créé(s), ${c.kept} déjà là`)
+      .join(' ; ');
     log(`terminé (${summary})`);
     return report;
   });

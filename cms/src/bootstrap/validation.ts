@@ -15,7 +15,9 @@ export const MESSAGES = {
 } as const;
 
 const present = (value: unknown): boolean =>
-  value !== null && value !== undefined && !(typeof value === 'string' && value.trim() === '') &&
+  value !== null &&
+  value !== undefined &&
+  !(typeof value === 'string' && value.trim() === '') &&
   !(Array.isArray(value) && value.length === 0);
 
 /** A media field counts as set when it holds an id, an object or a non-empty connect list. */
@@ -31,7 +33,10 @@ const hasMedia = (value: unknown): boolean => {
 export function storyProblems(data: Data): Problem[] {
   const problems: Problem[] = [];
   if (!present(data.consentDate) || !present(data.consentScope)) {
-    problems.push({ path: present(data.consentDate) ? ['consentScope'] : ['consentDate'], message: MESSAGES.consent });
+    problems.push({
+      path: present(data.consentDate) ? ['consentScope'] : ['consentDate'],
+      message: MESSAGES.consent,
+    });
   }
   if (hasMedia(data.cover) && !present(data.coverAlt)) {
     problems.push({ path: ['coverAlt'], message: MESSAGES.coverAlt });
@@ -50,7 +55,10 @@ export function globalProblems(data: Data): Problem[] {
 
 const RULES: Record<string, { check: (data: Data) => Problem[]; populate: Record<string, unknown> }> = {
   [PUBLIC_CONTENT_TYPES.story]: { check: storyProblems, populate: { cover: true } },
-  [PUBLIC_CONTENT_TYPES.global]: { check: globalProblems, populate: { funders: { populate: { logo: true } } } },
+  [PUBLIC_CONTENT_TYPES.global]: {
+    check: globalProblems,
+    populate: { funders: { populate: { logo: true } } },
+  },
 };
 
 /**
@@ -69,7 +77,10 @@ export function registerPublicationRules(strapi: Core.Strapi): void {
     if (action === 'publish') {
       candidate = await loadDraft(strapi, context.uid, params.documentId, rule.populate);
     } else if ((action === 'create' || action === 'update') && params.status === 'published') {
-      const existing = action === 'update' ? await loadDraft(strapi, context.uid, params.documentId, rule.populate) : undefined;
+      const existing =
+        action === 'update'
+          ? await loadDraft(strapi, context.uid, params.documentId, rule.populate)
+          : undefined;
       candidate = { ...(existing ?? {}), ...(params.data ?? {}) };
     }
     if (candidate) {
@@ -84,7 +95,12 @@ export function registerPublicationRules(strapi: Core.Strapi): void {
   });
 }
 
-async function loadDraft(strapi: Core.Strapi, uid: string, documentId: string | undefined, populate: Record<string, unknown>): Promise<Data | undefined> {
+async function loadDraft(
+  strapi: Core.Strapi,
+  uid: string,
+  documentId: string | undefined,
+  populate: Record<string, unknown>,
+): Promise<Data | undefined> {
   const documents = strapi.documents(uid as Parameters<typeof strapi.documents>[0]) as any;
   if (documentId) {
     return ((await documents.findOne({ documentId, status: 'draft', populate })) as Data | null) ?? undefined;

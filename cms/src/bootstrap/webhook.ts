@@ -40,7 +40,8 @@ export function registerWebhook(strapi: Core.Strapi): void {
     const result = await next();
     const params = context.params as { documentId?: string; status?: string };
     // create/update with status "published" publish in the same call: say so to the receivers.
-    const publishesToo = (context.action === 'create' || context.action === 'update') && params.status === 'published';
+    const publishesToo =
+      (context.action === 'create' || context.action === 'update') && params.status === 'published';
     const event = publishesToo ? 'entry.publish' : ACTION_TO_EVENT[context.action];
     const model = modelOf(context.uid);
     if (event && model && !quiet.getStore()) {
@@ -65,13 +66,20 @@ function notify(strapi: Core.Strapi, body: WebhookBody): void {
   };
   for (const base of [bootstrapEnv.siteUrl, bootstrapEnv.extranetUrl]) {
     const url = `${base.replace(/\/+$/, '')}/api/cms-webhook`;
-    fetch(url, { method: 'POST', headers, body: rawBody, signal: AbortSignal.timeout(bootstrapEnv.webhookTimeoutMs) })
+    fetch(url, {
+      method: 'POST',
+      headers,
+      body: rawBody,
+      signal: AbortSignal.timeout(bootstrapEnv.webhookTimeoutMs),
+    })
       .then(async (res) => {
         await res.body?.cancel();
-        if (!res.ok) strapi.log.warn(`[maillage] webhook ${body.event} ${body.model} → ${url}: HTTP ${res.status}`);
+        if (!res.ok)
+          strapi.log.warn(`[maillage] webhook ${body.event} ${body.model} → ${url}: HTTP ${res.status}`);
       })
       .catch((error: unknown) => {
-        const reason = error instanceof Error ? error.name === 'TimeoutError' ? 'timeout' : error.message : 'error';
+        const reason =
+          error instanceof Error ? (error.name === 'TimeoutError' ? 'timeout' : error.message) : 'error';
         strapi.log.warn(`[maillage] webhook ${body.event} ${body.model} → ${url} failed: ${reason}`);
       });
   }

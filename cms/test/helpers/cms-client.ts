@@ -1,7 +1,13 @@
 /** Small clients for the two doors of the CMS: the public REST API and the admin API. */
 
-export async function api(baseUrl: string, path: string, token?: string): Promise<{ status: number; body: any }> {
-  const response = await fetch(`${baseUrl}${path}`, { headers: token ? { authorization: `Bearer ${token}` } : {} });
+export async function api(
+  baseUrl: string,
+  path: string,
+  token?: string,
+): Promise<{ status: number; body: any }> {
+  const response = await fetch(`${baseUrl}${path}`, {
+    headers: token ? { authorization: `Bearer ${token}` } : {},
+  });
   const text = await response.text();
   return { status: response.status, body: text ? JSON.parse(text) : null };
 }
@@ -13,7 +19,8 @@ export async function adminLogin(baseUrl: string, email: string, password: strin
     body: JSON.stringify({ email, password }),
   });
   const body = (await response.json()) as any;
-  if (response.status !== 200) throw new Error(`admin login failed for ${email}: ${response.status} ${JSON.stringify(body)}`);
+  if (response.status !== 200)
+    throw new Error(`admin login failed for ${email}: ${response.status} ${JSON.stringify(body)}`);
   return body.data.token as string;
 }
 
@@ -27,7 +34,10 @@ export async function admin(
 ): Promise<{ status: number; body: any }> {
   const response = await fetch(`${baseUrl}${path}`, {
     method,
-    headers: { authorization: `Bearer ${jwt}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+    headers: {
+      authorization: `Bearer ${jwt}`,
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+    },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   const text = await response.text();

@@ -5,7 +5,9 @@ import pg from 'pg';
  * Creates an empty database inside the PostgreSQL server of TEST_DATABASE_URL (whose role may
  * CREATE DATABASE) and returns its URL; `drop()` removes it.
  */
-export async function createThrowawayDatabase(serverUrl: string): Promise<{ url: string; drop(): Promise<void> }> {
+export async function createThrowawayDatabase(
+  serverUrl: string,
+): Promise<{ url: string; drop(): Promise<void> }> {
   const name = `maillage_cms_test_${randomBytes(6).toString('hex')}`;
   const admin = new pg.Client({ connectionString: serverUrl });
   await admin.connect();
