@@ -28,8 +28,14 @@ fi
 stamp="node_modules/.maillage-install-stamp"
 lock_sum=$(sha256sum package-lock.json package.json | sha256sum | cut -c1-64)
 if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$lock_sum" ]; then
-  echo "› Installation des dépendances (npm ci)…"
-  npm ci --no-audit --no-fund --loglevel=error
+  if [ -d node_modules ]; then
+    # Incremental: never wipes a working tree's node_modules.
+    echo "› Mise à jour des dépendances (npm install)…"
+    npm install --no-audit --no-fund --loglevel=error
+  else
+    echo "› Installation des dépendances (npm ci)…"
+    npm ci --no-audit --no-fund --loglevel=error
+  fi
   echo "$lock_sum" > "$stamp"
 fi
 

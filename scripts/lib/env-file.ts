@@ -23,10 +23,14 @@ export function readEnvFile(path: string): Map<string, string> {
 
 export const generateSecret = (): string => randomBytes(32).toString('base64url');
 
+/** Names of variables whose empty example value means "generate a secret" (others stay empty). */
+export const isSecretName = (key: string): boolean => /(SECRET|TOKEN|KEYS?|SALT)$/.test(key);
+
 /**
  * Creates or completes `.env` files from their `.env.example`, never overwriting a value already set.
- * An empty value in an example is a secret: it is generated once and the same variable name gets the
- * same value in every app, which is how the apps share tokens (docs/contracts.md).
+ * An empty value in an example whose name ends in SECRET, TOKEN, KEY(S) or SALT is a secret: it is
+ * generated once and the same variable name gets the same value in every app, which is how the apps
+ * share tokens (docs/contracts.md). Other empty values (DATABASE_URL, SMTP_URL…) stay empty.
  * Returns, per file, the keys it added.
  */
 export function syncEnvFiles(apps: { example: string; target: string }[]): Map<string, string[]> {
@@ -43,7 +47,7 @@ export function syncEnvFiles(apps: { example: string; target: string }[]): Map<s
     for (const [key, exampleValue] of example) {
       if (current.has(key)) continue;
       let value = exampleValue;
-      if (!value) {
+      if (!value && isSecretName(key)) {
         value = shared.get(key) ?? generateSecret();
         shared.set(key, value);
       }

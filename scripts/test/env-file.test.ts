@@ -32,6 +32,15 @@ describe('env files', () => {
     expect(a.get('PORT')).toBe('1');
   });
 
+  it('leaves empty a variable that is not a secret', () => {
+    const d = dir();
+    writeFileSync(join(d, 'a.example'), 'DATABASE_URL=\nAPP_KEYS=\n');
+    syncEnvFiles([{ example: join(d, 'a.example'), target: join(d, 'a.env') }]);
+    const a = readEnvFile(join(d, 'a.env'));
+    expect(a.get('DATABASE_URL')).toBe('');
+    expect(a.get('APP_KEYS')).toMatch(/^[\w-]{43}$/);
+  });
+
   it('never overwrites a value already set, and only appends what is missing', () => {
     const d = dir();
     writeFileSync(join(d, 'a.example'), 'TOKEN=\nNEW=x\n');

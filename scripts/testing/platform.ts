@@ -3,7 +3,7 @@
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { generateSecret, readEnvFile } from '../lib/env-file.ts';
+import { generateSecret, isSecretName, readEnvFile } from '../lib/env-file.ts';
 import { freePort } from '../lib/ports.ts';
 import { runService, type Service, waitForHttp } from '../lib/processes.ts';
 import { appDir } from '../lib/workspace.ts';
@@ -37,7 +37,7 @@ export interface Platform {
 /** Environment of a built Astro app: its .env.example with secrets filled, then the overrides. */
 function astroEnv(app: 'site' | 'extranet', overrides: Record<string, string>): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...process.env, NODE_ENV: 'test' };
-  for (const [key, value] of readEnvFile(join(appDir(app), '.env.example'))) env[key] = value || generateSecret();
+  for (const [key, value] of readEnvFile(join(appDir(app), '.env.example'))) env[key] = value || (isSecretName(key) ? generateSecret() : '');
   return { ...env, ...overrides };
 }
 
