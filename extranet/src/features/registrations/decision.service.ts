@@ -7,7 +7,7 @@ import type { Decision } from '../mail/templates.ts';
 import { queueDecision } from '../notifications/notify.ts';
 import { notifySettings } from '../notifications/settings.ts';
 import { DecisionNotAllowedError, EventFullError, NotFoundError, ReasonRequiredError, StaleDecisionError } from './errors.ts';
-import { canSeeTerritory, type Viewer } from './scope.ts';
+import { canSeeTerritory, registrationScope, type Viewer } from './scope.ts';
 
 const TARGET = { accept: 'accepted', waitlist: 'waitlisted', decline: 'declined', cancel: 'cancelled' } as const;
 const ALLOWED_FROM: Record<Decision, string[]> = {
@@ -111,34 +111,45 @@ export async function decide(
 
 /** First person waiting for each event that has a free place (for the inbox banner). */
 export async function freedPlaces(db: Kysely<Database>, viewer: Viewer) {
-  const waiting = await db
+  // Upcoming events the viewer can see, then one aggregate that reads only the (event_id, status)
+  // index: this runs on every inbox view.
+  let upcoming = db
+    .selectFrom('event_copy')
+    .select(['document_id', 'capacity', 'title'])
+    .where('removed', '=', 0)
+    .where('first_slot_at', '>', new Date().toISOString());
+  if (viewer.role !== 'admin') {
+    if (!viewer.territories.length) return [];
+    upcoming = upcoming.where('territory', 'in', viewer.territories);
+  }
+  const events = await upcoming.execute();
+  if (!events.length) return [];
+  const counts = await db
     .selectFrom('registration')
-    .innerJoin('event_copy', 'event_copy.document_id', 'registration.event_id')
-    .select(['registration.event_id', 'event_copy.capacity', 'event_copy.title'])
-    .where('registration.status', '=', 'waitlisted')
-    .where('event_copy.removed', '=', 0)
-    .where('event_copy.first_slot_at', '>', new Date().toISOString())
-    .where((eb) => (viewer.role === 'admin' ? eb.lit(true) : viewer.territories.length ? eb('registration.territory', 'in', viewer.territories) : eb.lit(false)))
-    .groupBy(['registration.event_id', 'event_copy.capacity', 'event_copy.title'])
+    .select(['event_id', 'status', (eb) => eb.fn.countAll<number>().as('n')])
+    .where(
+      'event_id',
+      'in',
+      events.map((e) => e.document_id),
+    )
+    .where('status', 'in', ['accepted', 'waitlisted'])
+    .groupBy(['event_id', 'status'])
     .execute();
-  if (!waiting.length) return [];
-  const taken = await countAccepted(
-    db,
-    waiting.map((w) => w.event_id as string),
-  );
+  const count = (id: string, status: string) => Number(counts.find((c) => c.event_id === id && c.status === status)?.n ?? 0);
   const out: { eventId: string; title: string; left: number; registrationId: number; reference: string }[] = [];
-  for (const w of waiting) {
-    const left = w.capacity - (taken.get(w.event_id as string) ?? 0);
-    if (left <= 0) continue;
+  for (const e of events) {
+    const left = e.capacity - count(e.document_id, 'accepted');
+    if (left <= 0 || count(e.document_id, 'waitlisted') === 0) continue;
     const first = await db
       .selectFrom('registration')
       .select(['id', 'reference'])
-      .where('event_id', '=', w.event_id)
+      .where('event_id', '=', e.document_id)
       .where('status', '=', 'waitlisted')
+      .where(registrationScope(viewer))
       .orderBy('created_at')
       .orderBy('id')
       .executeTakeFirst();
-    if (first) out.push({ eventId: w.event_id as string, title: w.title, left, registrationId: first.id, reference: first.reference });
+    if (first) out.push({ eventId: e.document_id, title: e.title, left, registrationId: first.id, reference: first.reference });
   }
   return out;
 }

@@ -25,6 +25,12 @@ export type InboxFilters = z.infer<typeof inboxFilters>;
 export const PAGE_SIZE = 25;
 
 export async function listInbox(db: Kysely<Database>, viewer: Viewer, f: InboxFilters) {
+  const phone = f.q ? normaliseFrenchPhone(f.q) : null;
+  const digits = f.q ? f.q.replace(/\D/g, '') : '';
+  const term = f.q ? `%${f.q.toLowerCase().replace(/[%_\\]/g, '')}%` : '';
+
+  // The count joins only what the filters need: it runs on every page view.
+  let count = db.selectFrom('registration').where(registrationScope(viewer));
   let q = db
     .selectFrom('registration')
     .innerJoin('person', 'person.id', 'registration.person_id')
@@ -33,28 +39,47 @@ export async function listInbox(db: Kysely<Database>, viewer: Viewer, f: InboxFi
       join.onRef('registration_read.registration_id', '=', 'registration.id').on('registration_read.user_id', '=', viewer.id),
     )
     .where(registrationScope(viewer));
-  if (f.status) q = q.where('registration.status', '=', f.status);
-  if (f.territory) q = q.where('registration.territory', '=', f.territory);
-  if (f.kind) q = q.where('registration.kind', '=', f.kind);
-  if (f.program) q = q.where('event_copy.program_kind', '=', f.program);
-  if (f.event) q = q.where('registration.event_id', '=', f.event);
-  if (f.from) q = q.where('registration.created_at', '>=', `${f.from}T00:00:00.000Z`);
-  if (f.to) q = q.where('registration.created_at', '<=', `${f.to}T23:59:59.999Z`);
+  const filters = <T extends typeof count | typeof q>(query: T): T => {
+    let x = query as typeof count;
+    if (f.status) x = x.where('registration.status', '=', f.status);
+    if (f.territory) x = x.where('registration.territory', '=', f.territory);
+    if (f.kind) x = x.where('registration.kind', '=', f.kind);
+    if (f.event) x = x.where('registration.event_id', '=', f.event);
+    if (f.from) x = x.where('registration.created_at', '>=', `${f.from}T00:00:00.000Z`);
+    if (f.to) x = x.where('registration.created_at', '<=', `${f.to}T23:59:59.999Z`);
+    if (f.program) {
+      x = x.where('registration.event_id', 'in', (eb) =>
+        eb.selectFrom('event_copy').select('event_copy.document_id').where('event_copy.program_kind', '=', f.program!),
+      );
+    }
+    if (f.q) {
+      x = x.where('registration.person_id', 'in', (eb) =>
+        eb
+          .selectFrom('person')
+          .select('person.id')
+          .where((w) =>
+            w.or([
+              w(sql`lower(person.first_name || ' ' || coalesce(person.last_name, ''))`, 'like', term),
+              w(sql`lower(coalesce(person.last_name, '') || ' ' || person.first_name)`, 'like', term),
+              ...(phone ? [w('person.phone', '=', phone)] : []),
+              ...(digits.length >= 4 && !phone ? [w('person.phone', 'like', `%${digits.replace(/^0/, '')}%`)] : []),
+            ]),
+          ),
+      );
+    }
+    return x as T;
+  };
+  count = filters(count);
+  q = filters(q);
   if (f.q) {
-    const phone = normaliseFrenchPhone(f.q);
-    const digits = f.q.replace(/\D/g, '');
-    const term = `%${f.q.toLowerCase().replace(/[%_\\]/g, '')}%`;
-    q = q.where((eb) =>
-      eb.or([
-        eb(sql`lower(person.first_name || ' ' || coalesce(person.last_name, ''))`, 'like', term),
-        eb(sql`lower(coalesce(person.last_name, '') || ' ' || person.first_name)`, 'like', term),
-        eb('registration.reference', '=', f.q!.toUpperCase()),
-        ...(phone ? [eb('person.phone', '=', phone)] : []),
-        ...(digits.length >= 4 && !phone ? [eb('person.phone', 'like', `%${digits.replace(/^0/, '')}%`)] : []),
-      ]),
-    );
+    // A reference typed in the search box finds that registration too.
+    const ref = f.q.toUpperCase();
+    if (/^MAI-\d{4}-\d{6}$/.test(ref)) {
+      count = db.selectFrom('registration').where(registrationScope(viewer)).where('registration.reference', '=', ref);
+      q = q.clearWhere().where(registrationScope(viewer)).where('registration.reference', '=', ref);
+    }
   }
-  const total = await q.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+  const total = await count.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
   let rows = q.select([
     'registration.id',
     'registration.reference',
@@ -82,8 +107,8 @@ export async function listInbox(db: Kysely<Database>, viewer: Viewer, f: InboxFi
     .limit(PAGE_SIZE)
     .offset((f.page - 1) * PAGE_SIZE)
     .execute();
-  const count = Number(total.n);
-  return { items, total: count, pages: Math.max(1, Math.ceil(count / PAGE_SIZE)) };
+  const n = Number(total.n);
+  return { items, total: n, pages: Math.max(1, Math.ceil(n / PAGE_SIZE)) };
 }
 
 /** One registration with its person and event, or undefined when the viewer may not see it. */

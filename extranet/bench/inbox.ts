@@ -1,0 +1,273 @@
+// Inbox list latency with 10,000 registrations: 25 concurrent signed-in users on /demandes,
+// on SQLite and (when BENCH_DATABASE_URL or TEST_DATABASE_URL points to a PostgreSQL server whose
+// role may create databases) on PostgreSQL. Runs the BUILT server: `npm run build -w extranet` first.
+// Usage: node bench/inbox.ts   (from extranet/)
+import { type ChildProcess, spawn } from 'node:child_process';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import pg from 'pg';
+import { createDb, type Db } from '../src/db/connect.ts';
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
+const ENTRY = join(ROOT, 'dist', 'server', 'entry.mjs');
+const REGISTRATIONS = Number(process.env.BENCH_REGISTRATIONS ?? 10_000);
+const USERS = 25;
+const REQUESTS_PER_USER = Number(process.env.BENCH_REQUESTS_PER_USER ?? 40);
+const PASSWORD = 'maillage-demo-2026';
+const BUDGET_P95_MS = 200;
+const TERRITORIES = ['valenciennois', 'douaisis', 'cambresis', 'pevele-carembault'];
+const FIRST = ['Nadia', 'Kevin', 'Sylvie', 'Mohamed', 'Julie', 'Bruno', 'Awa', 'Léa', 'Yanis', 'Chantal'];
+const LAST = ['Benali', 'Lefebvre', 'Dubois', 'Haddad', 'Martin', 'Lemaire', 'Diallo', 'Petit', 'Roux', 'Leroy'];
+const STATUSES = ['received', 'received', 'accepted', 'waitlisted', 'declined', 'cancelled'] as const;
+
+if (!existsSync(ENTRY)) {
+  console.error('✗ Serveur non construit : lancez `npm run build -w extranet` avant le banc.');
+  process.exit(1);
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = createServer();
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as { port: number };
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+interface Target {
+  name: string;
+  env: Record<string, string>;
+  open(): Db;
+  drop(): Promise<void>;
+}
+
+async function targets(): Promise<Target[]> {
+  const dir = mkdtempSync(join(tmpdir(), 'extranet-bench-'));
+  const file = join(dir, 'extranet.db');
+  const list: Target[] = [
+    {
+      name: 'SQLite',
+      env: { EXTRANET_DB_FILE: file, DATABASE_URL: '', OUTBOX_DIR: join(dir, 'outbox') },
+      open: () => createDb({ file }),
+      drop: async () => rmSync(dir, { recursive: true, force: true }),
+    },
+  ];
+  const serverUrl = process.env.BENCH_DATABASE_URL || process.env.TEST_DATABASE_URL;
+  if (serverUrl) {
+    const name = `extranet_bench_${randomBytes(4).toString('hex')}`;
+    const admin = new pg.Client({ connectionString: serverUrl });
+    await admin.connect();
+    await admin.query(`CREATE DATABASE ${name}`);
+    await admin.end();
+    const url = new URL(serverUrl);
+    url.pathname = `/${name}`;
+    list.push({
+      name: 'PostgreSQL',
+      env: { DATABASE_URL: url.toString(), OUTBOX_DIR: join(dir, 'outbox-pg') },
+      open: () => createDb({ databaseUrl: url.toString(), file: '' }),
+      drop: async () => {
+        const c = new pg.Client({ connectionString: serverUrl });
+        await c.connect();
+        await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+        await c.end();
+      },
+    });
+  } else {
+    console.log('(PostgreSQL ignoré : définissez BENCH_DATABASE_URL ou TEST_DATABASE_URL pour le mesurer.)');
+  }
+  return list;
+}
+
+async function startServer(env: Record<string, string>): Promise<{ url: string; child: ChildProcess }> {
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const child = spawn(process.execPath, [ENTRY], {
+    cwd: ROOT,
+    stdio: ['ignore', 'ignore', 'inherit'],
+    env: {
+      PATH: process.env.PATH ?? '',
+      HOST: '127.0.0.1',
+      PORT: String(port),
+      ASTRO_TELEMETRY_DISABLED: '1',
+      EXTRANET_URL: url,
+      CMS_URL: 'http://127.0.0.1:9',
+      BETTER_AUTH_SECRET: randomBytes(32).toString('hex'),
+      EXTRANET_SERVICE_TOKEN: 'bench',
+      SEED_DEMO: 'true',
+      DEMO_PASSWORD: PASSWORD,
+      ...env,
+    },
+  });
+  for (let i = 0; i < 300; i++) {
+    try {
+      if ((await fetch(`${url}/`)).ok) return { url, child };
+    } catch {
+      // not yet
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  child.kill();
+  throw new Error('le serveur ne démarre pas');
+}
+
+async function seed(db: Db): Promise<void> {
+  const now = Date.now();
+  const iso = (ms: number) => new Date(ms).toISOString();
+  for (const [i, territory] of TERRITORIES.entries()) {
+    const date = new Date(now + (10 + i) * 86400_000).toISOString().slice(0, 10);
+    await db.db
+      .insertInto('event_copy')
+      .values({
+        document_id: `bench-${territory}`,
+        title: `Parcours des Possibles — ${territory}`,
+        slug: null,
+        kind: 'session',
+        program_title: 'Parcours des Possibles',
+        program_slug: 'parcours',
+        program_kind: 'parcours',
+        territory,
+        territory_name: territory,
+        slots_json: JSON.stringify([{ date, start: '09:00', end: '12:00' }]),
+        first_slot_at: `${date}T08:00:00.000Z`,
+        capacity: 10_000,
+        venue_json: '{}',
+        registration_opens_at: null,
+        registration_closes_at: null,
+        cancelled: 0,
+        removed: 0,
+        refreshed_at: iso(now),
+      })
+      .execute();
+  }
+  const chunk = 500;
+  for (let start = 0; start < REGISTRATIONS; start += chunk) {
+    const n = Math.min(chunk, REGISTRATIONS - start);
+    const people = Array.from({ length: n }, (_, k) => {
+      const i = start + k;
+      return {
+        first_name: FIRST[i % FIRST.length]!,
+        last_name: `${LAST[(i * 7) % LAST.length]}-${i}`,
+        phone: `+336${String(10_000_000 + i).slice(-8)}`,
+        email: null,
+        commune_insee: null,
+        commune_name: null,
+        territory: TERRITORIES[i % 4]!,
+        situation_rsa: 'oui',
+        situation_job_seeker: 'oui',
+        preferred_contact: 'appel',
+        consent_at: iso(now),
+        last_contact_at: iso(now),
+        created_at: iso(now),
+        updated_at: iso(now),
+      };
+    });
+    const ids = await db.db.insertInto('person').values(people).returning('id').execute();
+    await db.db
+      .insertInto('registration')
+      .values(
+        ids.map(({ id }, k) => {
+          const i = start + k;
+          const territory = TERRITORIES[i % 4]!;
+          const created = iso(now - i * 60_000);
+          return {
+            reference: `MAI-2026-${String(900_000 + i).padStart(6, '0')}`,
+            person_id: id,
+            kind: 'event' as const,
+            event_id: `bench-${territory}`,
+            territory,
+            status: STATUSES[i % STATUSES.length]!,
+            source_type: 'self' as const,
+            preferred_contact: 'appel',
+            idempotency_key: randomUUID(),
+            created_at: created,
+            updated_at: created,
+          };
+        }),
+      )
+      .execute();
+  }
+}
+
+async function signIn(url: string): Promise<string> {
+  const res = await fetch(`${url}/connexion`, {
+    method: 'POST',
+    redirect: 'manual',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', origin: url },
+    body: new URLSearchParams({ email: 'conseiller@maillage.test', password: PASSWORD, suivant: '/demandes' }),
+  });
+  const cookie = res.headers
+    .getSetCookie()
+    .map((c) => c.split(';')[0])
+    .join('; ');
+  if (res.status !== 303 || !cookie) throw new Error(`connexion impossible (${res.status})`);
+  return cookie;
+}
+
+const PATHS = ['/demandes', '/demandes?page=2', '/demandes?status=received', '/demandes?q=martin', '/demandes?sort=name&page=5'];
+
+async function measure(url: string) {
+  const cookies: string[] = [];
+  for (let i = 0; i < USERS; i++) cookies.push(await signIn(url));
+  // Warm-up: caches, JIT, connection pool.
+  await Promise.all(cookies.map((cookie) => fetch(`${url}/demandes`, { headers: { cookie } }).then((r) => r.text())));
+  const latencies: number[] = [];
+  let errors = 0;
+  const started = performance.now();
+  await Promise.all(
+    cookies.map(async (cookie, u) => {
+      for (let i = 0; i < REQUESTS_PER_USER; i++) {
+        const path = PATHS[(u + i) % PATHS.length]!;
+        const t = performance.now();
+        const res = await fetch(`${url}${path}`, { headers: { cookie }, redirect: 'manual' });
+        await res.text();
+        latencies.push(performance.now() - t);
+        if (res.status !== 200) errors++;
+      }
+    }),
+  );
+  const seconds = (performance.now() - started) / 1000;
+  latencies.sort((a, b) => a - b);
+  const pct = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))]!;
+  return { n: latencies.length, p50: pct(50), p95: pct(95), max: latencies[latencies.length - 1]!, rps: latencies.length / seconds, errors };
+}
+
+const rows: string[][] = [];
+for (const target of await targets()) {
+  const { url, child } = await startServer(target.env);
+  const db = target.open();
+  try {
+    process.stdout.write(`› ${target.name} : ${REGISTRATIONS} inscriptions… `);
+    await seed(db);
+    process.stdout.write('mesure… ');
+    const r = await measure(url);
+    console.log('fait.');
+    rows.push([
+      target.name,
+      String(r.n),
+      r.p50.toFixed(0),
+      r.p95.toFixed(0),
+      r.max.toFixed(0),
+      r.rps.toFixed(0),
+      String(r.errors),
+      r.p95 <= BUDGET_P95_MS ? 'oui' : 'NON',
+    ]);
+  } finally {
+    await db.close();
+    child.kill('SIGTERM');
+    await new Promise((r) => child.once('exit', r));
+    await target.drop();
+  }
+}
+
+const header = ['Base', 'Requêtes', 'p50 (ms)', 'p95 (ms)', 'max (ms)', 'req/s', 'Erreurs', `p95 ≤ ${BUDGET_P95_MS} ms`];
+const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i]!)).join(' | ')} |`;
+console.log(`\nListe des demandes (/demandes), ${REGISTRATIONS} inscriptions, ${USERS} utilisateurs connectés en parallèle :\n`);
+console.log(line(header));
+console.log(`|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`);
+for (const r of rows) console.log(line(r));
