@@ -8,6 +8,19 @@ type Counts = { created: number; kept: number };
 
 const TIME_ZONE = 'Europe/Paris';
 
+/**
+ * "Now" for the demo dates. MAILLAGE_SEED_NOW (an ISO date) lets tests seed as if on another day;
+ * it is ignored in production.
+ */
+function seedNow(): Date {
+  const override = process.env.MAILLAGE_SEED_NOW;
+  if (override && process.env.NODE_ENV !== 'production') {
+    const date = new Date(override);
+    if (!Number.isNaN(date.getTime())) return date;
+  }
+  return new Date();
+}
+
 /** Today's date in France as YYYY-MM-DD. */
 export function todayInFrance(now = new Date()): string {
   return new Intl.DateTimeFormat('en-CA', {
@@ -109,6 +122,32 @@ export async function seedDemoContent(strapi: Core.Strapi): Promise<Record<strin
       return created.documentId as string;
     }
 
+    /**
+     * A demo session whose last slot has passed is moved to new dates computed from today, so a
+     * demo database started again weeks later still shows upcoming sessions. Only slots and
+     * registration dates change; a session an editor has cancelled is left alone.
+     */
+    async function refreshIfPast(documentId: string, seed: EventSeed, today: string): Promise<void> {
+      const uid = PUBLIC_CONTENT_TYPES.event;
+      const current = await docs(uid).findOne({ documentId, status: 'draft', populate: { slots: true } });
+      const dates: string[] = (current?.slots ?? []).map((slot: { date: string }) => slot.date).sort();
+      const last = dates.at(-1);
+      if (!current || current.cancelled || (last !== undefined && last >= today)) return;
+      const fresh = eventData(seed, today, '', '');
+      await docs(uid).update({
+        documentId,
+        data: {
+          slots: fresh.slots,
+          registrationOpensAt: fresh.registrationOpensAt,
+          registrationClosesAt: fresh.registrationClosesAt,
+        },
+        status: 'published',
+      });
+      refreshed++;
+      log(`event « ${seed.slug} » : dates passées, renouvelées à partir d’aujourd’hui`);
+    }
+
+    let refreshed = 0;
     log('début du chargement du contenu de démonstration');
     const territoryIds = new Map<string, string>();
     for (const t of TERRITORIES)
@@ -120,11 +159,12 @@ export async function seedDemoContent(strapi: Core.Strapi): Promise<Record<strin
     const programIds = new Map<string, string>();
     for (const p of PROGRAMS) programIds.set(p.slug, await ensure('program', p.slug, () => ({ ...p })));
 
-    const today = todayInFrance();
+    const today = todayInFrance(seedNow());
     for (const e of EVENTS) {
-      await ensure('event', e.slug, () =>
+      const documentId = await ensure('event', e.slug, () =>
         eventData(e, today, programIds.get(e.program)!, territoryIds.get(e.territory)!),
       );
+      await refreshIfPast(documentId, e, today);
     }
 
     for (const s of STORIES) {
@@ -150,6 +190,7 @@ export async function seedDemoContent(strapi: Core.Strapi): Promise<Record<strin
 
     const summary = Object.entries(report)
       .map(([m, c]) => `${m}: ${c.created} créé(s), ${c.kept} déjà là`)
+      .concat(refreshed > 0 ? [`sessions aux dates renouvelées: ${refreshed}`] : [])
       .join(' ; ');
     log(`terminé (${summary})`);
     return report;
