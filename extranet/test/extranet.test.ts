@@ -336,6 +336,33 @@ describe.each(BACKENDS)('extranet on %s', (backend) => {
       expect(location(await third.signIn(email, newPassword))).toContain('/demandes');
     });
 
+    it('ends a session after 30 minutes without activity, and after 12 hours in any case', async () => {
+      const token = (b: Browser) => decodeURIComponent(b.cookies.get('maillage.session_token') ?? '').split('.')[0]!;
+      const at = (ms: number) => (backend === 'postgres' ? new Date(Date.now() + ms) : new Date(Date.now() + ms).toISOString());
+      const idle = new Browser(server.url);
+      expect(location(await idle.signIn(ADVISOR, DEMO_PASSWORD))).toContain('/demandes');
+      const session = await server.db.db.selectFrom('session').select('expiresAt').where('token', '=', token(idle)).executeTakeFirstOrThrow();
+      // Sliding expiry of 30 minutes.
+      const left = new Date(session.expiresAt as string).getTime() - Date.now();
+      expect(left).toBeGreaterThan(29 * 60_000);
+      expect(left).toBeLessThanOrEqual(30 * 60_000);
+      await server.db.db.updateTable('session').set({ expiresAt: at(-1000) }).where('token', '=', token(idle)).execute();
+      expect(location(await idle.get('/demandes'))).toContain('/connexion');
+
+      const old = new Browser(server.url);
+      expect(location(await old.signIn(ADVISOR, DEMO_PASSWORD))).toContain('/demandes');
+      await server.db.db.updateTable('session').set({ createdAt: at(-12 * 3600_000 - 60_000) }).where('token', '=', token(old)).execute();
+      expect(location(await old.get('/demandes'))).toContain('/connexion');
+      expect(await server.db.db.selectFrom('session').select('id').where('token', '=', token(old)).executeTakeFirst()).toBeUndefined();
+    });
+
+    it('sets the session cookie HttpOnly and SameSite=Lax', async () => {
+      const res = await new Browser(server.url).signIn(ADVISOR, DEMO_PASSWORD);
+      const cookie = res.headers.getSetCookie().find((c) => c.startsWith('maillage.session_token='));
+      expect(cookie).toMatch(/HttpOnly/i);
+      expect(cookie).toMatch(/SameSite=Lax/i);
+    });
+
     it('signs out a disabled account at once and refuses its sign-in', async () => {
       const email = 'disabled@maillage.test';
       const person = await invite(email, 'advisor', ['valenciennois']);
