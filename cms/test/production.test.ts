@@ -1,0 +1,27 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type StartedStrapi, startStrapi } from '../../scripts/testing/strapi.ts';
+import { api } from './helpers/cms-client';
+
+describe('CMS started with NODE_ENV=production', () => {
+  let cms: StartedStrapi;
+
+  beforeAll(async () => {
+    cms = await startStrapi({ env: { NODE_ENV: 'production' } });
+  });
+
+  afterAll(async () => {
+    await cms?.stop();
+  });
+
+  it('refuses the demo admin accounts, says so in the log, and still serves content', async () => {
+    const response = await fetch(`${cms.url}/admin/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: 'admin@maillage.test', password: 'maillage-demo-2026' }),
+    });
+    expect(response.status).toBe(400);
+    expect(cms.logs()).toContain('Demo admin accounts refused: NODE_ENV=production');
+    const programs = await api(cms.url, '/api/programs?fields[0]=slug', cms.siteToken);
+    expect(programs.status).toBe(200);
+  });
+});
