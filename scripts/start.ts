@@ -12,7 +12,7 @@ const seconds = () => `${((Date.now() - started) / 1000).toFixed(0)} s`;
 const ports: Record<App, number> = { cms: 1337, site: 4321, extranet: 4322 };
 
 function appEnv(app: App): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env, NODE_ENV: process.env.NODE_ENV ?? 'production' };
+  const env: NodeJS.ProcessEnv = { ...process.env, NODE_ENV: process.env.NODE_ENV ?? 'development' };
   const dotenv = readEnvFile(join(appDir(app), '.env'));
   for (const [key, value] of dotenv) env[key] ??= value;
   // Shells such as zsh export HOST as the machine's name: the app's own file or the default wins.

@@ -18,17 +18,17 @@ describe('env files', () => {
 
   it('generates each empty secret once and shares it between apps', () => {
     const d = dir();
-    writeFileSync(join(d, 'a.example'), 'SHARED=\nPORT=1\n');
-    writeFileSync(join(d, 'b.example'), 'SHARED=\nOWN=\n');
+    writeFileSync(join(d, 'a.example'), 'SHARED_SECRET=\nPORT=1\n');
+    writeFileSync(join(d, 'b.example'), 'SHARED_SECRET=\nOWN_TOKEN=\n');
     syncEnvFiles([
       { example: join(d, 'a.example'), target: join(d, 'a.env') },
       { example: join(d, 'b.example'), target: join(d, 'b.env') },
     ]);
     const a = readEnvFile(join(d, 'a.env'));
     const b = readEnvFile(join(d, 'b.env'));
-    expect(a.get('SHARED')).toMatch(/^[\w-]{43}$/);
-    expect(b.get('SHARED')).toBe(a.get('SHARED'));
-    expect(b.get('OWN')).not.toBe(a.get('SHARED'));
+    expect(a.get('SHARED_SECRET')).toMatch(/^[\w-]{43}$/);
+    expect(b.get('SHARED_SECRET')).toBe(a.get('SHARED_SECRET'));
+    expect(b.get('OWN_TOKEN')).not.toBe(a.get('SHARED_SECRET'));
     expect(a.get('PORT')).toBe('1');
   });
 
@@ -53,12 +53,12 @@ describe('env files', () => {
 
   it('reuses a secret another app already has', () => {
     const d = dir();
-    writeFileSync(join(d, 'a.env'), 'SHARED=existing\n');
-    writeFileSync(join(d, 'b.example'), 'SHARED=\n');
+    writeFileSync(join(d, 'a.env'), 'SHARED_SECRET=existing\n');
+    writeFileSync(join(d, 'b.example'), 'SHARED_SECRET=\n');
     syncEnvFiles([
       { example: join(d, 'a.example'), target: join(d, 'a.env') },
       { example: join(d, 'b.example'), target: join(d, 'b.env') },
     ]);
-    expect(readEnvFile(join(d, 'b.env')).get('SHARED')).toBe('existing');
+    expect(readEnvFile(join(d, 'b.env')).get('SHARED_SECRET')).toBe('existing');
   });
 });
