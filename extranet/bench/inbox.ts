@@ -21,7 +21,18 @@ const PASSWORD = 'maillage-demo-2026';
 const BUDGET_P95_MS = 200;
 const TERRITORIES = ['valenciennois', 'douaisis', 'cambresis', 'pevele-carembault'];
 const FIRST = ['Nadia', 'Kevin', 'Sylvie', 'Mohamed', 'Julie', 'Bruno', 'Awa', 'Léa', 'Yanis', 'Chantal'];
-const LAST = ['Benali', 'Lefebvre', 'Dubois', 'Haddad', 'Martin', 'Lemaire', 'Diallo', 'Petit', 'Roux', 'Leroy'];
+const LAST = [
+  'Benali',
+  'Lefebvre',
+  'Dubois',
+  'Haddad',
+  'Martin',
+  'Lemaire',
+  'Diallo',
+  'Petit',
+  'Roux',
+  'Leroy',
+];
 const STATUSES = ['received', 'received', 'accepted', 'waitlisted', 'declined', 'cancelled'] as const;
 
 if (!existsSync(ENTRY)) {
@@ -198,7 +209,11 @@ async function signIn(url: string): Promise<string> {
     method: 'POST',
     redirect: 'manual',
     headers: { 'content-type': 'application/x-www-form-urlencoded', origin: url },
-    body: new URLSearchParams({ email: 'conseiller@maillage.test', password: PASSWORD, suivant: '/demandes' }),
+    body: new URLSearchParams({
+      email: 'conseiller@maillage.test',
+      password: PASSWORD,
+      suivant: '/demandes',
+    }),
   });
   const cookie = res.headers
     .getSetCookie()
@@ -208,13 +223,21 @@ async function signIn(url: string): Promise<string> {
   return cookie;
 }
 
-const PATHS = ['/demandes', '/demandes?page=2', '/demandes?status=received', '/demandes?q=martin', '/demandes?sort=name&page=5'];
+const PATHS = [
+  '/demandes',
+  '/demandes?page=2',
+  '/demandes?status=received',
+  '/demandes?q=martin',
+  '/demandes?sort=name&page=5',
+];
 
 async function measure(url: string) {
   const cookies: string[] = [];
   for (let i = 0; i < USERS; i++) cookies.push(await signIn(url));
   // Warm-up: caches, JIT, connection pool.
-  await Promise.all(cookies.map((cookie) => fetch(`${url}/demandes`, { headers: { cookie } }).then((r) => r.text())));
+  await Promise.all(
+    cookies.map((cookie) => fetch(`${url}/demandes`, { headers: { cookie } }).then((r) => r.text())),
+  );
   const latencies: number[] = [];
   let errors = 0;
   const started = performance.now();
@@ -232,8 +255,16 @@ async function measure(url: string) {
   );
   const seconds = (performance.now() - started) / 1000;
   latencies.sort((a, b) => a - b);
-  const pct = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))]!;
-  return { n: latencies.length, p50: pct(50), p95: pct(95), max: latencies[latencies.length - 1]!, rps: latencies.length / seconds, errors };
+  const pct = (p: number) =>
+    latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))]!;
+  return {
+    n: latencies.length,
+    p50: pct(50),
+    p95: pct(95),
+    max: latencies[latencies.length - 1]!,
+    rps: latencies.length / seconds,
+    errors,
+  };
 }
 
 const rows: string[][] = [];
@@ -264,10 +295,21 @@ for (const target of await targets()) {
   }
 }
 
-const header = ['Base', 'Requêtes', 'p50 (ms)', 'p95 (ms)', 'max (ms)', 'req/s', 'Erreurs', `p95 ≤ ${BUDGET_P95_MS} ms`];
+const header = [
+  'Base',
+  'Requêtes',
+  'p50 (ms)',
+  'p95 (ms)',
+  'max (ms)',
+  'req/s',
+  'Erreurs',
+  `p95 ≤ ${BUDGET_P95_MS} ms`,
+];
 const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
 const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i]!)).join(' | ')} |`;
-console.log(`\nListe des demandes (/demandes), ${REGISTRATIONS} inscriptions, ${USERS} utilisateurs connectés en parallèle :\n`);
+console.log(
+  `\nListe des demandes (/demandes), ${REGISTRATIONS} inscriptions, ${USERS} utilisateurs connectés en parallèle :\n`,
+);
 console.log(line(header));
 console.log(`|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`);
 for (const r of rows) console.log(line(r));

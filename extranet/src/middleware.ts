@@ -1,6 +1,6 @@
 import { defineMiddleware, sequence } from 'astro:middleware';
-import { SESSION_MAX_AGE_MS } from './features/auth/auth.ts';
 import { userTerritories } from './features/accounts/accounts.service.ts';
+import { SESSION_MAX_AGE_MS } from './features/auth/auth.ts';
 import { DEMO_ADMIN } from './features/demo/seed.ts';
 import { getRuntime } from './lib/runtime.ts';
 
@@ -13,8 +13,15 @@ const boot = defineMiddleware(async (context, next) => {
   try {
     context.locals.runtime = await getRuntime();
   } catch (error) {
-    console.error('[extranet] démarrage impossible :', (error as Error).message, (error as Error).cause ?? '');
-    return new Response('Service momentanément indisponible.', { status: 503, headers: { 'content-type': 'text/plain; charset=utf-8' } });
+    console.error(
+      '[extranet] démarrage impossible :',
+      (error as Error).message,
+      (error as Error).cause ?? '',
+    );
+    return new Response('Service momentanément indisponible.', {
+      status: 503,
+      headers: { 'content-type': 'text/plain; charset=utf-8' },
+    });
   }
   return next();
 });
@@ -25,7 +32,8 @@ const boot = defineMiddleware(async (context, next) => {
  */
 const sameOrigin = defineMiddleware((context, next) => {
   const { request, url } = context;
-  if (SAFE_METHODS.has(request.method) || NON_BROWSER_POSTS.some((p) => url.pathname.startsWith(p))) return next();
+  if (SAFE_METHODS.has(request.method) || NON_BROWSER_POSTS.some((p) => url.pathname.startsWith(p)))
+    return next();
   const allowed = new Set([url.origin, new URL(context.locals.runtime.config.extranetUrl).origin]);
   const origin = request.headers.get('origin');
   const fetchSite = request.headers.get('sec-fetch-site');
@@ -44,11 +52,16 @@ const session = defineMiddleware(async (context, next) => {
   context.locals.user = null;
   context.locals.sessionToken = null;
   const { auth, db } = context.locals.runtime;
-  if (context.url.pathname.startsWith('/api/public/') || NON_BROWSER_POSTS.some((p) => context.url.pathname.startsWith(p))) {
+  if (
+    context.url.pathname.startsWith('/api/public/') ||
+    NON_BROWSER_POSTS.some((p) => context.url.pathname.startsWith(p))
+  ) {
     return next();
   }
   let cookies: Headers | null = null;
-  const result = await auth.api.getSession({ headers: context.request.headers, returnHeaders: true }).catch(() => null);
+  const result = await auth.api
+    .getSession({ headers: context.request.headers, returnHeaders: true })
+    .catch(() => null);
   const data = result?.response;
   if (result) cookies = result.headers;
   if (data) {
@@ -56,7 +69,10 @@ const session = defineMiddleware(async (context, next) => {
     const createdAt = new Date(data.session.createdAt);
     const tooOld = Date.now() - createdAt.getTime() > SESSION_MAX_AGE_MS;
     if (u.disabled || tooOld) {
-      await db.deleteFrom('session').where(u.disabled ? 'userId' : 'token', '=', u.disabled ? u.id : data.session.token).execute();
+      await db
+        .deleteFrom('session')
+        .where(u.disabled ? 'userId' : 'token', '=', u.disabled ? u.id : data.session.token)
+        .execute();
     } else {
       context.locals.sessionToken = data.session.token;
       context.locals.user = {

@@ -15,14 +15,30 @@ describe('registration contract', () => {
   });
 
   it('accepts a minimal call-back request: first name and phone', () => {
-    const r = registrationRequest.parse({ kind: 'callback', idempotencyKey: key, firstName: 'Awa', phone: '0612345678' });
-    expect(r).toMatchObject({ kind: 'callback', phone: '+33612345678', preferredContact: 'appel', source: { type: 'self' } });
+    const r = registrationRequest.parse({
+      kind: 'callback',
+      idempotencyKey: key,
+      firstName: 'Awa',
+      phone: '0612345678',
+    });
+    expect(r).toMatchObject({
+      kind: 'callback',
+      phone: '+33612345678',
+      preferredContact: 'appel',
+      source: { type: 'self' },
+    });
   });
 
   it('gives French messages with dotted paths', () => {
     const r = registrationRequest.safeParse({
-      kind: 'event', idempotencyKey: 'nope', firstName: ' ', lastName: '<script>', phone: '123', eventId: 'abc',
-      preferredContact: 'email', needs: { transport: 'on' },
+      kind: 'event',
+      idempotencyKey: 'nope',
+      firstName: ' ',
+      lastName: '<script>',
+      phone: '123',
+      eventId: 'abc',
+      preferredContact: 'email',
+      needs: { transport: 'on' },
       source: { type: 'prescriber', name: '', organisation: 'France Travail', personConsent: false },
     });
     expect(r.success).toBe(false);
@@ -38,12 +54,27 @@ describe('registration contract', () => {
   });
 
   it('requires an email when email is the preferred contact', () => {
-    const r = registrationRequest.safeParse({ kind: 'callback', idempotencyKey: key, firstName: 'Awa', phone: '0612345678', preferredContact: 'email', email: '' });
-    expect(fieldErrors(r.error!)).toEqual({ email: 'Indiquez votre adresse e-mail pour être contacté·e par e-mail.' });
+    const r = registrationRequest.safeParse({
+      kind: 'callback',
+      idempotencyKey: key,
+      firstName: 'Awa',
+      phone: '0612345678',
+      preferredContact: 'email',
+      email: '',
+    });
+    expect(fieldErrors(r.error!)).toEqual({
+      email: 'Indiquez votre adresse e-mail pour être contacté·e par e-mail.',
+    });
   });
 
   it('requires a commune and a project idea for individual support', () => {
-    const r = registrationRequest.safeParse({ kind: 'support', idempotencyKey: key, firstName: 'Awa', lastName: 'D', phone: '0612345678' });
+    const r = registrationRequest.safeParse({
+      kind: 'support',
+      idempotencyKey: key,
+      firstName: 'Awa',
+      lastName: 'D',
+      phone: '0612345678',
+    });
     expect(Object.keys(fieldErrors(r.error!)).sort()).toEqual(['communeInsee', 'projectIdea']);
   });
 

@@ -22,7 +22,15 @@ function cmsEvent(documentId: string, territory: string, capacity = 10) {
     registrationClosesAt: null,
     program: { id: 1, documentId: 'p1', title: 'Parcours des Possibles', slug: 'parcours', kind: 'parcours' },
     territory: { id: 2, documentId: 't1', name: territory, slug: territory.toLowerCase() },
-    venue: { id: 3, name: 'Maison des associations', address: '2 rue Jean Jaurès', postcode: '59500', commune: 'Douai', inseeCode: '59178', stepFreeAccess: true },
+    venue: {
+      id: 3,
+      name: 'Maison des associations',
+      address: '2 rue Jean Jaurès',
+      postcode: '59500',
+      commune: 'Douai',
+      inseeCode: '59178',
+      stepFreeAccess: true,
+    },
     slots: [
       { id: 4, date, start: '09:00:00.000', end: '12:00:00.000', label: null },
       { id: 5, date, start: '13:30:00.000', end: '16:30:00.000', label: null },
@@ -32,7 +40,11 @@ function cmsEvent(documentId: string, territory: string, capacity = 10) {
 
 /** A stand-in for Strapi's REST API: only what the extranet reads. */
 function fakeCms() {
-  const state = { events: [cmsEvent('cms-douai', 'Douaisis'), cmsEvent('cms-valenciennes', 'Valenciennois')], queries: [] as string[], auth: [] as string[] };
+  const state = {
+    events: [cmsEvent('cms-douai', 'Douaisis'), cmsEvent('cms-valenciennes', 'Valenciennois')],
+    queries: [] as string[],
+    auth: [] as string[],
+  };
   const server: Server = createServer((req, res) => {
     state.queries.push(req.url ?? '');
     state.auth.push(req.headers.authorization ?? '');
@@ -41,13 +53,21 @@ function fakeCms() {
       return;
     }
     res.writeHead(200, { 'content-type': 'application/json' });
-    res.end(JSON.stringify({ data: state.events, meta: { pagination: { page: 1, pageSize: 100, pageCount: 1, total: state.events.length } } }));
+    res.end(
+      JSON.stringify({
+        data: state.events,
+        meta: { pagination: { page: 1, pageSize: 100, pageCount: 1, total: state.events.length } },
+      }),
+    );
   });
   return { server, state };
 }
 
 function sign(body: string, ts = String(Date.now())) {
-  return { 'x-maillage-timestamp': ts, 'x-maillage-signature': `sha256=${createHmac('sha256', WEBHOOK_SECRET).update(`${ts}.${body}`).digest('hex')}` };
+  return {
+    'x-maillage-timestamp': ts,
+    'x-maillage-signature': `sha256=${createHmac('sha256', WEBHOOK_SECRET).update(`${ts}.${body}`).digest('hex')}`,
+  };
 }
 
 it('converts Paris wall-clock times to UTC, summer and winter', () => {
@@ -79,42 +99,86 @@ describe.each(BACKENDS)('events copy on %s', (backend) => {
   });
 
   async function copy() {
-    return server.db.db.selectFrom('event_copy').selectAll().where('removed', '=', 0).orderBy('document_id').execute();
+    return server.db.db
+      .selectFrom('event_copy')
+      .selectAll()
+      .where('removed', '=', 0)
+      .orderBy('document_id')
+      .execute();
   }
 
   it('pulls the events at start with the read-only token and seeds the demo registrations once', async () => {
     await expect.poll(async () => (await copy()).length, { timeout: 10_000 }).toBe(2);
     expect(cms.state.auth[0]).toBe(`Bearer ${TOKEN}`);
     const [douai] = await copy();
-    expect(douai).toMatchObject({ title: 'Parcours cms-douai', territory: 'douaisis', program_kind: 'parcours', capacity: 10 });
+    expect(douai).toMatchObject({
+      title: 'Parcours cms-douai',
+      territory: 'douaisis',
+      program_kind: 'parcours',
+      capacity: 10,
+    });
     expect(JSON.parse(douai!.slots_json)).toHaveLength(2);
     expect(JSON.parse(douai!.slots_json)[0].start).toBe('09:00');
     expect(JSON.parse(douai!.venue_json)).toMatchObject({ commune: 'Douai', stepFreeAccess: true });
     await expect
-      .poll(async () => Number((await server.db.db.selectFrom('registration').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n), { timeout: 10_000 })
+      .poll(
+        async () =>
+          Number(
+            (
+              await server.db.db
+                .selectFrom('registration')
+                .select((eb) => eb.fn.countAll<number>().as('n'))
+                .executeTakeFirstOrThrow()
+            ).n,
+          ),
+        { timeout: 10_000 },
+      )
       .toBe(6);
   });
 
   it('refreshes on a signed webhook, and marks events the CMS no longer publishes', async () => {
     cms.state.events = [cmsEvent('cms-douai', 'Douaisis', 12), cmsEvent('cms-cambrai', 'Cambrésis')];
-    const body = JSON.stringify({ event: 'entry.publish', model: 'event', documentId: 'cms-cambrai', at: new Date().toISOString() });
-    const res = await fetch(`${server.url}/api/cms-webhook`, { method: 'POST', body, headers: { 'content-type': 'application/json', ...sign(body) } });
+    const body = JSON.stringify({
+      event: 'entry.publish',
+      model: 'event',
+      documentId: 'cms-cambrai',
+      at: new Date().toISOString(),
+    });
+    const res = await fetch(`${server.url}/api/cms-webhook`, {
+      method: 'POST',
+      body,
+      headers: { 'content-type': 'application/json', ...sign(body) },
+    });
     expect(res.status).toBe(200);
     expect((await copy()).map((e) => e.document_id)).toEqual(['cms-cambrai', 'cms-douai']);
     expect((await copy()).find((e) => e.document_id === 'cms-douai')?.capacity).toBe(12);
     // Seeding happened once: the refresh does not add demo registrations again.
-    const n = await server.db.db.selectFrom('registration').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    const n = await server.db.db
+      .selectFrom('registration')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
     expect(Number(n.n)).toBe(6);
   });
 
   it('keeps working on its copy when the CMS is down', async () => {
     cms.server.closeAllConnections();
     await new Promise((r) => cms.server.close(r));
-    const body = JSON.stringify({ event: 'entry.update', model: 'event', documentId: 'cms-douai', at: new Date().toISOString() });
-    const res = await fetch(`${server.url}/api/cms-webhook`, { method: 'POST', body, headers: { 'content-type': 'application/json', ...sign(body) } });
+    const body = JSON.stringify({
+      event: 'entry.update',
+      model: 'event',
+      documentId: 'cms-douai',
+      at: new Date().toISOString(),
+    });
+    const res = await fetch(`${server.url}/api/cms-webhook`, {
+      method: 'POST',
+      body,
+      headers: { 'content-type': 'application/json', ...sign(body) },
+    });
     expect(res.status).toBe(202);
     expect(await copy()).toHaveLength(2);
-    const availability = (await (await fetch(`${server.url}/api/public/availability/cms-douai`)).json()) as { capacity: number };
+    const availability = (await (await fetch(`${server.url}/api/public/availability/cms-douai`)).json()) as {
+      capacity: number;
+    };
     expect(availability.capacity).toBe(12);
     const registration = await intake(server.url, eventRequest('cms-douai'));
     expect(registration.status).toBe(201);

@@ -2,7 +2,13 @@ import { createHmac, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Browser, location } from './support/browser.ts';
 import { addEvent, eventRequest, intake, lastMailLink, totp } from './support/fixtures.ts';
-import { BACKENDS, DEMO_PASSWORD, type RunningServer, startServer, WEBHOOK_SECRET } from './support/server.ts';
+import {
+  BACKENDS,
+  DEMO_PASSWORD,
+  type RunningServer,
+  startServer,
+  WEBHOOK_SECRET,
+} from './support/server.ts';
 
 const ADMIN = 'admin@maillage.test';
 const ADVISOR = 'conseiller@maillage.test';
@@ -18,13 +24,23 @@ describe.each(BACKENDS)('extranet on %s', (backend) => {
   const refs = { val: '', camb: '' };
 
   async function registrationId(reference: string): Promise<number> {
-    const row = await server.db.db.selectFrom('registration').select('id').where('reference', '=', reference).executeTakeFirstOrThrow();
+    const row = await server.db.db
+      .selectFrom('registration')
+      .select('id')
+      .where('reference', '=', reference)
+      .executeTakeFirstOrThrow();
     return row.id;
   }
 
   /** Admin invites someone; they set a password from the emailed link and sign in. */
   async function invite(email: string, role: 'admin' | 'advisor', territories: string[]): Promise<Browser> {
-    const res = await admin.post('/admin/comptes', { action: 'invite', name: `Test ${email}`, email, role, territories });
+    const res = await admin.post('/admin/comptes', {
+      action: 'invite',
+      name: `Test ${email}`,
+      email,
+      role,
+      territories,
+    });
     expect(res.status).toBe(303);
     const link = await lastMailLink(server.db, email, 'invitation');
     const invited = new Browser(server.url);
@@ -65,7 +81,14 @@ describe.each(BACKENDS)('extranet on %s', (backend) => {
 
   describe('access matrix', () => {
     it('sends anonymous visitors to the sign-in page from every private page', async () => {
-      for (const path of ['/demandes', `/demandes/${ids.val}`, '/admin/comptes', '/admin/journal', '/admin/courriels', '/compte/securite']) {
+      for (const path of [
+        '/demandes',
+        `/demandes/${ids.val}`,
+        '/admin/comptes',
+        '/admin/journal',
+        '/admin/courriels',
+        '/compte/securite',
+      ]) {
         const res = await anonymous.get(path);
         expect(res.status, path).toBe(303);
         expect(location(res), path).toContain('/connexion?suivant=');
@@ -101,7 +124,11 @@ describe.each(BACKENDS)('extranet on %s', (backend) => {
     it('refuses decisions on another territory’s registration and changes nothing', async () => {
       const res = await outsider.post(`/demandes/${ids.val}`, { decision: 'decline', reason: 'test' });
       expect(res.status).toBe(404);
-      const row = await server.db.db.selectFrom('registration').select('status').where('id', '=', ids.val).executeTakeFirstOrThrow();
+      const row = await server.db.db
+        .selectFrom('registration')
+        .select('status')
+        .where('id', '=', ids.val)
+        .executeTakeFirstOrThrow();
       expect(row.status).toBe('received');
     });
 
@@ -128,8 +155,16 @@ describe.each(BACKENDS)('extranet on %s', (backend) => {
       const res = await anonymous.get('/api/public/availability');
       expect(res.status).toBe(200);
       expect(res.headers.get('cache-control')).toBe('public, max-age=10');
-      const body = (await res.json()) as { events: Record<string, { capacity: number; taken: number; left: number }> };
-      expect(body.events['ev-val']).toEqual({ capacity: 10, taken: 0, left: 10, waitlistOpen: false, registrationOpen: true });
+      const body = (await res.json()) as {
+        events: Record<string, { capacity: number; taken: number; left: number }>;
+      };
+      expect(body.events['ev-val']).toEqual({
+        capacity: 10,
+        taken: 0,
+        left: 10,
+        waitlistOpen: false,
+        registrationOpen: true,
+      });
       expect(JSON.stringify(body)).not.toContain('Valentine');
       expect((await anonymous.get('/api/public/availability/ev-val')).status).toBe(200);
       expect((await anonymous.get('/api/public/availability/nope')).status).toBe(404);
@@ -137,13 +172,24 @@ describe.each(BACKENDS)('extranet on %s', (backend) => {
 
     it('requires the service token for intake and a valid signature for the CMS webhook', async () => {
       expect((await intake(server.url, eventRequest('ev-val'), 'wrong')).status).toBe(401);
-      const body = JSON.stringify({ event: 'entry.publish', model: 'event', documentId: 'x', at: new Date().toISOString() });
+      const body = JSON.stringify({
+        event: 'entry.publish',
+        model: 'event',
+        documentId: 'x',
+        at: new Date().toISOString(),
+      });
       const post = (headers: Record<string, string>) =>
-        fetch(`${server.url}/api/cms-webhook`, { method: 'POST', body, headers: { 'content-type': 'application/json', ...headers } });
+        fetch(`${server.url}/api/cms-webhook`, {
+          method: 'POST',
+          body,
+          headers: { 'content-type': 'application/json', ...headers },
+        });
       expect((await post({})).status).toBe(401);
       const ts = String(Date.now());
       const sig = `sha256=${createHmac('sha256', WEBHOOK_SECRET).update(`${ts}.${body}`).digest('hex')}`;
-      expect((await post({ 'x-maillage-timestamp': ts, 'x-maillage-signature': sig.replace(/.$/, '0') })).status).toBe(401);
+      expect(
+        (await post({ 'x-maillage-timestamp': ts, 'x-maillage-signature': sig.replace(/.$/, '0') })).status,
+      ).toBe(401);
       const old = String(Date.now() - 6 * 60_000);
       const oldSig = `sha256=${createHmac('sha256', WEBHOOK_SECRET).update(`${old}.${body}`).digest('hex')}`;
       expect((await post({ 'x-maillage-timestamp': old, 'x-maillage-signature': oldSig })).status).toBe(401);
@@ -154,8 +200,17 @@ describe.each(BACKENDS)('extranet on %s', (backend) => {
 
   describe('intake API', () => {
     it('answers 400 with French field errors and stores nothing', async () => {
-      const before = await server.db.db.selectFrom('registration').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
-      const res = await intake(server.url, { kind: 'event', eventId: 'ev-val', idempotencyKey: randomUUID(), firstName: '', phone: '12' });
+      const before = await server.db.db
+        .selectFrom('registration')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .executeTakeFirstOrThrow();
+      const res = await intake(server.url, {
+        kind: 'event',
+        eventId: 'ev-val',
+        idempotencyKey: randomUUID(),
+        firstName: '',
+        phone: '12',
+      });
       expect(res.status).toBe(400);
       const body = (await res.json()) as { error: string; fieldErrors: Record<string, string> };
       expect(body.error).toBe('invalid');
@@ -163,11 +218,17 @@ describe.each(BACKENDS)('extranet on %s', (backend) => {
       expect(body.fieldErrors.phone).toContain('numéro');
       const garbage = await fetch(`${server.url}/api/intake/registrations`, {
         method: 'POST',
-        headers: { authorization: 'Bearer test-service-token-0123456789', 'content-type': 'application/json' },
+        headers: {
+          authorization: 'Bearer test-service-token-0123456789',
+          'content-type': 'application/json',
+        },
         body: '{not json',
       });
       expect(garbage.status).toBe(400);
-      const after = await server.db.db.selectFrom('registration').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+      const after = await server.db.db
+        .selectFrom('registration')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .executeTakeFirstOrThrow();
       expect(Number(after.n)).toBe(Number(before.n));
     });
 
@@ -175,7 +236,11 @@ describe.each(BACKENDS)('extranet on %s', (backend) => {
       const res = await intake(server.url, eventRequest('ev-val', { email: 'recu@exemple.test' }));
       const { reference } = (await res.json()) as { reference: string };
       const id = await registrationId(reference);
-      const mails = await server.db.db.selectFrom('outbox').select(['kind', 'to_address', 'text_body']).where('registration_id', '=', id).execute();
+      const mails = await server.db.db
+        .selectFrom('outbox')
+        .select(['kind', 'to_address', 'text_body'])
+        .where('registration_id', '=', id)
+        .execute();
       expect(mails.some((m) => m.to_address === 'recu@exemple.test')).toBe(true);
       const notice = mails.find((m) => m.to_address === ADVISOR);
       expect(notice?.text_body).toContain(reference);
@@ -188,7 +253,10 @@ describe.each(BACKENDS)('extranet on %s', (backend) => {
       const originals = Array.from({ length: 150 }, () => eventRequest('ev-camb', { acceptWaitlist: true }));
       const repeats = originals.slice(0, 50);
       const responses = await Promise.all([...originals, ...repeats].map((b) => intake(server.url, b)));
-      const bodies = (await Promise.all(responses.map((r) => r.json()))) as { reference: string; status: string }[];
+      const bodies = (await Promise.all(responses.map((r) => r.json()))) as {
+        reference: string;
+        status: string;
+      }[];
       const statuses = responses.map((r) => r.status);
       expect(statuses.filter((s) => s === 201)).toHaveLength(150);
       expect(statuses.filter((s) => s === 200)).toHaveLength(50);
@@ -209,18 +277,28 @@ describe.each(BACKENDS)('extranet on %s', (backend) => {
       const first = await intake(server.url, eventRequest('ev-tiny'));
       const id = await registrationId(((await first.json()) as { reference: string }).reference);
       expect((await advisor.post(`/demandes/${id}`, { decision: 'accept' })).status).toBe(303);
-      expect(await (await intake(server.url, eventRequest('ev-tiny'))).json()).toEqual({ error: 'event_full' });
+      expect(await (await intake(server.url, eventRequest('ev-tiny'))).json()).toEqual({
+        error: 'event_full',
+      });
       const waiting = await intake(server.url, eventRequest('ev-tiny', { acceptWaitlist: true }));
       expect(waiting.status).toBe(201);
       expect(((await waiting.json()) as { status: string }).status).toBe('waitlisted');
-      expect(await (await intake(server.url, eventRequest('unknown-event'))).json()).toEqual({ error: 'event_closed' });
+      expect(await (await intake(server.url, eventRequest('unknown-event'))).json()).toEqual({
+        error: 'event_closed',
+      });
     });
   });
 
   describe('decisions', () => {
     it('gives the last place to exactly one of two advisors accepting at the same moment', async () => {
-      const a = await registrationId(((await (await intake(server.url, eventRequest('ev-last'))).json()) as { reference: string }).reference);
-      const b = await registrationId(((await (await intake(server.url, eventRequest('ev-last'))).json()) as { reference: string }).reference);
+      const a = await registrationId(
+        ((await (await intake(server.url, eventRequest('ev-last'))).json()) as { reference: string })
+          .reference,
+      );
+      const b = await registrationId(
+        ((await (await intake(server.url, eventRequest('ev-last'))).json()) as { reference: string })
+          .reference,
+      );
       const [ra, rb] = await Promise.all([
         advisor.post(`/demandes/${a}`, { decision: 'accept' }),
         admin.post(`/demandes/${b}`, { decision: 'accept' }),
@@ -240,7 +318,10 @@ describe.each(BACKENDS)('extranet on %s', (backend) => {
     it('requires a reason to decline, and proposes the first waiting person when a place frees', async () => {
       await addEvent(server.db, 'ev-wait', 'valenciennois', 1);
       const ref = async (extra = {}) =>
-        registrationId(((await (await intake(server.url, eventRequest('ev-wait', extra))).json()) as { reference: string }).reference);
+        registrationId(
+          ((await (await intake(server.url, eventRequest('ev-wait', extra))).json()) as { reference: string })
+            .reference,
+        );
       const first = await ref();
       expect((await advisor.post(`/demandes/${first}`, { decision: 'accept' })).status).toBe(303);
       const waiting = await ref({ acceptWaitlist: true });
@@ -251,24 +332,48 @@ describe.each(BACKENDS)('extranet on %s', (backend) => {
       expect(location(cancel)).toContain(`proposer=${waiting}`);
       const inbox = await (await advisor.get('/demandes')).text();
       expect(inbox).toContain('Une place s’est libérée');
-      const audit = await server.db.db.selectFrom('audit_log').select('action').where('entity_id', '=', String(first)).execute();
-      expect(audit.map((a) => a.action)).toEqual(expect.arrayContaining(['registration.create', 'registration.accept', 'registration.cancel']));
+      const audit = await server.db.db
+        .selectFrom('audit_log')
+        .select('action')
+        .where('entity_id', '=', String(first))
+        .execute();
+      expect(audit.map((a) => a.action)).toEqual(
+        expect.arrayContaining(['registration.create', 'registration.accept', 'registration.cancel']),
+      );
       // Receipt, acceptance, cancellation: each queued to the person (who chose email).
-      const toPerson = await server.db.db.selectFrom('outbox').select('kind').where('registration_id', '=', first).where('to_address', '=', 'awa@exemple.test').execute();
+      const toPerson = await server.db.db
+        .selectFrom('outbox')
+        .select('kind')
+        .where('registration_id', '=', first)
+        .where('to_address', '=', 'awa@exemple.test')
+        .execute();
       expect(toPerson).toHaveLength(3);
     });
 
     it('accepts several registrations at once', async () => {
-      const list = await Promise.all([1, 2].map(async () => registrationId(((await (await intake(server.url, eventRequest('ev-val'))).json()) as { reference: string }).reference)));
+      const list = await Promise.all(
+        [1, 2].map(async () =>
+          registrationId(
+            ((await (await intake(server.url, eventRequest('ev-val'))).json()) as { reference: string })
+              .reference,
+          ),
+        ),
+      );
       const res = await advisor.post('/demandes', { ids: list.map(String) });
       expect(location(res)).toContain('acceptees=2');
     });
 
     it('finds a registration by name and by phone', async () => {
-      const body = eventRequest('ev-val', { firstName: 'Zoé', lastName: 'Trouvable', phone: '07 98 76 54 32' });
+      const body = eventRequest('ev-val', {
+        firstName: 'Zoé',
+        lastName: 'Trouvable',
+        phone: '07 98 76 54 32',
+      });
       await intake(server.url, body);
       expect(await (await advisor.get('/demandes?q=trouvable')).text()).toContain('Trouvable');
-      expect(await (await advisor.get(`/demandes?q=${encodeURIComponent('07 98 76 54 32')}`)).text()).toContain('Trouvable');
+      expect(
+        await (await advisor.get(`/demandes?q=${encodeURIComponent('07 98 76 54 32')}`)).text(),
+      ).toContain('Trouvable');
       expect(await (await advisor.get('/demandes?q=introuvable-xyz')).text()).not.toContain('Trouvable');
     });
   });
@@ -283,24 +388,46 @@ describe.each(BACKENDS)('extranet on %s', (backend) => {
       ] as const) {
         const res = await browser.post(path, form, { origin: 'http://evil.example' });
         expect(res.status, path).toBe(403);
-        const noOrigin = await browser.post(path, form, { origin: null, headers: { 'sec-fetch-site': 'cross-site' } });
+        const noOrigin = await browser.post(path, form, {
+          origin: null,
+          headers: { 'sec-fetch-site': 'cross-site' },
+        });
         expect(noOrigin.status, path).toBe(403);
       }
-      const row = await server.db.db.selectFrom('registration').select('status').where('id', '=', ids.val).executeTakeFirstOrThrow();
+      const row = await server.db.db
+        .selectFrom('registration')
+        .select('status')
+        .where('id', '=', ids.val)
+        .executeTakeFirstOrThrow();
       expect(row.status).toBe('received');
-      expect(await server.db.db.selectFrom('users').select('id').where('email', '=', 'x@maillage.test').executeTakeFirst()).toBeUndefined();
+      expect(
+        await server.db.db
+          .selectFrom('users')
+          .select('id')
+          .where('email', '=', 'x@maillage.test')
+          .executeTakeFirst(),
+      ).toBeUndefined();
     });
   });
 
   describe('accounts and sessions', () => {
     it('refuses short and common passwords when setting one', async () => {
-      await admin.post('/admin/comptes', { action: 'invite', name: 'Pwd', email: 'pwd@maillage.test', role: 'advisor', territories: ['douaisis'] });
+      await admin.post('/admin/comptes', {
+        action: 'invite',
+        name: 'Pwd',
+        email: 'pwd@maillage.test',
+        role: 'advisor',
+        territories: ['douaisis'],
+      });
       const link = new URL(await lastMailLink(server.db, 'pwd@maillage.test', 'invitation'));
       const b = new Browser(server.url);
       const short = await b.post(link.pathname + link.search, { password: 'court', confirmation: 'court' });
       expect(short.status).toBe(400);
       expect(await short.text()).toContain('au moins 12 caractères');
-      const common = await b.post(link.pathname + link.search, { password: 'azertyuiop123', confirmation: 'azertyuiop123' });
+      const common = await b.post(link.pathname + link.search, {
+        password: 'azertyuiop123',
+        confirmation: 'azertyuiop123',
+      });
       expect(await common.text()).toContain('trop courant');
     });
 
@@ -329,7 +456,10 @@ describe.each(BACKENDS)('extranet on %s', (backend) => {
       const link = new URL(await lastMailLink(server.db, email, 'password-reset'));
       const third = new Browser(server.url);
       const newPassword = 'un tout autre mot de passe 2026';
-      expect((await third.post(link.pathname + link.search, { password: newPassword, confirmation: newPassword })).status).toBe(303);
+      expect(
+        (await third.post(link.pathname + link.search, { password: newPassword, confirmation: newPassword }))
+          .status,
+      ).toBe(303);
       expect(location(await one.get('/demandes'))).toContain('/connexion');
       expect(location(await two.get('/demandes'))).toContain('/connexion');
       expect((await new Browser(server.url).signIn(email, GOOD_PASSWORD)).status).toBe(401);
@@ -337,23 +467,43 @@ describe.each(BACKENDS)('extranet on %s', (backend) => {
     });
 
     it('ends a session after 30 minutes without activity, and after 12 hours in any case', async () => {
-      const token = (b: Browser) => decodeURIComponent(b.cookies.get('maillage.session_token') ?? '').split('.')[0]!;
-      const at = (ms: number) => (backend === 'postgres' ? new Date(Date.now() + ms) : new Date(Date.now() + ms).toISOString());
+      const token = (b: Browser) =>
+        decodeURIComponent(b.cookies.get('maillage.session_token') ?? '').split('.')[0]!;
+      const at = (ms: number) =>
+        backend === 'postgres' ? new Date(Date.now() + ms) : new Date(Date.now() + ms).toISOString();
       const idle = new Browser(server.url);
       expect(location(await idle.signIn(ADVISOR, DEMO_PASSWORD))).toContain('/demandes');
-      const session = await server.db.db.selectFrom('session').select('expiresAt').where('token', '=', token(idle)).executeTakeFirstOrThrow();
+      const session = await server.db.db
+        .selectFrom('session')
+        .select('expiresAt')
+        .where('token', '=', token(idle))
+        .executeTakeFirstOrThrow();
       // Sliding expiry of 30 minutes.
       const left = new Date(session.expiresAt as string).getTime() - Date.now();
       expect(left).toBeGreaterThan(29 * 60_000);
       expect(left).toBeLessThanOrEqual(30 * 60_000);
-      await server.db.db.updateTable('session').set({ expiresAt: at(-1000) }).where('token', '=', token(idle)).execute();
+      await server.db.db
+        .updateTable('session')
+        .set({ expiresAt: at(-1000) })
+        .where('token', '=', token(idle))
+        .execute();
       expect(location(await idle.get('/demandes'))).toContain('/connexion');
 
       const old = new Browser(server.url);
       expect(location(await old.signIn(ADVISOR, DEMO_PASSWORD))).toContain('/demandes');
-      await server.db.db.updateTable('session').set({ createdAt: at(-12 * 3600_000 - 60_000) }).where('token', '=', token(old)).execute();
+      await server.db.db
+        .updateTable('session')
+        .set({ createdAt: at(-12 * 3600_000 - 60_000) })
+        .where('token', '=', token(old))
+        .execute();
       expect(location(await old.get('/demandes'))).toContain('/connexion');
-      expect(await server.db.db.selectFrom('session').select('id').where('token', '=', token(old)).executeTakeFirst()).toBeUndefined();
+      expect(
+        await server.db.db
+          .selectFrom('session')
+          .select('id')
+          .where('token', '=', token(old))
+          .executeTakeFirst(),
+      ).toBeUndefined();
     });
 
     it('sets the session cookie HttpOnly and SameSite=Lax', async () => {
@@ -366,7 +516,11 @@ describe.each(BACKENDS)('extranet on %s', (backend) => {
     it('signs out a disabled account at once and refuses its sign-in', async () => {
       const email = 'disabled@maillage.test';
       const person = await invite(email, 'advisor', ['valenciennois']);
-      const { id } = await server.db.db.selectFrom('users').select('id').where('email', '=', email).executeTakeFirstOrThrow();
+      const { id } = await server.db.db
+        .selectFrom('users')
+        .select('id')
+        .where('email', '=', email)
+        .executeTakeFirstOrThrow();
       expect((await admin.post('/admin/comptes', { action: 'disable', user: id })).status).toBe(303);
       expect(location(await person.get('/demandes'))).toContain('/connexion');
       expect((await new Browser(server.url).signIn(email, GOOD_PASSWORD)).status).toBe(401);
@@ -377,7 +531,9 @@ describe.each(BACKENDS)('extranet on %s', (backend) => {
       const b = await invite(email, 'admin', []);
       const forced = await b.get('/demandes');
       expect(location(forced)).toContain('/compte/securite?obligatoire=1');
-      const setup = await (await b.post('/compte/securite', { action: 'enable', password: GOOD_PASSWORD })).text();
+      const setup = await (
+        await b.post('/compte/securite', { action: 'enable', password: GOOD_PASSWORD })
+      ).text();
       const secret = setup.match(/<code>([A-Z2-7]{16,})<\/code>/)?.[1];
       expect(secret).toBeTruthy();
       const verified = await b.post('/compte/securite', { action: 'verify', code: await totp(secret!) });

@@ -98,7 +98,8 @@ const yesNoUnknown = z.enum(['oui', 'non', 'ne-se-prononce-pas'], {
 
 /** Checkbox values from forms ('on', 'true') and JSON booleans. */
 const checkbox = z.preprocess(
-  (v) => (v === 'on' || v === 'true' || v === '1' ? true : v === 'false' || v === '0' || v === '' ? false : v),
+  (v) =>
+    v === 'on' || v === 'true' || v === '1' ? true : v === 'false' || v === '0' || v === '' ? false : v,
   z.boolean({ error: 'Réponse oui/non attendue.' }),
 );
 
@@ -136,7 +137,11 @@ export const prescriberSourceSchema = z
   .object({
     type: z.literal('prescriber'),
     name: requiredText('Indiquez votre nom.', 'Votre nom', 120),
-    organisation: requiredText('Indiquez votre structure (France Travail, Mission locale…).', 'Structure', 160),
+    organisation: requiredText(
+      'Indiquez votre structure (France Travail, Mission locale…).',
+      'Structure',
+      160,
+    ),
     phone: z.preprocess(emptyToUndefined, phone.optional()),
     email,
     personConsent: z.literal(true, {

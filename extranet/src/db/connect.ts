@@ -32,7 +32,11 @@ class ImmediateSqliteDialect extends SqliteDialect {
 pg.types.setTypeParser(20, (v) => Number.parseInt(v, 10));
 
 /** Opens the database: PostgreSQL when `databaseUrl` is set, otherwise a SQLite file in WAL mode. */
-export function createDb(options: { databaseUrl?: string | undefined; file: string; poolSize?: number }): Db {
+export function createDb(options: {
+  databaseUrl?: string | undefined;
+  file?: string;
+  poolSize?: number;
+}): Db {
   if (options.databaseUrl) {
     const pool = new pg.Pool({ connectionString: options.databaseUrl, max: options.poolSize ?? 10 });
     // An idle client error must not crash the process; the pool replaces the client.
@@ -40,7 +44,7 @@ export function createDb(options: { databaseUrl?: string | undefined; file: stri
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
     return { db, kind: 'postgres', close: () => db.destroy() };
   }
-  const file = resolve(options.file);
+  const file = resolve(options.file ?? 'data/extranet.db');
   mkdirSync(dirname(file), { recursive: true });
   const sqlite = new SQLite(file);
   sqlite.pragma('journal_mode = WAL');
@@ -55,5 +59,7 @@ export function createDb(options: { databaseUrl?: string | undefined; file: stri
 export function isUniqueViolation(error: unknown): boolean {
   const e = error as { code?: string; message?: string } | null;
   if (!e) return false;
-  return e.code === '23505' || e.code === 'SQLITE_CONSTRAINT_UNIQUE' || e.code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
+  return (
+    e.code === '23505' || e.code === 'SQLITE_CONSTRAINT_UNIQUE' || e.code === 'SQLITE_CONSTRAINT_PRIMARYKEY'
+  );
 }

@@ -36,9 +36,9 @@ export interface RegistrationTable {
   prescriber_organisation: string | null;
   prescriber_phone: string | null;
   prescriber_email: string | null;
-  needs_transport: Flag;
-  needs_childcare: Flag;
-  needs_accessibility: Flag;
+  needs_transport: Generated<Flag>;
+  needs_childcare: Generated<Flag>;
+  needs_accessibility: Generated<Flag>;
   needs_details: string | null;
   project_idea: string | null;
   message: string | null;

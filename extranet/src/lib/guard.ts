@@ -1,4 +1,4 @@
-import type { AstroGlobal, APIContext } from 'astro';
+import type { APIContext, AstroGlobal } from 'astro';
 import type { Viewer } from '../features/registrations/scope.ts';
 
 export interface CurrentUser extends Viewer {
@@ -38,18 +38,24 @@ export function requireUser(ctx: Ctx, options: { role?: 'admin' } = {}): Current
 export function requireApiUser(ctx: Ctx, options: { role?: 'admin' } = {}): CurrentUser | Response {
   const user = ctx.locals.user;
   if (!user) return Response.json({ error: 'unauthorized', message: 'Connexion requise.' }, { status: 401 });
-  if (options.role && user.role !== options.role) return Response.json({ error: 'forbidden', message: 'Accès refusé.' }, { status: 403 });
+  if (options.role && user.role !== options.role)
+    return Response.json({ error: 'forbidden', message: 'Accès refusé.' }, { status: 403 });
   return user;
 }
 
 /** A safe local path to go back to after signing in (no open redirect). */
 export function safeNext(value: string | null | undefined): string {
-  if (!value || !value.startsWith('/') || value.startsWith('//') || value.startsWith('/\\')) return '/demandes';
+  if (!value || !value.startsWith('/') || value.startsWith('//') || value.startsWith('/\\'))
+    return '/demandes';
   return value;
 }
 
 /** Copies the Set-Cookie headers of a better-auth response onto a redirect. */
-export function redirectWithCookies(location: string, from: Headers | null | undefined, status = 303): Response {
+export function redirectWithCookies(
+  location: string,
+  from: Headers | null | undefined,
+  status = 303,
+): Response {
   const headers = new Headers({ location });
   for (const c of from?.getSetCookie() ?? []) headers.append('set-cookie', c);
   return new Response(null, { status, headers });

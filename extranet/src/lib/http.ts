@@ -15,11 +15,16 @@ export async function readForm(request: Request): Promise<Record<string, string 
   return out;
 }
 
-export const str = (v: string | string[] | undefined): string => (Array.isArray(v) ? (v[0] ?? '') : (v ?? ''));
-export const list = (v: string | string[] | undefined): string[] => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
+export const str = (v: string | string[] | undefined): string =>
+  Array.isArray(v) ? (v[0] ?? '') : (v ?? '');
+export const list = (v: string | string[] | undefined): string[] =>
+  v === undefined ? [] : Array.isArray(v) ? v : [v];
 
 export const json = (body: unknown, status = 200, headers: Record<string, string> = {}) =>
-  new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json; charset=utf-8', ...headers } });
+  new Response(JSON.stringify(body), {
+    status,
+    headers: { 'content-type': 'application/json; charset=utf-8', ...headers },
+  });
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -35,14 +40,24 @@ export const KIND_LABEL: Record<string, string> = {
   support: 'Accompagnement individuel',
   callback: 'Demande de rappel',
 };
-export const ANSWER_LABEL: Record<string, string> = { oui: 'Oui', non: 'Non', 'ne-se-prononce-pas': 'Ne se prononce pas' };
+export const ANSWER_LABEL: Record<string, string> = {
+  oui: 'Oui',
+  non: 'Non',
+  'ne-se-prononce-pas': 'Ne se prononce pas',
+};
 export const CONTACT_LABEL: Record<string, string> = { appel: 'Appel', sms: 'SMS', email: 'E-mail' };
 
 export function formatDateTime(iso: string | null | undefined): string {
   if (!iso) return '';
-  return new Intl.DateTimeFormat('fr-FR', { dateStyle: 'short', timeStyle: 'short', timeZone: 'Europe/Paris' }).format(new Date(iso));
+  return new Intl.DateTimeFormat('fr-FR', {
+    dateStyle: 'short',
+    timeStyle: 'short',
+    timeZone: 'Europe/Paris',
+  }).format(new Date(iso));
 }
 export function formatDate(iso: string | null | undefined): string {
   if (!iso) return '';
-  return new Intl.DateTimeFormat('fr-FR', { dateStyle: 'long', timeZone: 'Europe/Paris' }).format(new Date(iso));
+  return new Intl.DateTimeFormat('fr-FR', { dateStyle: 'long', timeZone: 'Europe/Paris' }).format(
+    new Date(iso),
+  );
 }

@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import {
   BETTER_AUTH_SECRET,
   CMS_EXTRANET_TOKEN,
@@ -15,6 +14,7 @@ import {
   SITE_URL,
   SMTP_URL,
 } from 'astro:env/server';
+import { randomBytes } from 'node:crypto';
 import { createDb, type Db } from '../db/connect.ts';
 import { migrateToLatest } from '../db/migrate.ts';
 import { type Auth, createAuth } from '../features/auth/auth.ts';
@@ -73,10 +73,17 @@ async function boot(): Promise<Runtime> {
     secret = randomBytes(32).toString('base64url');
     console.warn('[extranet] BETTER_AUTH_SECRET absent : secret temporaire généré (lancez npm run setup).');
   }
-  const auth = createAuth({ db: database.db, kind: database.kind, secret, baseURL: config.extranetUrl, production: config.production });
+  const auth = createAuth({
+    db: database.db,
+    kind: database.kind,
+    secret,
+    baseURL: config.extranetUrl,
+    production: config.production,
+  });
 
   if (config.demo) {
-    if (!config.demoPassword) console.warn('[démo] DEMO_PASSWORD absent : comptes de démonstration non créés.');
+    if (!config.demoPassword)
+      console.warn('[démo] DEMO_PASSWORD absent : comptes de démonstration non créés.');
     else await seedDemoAccounts(database.db, database.kind, auth, config.demoPassword);
   }
 
@@ -89,7 +96,9 @@ async function boot(): Promise<Runtime> {
         console.log(`[sessions] copie des sessions à jour (${n})`);
         return true;
       } catch (error) {
-        console.warn(`[sessions] CMS injoignable, la copie locale reste utilisée : ${(error as Error).message}`);
+        console.warn(
+          `[sessions] CMS injoignable, la copie locale reste utilisée : ${(error as Error).message}`,
+        );
         return false;
       } finally {
         refreshing = null;

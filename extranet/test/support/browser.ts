@@ -30,14 +30,23 @@ export class Browser {
     return res;
   }
 
-  async post(path: string, form: Record<string, string | string[]>, options: { origin?: string | null; headers?: Record<string, string> } = {}): Promise<Response> {
+  async post(
+    path: string,
+    form: Record<string, string | string[]>,
+    options: { origin?: string | null; headers?: Record<string, string> } = {},
+  ): Promise<Response> {
     const body = new URLSearchParams();
-    for (const [k, v] of Object.entries(form)) for (const one of Array.isArray(v) ? v : [v]) body.append(k, one);
+    for (const [k, v] of Object.entries(form))
+      for (const one of Array.isArray(v) ? v : [v]) body.append(k, one);
     const origin = options.origin === undefined ? this.origin : options.origin;
     const res = await fetch(new URL(path, this.base), {
       method: 'POST',
       body,
-      headers: this.headers({ 'content-type': 'application/x-www-form-urlencoded', ...(origin ? { origin } : {}), ...options.headers }),
+      headers: this.headers({
+        'content-type': 'application/x-www-form-urlencoded',
+        ...(origin ? { origin } : {}),
+        ...options.headers,
+      }),
       redirect: 'manual',
     });
     this.store(res);

@@ -4,7 +4,12 @@ import { upsertEventCopy } from '../../src/features/events/events.repository.ts'
 import { SERVICE_TOKEN } from './server.ts';
 
 /** An upcoming event, straight into the events copy (no CMS needed). */
-export async function addEvent(db: Db, documentId: string, territory: string, capacity: number): Promise<void> {
+export async function addEvent(
+  db: Db,
+  documentId: string,
+  territory: string,
+  capacity: number,
+): Promise<void> {
   const date = new Date(Date.now() + 30 * 86400_000).toISOString().slice(0, 10);
   await upsertEventCopy(db.db, {
     documentId,
@@ -16,7 +21,13 @@ export async function addEvent(db: Db, documentId: string, territory: string, ca
     territoryName: territory,
     slots: [{ date, start: '09:00', end: '12:00' }],
     capacity,
-    venue: { name: 'Salle des fêtes', address: '1 rue de la Mairie', postcode: '59300', commune: 'Valenciennes', inseeCode: '59606' },
+    venue: {
+      name: 'Salle des fêtes',
+      address: '1 rue de la Mairie',
+      postcode: '59300',
+      commune: 'Valenciennes',
+      inseeCode: '59606',
+    },
   });
 }
 
@@ -67,7 +78,8 @@ export async function totp(base32: string, now = Date.now()): Promise<string> {
   const { createHmac } = await import('node:crypto');
   const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
   let bits = '';
-  for (const c of base32.replace(/=+$/, '').toUpperCase()) bits += alphabet.indexOf(c).toString(2).padStart(5, '0');
+  for (const c of base32.replace(/=+$/, '').toUpperCase())
+    bits += alphabet.indexOf(c).toString(2).padStart(5, '0');
   const key = Buffer.from(bits.match(/.{8}/g)!.map((b) => Number.parseInt(b, 2)));
   const counter = Buffer.alloc(8);
   counter.writeBigUInt64BE(BigInt(Math.floor(now / 30_000)));

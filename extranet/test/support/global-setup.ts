@@ -19,7 +19,11 @@ declare module 'vitest' {
 export default function setup(project: TestProject): () => void {
   const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
   const outDir = join(root, '.test-build', randomBytes(4).toString('hex'));
-  const astroBin = join(dirname(createRequire(join(root, 'package.json')).resolve('astro/package.json')), 'bin', 'astro.mjs');
+  const astroBin = join(
+    dirname(createRequire(join(root, 'package.json')).resolve('astro/package.json')),
+    'bin',
+    'astro.mjs',
+  );
   execFileSync(process.execPath, [astroBin, 'build', '--outDir', outDir], {
     cwd: root,
     stdio: ['ignore', 'ignore', 'inherit'],

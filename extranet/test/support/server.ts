@@ -27,7 +27,9 @@ export type Backend = 'sqlite' | 'postgres';
 export const BACKENDS: Backend[] = process.env.TEST_DATABASE_URL ? ['sqlite', 'postgres'] : ['sqlite'];
 
 /** A throwaway database: a temp SQLite file, or a fresh database inside TEST_DATABASE_URL's server. */
-export async function throwawayDatabase(backend: Backend): Promise<{ env: Record<string, string>; open(): Db; drop(): Promise<void> }> {
+export async function throwawayDatabase(
+  backend: Backend,
+): Promise<{ env: Record<string, string>; open(): Db; drop(): Promise<void> }> {
   const dir = mkdtempSync(join(tmpdir(), 'extranet-test-'));
   if (backend === 'sqlite') {
     const file = join(dir, 'extranet.db');
@@ -46,7 +48,11 @@ export async function throwawayDatabase(backend: Backend): Promise<{ env: Record
   const url = new URL(serverUrl);
   url.pathname = `/${name}`;
   return {
-    env: { DATABASE_URL: url.toString(), EXTRANET_DB_FILE: join(dir, 'unused.db'), OUTBOX_DIR: join(dir, 'outbox') },
+    env: {
+      DATABASE_URL: url.toString(),
+      EXTRANET_DB_FILE: join(dir, 'unused.db'),
+      OUTBOX_DIR: join(dir, 'outbox'),
+    },
     open: () => createDb({ databaseUrl: url.toString(), file: '' }),
     drop: async () => {
       const c = new pg.Client({ connectionString: serverUrl });
@@ -71,7 +77,10 @@ export const WEBHOOK_SECRET = 'test-webhook-secret-0123456789';
 export const DEMO_PASSWORD = 'maillage-demo-2026';
 
 /** Starts `node dist/server/entry.mjs` on a random port against a throwaway database. */
-export async function startServer(backend: Backend, extraEnv: Record<string, string> = {}): Promise<RunningServer> {
+export async function startServer(
+  backend: Backend,
+  extraEnv: Record<string, string> = {},
+): Promise<RunningServer> {
   const database = await throwawayDatabase(backend);
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
@@ -96,7 +105,11 @@ export async function startServer(backend: Backend, extraEnv: Record<string, str
     ...extraEnv,
   };
   let output = '';
-  const child: ChildProcess = spawn(process.execPath, [inject('serverEntry')], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child: ChildProcess = spawn(process.execPath, [inject('serverEntry')], {
+    cwd: ROOT,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   child.stdout?.on('data', (d) => (output += d));
   child.stderr?.on('data', (d) => (output += d));
   const deadline = Date.now() + 30_000;

@@ -1,14 +1,17 @@
-import { type ColumnDefinitionBuilder, type Kysely, PostgresAdapter, sql } from 'kysely';
+import { type CreateTableBuilder, type Kysely, PostgresAdapter, sql } from 'kysely';
 
 // Migrations are typed Kysely<any> on purpose: they must keep compiling when the Database
 // interface moves on.
 
 const isPg = (db: Kysely<any>) => db.getExecutor().adapter instanceof PostgresAdapter;
 
-const id = (db: Kysely<any>) =>
-  isPg(db)
-    ? (['id', 'serial', (c: ColumnDefinitionBuilder) => c.primaryKey()] as const)
-    : (['id', 'integer', (c: ColumnDefinitionBuilder) => c.primaryKey().autoIncrement()] as const);
+/** An auto-incremented integer primary key, in each database's own words. */
+const id =
+  (db: Kysely<any>) =>
+  <T extends CreateTableBuilder<any, any>>(table: T): T =>
+    (isPg(db)
+      ? table.addColumn('id', 'serial', (c) => c.primaryKey())
+      : table.addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())) as T;
 
 export async function up(db: Kysely<any>): Promise<void> {
   const pg = isPg(db);
@@ -78,7 +81,11 @@ export async function up(db: Kysely<any>): Promise<void> {
     .execute();
   await db.schema.createIndex('session_userId_idx').on('session').column('userId').execute();
   await db.schema.createIndex('account_userId_idx').on('account').column('userId').execute();
-  await db.schema.createIndex('verification_identifier_idx').on('verification').column('identifier').execute();
+  await db.schema
+    .createIndex('verification_identifier_idx')
+    .on('verification')
+    .column('identifier')
+    .execute();
   await db.schema.createIndex('twoFactor_userId_idx').on('twoFactor').column('userId').execute();
 
   // --- territories and users' territories ----------------------------------------------------
@@ -107,7 +114,7 @@ export async function up(db: Kysely<any>): Promise<void> {
   // --- people and their requests -------------------------------------------------------------
   await db.schema
     .createTable('person')
-    .addColumn(...id(db))
+    .$call(id(db))
     .addColumn('first_name', 'text', (c) => c.notNull())
     .addColumn('last_name', 'text')
     .addColumn('phone', 'text', (c) => c.notNull().unique())
@@ -149,7 +156,7 @@ export async function up(db: Kysely<any>): Promise<void> {
 
   await db.schema
     .createTable('registration')
-    .addColumn(...id(db))
+    .$call(id(db))
     .addColumn('reference', 'text', (c) => c.notNull().unique())
     .addColumn('person_id', 'integer', (c) => c.notNull().references('person.id'))
     .addColumn('kind', 'text', (c) => c.notNull())
@@ -175,23 +182,35 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('created_at', 'text', (c) => c.notNull())
     .addColumn('updated_at', 'text', (c) => c.notNull())
     .execute();
-  await db.schema.createIndex('registration_event_status_idx').on('registration').columns(['event_id', 'status']).execute();
-  await db.schema.createIndex('registration_territory_created_idx').on('registration').columns(['territory', 'created_at']).execute();
+  await db.schema
+    .createIndex('registration_event_status_idx')
+    .on('registration')
+    .columns(['event_id', 'status'])
+    .execute();
+  await db.schema
+    .createIndex('registration_territory_created_idx')
+    .on('registration')
+    .columns(['territory', 'created_at'])
+    .execute();
   await db.schema.createIndex('registration_created_idx').on('registration').column('created_at').execute();
   await db.schema.createIndex('registration_person_idx').on('registration').column('person_id').execute();
 
   await db.schema
     .createTable('registration_read')
     .addColumn('user_id', 'text', (c) => c.notNull().references('users.id').onDelete('cascade'))
-    .addColumn('registration_id', 'integer', (c) => c.notNull().references('registration.id').onDelete('cascade'))
+    .addColumn('registration_id', 'integer', (c) =>
+      c.notNull().references('registration.id').onDelete('cascade'),
+    )
     .addColumn('read_at', 'text', (c) => c.notNull())
     .addPrimaryKeyConstraint('registration_read_pk', ['user_id', 'registration_id'])
     .execute();
 
   await db.schema
     .createTable('attendance')
-    .addColumn(...id(db))
-    .addColumn('registration_id', 'integer', (c) => c.notNull().references('registration.id').onDelete('cascade'))
+    .$call(id(db))
+    .addColumn('registration_id', 'integer', (c) =>
+      c.notNull().references('registration.id').onDelete('cascade'),
+    )
     .addColumn('slot_date', 'text', (c) => c.notNull())
     .addColumn('slot_start', 'text', (c) => c.notNull())
     .addColumn('status', 'text', (c) => c.notNull())
@@ -202,7 +221,7 @@ export async function up(db: Kysely<any>): Promise<void> {
 
   await db.schema
     .createTable('support')
-    .addColumn(...id(db))
+    .$call(id(db))
     .addColumn('person_id', 'integer', (c) => c.notNull().references('person.id'))
     .addColumn('advisor_id', 'text', (c) => c.references('users.id').onDelete('set null'))
     .addColumn('phase', 'text', (c) => c.notNull())
@@ -216,7 +235,7 @@ export async function up(db: Kysely<any>): Promise<void> {
 
   await db.schema
     .createTable('note')
-    .addColumn(...id(db))
+    .$call(id(db))
     .addColumn('person_id', 'integer', (c) => c.notNull().references('person.id'))
     .addColumn('support_id', 'integer', (c) => c.references('support.id').onDelete('cascade'))
     .addColumn('author_id', 'text', (c) => c.references('users.id').onDelete('set null'))
@@ -231,7 +250,7 @@ export async function up(db: Kysely<any>): Promise<void> {
   // --- email outbox, audit log, counters, throttling, app state --------------------------------
   await db.schema
     .createTable('outbox')
-    .addColumn(...id(db))
+    .$call(id(db))
     .addColumn('kind', 'text', (c) => c.notNull())
     .addColumn('to_address', 'text', (c) => c.notNull())
     .addColumn('reply_to', 'text')
@@ -252,7 +271,7 @@ export async function up(db: Kysely<any>): Promise<void> {
 
   await db.schema
     .createTable('audit_log')
-    .addColumn(...id(db))
+    .$call(id(db))
     .addColumn('at', 'text', (c) => c.notNull())
     .addColumn('actor_id', 'text')
     .addColumn('action', 'text', (c) => c.notNull())
@@ -261,7 +280,11 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('person_id', 'integer')
     .addColumn('details_json', 'text')
     .execute();
-  await db.schema.createIndex('audit_log_entity_idx').on('audit_log').columns(['entity_type', 'entity_id']).execute();
+  await db.schema
+    .createIndex('audit_log_entity_idx')
+    .on('audit_log')
+    .columns(['entity_type', 'entity_id'])
+    .execute();
   await db.schema.createIndex('audit_log_at_idx').on('audit_log').column('at').execute();
 
   await db.schema

@@ -23,7 +23,9 @@ export async function listAccounts(db: Kysely<Database>) {
     .execute();
   const links = await db.selectFrom('user_territory').selectAll().execute();
   const hasPassword = new Set(
-    (await db.selectFrom('account').select('userId').where('providerId', '=', 'credential').execute()).map((a) => a.userId),
+    (await db.selectFrom('account').select('userId').where('providerId', '=', 'credential').execute()).map(
+      (a) => a.userId,
+    ),
   );
   return users.map((u) => ({
     ...u,
@@ -35,11 +37,20 @@ export async function listAccounts(db: Kysely<Database>) {
 }
 
 export async function userTerritories(db: Kysely<Database>, userId: string): Promise<string[]> {
-  const rows = await db.selectFrom('user_territory').select('territory').where('user_id', '=', userId).execute();
+  const rows = await db
+    .selectFrom('user_territory')
+    .select('territory')
+    .where('user_id', '=', userId)
+    .execute();
   return rows.map((r) => r.territory);
 }
 
-export async function setTerritories(db: Kysely<Database>, actorId: string, userId: string, territories: string[]): Promise<void> {
+export async function setTerritories(
+  db: Kysely<Database>,
+  actorId: string,
+  userId: string,
+  territories: string[],
+): Promise<void> {
   await db.transaction().execute(async (trx) => {
     await trx.deleteFrom('user_territory').where('user_id', '=', userId).execute();
     if (territories.length) {
@@ -48,13 +59,28 @@ export async function setTerritories(db: Kysely<Database>, actorId: string, user
         .values(territories.map((t) => ({ user_id: userId, territory: t })))
         .execute();
     }
-    await audit(trx, { actorId, action: 'account.territories', entityType: 'user', entityId: userId, details: { territories } });
+    await audit(trx, {
+      actorId,
+      action: 'account.territories',
+      entityType: 'user',
+      entityId: userId,
+      details: { territories },
+    });
   });
 }
 
 /** Sends (again) the link that lets an invited person choose a password. */
-export async function sendInvitation(db: Kysely<Database>, auth: Auth, userId: string, baseURL: string): Promise<void> {
-  const user = await db.selectFrom('users').select(['email', 'name']).where('id', '=', userId).executeTakeFirstOrThrow();
+export async function sendInvitation(
+  db: Kysely<Database>,
+  auth: Auth,
+  userId: string,
+  baseURL: string,
+): Promise<void> {
+  const user = await db
+    .selectFrom('users')
+    .select(['email', 'name'])
+    .where('id', '=', userId)
+    .executeTakeFirstOrThrow();
   const token = randomBytes(24).toString('base64url');
   const ctx = await auth.$context;
   // Same token format as better-auth's password reset, so the reset endpoint sets the password.
@@ -71,7 +97,14 @@ export async function inviteUser(
   db: Kysely<Database>,
   kind: DbKind,
   auth: Auth,
-  input: { actorId: string | null; email: string; name: string; role: 'admin' | 'advisor'; territories: string[]; baseURL: string },
+  input: {
+    actorId: string | null;
+    email: string;
+    name: string;
+    role: 'admin' | 'advisor';
+    territories: string[];
+    baseURL: string;
+  },
 ): Promise<string> {
   const email = input.email.trim().toLowerCase();
   const id = randomBytes(16).toString('hex');
@@ -100,18 +133,39 @@ export async function inviteUser(
         .values(input.territories.map((t) => ({ user_id: id, territory: t })))
         .execute();
     }
-    await audit(trx, { actorId: input.actorId, action: 'account.invite', entityType: 'user', entityId: id, details: { role: input.role } });
+    await audit(trx, {
+      actorId: input.actorId,
+      action: 'account.invite',
+      entityType: 'user',
+      entityId: id,
+      details: { role: input.role },
+    });
   });
   await sendInvitation(db, auth, id, input.baseURL);
   return id;
 }
 
 /** Disabling an account ends all its sessions at once. */
-export async function setDisabled(db: Kysely<Database>, kind: DbKind, actorId: string, userId: string, disabled: boolean): Promise<void> {
+export async function setDisabled(
+  db: Kysely<Database>,
+  kind: DbKind,
+  actorId: string,
+  userId: string,
+  disabled: boolean,
+): Promise<void> {
   await db.transaction().execute(async (trx) => {
-    await trx.updateTable('users').set({ disabled: flag(kind, disabled) }).where('id', '=', userId).execute();
+    await trx
+      .updateTable('users')
+      .set({ disabled: flag(kind, disabled) })
+      .where('id', '=', userId)
+      .execute();
     if (disabled) await trx.deleteFrom('session').where('userId', '=', userId).execute();
-    await audit(trx, { actorId, action: disabled ? 'account.disable' : 'account.enable', entityType: 'user', entityId: userId });
+    await audit(trx, {
+      actorId,
+      action: disabled ? 'account.disable' : 'account.enable',
+      entityType: 'user',
+      entityId: userId,
+    });
   });
 }
 
@@ -146,7 +200,15 @@ export async function ensureUserWithPassword(
       .execute();
     await trx
       .insertInto('account')
-      .values({ id: randomBytes(16).toString('hex'), accountId: id, providerId: 'credential', userId: id, password: hash, createdAt: now, updatedAt: now })
+      .values({
+        id: randomBytes(16).toString('hex'),
+        accountId: id,
+        providerId: 'credential',
+        userId: id,
+        password: hash,
+        createdAt: now,
+        updatedAt: now,
+      })
       .execute();
     if (input.territories.length) {
       await trx

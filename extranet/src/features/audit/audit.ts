@@ -43,7 +43,10 @@ export const ACTION_LABELS: Record<string, string> = {
   'audit.read': 'Journal consulté',
 };
 
-export async function listAudit(db: Kysely<Database>, options: { page: number; pageSize: number; action?: string | undefined }) {
+export async function listAudit(
+  db: Kysely<Database>,
+  options: { page: number; pageSize: number; action?: string | undefined },
+) {
   let q = db
     .selectFrom('audit_log')
     .leftJoin('users', 'users.id', 'audit_log.actor_id')

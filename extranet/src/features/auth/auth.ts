@@ -72,7 +72,11 @@ export function createAuth(options: AuthOptions) {
       session: {
         create: {
           before: async (session) => {
-            const user = await db.selectFrom('users').select('disabled').where('id', '=', session.userId).executeTakeFirst();
+            const user = await db
+              .selectFrom('users')
+              .select('disabled')
+              .where('id', '=', session.userId)
+              .executeTakeFirst();
             if (!user || user.disabled === true || user.disabled === 1) return false;
             return { data: session };
           },

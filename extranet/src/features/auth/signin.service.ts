@@ -1,7 +1,15 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/database.ts';
 import type { Auth } from './auth.ts';
-import { ACCOUNT_POLICY, accountKey, checkThrottle, clearThrottle, IP_POLICY, ipKey, recordFailure } from './throttle.ts';
+import {
+  ACCOUNT_POLICY,
+  accountKey,
+  checkThrottle,
+  clearThrottle,
+  IP_POLICY,
+  ipKey,
+  recordFailure,
+} from './throttle.ts';
 
 export type SignInOutcome =
   | { kind: 'signed-in'; headers: Headers }
@@ -41,7 +49,11 @@ export async function signInWithPassword(
   headers.delete('content-type');
   headers.delete('content-length');
   const res = await auth.api
-    .signInEmail({ body: { email: input.email, password: input.password, rememberMe: true }, headers, asResponse: true })
+    .signInEmail({
+      body: { email: input.email, password: input.password, rememberMe: true },
+      headers,
+      asResponse: true,
+    })
     .catch(() => null);
   if (!res || !res.ok) {
     await recordFailure(db, keys);

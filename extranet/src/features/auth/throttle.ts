@@ -89,12 +89,18 @@ export async function recordFailure(
 ): Promise<void> {
   for (const { key, policy } of keys) {
     await db.transaction().execute(async (trx) => {
-      const row = await trx.selectFrom('login_throttle').selectAll().where('key', '=', key).executeTakeFirst();
+      const row = await trx
+        .selectFrom('login_throttle')
+        .selectAll()
+        .where('key', '=', key)
+        .executeTakeFirst();
       const stale = row && now.getTime() - Date.parse(row.last_failure_at) > FORGET_AFTER_MS;
       const failures = row && !stale ? row.failures + 1 : 1;
       const blockedUntil =
         failures >= policy.blockAfter
-          ? new Date(now.getTime() + Math.min(MAX_BLOCK_MS, 60_000 * 2 ** (failures - policy.blockAfter))).toISOString()
+          ? new Date(
+              now.getTime() + Math.min(MAX_BLOCK_MS, 60_000 * 2 ** (failures - policy.blockAfter)),
+            ).toISOString()
           : null;
       const values = { failures, last_failure_at: now.toISOString(), blocked_until: blockedUntil };
       await trx

@@ -11,8 +11,19 @@ export const DEMO_ADMIN = 'admin@maillage.test';
 export const DEMO_ADVISOR = 'conseiller@maillage.test';
 
 /** Demo accounts (never in production). Idempotent. */
-export async function seedDemoAccounts(db: Kysely<Database>, kind: DbKind, auth: Auth, password: string): Promise<void> {
-  await ensureUserWithPassword(db, kind, auth, { email: DEMO_ADMIN, name: 'Camille Admin', role: 'admin', territories: [], password });
+export async function seedDemoAccounts(
+  db: Kysely<Database>,
+  kind: DbKind,
+  auth: Auth,
+  password: string,
+): Promise<void> {
+  await ensureUserWithPassword(db, kind, auth, {
+    email: DEMO_ADMIN,
+    name: 'Camille Admin',
+    role: 'admin',
+    territories: [],
+    password,
+  });
   await ensureUserWithPassword(db, kind, auth, {
     email: DEMO_ADVISOR,
     name: 'Sam Conseiller',
@@ -23,10 +34,22 @@ export async function seedDemoAccounts(db: Kysely<Database>, kind: DbKind, auth:
 }
 
 const PEOPLE = [
-  { firstName: 'Nadia', lastName: 'Benali', phone: '0611223344', rsa: 'oui', email: 'nadia.benali@exemple.test' },
+  {
+    firstName: 'Nadia',
+    lastName: 'Benali',
+    phone: '0611223344',
+    rsa: 'oui',
+    email: 'nadia.benali@exemple.test',
+  },
   { firstName: 'Kevin', lastName: 'Lefebvre', phone: '0622334455', rsa: 'non', email: undefined },
   { firstName: 'Sylvie', lastName: 'Dubois', phone: '0633445566', rsa: 'oui', email: undefined },
-  { firstName: 'Mohamed', lastName: 'Haddad', phone: '0644556677', rsa: 'ne-se-prononce-pas', email: 'm.haddad@exemple.test' },
+  {
+    firstName: 'Mohamed',
+    lastName: 'Haddad',
+    phone: '0644556677',
+    rsa: 'ne-se-prononce-pas',
+    email: 'm.haddad@exemple.test',
+  },
   { firstName: 'Julie', lastName: 'Martin', phone: '0655667788', rsa: 'oui', email: undefined },
   { firstName: 'Bruno', lastName: 'Lemaire', phone: '0666778899', rsa: 'non', email: undefined },
 ] as const;
@@ -35,10 +58,20 @@ const PEOPLE = [
  * A handful of received registrations on upcoming events, once the events copy has events.
  * Idempotent: fixed idempotency keys derived from the person, and a marker in app_state.
  */
-export async function seedDemoRegistrations(db: Kysely<Database>, kind: DbKind, extranetUrl: string): Promise<number> {
-  const done = await db.selectFrom('app_state').select('value').where('key', '=', 'demo_registrations').executeTakeFirst();
+export async function seedDemoRegistrations(
+  db: Kysely<Database>,
+  kind: DbKind,
+  extranetUrl: string,
+): Promise<number> {
+  const done = await db
+    .selectFrom('app_state')
+    .select('value')
+    .where('key', '=', 'demo_registrations')
+    .executeTakeFirst();
   if (done) return 0;
-  const events = (await listEvents(db, { upcomingOnly: true })).filter((e) => !e.cancelled && e.kind !== 'information');
+  const events = (await listEvents(db, { upcomingOnly: true })).filter(
+    (e) => !e.cancelled && e.kind !== 'information',
+  );
   if (!events.length) return 0;
   let n = 0;
   for (const [i, p] of PEOPLE.entries()) {

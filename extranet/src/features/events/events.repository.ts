@@ -71,7 +71,12 @@ export function firstSlotAt(slots: Slot[]): string | null {
 
 export async function upsertEventCopy(db: Db, input: EventCopyInput, now = new Date()): Promise<void> {
   const slots = input.slots
-    .map((s) => ({ date: s.date, start: (s.start ?? '').slice(0, 5), end: (s.end ?? '').slice(0, 5), label: s.label ?? null }))
+    .map((s) => ({
+      date: s.date,
+      start: (s.start ?? '').slice(0, 5),
+      end: (s.end ?? '').slice(0, 5),
+      label: s.label ?? null,
+    }))
     .sort((a, b) => `${a.date}${a.start}`.localeCompare(`${b.date}${b.start}`));
   const values = {
     title: input.title,
@@ -110,9 +115,15 @@ export async function getEvent(db: Db, documentId: string): Promise<EventCopy | 
   return db.selectFrom('event_copy').selectAll().where('document_id', '=', documentId).executeTakeFirst();
 }
 
-export async function listEvents(db: Db, options: { territories?: string[] | null; upcomingOnly?: boolean } = {}) {
+export async function listEvents(
+  db: Db,
+  options: { territories?: string[] | null; upcomingOnly?: boolean } = {},
+) {
   let q = db.selectFrom('event_copy').selectAll().where('removed', '=', 0);
-  if (options.territories) q = options.territories.length ? q.where('territory', 'in', options.territories) : q.where(sql<boolean>`1 = 0`);
+  if (options.territories)
+    q = options.territories.length
+      ? q.where('territory', 'in', options.territories)
+      : q.where(sql<boolean>`1 = 0`);
   if (options.upcomingOnly) q = q.where('first_slot_at', '>', new Date().toISOString());
   return q.orderBy('first_slot_at').execute();
 }
@@ -158,14 +169,22 @@ export async function countAccepted(db: Db, eventIds?: string[]): Promise<Map<st
 export function availabilityOf(event: EventCopy, taken: number, now = new Date()): AvailabilityEntry {
   const left = Math.max(0, event.capacity - taken);
   const registrationOpen = isRegistrationOpen(event, now);
-  return { capacity: event.capacity, taken, left, waitlistOpen: registrationOpen && left === 0, registrationOpen };
+  return {
+    capacity: event.capacity,
+    taken,
+    left,
+    waitlistOpen: registrationOpen && left === 0,
+    registrationOpen,
+  };
 }
 
 export async function availabilityAll(db: Db): Promise<Record<string, AvailabilityEntry>> {
   const events = await db.selectFrom('event_copy').selectAll().where('removed', '=', 0).execute();
   const taken = await countAccepted(db);
   const now = new Date();
-  return Object.fromEntries(events.map((e) => [e.document_id, availabilityOf(e, taken.get(e.document_id) ?? 0, now)]));
+  return Object.fromEntries(
+    events.map((e) => [e.document_id, availabilityOf(e, taken.get(e.document_id) ?? 0, now)]),
+  );
 }
 
 export async function availabilityOne(db: Db, documentId: string): Promise<AvailabilityEntry | null> {

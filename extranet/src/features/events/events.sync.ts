@@ -20,7 +20,15 @@ interface CmsEvent {
 /** Explicit fields and populate: never populate=* (docs/contracts.md). */
 export function eventsQuery(page: number): string {
   const p = new URLSearchParams();
-  for (const [i, f] of ['title', 'slug', 'kind', 'capacity', 'cancelled', 'registrationOpensAt', 'registrationClosesAt'].entries()) {
+  for (const [i, f] of [
+    'title',
+    'slug',
+    'kind',
+    'capacity',
+    'cancelled',
+    'registrationOpensAt',
+    'registrationClosesAt',
+  ].entries()) {
     p.set(`fields[${i}]`, f);
   }
   for (const [i, f] of ['title', 'slug', 'kind'].entries()) p.set(`populate[program][fields][${i}]`, f);

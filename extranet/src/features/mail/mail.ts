@@ -27,7 +27,10 @@ export interface MailMessage {
  * when `db` is one, so the message exists if and only if the change that caused it was committed.
  * The outbox worker (worker.ts) delivers it later, with retries.
  */
-export async function sendMail(db: Kysely<Database> | Transaction<Database>, message: MailMessage): Promise<number> {
+export async function sendMail(
+  db: Kysely<Database> | Transaction<Database>,
+  message: MailMessage,
+): Promise<number> {
   const now = new Date().toISOString();
   const row = await db
     .insertInto('outbox')

@@ -68,7 +68,10 @@ function fromAddress(from: string): string {
 }
 
 /** Sends one batch of due messages; returns how many were sent. */
-export async function deliverDue(options: MailWorkerOptions, transport = createTransport(options)): Promise<number> {
+export async function deliverDue(
+  options: MailWorkerOptions,
+  transport = createTransport(options),
+): Promise<number> {
   const rows = await claimDue(options.db, options.kind, options.batchSize ?? 10);
   let sent = 0;
   for (const row of rows) {
@@ -87,7 +90,10 @@ export async function deliverDue(options: MailWorkerOptions, transport = createT
       if (!options.smtpUrl) {
         const dir = resolve(options.outboxDir);
         mkdirSync(dir, { recursive: true });
-        writeFileSync(join(dir, `${String(row.id).padStart(6, '0')}-${row.kind}.eml`), info.message as Buffer);
+        writeFileSync(
+          join(dir, `${String(row.id).padStart(6, '0')}-${row.kind}.eml`),
+          info.message as Buffer,
+        );
       }
       await options.db
         .updateTable('outbox')

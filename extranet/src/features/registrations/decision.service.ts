@@ -6,10 +6,21 @@ import { countAccepted } from '../events/events.repository.ts';
 import type { Decision } from '../mail/templates.ts';
 import { queueDecision } from '../notifications/notify.ts';
 import { notifySettings } from '../notifications/settings.ts';
-import { DecisionNotAllowedError, EventFullError, NotFoundError, ReasonRequiredError, StaleDecisionError } from './errors.ts';
+import {
+  DecisionNotAllowedError,
+  EventFullError,
+  NotFoundError,
+  ReasonRequiredError,
+  StaleDecisionError,
+} from './errors.ts';
 import { canSeeTerritory, registrationScope, type Viewer } from './scope.ts';
 
-const TARGET = { accept: 'accepted', waitlist: 'waitlisted', decline: 'declined', cancel: 'cancelled' } as const;
+const TARGET = {
+  accept: 'accepted',
+  waitlist: 'waitlisted',
+  decline: 'declined',
+  cancel: 'cancelled',
+} as const;
 const ALLOWED_FROM: Record<Decision, string[]> = {
   accept: ['received', 'waitlisted'],
   waitlist: ['received'],
@@ -31,7 +42,13 @@ export interface DecisionResult {
 export async function decide(
   db: Kysely<Database>,
   kind: DbKind,
-  input: { registrationId: number; decision: Decision; reason?: string | null | undefined; viewer: Viewer; expectedStatus?: string | undefined },
+  input: {
+    registrationId: number;
+    decision: Decision;
+    reason?: string | null | undefined;
+    viewer: Viewer;
+    expectedStatus?: string | undefined;
+  },
 ): Promise<DecisionResult> {
   const reason = input.reason?.trim() || null;
   if (input.decision === 'decline' && !reason) throw new ReasonRequiredError();
@@ -44,7 +61,10 @@ export async function decide(
     if (!peek || !canSeeTerritory(input.viewer, peek.territory)) throw new NotFoundError();
     let event: { document_id: string; capacity: number; title: string } | undefined;
     if (peek.event_id) {
-      let q = trx.selectFrom('event_copy').select(['document_id', 'capacity', 'title']).where('document_id', '=', peek.event_id);
+      let q = trx
+        .selectFrom('event_copy')
+        .select(['document_id', 'capacity', 'title'])
+        .where('document_id', '=', peek.event_id);
       if (kind === 'postgres') q = q.forUpdate();
       event = await q.executeTakeFirst();
     }
@@ -135,8 +155,10 @@ export async function freedPlaces(db: Kysely<Database>, viewer: Viewer) {
     .where('status', 'in', ['accepted', 'waitlisted'])
     .groupBy(['event_id', 'status'])
     .execute();
-  const count = (id: string, status: string) => Number(counts.find((c) => c.event_id === id && c.status === status)?.n ?? 0);
-  const out: { eventId: string; title: string; left: number; registrationId: number; reference: string }[] = [];
+  const count = (id: string, status: string) =>
+    Number(counts.find((c) => c.event_id === id && c.status === status)?.n ?? 0);
+  const out: { eventId: string; title: string; left: number; registrationId: number; reference: string }[] =
+    [];
   for (const e of events) {
     const left = e.capacity - count(e.document_id, 'accepted');
     if (left <= 0 || count(e.document_id, 'waitlisted') === 0) continue;
@@ -149,7 +171,14 @@ export async function freedPlaces(db: Kysely<Database>, viewer: Viewer) {
       .orderBy('created_at')
       .orderBy('id')
       .executeTakeFirst();
-    if (first) out.push({ eventId: e.document_id, title: e.title, left, registrationId: first.id, reference: first.reference });
+    if (first)
+      out.push({
+        eventId: e.document_id,
+        title: e.title,
+        left,
+        registrationId: first.id,
+        reference: first.reference,
+      });
   }
   return out;
 }

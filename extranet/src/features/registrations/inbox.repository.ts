@@ -4,7 +4,8 @@ import { normaliseFrenchPhone } from '../../contract/index.ts';
 import type { Database } from '../../db/database.ts';
 import { registrationScope, type Viewer } from './scope.ts';
 
-const optional = <T extends z.ZodType>(s: T) => z.preprocess((v) => (v === '' || v === null ? undefined : v), s.optional());
+const optional = <T extends z.ZodType>(s: T) =>
+  z.preprocess((v) => (v === '' || v === null ? undefined : v), s.optional());
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
 
 /** Inbox filters, read from the query string (GET form). Invalid values are ignored. */
@@ -36,7 +37,9 @@ export async function listInbox(db: Kysely<Database>, viewer: Viewer, f: InboxFi
     .innerJoin('person', 'person.id', 'registration.person_id')
     .leftJoin('event_copy', 'event_copy.document_id', 'registration.event_id')
     .leftJoin('registration_read', (join) =>
-      join.onRef('registration_read.registration_id', '=', 'registration.id').on('registration_read.user_id', '=', viewer.id),
+      join
+        .onRef('registration_read.registration_id', '=', 'registration.id')
+        .on('registration_read.user_id', '=', viewer.id),
     )
     .where(registrationScope(viewer));
   const filters = <T extends typeof count | typeof q>(query: T): T => {
@@ -49,7 +52,10 @@ export async function listInbox(db: Kysely<Database>, viewer: Viewer, f: InboxFi
     if (f.to) x = x.where('registration.created_at', '<=', `${f.to}T23:59:59.999Z`);
     if (f.program) {
       x = x.where('registration.event_id', 'in', (eb) =>
-        eb.selectFrom('event_copy').select('event_copy.document_id').where('event_copy.program_kind', '=', f.program!),
+        eb
+          .selectFrom('event_copy')
+          .select('event_copy.document_id')
+          .where('event_copy.program_kind', '=', f.program!),
       );
     }
     if (f.q) {
@@ -62,7 +68,9 @@ export async function listInbox(db: Kysely<Database>, viewer: Viewer, f: InboxFi
               w(sql`lower(person.first_name || ' ' || coalesce(person.last_name, ''))`, 'like', term),
               w(sql`lower(coalesce(person.last_name, '') || ' ' || person.first_name)`, 'like', term),
               ...(phone ? [w('person.phone', '=', phone)] : []),
-              ...(digits.length >= 4 && !phone ? [w('person.phone', 'like', `%${digits.replace(/^0/, '')}%`)] : []),
+              ...(digits.length >= 4 && !phone
+                ? [w('person.phone', 'like', `%${digits.replace(/^0/, '')}%`)]
+                : []),
             ]),
           ),
       );
@@ -75,7 +83,10 @@ export async function listInbox(db: Kysely<Database>, viewer: Viewer, f: InboxFi
     // A reference typed in the search box finds that registration too.
     const ref = f.q.toUpperCase();
     if (/^MAI-\d{4}-\d{6}$/.test(ref)) {
-      count = db.selectFrom('registration').where(registrationScope(viewer)).where('registration.reference', '=', ref);
+      count = db
+        .selectFrom('registration')
+        .where(registrationScope(viewer))
+        .where('registration.reference', '=', ref);
       q = q.clearWhere().where(registrationScope(viewer)).where('registration.reference', '=', ref);
     }
   }
@@ -99,7 +110,9 @@ export async function listInbox(db: Kysely<Database>, viewer: Viewer, f: InboxFi
     f.sort === 'oldest'
       ? rows.orderBy('registration.created_at', 'asc').orderBy('registration.id', 'asc')
       : f.sort === 'name'
-        ? rows.orderBy(sql`lower(coalesce(person.last_name, person.first_name))`).orderBy('registration.id', 'desc')
+        ? rows
+            .orderBy(sql`lower(coalesce(person.last_name, person.first_name))`)
+            .orderBy('registration.id', 'desc')
         : f.sort === 'event'
           ? rows.orderBy('event_copy.first_slot_at', 'asc').orderBy('registration.id', 'asc')
           : rows.orderBy('registration.created_at', 'desc').orderBy('registration.id', 'desc');

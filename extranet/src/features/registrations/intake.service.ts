@@ -38,7 +38,11 @@ async function existing(db: Kysely<Database>, key: string): Promise<IntakeResult
     .executeTakeFirst();
   if (!row) return null;
   // The first answer said received or waitlisted; later decisions do not change what we answer.
-  return { reference: row.reference, status: row.status === 'waitlisted' ? 'waitlisted' : 'received', created: false };
+  return {
+    reference: row.reference,
+    status: row.status === 'waitlisted' ? 'waitlisted' : 'received',
+    created: false,
+  };
 }
 
 /**

@@ -12,7 +12,8 @@ export function decisionErrorMessage(error: unknown): string | null {
   if (error instanceof EventFullError) {
     return 'La session est complète : la dernière place vient d’être attribuée. Vous pouvez mettre la personne sur la liste d’attente.';
   }
-  if (error instanceof ReasonRequiredError) return 'Indiquez le motif du refus : il sera communiqué à la personne.';
+  if (error instanceof ReasonRequiredError)
+    return 'Indiquez le motif du refus : il sera communiqué à la personne.';
   if (error instanceof StaleDecisionError || error instanceof DecisionNotAllowedError) {
     return `Cette demande a changé entre-temps (statut actuel : ${STATUS_LABEL[error.currentStatus] ?? error.currentStatus}). Vérifiez avant de continuer.`;
   }
