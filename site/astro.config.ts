@@ -1,5 +1,26 @@
+import { copyFileSync } from 'node:fs';
 import node from '@astrojs/node';
+import type { AstroIntegration } from 'astro';
 import { defineConfig, envField } from 'astro/config';
+
+/**
+ * Astro's server is built as dist/server/app.mjs and dist/server/entry.mjs becomes our small node
+ * server (server/entry.mjs): it answers cached pages before Astro's pipeline, then hands over.
+ */
+function frontServer(): AstroIntegration {
+  let serverDir: URL;
+  return {
+    name: 'maillage-front-server',
+    hooks: {
+      'astro:config:done': ({ config }) => {
+        serverDir = config.build.server;
+      },
+      'astro:build:done': () => {
+        copyFileSync(new URL('./server/entry.mjs', import.meta.url), new URL('entry.mjs', serverDir));
+      },
+    },
+  };
+}
 
 // Every page is rendered on the server from the CMS cache: content changes show within seconds
 // of publishing without a rebuild.
@@ -11,7 +32,8 @@ export default defineConfig({
   trailingSlash: 'ignore',
   // One small stylesheet, inlined: one request per page and the CSS is compressed with the HTML.
   // The inline <style> is allowed by a hash in the CSP (security.csp below), never by 'unsafe-inline'.
-  build: { inlineStylesheets: 'always' },
+  build: { inlineStylesheets: 'always', serverEntry: 'app.mjs' },
+  integrations: [frontServer()],
   compressHTML: true,
   markdown: { syntaxHighlight: false },
   devToolbar: { enabled: false },

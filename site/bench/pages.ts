@@ -100,6 +100,11 @@ try {
   }
   try {
     for (const row of rows) {
+      // Lighthouse does not score an error page (HTTP 404): it is measured above, not here.
+      if (row.page === '404') {
+        row.Lighthouse = '—';
+        continue;
+      }
       const path = pages.find(([n]) => n === row.page)?.[1] ?? '/';
       const result = await lighthouse(`${stack.siteUrl}${path}`, {
         port,
@@ -135,7 +140,8 @@ try {
   console.log('\nPoids et sobriété (Chromium, cache vide, téléphone 390×844)');
   console.table(rows);
   const worst = (k: string) => Math.max(...rows.map((r) => Number(r[k])));
-  const worstMin = (k: string) => Math.min(...rows.map((r) => Number(r[k])));
+  const worstMin = (k: string) =>
+    Math.min(...rows.filter((r) => typeof r[k] === 'number').map((r) => Number(r[k])));
   const ratio = siteRps / staticRps;
   const budget = [
     ['KB transférés (max)', worst('KB transférés'), `≤ ${BUDGET.kb}`, worst('KB transférés') <= BUDGET.kb],

@@ -1,13 +1,12 @@
 import { defineMiddleware } from 'astro:middleware';
 import {
-  compress,
   isCompressible,
   NON_HTML_CSP,
   PUBLIC_CACHE_CONTROL,
   pickEncoding,
   SECURITY_HEADERS,
 } from './lib/delivery.ts';
-import { type CachedPage, pageCache } from './lib/page-cache.ts';
+import { answer, type CachedPage, pageCache } from './lib/page-cache.ts';
 import { config } from './lib/runtime.ts';
 
 /** Paths never held by the page cache nor by a CDN (secret or per-request). */
@@ -15,20 +14,8 @@ const PRIVATE =
   /^\/(apercu|api\/|_actions|_server-islands|inscription|etre-rappele|idee-de-projet|professionnel|confirmation)/;
 
 function send(page: CachedPage, encoding: ReturnType<typeof pickEncoding>): Response {
-  const headers = new Headers(page.headers);
-  let body = page.body;
-  if (encoding !== 'identity' && body.byteLength > 1024 && isCompressible(headers.get('content-type'))) {
-    let variant = page.variants.get(encoding);
-    if (!variant) {
-      variant = compress(page.body, encoding);
-      page.variants.set(encoding, variant);
-    }
-    body = variant;
-    headers.set('content-encoding', encoding);
-  }
-  if (isCompressible(headers.get('content-type'))) headers.append('vary', 'Accept-Encoding');
-  headers.set('content-length', String(body.byteLength));
-  return new Response(body as BodyInit, { status: page.status, headers });
+  const { status, headers, body } = answer(page, encoding);
+  return new Response(body as BodyInit, { status, headers });
 }
 
 export const onRequest = defineMiddleware(async (context, next) => {

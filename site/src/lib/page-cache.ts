@@ -1,7 +1,12 @@
+import { compress, type Encoding, isCompressible, pickEncoding } from './delivery.ts';
+
 /**
  * A tiny output cache in front of page rendering, like a CDN would hold: a rendered public page
  * is kept for a few seconds (compressed variants included) and dropped on the CMS webhook.
- * It only ever holds public, anonymous responses.
+ * It only ever holds public, anonymous responses (see src/middleware.ts).
+ *
+ * The node server in front of Astro (server/entry.mjs) answers hits straight from here, without
+ * entering Astro's pipeline: it finds this cache through a global symbol.
  */
 export interface CachedPage {
   status: number;
@@ -9,6 +14,32 @@ export interface CachedPage {
   body: Uint8Array;
   variants: Map<string, Uint8Array>;
   at: number;
+}
+
+export interface RawAnswer {
+  status: number;
+  headers: Record<string, string>;
+  body: Uint8Array;
+}
+
+/** Headers and body of a cached page for one Accept-Encoding (variants computed once). */
+export function answer(page: CachedPage, encoding: Encoding): RawAnswer {
+  const headers: Record<string, string> = {};
+  for (const [k, v] of page.headers) headers[k] = k in headers ? `${headers[k]}, ${v}` : v;
+  let body = page.body;
+  const compressible = isCompressible(headers['content-type'] ?? null);
+  if (encoding !== 'identity' && body.byteLength > 1024 && compressible) {
+    let variant = page.variants.get(encoding);
+    if (!variant) {
+      variant = compress(page.body, encoding);
+      page.variants.set(encoding, variant);
+    }
+    body = variant;
+    headers['content-encoding'] = encoding;
+  }
+  if (compressible) headers.vary = 'Accept-Encoding';
+  headers['content-length'] = String(body.byteLength);
+  return { status: page.status, headers, body };
 }
 
 class PageCache {
@@ -38,7 +69,13 @@ class PageCache {
   purge(): void {
     this.pages.clear();
   }
+  /** For the node front server: a ready answer for "path?query", or null. */
+  lookup(key: string, acceptEncoding: string | undefined): RawAnswer | null {
+    const page = this.get(key);
+    return page ? answer(page, pickEncoding(acceptEncoding ?? null)) : null;
+  }
 }
 
 // 10 s: the same freshness as the extranet's availability endpoint (places left).
 export const pageCache = new PageCache(10_000, 300);
+(globalThis as Record<symbol, unknown>)[Symbol.for('maillage.page-cache')] = pageCache;
