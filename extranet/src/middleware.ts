@@ -102,14 +102,18 @@ const adminTwoFactor = defineMiddleware((context, next) => {
   return context.redirect('/compte/securite?obligatoire=1', 303);
 });
 
-/** Personal data: never cached, never framed, no referrer (reset links carry tokens). */
+/**
+ * Personal data: never cached, never framed, no referrer to other sites (reset links carry
+ * tokens). `same-origin` rather than `no-referrer`: with no-referrer, browsers send `Origin: null`
+ * on form posts, and Astro's origin check then refuses every form (sign-in included).
+ */
 const headers = defineMiddleware(async (context, next) => {
   const response = await next();
   const h = response.headers;
   if (!h.has('cache-control')) h.set('cache-control', 'no-store');
   h.set('x-frame-options', 'DENY');
   h.set('x-content-type-options', 'nosniff');
-  h.set('referrer-policy', 'no-referrer');
+  h.set('referrer-policy', 'same-origin');
   return response;
 });
 
