@@ -4,7 +4,7 @@ import ICAL from 'ical.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CmsUnavailableError, createCmsClient } from '../src/lib/cms/client.ts';
 import { signWebhook } from '../src/lib/webhook.ts';
-import { validators } from './data-inclusion.test.ts';
+import { validators } from './helpers/data-inclusion.ts';
 import { adminClient, type Stack, siteDir, startStack } from './helpers/stack.ts';
 
 // Integration: the CMS client and the built site against a real, seeded Strapi.

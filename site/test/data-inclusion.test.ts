@@ -1,16 +1,7 @@
-import Ajv from 'ajv';
-import addFormats from 'ajv-formats';
 import { describe, expect, it } from 'vitest';
 import { buildServices, buildStructure, splitAddress } from '../src/lib/feeds/data-inclusion.ts';
-import serviceSchema from '../src/lib/feeds/data-inclusion-v1/service.json' with { type: 'json' };
-import structureSchema from '../src/lib/feeds/data-inclusion-v1/structure.json' with { type: 'json' };
 import { sampleGlobal, samplePrograms, sampleTerritories } from './fixtures/content.ts';
-
-export function validators() {
-  const ajv = new Ajv({ allErrors: true, strict: false });
-  addFormats(ajv);
-  return { structure: ajv.compile(structureSchema), service: ajv.compile(serviceSchema) };
-}
+import { validators } from './helpers/data-inclusion.ts';
 
 describe('data·inclusion export', () => {
   const v = validators();
