@@ -35,7 +35,7 @@ export const onRequest = defineMiddleware(async (context, next) => {
   for (const [k, v] of Object.entries(SECURITY_HEADERS)) headers.set(k, v);
   const type = headers.get('content-type');
   if (!type?.startsWith('text/html')) headers.set('content-security-policy', NON_HTML_CSP);
-  else {
+  else if (!headers.get('content-security-policy')?.includes('frame-ancestors')) {
     const preview = url.pathname === '/apercu';
     const ancestors = preview ? `'self' ${config.cmsOrigin}` : "'none'";
     const csp = headers.get('content-security-policy');
@@ -51,7 +51,14 @@ export const onRequest = defineMiddleware(async (context, next) => {
     else headers.set('cache-control', 'no-store');
   }
 
-  if (!response.body || !isCompressible(type) || (response.status >= 300 && response.status < 400)) {
+  // Already encoded: a rewrite (Astro.rewrite) runs this middleware a second time.
+  const encoded = headers.has('content-encoding');
+  if (
+    !response.body ||
+    encoded ||
+    !isCompressible(type) ||
+    (response.status >= 300 && response.status < 400)
+  ) {
     return new Response(response.body, { status: response.status, statusText: response.statusText, headers });
   }
   const body = new Uint8Array(await response.arrayBuffer());

@@ -93,3 +93,43 @@ describe('stale-while-revalidate cache', () => {
     expect(reloaded).toBe(true);
   });
 });
+
+describe('upcoming sessions across midnight with the CMS down', () => {
+  it('serves yesterday’s list without the sessions that are over', async () => {
+    const { createCmsClient } = await import('../src/lib/cms/client.ts');
+    const { sampleEvent } = await import('./fixtures/content.ts');
+    let day = '2026-12-03';
+    let down = false;
+    const events = [
+      sampleEvent({
+        slug: 'a',
+        documentId: 'a',
+        slots: [{ date: '2026-12-03', start: '09:00', end: '12:00' }],
+      }),
+      sampleEvent({
+        slug: 'b',
+        documentId: 'b',
+        slots: [{ date: '2026-12-05', start: '09:00', end: '12:00' }],
+      }),
+    ];
+    const fakeFetch = (async () => {
+      if (down) throw new TypeError('fetch failed');
+      return new Response(
+        JSON.stringify({
+          data: events,
+          meta: { pagination: { page: 1, pageSize: 100, pageCount: 1, total: 2 } },
+        }),
+      );
+    }) as typeof fetch;
+    const cms = createCmsClient({
+      baseUrl: 'http://cms.invalid',
+      fetch: fakeFetch,
+      today: () => day,
+      warn: () => {},
+    });
+    expect((await cms.upcomingEvents()).map((e) => e.slug)).toEqual(['a', 'b']);
+    down = true;
+    day = '2026-12-04';
+    expect((await cms.upcomingEvents()).map((e) => e.slug)).toEqual(['b']);
+  });
+});

@@ -259,6 +259,14 @@ describe('the built site', () => {
     expect(html).toContain(`<link rel="canonical" href="${stack.siteUrl}/agenda/${e.slug}">`);
   });
 
+  it('answers an unknown slug with the French 404 page', async () => {
+    const res = await get('/programmes/jamais-vu');
+    expect(res.status).toBe(404);
+    expect(await res.text()).toContain('Cette page n’existe pas');
+    expect((await get('/agenda/jamais-vu')).status).toBe(404);
+    expect((await get('/temoignages/jamais-vu')).status).toBe(404);
+  });
+
   it('still renders every page with the CMS stopped', async () => {
     const e = (await client().upcomingEvents())[0]!;
     const s = (await client().stories())[0]!;
@@ -299,6 +307,9 @@ describe('the built site', () => {
       expect(html, p).not.toMatch(/at .*\.(m?js|ts):\d+/);
     }
     expect(await text(`/agenda/${e.slug}`)).toContain(e.title.replace(/’/g, '’'));
-    expect((await get('/programmes/jamais-vu')).status).toBe(503);
+    // Never asked before the outage: nothing to fall back on, a French 503 page (not an error trace).
+    const unknown = await get('/programmes/jamais-demande');
+    expect(unknown.status).toBe(503);
+    expect(await unknown.text()).toContain('Cette page n’est pas disponible pour le moment');
   });
 });

@@ -52,6 +52,12 @@ describe('commune → territory lookup', () => {
     expect(territoryOf('Marly')).toBe('Valenciennois');
   });
 
+  it('finds a homonym by its department', () => {
+    const [marly57] = findCommunes('Marly (57)');
+    expect(marly57?.departement).toBe('57');
+    expect(territoryOfCommune(marly57!, DEFAULT_TERRITORIES)).toBeNull();
+  });
+
   it('returns nothing for an unknown name or an empty query', () => {
     expect(findCommunes('Zzyzx-sur-Mer')).toEqual([]);
     expect(findCommunes('  ')).toEqual([]);

@@ -223,6 +223,7 @@ export function createCmsClient(options: CmsClientOptions) {
         return (fa.date + fa.start).localeCompare(fb.date + fb.start);
       });
   const withConsent = (stories: s.Story[]) => stories.filter((st) => st.consentDate);
+  let lastUpcoming: s.CmsEvent[] | null = null;
 
   return {
     cache,
@@ -256,18 +257,30 @@ export function createCmsClient(options: CmsClientOptions) {
         }),
       ),
 
-    /** Sessions with at least one half-day today or later, first half-day first. */
-    upcomingEvents: () => {
+    /**
+     * Sessions with at least one half-day today or later, first half-day first. When the day
+     * changes while the CMS is down, yesterday's list (minus what is over) is served.
+     */
+    upcomingEvents: async () => {
       const day = today();
-      return cache.get(`events:upcoming:${day}`, async () =>
-        sortEvents(
-          await list('/api/events', s.event, {
-            fields: EVENT_FIELDS,
-            populate: EVENT_POPULATE,
-            filters: { slots: { date: { $gte: day } } },
-          }),
-        ).filter((e) => e.slots.some((sl) => sl.date >= day)),
-      );
+      const upcoming = (events: s.CmsEvent[]) => events.filter((e) => e.slots.some((sl) => sl.date >= day));
+      try {
+        lastUpcoming = await cache.get(`events:upcoming:${day}`, async () =>
+          upcoming(
+            sortEvents(
+              await list('/api/events', s.event, {
+                fields: EVENT_FIELDS,
+                populate: EVENT_POPULATE,
+                filters: { slots: { date: { $gte: day } } },
+              }),
+            ),
+          ),
+        );
+        return lastUpcoming;
+      } catch (error) {
+        if (error instanceof CmsUnavailableError && lastUpcoming) return upcoming(lastUpcoming);
+        throw error;
+      }
     },
 
     event: (slug: string) =>

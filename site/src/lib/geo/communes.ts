@@ -78,6 +78,13 @@ export function findCommunes(query: string, limit = 10): Commune[] {
     return dep === -1 ? PREFERRED_DEPARTMENTS.length : dep;
   };
   let found: Commune[];
+  // "Marly (57)": a name with its department, as the agenda offers for homonyms.
+  const withDep = /^(.+?)\s*\((\d{2,3}|2[AB])\)$/i.exec(q);
+  if (withDep) {
+    const n = normalizeName(withDep[1] as string);
+    const dep = (withDep[2] as string).toUpperCase();
+    return all.filter((c) => c.departement === dep && normalizeName(c.nom) === n).slice(0, limit);
+  }
   if (/^\d{5}$/.test(q)) {
     found = all.filter((c) => c.codesPostaux.includes(q));
     if (found.length === 0) found = all.filter((c) => c.code === q);
