@@ -28,13 +28,16 @@ const advisorCambresis = { id: 'adv-1', role: 'advisor' as const, territories: [
 const advisorDouaisis = { id: 'adv-2', role: 'advisor' as const, territories: ['douaisis'] };
 
 function parisDay(offsetDays: number): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Paris' }).format(new Date(Date.now() + offsetDays * 86_400_000));
+  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Paris' }).format(
+    new Date(Date.now() + offsetDays * 86_400_000),
+  );
 }
 
 /** The instant of a Paris wall-clock time, through ical.js (independent of our own code). */
 function firstStartOf(ics: string): Date {
   const comp = new ICAL.Component(ICAL.parse(ics));
-  for (const tz of comp.getAllSubcomponents('vtimezone')) ICAL.TimezoneService.register(new ICAL.Timezone(tz));
+  for (const tz of comp.getAllSubcomponents('vtimezone'))
+    ICAL.TimezoneService.register(new ICAL.Timezone(tz));
   return comp
     .getAllSubcomponents('vevent')
     .map((v) => new ICAL.Event(v).startDate.toJSDate())
@@ -47,7 +50,12 @@ function parisInstant(date: string, time: string): Date {
   const [h, mi] = time.split(':').map(Number) as [number, number];
   for (const offset of [1, 2]) {
     const candidate = new Date(Date.UTC(y, m - 1, d, h - offset, mi));
-    const shown = new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/Paris', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(candidate);
+    const shown = new Intl.DateTimeFormat('en-GB', {
+      timeZone: 'Europe/Paris',
+      hour: '2-digit',
+      minute: '2-digit',
+      hourCycle: 'h23',
+    }).format(candidate);
     if (shown === time) return candidate;
   }
   throw new Error('no instant');
@@ -63,10 +71,25 @@ async function seedUsers(db: Db) {
   ] as const) {
     await db.db
       .insertInto('users')
-      .values({ id, name: id, email, emailVerified: flag, createdAt: now, updatedAt: now, role, disabled: flag } as never)
+      .values({
+        id,
+        name: id,
+        email,
+        emailVerified: flag,
+        createdAt: now,
+        updatedAt: now,
+        role,
+        disabled: flag,
+      } as never)
       .execute();
   }
-  await db.db.insertInto('user_territory').values([{ user_id: 'adv-1', territory: 'cambresis' }, { user_id: 'adv-2', territory: 'douaisis' }]).execute();
+  await db.db
+    .insertInto('user_territory')
+    .values([
+      { user_id: 'adv-1', territory: 'cambresis' },
+      { user_id: 'adv-2', territory: 'douaisis' },
+    ])
+    .execute();
 }
 
 function request(extra: Record<string, unknown>) {
@@ -85,7 +108,13 @@ function request(extra: Record<string, unknown>) {
 }
 
 async function registrationId(db: Db, reference: string): Promise<number> {
-  return (await db.db.selectFrom('registration').select('id').where('reference', '=', reference).executeTakeFirstOrThrow()).id;
+  return (
+    await db.db
+      .selectFrom('registration')
+      .select('id')
+      .where('reference', '=', reference)
+      .executeTakeFirstOrThrow()
+  ).id;
 }
 
 const settings = configureNotifications({
@@ -144,7 +173,13 @@ describe.each(backends)('notifications on $name', ({ open }) => {
   let sink: SmtpSink;
   const firstDay = parisDay(20);
   const secondDay = parisDay(27);
-  const worker = () => ({ db: db.db, kind: db.kind, from: 'Maillage <ne-pas-repondre@maillage.test>', smtpUrl: sink.url, outboxDir: '' });
+  const worker = () => ({
+    db: db.db,
+    kind: db.kind,
+    from: 'Maillage <ne-pas-repondre@maillage.test>',
+    smtpUrl: sink.url,
+    outboxDir: '',
+  });
 
   beforeAll(async () => {
     ({ db, cleanup } = await open());
@@ -164,7 +199,14 @@ describe.each(backends)('notifications on $name', ({ open }) => {
         { date: firstDay, start: '09:30', end: '12:30' },
       ],
       capacity: 10,
-      venue: { name: 'Maison France Services', address: '12 rue de la Paix', postcode: '59540', commune: 'Caudry', inseeCode: '59139', accessNotes: 'Bus ligne 3, arrêt Mairie.' },
+      venue: {
+        name: 'Maison France Services',
+        address: '12 rue de la Paix',
+        postcode: '59540',
+        commune: 'Caudry',
+        inseeCode: '59139',
+        accessNotes: 'Bus ligne 3, arrêt Mairie.',
+      },
     } as never);
     sink = await startSmtpSink();
   });
@@ -174,37 +216,58 @@ describe.each(backends)('notifications on $name', ({ open }) => {
   });
 
   it('queues the receipt and the advisors’ note in the intake’s transaction, and they arrive by SMTP', async () => {
-    const answer = await submitRegistration(db.db, db.kind, request({}), { extranetUrl: settings.extranetUrl });
+    const answer = await submitRegistration(db.db, db.kind, request({}), {
+      extranetUrl: settings.extranetUrl,
+    });
     const id = await registrationId(db, answer.reference);
-    const queued = await db.db.selectFrom('outbox').select(['kind', 'to_address', 'from_name']).where('registration_id', '=', id).orderBy('id').execute();
+    const queued = await db.db
+      .selectFrom('outbox')
+      .select(['kind', 'to_address', 'from_name'])
+      .where('registration_id', '=', id)
+      .orderBy('id')
+      .execute();
     expect(queued.map((q) => [q.kind, q.to_address])).toEqual([
       ['receipt', 'nadia@exemple.test'],
       ['new-request', 'conseil.cambresis@maillage.test'],
     ]);
     expect(queued[0]?.from_name).toBe('Maillage — équipe du Cambrésis');
     while ((await deliverDue(worker())) > 0) {}
-    const receipt = await sink.waitFor((m) => m.parsed.subject.includes(answer.reference) && m.envelopeTo.includes('nadia@exemple.test'));
+    const receipt = await sink.waitFor(
+      (m) => m.parsed.subject.includes(answer.reference) && m.envelopeTo.includes('nadia@exemple.test'),
+    );
     expect(receipt.parsed.subject).toBe(`Demande d'inscription bien reçue — ${answer.reference}`);
     expect(receipt.parsed.from).toContain('Maillage — équipe du Cambrésis');
     expect(receipt.parsed.from).toContain('ne-pas-repondre@maillage.test');
     expect(receipt.parsed.replyTo).toContain('equipe@maillage.test');
     expect(receipt.parsed.text).toContain('de 9 h 30 à 12 h 30');
-    const note = await sink.waitFor((m) => m.envelopeTo.includes('conseil.cambresis@maillage.test') && m.parsed.subject.includes(answer.reference));
+    const note = await sink.waitFor(
+      (m) =>
+        m.envelopeTo.includes('conseil.cambresis@maillage.test') &&
+        m.parsed.subject.includes(answer.reference),
+    );
     expect(note.parsed.text).toContain(`http://extranet.test/demandes/${id}`);
     expect(note.parsed.text).not.toContain('Benali');
     expect(sink.messages.some((m) => m.envelopeTo.includes('conseil.douaisis@maillage.test'))).toBe(false);
   });
 
   it('sends the acceptance with an .ics whose first slot is the right Paris time', async () => {
-    const answer = await submitRegistration(db.db, db.kind, request({ email: 'accepte@exemple.test' }), { extranetUrl: settings.extranetUrl });
+    const answer = await submitRegistration(db.db, db.kind, request({ email: 'accepte@exemple.test' }), {
+      extranetUrl: settings.extranetUrl,
+    });
     const id = await registrationId(db, answer.reference);
     await decide(db.db, db.kind, { registrationId: id, decision: 'accept', viewer: advisorCambresis });
     while ((await deliverDue(worker())) > 0) {}
-    const m = await sink.waitFor((r) => r.envelopeTo.includes('accepte@exemple.test') && r.parsed.subject.startsWith('Votre place est confirmée'));
+    const m = await sink.waitFor(
+      (r) =>
+        r.envelopeTo.includes('accepte@exemple.test') &&
+        r.parsed.subject.startsWith('Votre place est confirmée'),
+    );
     expect(m.parsed.text).toContain('Bus ligne 3, arrêt Mairie.');
     const ics = m.parsed.attachments.find((a) => a.filename === 'agenda.ics');
     expect(ics?.contentType).toBe('text/calendar');
-    expect(firstStartOf(ics?.content ?? '').toISOString()).toBe(parisInstant(firstDay, '09:30').toISOString());
+    expect(firstStartOf(ics?.content ?? '').toISOString()).toBe(
+      parisInstant(firstDay, '09:30').toISOString(),
+    );
   });
 
   it('keeps the professional informed: receipt and decision, the person gets hers', async () => {
@@ -213,13 +276,29 @@ describe.each(backends)('notifications on $name', ({ open }) => {
       db.kind,
       request({
         email: 'personne@exemple.test',
-        source: { type: 'prescriber', name: 'Paul Martin', organisation: 'France Travail Cambrai', email: 'paul@ft.test', personConsent: true },
+        source: {
+          type: 'prescriber',
+          name: 'Paul Martin',
+          organisation: 'France Travail Cambrai',
+          email: 'paul@ft.test',
+          personConsent: true,
+        },
       }),
       { extranetUrl: settings.extranetUrl },
     );
     const id = await registrationId(db, answer.reference);
-    await decide(db.db, db.kind, { registrationId: id, decision: 'decline', reason: 'Session réservée aux moins de 26 ans.', viewer: admin });
-    const kinds = await db.db.selectFrom('outbox').select(['kind', 'to_address']).where('registration_id', '=', id).orderBy('id').execute();
+    await decide(db.db, db.kind, {
+      registrationId: id,
+      decision: 'decline',
+      reason: 'Session réservée aux moins de 26 ans.',
+      viewer: admin,
+    });
+    const kinds = await db.db
+      .selectFrom('outbox')
+      .select(['kind', 'to_address'])
+      .where('registration_id', '=', id)
+      .orderBy('id')
+      .execute();
     expect(kinds.map((k) => `${k.kind} ${k.to_address}`)).toEqual([
       'receipt personne@exemple.test',
       'prescriber-receipt paul@ft.test',
@@ -228,46 +307,92 @@ describe.each(backends)('notifications on $name', ({ open }) => {
       'prescriber-decision paul@ft.test',
     ]);
     while ((await deliverDue(worker())) > 0) {}
-    const decision = await sink.waitFor((r) => r.envelopeTo.includes('paul@ft.test') && r.parsed.text.includes('Session réservée aux moins de 26 ans.'));
+    const decision = await sink.waitFor(
+      (r) =>
+        r.envelopeTo.includes('paul@ft.test') &&
+        r.parsed.text.includes('Session réservée aux moins de 26 ans.'),
+    );
     expect(decision.parsed.text).toContain('Nadia Benali');
     expect(decision.parsed.text).toContain('http://site.test/agenda');
   });
 
   it('keeps messages while SMTP is down, with attempts and the last error, and delivers them when it is back', async () => {
     await sink.stop();
-    const answer = await submitRegistration(db.db, db.kind, request({ email: 'panne@exemple.test' }), { extranetUrl: settings.extranetUrl });
+    const answer = await submitRegistration(db.db, db.kind, request({ email: 'panne@exemple.test' }), {
+      extranetUrl: settings.extranetUrl,
+    });
     const id = await registrationId(db, answer.reference);
     expect(await deliverDue(worker())).toBe(0);
-    const waiting = await db.db.selectFrom('outbox').selectAll().where('registration_id', '=', id).where('kind', '=', 'receipt').executeTakeFirstOrThrow();
+    const waiting = await db.db
+      .selectFrom('outbox')
+      .selectAll()
+      .where('registration_id', '=', id)
+      .where('kind', '=', 'receipt')
+      .executeTakeFirstOrThrow();
     expect(waiting.status).toBe('pending');
     expect(waiting.attempts).toBe(1);
     expect(waiting.last_error).toMatch(/ECONNREFUSED|connect/i);
     await sink.start();
     // The backoff has passed.
-    await db.db.updateTable('outbox').set({ next_attempt_at: new Date(Date.now() - 1000).toISOString() }).where('status', '=', 'pending').execute();
+    await db.db
+      .updateTable('outbox')
+      .set({ next_attempt_at: new Date(Date.now() - 1000).toISOString() })
+      .where('status', '=', 'pending')
+      .execute();
     while ((await deliverDue(worker())) > 0) {}
     await sink.waitFor((r) => r.envelopeTo.includes('panne@exemple.test'));
-    const sent = await db.db.selectFrom('outbox').select(['status', 'attempts', 'sent_at']).where('id', '=', waiting.id).executeTakeFirstOrThrow();
+    const sent = await db.db
+      .selectFrom('outbox')
+      .select(['status', 'attempts', 'sent_at'])
+      .where('id', '=', waiting.id)
+      .executeTakeFirstOrThrow();
     expect(sent).toMatchObject({ status: 'sent', attempts: 2 });
   });
 
   it('puts people who prefer a call in the "à appeler" list with the words to say, and records the call', async () => {
-    const answer = await submitRegistration(db.db, db.kind, request({ email: undefined, preferredContact: 'appel', firstName: 'Karim' }), {
-      extranetUrl: settings.extranetUrl,
-    });
+    const answer = await submitRegistration(
+      db.db,
+      db.kind,
+      request({ email: undefined, preferredContact: 'appel', firstName: 'Karim' }),
+      {
+        extranetUrl: settings.extranetUrl,
+      },
+    );
     const id = await registrationId(db, answer.reference);
     await decide(db.db, db.kind, { registrationId: id, decision: 'accept', viewer: advisorCambresis });
-    expect(await db.db.selectFrom('outbox').select('kind').where('registration_id', '=', id).where('kind', 'in', ['receipt', 'decision']).execute()).toEqual([]);
+    expect(
+      await db.db
+        .selectFrom('outbox')
+        .select('kind')
+        .where('registration_id', '=', id)
+        .where('kind', 'in', ['receipt', 'decision'])
+        .execute(),
+    ).toEqual([]);
     const calls = await listCalls(db.db, advisorCambresis);
     const call = calls.find((c) => c.reference === answer.reference);
     expect(call?.channel).toBe('appel');
     expect(call?.text).toContain('Bonjour Karim');
     expect(call?.text).toContain('Votre place est confirmée');
-    expect((await listCalls(db.db, advisorDouaisis)).some((c) => c.reference === answer.reference)).toBe(false);
-    await expect(recordCallOutcome(db.db, { id: call?.id ?? 0, outcome: 'joint', viewer: advisorDouaisis })).rejects.toThrow();
-    await recordCallOutcome(db.db, { id: call?.id ?? 0, outcome: 'joint', comment: 'Viendra en bus.', viewer: advisorCambresis });
-    expect((await listCalls(db.db, advisorCambresis)).some((c) => c.reference === answer.reference)).toBe(false);
-    const note = await db.db.selectFrom('note').select(['kind', 'body']).orderBy('id', 'desc').executeTakeFirstOrThrow();
+    expect((await listCalls(db.db, advisorDouaisis)).some((c) => c.reference === answer.reference)).toBe(
+      false,
+    );
+    await expect(
+      recordCallOutcome(db.db, { id: call?.id ?? 0, outcome: 'joint', viewer: advisorDouaisis }),
+    ).rejects.toThrow();
+    await recordCallOutcome(db.db, {
+      id: call?.id ?? 0,
+      outcome: 'joint',
+      comment: 'Viendra en bus.',
+      viewer: advisorCambresis,
+    });
+    expect((await listCalls(db.db, advisorCambresis)).some((c) => c.reference === answer.reference)).toBe(
+      false,
+    );
+    const note = await db.db
+      .selectFrom('note')
+      .select(['kind', 'body'])
+      .orderBy('id', 'desc')
+      .executeTakeFirstOrThrow();
     expect(note).toEqual({ kind: 'appel', body: 'Personne jointe, message transmis. Viendra en bus.' });
   });
 
@@ -284,21 +409,41 @@ describe.each(backends)('notifications on $name', ({ open }) => {
       territoryName: 'Cambrésis',
       slots: [{ date: soon, start: '23:30', end: '23:59' }],
       capacity: 10,
-      venue: { name: 'Médiathèque', address: '1 place Aristide Briand', postcode: '59400', commune: 'Cambrai', inseeCode: '59122' },
+      venue: {
+        name: 'Médiathèque',
+        address: '1 place Aristide Briand',
+        postcode: '59400',
+        commune: 'Cambrai',
+        inseeCode: '59122',
+      },
     } as never);
-    const answer = await submitRegistration(db.db, db.kind, request({ eventId: 'evt-soon', email: 'rappel@exemple.test' }), {
-      extranetUrl: settings.extranetUrl,
-    });
+    const answer = await submitRegistration(
+      db.db,
+      db.kind,
+      request({ eventId: 'evt-soon', email: 'rappel@exemple.test' }),
+      {
+        extranetUrl: settings.extranetUrl,
+      },
+    );
     const id = await registrationId(db, answer.reference);
     await decide(db.db, db.kind, { registrationId: id, decision: 'accept', viewer: admin });
     // Accepted today, two days before: the confirmation just sent is the reminder.
     expect(await queueDueReminders(db.db, settings)).toBe(0);
     // Accepted a week ago: reminded, once.
-    await db.db.updateTable('registration').set({ decided_at: new Date(Date.now() - 7 * 86_400_000).toISOString() }).where('id', '=', id).execute();
+    await db.db
+      .updateTable('registration')
+      .set({ decided_at: new Date(Date.now() - 7 * 86_400_000).toISOString() })
+      .where('id', '=', id)
+      .execute();
     const runs = await Promise.all([queueDueReminders(db.db, settings), queueDueReminders(db.db, settings)]);
     expect(runs.reduce((a, b) => a + b, 0)).toBe(1);
     expect(await queueDueReminders(db.db, settings)).toBe(0);
-    const reminders = await db.db.selectFrom('outbox').select(['subject']).where('registration_id', '=', id).where('kind', '=', 'reminder').execute();
+    const reminders = await db.db
+      .selectFrom('outbox')
+      .select(['subject'])
+      .where('registration_id', '=', id)
+      .where('kind', '=', 'reminder')
+      .execute();
     expect(reminders).toHaveLength(1);
     expect(reminders[0]?.subject).toMatch(/^Rappel : « Parcours des Possibles — Cambrai » commence /);
   });

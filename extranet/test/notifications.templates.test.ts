@@ -37,10 +37,27 @@ const event = {
   url: 'http://localhost:4321/agenda/parcours-caudry',
 };
 
-function ctx(over: Partial<NotificationContext['registration']> = {}, person: Partial<NotificationContext['person']> = {}): NotificationContext {
+function ctx(
+  over: Partial<NotificationContext['registration']> = {},
+  person: Partial<NotificationContext['person']> = {},
+): NotificationContext {
   return {
-    person: { firstName: 'Nadia', lastName: 'Benali', email: 'nadia@example.test', phone: '+33612345678', preferredContact: 'email', ...person },
-    registration: { reference: 'MAI-2026-000123', kind: 'event', status: 'received', source: 'self', event, ...over },
+    person: {
+      firstName: 'Nadia',
+      lastName: 'Benali',
+      email: 'nadia@example.test',
+      phone: '+33612345678',
+      preferredContact: 'email',
+      ...person,
+    },
+    registration: {
+      reference: 'MAI-2026-000123',
+      kind: 'event',
+      status: 'received',
+      source: 'self',
+      event,
+      ...over,
+    },
     team: { name: 'Maillage — équipe du Cambrésis', email: 'cambresis@maillage.test', phone: '+33327000000' },
     links: { siteUrl: 'http://localhost:4321', extranetUrl: 'http://localhost:4322' },
   };
@@ -48,7 +65,8 @@ function ctx(over: Partial<NotificationContext['registration']> = {}, person: Pa
 
 function firstEventStart(ics: string): Date {
   const comp = new ICAL.Component(ICAL.parse(ics));
-  for (const tz of comp.getAllSubcomponents('vtimezone')) ICAL.TimezoneService.register(new ICAL.Timezone(tz));
+  for (const tz of comp.getAllSubcomponents('vtimezone'))
+    ICAL.TimezoneService.register(new ICAL.Timezone(tz));
   const starts = comp
     .getAllSubcomponents('vevent')
     .map((v) => new ICAL.Event(v).startDate.toJSDate())
@@ -84,12 +102,16 @@ describe('message templates', () => {
 
   it('tells advisors about a new request without any personal data', () => {
     const m = newRequestToAdvisors(
-      ctx({ source: 'prescriber', prescriber: { name: 'Paul Martin', organisation: 'France Travail Cambrai', email: 'paul@ft.test' } }),
+      ctx({
+        source: 'prescriber',
+        prescriber: { name: 'Paul Martin', organisation: 'France Travail Cambrai', email: 'paul@ft.test' },
+      }),
       'conseil@maillage.test',
     );
     expect(m.subject).toBe('Nouvelle demande à traiter — MAI-2026-000123');
     expect(m.text).toContain('France Travail Cambrai');
-    for (const personal of ['Nadia', 'Benali', '06 12', '+336', 'nadia@']) expect(m.text + m.html).not.toContain(personal);
+    for (const personal of ['Nadia', 'Benali', '06 12', '+336', 'nadia@'])
+      expect(m.text + m.html).not.toContain(personal);
   });
 
   it('confirms a place with dates, venue, access, what to bring and an .ics of every half-day', () => {
@@ -111,7 +133,9 @@ describe('message templates', () => {
   });
 
   it('explains a refusal with its reason and what else exists', () => {
-    const m = decisionToPerson(ctx({ status: 'declined', decisionReason: 'La session est réservée aux habitants du Douaisis.' }));
+    const m = decisionToPerson(
+      ctx({ status: 'declined', decisionReason: 'La session est réservée aux habitants du Douaisis.' }),
+    );
     expect(m?.text).toContain('La raison : La session est réservée aux habitants du Douaisis.');
     expect(m?.text).toContain('http://localhost:4321/agenda');
     expect(m?.text).toContain('http://localhost:4321/idee-de-projet');
@@ -121,11 +145,14 @@ describe('message templates', () => {
   it('says so when the person is on the waiting list', () => {
     const m = decisionToPerson(ctx({ status: 'waitlisted' }));
     expect(m?.subject).toContain("Liste d'attente");
-    expect(m?.text).toContain('liste d\'attente');
+    expect(m?.text).toContain("liste d'attente");
   });
 
   it('keeps the prescriber informed: receipt and decision name the person', () => {
-    const c = ctx({ source: 'prescriber', prescriber: { name: 'Paul Martin', organisation: 'France Travail Cambrai', email: 'paul@ft.test' } });
+    const c = ctx({
+      source: 'prescriber',
+      prescriber: { name: 'Paul Martin', organisation: 'France Travail Cambrai', email: 'paul@ft.test' },
+    });
     const receipt = receiptToPrescriber(c);
     expect(receipt?.to).toBe('paul@ft.test');
     expect(receipt?.text).toContain('pour Nadia Benali');
@@ -137,11 +164,17 @@ describe('message templates', () => {
 
   it('reminds two days before with the first half-day', () => {
     const m = reminderToPerson(ctx({ status: 'accepted' }));
-    expect(m?.subject).toBe('Rappel : « Parcours des Possibles — Caudry, décembre » commence jeudi 3 décembre 2026');
+    expect(m?.subject).toBe(
+      'Rappel : « Parcours des Possibles — Caudry, décembre » commence jeudi 3 décembre 2026',
+    );
   });
 
   it('gives advisors a short text to read or send by SMS', () => {
-    const text = callScript(ctx({ status: 'accepted' }, { email: null, preferredContact: 'sms' }), 'decision', true);
+    const text = callScript(
+      ctx({ status: 'accepted' }, { email: null, preferredContact: 'sms' }),
+      'decision',
+      true,
+    );
     expect(text).toContain('Votre place est confirmée');
     expect(text).toContain('jeudi 3 décembre 2026 à 9 h 30');
     expect(text).toContain('MAI-2026-000123');
@@ -174,7 +207,11 @@ describe('a message through real SMTP', () => {
       subject: m.subject,
       text: m.text,
       html: m.html,
-      attachments: m.attachments.map((a) => ({ filename: a.filename, content: a.content, contentType: a.contentType })),
+      attachments: m.attachments.map((a) => ({
+        filename: a.filename,
+        content: a.content,
+        contentType: a.contentType,
+      })),
     });
     const got = await sink.waitFor((r) => r.envelopeTo.includes('nadia@example.test'));
     expect(got.parsed.subject).toBe(m.subject);
