@@ -92,6 +92,7 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
         ...shared,
         PORT: String(sitePort),
         CMS_SITE_TOKEN: cms.siteToken,
+        CMS_PREVIEW_TOKEN: cms.previewToken,
         PREVIEW_SECRET: cms.previewSecret,
         ...options.env?.site,
       }),
