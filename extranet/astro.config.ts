@@ -1,5 +1,34 @@
+import { appendFileSync, existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import node from '@astrojs/node';
+import type { AstroIntegration } from 'astro';
 import { defineConfig, envField } from 'astro/config';
+
+/**
+ * Astro loads the middleware on the first request. The extranet must migrate, pull the CMS events
+ * and start its outbox worker when the process starts: the built entry imports the middleware
+ * module at once with a flag set, and the module starts the (memoised) runtime the middleware awaits.
+ */
+function eagerStart(): AstroIntegration {
+  let serverDir: URL | null = null;
+  return {
+    name: 'maillage-eager-start',
+    hooks: {
+      'astro:config:done': ({ config }) => {
+        serverDir = config.build.server;
+      },
+      'astro:build:done': () => {
+        if (!serverDir) return;
+        const entry = fileURLToPath(new URL('entry.mjs', serverDir));
+        if (!existsSync(entry) || !existsSync(fileURLToPath(new URL('virtual_astro_middleware.mjs', serverDir)))) return;
+        appendFileSync(
+          entry,
+          "\nglobalThis[Symbol.for('maillage.extranet.eagerStart')] = true;\nimport('./virtual_astro_middleware.mjs');\n",
+        );
+      },
+    },
+  };
+}
 
 const secret = (extra: { optional?: boolean; default?: string } = { optional: true }) =>
   envField.string({ context: 'server', access: 'secret', ...extra });
@@ -9,6 +38,7 @@ const secret = (extra: { optional?: boolean; default?: string } = { optional: tr
 export default defineConfig({
   output: 'server',
   adapter: node({ mode: 'standalone' }),
+  integrations: [eagerStart()],
   server: { port: 4322, host: true },
   site: process.env.EXTRANET_URL || 'http://localhost:4322',
   build: { inlineStylesheets: 'always' },

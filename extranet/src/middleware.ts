@@ -117,4 +117,10 @@ const headers = defineMiddleware(async (context, next) => {
   return response;
 });
 
+// The built entry sets this flag, then imports this module at process start (astro.config.ts,
+// eagerStart): migrations, demo accounts, events copy and outbox worker start before any request.
+if ((globalThis as Record<symbol, unknown>)[Symbol.for('maillage.extranet.eagerStart')]) {
+  getRuntime().catch((error) => console.error('[extranet] démarrage impossible :', (error as Error).message));
+}
+
 export const onRequest = sequence(boot, headers, sameOrigin, session, adminTwoFactor);
