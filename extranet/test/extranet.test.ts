@@ -187,9 +187,8 @@ describe.each(BACKENDS)('extranet on %s', (backend) => {
       expect((await post({})).status).toBe(401);
       const ts = String(Date.now());
       const sig = `sha256=${createHmac('sha256', WEBHOOK_SECRET).update(`${ts}.${body}`).digest('hex')}`;
-      expect(
-        (await post({ 'x-maillage-timestamp': ts, 'x-maillage-signature': sig.replace(/.$/, '0') })).status,
-      ).toBe(401);
+      const tampered = sig.slice(0, -1) + (sig.endsWith('0') ? '1' : '0');
+      expect((await post({ 'x-maillage-timestamp': ts, 'x-maillage-signature': tampered })).status).toBe(401);
       const old = String(Date.now() - 6 * 60_000);
       const oldSig = `sha256=${createHmac('sha256', WEBHOOK_SECRET).update(`${old}.${body}`).digest('hex')}`;
       expect((await post({ 'x-maillage-timestamp': old, 'x-maillage-signature': oldSig })).status).toBe(401);
