@@ -1,4 +1,4 @@
-import { type ColumnDefinitionBuilder, type Kysely, PostgresAdapter } from 'kysely';
+import { type Kysely, PostgresAdapter } from 'kysely';
 
 // Typed Kysely<any> on purpose, like every migration: it must keep compiling as the schema moves on.
 const isPg = (db: Kysely<any>) => db.getExecutor().adapter instanceof PostgresAdapter;
@@ -11,13 +11,11 @@ const isPg = (db: Kysely<any>) => db.getExecutor().adapter instanceof PostgresAd
  */
 export async function up(db: Kysely<any>): Promise<void> {
   const pg = isPg(db);
-  await db.schema
-    .createTable('notification')
-    .addColumn(
-      ...(pg
-        ? (['id', 'serial', (c: ColumnDefinitionBuilder) => c.primaryKey()] as const)
-        : (['id', 'integer', (c: ColumnDefinitionBuilder) => c.primaryKey().autoIncrement()] as const)),
-    )
+  const table = db.schema.createTable('notification');
+  await (pg
+    ? table.addColumn('id', 'serial', (c) => c.primaryKey())
+    : table.addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
+  )
     .addColumn('registration_id', 'integer', (c) =>
       c.notNull().references('registration.id').onDelete('cascade'),
     )
