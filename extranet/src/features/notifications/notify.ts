@@ -147,7 +147,7 @@ export async function loadContext(
     },
     team: settings.teams.team(row.territory, territoryName),
     links: { siteUrl: settings.siteUrl, extranetUrl: settings.extranetUrl },
-    mailFrom: settings.mailFrom ?? null,
+    mailFrom: settings.mailFrom ? (/<([^>]+)>/.exec(settings.mailFrom)?.[1] ?? settings.mailFrom) : null,
   };
 }
 
