@@ -373,6 +373,67 @@ describe('registration journey', () => {
     await ctx.close();
   });
 
+  it('a full session offers the waiting list explicitly; a cancelled one says so and points to the next session', async () => {
+    const accepted = await db.db
+      .selectFrom('registration')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where(
+        'event_id',
+        '=',
+        (
+          await db.db
+            .selectFrom('event_copy')
+            .select('document_id')
+            .where('slug', '=', EVENT_SLUG)
+            .executeTakeFirstOrThrow()
+        ).document_id,
+      )
+      .where('status', '=', 'accepted')
+      .executeTakeFirstOrThrow();
+    // The extranet's copy of the session says it is full (the CMS copy comes back at the next refresh).
+    await db.db
+      .updateTable('event_copy')
+      .set({ capacity: Number(accepted.n) })
+      .where('slug', '=', EVENT_SLUG)
+      .execute();
+    const ctx = await phone({ javaScriptEnabled: false });
+    const page = await ctx.newPage();
+    await page.goto(`${platform.siteUrl}/inscription/${EVENT_SLUG}`);
+    const person = newPerson('Attente');
+    await fillEventForm(page, person, Date.now());
+    await page.locator('form.rf button[type=submit]').click();
+    await page.waitForLoadState();
+    expect(await page.locator('#erreurs').textContent()).toContain('La session est complète');
+    expect(await page.getByLabel('Votre nom').inputValue()).toBe(person.lastName);
+    expect(await registrationsOf(person.lastName)).toHaveLength(0);
+    await page.getByLabel('J’accepte d’être sur la liste d’attente').check();
+    await page.getByRole('button', { name: 'M’inscrire sur la liste d’attente' }).click();
+    await page.waitForURL(/\/confirmation\?t=/);
+    expect(await page.locator('h1').textContent()).toBe('Inscription sur la liste d’attente enregistrée');
+    expect(await registrationsOf(person.lastName)).toEqual([
+      expect.objectContaining({ status: 'waitlisted' }),
+    ]);
+
+    await db.db.updateTable('event_copy').set({ cancelled: 1 }).where('slug', '=', EVENT_SLUG).execute();
+    await page.goto(`${platform.siteUrl}/inscription/${EVENT_SLUG}`);
+    const late = newPerson('Ferme');
+    await fillEventForm(page, late, Date.now());
+    await page.locator('form.rf button[type=submit]').click();
+    await page.waitForLoadState();
+    expect(await page.locator('main').textContent()).toContain(
+      'Les inscriptions à cette session sont fermées.',
+    );
+    const next = page.getByRole('link', { name: /Parcours création/ }).filter({ hasNotText: 'Cateau' });
+    expect(await next.first().getAttribute('href')).toMatch(/^\/inscription\/parcours-creation-/);
+    expect(await registrationsOf(late.lastName)).toHaveLength(0);
+    await db.db
+      .updateTable('event_copy')
+      .set({ cancelled: 0, capacity: 10 })
+      .where('slug', '=', EVENT_SLUG)
+      .execute();
+    await ctx.close();
+  });
+
   it('SMTP down: the registration is stored, the confirmation shows, the email leaves once SMTP is back', async () => {
     await sink.stop();
     const ctx = await phone();
