@@ -10,7 +10,13 @@ import { createDb, type Db } from '../src/db/connect.ts';
 import { migrateToLatest } from '../src/db/migrate.ts';
 import { upsertEventCopy } from '../src/features/events/events.repository.ts';
 import { deliverDue } from '../src/features/mail/worker.ts';
-import { listCalls, queueDueReminders, recordCallOutcome } from '../src/features/notifications/notify.ts';
+import {
+  listCalls,
+  queueDueReminders,
+  recordCallOutcome,
+  sendPendingSms,
+} from '../src/features/notifications/notify.ts';
+import { manualSmsChannel, type SmsChannel } from '../src/features/notifications/sms.ts';
 import { configureNotifications } from '../src/features/notifications/settings.ts';
 import { createTeamDirectory } from '../src/features/notifications/teams.ts';
 import { type SmtpSink, startSmtpSink } from '../src/features/notifications/testing/smtp-sink.ts';
@@ -394,6 +400,36 @@ describe.each(backends)('notifications on $name', ({ open }) => {
       .orderBy('id', 'desc')
       .executeTakeFirstOrThrow();
     expect(note).toEqual({ kind: 'appel', body: 'Personne jointe, message transmis. Viendra en bus.' });
+  });
+
+  it('leaves SMS to send by hand without a provider, and sends them once through a provider', async () => {
+    const answer = await submitRegistration(
+      db.db,
+      db.kind,
+      request({ email: undefined, preferredContact: 'sms', firstName: 'Sofia' }),
+      { extranetUrl: settings.extranetUrl },
+    );
+    const id = await registrationId(db, answer.reference);
+    await decide(db.db, db.kind, { registrationId: id, decision: 'waitlist', viewer: advisorCambresis });
+    expect(await sendPendingSms(db.db, manualSmsChannel)).toBe(0);
+    const item = (await listCalls(db.db, advisorCambresis)).find((c) => c.reference === answer.reference);
+    expect(item?.channel).toBe('sms');
+    expect(item?.text).toMatch(/^Maillage : bonjour Sofia\. .*liste d'attente/);
+    const sent: Array<{ to: string; text: string }> = [];
+    const provider: SmsChannel = {
+      available: true,
+      async send(to, text) {
+        sent.push({ to, text });
+        return { id: String(sent.length) };
+      },
+    };
+    const runs = await Promise.all([sendPendingSms(db.db, provider), sendPendingSms(db.db, provider)]);
+    expect(runs.reduce((a, b) => a + b, 0)).toBeGreaterThanOrEqual(1);
+    expect(sent.filter((s) => s.text === item?.text)).toHaveLength(1);
+    expect(sent.find((s) => s.text === item?.text)?.to).toMatch(/^\+336/);
+    expect((await listCalls(db.db, advisorCambresis)).some((c) => c.reference === answer.reference)).toBe(
+      false,
+    );
   });
 
   it('queues the reminder two days before the first half-day, once, however often the job runs', async () => {

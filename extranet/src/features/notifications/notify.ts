@@ -5,6 +5,7 @@ import { audit } from '../audit/audit.ts';
 import { type MailMessage, sendMail } from '../mail/mail.ts';
 import { canSeeTerritory, type Viewer } from '../registrations/scope.ts';
 import { addDays, parisDate, sortSlots } from './format.ts';
+import type { SmsChannel } from './sms.ts';
 import type { TeamDirectory } from './teams.ts';
 import {
   callScript,
@@ -25,7 +26,7 @@ export interface NotificationTable {
   dedupe_key: string;
   channel: 'email' | 'appel' | 'sms';
   call_text: string | null;
-  call_status: 'todo' | 'done' | 'unreachable' | null;
+  call_status: 'todo' | 'sending' | 'done' | 'unreachable' | null;
   outcome: string | null;
   handled_by: string | null;
   handled_at: string | null;
@@ -41,6 +42,8 @@ export interface NotifySettings {
   teams: TeamDirectory;
   /** Envelope address (MAIL_FROM's address): the display name is the team's. */
   mailFrom?: string | undefined;
+  /** SMS provider; without one (the default), SMS are sent by hand from the "à appeler" list. */
+  sms?: SmsChannel | undefined;
 }
 
 const CHANNEL: Record<string, ContactChannel> = { appel: 'phone', sms: 'sms', email: 'email' };
@@ -347,6 +350,7 @@ export function startNotifications(
       await settings.teams.refresh();
       const n = await queueDueReminders(db, settings);
       if (n > 0) console.log(`[rappels] ${n} rappel(s) mis en file`);
+      if (settings.sms?.available) await sendPendingSms(db, settings.sms);
     } catch (error) {
       console.error('[rappels] erreur :', (error as Error).message);
     } finally {
@@ -363,6 +367,55 @@ export function startNotifications(
       clearInterval(timer);
     },
   };
+}
+
+/**
+ * Sends the SMS waiting in the "à appeler" list through the provider, when there is one. Each item
+ * is claimed first (todo → sending), so two instances never send the same SMS; a failure puts it
+ * back in the list with the reason, for an advisor to send by hand.
+ */
+export async function sendPendingSms(db: Kysely<Database>, sms: SmsChannel, limit = 20): Promise<number> {
+  if (!sms.available) return 0;
+  const ndb = withNotifications(db);
+  const rows = await ndb
+    .selectFrom('notification')
+    .innerJoin('registration', 'registration.id', 'notification.registration_id')
+    .innerJoin('person', 'person.id', 'registration.person_id')
+    .select(['notification.id', 'notification.call_text', 'person.phone', 'person.id as person_id'])
+    .where('notification.channel', '=', 'sms')
+    .where('notification.call_status', '=', 'todo')
+    .orderBy('notification.id')
+    .limit(limit)
+    .execute();
+  let sent = 0;
+  for (const row of rows) {
+    const claimed = await ndb
+      .updateTable('notification')
+      .set({ call_status: 'sending' as never })
+      .where('id', '=', row.id)
+      .where('call_status', '=', 'todo')
+      .executeTakeFirst();
+    if (Number(claimed.numUpdatedRows) !== 1) continue;
+    const now = new Date().toISOString();
+    try {
+      await sms.send(row.phone, row.call_text ?? '');
+      await ndb
+        .updateTable('notification')
+        .set({ call_status: 'done', outcome: 'SMS envoyé automatiquement', handled_at: now })
+        .where('id', '=', row.id)
+        .execute();
+      await db.updateTable('person').set({ last_contact_at: now }).where('id', '=', row.person_id).execute();
+      sent++;
+    } catch (error) {
+      const code = (error as { code?: string }).code ?? (error as Error).name;
+      await ndb
+        .updateTable('notification')
+        .set({ call_status: 'todo', outcome: `Échec de l’envoi automatique (${code}) : à envoyer à la main` })
+        .where('id', '=', row.id)
+        .execute();
+    }
+  }
+  return sent;
 }
 
 // --- the advisors' "à appeler" list -------------------------------------------------------------
