@@ -369,6 +369,21 @@ describe('registration journey', () => {
     await advisorPage.goto(`${platform.extranetUrl}/a-appeler`);
     problems.push(...(await axe(advisorPage)));
     await advisorPage.close();
+    // The coordinator's outbox page and one message's preview.
+    const adminCtx = await browser.newContext({ locale: 'fr-FR', bypassCSP: true });
+    const adminPage = await adminCtx.newPage();
+    await adminPage.goto(`${platform.extranetUrl}/connexion`);
+    await adminPage.getByLabel('Adresse e-mail').fill('admin@maillage.test');
+    await adminPage.getByLabel('Mot de passe').fill(DEMO_PASSWORD);
+    await adminPage.getByRole('button', { name: 'Se connecter' }).click();
+    await adminPage.waitForURL(/\/demandes/);
+    await adminPage.goto(`${platform.extranetUrl}/courriels`);
+    problems.push(...(await axe(adminPage)));
+    await adminPage.locator('table a[href^="/courriels/"]').first().click();
+    await adminPage.waitForURL(/\/courriels\/\d+$/);
+    expect(await adminPage.locator('iframe[title="Aperçu du message"]').count()).toBe(1);
+    problems.push(...(await axe(adminPage)));
+    await adminCtx.close();
     expect(problems).toEqual([]);
     await ctx.close();
   });
