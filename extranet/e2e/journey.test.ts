@@ -256,6 +256,8 @@ describe('registration journey', () => {
         (m) => m.envelopeTo.includes(person.email) && m.parsed.subject.includes(reference as string),
       );
       expect(receipt.parsed.from).toContain('Maillage — équipe du Cambrésis');
+      // Replies go to the territory's team, as published in the CMS.
+      expect(receipt.parsed.replyTo).toContain('cambresis@maillage.test');
       await sink.waitFor(
         (m) => m.envelopeTo.includes(ADVISOR_EMAIL) && m.parsed.subject.includes(reference as string),
       );

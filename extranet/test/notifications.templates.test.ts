@@ -180,6 +180,19 @@ describe('message templates', () => {
     expect(text).toContain('MAI-2026-000123');
   });
 
+  it('invents no phone number when the team’s contacts are not known yet', () => {
+    const c = ctx({ status: 'accepted' });
+    const m = decisionToPerson({
+      ...c,
+      team: { name: 'Maillage', email: '', phone: '' },
+      mailFrom: 'ne-pas-repondre@maillage.test',
+    });
+    expect(m?.text).not.toMatch(/ au \d|undefined/);
+    expect(m?.text).toContain('prévenez-nous en répondant à ce message');
+    expect(m?.replyTo).toBe('ne-pas-repondre@maillage.test');
+    expect(m?.attachments[0]?.content).not.toContain('ORGANIZER');
+  });
+
   it('folds long .ics lines at 75 octets without splitting a character', () => {
     const folded = foldLine(`SUMMARY:${'é'.repeat(60)}`);
     for (const line of folded.split('\r\n')) expect(Buffer.byteLength(line)).toBeLessThanOrEqual(75);

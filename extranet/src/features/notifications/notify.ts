@@ -357,6 +357,8 @@ export function startNotifications(
       running = false;
     }
   };
+  // The team contacts at once (the first messages need them), the reminders a little later.
+  void settings.teams.refresh();
   const first = setTimeout(() => void tick(), 5_000);
   first.unref();
   const timer = setInterval(() => void tick(), intervalMs);

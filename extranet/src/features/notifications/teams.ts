@@ -18,7 +18,8 @@ interface CmsTerritory {
   teamPhone?: string | null;
 }
 
-const FALLBACK = { email: 'contact@maillage.test', phone: '+33327000000' };
+// Nothing invented: until the CMS answers, messages carry no phone number and replies go to MAIL_FROM.
+const FALLBACK = { email: '', phone: '' };
 
 export function createTeamDirectory(opts: {
   cmsUrl?: string | undefined;

@@ -107,7 +107,8 @@ function mail(
     template,
     to,
     from: { name: ctx.team.name, address: ctx.mailFrom || ctx.team.email },
-    replyTo: ctx.team.email,
+    // Until the team's contacts are known (CMS never reached), replies go to the sender address.
+    replyTo: ctx.team.email || ctx.mailFrom || '',
     subject,
     text: renderText(blocks),
     html: renderHtml(subject, blocks),
@@ -143,7 +144,9 @@ function eventFacts(e: EventView): Block[] {
 
 function contactBlock(ctx: NotificationContext): Block {
   return p(
-    `Une question ? Appelez ${ctx.team.name} au ${formatPhone(ctx.team.phone)}, ou répondez simplement à ce message.`,
+    ctx.team.phone
+      ? `Une question ? Appelez ${ctx.team.name} au ${formatPhone(ctx.team.phone)}, ou répondez simplement à ce message.`
+      : 'Une question ? Répondez simplement à ce message.',
   );
 }
 
@@ -315,8 +318,8 @@ function decisionBlocks(
             ),
             p(
               you
-                ? `Si vous ne pouvez pas venir, prévenez-nous au ${formatPhone(ctx.team.phone)} : votre place ira à quelqu'un d'autre.`
-                : `En cas d'empêchement, merci de nous prévenir au ${formatPhone(ctx.team.phone)}.`,
+                ? `Si vous ne pouvez pas venir, prévenez-nous${reach(ctx)} : votre place ira à quelqu'un d'autre.`
+                : `En cas d'empêchement, merci de nous prévenir${reach(ctx)}.`,
             ),
           ],
         };
@@ -392,7 +395,10 @@ function calendarAttachment(ctx: NotificationContext): MailAttachment[] {
     {
       filename: 'agenda.ics',
       contentType: 'text/calendar; charset=utf-8; method=PUBLISH',
-      content: eventCalendar(e, { organizer: { name: ctx.team.name, email: ctx.team.email } }),
+      content: eventCalendar(
+        e,
+        ctx.team.email ? { organizer: { name: ctx.team.name, email: ctx.team.email } } : {},
+      ),
     },
   ];
 }
@@ -457,7 +463,7 @@ export function reminderToPerson(ctx: NotificationContext): RenderedMail | null 
       ...eventFacts(e),
       h('Ce qu’il faut apporter'),
       list(WHAT_TO_BRING),
-      p(`Vous ne pouvez pas venir ? Prévenez-nous au ${formatPhone(ctx.team.phone)}.`),
+      p(`Vous ne pouvez pas venir ? Prévenez-nous${reach(ctx)}.`),
       referenceLine(ctx.registration),
       p(`À bientôt,\n${ctx.team.name}`),
     ],
@@ -478,7 +484,7 @@ export function callScript(
   const first = e ? sortSlots(e.slots)[0] : undefined;
   const when = first ? `le ${formatDay(first.date)} à ${formatTime(first.start)}` : '';
   const where = e ? `${e.venue.name}, ${e.venue.address}, ${e.venue.commune}` : '';
-  const phone = formatPhone(ctx.team.phone);
+  const phone = ctx.team.phone ? formatPhone(ctx.team.phone) : 'répondez à ce message';
   const hello = sms
     ? `Maillage : bonjour ${ctx.person.firstName}.`
     : `Bonjour ${ctx.person.firstName}, je suis conseiller·e chez Maillage.`;
@@ -498,6 +504,11 @@ export function callScript(
       return `${hello} Votre inscription est annulée. Pour en parler : ${phone}. Dossier ${r.reference}.`;
   }
   return `${hello} Nous avons bien reçu votre demande (dossier ${r.reference}). ${nextStepsByKind[r.kind]}`;
+}
+
+/** " au 03 27 …" or, without a known phone number, " en répondant à ce message". */
+function reach(ctx: NotificationContext): string {
+  return ctx.team.phone ? ` au ${formatPhone(ctx.team.phone)}` : ' en répondant à ce message';
 }
 
 function personShortName(person: { firstName: string; lastName?: string | null }): string {
