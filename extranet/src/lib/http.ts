@@ -47,17 +47,15 @@ export const ANSWER_LABEL: Record<string, string> = {
 };
 export const CONTACT_LABEL: Record<string, string> = { appel: 'Appel', sms: 'SMS', email: 'E-mail' };
 
+// Intl formatters are costly to build: one of each, reused (it showed in the inbox profile).
+const DATE_TIME = new Intl.DateTimeFormat('fr-FR', { dateStyle: 'short', timeStyle: 'short', timeZone: 'Europe/Paris' });
+const DATE = new Intl.DateTimeFormat('fr-FR', { dateStyle: 'long', timeZone: 'Europe/Paris' });
+
 export function formatDateTime(iso: string | null | undefined): string {
   if (!iso) return '';
-  return new Intl.DateTimeFormat('fr-FR', {
-    dateStyle: 'short',
-    timeStyle: 'short',
-    timeZone: 'Europe/Paris',
-  }).format(new Date(iso));
+  return DATE_TIME.format(new Date(iso));
 }
 export function formatDate(iso: string | null | undefined): string {
   if (!iso) return '';
-  return new Intl.DateTimeFormat('fr-FR', { dateStyle: 'long', timeZone: 'Europe/Paris' }).format(
-    new Date(iso),
-  );
+  return DATE.format(new Date(iso));
 }

@@ -128,6 +128,13 @@ async function boot(): Promise<Runtime> {
     outboxDir: OUTBOX_DIR,
   });
 
+  // Graceful stop: close the database (WAL checkpoint, pool) and exit with 0.
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    process.once(signal, () => {
+      database.close().finally(() => process.exit(0));
+    });
+  }
+
   return { ...database, auth, config, refreshEvents };
 }
 

@@ -30,96 +30,92 @@ export async function listInbox(db: Kysely<Database>, viewer: Viewer, f: InboxFi
   const digits = f.q ? f.q.replace(/\D/g, '') : '';
   const term = f.q ? `%${f.q.toLowerCase().replace(/[%_\\]/g, '')}%` : '';
 
-  // The count joins only what the filters need: it runs on every page view.
-  let count = db.selectFrom('registration').where(registrationScope(viewer));
-  let q = db
-    .selectFrom('registration')
-    .innerJoin('person', 'person.id', 'registration.person_id')
-    .leftJoin('event_copy', 'event_copy.document_id', 'registration.event_id')
-    .leftJoin('registration_read', (join) =>
-      join
-        .onRef('registration_read.registration_id', '=', 'registration.id')
-        .on('registration_read.user_id', '=', viewer.id),
-    )
-    .where(registrationScope(viewer));
-  const filters = <T extends typeof count | typeof q>(query: T): T => {
-    let x = query as typeof count;
-    if (f.status) x = x.where('registration.status', '=', f.status);
-    if (f.territory) x = x.where('registration.territory', '=', f.territory);
-    if (f.kind) x = x.where('registration.kind', '=', f.kind);
-    if (f.event) x = x.where('registration.event_id', '=', f.event);
-    if (f.from) x = x.where('registration.created_at', '>=', `${f.from}T00:00:00.000Z`);
-    if (f.to) x = x.where('registration.created_at', '<=', `${f.to}T23:59:59.999Z`);
-    if (f.program) {
-      x = x.where('registration.event_id', 'in', (eb) =>
-        eb
-          .selectFrom('event_copy')
-          .select('event_copy.document_id')
-          .where('event_copy.program_kind', '=', f.program!),
-      );
-    }
-    if (f.q) {
-      x = x.where('registration.person_id', 'in', (eb) =>
+  // Filters on the registration table only (sub-queries for person and event): the count and the
+  // page of ids use the indexes without joining thousands of rows; details are joined for 25 rows.
+  let base = db.selectFrom('registration').where(registrationScope(viewer));
+  if (f.status) base = base.where('registration.status', '=', f.status);
+  if (f.territory) base = base.where('registration.territory', '=', f.territory);
+  if (f.kind) base = base.where('registration.kind', '=', f.kind);
+  if (f.event) base = base.where('registration.event_id', '=', f.event);
+  if (f.from) base = base.where('registration.created_at', '>=', `${f.from}T00:00:00.000Z`);
+  if (f.to) base = base.where('registration.created_at', '<=', `${f.to}T23:59:59.999Z`);
+  if (f.program) {
+    const program = f.program;
+    base = base.where('registration.event_id', 'in', (eb) =>
+      eb.selectFrom('event_copy').select('event_copy.document_id').where('event_copy.program_kind', '=', program),
+    );
+  }
+  if (f.q) {
+    const ref = f.q.toUpperCase();
+    if (/^MAI-\d{4}-\d{6}$/.test(ref)) {
+      // A reference typed in the search box finds that registration.
+      base = base.where('registration.reference', '=', ref);
+    } else {
+      base = base.where('registration.person_id', 'in', (eb) =>
         eb
           .selectFrom('person')
           .select('person.id')
           .where((w) =>
             w.or([
-              w(sql`lower(person.first_name || ' ' || coalesce(person.last_name, ''))`, 'like', term),
-              w(sql`lower(coalesce(person.last_name, '') || ' ' || person.first_name)`, 'like', term),
+              // "last first last" holds both "first last" and "last first".
+              w(sql`lower(coalesce(person.last_name, '') || ' ' || person.first_name || ' ' || coalesce(person.last_name, ''))`, 'like', term),
               ...(phone ? [w('person.phone', '=', phone)] : []),
-              ...(digits.length >= 4 && !phone
-                ? [w('person.phone', 'like', `%${digits.replace(/^0/, '')}%`)]
-                : []),
+              ...(digits.length >= 4 && !phone ? [w('person.phone', 'like', `%${digits.replace(/^0/, '')}%`)] : []),
             ]),
           ),
       );
     }
-    return x as T;
-  };
-  count = filters(count);
-  q = filters(q);
-  if (f.q) {
-    // A reference typed in the search box finds that registration too.
-    const ref = f.q.toUpperCase();
-    if (/^MAI-\d{4}-\d{6}$/.test(ref)) {
-      count = db
-        .selectFrom('registration')
-        .where(registrationScope(viewer))
-        .where('registration.reference', '=', ref);
-      q = q.clearWhere().where(registrationScope(viewer)).where('registration.reference', '=', ref);
-    }
   }
-  const total = await count.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
-  let rows = q.select([
-    'registration.id',
-    'registration.reference',
-    'registration.kind',
-    'registration.status',
-    'registration.territory',
-    'registration.created_at',
-    'registration.source_type',
-    'person.first_name',
-    'person.last_name',
-    'person.phone',
-    'event_copy.title as event_title',
-    'event_copy.first_slot_at',
-    'registration_read.read_at',
-  ]);
-  rows =
-    f.sort === 'oldest'
-      ? rows.orderBy('registration.created_at', 'asc').orderBy('registration.id', 'asc')
-      : f.sort === 'name'
-        ? rows
-            .orderBy(sql`lower(coalesce(person.last_name, person.first_name))`)
-            .orderBy('registration.id', 'desc')
-        : f.sort === 'event'
-          ? rows.orderBy('event_copy.first_slot_at', 'asc').orderBy('registration.id', 'asc')
-          : rows.orderBy('registration.created_at', 'desc').orderBy('registration.id', 'desc');
-  const items = await rows
-    .limit(PAGE_SIZE)
-    .offset((f.page - 1) * PAGE_SIZE)
-    .execute();
+
+  const total = await base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+  const offset = (f.page - 1) * PAGE_SIZE;
+  const page =
+    f.sort === 'name'
+      ? base
+          .innerJoin('person', 'person.id', 'registration.person_id')
+          .select('registration.id')
+          .orderBy(sql`lower(coalesce(person.last_name, person.first_name))`)
+          .orderBy('registration.id', 'desc')
+      : f.sort === 'event'
+        ? base
+            .leftJoin('event_copy', 'event_copy.document_id', 'registration.event_id')
+            .select('registration.id')
+            .orderBy('event_copy.first_slot_at', 'asc')
+            .orderBy('registration.id', 'asc')
+        : f.sort === 'oldest'
+          ? base.select('registration.id').orderBy('registration.created_at', 'asc').orderBy('registration.id', 'asc')
+          : base.select('registration.id').orderBy('registration.created_at', 'desc').orderBy('registration.id', 'desc');
+  const ids = (await page.limit(PAGE_SIZE).offset(offset).execute()).map((r) => r.id);
+  const rows = ids.length
+    ? await db
+        .selectFrom('registration')
+        .innerJoin('person', 'person.id', 'registration.person_id')
+        .leftJoin('event_copy', 'event_copy.document_id', 'registration.event_id')
+        .leftJoin('registration_read', (join) =>
+          join
+            .onRef('registration_read.registration_id', '=', 'registration.id')
+            .on('registration_read.user_id', '=', viewer.id),
+        )
+        .select([
+          'registration.id',
+          'registration.reference',
+          'registration.kind',
+          'registration.status',
+          'registration.territory',
+          'registration.created_at',
+          'registration.source_type',
+          'person.first_name',
+          'person.last_name',
+          'person.phone',
+          'event_copy.title as event_title',
+          'event_copy.first_slot_at',
+          'registration_read.read_at',
+        ])
+        .where('registration.id', 'in', ids)
+        .execute()
+    : [];
+  const byId = new Map(rows.map((r) => [r.id, r]));
+  const items = ids.map((id) => byId.get(id)).filter((r) => r !== undefined);
   const n = Number(total.n);
   return { items, total: n, pages: Math.max(1, Math.ceil(n / PAGE_SIZE)) };
 }
