@@ -86,7 +86,8 @@ describe.each(BACKENDS)('extranet on %s', (backend) => {
         `/demandes/${ids.val}`,
         '/admin/comptes',
         '/admin/journal',
-        '/admin/courriels',
+        '/courriels',
+        '/a-appeler',
         '/compte/securite',
       ]) {
         const res = await anonymous.get(path);
@@ -133,7 +134,7 @@ describe.each(BACKENDS)('extranet on %s', (backend) => {
     });
 
     it('keeps admin pages and actions for admins', async () => {
-      for (const path of ['/admin/comptes', '/admin/journal', '/admin/courriels']) {
+      for (const path of ['/admin/comptes', '/admin/journal', '/courriels']) {
         expect((await advisor.get(path)).status, path).toBe(403);
         expect((await outsider.get(path)).status, path).toBe(403);
         expect((await admin.get(path)).status, path).toBe(200);
