@@ -43,7 +43,11 @@ export const onRequest = defineMiddleware(async (context, next) => {
       'content-security-policy',
       `${csp ? `${csp.replace(/;\s*$/, '')}; ` : "default-src 'self'; "}frame-ancestors ${ancestors}`,
     );
-    if (preview) headers.delete('x-frame-options');
+    if (preview) {
+      headers.delete('x-frame-options');
+      // The preview secret is in the address: never pass it on, even to the site's own pages.
+      headers.set('referrer-policy', 'no-referrer');
+    }
   }
   if (!headers.has('cache-control')) {
     if (isGet && response.status === 200 && cacheable) headers.set('cache-control', PUBLIC_CACHE_CONTROL);

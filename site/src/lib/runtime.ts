@@ -61,6 +61,23 @@ export async function safely<T>(
   }
 }
 
+/**
+ * Answer of a feed whose content the CMS never gave since start: 503, never cached, so that
+ * neither the page cache nor a CDN keeps an empty feed once the CMS is back.
+ */
+export function feedUnavailable(
+  message = 'Contenu momentanément indisponible. Réessayez dans quelques minutes.',
+) {
+  return new Response(message, {
+    status: 503,
+    headers: {
+      'content-type': 'text/plain; charset=utf-8',
+      'cache-control': 'no-store',
+      'retry-after': '60',
+    },
+  });
+}
+
 export async function loadGlobal(): Promise<Global> {
   return (await safely(() => cms.global(), FALLBACK_GLOBAL)).value ?? FALLBACK_GLOBAL;
 }

@@ -1,14 +1,10 @@
 import type { APIRoute } from 'astro';
 import { buildCalendar } from '../lib/feeds/ics.ts';
-import { cms, config, safely } from '../lib/runtime.ts';
+import { cms, config, feedUnavailable, safely } from '../lib/runtime.ts';
 
 export const GET: APIRoute = async () => {
   const { value: events, degraded } = await safely(() => cms.upcomingEvents(), []);
-  if (degraded)
-    return new Response('Agenda momentanément indisponible.', {
-      status: 503,
-      headers: { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' },
-    });
+  if (degraded) return feedUnavailable('Agenda momentanément indisponible.');
   const body = buildCalendar(events, { siteUrl: config.siteUrl, name: 'Maillage — agenda des sessions' });
   return new Response(body, {
     headers: {

@@ -1,6 +1,6 @@
 import type { APIRoute } from 'astro';
 import { buildSitemap } from '../lib/feeds/rss.ts';
-import { cms, config, safely } from '../lib/runtime.ts';
+import { cms, config, feedUnavailable, safely } from '../lib/runtime.ts';
 
 const STATIC = [
   '/',
@@ -20,6 +20,7 @@ export const GET: APIRoute = async () => {
     safely(() => cms.upcomingEvents(), []),
     safely(() => cms.stories(), []),
   ]);
+  if (programs.degraded || events.degraded || stories.degraded) return feedUnavailable();
   const u = (p: string) => `${config.siteUrl}${p}`;
   const urls = [
     ...STATIC.map((p) => ({ loc: u(p) })),

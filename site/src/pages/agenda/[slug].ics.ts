@@ -1,17 +1,15 @@
 import type { APIRoute } from 'astro';
 import { buildCalendar } from '../../lib/feeds/ics.ts';
-import { cms, config, safely } from '../../lib/runtime.ts';
+import { cms, config, feedUnavailable, safely } from '../../lib/runtime.ts';
 
 export const GET: APIRoute = async ({ params }) => {
   const slug = params.slug ?? '';
   const { value: event, degraded } = await safely(() => cms.event(slug), null);
   if (!event) {
-    return new Response(degraded ? 'Agenda momentanément indisponible.' : 'Session introuvable.', {
-      status: degraded ? 503 : 404,
-      headers: {
-        'content-type': 'text/plain; charset=utf-8',
-        'cache-control': degraded ? 'no-store' : 'public, max-age=60',
-      },
+    if (degraded) return feedUnavailable('Agenda momentanément indisponible.');
+    return new Response('Session introuvable.', {
+      status: 404,
+      headers: { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'public, max-age=60' },
     });
   }
   return new Response(buildCalendar([event], { siteUrl: config.siteUrl, name: event.title }), {
