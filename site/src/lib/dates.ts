@@ -2,6 +2,11 @@ import type { Slot } from './cms/schemas.ts';
 
 const TZ = 'Europe/Paris';
 
+/** Today's date in Paris, YYYY-MM-DD (the calendar the sessions are written in). */
+export function parisToday(now = new Date()): string {
+  return new Intl.DateTimeFormat('en-CA', { timeZone: TZ }).format(now);
+}
+
 /** "mardi 3 décembre 2026" for a YYYY-MM-DD calendar date (already a Paris date). */
 export function formatDay(date: string): string {
   const [y, m, d] = date.split('-').map(Number) as [number, number, number];

@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { parisToday } from '../dates.ts';
 import { SwrCache, type SwrOptions } from './cache.ts';
 import { toQuery } from './query.ts';
 import * as s from './schemas.ts';
@@ -22,67 +23,73 @@ export interface CmsClientOptions {
 
 export type PreviewType = 'program' | 'event' | 'story';
 
-const PROGRAM_FIELDS = [
-  'title',
-  'slug',
-  'kind',
-  'summary',
-  'description',
-  'audience',
-  'format',
-  'cost',
-  'eligibility',
-  'outcomes',
-  'diThematiques',
-  'diPublics',
-  'diType',
-  'diVolumeHoraireHebdomadaire',
-  'diNombreSemaines',
-  'order',
-  'updatedAt',
-];
-const PROGRAM_POPULATE = { seo: true };
-
-const EVENT_FIELDS = [
-  'title',
-  'slug',
-  'kind',
-  'capacity',
-  'registrationOpensAt',
-  'registrationClosesAt',
-  'cancelled',
-  'practicalNotes',
-  'description',
-  'updatedAt',
-];
-const EVENT_POPULATE = {
-  program: { fields: ['title', 'slug', 'kind'] },
-  territory: { fields: ['name', 'slug'] },
-  venue: true,
-  slots: true,
-  seo: true,
+const PROGRAM_QUERY = {
+  fields: [
+    'title',
+    'slug',
+    'kind',
+    'summary',
+    'description',
+    'audience',
+    'format',
+    'cost',
+    'eligibility',
+    'outcomes',
+    'diThematiques',
+    'diPublics',
+    'diType',
+    'diVolumeHoraireHebdomadaire',
+    'diNombreSemaines',
+    'order',
+    'updatedAt',
+  ],
+  populate: { seo: true },
 };
 
-const STORY_FIELDS = [
-  'title',
-  'slug',
-  'displayName',
-  'consentDate',
-  'consentScope',
-  'sector',
-  'year',
-  'summary',
-  'body',
-  'quote',
-  'coverAlt',
-  'publishedAt',
-  'updatedAt',
-];
-const STORY_POPULATE = {
-  territory: { fields: ['name', 'slug'] },
-  program: { fields: ['title', 'slug', 'kind'] },
-  cover: { fields: ['url', 'alternativeText', 'width', 'height'] },
-  seo: true,
+const EVENT_QUERY = {
+  fields: [
+    'title',
+    'slug',
+    'kind',
+    'capacity',
+    'registrationOpensAt',
+    'registrationClosesAt',
+    'cancelled',
+    'practicalNotes',
+    'description',
+    'updatedAt',
+  ],
+  populate: {
+    program: { fields: ['title', 'slug', 'kind'] },
+    territory: { fields: ['name', 'slug'] },
+    venue: true,
+    slots: true,
+    seo: true,
+  },
+};
+
+const STORY_QUERY = {
+  fields: [
+    'title',
+    'slug',
+    'displayName',
+    'consentDate',
+    'consentScope',
+    'sector',
+    'year',
+    'summary',
+    'body',
+    'quote',
+    'coverAlt',
+    'publishedAt',
+    'updatedAt',
+  ],
+  populate: {
+    territory: { fields: ['name', 'slug'] },
+    program: { fields: ['title', 'slug', 'kind'] },
+    cover: { fields: ['url', 'alternativeText', 'width', 'height'] },
+    seo: true,
+  },
 };
 
 const PAGE_FIELDS = ['title', 'slug', 'summary', 'body', 'updatedAt'];
@@ -100,10 +107,6 @@ const GLOBAL_POPULATE = {
   funders: { populate: { logo: { fields: ['url', 'alternativeText', 'width', 'height'] } } },
   defaultSeo: true,
 };
-
-function parisToday(): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Paris' }).format(new Date());
-}
 
 /** Sort key of an event: its first half-day. */
 export function firstSlot(e: s.CmsEvent): s.Slot {
@@ -242,8 +245,7 @@ export function createCmsClient(options: CmsClientOptions) {
     programs: () =>
       cache.get('programs', () =>
         list('/api/programs', s.program, {
-          fields: PROGRAM_FIELDS,
-          populate: PROGRAM_POPULATE,
+          ...PROGRAM_QUERY,
           sort: ['order:asc', 'title:asc'],
         }),
       ),
@@ -251,8 +253,7 @@ export function createCmsClient(options: CmsClientOptions) {
     program: (slug: string) =>
       cache.get(`program:${slug}`, () =>
         one('/api/programs', s.program, {
-          fields: PROGRAM_FIELDS,
-          populate: PROGRAM_POPULATE,
+          ...PROGRAM_QUERY,
           filters: bySlug(slug),
         }),
       ),
@@ -269,8 +270,7 @@ export function createCmsClient(options: CmsClientOptions) {
           upcoming(
             sortEvents(
               await list('/api/events', s.event, {
-                fields: EVENT_FIELDS,
-                populate: EVENT_POPULATE,
+                ...EVENT_QUERY,
                 filters: { slots: { date: { $gte: day } } },
               }),
             ),
@@ -286,8 +286,7 @@ export function createCmsClient(options: CmsClientOptions) {
     event: (slug: string) =>
       cache.get(`event:${slug}`, async () => {
         const e = await one('/api/events', s.event, {
-          fields: EVENT_FIELDS,
-          populate: EVENT_POPULATE,
+          ...EVENT_QUERY,
           filters: bySlug(slug),
         });
         return e ? (sortEvents([e])[0] ?? null) : null;
@@ -297,8 +296,7 @@ export function createCmsClient(options: CmsClientOptions) {
       cache.get('stories', async () =>
         withConsent(
           await list('/api/stories', s.story, {
-            fields: STORY_FIELDS,
-            populate: STORY_POPULATE,
+            ...STORY_QUERY,
             sort: ['publishedAt:desc'],
           }),
         ),
@@ -307,8 +305,7 @@ export function createCmsClient(options: CmsClientOptions) {
     story: (slug: string) =>
       cache.get(`story:${slug}`, async () => {
         const st = await one('/api/stories', s.story, {
-          fields: STORY_FIELDS,
-          populate: STORY_POPULATE,
+          ...STORY_QUERY,
           filters: bySlug(slug),
         });
         return st?.consentDate ? st : null;
@@ -322,35 +319,15 @@ export function createCmsClient(options: CmsClientOptions) {
     /** Draft content for the preview route: never cached. */
     async preview(type: PreviewType, ref: { documentId?: string; slug?: string }) {
       const filters = ref.documentId ? { documentId: { $eq: ref.documentId } } : bySlug(ref.slug ?? '');
+      const draft = { filters, status: 'draft' };
       if (type === 'program') {
-        return {
-          type,
-          item: await one('/api/programs', s.program, {
-            fields: PROGRAM_FIELDS,
-            populate: PROGRAM_POPULATE,
-            filters,
-            status: 'draft',
-          }),
-        } as const;
+        return { type, item: await one('/api/programs', s.program, { ...PROGRAM_QUERY, ...draft }) } as const;
       }
       if (type === 'event') {
-        const e = await one('/api/events', s.event, {
-          fields: EVENT_FIELDS,
-          populate: EVENT_POPULATE,
-          filters,
-          status: 'draft',
-        });
+        const e = await one('/api/events', s.event, { ...EVENT_QUERY, ...draft });
         return { type, item: e ? (sortEvents([e])[0] ?? null) : null } as const;
       }
-      return {
-        type,
-        item: await one('/api/stories', s.story, {
-          fields: STORY_FIELDS,
-          populate: STORY_POPULATE,
-          filters,
-          status: 'draft',
-        }),
-      } as const;
+      return { type, item: await one('/api/stories', s.story, { ...STORY_QUERY, ...draft }) } as const;
     },
   };
 }
