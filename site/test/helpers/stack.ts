@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { freePort } from '../../../scripts/lib/ports.ts';
 import { runService, type Service, waitForHttp } from '../../../scripts/lib/processes.ts';
 import { type StartedStrapi, startStrapi } from '../../../scripts/testing/strapi.ts';
+import { signWebhook } from '../../src/lib/webhook.ts';
 
 export const siteDir = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -60,9 +61,6 @@ export async function startProxy(target: () => string): Promise<CmsProxy> {
         headers: {
           authorization: req.headers.authorization ?? '',
           accept: 'application/json',
-          ...(req.headers['x-maillage-preview']
-            ? { 'x-maillage-preview': String(req.headers['x-maillage-preview']) }
-            : {}),
         },
       });
       let body = await upstream.text();
@@ -215,4 +213,38 @@ export async function adminClient(cmsUrl: string) {
       await call('PUT', `${uid}/${documentId}`, data);
     },
   };
+}
+
+/** One address of each public page type (event and story chosen by the caller). */
+export function pagePaths(eventSlug: string, storySlug: string): string[] {
+  return [
+    '/',
+    '/programmes',
+    '/programmes/parcours-emploi',
+    '/agenda',
+    '/agenda?commune=Orchies',
+    `/agenda/${eventSlug}`,
+    '/temoignages',
+    `/temoignages/${storySlug}`,
+    '/a-propos',
+    '/contact',
+    '/mentions-legales',
+    '/donnees-personnelles',
+    '/accessibilite',
+  ];
+}
+
+/** Sends the site a webhook signed like the CMS signs it (docs/contracts.md). */
+export function postWebhook(stack: Stack, body: Record<string, unknown>): Promise<Response> {
+  const raw = JSON.stringify(body);
+  const ts = String(Date.now());
+  return fetch(`${stack.siteUrl}/api/cms-webhook`, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/json',
+      'x-maillage-timestamp': ts,
+      'x-maillage-signature': signWebhook(stack.cms.webhookSecret, ts, raw),
+    },
+    body: raw,
+  });
 }
