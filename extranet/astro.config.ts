@@ -65,6 +65,8 @@ export default defineConfig({
       OUTBOX_DIR: secret({ default: 'outbox' }),
       MAIL_FROM: secret({ default: 'Maillage <ne-pas-repondre@maillage.test>' }),
       SEED_DEMO: envField.boolean({ context: 'server', access: 'secret', default: false }),
+      // Behind a reverse proxy / load balancer: take the client's IP from X-Forwarded-For (sign-in throttling).
+      TRUST_PROXY: envField.boolean({ context: 'server', access: 'secret', default: false }),
       DEMO_PASSWORD: secret(),
     },
   },

@@ -60,3 +60,15 @@ export function redirectWithCookies(
   for (const c of from?.getSetCookie() ?? []) headers.append('set-cookie', c);
   return new Response(null, { status, headers });
 }
+
+/**
+ * The client's IP address for throttling: the socket's, or the left-most X-Forwarded-For entry when
+ * TRUST_PROXY says a reverse proxy sets it (otherwise anyone could pick their own IP).
+ */
+export function clientIp(ctx: { request: Request; clientAddress: string; locals: App.Locals }): string {
+  if (ctx.locals.runtime.config.trustProxy) {
+    const forwarded = ctx.request.headers.get('x-forwarded-for')?.split(',')[0]?.trim();
+    if (forwarded) return forwarded;
+  }
+  return ctx.clientAddress;
+}

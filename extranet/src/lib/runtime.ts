@@ -13,6 +13,7 @@ import {
   SEED_DEMO,
   SITE_URL,
   SMTP_URL,
+  TRUST_PROXY,
 } from 'astro:env/server';
 import { randomBytes } from 'node:crypto';
 import { createDb, type Db } from '../db/connect.ts';
@@ -35,6 +36,7 @@ export interface Config {
   production: boolean;
   demo: boolean;
   demoPassword: string | undefined;
+  trustProxy: boolean;
 }
 
 export interface Runtime extends Db {
@@ -58,6 +60,7 @@ function readConfig(): Config {
     // Demo data and demo accounts are refused in production, whatever SEED_DEMO says.
     demo: SEED_DEMO && !production,
     demoPassword: DEMO_PASSWORD || undefined,
+    trustProxy: TRUST_PROXY,
   };
 }
 
