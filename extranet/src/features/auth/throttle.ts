@@ -87,28 +87,35 @@ export async function recordFailure(
   keys: { key: string; policy: ThrottlePolicy }[],
   now = new Date(),
 ): Promise<void> {
+  const nowIso = now.toISOString();
+  const forgetBefore = new Date(now.getTime() - FORGET_AFTER_MS).toISOString();
   for (const { key, policy } of keys) {
-    await db.transaction().execute(async (trx) => {
-      const row = await trx
-        .selectFrom('login_throttle')
-        .selectAll()
+    // One atomic upsert: concurrent failures on several instances all count.
+    const row = await db
+      .insertInto('login_throttle')
+      .values({ key, failures: 1, last_failure_at: nowIso, blocked_until: null })
+      .onConflict((oc) =>
+        oc.column('key').doUpdateSet((eb) => ({
+          failures: eb
+            .case()
+            .when('login_throttle.last_failure_at', '<', forgetBefore)
+            .then(1)
+            .else(eb('login_throttle.failures', '+', 1))
+            .end(),
+          last_failure_at: nowIso,
+        })),
+      )
+      .returning('failures')
+      .executeTakeFirstOrThrow();
+    const failures = Number(row.failures);
+    if (failures >= policy.blockAfter) {
+      const ms = Math.min(MAX_BLOCK_MS, 60_000 * 2 ** (failures - policy.blockAfter));
+      await db
+        .updateTable('login_throttle')
+        .set({ blocked_until: new Date(now.getTime() + ms).toISOString() })
         .where('key', '=', key)
-        .executeTakeFirst();
-      const stale = row && now.getTime() - Date.parse(row.last_failure_at) > FORGET_AFTER_MS;
-      const failures = row && !stale ? row.failures + 1 : 1;
-      const blockedUntil =
-        failures >= policy.blockAfter
-          ? new Date(
-              now.getTime() + Math.min(MAX_BLOCK_MS, 60_000 * 2 ** (failures - policy.blockAfter)),
-            ).toISOString()
-          : null;
-      const values = { failures, last_failure_at: now.toISOString(), blocked_until: blockedUntil };
-      await trx
-        .insertInto('login_throttle')
-        .values({ key, ...values })
-        .onConflict((oc) => oc.column('key').doUpdateSet(values))
         .execute();
-    });
+    }
   }
 }
 
