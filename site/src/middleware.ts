@@ -66,6 +66,8 @@ export const onRequest = defineMiddleware(async (context, next) => {
     return new Response(response.body, { status: response.status, statusText: response.statusText, headers });
   }
   const body = new Uint8Array(await response.arrayBuffer());
+  // Rendering is over: a page that had to do without the CMS is kept neither here nor by a CDN.
+  if (context.locals.degraded) headers.set('cache-control', 'no-store');
   headers.delete('content-length');
   const page: CachedPage = {
     status: response.status,

@@ -125,6 +125,32 @@ export interface Stack {
   stop(): Promise<void>;
 }
 
+/** Runs the BUILT site (dist/server/entry.mjs) on a loopback port with the given settings. */
+export async function startBuiltSite(port: number, env: Record<string, string>): Promise<Service> {
+  const url = `http://127.0.0.1:${port}`;
+  const site = runService('site', process.execPath, ['dist/server/entry.mjs'], {
+    cwd: siteDir,
+    quiet: process.env.MAILLAGE_TEST_VERBOSE !== '1',
+    env: {
+      ...process.env,
+      NODE_ENV: 'production',
+      HOST: '127.0.0.1',
+      PORT: String(port),
+      SITE_URL: url,
+      EXTRANET_SERVICE_TOKEN: 'unused-in-these-tests',
+      ASTRO_TELEMETRY_DISABLED: '1',
+      ...env,
+    },
+  });
+  try {
+    await waitForHttp(`${url}/robots.txt`, site, 60_000);
+  } catch (error) {
+    await site.stop();
+    throw error;
+  }
+  return site;
+}
+
 /** Starts Strapi (its webhook pointed at the site), the proxy, the stub and, unless told not to, the built site. */
 export async function startStack(opts: { site?: boolean } = {}): Promise<Stack> {
   const sitePort = await freePort();
@@ -137,29 +163,17 @@ export async function startStack(opts: { site?: boolean } = {}): Promise<Stack> 
   let cmsStopped = false;
   let site: Service | null = null;
   if (opts.site !== false) {
-    site = runService('site', process.execPath, ['dist/server/entry.mjs'], {
-      cwd: siteDir,
-      quiet: process.env.MAILLAGE_TEST_VERBOSE !== '1',
-      env: {
-        ...process.env,
-        NODE_ENV: 'production',
-        HOST: '127.0.0.1',
-        PORT: String(sitePort),
+    try {
+      site = await startBuiltSite(sitePort, {
         CMS_URL: proxy.url,
         CMS_SITE_TOKEN: cms.siteToken,
         CMS_PREVIEW_TOKEN: cms.env.CMS_PREVIEW_TOKEN ?? '',
         CMS_WEBHOOK_SECRET: cms.webhookSecret,
         PREVIEW_SECRET: cms.previewSecret,
-        SITE_URL: siteUrl,
         EXTRANET_URL: availability.url,
-        EXTRANET_SERVICE_TOKEN: 'unused-in-these-tests',
-        ASTRO_TELEMETRY_DISABLED: '1',
-      },
-    });
-    try {
-      await waitForHttp(`${siteUrl}/robots.txt`, site, 60_000);
+      });
     } catch (error) {
-      await Promise.all([site.stop(), cms.stop(), proxy.close(), availability.close()]);
+      await Promise.all([cms.stop(), proxy.close(), availability.close()]);
       throw error;
     }
   }
