@@ -59,3 +59,17 @@ export function formatDate(iso: string | null | undefined): string {
   if (!iso) return '';
   return DATE.format(new Date(iso));
 }
+
+/** +33612345678 → "06 12 34 56 78" (other numbers unchanged): how advisors read and dial them. */
+export function displayPhone(e164: string): string {
+  const m = /^\+33(\d{9})$/.exec(e164);
+  return m ? `0${m[1]}`.replace(/(\d{2})(?=\d)/g, '$1 ') : e164;
+}
+
+const SLOT_DAY = new Intl.DateTimeFormat('fr-FR', { weekday: 'long', day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' });
+
+/** { date: '2027-01-10', start: '09:00', end: '12:00' } → "dimanche 10 janvier 2027, 09:00 – 12:00" */
+export function formatSlot(slot: { date: string; start: string; end: string }): string {
+  const day = SLOT_DAY.format(new Date(`${slot.date}T00:00:00Z`));
+  return `${day}, ${slot.start} – ${slot.end}`;
+}
