@@ -1,17 +1,7 @@
-import { type Browser, chromium } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium } from '../../scripts/testing/chromium.ts';
 import { type StartedStrapi, startStrapi } from '../../scripts/testing/strapi.ts';
-
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 
 describe('Strapi admin in a real browser', () => {
   let cms: StartedStrapi;
@@ -19,11 +9,7 @@ describe('Strapi admin in a real browser', () => {
 
   beforeAll(async () => {
     cms = await startStrapi();
-    // Playwright gives the browser a fresh temporary profile of its own.
-    browser = await chromium.launch({
-      executablePath: process.env.CHROME_PATH ?? '/usr/bin/chromium',
-      args: CHROMIUM_ARGS,
-    });
+    browser = await launchChromium();
   });
 
   afterAll(async () => {

@@ -13,7 +13,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import autocannon from 'autocannon';
 import lighthouse from 'lighthouse';
 import { freePort } from '../../scripts/lib/ports.ts';
-import { CHROMIUM_ARGS, launch, phone } from '../e2e/browser.ts';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../../scripts/testing/chromium.ts';
+import { launch, phone } from '../e2e/browser.ts';
 import { startStack } from '../test/helpers/stack.ts';
 import { ecoIndex } from './ecoindex.ts';
 
@@ -84,7 +85,7 @@ try {
   const port = await freePort();
   const profile = mkdtempSync(join(tmpdir(), 'maillage-lighthouse-'));
   const chrome = spawn(
-    process.env.CHROME_PATH ?? '/usr/bin/chromium',
+    CHROMIUM_PATH,
     [...CHROMIUM_ARGS, `--remote-debugging-port=${port}`, `--user-data-dir=${profile}`, 'about:blank'],
     { stdio: 'ignore' },
   );
