@@ -59,6 +59,9 @@ export default defineConfig({
     validateSecrets: false,
     schema: {
       CMS_URL: envField.string({ context: 'server', access: 'secret', default: 'http://127.0.0.1:1337' }),
+      // Public address of the Strapi admin when it differs from CMS_URL (the site's server-side
+      // address): the admin frames the preview route, so its origin must be allowed to.
+      CMS_PUBLIC_URL: envField.string({ context: 'server', access: 'secret', optional: true }),
       CMS_SITE_TOKEN: envField.string({ context: 'server', access: 'secret', optional: true }),
       // Read-only token that may read drafts: used by the preview route /apercu only.
       CMS_PREVIEW_TOKEN: envField.string({ context: 'server', access: 'secret', optional: true }),

@@ -37,7 +37,7 @@ export const onRequest = defineMiddleware(async (context, next) => {
   if (!type?.startsWith('text/html')) headers.set('content-security-policy', NON_HTML_CSP);
   else if (!headers.get('content-security-policy')?.includes('frame-ancestors')) {
     const preview = url.pathname === '/apercu';
-    const ancestors = preview ? `'self' ${config.cmsOrigin}` : "'none'";
+    const ancestors = preview ? ["'self'", ...config.adminOrigins].join(' ') : "'none'";
     const csp = headers.get('content-security-policy');
     headers.set(
       'content-security-policy',

@@ -1,5 +1,6 @@
 import {
   CMS_PREVIEW_TOKEN,
+  CMS_PUBLIC_URL,
   CMS_SITE_TOKEN,
   CMS_URL,
   CMS_WEBHOOK_SECRET,
@@ -12,6 +13,25 @@ import { CmsUnavailableError, createCmsClient } from './cms/client.ts';
 import type { Global } from './cms/schemas.ts';
 import { pageCache } from './page-cache.ts';
 
+/**
+ * Origins of the given CMS addresses; a loopback CMS is also reached under its other loopback
+ * name (the demo's admin is opened at http://localhost:1337 while CMS_URL says 127.0.0.1).
+ */
+export function adminOrigins(urls: (string | undefined)[]): string[] {
+  const origins = new Set<string>();
+  for (const raw of urls) {
+    if (!raw) continue;
+    const url = new URL(raw);
+    origins.add(url.origin);
+    const alias = { '127.0.0.1': 'localhost', localhost: '127.0.0.1' }[url.hostname];
+    if (alias) {
+      url.hostname = alias;
+      origins.add(url.origin);
+    }
+  }
+  return [...origins];
+}
+
 /** Process-wide singletons, built once from the declared environment. */
 export const cms = createCmsClient({
   baseUrl: CMS_URL,
@@ -23,8 +43,8 @@ export const config = {
   siteUrl: SITE_URL.replace(/\/$/, ''),
   webhookSecret: CMS_WEBHOOK_SECRET,
   previewSecret: PREVIEW_SECRET,
-  /** The Strapi admin shows previews in a frame: the only origin allowed to frame the site. */
-  cmsOrigin: new URL(CMS_URL).origin,
+  /** The Strapi admin shows previews in a frame: the only origins allowed to frame the site. */
+  adminOrigins: adminOrigins([CMS_PUBLIC_URL, CMS_URL]),
 };
 
 /** Drops every cached CMS answer and every cached page (CMS webhook). */
