@@ -111,3 +111,21 @@ it('the demo advisor finds a registration by name, accepts it, and the site show
   await expect.poll(() => placesLeft(target.slug as string), { timeout: 45_000, interval: 3000 }).toBe(before - 1);
   await context.close();
 });
+
+it('the admin pages (accounts, audit log, security) have no serious accessibility violation', async () => {
+  const context = await browser.newContext({ locale: 'fr-FR' });
+  const page = await context.newPage();
+  await page.goto(`${platform.extranetUrl}/connexion`);
+  await page.getByLabel('Adresse e-mail').fill('admin@maillage.test');
+  await page.getByLabel('Mot de passe').fill('maillage-demo-2026');
+  await page.getByRole('button', { name: 'Se connecter' }).click();
+  await page.waitForURL(/\/demandes/);
+  const problems: string[] = [];
+  for (const path of ['/admin/comptes', '/admin/journal', '/compte/securite', '/mot-de-passe-oublie']) {
+    await page.goto(`${platform.extranetUrl}${path}`);
+    expect(page.url()).toContain(path);
+    problems.push(...(await seriousViolations(page)));
+  }
+  expect(problems).toEqual([]);
+  await context.close();
+});
