@@ -257,7 +257,7 @@ export const intakeAccepted = z.object({
 export type IntakeAccepted = z.infer<typeof intakeAccepted>;
 
 export const intakeError = z.object({
-  error: z.enum(['invalid', 'event_full', 'event_closed', 'unknown_event', 'unauthorized']),
+  error: z.enum(['invalid', 'event_full', 'event_closed', 'unknown_event', 'unauthorized', 'unavailable']),
   fieldErrors: z.record(z.string(), z.string()).optional(),
 });
 export type IntakeError = z.infer<typeof intakeError>;
