@@ -1,4 +1,4 @@
-// `npm test`: set-up, lint, build, then every package's tests (unit and integration, then the
+// `npm test`: set-up, lint, build, type checks, then every package's tests (unit and integration, then the
 // browser journeys), one package at a time so that suites starting real servers do not compete for
 // the two cores. Prints one summary line per suite and a final "N passed, N failed" line.
 import { existsSync, readFileSync, rmSync } from 'node:fs';
@@ -36,6 +36,7 @@ rmSync(resultsDir, { recursive: true, force: true });
 
 await step('lint (biome)', bin('biome'), ['ci', '--reporter=summary', '.']);
 await step('build', bin('turbo'), ['run', 'build', '--output-logs=errors-only']);
+await step('check-types (tsc strict)', bin('turbo'), ['run', 'check-types', '--output-logs=errors-only', '--continue']);
 for (const task of ['test', 'test:e2e']) {
   const output = `${resultsDir}/${task.replace(':', '-')}-{pkg}.json`;
   for (const pkg of packages) {
