@@ -123,6 +123,12 @@ describe('the built site', () => {
       body,
     });
     expect(forged.status).toBe(401);
+    const huge = await get('/api/cms-webhook', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: 'x'.repeat(20_000),
+    });
+    expect(huge.status).toBe(413);
     const good = await postWebhook(stack, JSON.parse(body));
     expect(good.status).toBe(200);
   });
@@ -261,6 +267,11 @@ describe('the built site', () => {
     expect(await res.text()).toContain('Cette page n’existe pas');
     expect((await get('/agenda/jamais-vu')).status).toBe(404);
     expect((await get('/temoignages/jamais-vu')).status).toBe(404);
+    // What cannot be a slug never reaches the CMS (nor fills the content cache).
+    const before = stack.proxy.total();
+    expect((await get('/agenda/%3Cscript%3Ealert(1)%3C%2Fscript%3E')).status).toBe(404);
+    expect((await get(`/programmes/${'x'.repeat(300)}`)).status).toBe(404);
+    expect(stack.proxy.total()).toBe(before);
   });
 
   it('still renders every page with the CMS stopped', async () => {

@@ -21,6 +21,9 @@ export interface CmsClientOptions {
   previewToken?: string | undefined;
 }
 
+/** Characters Strapi allows in a UID field (slug). */
+const UID = /^[A-Za-z0-9._~-]{1,200}$/;
+
 export type PreviewType = 'program' | 'event' | 'story';
 
 const PROGRAM_QUERY = {
@@ -214,6 +217,9 @@ export function createCmsClient(options: CmsClientOptions) {
   }
 
   const bySlug = (slug: string) => ({ slug: { $eq: slug } });
+  /** Slugs are Strapi UIDs: anything else cannot exist, so it reaches neither the CMS nor the cache. */
+  const cachedBySlug = <T>(kind: string, slug: string, load: () => Promise<T | null>): Promise<T | null> =>
+    UID.test(slug) ? cache.get(`${kind}:${slug}`, load) : Promise.resolve(null);
   const sortEvents = (events: s.CmsEvent[]) =>
     events
       .map((e) => ({
@@ -251,11 +257,8 @@ export function createCmsClient(options: CmsClientOptions) {
       ),
 
     program: (slug: string) =>
-      cache.get(`program:${slug}`, () =>
-        one('/api/programs', s.program, {
-          ...PROGRAM_QUERY,
-          filters: bySlug(slug),
-        }),
+      cachedBySlug('program', slug, () =>
+        one('/api/programs', s.program, { ...PROGRAM_QUERY, filters: bySlug(slug) }),
       ),
 
     /**
@@ -284,7 +287,7 @@ export function createCmsClient(options: CmsClientOptions) {
     },
 
     event: (slug: string) =>
-      cache.get(`event:${slug}`, async () => {
+      cachedBySlug('event', slug, async () => {
         const e = await one('/api/events', s.event, {
           ...EVENT_QUERY,
           filters: bySlug(slug),
@@ -303,7 +306,7 @@ export function createCmsClient(options: CmsClientOptions) {
       ),
 
     story: (slug: string) =>
-      cache.get(`story:${slug}`, async () => {
+      cachedBySlug('story', slug, async () => {
         const st = await one('/api/stories', s.story, {
           ...STORY_QUERY,
           filters: bySlug(slug),
@@ -312,7 +315,7 @@ export function createCmsClient(options: CmsClientOptions) {
       }),
 
     page: (slug: string) =>
-      cache.get(`page:${slug}`, () =>
+      cachedBySlug('page', slug, () =>
         one('/api/pages', s.page, { fields: PAGE_FIELDS, populate: { seo: true }, filters: bySlug(slug) }),
       ),
 

@@ -8,10 +8,15 @@ const json = (status: number, body: unknown) =>
     headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' },
   });
 
+const MAX_BODY = 10_000;
+
 /** CMS → site: signed notice that content changed (docs/contracts.md). Empties the content cache. */
 export const POST: APIRoute = async ({ request }) => {
+  const tooLarge = () => json(413, { error: 'Requête trop volumineuse.' });
+  // Refused before reading when announced; a body without a length is checked once read.
+  if (Number(request.headers.get('content-length') ?? 0) > MAX_BODY) return tooLarge();
   const raw = await request.text();
-  if (raw.length > 10_000) return json(413, { error: 'Requête trop volumineuse.' });
+  if (raw.length > MAX_BODY) return tooLarge();
   const ok = verifyWebhook({
     secret: config.webhookSecret,
     timestamp: request.headers.get('x-maillage-timestamp'),
