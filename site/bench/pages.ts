@@ -107,12 +107,19 @@ try {
         continue;
       }
       const path = pages.find(([n]) => n === row.page)?.[1] ?? '/';
-      const result = await lighthouse(`${stack.siteUrl}${path}`, {
-        port,
-        onlyCategories: ['performance'],
-        logLevel: 'error',
-        output: 'json',
-      });
+      const audit = () =>
+        lighthouse(`${stack.siteUrl}${path}`, {
+          port,
+          onlyCategories: ['performance'],
+          logLevel: 'error',
+          output: 'json',
+        });
+      // A run that Lighthouse itself could not finish (no score) is retried once, and said.
+      let result = await audit();
+      if (result?.lhr.categories.performance?.score == null) {
+        console.warn(`Lighthouse ${path}: ${result?.lhr.runtimeError?.code ?? 'pas de score'}, nouvel essai`);
+        result = await audit();
+      }
       row.Lighthouse = Math.round((result?.lhr.categories.performance?.score ?? 0) * 100);
     }
   } finally {
