@@ -1,5 +1,5 @@
-import { createRequire } from 'node:module';
 import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { type Platform, startPlatform } from '../../scripts/testing/platform.ts';
@@ -34,7 +34,9 @@ async function seriousViolations(page: Page): Promise<string[]> {
     const result = await (window as any).axe.run(document, { resultTypes: ['violations'] });
     return result.violations.map((v: { id: string; impact: string }) => ({ id: v.id, impact: v.impact }));
   })) as { id: string; impact: string }[];
-  return violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${page.url()} ${v.id}`);
+  return violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${page.url()} ${v.id}`);
 }
 
 /** Places left as a visitor sees them on the site's event page (fresh context: no browser cache). */
@@ -54,11 +56,17 @@ async function placesLeft(slug: string): Promise<number> {
 beforeAll(async () => {
   platform = await startPlatform();
   db = createDb({ file: platform.extranetDbFile });
-  browser = await chromium.launch({ executablePath: process.env.CHROME_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  browser = await chromium.launch({
+    executablePath: process.env.CHROME_PATH ?? '/usr/bin/chromium',
+    args: CHROMIUM_ARGS,
+  });
   // The extranet pulls the CMS events at start, then seeds the demo registrations.
   const deadline = Date.now() + 60_000;
   for (;;) {
-    const n = await db.db.selectFrom('registration').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    const n = await db.db
+      .selectFrom('registration')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
     if (Number(n.n) > 0) break;
     if (Date.now() > deadline) throw new Error('les inscriptions de démonstration ne sont pas arrivées');
     await new Promise((r) => setTimeout(r, 500));
@@ -97,7 +105,10 @@ it('the demo advisor finds a registration by name, accepts it, and the site show
   await page.getByLabel('Nom, téléphone ou référence').fill(target.last_name as string);
   await page.getByRole('button', { name: 'Filtrer' }).click();
   await page.waitForURL(/q=/);
-  await page.getByRole('link', { name: new RegExp(target.last_name as string) }).first().click();
+  await page
+    .getByRole('link', { name: new RegExp(target.last_name as string) })
+    .first()
+    .click();
   await page.waitForURL(/\/demandes\/\d+/);
   expect(await seriousViolations(page)).toEqual([]);
   await page.getByRole('radio', { name: 'Accepter' }).check();
@@ -105,10 +116,14 @@ it('the demo advisor finds a registration by name, accepts it, and the site show
   await page.waitForURL(/fait=accept/);
   expect(await page.getByRole('status').first().textContent()).toContain('Inscription acceptée');
 
-  const entry = (await (await fetch(`${platform.extranetUrl}/api/public/availability/${target.document_id}`)).json()) as { left: number };
+  const entry = (await (
+    await fetch(`${platform.extranetUrl}/api/public/availability/${target.document_id}`)
+  ).json()) as { left: number };
   expect(entry.left).toBe(before - 1);
   // The site caches pages and availability for a few seconds: wait for the new figure.
-  await expect.poll(() => placesLeft(target.slug as string), { timeout: 45_000, interval: 3000 }).toBe(before - 1);
+  await expect
+    .poll(() => placesLeft(target.slug as string), { timeout: 45_000, interval: 3000 })
+    .toBe(before - 1);
   await context.close();
 });
 

@@ -136,13 +136,21 @@ describe.each(BACKENDS)('extranet on %s', (backend) => {
     it('ignores another territory’s registrations in a bulk accept', async () => {
       const res = await outsider.post('/demandes', { ids: [String(ids.val)] });
       expect(location(res)).toContain('acceptees=0');
-      const row = await server.db.db.selectFrom('registration').select('status').where('id', '=', ids.val).executeTakeFirstOrThrow();
+      const row = await server.db.db
+        .selectFrom('registration')
+        .select('status')
+        .where('id', '=', ids.val)
+        .executeTakeFirstOrThrow();
       expect(row.status).toBe('received');
     });
 
     it('never redirects outside the extranet after sign-in', async () => {
       const b = new Browser(server.url);
-      const res = await b.post('/connexion', { email: ADVISOR, password: DEMO_PASSWORD, suivant: '//evil.example/x' });
+      const res = await b.post('/connexion', {
+        email: ADVISOR,
+        password: DEMO_PASSWORD,
+        suivant: '//evil.example/x',
+      });
       expect(location(res)).toBe('/demandes');
     });
 

@@ -12,7 +12,9 @@ describe.each(BACKENDS)('migrations on %s', (backend) => {
       await migrateToLatest(db);
       await migrateToLatest(db); // a second start changes nothing
       for (let i = 0; i < Object.keys(migrations).length; i++) await migrateDown(db);
-      const tables = (await db.introspection.getTables()).map((t) => t.name).filter((n) => !n.startsWith('kysely_'));
+      const tables = (await db.introspection.getTables())
+        .map((t) => t.name)
+        .filter((n) => !n.startsWith('kysely_'));
       expect(tables).toEqual([]);
       await migrateToLatest(db);
       const row = await sql<{ n: number }>`select count(*) as n from territory`.execute(db);

@@ -25,7 +25,12 @@ describe.each(BACKENDS)('outbox worker on %s', (backend) => {
 
   it('never sends a message twice when two instances deliver at the same time', async () => {
     for (let i = 0; i < 40; i++) {
-      await sendMail(one.db, { kind: 'test', to: `personne${i}@exemple.test`, subject: `Message ${i}`, text: 'Bonjour' });
+      await sendMail(one.db, {
+        kind: 'test',
+        to: `personne${i}@exemple.test`,
+        subject: `Message ${i}`,
+        text: 'Bonjour',
+      });
     }
     const sent: string[] = [];
     // A transport that only records what it was asked to send (and takes a little time, like SMTP).
@@ -36,7 +41,14 @@ describe.each(BACKENDS)('outbox worker on %s', (backend) => {
         return { message: Buffer.from('') };
       },
     } as unknown as Parameters<typeof deliverDue>[1];
-    const options = (db: Db) => ({ db: db.db, kind: db.kind, from: 'Maillage <test@maillage.test>', smtpUrl: 'smtp://unused', outboxDir: '', batchSize: 7 });
+    const options = (db: Db) => ({
+      db: db.db,
+      kind: db.kind,
+      from: 'Maillage <test@maillage.test>',
+      smtpUrl: 'smtp://unused',
+      outboxDir: '',
+      batchSize: 7,
+    });
     const drain = async (db: Db) => {
       while ((await deliverDue(options(db), transport)) > 0) {
         // keep going

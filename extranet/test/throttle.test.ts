@@ -23,7 +23,9 @@ describe('password policy', () => {
     expect(passwordProblem('motdepasse123')).toContain('trop courant');
     expect(passwordProblem('Azerty123456')).toContain('trop courant');
     expect(passwordProblem('aaaaaaaaaaaaaaaa')).toContain('trop courant');
-    expect(passwordProblem('jean.dupont@maillage.test', 'jean.dupont@maillage.test')).toContain('adresse e-mail');
+    expect(passwordProblem('jean.dupont@maillage.test', 'jean.dupont@maillage.test')).toContain(
+      'adresse e-mail',
+    );
     expect(passwordProblem('les pommes vertes du jardin')).toBeNull();
   });
 });

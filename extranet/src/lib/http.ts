@@ -48,7 +48,11 @@ export const ANSWER_LABEL: Record<string, string> = {
 export const CONTACT_LABEL: Record<string, string> = { appel: 'Appel', sms: 'SMS', email: 'E-mail' };
 
 // Intl formatters are costly to build: one of each, reused (it showed in the inbox profile).
-const DATE_TIME = new Intl.DateTimeFormat('fr-FR', { dateStyle: 'short', timeStyle: 'short', timeZone: 'Europe/Paris' });
+const DATE_TIME = new Intl.DateTimeFormat('fr-FR', {
+  dateStyle: 'short',
+  timeStyle: 'short',
+  timeZone: 'Europe/Paris',
+});
 const DATE = new Intl.DateTimeFormat('fr-FR', { dateStyle: 'long', timeZone: 'Europe/Paris' });
 
 export function formatDateTime(iso: string | null | undefined): string {
@@ -66,7 +70,13 @@ export function displayPhone(e164: string): string {
   return m ? `0${m[1]}`.replace(/(\d{2})(?=\d)/g, '$1 ') : e164;
 }
 
-const SLOT_DAY = new Intl.DateTimeFormat('fr-FR', { weekday: 'long', day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' });
+const SLOT_DAY = new Intl.DateTimeFormat('fr-FR', {
+  weekday: 'long',
+  day: 'numeric',
+  month: 'long',
+  year: 'numeric',
+  timeZone: 'UTC',
+});
 
 /** { date: '2027-01-10', start: '09:00', end: '12:00' } → "dimanche 10 janvier 2027, 09:00 – 12:00" */
 export function formatSlot(slot: { date: string; start: string; end: string }): string {

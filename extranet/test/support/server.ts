@@ -66,6 +66,7 @@ export async function throwawayDatabase(
 
 export interface RunningServer {
   url: string;
+  database: Awaited<ReturnType<typeof throwawayDatabase>>;
   env: Record<string, string>;
   db: Db;
   logs(): string;
@@ -80,8 +81,10 @@ export const DEMO_PASSWORD = 'maillage-demo-2026';
 export async function startServer(
   backend: Backend,
   extraEnv: Record<string, string> = {},
+  /** another instance's database: this server shares it and leaves it in place when stopped */
+  shared?: Awaited<ReturnType<typeof throwawayDatabase>>,
 ): Promise<RunningServer> {
-  const database = await throwawayDatabase(backend);
+  const database = shared ?? (await throwawayDatabase(backend));
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const env: Record<string, string> = {
@@ -127,6 +130,7 @@ export async function startServer(
   const db = database.open();
   return {
     url,
+    database,
     env,
     db,
     logs: () => output,
@@ -137,7 +141,7 @@ export async function startServer(
         child.kill('SIGTERM');
         await exited;
       }
-      await database.drop();
+      if (!shared) await database.drop();
     },
   };
 }

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Kysely } from 'kysely';
-import type { DbKind } from '../../db/connect.ts';
+import { type DbKind, isUniqueViolation } from '../../db/connect.ts';
 import type { Database } from '../../db/database.ts';
 import { audit } from '../audit/audit.ts';
 import { type Auth, INVITATION_SECONDS } from '../auth/auth.ts';
@@ -182,39 +182,44 @@ export async function ensureUserWithPassword(
   const ctx = await auth.$context;
   const hash = await ctx.password.hash(input.password);
   const now = kind === 'postgres' ? new Date() : new Date().toISOString();
-  await db.transaction().execute(async (trx) => {
-    await trx
-      .insertInto('users')
-      .values({
-        id,
-        name: input.name,
-        email: input.email,
-        emailVerified: flag(kind, true),
-        image: null,
-        createdAt: now,
-        updatedAt: now,
-        twoFactorEnabled: flag(kind, false),
-        role: input.role,
-        disabled: flag(kind, false),
-      })
-      .execute();
-    await trx
-      .insertInto('account')
-      .values({
-        id: randomBytes(16).toString('hex'),
-        accountId: id,
-        providerId: 'credential',
-        userId: id,
-        password: hash,
-        createdAt: now,
-        updatedAt: now,
-      })
-      .execute();
-    if (input.territories.length) {
+  // Two instances starting together may both try: the loser finds the account made.
+  try {
+    await db.transaction().execute(async (trx) => {
       await trx
-        .insertInto('user_territory')
-        .values(input.territories.map((t) => ({ user_id: id, territory: t })))
+        .insertInto('users')
+        .values({
+          id,
+          name: input.name,
+          email: input.email,
+          emailVerified: flag(kind, true),
+          image: null,
+          createdAt: now,
+          updatedAt: now,
+          twoFactorEnabled: flag(kind, false),
+          role: input.role,
+          disabled: flag(kind, false),
+        })
         .execute();
-    }
-  });
+      await trx
+        .insertInto('account')
+        .values({
+          id: randomBytes(16).toString('hex'),
+          accountId: id,
+          providerId: 'credential',
+          userId: id,
+          password: hash,
+          createdAt: now,
+          updatedAt: now,
+        })
+        .execute();
+      if (input.territories.length) {
+        await trx
+          .insertInto('user_territory')
+          .values(input.territories.map((t) => ({ user_id: id, territory: t })))
+          .execute();
+      }
+    });
+  } catch (error) {
+    if (!isUniqueViolation(error)) throw error;
+  }
 }

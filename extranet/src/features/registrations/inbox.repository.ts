@@ -42,7 +42,10 @@ export async function listInbox(db: Kysely<Database>, viewer: Viewer, f: InboxFi
   if (f.program) {
     const program = f.program;
     base = base.where('registration.event_id', 'in', (eb) =>
-      eb.selectFrom('event_copy').select('event_copy.document_id').where('event_copy.program_kind', '=', program),
+      eb
+        .selectFrom('event_copy')
+        .select('event_copy.document_id')
+        .where('event_copy.program_kind', '=', program),
     );
   }
   if (f.q) {
@@ -58,9 +61,15 @@ export async function listInbox(db: Kysely<Database>, viewer: Viewer, f: InboxFi
           .where((w) =>
             w.or([
               // "last first last" holds both "first last" and "last first".
-              w(sql`lower(coalesce(person.last_name, '') || ' ' || person.first_name || ' ' || coalesce(person.last_name, ''))`, 'like', term),
+              w(
+                sql`lower(coalesce(person.last_name, '') || ' ' || person.first_name || ' ' || coalesce(person.last_name, ''))`,
+                'like',
+                term,
+              ),
               ...(phone ? [w('person.phone', '=', phone)] : []),
-              ...(digits.length >= 4 && !phone ? [w('person.phone', 'like', `%${digits.replace(/^0/, '')}%`)] : []),
+              ...(digits.length >= 4 && !phone
+                ? [w('person.phone', 'like', `%${digits.replace(/^0/, '')}%`)]
+                : []),
             ]),
           ),
       );
@@ -69,23 +78,40 @@ export async function listInbox(db: Kysely<Database>, viewer: Viewer, f: InboxFi
 
   const total = await base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
   const offset = (f.page - 1) * PAGE_SIZE;
-  const page =
-    f.sort === 'name'
-      ? base
-          .innerJoin('person', 'person.id', 'registration.person_id')
-          .select('registration.id')
-          .orderBy(sql`lower(coalesce(person.last_name, person.first_name))`)
-          .orderBy('registration.id', 'desc')
-      : f.sort === 'event'
-        ? base
-            .leftJoin('event_copy', 'event_copy.document_id', 'registration.event_id')
-            .select('registration.id')
-            .orderBy('event_copy.first_slot_at', 'asc')
-            .orderBy('registration.id', 'asc')
-        : f.sort === 'oldest'
-          ? base.select('registration.id').orderBy('registration.created_at', 'asc').orderBy('registration.id', 'asc')
-          : base.select('registration.id').orderBy('registration.created_at', 'desc').orderBy('registration.id', 'desc');
-  const ids = (await page.limit(PAGE_SIZE).offset(offset).execute()).map((r) => r.id);
+  const pageOfIds = async (): Promise<number[]> => {
+    if (f.sort === 'name') {
+      const rows = await base
+        .innerJoin('person', 'person.id', 'registration.person_id')
+        .select('registration.id')
+        .orderBy(sql`lower(coalesce(person.last_name, person.first_name))`)
+        .orderBy('registration.id', 'desc')
+        .limit(PAGE_SIZE)
+        .offset(offset)
+        .execute();
+      return rows.map((r) => r.id);
+    }
+    if (f.sort === 'event') {
+      const rows = await base
+        .leftJoin('event_copy', 'event_copy.document_id', 'registration.event_id')
+        .select('registration.id')
+        .orderBy('event_copy.first_slot_at', 'asc')
+        .orderBy('registration.id', 'asc')
+        .limit(PAGE_SIZE)
+        .offset(offset)
+        .execute();
+      return rows.map((r) => r.id);
+    }
+    const direction = f.sort === 'oldest' ? 'asc' : 'desc';
+    const rows = await base
+      .select('registration.id')
+      .orderBy('registration.created_at', direction)
+      .orderBy('registration.id', direction)
+      .limit(PAGE_SIZE)
+      .offset(offset)
+      .execute();
+    return rows.map((r) => r.id);
+  };
+  const ids = await pageOfIds();
   const rows = ids.length
     ? await db
         .selectFrom('registration')
