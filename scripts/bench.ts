@@ -8,7 +8,10 @@ import { setup } from './setup.ts';
 
 const benches = [
   { name: 'Site : poids des pages, EcoIndex, Lighthouse, débit', file: 'site/bench/pages.ts' },
-  { name: 'Extranet : latence de la liste des inscriptions (10 000 inscriptions)', file: 'extranet/bench/inbox.ts' },
+  {
+    name: 'Extranet : latence de la liste des inscriptions (10 000 inscriptions)',
+    file: 'extranet/bench/inbox.ts',
+  },
 ];
 
 setup();
@@ -19,7 +22,9 @@ for (const bench of benches) {
   if (!existsSync(file)) continue;
   console.log(`\n━━ ${bench.name}`);
   try {
-    await run(process.execPath, ['--disable-warning=ExperimentalWarning', file], { cwd: join(root, bench.file.split('/')[0] ?? '') });
+    await run(process.execPath, ['--disable-warning=ExperimentalWarning', file], {
+      cwd: join(root, bench.file.split('/')[0] ?? ''),
+    });
   } catch (error) {
     console.error(`✗ ${(error as Error).message}`);
     failed = true;

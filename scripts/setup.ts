@@ -8,7 +8,8 @@ export function setup(): void {
   const added = syncEnvFiles(
     apps.map((app) => ({ example: join(appDir(app), '.env.example'), target: join(appDir(app), '.env') })),
   );
-  for (const [file, keys] of added) console.log(`› ${file}: ${keys.length} variable(s) ajoutée(s) (${keys.join(', ')})`);
+  for (const [file, keys] of added)
+    console.log(`› ${file}: ${keys.length} variable(s) ajoutée(s) (${keys.join(', ')})`);
 }
 
 if (import.meta.main) setup();

@@ -39,7 +39,9 @@ try {
   console.log('› Construction (turbo, mise en cache)…');
   await run(bin('turbo'), ['run', 'build', '--output-logs=errors-only'], { cwd: root });
 
-  console.log(`› Démarrage du CMS (premier démarrage : création des contenus de démonstration)… [${seconds()}]`);
+  console.log(
+    `› Démarrage du CMS (premier démarrage : création des contenus de démonstration)… [${seconds()}]`,
+  );
   const cms = runService('cms', bin('strapi'), ['start'], { cwd: appDir('cms'), env: appEnv('cms') });
   services.push(cms);
   await waitForHttp(`http://127.0.0.1:${ports.cms}/_health`, cms);
@@ -48,7 +50,10 @@ try {
     cwd: appDir('extranet'),
     env: appEnv('extranet'),
   });
-  const site = runService('site', process.execPath, ['dist/server/entry.mjs'], { cwd: appDir('site'), env: appEnv('site') });
+  const site = runService('site', process.execPath, ['dist/server/entry.mjs'], {
+    cwd: appDir('site'),
+    env: appEnv('site'),
+  });
   services.push(extranet, site);
   await Promise.all([
     waitForHttp(`http://127.0.0.1:${ports.extranet}/`, extranet),

@@ -30,21 +30,34 @@ async function step(name: string, command: string, args: string[]): Promise<void
 
 setup();
 if (!process.env.TEST_DATABASE_URL) {
-  console.log('› TEST_DATABASE_URL absent : les suites PostgreSQL sont ignorées (la CI les lance, voir .ci/run).');
+  console.log(
+    '› TEST_DATABASE_URL absent : les suites PostgreSQL sont ignorées (la CI les lance, voir .ci/run).',
+  );
 }
 rmSync(resultsDir, { recursive: true, force: true });
 
 await step('lint (biome)', bin('biome'), ['ci', '--reporter=summary', '.']);
 await step('build', bin('turbo'), ['run', 'build', '--output-logs=errors-only']);
-await step('check-types (tsc strict)', bin('turbo'), ['run', 'check-types', '--output-logs=errors-only', '--continue']);
+await step('check-types (tsc strict)', bin('turbo'), [
+  'run',
+  'check-types',
+  '--output-logs=errors-only',
+  '--continue',
+]);
 for (const task of ['test', 'test:e2e']) {
   const output = `${resultsDir}/${task.replace(':', '-')}-{pkg}.json`;
   for (const pkg of packages) {
     const manifest = JSON.parse(readFileSync(join(root, pkg, 'package.json'), 'utf8'));
     if (!manifest.scripts?.[task]) continue;
     await step(`${task} ${pkg}`, 'npm', [
-      'run', task, '-w', pkg, '--',
-      '--reporter=default', '--reporter=json', `--outputFile.json=${output.replace('{pkg}', pkg)}`,
+      'run',
+      task,
+      '-w',
+      pkg,
+      '--',
+      '--reporter=default',
+      '--reporter=json',
+      `--outputFile.json=${output.replace('{pkg}', pkg)}`,
     ]);
   }
 }
@@ -61,7 +74,9 @@ for (const task of ['test', 'test-e2e']) {
     passed += r.numPassedTests;
     failed += r.numFailedTests;
     skipped += r.numPendingTests + r.numTodoTests;
-    console.log(`  ${r.success ? '✔' : '✗'} ${task.padEnd(9)} ${pkg.padEnd(9)} ${r.numPassedTests} passed, ${r.numFailedTests} failed, ${r.numPendingTests} skipped`);
+    console.log(
+      `  ${r.success ? '✔' : '✗'} ${task.padEnd(9)} ${pkg.padEnd(9)} ${r.numPassedTests} passed, ${r.numFailedTests} failed, ${r.numPendingTests} skipped`,
+    );
   }
 }
 for (const f of failures) console.log(`  ✗ ${f}`);

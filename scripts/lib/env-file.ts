@@ -54,10 +54,15 @@ export function syncEnvFiles(apps: { example: string; target: string }[]): Map<s
       lines.push(`${key}=${value}`);
     }
     if (lines.length === 0) return;
-    const before = existsSync(app.target) ? readFileSync(app.target, 'utf8') : '# Created by scripts/setup.ts from .env.example — local values, never committed.\n';
+    const before = existsSync(app.target)
+      ? readFileSync(app.target, 'utf8')
+      : '# Created by scripts/setup.ts from .env.example — local values, never committed.\n';
     const glue = before.endsWith('\n') || before === '' ? '' : '\n';
     writeFileSync(app.target, `${before}${glue}${lines.join('\n')}\n`, { mode: 0o600 });
-    added.set(app.target, lines.map((l) => l.slice(0, l.indexOf('='))));
+    added.set(
+      app.target,
+      lines.map((l) => l.slice(0, l.indexOf('='))),
+    );
   });
   return added;
 }

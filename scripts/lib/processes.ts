@@ -62,7 +62,8 @@ export async function waitForHttp(url: string, service: Service, timeoutMs = 180
     exited = true;
   });
   while (Date.now() < deadline) {
-    if (exited) throw new Error(`${service.name} s'est arrêté avant d'être prêt (code ${service.child.exitCode}).`);
+    if (exited)
+      throw new Error(`${service.name} s'est arrêté avant d'être prêt (code ${service.child.exitCode}).`);
     try {
       const response = await fetch(url, { signal: AbortSignal.timeout(2_000), redirect: 'manual' });
       if (response.status < 500) return;
@@ -73,12 +74,22 @@ export async function waitForHttp(url: string, service: Service, timeoutMs = 180
 }
 
 /** Runs a command to completion with inherited output; rejects on a non-zero exit. */
-export function run(command: string, args: string[], options: { cwd: string; env?: NodeJS.ProcessEnv }): Promise<void> {
+export function run(
+  command: string,
+  args: string[],
+  options: { cwd: string; env?: NodeJS.ProcessEnv },
+): Promise<void> {
   return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { cwd: options.cwd, env: options.env ?? process.env, stdio: 'inherit' });
+    const child = spawn(command, args, {
+      cwd: options.cwd,
+      env: options.env ?? process.env,
+      stdio: 'inherit',
+    });
     child.once('error', reject);
     child.once('exit', (code, signal) =>
-      code === 0 ? resolve() : reject(new Error(`${command} ${args.join(' ')} a échoué (${signal ?? `code ${code}`}).`)),
+      code === 0
+        ? resolve()
+        : reject(new Error(`${command} ${args.join(' ')} a échoué (${signal ?? `code ${code}`}).`)),
     );
   });
 }

@@ -27,7 +27,13 @@ export interface Platform {
   tmp: string;
   outboxDir: string;
   extranetDbFile: string;
-  secrets: { serviceToken: string; webhookSecret: string; siteToken: string; extranetToken: string; previewSecret: string };
+  secrets: {
+    serviceToken: string;
+    webhookSecret: string;
+    siteToken: string;
+    extranetToken: string;
+    previewSecret: string;
+  };
   cms: Awaited<ReturnType<typeof startStrapi>>;
   /** Stops the CMS only (to test "CMS down"). */
   stopCms(): Promise<void>;
@@ -37,7 +43,8 @@ export interface Platform {
 /** Environment of a built Astro app: its .env.example with secrets filled, then the overrides. */
 function astroEnv(app: 'site' | 'extranet', overrides: Record<string, string>): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...process.env, NODE_ENV: 'test' };
-  for (const [key, value] of readEnvFile(join(appDir(app), '.env.example'))) env[key] = value || (isSecretName(key) ? generateSecret() : '');
+  for (const [key, value] of readEnvFile(join(appDir(app), '.env.example')))
+    env[key] = value || (isSecretName(key) ? generateSecret() : '');
   return { ...env, ...overrides };
 }
 
@@ -56,7 +63,9 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
   const extranetUrl = `http://127.0.0.1:${extranetPort}`;
   const serviceToken = generateSecret();
 
-  const cms = await startStrapi({ env: { SITE_URL: siteUrl, EXTRANET_URL: extranetUrl, ...options.env?.cms } });
+  const cms = await startStrapi({
+    env: { SITE_URL: siteUrl, EXTRANET_URL: extranetUrl, ...options.env?.cms },
+  });
   const shared = {
     CMS_URL: cms.url,
     SITE_URL: siteUrl,
@@ -79,7 +88,9 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
         EXTRANET_DB_FILE: extranetDbFile,
         OUTBOX_DIR: outboxDir,
         SEED_DEMO: 'true',
-        ...(options.extranetDatabaseUrl ? { DATABASE_URL: options.extranetDatabaseUrl } : { DATABASE_URL: '' }),
+        ...(options.extranetDatabaseUrl
+          ? { DATABASE_URL: options.extranetDatabaseUrl }
+          : { DATABASE_URL: '' }),
         ...(options.smtpUrl ? { SMTP_URL: options.smtpUrl } : { SMTP_URL: '' }),
         ...options.env?.extranet,
       }),
@@ -98,7 +109,10 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
       }),
     });
     services.push(site);
-    await Promise.all([waitForHttp(`${extranetUrl}/`, extranet, 60_000), waitForHttp(`${siteUrl}/`, site, 60_000)]);
+    await Promise.all([
+      waitForHttp(`${extranetUrl}/`, extranet, 60_000),
+      waitForHttp(`${siteUrl}/`, site, 60_000),
+    ]);
   } catch (error) {
     await Promise.all([...services.map((s) => s.stop()), cms.stop()]);
     throw error;
