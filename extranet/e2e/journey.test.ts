@@ -120,6 +120,11 @@ function newPerson(label: string): Person {
 
 /** Fills the event form as a person would, then waits out the anti-bot minimum fill time. */
 async function fillEventForm(page: Page, p: Person, openedAt: number) {
+  if ((await page.getByLabel('Votre prénom').count()) === 0) {
+    throw new Error(
+      `no form at ${page.url()}: ${((await page.locator('body').textContent()) ?? '').replace(/\s+/g, ' ').slice(0, 700)}`,
+    );
+  }
   await page.getByLabel('Votre prénom').fill(p.firstName);
   await page.getByLabel('Votre nom').fill(p.lastName);
   await page.getByLabel('Votre numéro de téléphone').fill(p.phone);
@@ -331,7 +336,7 @@ describe('registration journey', () => {
     await page.goto(`${platform.siteUrl}/inscription/${EVENT_SLUG}`);
     const person = newPerson('Double');
     await fillEventForm(page, person, Date.now());
-    await page.getByRole('button', { name: /Envoyer mon inscription/ }).dblclick();
+    await page.locator('form.rf button[type=submit]').dblclick();
     await page.waitForURL(/\/confirmation\?t=/);
     const first = /MAI-\d{4}-\d{6}/.exec((await page.locator('main').textContent()) ?? '')?.[0];
     await page.goBack();
@@ -339,7 +344,7 @@ describe('registration journey', () => {
     // The browser shows the form as it was (same hidden key); if it lost the answers, type them again.
     if ((await page.getByLabel('Votre nom').inputValue()) === '')
       await fillEventForm(page, person, Date.now());
-    await page.getByRole('button', { name: /Envoyer mon inscription/ }).click();
+    await page.locator('form.rf button[type=submit]').click();
     await page.waitForURL(/\/confirmation\?t=/);
     const second = /MAI-\d{4}-\d{6}/.exec((await page.locator('main').textContent()) ?? '')?.[0];
     expect(second).toBe(first);
@@ -364,7 +369,7 @@ describe('registration journey', () => {
     }
     await page.goto(`${platform.siteUrl}/inscription/${EVENT_SLUG}`);
     await fillEventForm(page, newPerson('Axe'), Date.now());
-    await page.getByRole('button', { name: /Envoyer mon inscription/ }).click();
+    await page.locator('form.rf button[type=submit]').click();
     await page.waitForURL(/\/confirmation\?t=/);
     problems.push(...(await axe(page)));
     const advisorPage = await advisor.newPage();
@@ -458,7 +463,7 @@ describe('registration journey', () => {
     await page.goto(`${platform.siteUrl}/inscription/${EVENT_SLUG}`);
     const person = newPerson('Panne');
     await fillEventForm(page, person, Date.now());
-    await page.getByRole('button', { name: /Envoyer mon inscription/ }).click();
+    await page.locator('form.rf button[type=submit]').click();
     await page.waitForURL(/\/confirmation\?t=/);
     const reference = /MAI-\d{4}-\d{6}/.exec((await page.locator('main').textContent()) ?? '')?.[0] as string;
     await ctx.close();
@@ -493,7 +498,7 @@ describe('registration journey', () => {
     await page.goto(`${platform.siteUrl}/inscription/${EVENT_SLUG}`);
     const person = newPerson('SansCms');
     await fillEventForm(page, person, Date.now());
-    await page.getByRole('button', { name: /Envoyer mon inscription/ }).click();
+    await page.locator('form.rf button[type=submit]').click();
     await page.waitForURL(/\/confirmation\?t=/);
     expect((await page.locator('main').textContent()) ?? '').toMatch(/MAI-\d{4}-\d{6}/);
     expect(await registrationsOf(person.lastName)).toHaveLength(1);
