@@ -20,7 +20,11 @@ function eagerStart(): AstroIntegration {
       'astro:build:done': () => {
         if (!serverDir) return;
         const entry = fileURLToPath(new URL('entry.mjs', serverDir));
-        if (!existsSync(entry) || !existsSync(fileURLToPath(new URL('virtual_astro_middleware.mjs', serverDir)))) return;
+        if (
+          !existsSync(entry) ||
+          !existsSync(fileURLToPath(new URL('virtual_astro_middleware.mjs', serverDir)))
+        )
+          return;
         appendFileSync(
           entry,
           "\nglobalThis[Symbol.for('maillage.extranet.eagerStart')] = true;\nimport('./virtual_astro_middleware.mjs');\n",

@@ -112,7 +112,9 @@ async function startServer(env: Record<string, string>): Promise<{ url: string; 
       SEED_DEMO: 'true',
       DEMO_PASSWORD: PASSWORD,
       // e.g. --cpu-prof --cpu-prof-dir=/tmp/prof to see where the server spends its time
-      ...(process.env.BENCH_SERVER_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_SERVER_NODE_OPTIONS } : {}),
+      ...(process.env.BENCH_SERVER_NODE_OPTIONS
+        ? { NODE_OPTIONS: process.env.BENCH_SERVER_NODE_OPTIONS }
+        : {}),
       ...env,
     },
   });

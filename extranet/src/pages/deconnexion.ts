@@ -2,7 +2,9 @@ import type { APIRoute } from 'astro';
 import { redirectWithCookies } from '../lib/guard.ts';
 
 export const POST: APIRoute = async ({ locals, request }) => {
-  const res = await locals.runtime.auth.api.signOut({ headers: request.headers, asResponse: true }).catch(() => null);
+  const res = await locals.runtime.auth.api
+    .signOut({ headers: request.headers, asResponse: true })
+    .catch(() => null);
   return redirectWithCookies('/connexion', res?.headers ?? null);
 };
 

@@ -13,7 +13,13 @@ function html(paragraphs: string[]): string {
     .join('')}</body></html>`;
 }
 
-function message(kind: string, to: string, subject: string, paragraphs: string[], extra: Partial<MailMessage> = {}): MailMessage {
+function message(
+  kind: string,
+  to: string,
+  subject: string,
+  paragraphs: string[],
+  extra: Partial<MailMessage> = {},
+): MailMessage {
   return { kind, to, subject, text: `${paragraphs.join('\n\n')}\n`, html: html(paragraphs), ...extra };
 }
 
@@ -45,7 +51,14 @@ const KIND_LABEL = {
 
 export function receiptMail(
   to: string,
-  data: { firstName: string; reference: string; kind: keyof typeof KIND_LABEL; eventTitle?: string | null; waitlisted: boolean; registrationId: number },
+  data: {
+    firstName: string;
+    reference: string;
+    kind: keyof typeof KIND_LABEL;
+    eventTitle?: string | null;
+    waitlisted: boolean;
+    registrationId: number;
+  },
 ): MailMessage {
   const what = data.eventTitle ? `${KIND_LABEL[data.kind]} « ${data.eventTitle} »` : KIND_LABEL[data.kind];
   return message(
@@ -64,7 +77,10 @@ export function receiptMail(
   );
 }
 
-export function prescriberReceiptMail(to: string, data: { name: string; reference: string; registrationId: number }): MailMessage {
+export function prescriberReceiptMail(
+  to: string,
+  data: { name: string; reference: string; registrationId: number },
+): MailMessage {
   return message(
     'prescriber-receipt',
     to,
@@ -79,12 +95,18 @@ export function prescriberReceiptMail(to: string, data: { name: string; referenc
   );
 }
 
-export function newRequestMail(to: string, data: { reference: string; territoryName: string; link: string; registrationId: number }): MailMessage {
+export function newRequestMail(
+  to: string,
+  data: { reference: string; territoryName: string; link: string; registrationId: number },
+): MailMessage {
   return message(
     'new-request',
     to,
     `Nouvelle demande ${data.reference} (${data.territoryName})`,
-    [`Une nouvelle demande est arrivée pour le territoire ${data.territoryName}.`, `Pour la traiter : ${data.link}`],
+    [
+      `Une nouvelle demande est arrivée pour le territoire ${data.territoryName}.`,
+      `Pour la traiter : ${data.link}`,
+    ],
     { registrationId: data.registrationId },
   );
 }
@@ -93,12 +115,25 @@ export type Decision = 'accept' | 'waitlist' | 'decline' | 'cancel';
 
 export function decisionMail(
   to: string,
-  data: { firstName: string; reference: string; decision: Decision; eventTitle?: string | null; reason?: string | null; registrationId: number },
+  data: {
+    firstName: string;
+    reference: string;
+    decision: Decision;
+    eventTitle?: string | null;
+    reason?: string | null;
+    registrationId: number;
+  },
 ): MailMessage {
   const about = data.eventTitle ? ` pour « ${data.eventTitle} »` : '';
   const body: Record<Decision, string[]> = {
-    accept: [`Bonne nouvelle : votre inscription${about} est confirmée.`, 'Nous vous rappelons la date et le lieu quelques jours avant.'],
-    waitlist: [`La session${about} est complète pour le moment : vous êtes sur la liste d’attente.`, 'Nous vous prévenons dès qu’une place se libère.'],
+    accept: [
+      `Bonne nouvelle : votre inscription${about} est confirmée.`,
+      'Nous vous rappelons la date et le lieu quelques jours avant.',
+    ],
+    waitlist: [
+      `La session${about} est complète pour le moment : vous êtes sur la liste d’attente.`,
+      'Nous vous prévenons dès qu’une place se libère.',
+    ],
     decline: [
       `Nous ne pouvons pas donner suite à votre demande${about}.`,
       data.reason ? `Motif : ${data.reason}` : '',
@@ -110,7 +145,12 @@ export function decisionMail(
     'decision',
     to,
     `Maillage : votre demande ${data.reference}`,
-    [`Bonjour ${data.firstName},`, ...body[data.decision].filter(Boolean), `Numéro de demande : ${data.reference}.`, 'L’équipe Maillage'],
+    [
+      `Bonjour ${data.firstName},`,
+      ...body[data.decision].filter(Boolean),
+      `Numéro de demande : ${data.reference}.`,
+      'L’équipe Maillage',
+    ],
     { registrationId: data.registrationId },
   );
 }

@@ -4,13 +4,26 @@ import { z } from 'zod';
 import { json } from '../../lib/http.ts';
 
 const MAX_AGE_MS = 5 * 60_000;
-const payload = z.object({ event: z.string().max(100), model: z.string().max(100), documentId: z.string().max(100).optional(), at: z.string().max(40).optional() });
+const payload = z.object({
+  event: z.string().max(100),
+  model: z.string().max(100),
+  documentId: z.string().max(100).optional(),
+  at: z.string().max(40).optional(),
+});
 
 /** Verifies `sha256=<hex HMAC-SHA256(secret, `${timestamp}.${rawBody}`)>` in constant time. */
-export function verifySignature(secret: string, timestamp: string | null, rawBody: string, signature: string | null, now = Date.now()): boolean {
+export function verifySignature(
+  secret: string,
+  timestamp: string | null,
+  rawBody: string,
+  signature: string | null,
+  now = Date.now(),
+): boolean {
   if (!timestamp || !signature || !/^\d{10,16}$/.test(timestamp)) return false;
   if (Math.abs(now - Number(timestamp)) > MAX_AGE_MS) return false;
-  const expected = Buffer.from(`sha256=${createHmac('sha256', secret).update(`${timestamp}.${rawBody}`).digest('hex')}`);
+  const expected = Buffer.from(
+    `sha256=${createHmac('sha256', secret).update(`${timestamp}.${rawBody}`).digest('hex')}`,
+  );
   const given = Buffer.from(signature);
   return given.length === expected.length && timingSafeEqual(given, expected);
 }
@@ -20,7 +33,16 @@ export const POST: APIRoute = async ({ request, locals }) => {
   const rt = locals.runtime;
   const raw = await request.text().catch(() => '');
   const secret = rt.config.webhookSecret;
-  if (!secret || raw.length > 64 * 1024 || !verifySignature(secret, request.headers.get('x-maillage-timestamp'), raw, request.headers.get('x-maillage-signature'))) {
+  if (
+    !secret ||
+    raw.length > 64 * 1024 ||
+    !verifySignature(
+      secret,
+      request.headers.get('x-maillage-timestamp'),
+      raw,
+      request.headers.get('x-maillage-signature'),
+    )
+  ) {
     return json({ error: 'unauthorized' }, 401);
   }
   let body: unknown = null;

@@ -1,8 +1,12 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { APIRoute } from 'astro';
 import { fieldErrors, registrationRequest } from '../../../contract/index.ts';
-import { EventClosedError, EventFullError, UnknownEventError } from '../../../features/registrations/errors.ts';
-import { submitRegistration } from '../../../features/registrations/intake.service.ts';
+import {
+  EventClosedError,
+  EventFullError,
+  UnknownEventError,
+} from '../../../features/registrations/errors.ts';
+import { type IntakeResult, submitRegistration } from '../../../features/registrations/intake.service.ts';
 import { json } from '../../../lib/http.ts';
 
 const MAX_BODY = 64 * 1024;
@@ -21,19 +25,24 @@ export const POST: APIRoute = async ({ request, locals }) => {
     return json({ error: 'unauthorized' }, 401);
   }
   const raw = await request.text().catch(() => '');
-  if (raw.length > MAX_BODY) return json({ error: 'invalid', fieldErrors: { form: 'Demande trop volumineuse.' } }, 400);
+  if (raw.length > MAX_BODY)
+    return json({ error: 'invalid', fieldErrors: { form: 'Demande trop volumineuse.' } }, 400);
   let body: unknown;
   try {
     body = JSON.parse(raw);
   } catch {
-    return json({ error: 'invalid', fieldErrors: { form: 'Le contenu de la demande est illisible (JSON attendu).' } }, 400);
+    return json(
+      { error: 'invalid', fieldErrors: { form: 'Le contenu de la demande est illisible (JSON attendu).' } },
+      400,
+    );
   }
   const parsed = registrationRequest.safeParse(body);
   if (!parsed.success) return json({ error: 'invalid', fieldErrors: fieldErrors(parsed.error) }, 400);
 
-  const submit = () => submitRegistration(rt.db, rt.kind, parsed.data, { extranetUrl: rt.config.extranetUrl });
+  const submit = () =>
+    submitRegistration(rt.db, rt.kind, parsed.data, { extranetUrl: rt.config.extranetUrl });
   try {
-    let result;
+    let result: IntakeResult;
     try {
       result = await submit();
     } catch (error) {
@@ -45,7 +54,8 @@ export const POST: APIRoute = async ({ request, locals }) => {
     return json({ reference: result.reference, status: result.status }, result.created ? 201 : 200);
   } catch (error) {
     if (error instanceof EventFullError) return json({ error: 'event_full' }, 409);
-    if (error instanceof EventClosedError || error instanceof UnknownEventError) return json({ error: 'event_closed' }, 409);
+    if (error instanceof EventClosedError || error instanceof UnknownEventError)
+      return json({ error: 'event_closed' }, 409);
     console.error('[intake] erreur interne :', (error as Error).message);
     return json({ error: 'unavailable' }, 503, { 'retry-after': '5' });
   }
