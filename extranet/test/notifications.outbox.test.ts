@@ -16,8 +16,8 @@ import {
   recordCallOutcome,
   sendPendingSms,
 } from '../src/features/notifications/notify.ts';
-import { manualSmsChannel, type SmsChannel } from '../src/features/notifications/sms.ts';
 import { configureNotifications } from '../src/features/notifications/settings.ts';
+import { manualSmsChannel, type SmsChannel } from '../src/features/notifications/sms.ts';
 import { createTeamDirectory } from '../src/features/notifications/teams.ts';
 import { type SmtpSink, startSmtpSink } from '../src/features/notifications/testing/smtp-sink.ts';
 import { decide } from '../src/features/registrations/decision.service.ts';

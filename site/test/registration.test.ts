@@ -6,13 +6,13 @@ import {
   MIN_FILL_MS,
   STAMP_FIELD,
 } from '../src/lib/registration/antibot.ts';
+import type { FormKind } from '../src/lib/registration/fields.ts';
 import { resolveCommune } from '../src/lib/registration/fields.ts';
 import { createIntakeClient } from '../src/lib/registration/intake.ts';
 import { createRateLimiter, ipKey } from '../src/lib/registration/rate-limit.ts';
 import { deriveKey } from '../src/lib/registration/signing.ts';
 import { type SubmitDeps, type SubmitResult, submitRegistration } from '../src/lib/registration/submit.ts';
 import { readConfirmation, signConfirmation } from '../src/lib/registration/token.ts';
-import type { FormKind } from '../src/lib/registration/fields.ts';
 import { type FakeIntake, startFakeIntake } from './registration-helpers.ts';
 
 const stampKey = deriveKey('secret', 'form-stamp');

@@ -1,5 +1,5 @@
-import type { EventView } from './types.ts';
 import { sortSlots } from './format.ts';
+import type { EventView } from './types.ts';
 
 // Europe/Paris rules since 1996 (EU summer time); enough for any session we schedule.
 const PARIS_VTIMEZONE = [

@@ -5,8 +5,8 @@ import type {
   MailAttachment,
   MessageTemplate,
   NotificationContext,
-  RenderedMail,
   RegistrationView,
+  RenderedMail,
 } from './types.ts';
 
 /**
