@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type StartedStrapi, startStrapi } from '../../scripts/testing/strapi.ts';
 import { admin, adminLogin, api } from './helpers/cms-client';
+import { todayInFrance } from './helpers/dates';
 import { createThrowawayDatabase } from './helpers/postgres';
 import { type ReceivedWebhook, startWebhookReceiver } from './helpers/webhook-receiver';
 
@@ -17,14 +18,6 @@ const TINY_PNG = Buffer.from(
   'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==',
   'base64',
 );
-
-const todayInFrance = () =>
-  new Intl.DateTimeFormat('en-CA', {
-    timeZone: 'Europe/Paris',
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-  }).format(new Date());
 
 function verifySignature(secret: string, webhook: ReceivedWebhook): boolean {
   const timestamp = String(webhook.headers['x-maillage-timestamp'] ?? '');

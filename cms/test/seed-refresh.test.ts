@@ -4,15 +4,8 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { type StartedStrapi, startStrapi } from '../../scripts/testing/strapi.ts';
 import { api } from './helpers/cms-client';
+import { todayInFrance } from './helpers/dates';
 import { createThrowawayDatabase } from './helpers/postgres';
-
-const todayInFrance = () =>
-  new Intl.DateTimeFormat('en-CA', {
-    timeZone: 'Europe/Paris',
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-  }).format(new Date());
 
 async function eventDates(cms: StartedStrapi): Promise<Map<string, string[]>> {
   const { body } = await api(
