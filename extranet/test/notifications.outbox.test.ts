@@ -256,6 +256,44 @@ describe.each(backends)('notifications on $name', ({ open }) => {
     expect(sink.messages.some((m) => m.envelopeTo.includes('conseil.douaisis@maillage.test'))).toBe(false);
   });
 
+  it('tells the coordinators when the territory has no advisor yet', async () => {
+    await upsertEventCopy(db.db, {
+      documentId: 'evt-pevele',
+      title: 'Parcours des Possibles — Orchies',
+      slug: 'parcours-orchies',
+      kind: 'session',
+      programTitle: 'Parcours des Possibles',
+      programKind: 'parcours',
+      territory: 'pevele-carembault',
+      territoryName: 'Pévèle-Carembault',
+      slots: [{ date: firstDay, start: '14:00', end: '17:00' }],
+      capacity: 10,
+      venue: {
+        name: 'Mairie',
+        address: '1 place Gambetta',
+        postcode: '59310',
+        commune: 'Orchies',
+        inseeCode: '59449',
+      },
+    } as never);
+    const answer = await submitRegistration(
+      db.db,
+      db.kind,
+      request({ eventId: 'evt-pevele', communeInsee: '59449' }),
+      {
+        extranetUrl: settings.extranetUrl,
+      },
+    );
+    const id = await registrationId(db, answer.reference);
+    const notes = await db.db
+      .selectFrom('outbox')
+      .select('to_address')
+      .where('registration_id', '=', id)
+      .where('kind', '=', 'new-request')
+      .execute();
+    expect(notes.map((n) => n.to_address)).toEqual(['admin@maillage.test']);
+  });
+
   it('sends the acceptance with an .ics whose first slot is the right Paris time', async () => {
     const answer = await submitRegistration(db.db, db.kind, request({ email: 'accepte@exemple.test' }), {
       extranetUrl: settings.extranetUrl,

@@ -246,18 +246,22 @@ export async function queueReceipt(
       .where('id', '=', registrationId)
       .executeTakeFirst()
   )?.territory;
-  let advisors = trx
-    .selectFrom('users')
-    .select('users.email')
-    .distinct()
-    .where('users.disabled', '=', kind === 'postgres' ? (false as never) : 0);
-  advisors = territory
-    ? advisors
+  const active = () =>
+    trx
+      .selectFrom('users')
+      .select('users.email')
+      .distinct()
+      .where('users.disabled', '=', kind === 'postgres' ? (false as never) : 0);
+  let recipients = territory
+    ? await active()
         .innerJoin('user_territory', 'user_territory.user_id', 'users.id')
         .where('user_territory.territory', '=', territory)
-    : advisors.where('users.role', '=', 'admin');
+        .execute()
+    : [];
+  // Outside our territories, or a territory without an advisor yet: the coordinators are told.
+  if (recipients.length === 0) recipients = await active().where('users.role', '=', 'admin').execute();
   const link = new URL(`/demandes/${registrationId}`, settings.extranetUrl).toString();
-  for (const advisor of await advisors.execute()) {
+  for (const advisor of recipients) {
     await queue(trx, newRequestToAdvisors(ctx, advisor.email, link), registrationId);
   }
 }
