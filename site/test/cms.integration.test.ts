@@ -81,6 +81,25 @@ describe('CMS client against a real Strapi', () => {
     }
   });
 
+  it('gives up on a CMS that hangs after its timeout, serving the last good copy', async () => {
+    const fast = () =>
+      createCmsClient({ baseUrl: stack.proxy.url, token: stack.cms.siteToken, warn: quiet, timeoutMs: 500 });
+    const cms = fast();
+    const programs = await cms.programs();
+    stack.proxy.mode = 'slow';
+    try {
+      cms.purge();
+      let started = Date.now();
+      expect(await cms.programs()).toEqual(programs);
+      expect(Date.now() - started).toBeLessThan(2000);
+      started = Date.now();
+      await expect(fast().programs()).rejects.toBeInstanceOf(CmsUnavailableError);
+      expect(Date.now() - started).toBeLessThan(2000);
+    } finally {
+      stack.proxy.mode = 'pass';
+    }
+  });
+
   it('treats an invalid answer like an outage, and drops a single invalid entry', async () => {
     const cms = client();
     const events = await cms.upcomingEvents();
@@ -187,15 +206,21 @@ describe('the built site', () => {
       registrationOpen: true,
     });
     expect(await text(`/agenda/${a.slug}`)).toContain('Il reste <strong>3 places</strong> sur 10');
-    stack.availability.down = true;
-    try {
-      const res = await get(`/agenda/${b.slug}`);
-      expect(res.status).toBe(200);
-      const html = await res.text();
-      expect(html).toContain(`Groupe de ${b.capacity} personnes au maximum`);
-      expect(html).toContain(`href="/inscription/${b.slug}"`);
-    } finally {
-      stack.availability.down = false;
+    for (const failure of ['down', 'slow'] as const) {
+      const e = failure === 'down' ? b : events[2]!;
+      stack.availability[failure] = true;
+      try {
+        const started = Date.now();
+        const res = await get(`/agenda/${e.slug}`);
+        expect(res.status).toBe(200);
+        // The extranet is asked with a short timeout: a hanging extranet costs under a second or so.
+        expect(Date.now() - started, failure).toBeLessThan(3000);
+        const html = await res.text();
+        expect(html).toContain(`Groupe de ${e.capacity} personnes au maximum`);
+        expect(html).toContain(`href="/inscription/${e.slug}"`);
+      } finally {
+        stack.availability[failure] = false;
+      }
     }
   });
 

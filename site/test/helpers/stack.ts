@@ -11,7 +11,8 @@ import { signWebhook } from '../../src/lib/webhook.ts';
 
 export const siteDir = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
-export type ProxyMode = 'pass' | 'down' | 'garbage' | 'corrupt-item';
+/** `slow`: answers after 10 s, like a CMS that hangs (the client must give up first). */
+export type ProxyMode = 'pass' | 'down' | 'slow' | 'garbage' | 'corrupt-item';
 
 export interface CmsProxy {
   url: string;
@@ -47,6 +48,11 @@ export async function startProxy(target: () => string): Promise<CmsProxy> {
   const server = createServer(async (req: IncomingMessage, res: ServerResponse) => {
     const path = (req.url ?? '/').split('?')[0] ?? '/';
     proxy.hits.set(path, (proxy.hits.get(path) ?? 0) + 1);
+    if (proxy.mode === 'slow') {
+      const timer = setTimeout(() => res.writeHead(504).end(), 10_000);
+      res.on('close', () => clearTimeout(timer));
+      return;
+    }
     if (proxy.mode === 'down') {
       req.socket.destroy();
       return;
@@ -89,6 +95,8 @@ export interface AvailabilityStub {
   url: string;
   entries: Map<string, unknown>;
   down: boolean;
+  /** Answers after 10 s instead (the site must not wait that long). */
+  slow: boolean;
   close(): Promise<void>;
 }
 
@@ -98,9 +106,15 @@ export async function startAvailabilityStub(): Promise<AvailabilityStub> {
     url: '',
     entries: new Map(),
     down: false,
+    slow: false,
     close: () => closeServer(server),
   };
   const server = createServer((req, res) => {
+    if (stub.slow) {
+      const timer = setTimeout(() => res.writeHead(504).end(), 10_000);
+      res.on('close', () => clearTimeout(timer));
+      return;
+    }
     if (stub.down) {
       req.socket.destroy();
       return;
