@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { z } from 'zod';
 import {
   checkStamp,
   HONEYPOT_FIELD,
@@ -110,6 +111,17 @@ describe('a valid form', () => {
       e: 'parcours-caudry',
       c: 'appel',
     });
+  });
+
+  it('keeps the same key for the same request, and a new one for another person or session', async () => {
+    await submitRegistration(formData(valid('event')), 'event', deps);
+    await submitRegistration(formData(valid('event')), 'event', deps);
+    await submitRegistration(formData({ ...valid('event'), phone: '07 11 22 33 44' }), 'event', deps);
+    await submitRegistration(formData({ ...valid('event'), eventId: 'other-event' }), 'event', deps);
+    const keys = intake.requests.map((r) => r.idempotencyKey as string);
+    expect(keys[0]).toBe(keys[1]);
+    expect(new Set(keys).size).toBe(3);
+    for (const k of keys) expect(z.uuid().safeParse(k).success).toBe(true);
   });
 
   it('ignores a "source" smuggled into a self-registration form', async () => {

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { fieldErrors, registrationRequest } from '@maillage/extranet/contract';
 import { checkStamp, honeypotFilled, issueStamp, STAMP_FIELD } from './antibot.ts';
 import { type FormKind, type FormValues, fieldOf, nest, readValues, resolveCommune } from './fields.ts';
@@ -92,7 +93,8 @@ export async function submitRegistration(
   if (!deps.submissions.hit(ip, now)) return { outcome: 'rate-limited' };
   // What the contract produced (normalised phone, booleans, defaults) is what the extranet gets;
   // it validates it again with the same schema.
-  const answer = await deps.intake.submit(parsed.success ? parsed.data : request);
+  const body = parsed.success ? { ...parsed.data, idempotencyKey: requestKey(parsed.data) } : request;
+  const answer = await deps.intake.submit(body);
   switch (answer.type) {
     case 'ok': {
       const requestKind = (request as { kind: 'event' | 'support' | 'callback' }).kind;
@@ -135,6 +137,25 @@ export async function submitRegistration(
     case 'unavailable':
       return state({ notice: UNAVAILABLE });
   }
+}
+
+/**
+ * The idempotency key sent to the extranet: the form's hidden key combined with who and what is
+ * asked. A double tap or a back-and-resubmit of the same request keeps the same key (one
+ * registration, same reference); a professional who goes back and changes the person (another
+ * phone number) or the session gets a new one, so the second person is not silently dropped.
+ */
+export function requestKey(r: {
+  idempotencyKey: string;
+  phone: string;
+  kind: string;
+  eventId?: string | undefined;
+}): string {
+  const h = createHash('sha256')
+    .update(`${r.idempotencyKey}|${r.phone}|${r.kind}|${r.eventId ?? ''}`)
+    .digest('hex');
+  // Shaped as an RFC 9562 UUID (version 8: custom), as the contract expects.
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-8${h.slice(13, 16)}-${((Number.parseInt(h[16] ?? '0', 16) & 0x3) | 0x8).toString(16)}${h.slice(17, 20)}-${h.slice(20, 32)}`;
 }
 
 /**
