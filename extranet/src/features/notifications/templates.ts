@@ -116,8 +116,8 @@ function mail(
   };
 }
 
-const eventLabel = (e: EventView) =>
-  e.programTitle && !e.title.includes(e.programTitle) ? `${e.programTitle} — ${e.title}` : e.title;
+// Session titles in the CMS already say what and where ("Parcours création au Cateau-Cambrésis").
+const eventLabel = (e: EventView) => e.title;
 
 function whatLabel(r: RegistrationView): string {
   if (r.kind === 'event' && r.event) return `l'inscription à « ${eventLabel(r.event)} »`;
