@@ -244,6 +244,7 @@ async function measure(url: string) {
   );
   const latencies: number[] = [];
   let errors = 0;
+  const statuses = new Map<number, number>();
   const started = performance.now();
   await Promise.all(
     cookies.map(async (cookie, u) => {
@@ -253,11 +254,15 @@ async function measure(url: string) {
         const res = await fetch(`${url}${path}`, { headers: { cookie }, redirect: 'manual' });
         await res.text();
         latencies.push(performance.now() - t);
-        if (res.status !== 200) errors++;
+        if (res.status !== 200) {
+          errors++;
+          statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
+        }
       }
     }),
   );
   const seconds = (performance.now() - started) / 1000;
+  if (statuses.size) console.log(`réponses non 200 : ${JSON.stringify(Object.fromEntries(statuses))}`);
   latencies.sort((a, b) => a - b);
   const pct = (p: number) =>
     latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))]!;

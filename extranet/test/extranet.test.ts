@@ -527,6 +527,29 @@ describe.each(BACKENDS)('extranet on %s', (backend) => {
       ).toBeUndefined();
     });
 
+    it('slides the 30 minutes forward while the advisor keeps working', async () => {
+      const token = (b: Browser) =>
+        decodeURIComponent(b.cookies.get('maillage.session_token') ?? '').split('.')[0]!;
+      const at = (ms: number) =>
+        backend === 'postgres' ? new Date(Date.now() + ms) : new Date(Date.now() + ms).toISOString();
+      const busy = new Browser(server.url);
+      expect(location(await busy.signIn(ADVISOR, DEMO_PASSWORD))).toContain('/demandes');
+      // Last activity 5 minutes ago: 25 minutes left.
+      await server.db.db
+        .updateTable('session')
+        .set({ expiresAt: at(25 * 60_000) })
+        .where('token', '=', token(busy))
+        .execute();
+      const pages = await Promise.all([1, 2, 3, 4, 5].map(() => busy.get('/demandes')));
+      expect(pages.map((p) => p.status)).toEqual([200, 200, 200, 200, 200]);
+      const session = await server.db.db
+        .selectFrom('session')
+        .select('expiresAt')
+        .where('token', '=', token(busy))
+        .executeTakeFirstOrThrow();
+      expect(new Date(session.expiresAt as string).getTime() - Date.now()).toBeGreaterThan(29 * 60_000);
+    });
+
     it('sets the session cookie HttpOnly and SameSite=Lax', async () => {
       const res = await new Browser(server.url).signIn(ADVISOR, DEMO_PASSWORD);
       const cookie = res.headers.getSetCookie().find((c) => c.startsWith('maillage.session_token='));

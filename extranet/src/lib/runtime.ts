@@ -25,6 +25,7 @@ import { startMailWorker } from '../features/mail/worker.ts';
 import { startNotifications } from '../features/notifications/notify.ts';
 import { configureNotifications } from '../features/notifications/settings.ts';
 import { createTeamDirectory } from '../features/notifications/teams.ts';
+import { clearMemo } from './memo.ts';
 
 export interface Config {
   extranetUrl: string;
@@ -95,6 +96,7 @@ async function boot(): Promise<Runtime> {
     refreshing ??= (async () => {
       try {
         const n = await refreshEventsFromCms(database.db, { cmsUrl: config.cmsUrl, token: config.cmsToken });
+        clearMemo();
         if (config.demo) await seedDemoRegistrations(database.db, database.kind, config.extranetUrl);
         console.log(`[sessions] copie des sessions à jour (${n})`);
         return true;

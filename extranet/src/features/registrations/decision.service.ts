@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { DbKind } from '../../db/connect.ts';
 import type { Database } from '../../db/database.ts';
+import { clearMemo } from '../../lib/memo.ts';
 import { audit } from '../audit/audit.ts';
 import { countAccepted } from '../events/events.repository.ts';
 import type { Decision } from '../mail/templates.ts';
@@ -52,7 +53,7 @@ export async function decide(
 ): Promise<DecisionResult> {
   const reason = input.reason?.trim() || null;
   if (input.decision === 'decline' && !reason) throw new ReasonRequiredError();
-  return db.transaction().execute(async (trx) => {
+  const result = await db.transaction().execute(async (trx) => {
     const peek = await trx
       .selectFrom('registration')
       .select(['event_id', 'territory'])
@@ -127,6 +128,9 @@ export async function decide(
     }
     return { status, proposeRegistrationId };
   });
+  // The inbox banner of this instance shows the change at once.
+  clearMemo();
+  return result;
 }
 
 /** First person waiting for each event that has a free place (for the inbox banner). */

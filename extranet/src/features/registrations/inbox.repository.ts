@@ -76,7 +76,6 @@ export async function listInbox(db: Kysely<Database>, viewer: Viewer, f: InboxFi
     }
   }
 
-  const total = await base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
   const offset = (f.page - 1) * PAGE_SIZE;
   const pageOfIds = async (): Promise<number[]> => {
     if (f.sort === 'name') {
@@ -111,7 +110,11 @@ export async function listInbox(db: Kysely<Database>, viewer: Viewer, f: InboxFi
       .execute();
     return rows.map((r) => r.id);
   };
-  const ids = await pageOfIds();
+  // Independent: on PostgreSQL they run on two pooled connections at once.
+  const [total, ids] = await Promise.all([
+    base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
+    pageOfIds(),
+  ]);
   const rows = ids.length
     ? await db
         .selectFrom('registration')
