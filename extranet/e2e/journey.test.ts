@@ -146,7 +146,10 @@ async function registrationsOf(lastName: string) {
 
 async function accept(reference: string) {
   const page = await advisor.newPage();
-  await page.goto(`${platform.extranetUrl}/demandes?q=${encodeURIComponent(reference)}`);
+  await page.goto(`${platform.extranetUrl}/demandes`);
+  await page.getByLabel('Nom, téléphone ou référence').fill(reference);
+  await page.getByRole('button', { name: 'Filtrer' }).click();
+  await page.waitForLoadState();
   await page.getByRole('link', { name: /Nadia/ }).first().click();
   await page.waitForURL(/\/demandes\/\d+/);
   expect(await page.locator('main').textContent()).toContain(reference);
