@@ -286,6 +286,12 @@ describe('the built site', () => {
     expect(html).toContain(`<link rel="canonical" href="${stack.siteUrl}/agenda/${e.slug}">`);
   });
 
+  it('lists every published program on the home page', async () => {
+    const programs = await client().programs();
+    const home = await text('/');
+    for (const p of programs) expect(home).toContain(`href="/programmes/${p.slug}"`);
+  });
+
   it('answers an unknown slug with the French 404 page', async () => {
     const res = await get('/programmes/jamais-vu');
     expect(res.status).toBe(404);
