@@ -11,9 +11,11 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { createDb, type Db } from '../src/db/connect.ts';
+import { createSealer } from '../src/lib/sealed.ts';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const ENTRY = join(ROOT, 'dist', 'server', 'entry.mjs');
+const SECRET = randomBytes(32).toString('hex');
 const REGISTRATIONS = Number(process.env.BENCH_REGISTRATIONS ?? 10_000);
 const USERS = 25;
 const REQUESTS_PER_USER = Number(process.env.BENCH_REQUESTS_PER_USER ?? 40);
@@ -107,7 +109,7 @@ async function startServer(env: Record<string, string>): Promise<{ url: string; 
       ASTRO_TELEMETRY_DISABLED: '1',
       EXTRANET_URL: url,
       CMS_URL: 'http://127.0.0.1:9',
-      BETTER_AUTH_SECRET: randomBytes(32).toString('hex'),
+      BETTER_AUTH_SECRET: SECRET,
       EXTRANET_SERVICE_TOKEN: 'bench',
       SEED_DEMO: 'true',
       DEMO_PASSWORD: PASSWORD,
@@ -227,11 +229,12 @@ async function signIn(url: string): Promise<string> {
   return cookie;
 }
 
+// Searches are sealed in the URL (src/lib/sealed.ts); the bench knows the server's secret.
 const PATHS = [
   '/demandes',
   '/demandes?page=2',
   '/demandes?status=received',
-  '/demandes?q=martin',
+  `/demandes?r=${createSealer(SECRET).seal('martin')}`,
   '/demandes?sort=name&page=5',
 ];
 

@@ -104,7 +104,8 @@ it('the demo advisor finds a registration by name, accepts it, and the site show
 
   await page.getByLabel('Nom, téléphone ou référence').fill(target.last_name as string);
   await page.getByRole('button', { name: 'Filtrer' }).click();
-  await page.waitForURL(/q=/);
+  await page.waitForURL(/r=/);
+  expect(page.url()).not.toContain(target.last_name as string);
   await page
     .getByRole('link', { name: new RegExp(target.last_name as string) })
     .first()

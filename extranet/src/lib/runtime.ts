@@ -26,6 +26,7 @@ import { startNotifications } from '../features/notifications/notify.ts';
 import { configureNotifications } from '../features/notifications/settings.ts';
 import { createTeamDirectory } from '../features/notifications/teams.ts';
 import { clearMemo } from './memo.ts';
+import { createSealer, type Sealer } from './sealed.ts';
 
 export interface Config {
   extranetUrl: string;
@@ -42,6 +43,8 @@ export interface Config {
 
 export interface Runtime extends Db {
   auth: Auth;
+  /** seals search terms kept in URLs */
+  sealer: Sealer;
   config: Config;
   refreshEvents(): Promise<boolean>;
 }
@@ -140,7 +143,7 @@ async function boot(): Promise<Runtime> {
     });
   }
 
-  return { ...database, auth, config, refreshEvents };
+  return { ...database, auth, config, refreshEvents, sealer: createSealer(secret) };
 }
 
 let runtime: Promise<Runtime> | null = null;
