@@ -16,6 +16,7 @@ import {
   TRUST_PROXY,
 } from 'astro:env/server';
 import { randomBytes } from 'node:crypto';
+import { dirname, isAbsolute, resolve } from 'node:path';
 import { createDb, type Db } from '../db/connect.ts';
 import { migrateToLatest } from '../db/migrate.ts';
 import { type Auth, createAuth } from '../features/auth/auth.ts';
@@ -70,7 +71,7 @@ function readConfig(): Config {
 
 async function boot(): Promise<Runtime> {
   const config = readConfig();
-  const database = createDb({ databaseUrl: DATABASE_URL || undefined, file: EXTRANET_DB_FILE });
+  const database = createDb({ databaseUrl: DATABASE_URL || undefined, file: fromAppRoot(EXTRANET_DB_FILE) });
   await migrateToLatest(database.db);
 
   let secret = BETTER_AUTH_SECRET;
@@ -133,7 +134,7 @@ async function boot(): Promise<Runtime> {
     kind: database.kind,
     from: MAIL_FROM,
     smtpUrl: SMTP_URL || undefined,
-    outboxDir: OUTBOX_DIR,
+    outboxDir: fromAppRoot(OUTBOX_DIR),
   });
 
   // Graceful stop: close the database (WAL checkpoint, pool) and exit with 0.
@@ -144,6 +145,20 @@ async function boot(): Promise<Runtime> {
   }
 
   return { ...database, auth, config, refreshEvents, sealer: createSealer(secret) };
+}
+
+/**
+ * Relative paths (data/extranet.db, outbox) are taken from the extranet folder, not from wherever
+ * `node extranet/dist/server/entry.mjs` was started: personal data must not land in another folder
+ * (that git would not ignore).
+ */
+function fromAppRoot(path: string): string {
+  if (isAbsolute(path)) return path;
+  const entry = process.argv[1] ?? '';
+  const root = /[\\/]dist[\\/]server[\\/]entry\.mjs$/.test(entry)
+    ? resolve(dirname(entry), '..', '..')
+    : process.cwd();
+  return resolve(root, path);
 }
 
 let runtime: Promise<Runtime> | null = null;
