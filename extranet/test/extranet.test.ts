@@ -347,7 +347,7 @@ describe.each(BACKENDS)('extranet on %s', (backend) => {
       expect((await advisor.post(`/demandes/${first}`, { decision: 'accept' })).status).toBe(303);
       const waiting = await ref({ acceptWaitlist: true });
       const noReason = await advisor.post(`/demandes/${waiting}`, { decision: 'decline', reason: '' });
-      expect(noReason.status).toBe(409);
+      expect(noReason.status).toBe(400);
       expect(await noReason.text()).toContain('Indiquez le motif du refus');
       const cancel = await advisor.post(`/demandes/${first}`, { decision: 'cancel' });
       expect(location(cancel)).toContain(`proposer=${waiting}`);
