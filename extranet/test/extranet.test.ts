@@ -384,6 +384,29 @@ describe.each(BACKENDS)('extranet on %s', (backend) => {
       expect(location(res)).toContain('acceptees=2');
     });
 
+    it('filters by status, territory and kind, sorts and paginates', async () => {
+      const count = (html: string) => Number(/(\d+) demande\(s\)/.exec(html)?.[1] ?? -1);
+      const all = await (await admin.get('/demandes')).text();
+      const received = await (await admin.get('/demandes?status=received')).text();
+      const accepted = await (await admin.get('/demandes?status=accepted')).text();
+      expect(count(received) + count(accepted)).toBeLessThanOrEqual(count(all));
+      expect(accepted).not.toContain('s-received');
+      const camb = await (await admin.get('/demandes?territory=cambresis')).text();
+      expect(camb).toContain('Cambrésis');
+      expect(camb).not.toContain('<td>Valenciennois</td>');
+      expect(count(await (await admin.get('/demandes?kind=support')).text())).toBe(0);
+      // More than one page after the 150 concurrent requests: page 2 differs from page 1.
+      expect(all).toContain('Page 1 sur');
+      const page2 = await (await admin.get('/demandes?page=2')).text();
+      const refs = (html: string) => [...html.matchAll(/MAI-\d{4}-\d{6}/g)].map((m) => m[0]);
+      expect(refs(page2).length).toBeGreaterThan(0);
+      expect(refs(page2).filter((r) => refs(all).includes(r))).toEqual([]);
+      const oldest = refs(await (await admin.get('/demandes?sort=oldest')).text());
+      expect(oldest[0]).toBe('MAI-2026-000001'.replace('2026', String(new Date().getUTCFullYear())));
+      // Filters in the past: nothing.
+      expect(count(await (await admin.get('/demandes?to=2000-01-01')).text())).toBe(0);
+    });
+
     it('finds a registration by name and by phone, without the search in the URL', async () => {
       const body = eventRequest('ev-val', {
         firstName: 'Zoé',
