@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { DbKind } from '../../db/connect.ts';
 import type { Database } from '../../db/database.ts';
@@ -6,6 +6,12 @@ import { ensureUserWithPassword } from '../accounts/accounts.service.ts';
 import type { Auth } from '../auth/auth.ts';
 import { listEvents } from '../events/events.repository.ts';
 import { submitRegistration } from '../registrations/intake.service.ts';
+
+/** A stable UUID-shaped key (version 4 layout) derived from a demo person. */
+function demoKey(seed: string): string {
+  const h = createHash('sha256').update(`maillage-demo:${seed}`).digest('hex');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-8${h.slice(17, 20)}-${h.slice(20, 32)}`;
+}
 
 export const DEMO_ADMIN = 'admin@maillage.test';
 export const DEMO_ADVISOR = 'conseiller@maillage.test';
@@ -82,7 +88,8 @@ export async function seedDemoRegistrations(
         kind,
         {
           kind: 'event',
-          idempotencyKey: randomUUID(),
+          // Fixed per demo person: a seeding interrupted half-way and run again adds nothing twice.
+          idempotencyKey: demoKey(p.phone),
           eventId: event.document_id,
           firstName: p.firstName,
           lastName: p.lastName,
