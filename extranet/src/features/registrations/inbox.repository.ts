@@ -77,44 +77,47 @@ export async function listInbox(db: Kysely<Database>, viewer: Viewer, f: InboxFi
   }
 
   const offset = (f.page - 1) * PAGE_SIZE;
-  const pageOfIds = async (): Promise<number[]> => {
+  // The page of ids and the total in one query (count over the window): one round trip less on
+  // every inbox view.
+  const total = sql<number>`count(*) over ()`.as('total');
+  const pageOfIds = async (): Promise<{ id: number; total: number }[]> => {
     if (f.sort === 'name') {
-      const rows = await base
+      return base
         .innerJoin('person', 'person.id', 'registration.person_id')
-        .select('registration.id')
+        .select(['registration.id', total])
         .orderBy(sql`lower(coalesce(person.last_name, person.first_name))`)
         .orderBy('registration.id', 'desc')
         .limit(PAGE_SIZE)
         .offset(offset)
         .execute();
-      return rows.map((r) => r.id);
     }
     if (f.sort === 'event') {
-      const rows = await base
+      return base
         .leftJoin('event_copy', 'event_copy.document_id', 'registration.event_id')
-        .select('registration.id')
+        .select(['registration.id', total])
         .orderBy('event_copy.first_slot_at', 'asc')
         .orderBy('registration.id', 'asc')
         .limit(PAGE_SIZE)
         .offset(offset)
         .execute();
-      return rows.map((r) => r.id);
     }
     const direction = f.sort === 'oldest' ? 'asc' : 'desc';
-    const rows = await base
-      .select('registration.id')
+    return base
+      .select(['registration.id', total])
       .orderBy('registration.created_at', direction)
       .orderBy('registration.id', direction)
       .limit(PAGE_SIZE)
       .offset(offset)
       .execute();
-    return rows.map((r) => r.id);
   };
-  // Independent: on PostgreSQL they run on two pooled connections at once.
-  const [total, ids] = await Promise.all([
-    base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
-    pageOfIds(),
-  ]);
+  const pageRows = await pageOfIds();
+  const ids = pageRows.map((r) => r.id);
+  // Past the last page there is no row to carry the total: count separately (rare).
+  const n = pageRows.length
+    ? Number(pageRows[0]?.total)
+    : offset === 0
+      ? 0
+      : Number((await base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
   const rows = ids.length
     ? await db
         .selectFrom('registration')
@@ -145,7 +148,6 @@ export async function listInbox(db: Kysely<Database>, viewer: Viewer, f: InboxFi
     : [];
   const byId = new Map(rows.map((r) => [r.id, r]));
   const items = ids.map((id) => byId.get(id)).filter((r) => r !== undefined);
-  const n = Number(total.n);
   return { items, total: n, pages: Math.max(1, Math.ceil(n / PAGE_SIZE)) };
 }
 
