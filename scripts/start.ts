@@ -71,7 +71,7 @@ try {
   CMS (Strapi)     http://localhost:${ports.cms}/admin
       admin@maillage.test       / ${password}   (super admin)
       communication@maillage.test / ${password} (rôle Éditeur)
-  Courriels        extranet/outbox/ (fichiers .eml) et la page « Courriels » de l'extranet
+  Courriels        extranet/outbox/ (fichiers .eml) et http://localhost:${ports.extranet}/courriels
 
   Ctrl-C pour tout arrêter.
 `);
