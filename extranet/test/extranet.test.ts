@@ -349,6 +349,14 @@ describe.each(BACKENDS)('extranet on %s', (backend) => {
       const noReason = await advisor.post(`/demandes/${waiting}`, { decision: 'decline', reason: '' });
       expect(noReason.status).toBe(400);
       expect(await noReason.text()).toContain('Indiquez le motif du refus');
+      // The refused form showed the record again: that is a read, in the audit log.
+      const reads = await server.db.db
+        .selectFrom('audit_log')
+        .select('id')
+        .where('action', '=', 'registration.read')
+        .where('entity_id', '=', String(waiting))
+        .execute();
+      expect(reads).toHaveLength(1);
       const cancel = await advisor.post(`/demandes/${first}`, { decision: 'cancel' });
       expect(location(cancel)).toContain(`proposer=${waiting}`);
       const inbox = await (await advisor.get('/demandes')).text();

@@ -35,6 +35,8 @@ export const ACTION_LABELS: Record<string, string> = {
   'registration.waitlist': 'Mise en liste d’attente',
   'registration.decline': 'Demande refusée',
   'registration.cancel': 'Inscription annulée',
+  'notification.call': 'Appel noté',
+  'outbox.read': 'Courriel consulté',
   'account.invite': 'Compte invité',
   'account.disable': 'Compte désactivé',
   'account.enable': 'Compte réactivé',

@@ -56,7 +56,9 @@ export const POST: APIRoute = async ({ request, locals }) => {
     if (error instanceof EventFullError) return json({ error: 'event_full' }, 409);
     if (error instanceof EventClosedError || error instanceof UnknownEventError)
       return json({ error: 'event_closed' }, 409);
-    console.error('[intake] erreur interne :', (error as Error).message);
+    // Only the error's code: a database message may quote the values it refused (personal data).
+    const { code, name } = error as { code?: string; name?: string };
+    console.error(`[intake] erreur interne : ${code ?? name ?? 'inconnue'}`);
     return json({ error: 'unavailable' }, 503, { 'retry-after': '5' });
   }
 };
