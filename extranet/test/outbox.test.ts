@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../src/db/connect.ts';
 import { migrateToLatest } from '../src/db/migrate.ts';
 import { sendMail } from '../src/features/mail/mail.ts';
-import { deliverDue } from '../src/features/mail/worker.ts';
+import { deliverDue, isPermanentFailure, MAX_ATTEMPTS } from '../src/features/mail/worker.ts';
 import { BACKENDS, throwawayDatabase } from './support/server.ts';
 
 describe.each(BACKENDS)('outbox worker on %s', (backend) => {
@@ -59,5 +59,49 @@ describe.each(BACKENDS)('outbox worker on %s', (backend) => {
     expect(new Set(sent).size).toBe(40);
     const rows = await one.db.selectFrom('outbox').select(['status', 'attempts', 'sent_at']).execute();
     expect(rows.every((r) => r.status === 'sent' && r.attempts === 1 && r.sent_at)).toBe(true);
+  });
+
+  it('keeps retrying through a long SMTP outage, and gives up only on a permanent refusal', async () => {
+    const down = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:25'), { code: 'ESOCKET' });
+    const refused = Object.assign(new Error('550 5.1.1 mailbox unknown'), {
+      code: 'EENVELOPE',
+      responseCode: 550,
+    });
+    const ids = [
+      await sendMail(one.db, { kind: 'test', to: 'panne@exemple.test', subject: 'Panne', text: 'x' }),
+      await sendMail(one.db, { kind: 'test', to: 'inconnu@exemple.test', subject: 'Refus', text: 'x' }),
+    ];
+    // Both have already been tried for a long time; this attempt is the last one allowed.
+    await one.db
+      .updateTable('outbox')
+      .set({ attempts: MAX_ATTEMPTS - 1 })
+      .where('id', 'in', ids)
+      .execute();
+    const transport = {
+      sendMail: async (m: { subject: string }) => {
+        throw m.subject === 'Panne' ? down : refused;
+      },
+    } as unknown as Parameters<typeof deliverDue>[1];
+    const options = {
+      db: one.db,
+      kind: one.kind,
+      from: 'Maillage <test@maillage.test>',
+      smtpUrl: 'smtp://unused',
+      outboxDir: '',
+    };
+    expect(await deliverDue(options, transport)).toBe(0);
+    const rows = await one.db
+      .selectFrom('outbox')
+      .select(['id', 'status', 'attempts'])
+      .where('id', 'in', ids)
+      .orderBy('id')
+      .execute();
+    expect(rows.map((r) => [r.status, r.attempts])).toEqual([
+      ['pending', MAX_ATTEMPTS],
+      ['failed', MAX_ATTEMPTS],
+    ]);
+    expect(
+      isPermanentFailure(Object.assign(new Error('451 try later'), { code: 'EENVELOPE', responseCode: 451 })),
+    ).toBe(false);
   });
 });

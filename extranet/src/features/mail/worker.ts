@@ -6,8 +6,19 @@ import type { DbKind } from '../../db/connect.ts';
 import type { Database, OutboxRow } from '../../db/database.ts';
 import type { MailAttachment } from './mail.ts';
 
+/** Attempts after which a message the SMTP server refused for good (5xx) is marked failed. */
 export const MAX_ATTEMPTS = 20;
 const LOCK_MS = 2 * 60_000;
+
+/**
+ * Whether the SMTP server refused this very message for good (a 5xx answer to its envelope or
+ * content). Anything else — server down, timeout, greylisting (4xx), wrong credentials — is
+ * transient: the message waits and is retried, however long the outage lasts.
+ */
+export function isPermanentFailure(error: unknown): boolean {
+  const { code, responseCode } = (error ?? {}) as { code?: string; responseCode?: number };
+  return (code === 'EENVELOPE' || code === 'EMESSAGE') && (responseCode ?? 0) >= 500;
+}
 
 /** 30 s, 1 min, 2 min… capped at 1 h. */
 export function backoffMs(attempts: number): number {
@@ -103,7 +114,8 @@ export async function deliverDue(
       sent++;
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
-      const failed = row.attempts >= MAX_ATTEMPTS;
+      // SMTP being down delays a message, never loses it: only a refusal ends its retries.
+      const failed = row.attempts >= MAX_ATTEMPTS && isPermanentFailure(error);
       await options.db
         .updateTable('outbox')
         .set({
