@@ -4,7 +4,6 @@ import type { Database } from '../../db/database.ts';
 import { clearMemo } from '../../lib/memo.ts';
 import { audit } from '../audit/audit.ts';
 import { countAccepted } from '../events/events.repository.ts';
-import type { Decision } from '../mail/templates.ts';
 import { queueDecision } from '../notifications/notify.ts';
 import { notifySettings } from '../notifications/settings.ts';
 import {
@@ -15,6 +14,8 @@ import {
   StaleDecisionError,
 } from './errors.ts';
 import { canSeeTerritory, registrationScope, type Viewer } from './scope.ts';
+
+export type Decision = 'accept' | 'waitlist' | 'decline' | 'cancel';
 
 const TARGET = {
   accept: 'accepted',
