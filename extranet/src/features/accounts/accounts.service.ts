@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { Kysely } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import { type DbKind, isUniqueViolation } from '../../db/connect.ts';
 import type { Database } from '../../db/database.ts';
 import { audit } from '../audit/audit.ts';
@@ -14,6 +14,36 @@ export class AccountExistsError extends Error {
 }
 
 const flag = (kind: DbKind, v: boolean) => (kind === 'postgres' ? v : v ? 1 : 0);
+
+/** A new account and its territories, in the caller's transaction (no password yet). */
+async function insertUser(
+  trx: Transaction<Database>,
+  kind: DbKind,
+  user: { id: string; email: string; name: string; role: 'admin' | 'advisor'; territories: string[] },
+): Promise<void> {
+  const now = kind === 'postgres' ? new Date() : new Date().toISOString();
+  await trx
+    .insertInto('users')
+    .values({
+      id: user.id,
+      name: user.name,
+      email: user.email,
+      emailVerified: flag(kind, true),
+      image: null,
+      createdAt: now,
+      updatedAt: now,
+      twoFactorEnabled: flag(kind, false),
+      role: user.role,
+      disabled: flag(kind, false),
+    })
+    .execute();
+  if (user.territories.length) {
+    await trx
+      .insertInto('user_territory')
+      .values(user.territories.map((t) => ({ user_id: user.id, territory: t })))
+      .execute();
+  }
+}
 
 export async function listAccounts(db: Kysely<Database>) {
   const users = await db
@@ -110,37 +140,22 @@ export async function inviteUser(
   const id = randomBytes(16).toString('hex');
   const exists = await db.selectFrom('users').select('id').where('email', '=', email).executeTakeFirst();
   if (exists) throw new AccountExistsError();
-  const now = kind === 'postgres' ? new Date() : new Date().toISOString();
-  await db.transaction().execute(async (trx) => {
-    await trx
-      .insertInto('users')
-      .values({
-        id,
-        name: input.name.trim(),
-        email,
-        emailVerified: flag(kind, true),
-        image: null,
-        createdAt: now,
-        updatedAt: now,
-        twoFactorEnabled: flag(kind, false),
-        role: input.role,
-        disabled: flag(kind, false),
-      })
-      .execute();
-    if (input.territories.length) {
-      await trx
-        .insertInto('user_territory')
-        .values(input.territories.map((t) => ({ user_id: id, territory: t })))
-        .execute();
-    }
-    await audit(trx, {
-      actorId: input.actorId,
-      action: 'account.invite',
-      entityType: 'user',
-      entityId: id,
-      details: { role: input.role },
+  try {
+    await db.transaction().execute(async (trx) => {
+      await insertUser(trx, kind, { ...input, id, email, name: input.name.trim() });
+      await audit(trx, {
+        actorId: input.actorId,
+        action: 'account.invite',
+        entityType: 'user',
+        entityId: id,
+        details: { role: input.role },
+      });
     });
-  });
+  } catch (error) {
+    // Two admins inviting the same address at once: the second is told the account exists.
+    if (isUniqueViolation(error)) throw new AccountExistsError();
+    throw error;
+  }
   await sendInvitation(db, auth, id, input.baseURL);
   return id;
 }
@@ -185,21 +200,7 @@ export async function ensureUserWithPassword(
   // Two instances starting together may both try: the loser finds the account made.
   try {
     await db.transaction().execute(async (trx) => {
-      await trx
-        .insertInto('users')
-        .values({
-          id,
-          name: input.name,
-          email: input.email,
-          emailVerified: flag(kind, true),
-          image: null,
-          createdAt: now,
-          updatedAt: now,
-          twoFactorEnabled: flag(kind, false),
-          role: input.role,
-          disabled: flag(kind, false),
-        })
-        .execute();
+      await insertUser(trx, kind, { ...input, id });
       await trx
         .insertInto('account')
         .values({
@@ -212,12 +213,6 @@ export async function ensureUserWithPassword(
           updatedAt: now,
         })
         .execute();
-      if (input.territories.length) {
-        await trx
-          .insertInto('user_territory')
-          .values(input.territories.map((t) => ({ user_id: id, territory: t })))
-          .execute();
-      }
     });
   } catch (error) {
     if (!isUniqueViolation(error)) throw error;
