@@ -415,6 +415,9 @@ describe.each(BACKENDS)('extranet on %s', (backend) => {
       );
       const res = await advisor.post('/demandes', { ids: list.map(String) });
       expect(location(res)).toContain('acceptees=2');
+      const tampered = await advisor.post('/demandes', { ids: ['12; drop table registration', '3'] });
+      expect(tampered.status).toBe(400);
+      expect(await tampered.text()).toBe('Demande inconnue.');
     });
 
     it('filters by status, territory and kind, sorts and paginates', async () => {
