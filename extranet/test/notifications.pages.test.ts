@@ -82,12 +82,12 @@ describe('outbox and "à appeler" pages', () => {
 
   it('refuses an outcome without a choice, in French, and a foreign origin', async () => {
     const call = await server.db.db
-      .selectFrom('notification' as never)
-      .select(['id' as never])
-      .where('registration_id' as never, '=', registrationId as never)
-      .where('call_status' as never, '=', 'todo' as never)
+      .selectFrom('notification')
+      .select(['id'])
+      .where('registration_id', '=', registrationId)
+      .where('call_status', '=', 'todo')
       .executeTakeFirstOrThrow();
-    const id = String((call as { id: number }).id);
+    const id = String(call.id);
     const missing = await advisor.post('/a-appeler', { id, outcome: '' });
     expect(missing.status).toBe(400);
     expect(await missing.text()).toContain('Choisissez comment l’appel s’est passé.');
@@ -101,10 +101,10 @@ describe('outbox and "à appeler" pages', () => {
 
   it('records the call: the person leaves the list and a note is added to her file', async () => {
     const call = (await server.db.db
-      .selectFrom('notification' as never)
-      .select(['id' as never])
-      .where('registration_id' as never, '=', registrationId as never)
-      .where('call_status' as never, '=', 'todo' as never)
+      .selectFrom('notification')
+      .select(['id'])
+      .where('registration_id', '=', registrationId)
+      .where('call_status', '=', 'todo')
       .executeTakeFirstOrThrow()) as { id: number };
     const res = await advisor.post('/a-appeler', {
       id: String(call.id),

@@ -229,6 +229,21 @@ export interface VerificationTable {
   updatedAt: AuthDate;
 }
 
+/** The notification table (notifications/migration.ts), next to the extranet's own tables. */
+export interface NotificationTable {
+  id: Generated<number>;
+  registration_id: number;
+  purpose: 'receipt' | 'decision' | 'reminder';
+  dedupe_key: string;
+  channel: 'email' | 'appel' | 'sms';
+  call_text: string | null;
+  call_status: 'todo' | 'sending' | 'done' | 'unreachable' | null;
+  outcome: string | null;
+  handled_by: string | null;
+  handled_at: string | null;
+  created_at: string;
+}
+
 export interface Database {
   person: PersonTable;
   registration: RegistrationTable;
@@ -238,6 +253,7 @@ export interface Database {
   support: SupportTable;
   note: NoteTable;
   outbox: OutboxTable;
+  notification: NotificationTable;
   audit_log: AuditLogTable;
   counter: CounterTable;
   login_throttle: LoginThrottleTable;

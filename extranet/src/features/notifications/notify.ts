@@ -18,23 +18,7 @@ import {
 } from './templates.ts';
 import type { ContactChannel, EventView, NotificationContext, RenderedMail, SlotView } from './types.ts';
 
-/** The notification table (notifications/migration.ts), next to the extranet's own tables. */
-export interface NotificationTable {
-  id: import('kysely').Generated<number>;
-  registration_id: number;
-  purpose: 'receipt' | 'decision' | 'reminder';
-  dedupe_key: string;
-  channel: 'email' | 'appel' | 'sms';
-  call_text: string | null;
-  call_status: 'todo' | 'sending' | 'done' | 'unreachable' | null;
-  outcome: string | null;
-  handled_by: string | null;
-  handled_at: string | null;
-  created_at: string;
-}
-export type NotifyDatabase = Database & { notification: NotificationTable };
 type Db = Kysely<Database> | Transaction<Database>;
-const withNotifications = (db: Db) => db as unknown as Kysely<NotifyDatabase>;
 
 export interface NotifySettings {
   siteUrl: string;
@@ -196,7 +180,7 @@ async function record(
   // Someone who asked to be called back is called, whatever channel they prefer for the rest.
   if (purpose === 'receipt' && needsCall && channel === 'email') channel = 'appel';
   const call = needsCall && channel !== 'email';
-  const inserted = await withNotifications(db)
+  const inserted = await db
     .insertInto('notification')
     .values({
       registration_id: registrationId,
@@ -303,7 +287,7 @@ export async function queueDueReminders(
   const today = parisDate(now);
   const dueDays = new Set([addDays(today, 1), addDays(today, 2)]);
   const horizon = new Date(now.getTime() + 4 * 86_400_000).toISOString();
-  const candidates = await withNotifications(db)
+  const candidates = await db
     .selectFrom('registration')
     .innerJoin('event_copy', 'event_copy.document_id', 'registration.event_id')
     .select(['registration.id', 'registration.decided_at', 'event_copy.slots_json'])
@@ -382,8 +366,7 @@ export function startNotifications(
  */
 export async function sendPendingSms(db: Kysely<Database>, sms: SmsChannel, limit = 20): Promise<number> {
   if (!sms.available) return 0;
-  const ndb = withNotifications(db);
-  const rows = await ndb
+  const rows = await db
     .selectFrom('notification')
     .innerJoin('registration', 'registration.id', 'notification.registration_id')
     .innerJoin('person', 'person.id', 'registration.person_id')
@@ -395,9 +378,9 @@ export async function sendPendingSms(db: Kysely<Database>, sms: SmsChannel, limi
     .execute();
   let sent = 0;
   for (const row of rows) {
-    const claimed = await ndb
+    const claimed = await db
       .updateTable('notification')
-      .set({ call_status: 'sending' as never })
+      .set({ call_status: 'sending' })
       .where('id', '=', row.id)
       .where('call_status', '=', 'todo')
       .executeTakeFirst();
@@ -405,7 +388,7 @@ export async function sendPendingSms(db: Kysely<Database>, sms: SmsChannel, limi
     const now = new Date().toISOString();
     try {
       await sms.send(row.phone, row.call_text ?? '');
-      await ndb
+      await db
         .updateTable('notification')
         .set({ call_status: 'done', outcome: 'SMS envoyé automatiquement', handled_at: now })
         .where('id', '=', row.id)
@@ -414,7 +397,7 @@ export async function sendPendingSms(db: Kysely<Database>, sms: SmsChannel, limi
       sent++;
     } catch (error) {
       const code = (error as { code?: string }).code ?? (error as Error).name;
-      await ndb
+      await db
         .updateTable('notification')
         .set({ call_status: 'todo', outcome: `Échec de l’envoi automatique (${code}) : à envoyer à la main` })
         .where('id', '=', row.id)
@@ -441,7 +424,7 @@ export interface CallItem {
 
 /** Calls and SMS still to make, oldest first, within the viewer's territories. */
 export async function listCalls(db: Kysely<Database>, viewer: Viewer, limit = 200): Promise<CallItem[]> {
-  let q = withNotifications(db)
+  let q = db
     .selectFrom('notification')
     .innerJoin('registration', 'registration.id', 'notification.registration_id')
     .innerJoin('person', 'person.id', 'registration.person_id')
@@ -497,7 +480,7 @@ export async function recordCallOutcome(
   input: { id: number; outcome: CallOutcome; comment?: string | null | undefined; viewer: Viewer },
 ): Promise<void> {
   await db.transaction().execute(async (trx) => {
-    const row = await withNotifications(trx)
+    const row = await trx
       .selectFrom('notification')
       .innerJoin('registration', 'registration.id', 'notification.registration_id')
       .select([
@@ -514,7 +497,7 @@ export async function recordCallOutcome(
     const now = new Date().toISOString();
     const label = CALL_OUTCOMES[input.outcome];
     const reached = input.outcome !== 'injoignable';
-    await withNotifications(trx)
+    await trx
       .updateTable('notification')
       .set({
         call_status: reached ? 'done' : 'todo',
