@@ -16,11 +16,24 @@ export function signInRedirect(ctx: Pick<Ctx, 'url' | 'redirect'>): Response {
   return ctx.redirect(`/connexion?suivant=${encodeURIComponent(next)}`, 303);
 }
 
-export function forbidden(): Response {
+function plainPage(status: number, title: string, body: string): Response {
   return new Response(
-    '<!doctype html><html lang="fr"><meta charset="utf-8"><title>Accès refusé</title><h1>Accès refusé</h1><p>Votre compte ne permet pas d’ouvrir cette page.</p><p><a href="/demandes">Retour aux demandes</a></p>',
-    { status: 403, headers: { 'content-type': 'text/html; charset=utf-8' } },
+    `<!doctype html><html lang="fr"><meta charset="utf-8"><title>${title}</title><h1>${title}</h1>${body}`,
+    { status, headers: { 'content-type': 'text/html; charset=utf-8' } },
   );
+}
+
+export function forbidden(): Response {
+  return plainPage(
+    403,
+    'Accès refusé',
+    '<p>Votre compte ne permet pas d’ouvrir cette page.</p><p><a href="/demandes">Retour aux demandes</a></p>',
+  );
+}
+
+/** 404 for a record that does not exist or that the viewer may not see (the same answer). */
+export function notFound(what: 'Demande' | 'Message', back: { href: string; label: string }): Response {
+  return plainPage(404, `${what} introuvable`, `<p><a href="${back.href}">${back.label}</a></p>`);
 }
 
 /**

@@ -3,7 +3,7 @@ import type { DbKind } from '../../db/connect.ts';
 import type { Database } from '../../db/database.ts';
 import { audit } from '../audit/audit.ts';
 import { type MailMessage, sendMail } from '../mail/mail.ts';
-import { canSeeTerritory, type Viewer } from '../registrations/scope.ts';
+import { canSeeTerritory, registrationScope, type Viewer } from '../registrations/scope.ts';
 import { addDays, parisDate, sortSlots } from './format.ts';
 import type { SmsChannel } from './sms.ts';
 import type { TeamDirectory } from './teams.ts';
@@ -424,7 +424,7 @@ export interface CallItem {
 
 /** Calls and SMS still to make, oldest first, within the viewer's territories. */
 export async function listCalls(db: Kysely<Database>, viewer: Viewer, limit = 200): Promise<CallItem[]> {
-  let q = db
+  const q = db
     .selectFrom('notification')
     .innerJoin('registration', 'registration.id', 'notification.registration_id')
     .innerJoin('person', 'person.id', 'registration.person_id')
@@ -440,12 +440,8 @@ export async function listCalls(db: Kysely<Database>, viewer: Viewer, limit = 20
       'person.last_name',
       'person.phone',
     ])
-    .where('notification.call_status', '=', 'todo');
-  if (viewer.role !== 'admin') {
-    q = viewer.territories.length
-      ? q.where('registration.territory', 'in', viewer.territories)
-      : q.where(sql<boolean>`1 = 0`);
-  }
+    .where('notification.call_status', '=', 'todo')
+    .where(registrationScope(viewer));
   const rows = await q.orderBy('notification.created_at').orderBy('notification.id').limit(limit).execute();
   return rows.map((r) => ({
     id: r.id,
