@@ -46,6 +46,15 @@ describe.each(BACKENDS)('extranet on %s', (backend) => {
     return row.id;
   }
 
+  async function statusOf(id: number): Promise<string> {
+    const row = await server.db.db
+      .selectFrom('registration')
+      .select('status')
+      .where('id', '=', id)
+      .executeTakeFirstOrThrow();
+    return row.status;
+  }
+
   /** Admin invites someone; they set a password from the emailed link and sign in. */
   async function invite(email: string, role: 'admin' | 'advisor', territories: string[]): Promise<Browser> {
     const res = await admin.post('/admin/comptes', {
@@ -148,23 +157,13 @@ describe.each(BACKENDS)('extranet on %s', (backend) => {
     it('refuses decisions on another territory’s registration and changes nothing', async () => {
       const res = await outsider.post(`/demandes/${ids.val}`, { decision: 'decline', reason: 'test' });
       expect(res.status).toBe(404);
-      const row = await server.db.db
-        .selectFrom('registration')
-        .select('status')
-        .where('id', '=', ids.val)
-        .executeTakeFirstOrThrow();
-      expect(row.status).toBe('received');
+      expect(await statusOf(ids.val)).toBe('received');
     });
 
     it('ignores another territory’s registrations in a bulk accept', async () => {
       const res = await outsider.post('/demandes', { ids: [String(ids.val)] });
       expect(location(res)).toContain('acceptees=0');
-      const row = await server.db.db
-        .selectFrom('registration')
-        .select('status')
-        .where('id', '=', ids.val)
-        .executeTakeFirstOrThrow();
-      expect(row.status).toBe('received');
+      expect(await statusOf(ids.val)).toBe('received');
     });
 
     it('never redirects outside the extranet after sign-in', async () => {
@@ -503,12 +502,7 @@ describe.each(BACKENDS)('extranet on %s', (backend) => {
         });
         expect(noOrigin.status, path).toBe(403);
       }
-      const row = await server.db.db
-        .selectFrom('registration')
-        .select('status')
-        .where('id', '=', ids.val)
-        .executeTakeFirstOrThrow();
-      expect(row.status).toBe('received');
+      expect(await statusOf(ids.val)).toBe('received');
       expect(
         await server.db.db
           .selectFrom('users')
