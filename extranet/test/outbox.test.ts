@@ -61,6 +61,50 @@ describe.each(BACKENDS)('outbox worker on %s', (backend) => {
     expect(rows.every((r) => r.status === 'sent' && r.attempts === 1 && r.sent_at)).toBe(true);
   });
 
+  it('sends nothing after its claim ran out: the rest of a slow batch is claimed again later', async () => {
+    const ids = [
+      await sendMail(one.db, { kind: 'test', to: 'lent1@exemple.test', subject: 'Lent 1', text: 'x' }),
+      await sendMail(one.db, { kind: 'test', to: 'lent2@exemple.test', subject: 'Lent 2', text: 'x' }),
+    ];
+    const sent: string[] = [];
+    const transport = {
+      sendMail: async (m: { subject: string }) => {
+        await new Promise((r) => setTimeout(r, 300)); // longer than what is left of the claim
+        sent.push(m.subject);
+        return { message: Buffer.from('') };
+      },
+    } as unknown as Parameters<typeof deliverDue>[1];
+    const options = {
+      db: one.db,
+      kind: one.kind,
+      from: 'Maillage <test@maillage.test>',
+      smtpUrl: 'smtp://unused',
+      outboxDir: '',
+      lockMs: 400,
+    };
+    expect(await deliverDue(options, transport)).toBe(1);
+    expect(sent).toEqual(['Lent 1']);
+    const left = await one.db
+      .selectFrom('outbox')
+      .select('status')
+      .where('id', '=', ids[1]!)
+      .executeTakeFirstOrThrow();
+    expect(left.status).toBe('sending');
+    await new Promise((r) => setTimeout(r, 450)); // the claim has passed
+    expect(await deliverDue({ ...options, lockMs: 60_000 }, transport)).toBe(1);
+    expect(sent).toEqual(['Lent 1', 'Lent 2']);
+    const rows = await one.db
+      .selectFrom('outbox')
+      .select(['status', 'attempts'])
+      .where('id', 'in', ids)
+      .orderBy('id')
+      .execute();
+    expect(rows).toEqual([
+      { status: 'sent', attempts: 1 },
+      { status: 'sent', attempts: 2 },
+    ]);
+  });
+
   it('keeps retrying through a long SMTP outage, and gives up only on a permanent refusal', async () => {
     const down = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:25'), { code: 'ESOCKET' });
     const refused = Object.assign(new Error('550 5.1.1 mailbox unknown'), {

@@ -33,14 +33,29 @@ export interface MailWorkerOptions {
   smtpUrl?: string | undefined;
   outboxDir: string;
   batchSize?: number;
+  /** how long a claim lasts (tests shorten it) */
+  lockMs?: number;
 }
+
+/**
+ * SMTP timeouts well under the claim: a hanging server fails the attempt instead of outliving the
+ * claim (nodemailer's defaults wait up to 2 min to connect and 10 min on a silent socket).
+ */
+const SMTP_TIMEOUTS = { connectionTimeout: 20_000, greetingTimeout: 20_000, socketTimeout: 30_000 };
+/** A message is not started with less than this left on its claim (see SMTP_TIMEOUTS). */
+const SEND_BUDGET_MS = 75_000;
 
 /**
  * Claims due messages atomically (PostgreSQL: FOR UPDATE SKIP LOCKED; SQLite: a single writer),
  * so two server instances never send the same message twice. A claim expires after LOCK_MS, so a
  * crash while sending only delays the message.
  */
-export async function claimDue(db: Kysely<Database>, kind: DbKind, batchSize: number): Promise<OutboxRow[]> {
+export async function claimDue(
+  db: Kysely<Database>,
+  kind: DbKind,
+  batchSize: number,
+  lockMs = LOCK_MS,
+): Promise<OutboxRow[]> {
   const now = new Date();
   const nowIso = now.toISOString();
   let due = db
@@ -59,7 +74,7 @@ export async function claimDue(db: Kysely<Database>, kind: DbKind, batchSize: nu
     .updateTable('outbox')
     .set((eb) => ({
       status: 'sending',
-      locked_until: new Date(now.getTime() + LOCK_MS).toISOString(),
+      locked_until: new Date(now.getTime() + lockMs).toISOString(),
       attempts: eb('attempts', '+', 1),
     }))
     .where('id', 'in', due)
@@ -69,7 +84,7 @@ export async function claimDue(db: Kysely<Database>, kind: DbKind, batchSize: nu
 
 export function createTransport(options: Pick<MailWorkerOptions, 'smtpUrl'>) {
   return options.smtpUrl
-    ? nodemailer.createTransport(options.smtpUrl)
+    ? nodemailer.createTransport({ url: options.smtpUrl, ...SMTP_TIMEOUTS })
     : nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'unix' });
 }
 
@@ -83,9 +98,14 @@ export async function deliverDue(
   options: MailWorkerOptions,
   transport = createTransport(options),
 ): Promise<number> {
-  const rows = await claimDue(options.db, options.kind, options.batchSize ?? 10);
+  const lockMs = options.lockMs ?? LOCK_MS;
+  const rows = await claimDue(options.db, options.kind, options.batchSize ?? 10, lockMs);
+  const budget = Math.min(SEND_BUDGET_MS, lockMs / 2);
   let sent = 0;
   for (const row of rows) {
+    // A slow batch must not send a message after its claim ran out: another instance may have
+    // claimed it again. Left as is, it is claimed again once the lock has passed.
+    if (Date.now() > Date.parse(row.locked_until ?? '') - budget) continue;
     try {
       const attachments = row.attachments_json ? (JSON.parse(row.attachments_json) as MailAttachment[]) : [];
       const info = await transport.sendMail({
