@@ -657,6 +657,9 @@ describe.each(BACKENDS)('extranet on %s', (backend) => {
       const b = await invite(email, 'admin', []);
       const forced = await b.get('/demandes');
       expect(location(forced)).toContain('/compte/securite?obligatoire=1');
+      const unknown = await b.post('/compte/securite', { action: 'disable' });
+      expect(unknown.status).toBe(400);
+      expect(await unknown.text()).toContain('Formulaire invalide.');
       const setup = await (
         await b.post('/compte/securite', { action: 'enable', password: GOOD_PASSWORD })
       ).text();
