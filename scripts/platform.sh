@@ -5,6 +5,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
+# Lets start.ts report the whole time, Node and dependency installs included.
+export MAILLAGE_STARTED_AT=${MAILLAGE_STARTED_AT:-$(date +%s%3N)}
 cmd=${1:?usage: platform.sh start|test|bench|setup}
 shift || true
 

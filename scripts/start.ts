@@ -6,7 +6,7 @@ import { run, runService, type Service, waitForHttp } from './lib/processes.ts';
 import { type App, appDir, bin, root } from './lib/workspace.ts';
 import { setup } from './setup.ts';
 
-const started = Date.now();
+const started = Number(process.env.MAILLAGE_STARTED_AT) || Date.now();
 const seconds = () => `${((Date.now() - started) / 1000).toFixed(0)} s`;
 
 const ports: Record<App, number> = { cms: 1337, site: 4321, extranet: 4322 };
