@@ -22,6 +22,7 @@ import { createTeamDirectory } from '../src/features/notifications/teams.ts';
 import { type SmtpSink, startSmtpSink } from '../src/features/notifications/testing/smtp-sink.ts';
 import { decide } from '../src/features/registrations/decision.service.ts';
 import { submitRegistration } from '../src/features/registrations/intake.service.ts';
+import { dropDatabase } from './support/server.ts';
 
 /**
  * Notifications through the real outbox: real database (SQLite, and PostgreSQL when
@@ -163,10 +164,7 @@ if (pgUrl) {
         db,
         cleanup: async () => {
           await db.close();
-          const c = new pg.Client({ connectionString: pgUrl });
-          await c.connect();
-          await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-          await c.end();
+          await dropDatabase(pgUrl, name);
         },
       };
     },

@@ -26,6 +26,28 @@ export type Backend = 'sqlite' | 'postgres';
 
 export const BACKENDS: Backend[] = process.env.TEST_DATABASE_URL ? ['sqlite', 'postgres'] : ['sqlite'];
 
+/**
+ * Drops a throwaway PostgreSQL database. FORCE ends our own leftover connections, but not an
+ * autovacuum worker busy on it (the test role may not signal it): wait for it and try again.
+ */
+export async function dropDatabase(serverUrl: string, name: string): Promise<void> {
+  const c = new pg.Client({ connectionString: serverUrl });
+  await c.connect();
+  try {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+        return;
+      } catch (error) {
+        if ((error as { code?: string }).code !== '42501' || attempt >= 20) throw error;
+        await new Promise((r) => setTimeout(r, 500));
+      }
+    }
+  } finally {
+    await c.end();
+  }
+}
+
 /** A throwaway database: a temp SQLite file, or a fresh database inside TEST_DATABASE_URL's server. */
 export async function throwawayDatabase(
   backend: Backend,
@@ -55,10 +77,7 @@ export async function throwawayDatabase(
     },
     open: () => createDb({ databaseUrl: url.toString(), file: '' }),
     drop: async () => {
-      const c = new pg.Client({ connectionString: serverUrl });
-      await c.connect();
-      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await c.end();
+      await dropDatabase(serverUrl, name);
       rmSync(dir, { recursive: true, force: true });
     },
   };
