@@ -403,6 +403,23 @@ describe.each(BACKENDS)('extranet on %s', (backend) => {
       expect(toPerson).toHaveLength(3);
     });
 
+    it('refuses to confirm a place in a session cancelled since the request', async () => {
+      await addEvent(server.db, 'ev-off', 'valenciennois', 5);
+      const id = await registrationId(
+        ((await (await intake(server.url, eventRequest('ev-off'))).json()) as { reference: string })
+          .reference,
+      );
+      await server.db.db
+        .updateTable('event_copy')
+        .set({ cancelled: 1 })
+        .where('document_id', '=', 'ev-off')
+        .execute();
+      const res = await advisor.post(`/demandes/${id}`, { decision: 'accept' });
+      expect(res.status).toBe(409);
+      expect(await res.text()).toContain('Cette session est annulée');
+      expect(await statusOf(id)).toBe('received');
+    });
+
     it('accepts several registrations at once', async () => {
       const list = await Promise.all(
         [1, 2].map(async () =>

@@ -8,6 +8,7 @@ import { queueDecision } from '../notifications/notify.ts';
 import { notifySettings } from '../notifications/settings.ts';
 import {
   DecisionNotAllowedError,
+  EventClosedError,
   EventFullError,
   NotFoundError,
   ReasonRequiredError,
@@ -61,11 +62,13 @@ export async function decide(
       .where('id', '=', input.registrationId)
       .executeTakeFirst();
     if (!peek || !canSeeTerritory(input.viewer, peek.territory)) throw new NotFoundError();
-    let event: { document_id: string; capacity: number; title: string } | undefined;
+    let event:
+      | { document_id: string; capacity: number; title: string; cancelled: number; removed: number }
+      | undefined;
     if (peek.event_id) {
       let q = trx
         .selectFrom('event_copy')
-        .select(['document_id', 'capacity', 'title'])
+        .select(['document_id', 'capacity', 'title', 'cancelled', 'removed'])
         .where('document_id', '=', peek.event_id);
       if (kind === 'postgres') q = q.forUpdate();
       event = await q.executeTakeFirst();
@@ -90,6 +93,8 @@ export async function decide(
     if (!ALLOWED_FROM[input.decision].includes(reg.status)) throw new DecisionNotAllowedError(reg.status);
 
     if (input.decision === 'accept' && event) {
+      // No "your place is confirmed" (with its .ics) for a session that will not take place.
+      if (event.cancelled || event.removed) throw new EventClosedError();
       const taken = (await countAccepted(trx, [event.document_id])).get(event.document_id) ?? 0;
       if (taken >= event.capacity) throw new EventFullError();
     }

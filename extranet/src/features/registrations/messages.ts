@@ -1,6 +1,7 @@
 import { STATUS_LABEL } from '../../lib/http.ts';
 import {
   DecisionNotAllowedError,
+  EventClosedError,
   EventFullError,
   NotFoundError,
   ReasonRequiredError,
@@ -11,6 +12,9 @@ import {
 export function decisionErrorMessage(error: unknown): string | null {
   if (error instanceof EventFullError) {
     return 'La session est complète : la dernière place vient d’être attribuée. Vous pouvez mettre la personne sur la liste d’attente.';
+  }
+  if (error instanceof EventClosedError) {
+    return 'Cette session est annulée ou n’est plus publiée : la place ne peut pas être confirmée. Refusez la demande avec un motif, ou proposez une autre session.';
   }
   if (error instanceof ReasonRequiredError)
     return 'Indiquez le motif du refus : il sera communiqué à la personne.';
