@@ -1,7 +1,8 @@
 import ICAL from 'ical.js';
 import nodemailer from 'nodemailer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eventCalendar, foldLine } from '../src/features/notifications/ics.ts';
+import { foldLine } from '../src/contract/icalendar.ts';
+import { eventCalendar } from '../src/features/notifications/ics.ts';
 import {
   callScript,
   decisionToPerson,

@@ -1,6 +1,7 @@
+import { foldLine as fold } from '@maillage/extranet/icalendar';
 import ICAL from 'ical.js';
 import { describe, expect, it } from 'vitest';
-import { buildCalendar, fold } from '../src/lib/feeds/ics.ts';
+import { buildCalendar } from '../src/lib/feeds/ics.ts';
 import { sampleEvent } from './fixtures/content.ts';
 
 function parse(text: string) {
