@@ -1,5 +1,3 @@
-import type { Slot } from './cms/schemas.ts';
-
 const TZ = 'Europe/Paris';
 
 /** Today's date in Paris, YYYY-MM-DD (the calendar the sessions are written in). */
@@ -7,27 +5,7 @@ export function parisToday(now = new Date()): string {
   return new Intl.DateTimeFormat('en-CA', { timeZone: TZ }).format(now);
 }
 
-/** "mardi 3 décembre 2026" for a YYYY-MM-DD calendar date (already a Paris date). */
-export function formatDay(date: string): string {
-  const [y, m, d] = date.split('-').map(Number) as [number, number, number];
-  return new Intl.DateTimeFormat('fr-FR', {
-    weekday: 'long',
-    day: 'numeric',
-    month: 'long',
-    year: 'numeric',
-    timeZone: 'UTC',
-  }).format(new Date(Date.UTC(y, m - 1, d, 12)));
-}
-
-/** "9 h 30" for "09:30". */
-export function formatTime(time: string): string {
-  const [h, m] = time.split(':');
-  return `${Number(h)} h${m && m !== '00' ? ` ${m}` : ''}`;
-}
-
-export function formatSlot(slot: Slot): string {
-  return `${formatDay(slot.date)}, de ${formatTime(slot.start)} à ${formatTime(slot.end)}`;
-}
+export { formatDay, formatSlot, formatTime } from '@maillage/extranet/dates';
 
 /** "décembre 2026" for "2026-12". */
 export function formatMonth(month: string): string {

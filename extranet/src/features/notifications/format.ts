@@ -2,27 +2,7 @@ import type { SlotView, VenueView } from './types.ts';
 
 const TZ = 'Europe/Paris';
 
-/** "mardi 3 décembre 2026" for a Paris calendar date YYYY-MM-DD. */
-export function formatDay(date: string): string {
-  const [y, m, d] = date.split('-').map(Number) as [number, number, number];
-  return new Intl.DateTimeFormat('fr-FR', {
-    weekday: 'long',
-    day: 'numeric',
-    month: 'long',
-    year: 'numeric',
-    timeZone: 'UTC',
-  }).format(new Date(Date.UTC(y, m - 1, d, 12)));
-}
-
-/** "9 h 30" for "09:30", "14 h" for "14:00". */
-export function formatTime(time: string): string {
-  const [h, m] = time.split(':');
-  return `${Number(h)} h${m && m !== '00' ? ` ${m}` : ''}`;
-}
-
-export function formatSlot(slot: SlotView): string {
-  return `${formatDay(slot.date)}, de ${formatTime(slot.start)} à ${formatTime(slot.end)}`;
-}
+export { formatDay, formatSlot, formatTime } from '../../contract/dates.ts';
 
 export function sortSlots(slots: SlotView[]): SlotView[] {
   return [...slots].sort((a, b) => (a.date + a.start).localeCompare(b.date + b.start));

@@ -1,0 +1,28 @@
+// French wording of session dates, shared by the site's pages and the extranet's messages so that a
+// person reads the same "mardi 3 décembre 2026, de 9 h à 12 h" everywhere. Pure functions, no imports.
+
+// A calendar date (YYYY-MM-DD, already a Paris date) is formatted at noon UTC: the same day everywhere.
+const dayFormat = new Intl.DateTimeFormat('fr-FR', {
+  weekday: 'long',
+  day: 'numeric',
+  month: 'long',
+  year: 'numeric',
+  timeZone: 'UTC',
+});
+
+/** "mardi 3 décembre 2026" for a Paris calendar date YYYY-MM-DD. */
+export function formatDay(date: string): string {
+  const [y, m, d] = date.split('-').map(Number) as [number, number, number];
+  return dayFormat.format(new Date(Date.UTC(y, m - 1, d, 12)));
+}
+
+/** "9 h 30" for "09:30", "14 h" for "14:00". */
+export function formatTime(time: string): string {
+  const [h, m] = time.split(':');
+  return `${Number(h)} h${m && m !== '00' ? ` ${m}` : ''}`;
+}
+
+/** "mardi 3 décembre 2026, de 9 h à 12 h" for one half-day. */
+export function formatSlot(slot: { date: string; start: string; end: string }): string {
+  return `${formatDay(slot.date)}, de ${formatTime(slot.start)} à ${formatTime(slot.end)}`;
+}
