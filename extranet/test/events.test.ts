@@ -20,6 +20,7 @@ function cmsEvent(documentId: string, territory: string, capacity = 10) {
     cancelled: false,
     registrationOpensAt: null,
     registrationClosesAt: null,
+    practicalNotes: 'Garde d’enfants possible sur demande.',
     program: { id: 1, documentId: 'p1', title: 'Parcours des Possibles', slug: 'parcours', kind: 'parcours' },
     territory: { id: 2, documentId: 't1', name: territory, slug: territory.toLowerCase() },
     venue: {
@@ -116,6 +117,7 @@ describe.each(BACKENDS)('events copy on %s', (backend) => {
       territory: 'douaisis',
       program_kind: 'parcours',
       capacity: 10,
+      practical_notes: 'Garde d’enfants possible sur demande.',
     });
     expect(JSON.parse(douai!.slots_json)).toHaveLength(2);
     expect(JSON.parse(douai!.slots_json)[0].start).toBe('09:00');

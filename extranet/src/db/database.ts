@@ -75,6 +75,8 @@ export interface EventCopyTable {
   venue_json: string;
   registration_opens_at: Timestamp | null;
   registration_closes_at: Timestamp | null;
+  /** Childcare, transport help…, as written in the CMS. */
+  practical_notes: string | null;
   cancelled: Flag;
   /** 1 when the event is no longer published in the CMS (kept for its registrations). */
   removed: Flag;

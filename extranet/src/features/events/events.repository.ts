@@ -34,6 +34,7 @@ export interface EventCopyInput {
   venue: Venue;
   registrationOpensAt?: string | null;
   registrationClosesAt?: string | null;
+  practicalNotes?: string | null;
   cancelled?: boolean;
 }
 
@@ -93,6 +94,7 @@ export async function upsertEventCopy(db: Db, input: EventCopyInput, now = new D
     venue_json: JSON.stringify(input.venue ?? {}),
     registration_opens_at: input.registrationOpensAt ?? null,
     registration_closes_at: input.registrationClosesAt ?? null,
+    practical_notes: input.practicalNotes ?? null,
     cancelled: input.cancelled ? 1 : 0,
     removed: 0,
     refreshed_at: now.toISOString(),

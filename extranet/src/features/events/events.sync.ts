@@ -11,6 +11,7 @@ interface CmsEvent {
   cancelled?: boolean | null;
   registrationOpensAt?: string | null;
   registrationClosesAt?: string | null;
+  practicalNotes?: string | null;
   program?: { title?: string; slug?: string; kind?: string } | null;
   territory?: { name?: string; slug?: string } | null;
   venue?: Record<string, unknown> | null;
@@ -28,6 +29,7 @@ export function eventsQuery(page: number): string {
     'cancelled',
     'registrationOpensAt',
     'registrationClosesAt',
+    'practicalNotes',
   ].entries()) {
     p.set(`fields[${i}]`, f);
   }
@@ -58,6 +60,7 @@ export function mapCmsEvent(e: CmsEvent): EventCopyInput {
     venue,
     registrationOpensAt: e.registrationOpensAt ?? null,
     registrationClosesAt: e.registrationClosesAt ?? null,
+    practicalNotes: e.practicalNotes ?? null,
     cancelled: Boolean(e.cancelled),
   };
 }

@@ -76,6 +76,7 @@ export async function loadContext(
       'event_copy.territory_name',
       'event_copy.slots_json',
       'event_copy.venue_json',
+      'event_copy.practical_notes',
     ])
     .where('registration.id', '=', registrationId)
     .executeTakeFirst();
@@ -103,6 +104,7 @@ export async function loadContext(
         accessNotes: str(venue.accessNotes) || null,
         stepFreeAccess: venue.stepFreeAccess === true,
       },
+      practicalNotes: row.practical_notes,
       url: row.event_slug ? `${settings.siteUrl.replace(/\/$/, '')}/agenda/${row.event_slug}` : null,
     };
   }
