@@ -64,6 +64,8 @@ export function createAuth(options: AuthOptions) {
     // Our own throttling (features/auth/throttle.ts) is stored in the database and grows delays.
     rateLimit: { enabled: false },
     advanced: {
+      // The session and its user in one query (a join) instead of two on every request.
+      database: { joins: true },
       cookiePrefix: 'maillage',
       useSecureCookies: options.production,
       defaultCookieAttributes: { httpOnly: true, sameSite: 'lax', secure: options.production },
