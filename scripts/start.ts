@@ -40,7 +40,7 @@ try {
   await run(bin('turbo'), ['run', 'build', '--output-logs=errors-only'], { cwd: root });
 
   console.log(
-    `› Démarrage du CMS (premier démarrage : création des contenus de démonstration)… [${seconds()}]`,
+    `› Démarrage du CMS (au premier démarrage, il crée aussi les contenus de démonstration)… [${seconds()}]`,
   );
   const cms = runService('cms', bin('strapi'), ['start'], { cwd: appDir('cms'), env: appEnv('cms') });
   services.push(cms);
