@@ -1,7 +1,7 @@
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { seriousViolations } from '../../scripts/testing/axe.ts';
+import { launchChromium } from '../../scripts/testing/chromium.ts';
 import { type Platform, startPlatform } from '../../scripts/testing/platform.ts';
 import { createDb, type Db } from '../src/db/connect.ts';
 
@@ -11,33 +11,9 @@ import { createDb, type Db } from '../src/db/connect.ts';
  * event page shows one place less. axe-core checks the extranet pages on the way.
  */
 
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
-const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
-
 let platform: Platform;
 let browser: Browser;
 let db: Db;
-
-async function seriousViolations(page: Page): Promise<string[]> {
-  await page.evaluate(axeSource);
-  const violations = (await page.evaluate(async () => {
-    // biome-ignore lint/suspicious/noExplicitAny: axe is injected at run time
-    const result = await (window as any).axe.run(document, { resultTypes: ['violations'] });
-    return result.violations.map((v: { id: string; impact: string }) => ({ id: v.id, impact: v.impact }));
-  })) as { id: string; impact: string }[];
-  return violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${page.url()} ${v.id}`);
-}
 
 /** Places left as a visitor sees them on the site's event page (fresh context: no browser cache). */
 async function placesLeft(slug: string): Promise<number> {
@@ -56,10 +32,7 @@ async function placesLeft(slug: string): Promise<number> {
 beforeAll(async () => {
   platform = await startPlatform();
   db = createDb({ file: platform.extranetDbFile });
-  browser = await chromium.launch({
-    executablePath: process.env.CHROME_PATH ?? '/usr/bin/chromium',
-    args: CHROMIUM_ARGS,
-  });
+  browser = await launchChromium();
   // The extranet pulls the CMS events at start, then seeds the demo registrations.
   const deadline = Date.now() + 60_000;
   for (;;) {

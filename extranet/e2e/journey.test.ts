@@ -1,8 +1,8 @@
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import ICAL from 'ical.js';
-import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { seriousViolations as axe } from '../../scripts/testing/axe.ts';
+import { launchChromium } from '../../scripts/testing/chromium.ts';
 import { type Platform, startPlatform } from '../../scripts/testing/platform.ts';
 import { createDb, type Db } from '../src/db/connect.ts';
 import {
@@ -22,16 +22,6 @@ const DEMO_PASSWORD = 'maillage-demo-2026';
 const ADVISOR_EMAIL = 'conseil.cambresis@maillage.test';
 const ADVISOR_PASSWORD = 'une phrase de passe pour le cambresis';
 const EVENT_SLUG = 'parcours-creation-le-cateau-cambresis';
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 
 let sink: SmtpSink;
 let platform: Platform;
@@ -41,8 +31,6 @@ let advisor: BrowserContext;
 let firstSlot: { date: string; start: string };
 const timings: Record<string, number> = {};
 let counter = 0;
-
-const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
 function phone(opts: { javaScriptEnabled?: boolean; bypassCSP?: boolean } = {}): Promise<BrowserContext> {
   return browser.newContext({
@@ -84,18 +72,6 @@ function icsFirstStart(mail: ReceivedMail): Date {
     .getAllSubcomponents('vevent')
     .map((v) => new ICAL.Event(v).startDate.toJSDate())
     .sort((a, b) => a.getTime() - b.getTime())[0] as Date;
-}
-
-async function axe(page: Page): Promise<string[]> {
-  await page.evaluate(axeSource);
-  const violations = (await page.evaluate(async () => {
-    // biome-ignore lint/suspicious/noExplicitAny: axe is injected at run time
-    const result = await (window as any).axe.run(document, { resultTypes: ['violations'] });
-    return result.violations.map((v: { id: string; impact: string }) => ({ id: v.id, impact: v.impact }));
-  })) as { id: string; impact: string }[];
-  return violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${page.url()} ${v.id}`);
 }
 
 interface Person {
@@ -176,10 +152,7 @@ beforeAll(async () => {
   sink = await startSmtpSink();
   platform = await startPlatform({ smtpUrl: sink.url });
   db = createDb({ file: platform.extranetDbFile });
-  browser = await chromium.launch({
-    executablePath: process.env.CHROME_PATH ?? '/usr/bin/chromium',
-    args: CHROMIUM_ARGS,
-  });
+  browser = await launchChromium();
 
   const res = await fetch(
     `${platform.cmsUrl}/api/events?filters[slug][$eq]=${EVENT_SLUG}&fields[0]=slug&populate[slots]=true`,

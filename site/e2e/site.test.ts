@@ -1,7 +1,6 @@
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { axeViolations } from '../../scripts/testing/axe.ts';
 import { adminClient, pagePaths, postWebhook, type Stack, startStack } from '../test/helpers/stack.ts';
 import { launch, phone } from './browser.ts';
 
@@ -96,8 +95,6 @@ describe('public site in Chromium', () => {
   });
 
   it('has no serious or critical axe-core violation on any page type', async () => {
-    const require = createRequire(import.meta.url);
-    const axeSource = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
     // Only the test injects a script: the site's CSP would (rightly) refuse it otherwise.
     const ctx = await phone(browser, { bypassCSP: true });
     const page = await ctx.newPage();
@@ -107,18 +104,8 @@ describe('public site in Chromium', () => {
       '/indisponible',
       `/apercu?secret=${encodeURIComponent(stack.cms.previewSecret)}&type=event&documentId=${events[0]?.documentId}`,
     ];
-    const runAxe = async () => {
-      await page.evaluate(axeSource);
-      return (await page.evaluate(async () => {
-        // biome-ignore lint/suspicious/noExplicitAny: axe is injected at run time
-        const result = await (window as any).axe.run(document, { resultTypes: ['violations'] });
-        return result.violations.map((v: { id: string; impact: string; nodes: unknown[] }) => ({
-          id: v.id,
-          impact: v.impact,
-          n: v.nodes.length,
-        }));
-      })) as { id: string; impact: string; n: number }[];
-    };
+    const runAxe = async () =>
+      (await axeViolations(page)).map(({ id, impact, nodes }) => ({ id, impact, n: nodes }));
     // The check can fail: a page with an image without a text alternative is caught.
     await page.setContent(
       '<!doctype html><html lang="fr"><title>t</title><main><img src="data:,"></main></html>',
