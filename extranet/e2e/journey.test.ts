@@ -295,13 +295,14 @@ describe('registration journey', () => {
     const toPerson = await sink.waitFor(
       (m) => m.envelopeTo.includes(person.email) && m.parsed.subject.includes(reference),
     );
-    expect(toPerson.parsed.text).toContain('Paul Martin (France Travail Cambrai) a fait pour vous');
+    // The professional's own words (name, structure) are not copied into the person's message.
+    expect(toPerson.parsed.text).toContain('Un·e professionnel·le de l');
+    expect(toPerson.parsed.text).not.toContain('Paul Martin');
     const toPro = await sink.waitFor(
       (m) => m.envelopeTo.includes('paul.martin@francetravail.test') && m.parsed.subject.includes(reference),
     );
-    expect(toPro.parsed.subject).toBe(
-      `Demande reçue pour ${person.firstName} ${person.lastName} — ${reference}`,
-    );
+    // No text typed in the form in a subject.
+    expect(toPro.parsed.subject).toBe(`Demande reçue — ${reference}`);
 
     await accept(reference);
     const decision = await sink.waitFor(
@@ -310,7 +311,8 @@ describe('registration journey', () => {
     const proDecision = await sink.waitFor(
       (m) =>
         m.envelopeTo.includes('paul.martin@francetravail.test') &&
-        m.parsed.subject.startsWith(`Place confirmée pour ${person.firstName}`),
+        m.parsed.subject.startsWith('Place confirmée : ') &&
+        m.parsed.subject.endsWith(reference),
     );
     for (const m of [decision, proDecision]) {
       expect(icsFirstStart(m).toISOString()).toBe(

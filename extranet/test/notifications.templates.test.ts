@@ -149,7 +149,7 @@ describe('message templates', () => {
     expect(m?.text).toContain("liste d'attente");
   });
 
-  it('keeps the prescriber informed: receipt and decision name the person', () => {
+  it('keeps the prescriber informed: receipt and decision name the person in the text, not the subject', () => {
     const c = ctx({
       source: 'prescriber',
       prescriber: { name: 'Paul Martin', organisation: 'France Travail Cambrai', email: 'paul@ft.test' },
@@ -158,7 +158,10 @@ describe('message templates', () => {
     expect(receipt?.to).toBe('paul@ft.test');
     expect(receipt?.text).toContain('pour Nadia Benali');
     const decision = decisionToPrescriber({ ...c, registration: { ...c.registration, status: 'accepted' } });
-    expect(decision?.subject).toContain('Place confirmée pour Nadia Benali');
+    expect(decision?.subject).toBe(
+      'Place confirmée : Parcours des Possibles — Caudry, décembre — MAI-2026-000123',
+    );
+    expect(decision?.text).toContain('la place de Nadia Benali est confirmée');
     expect(decision?.attachments[0]?.filename).toBe('agenda.ics');
     expect(receiptToPrescriber(ctx())).toBeNull();
   });

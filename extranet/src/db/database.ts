@@ -43,6 +43,19 @@ export interface RegistrationTable {
   project_idea: string | null;
   message: string | null;
   preferred_contact: string;
+  /**
+   * The contact details given with this request (design §8): messages about the request go to
+   * them, and an anonymous request never changes the person. Null only on rows written by other
+   * means than the intake (then the person's details are used).
+   */
+  contact_first_name: string | null;
+  contact_last_name: string | null;
+  contact_phone: string | null;
+  contact_email: string | null;
+  contact_commune_insee: string | null;
+  contact_commune_name: string | null;
+  contact_situation_rsa: string | null;
+  contact_situation_job_seeker: string | null;
   idempotency_key: string;
   decision_reason: string | null;
   decided_by: string | null;
@@ -133,7 +146,8 @@ export interface OutboxTable {
   /** JSON: [{ filename, contentType, content }] */
   attachments_json: string | null;
   registration_id: number | null;
-  status: 'pending' | 'sending' | 'sent' | 'failed';
+  /** held: not sent on purpose (daily cap per address), last_error says why; an admin may release it. */
+  status: 'pending' | 'sending' | 'sent' | 'failed' | 'held';
   attempts: number;
   next_attempt_at: Timestamp;
   locked_until: Timestamp | null;

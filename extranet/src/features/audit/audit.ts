@@ -1,4 +1,5 @@
 import type { Kysely, Transaction } from 'kysely';
+import { now } from '../../contract/clock.ts';
 import type { Database } from '../../db/database.ts';
 
 export interface AuditEntry {
@@ -8,7 +9,10 @@ export interface AuditEntry {
   entityType: string;
   entityId?: string | number | null;
   personId?: number | null;
-  /** no personal data here: ids, statuses, counts */
+  /**
+   * No personal data here (ids, statuses, counts), with one exception: an advisor's change to a
+   * person's record keeps the values before and after, so it can be traced and undone.
+   */
   details?: Record<string, unknown>;
 }
 
@@ -17,7 +21,7 @@ export async function audit(db: Kysely<Database> | Transaction<Database>, entry:
   await db
     .insertInto('audit_log')
     .values({
-      at: new Date().toISOString(),
+      at: now().toISOString(),
       actor_id: entry.actorId,
       action: entry.action,
       entity_type: entry.entityType,
@@ -43,6 +47,27 @@ export const ACTION_LABELS: Record<string, string> = {
   'account.territories': 'Territoires modifiés',
   'account.password-reset': 'Mot de passe réinitialisé',
   'audit.read': 'Journal consulté',
+  'registration.list': 'Liste des demandes consultée',
+  'registration.search': 'Recherche dans les demandes',
+  'registration.attach': 'Demande rattachée à une autre personne',
+  'person.confirm-contact': 'Fiche mise à jour avec les coordonnées d’une demande',
+  'call.list': 'Liste « À appeler » consultée',
+  'outbox.list': 'Liste des courriels consultée',
+  'outbox.retry': 'Courriel relancé',
+  'auth.signin': 'Connexion réussie',
+  'auth.signin-failed': 'Connexion refusée',
+  'account.two-factor-setup': 'Double authentification : activation commencée',
+  'account.two-factor-enable': 'Double authentification activée',
+  'account.reinvite': 'Invitation renvoyée',
+};
+
+/** How the journal names the kind of record a line is about. */
+export const ENTITY_LABELS: Record<string, string> = {
+  registration: 'Demande',
+  user: 'Compte',
+  outbox: 'Courriel',
+  audit_log: 'Journal',
+  notification: 'Appels',
 };
 
 export async function listAudit(

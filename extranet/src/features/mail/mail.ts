@@ -1,4 +1,6 @@
-import type { Kysely, Transaction } from 'kysely';
+import { type Kysely, sql, type Transaction } from 'kysely';
+import { addDays, now, parisDate, parisInstant } from '../../contract/clock.ts';
+import type { DbKind } from '../../db/connect.ts';
 import type { Database } from '../../db/database.ts';
 
 export interface MailAttachment {
@@ -30,8 +32,10 @@ export interface MailMessage {
 export async function sendMail(
   db: Kysely<Database> | Transaction<Database>,
   message: MailMessage,
+  /** Stored but not sent, with this reason for the outbox page (see sendCappedMail). */
+  heldBecause?: string,
 ): Promise<number> {
-  const now = new Date().toISOString();
+  const at = now().toISOString();
   const row = await db
     .insertInto('outbox')
     .values({
@@ -44,12 +48,49 @@ export async function sendMail(
       html_body: message.html ?? null,
       attachments_json: message.attachments?.length ? JSON.stringify(message.attachments) : null,
       registration_id: message.registrationId ?? null,
-      status: 'pending',
+      status: heldBecause ? 'held' : 'pending',
+      last_error: heldBecause ?? null,
       attempts: 0,
-      next_attempt_at: now,
-      created_at: now,
+      next_attempt_at: at,
+      created_at: at,
     })
     .returning('id')
     .executeTakeFirstOrThrow();
   return row.id;
+}
+
+/** Messages that anyone can cause with a public form: what the daily cap counts. */
+export const CAPPED_KINDS = ['receipt', 'prescriber-receipt'];
+/** At most this many of them to one address per Paris calendar day. */
+export const RECEIPTS_PER_ADDRESS_PER_DAY = 3;
+export const HELD_REASON = `Non envoyé : cette adresse a déjà reçu ${RECEIPTS_PER_ADDRESS_PER_DAY} accusés de réception aujourd’hui (protection contre l’envoi de courriels à des inconnus par les formulaires publics).`;
+
+/**
+ * A receipt caused by a public form: sent like any message, unless its address already had
+ * RECEIPTS_PER_ADDRESS_PER_DAY of them this Paris day; then it is stored as `held` with the reason,
+ * for the outbox page and the request page, and not sent. Counted in the database, so the cap holds
+ * across server instances; concurrent requests to one address are serialised (PostgreSQL: a lock
+ * on the address for the transaction; SQLite: one writer at a time).
+ */
+export async function sendCappedMail(
+  db: Kysely<Database> | Transaction<Database>,
+  kind: DbKind,
+  message: MailMessage,
+  limit = RECEIPTS_PER_ADDRESS_PER_DAY,
+): Promise<{ id: number; held: boolean }> {
+  const to = message.to.trim().toLowerCase();
+  if (kind === 'postgres') await sql`select pg_advisory_xact_lock(hashtext(${`mail-cap:${to}`}))`.execute(db);
+  const today = parisDate(now());
+  const sent = await db
+    .selectFrom('outbox')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('to_address', '=', to)
+    .where('created_at', '>=', parisInstant(today).toISOString())
+    .where('created_at', '<', parisInstant(addDays(today, 1)).toISOString())
+    .where('kind', 'in', CAPPED_KINDS)
+    .where('status', '!=', 'held')
+    .executeTakeFirstOrThrow();
+  const held = Number(sent.n) >= limit;
+  const id = await sendMail(db, { ...message, to }, held ? HELD_REASON : undefined);
+  return { id, held };
 }

@@ -2,7 +2,7 @@ import { type Kysely, sql, type Transaction } from 'kysely';
 import type { DbKind } from '../../db/connect.ts';
 import type { Database } from '../../db/database.ts';
 import { audit } from '../audit/audit.ts';
-import { type MailMessage, sendMail } from '../mail/mail.ts';
+import { type MailMessage, sendCappedMail, sendMail } from '../mail/mail.ts';
 import { canSeeTerritory, registrationScope, type Viewer } from '../registrations/scope.ts';
 import { addDays, parisDate, sortSlots } from './format.ts';
 import type { SmsChannel } from './sms.ts';
@@ -68,6 +68,10 @@ export async function loadContext(
       'person.last_name',
       'person.email',
       'person.phone',
+      'registration.contact_first_name',
+      'registration.contact_last_name',
+      'registration.contact_email',
+      'registration.contact_phone',
       'event_copy.document_id as event_id',
       'event_copy.title as event_title',
       'event_copy.slug as event_slug',
@@ -109,12 +113,13 @@ export async function loadContext(
     };
   }
   const territoryName = event?.territoryName || (await territoryLabel(db, row.territory));
+  const contact = requestContact(row);
   return {
     person: {
-      firstName: row.first_name,
-      lastName: row.last_name,
-      email: row.email,
-      phone: row.phone,
+      firstName: contact.firstName,
+      lastName: contact.lastName,
+      email: contact.email,
+      phone: contact.phone,
       preferredContact: CHANNEL[row.preferred_contact] ?? 'phone',
     },
     registration: {
@@ -137,6 +142,31 @@ export async function loadContext(
     team: settings.teams.team(row.territory, territoryName),
     links: { siteUrl: settings.siteUrl, extranetUrl: settings.extranetUrl },
     mailFrom: settings.mailFrom ? (/<([^>]+)>/.exec(settings.mailFrom)?.[1] ?? settings.mailFrom) : null,
+  };
+}
+
+/**
+ * Who a message about a request goes to: the contact details given with that request (design §8),
+ * never the person's record, which a stranger's request must not be able to redirect. Rows written
+ * without them (not through the intake) fall back to the person's record.
+ */
+export function requestContact(row: {
+  first_name: string;
+  last_name: string | null;
+  email: string | null;
+  phone: string;
+  contact_first_name: string | null;
+  contact_last_name: string | null;
+  contact_email: string | null;
+  contact_phone: string | null;
+}): { firstName: string; lastName: string | null; email: string | null; phone: string } {
+  if (row.contact_first_name === null)
+    return { firstName: row.first_name, lastName: row.last_name, email: row.email, phone: row.phone };
+  return {
+    firstName: row.contact_first_name,
+    lastName: row.contact_last_name,
+    email: row.contact_email,
+    phone: row.contact_phone ?? row.phone,
   };
 }
 
@@ -223,8 +253,10 @@ export async function queueReceipt(
     ))
   )
     return;
-  await queue(trx, receiptToPerson(ctx), registrationId);
-  await queue(trx, receiptToPrescriber(ctx), registrationId);
+  // Anyone can fill a public form with any address: receipts are capped per address and day.
+  for (const receipt of [receiptToPerson(ctx), receiptToPrescriber(ctx)]) {
+    if (receipt) await sendCappedMail(trx, kind, toOutbox(receipt, registrationId));
+  }
   const territory = (
     await trx
       .selectFrom('registration')
@@ -372,7 +404,13 @@ export async function sendPendingSms(db: Kysely<Database>, sms: SmsChannel, limi
     .selectFrom('notification')
     .innerJoin('registration', 'registration.id', 'notification.registration_id')
     .innerJoin('person', 'person.id', 'registration.person_id')
-    .select(['notification.id', 'notification.call_text', 'person.phone', 'person.id as person_id'])
+    .select([
+      'notification.id',
+      'notification.call_text',
+      'person.phone',
+      'registration.contact_phone',
+      'person.id as person_id',
+    ])
     .where('notification.channel', '=', 'sms')
     .where('notification.call_status', '=', 'todo')
     .orderBy('notification.id')
@@ -389,7 +427,8 @@ export async function sendPendingSms(db: Kysely<Database>, sms: SmsChannel, limi
     if (Number(claimed.numUpdatedRows) !== 1) continue;
     const now = new Date().toISOString();
     try {
-      await sms.send(row.phone, row.call_text ?? '');
+      // To the number given with the request (design §8).
+      await sms.send(row.contact_phone ?? row.phone, row.call_text ?? '');
       await db
         .updateTable('notification')
         .set({ call_status: 'done', outcome: 'SMS envoyé automatiquement', handled_at: now })
@@ -441,22 +480,31 @@ export async function listCalls(db: Kysely<Database>, viewer: Viewer, limit = 20
       'person.first_name',
       'person.last_name',
       'person.phone',
+      'person.email',
+      'registration.contact_first_name',
+      'registration.contact_last_name',
+      'registration.contact_phone',
+      'registration.contact_email',
     ])
     .where('notification.call_status', '=', 'todo')
     .where(registrationScope(viewer));
   const rows = await q.orderBy('notification.created_at').orderBy('notification.id').limit(limit).execute();
-  return rows.map((r) => ({
-    id: r.id,
-    registrationId: r.registration_id,
-    reference: r.reference,
-    purpose: r.purpose,
-    channel: r.channel === 'sms' ? 'sms' : 'appel',
-    text: r.call_text ?? '',
-    firstName: r.first_name,
-    lastName: r.last_name,
-    phone: r.phone,
-    createdAt: r.created_at,
-  }));
+  return rows.map((r) => {
+    // The call is about a request: the name and number given with it.
+    const contact = requestContact(r);
+    return {
+      id: r.id,
+      registrationId: r.registration_id,
+      reference: r.reference,
+      purpose: r.purpose,
+      channel: r.channel === 'sms' ? 'sms' : 'appel',
+      text: r.call_text ?? '',
+      firstName: contact.firstName,
+      lastName: contact.lastName,
+      phone: contact.phone,
+      createdAt: r.created_at,
+    };
+  });
 }
 
 export const CALL_OUTCOMES = {

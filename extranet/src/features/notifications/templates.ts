@@ -179,9 +179,11 @@ export function receiptToPerson(ctx: NotificationContext): RenderedMail | null {
         : `Demande d'appel bien reçue — ${r.reference}`;
   const blocks: Block[] = [
     p(`Bonjour ${person.firstName},`),
+    // Not the professional's name or organisation: anyone can type them in a public form, and
+    // this message goes to an address of their choosing.
     p(
-      r.source === 'prescriber' && r.prescriber
-        ? `${r.prescriber.name} (${r.prescriber.organisation}) a fait pour vous ${whatLabel(r)}. Nous l'avons bien reçue.`
+      r.source === 'prescriber'
+        ? `Un·e professionnel·le de l'emploi ou de l'insertion a fait pour vous ${whatLabel(r)}. Nous l'avons bien reçue.`
         : `Nous avons bien reçu ${whatLabel(r)}.`,
     ),
     ...(r.status === 'waitlisted'
@@ -222,7 +224,8 @@ export function receiptToPrescriber(ctx: NotificationContext): RenderedMail | nu
     ctx,
     'prescriber-receipt',
     prescriber.email,
-    `Demande reçue pour ${who} — ${r.reference}`,
+    // Subjects carry no text typed in a form (names included): only our words and the reference.
+    `Demande reçue — ${r.reference}`,
     blocks,
   );
 }
@@ -299,7 +302,7 @@ function decisionBlocks(
     case 'accepted': {
       if (r.kind === 'event' && e) {
         return {
-          subject: you ? `Votre place est confirmée : ${title}` : `Place confirmée pour ${who} : ${title}`,
+          subject: you ? `Votre place est confirmée : ${title}` : `Place confirmée : ${title}`,
           ics: true,
           blocks: [
             p(
@@ -325,7 +328,7 @@ function decisionBlocks(
         };
       }
       return {
-        subject: you ? 'Votre demande est acceptée' : `Demande acceptée pour ${who}`,
+        subject: you ? 'Votre demande est acceptée' : 'Demande acceptée',
         ics: false,
         blocks: [
           p(
@@ -338,7 +341,9 @@ function decisionBlocks(
     }
     case 'waitlisted':
       return {
-        subject: you ? `Liste d'attente : ${title ?? 'votre demande'}` : `Liste d'attente pour ${who}`,
+        subject: you
+          ? `Liste d'attente : ${title ?? 'votre demande'}`
+          : `Liste d'attente : ${title ?? 'la demande'}`,
         ics: false,
         blocks: [
           p(
@@ -352,9 +357,7 @@ function decisionBlocks(
       };
     case 'declined':
       return {
-        subject: you
-          ? `Votre demande : ${title ?? 'notre réponse'}`
-          : `Réponse pour ${who} : ${title ?? 'demande'}`,
+        subject: you ? `Votre demande : ${title ?? 'notre réponse'}` : `Réponse : ${title ?? 'demande'}`,
         ics: false,
         blocks: [
           p(
@@ -371,7 +374,7 @@ function decisionBlocks(
       return {
         subject: you
           ? `Inscription annulée : ${title ?? 'votre demande'}`
-          : `Inscription annulée pour ${who}`,
+          : `Inscription annulée : ${title ?? 'la demande'}`,
         ics: false,
         blocks: [
           p(

@@ -1,4 +1,5 @@
-import type { Kysely, Transaction } from 'kysely';
+import { type Kysely, sql, type Transaction } from 'kysely';
+import { now as clockNow } from '../../contract/clock.ts';
 import type { RegistrationRequest } from '../../contract/index.ts';
 import { type DbKind, isUniqueViolation } from '../../db/connect.ts';
 import type { Database } from '../../db/database.ts';
@@ -46,7 +47,33 @@ async function existing(db: Kysely<Database>, key: string): Promise<IntakeResult
 }
 
 /**
- * Stores a registration request from the site. Idempotent on `idempotencyKey`: a repeated key,
+ * The person a request with this phone number belongs to, if any: the one with the same first
+ * name, else the oldest. Nothing about them is changed; the request keeps its own details and an
+ * advisor confirms or attaches it elsewhere (registrations/contact.service.ts). Two requests with a
+ * new number at once must not both create a person: PostgreSQL takes a lock on the number for the
+ * transaction; SQLite transactions already run one at a time (BEGIN IMMEDIATE).
+ */
+async function findPersonByPhone(
+  trx: Transaction<Database>,
+  kind: DbKind,
+  phone: string,
+  firstName: string,
+): Promise<number | null> {
+  if (kind === 'postgres')
+    await sql`select pg_advisory_xact_lock(hashtext(${`person-phone:${phone}`}))`.execute(trx);
+  const people = await trx
+    .selectFrom('person')
+    .select(['id', 'first_name'])
+    .where('phone', '=', phone)
+    .orderBy('id')
+    .execute();
+  const same = (a: string) => a.trim().toLocaleLowerCase('fr') === firstName.trim().toLocaleLowerCase('fr');
+  return (people.find((p) => same(p.first_name)) ?? people[0])?.id ?? null;
+}
+
+/**
+ * Stores a registration request from the site. An existing person (same phone) is never changed:
+ * the contact details given with the request stay on the request. Idempotent on `idempotencyKey`: a repeated key,
  * even concurrent, gets the first answer and creates nothing. The receipt and the advisors'
  * notifications are queued in the same transaction.
  */
@@ -58,7 +85,7 @@ export async function submitRegistration(
 ): Promise<IntakeResult> {
   const already = await existing(db, request.idempotencyKey);
   if (already) return already;
-  const now = options.now ?? new Date();
+  const now = options.now ?? clockNow();
   const nowIso = now.toISOString();
   try {
     return await db.transaction().execute(async (trx) => {
@@ -79,36 +106,43 @@ export async function submitRegistration(
         territory = event.territory ?? territory;
       }
 
-      const personValues = {
-        first_name: request.firstName,
-        last_name: request.lastName ?? null,
-        email: request.email ?? null,
-        commune_insee: request.communeInsee ?? null,
-        commune_name: request.communeName ?? null,
-        territory: territoryOfCommune(request.communeInsee) ?? territory,
-        situation_rsa: request.situation.rsa,
-        situation_job_seeker: request.situation.jobSeeker,
-        preferred_contact: request.preferredContact,
-        consent_at: nowIso,
-        last_contact_at: nowIso,
-        updated_at: nowIso,
+      // The request's own contact details: kept on the request, never written over a person.
+      const contact = {
+        contact_first_name: request.firstName,
+        contact_last_name: request.lastName ?? null,
+        contact_phone: request.phone,
+        contact_email: request.email ?? null,
+        contact_commune_insee: request.communeInsee ?? null,
+        contact_commune_name: request.communeName ?? null,
+        contact_situation_rsa: request.situation.rsa,
+        contact_situation_job_seeker: request.situation.jobSeeker,
       };
-      const person = await trx
-        .insertInto('person')
-        .values({ ...personValues, phone: request.phone, created_at: nowIso })
-        .onConflict((oc) =>
-          oc.column('phone').doUpdateSet((eb) => ({
-            ...personValues,
-            // Keep what we knew when the new request leaves it out.
-            last_name: eb.fn.coalesce(eb.val(personValues.last_name), eb.ref('person.last_name')),
-            email: eb.fn.coalesce(eb.val(personValues.email), eb.ref('person.email')),
-            commune_insee: eb.fn.coalesce(eb.val(personValues.commune_insee), eb.ref('person.commune_insee')),
-            commune_name: eb.fn.coalesce(eb.val(personValues.commune_name), eb.ref('person.commune_name')),
-            territory: eb.fn.coalesce(eb.val(personValues.territory), eb.ref('person.territory')),
-          })),
-        )
-        .returning('id')
-        .executeTakeFirstOrThrow();
+      const found = await findPersonByPhone(trx, kind, request.phone, request.firstName);
+      const personId =
+        found ??
+        (
+          await trx
+            .insertInto('person')
+            .values({
+              first_name: request.firstName,
+              last_name: request.lastName ?? null,
+              phone: request.phone,
+              email: request.email ?? null,
+              commune_insee: request.communeInsee ?? null,
+              commune_name: request.communeName ?? null,
+              territory: territoryOfCommune(request.communeInsee) ?? territory,
+              situation_rsa: request.situation.rsa,
+              situation_job_seeker: request.situation.jobSeeker,
+              preferred_contact: request.preferredContact,
+              consent_at: nowIso,
+              last_contact_at: nowIso,
+              created_at: nowIso,
+              updated_at: nowIso,
+            })
+            .returning('id')
+            .executeTakeFirstOrThrow()
+        ).id;
+      const person = { id: personId };
 
       const year = now.getUTCFullYear();
       const reference = formatReference(year, await nextCounter(trx, `registration-${year}`));
@@ -135,6 +169,7 @@ export async function submitRegistration(
           project_idea: request.kind === 'support' ? request.projectIdea : null,
           message: request.message ?? null,
           preferred_contact: request.preferredContact,
+          ...contact,
           idempotency_key: request.idempotencyKey,
           created_at: nowIso,
           updated_at: nowIso,
@@ -148,7 +183,8 @@ export async function submitRegistration(
         entityType: 'registration',
         entityId: registration.id,
         personId: person.id,
-        details: { status, kind: request.kind, source: source.type },
+        // Whether the request went to a known person (whose record it did not change) or a new one.
+        details: { status, kind: request.kind, source: source.type, person: found ? 'existing' : 'new' },
       });
 
       // Receipt, professional's receipt, advisors' note: queued in this transaction.

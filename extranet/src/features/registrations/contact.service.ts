@@ -1,0 +1,331 @@
+import { type Kysely, sql, type Transaction } from 'kysely';
+import { now } from '../../contract/clock.ts';
+import type { DbKind } from '../../db/connect.ts';
+import type { Database } from '../../db/database.ts';
+import { audit } from '../audit/audit.ts';
+import { territoryOfCommune } from '../territories/territories.ts';
+import { NotFoundError } from './errors.ts';
+import { canSeeTerritory, type Viewer } from './scope.ts';
+
+/**
+ * The contact details given with a request stay with that request (design §8): an anonymous
+ * request never changes an existing person. Here an advisor who can see the request either
+ * confirms them (they become the person's) or attaches the request to another person, or to a
+ * new one made from them. Both are written to the audit log with the values before and after.
+ */
+
+/** The person changed (or the request moved) since the page was shown. */
+export class StaleContactError extends Error {
+  constructor() {
+    super('stale contact');
+  }
+}
+/** Not a person this request may be attached to (not a candidate the viewer can see). */
+export class UnknownPersonError extends Error {
+  constructor() {
+    super('unknown person');
+  }
+}
+/** Nothing to confirm: the request's details are already the person's. */
+export class NothingToConfirmError extends Error {
+  constructor() {
+    super('nothing to confirm');
+  }
+}
+
+type Db = Kysely<Database> | Transaction<Database>;
+
+const FIELDS = [
+  ['first_name', 'contact_first_name', 'Prénom'],
+  ['last_name', 'contact_last_name', 'Nom'],
+  ['phone', 'contact_phone', 'Téléphone'],
+  ['email', 'contact_email', 'E-mail'],
+  ['commune_name', 'contact_commune_name', 'Commune'],
+  ['situation_rsa', 'contact_situation_rsa', 'RSA (revenu de solidarité active)'],
+  ['situation_job_seeker', 'contact_situation_job_seeker', 'Inscrit·e à France Travail'],
+] as const;
+type PersonField = (typeof FIELDS)[number][0] | 'commune_insee' | 'territory';
+
+export interface ContactDifference {
+  field: (typeof FIELDS)[number][0];
+  label: string;
+  record: string | null;
+  given: string;
+}
+
+type PersonRow = Record<(typeof FIELDS)[number][0] | 'commune_insee', string | null>;
+type ContactRow = Record<(typeof FIELDS)[number][1] | 'contact_commune_insee', string | null>;
+
+const same = (a: string | null, b: string | null) =>
+  (a ?? '').trim().toLocaleLowerCase('fr') === (b ?? '').trim().toLocaleLowerCase('fr');
+
+/**
+ * What the request says differently from the person's record. A detail the request left out
+ * (no e-mail, "prefers not to say") is no difference: confirming never erases what we knew.
+ */
+export function contactDifferences(person: PersonRow, request: ContactRow): ContactDifference[] {
+  if (request.contact_first_name === null) return [];
+  const out: ContactDifference[] = [];
+  for (const [field, contactField, label] of FIELDS) {
+    const given = request[contactField];
+    if (given === null || given === '' || given === 'ne-se-prononce-pas') continue;
+    if (field === 'commune_name') {
+      if (request.contact_commune_insee && request.contact_commune_insee === person.commune_insee) continue;
+    }
+    if (!same(person[field], given)) out.push({ field, label, record: person[field], given });
+  }
+  return out;
+}
+
+const PERSON_SELECT = [
+  'person.id',
+  'person.first_name',
+  'person.last_name',
+  'person.phone',
+  'person.email',
+  'person.commune_insee',
+  'person.commune_name',
+  'person.territory',
+  'person.situation_rsa',
+  'person.situation_job_seeker',
+] as const;
+
+async function loadRequest(trx: Db, kind: DbKind, registrationId: number, viewer: Viewer) {
+  let q = trx
+    .selectFrom('registration')
+    .select([
+      'id',
+      'person_id',
+      'territory',
+      'created_at',
+      'preferred_contact',
+      'contact_first_name',
+      'contact_last_name',
+      'contact_phone',
+      'contact_email',
+      'contact_commune_insee',
+      'contact_commune_name',
+      'contact_situation_rsa',
+      'contact_situation_job_seeker',
+    ])
+    .where('id', '=', registrationId);
+  if (kind === 'postgres') q = q.forUpdate();
+  const reg = await q.executeTakeFirst();
+  // Another territory's request is answered as a missing one.
+  if (!reg || !canSeeTerritory(viewer, reg.territory)) throw new NotFoundError();
+  return reg;
+}
+
+/**
+ * People this request could belong to instead of its current one: same phone, same e-mail or same
+ * first and last name as given with the request, whom the viewer may see (admins: everyone;
+ * advisors: people with a request in one of their territories, or living in one).
+ */
+export async function attachCandidates(db: Db, viewer: Viewer, registrationId: number) {
+  const reg = await db
+    .selectFrom('registration')
+    .select([
+      'person_id',
+      'territory',
+      'contact_first_name',
+      'contact_last_name',
+      'contact_phone',
+      'contact_email',
+    ])
+    .where('id', '=', registrationId)
+    .executeTakeFirst();
+  if (!reg || !canSeeTerritory(viewer, reg.territory) || reg.contact_first_name === null) return [];
+  const { contact_phone: phone, contact_email: email, contact_first_name: first } = reg;
+  const last = reg.contact_last_name;
+  let q = db
+    .selectFrom('person')
+    .select([...PERSON_SELECT])
+    .where('person.id', '!=', reg.person_id)
+    .where((eb) =>
+      eb.or([
+        ...(phone ? [eb('person.phone', '=', phone)] : []),
+        ...(email ? [eb('person.email', '=', email)] : []),
+        ...(last
+          ? [
+              eb.and([
+                eb(sql`lower(person.first_name)`, '=', first.toLocaleLowerCase('fr')),
+                eb(sql`lower(person.last_name)`, '=', last.toLocaleLowerCase('fr')),
+              ]),
+            ]
+          : []),
+      ]),
+    );
+  if (viewer.role !== 'admin') {
+    if (!viewer.territories.length) return [];
+    q = q.where((eb) =>
+      eb.or([
+        eb('person.territory', 'in', viewer.territories),
+        eb.exists(
+          eb
+            .selectFrom('registration as other')
+            .select(sql`1`.as('one'))
+            .whereRef('other.person_id', '=', 'person.id')
+            .where('other.territory', 'in', viewer.territories),
+        ),
+      ]),
+    );
+  }
+  return q.orderBy('person.id').limit(10).execute();
+}
+
+/** Applies the request's contact details to its person. Returns the fields changed. */
+export async function confirmContact(
+  db: Kysely<Database>,
+  kind: DbKind,
+  input: { registrationId: number; viewer: Viewer; expectedPersonId: number },
+): Promise<string[]> {
+  return db.transaction().execute(async (trx) => {
+    const reg = await loadRequest(trx, kind, input.registrationId, input.viewer);
+    if (reg.person_id !== input.expectedPersonId) throw new StaleContactError();
+    let pq = trx
+      .selectFrom('person')
+      .select([...PERSON_SELECT])
+      .where('id', '=', reg.person_id);
+    if (kind === 'postgres') pq = pq.forUpdate();
+    const person = await pq.executeTakeFirstOrThrow();
+    const changes = contactDifferences(person, reg);
+    if (!changes.length) throw new NothingToConfirmError();
+    const before: Partial<Record<PersonField, string | null>> = {};
+    const after: Partial<Record<PersonField, string | null>> = {};
+    for (const c of changes) {
+      before[c.field] = person[c.field];
+      after[c.field] = c.given;
+    }
+    if (after.commune_name !== undefined) {
+      before.commune_insee = person.commune_insee;
+      after.commune_insee = reg.contact_commune_insee;
+      const territory = territoryOfCommune(reg.contact_commune_insee) ?? person.territory;
+      if (territory !== person.territory) {
+        before.territory = person.territory;
+        after.territory = territory;
+      }
+    }
+    await trx
+      .updateTable('person')
+      .set({ ...(after as Record<string, string | null>), updated_at: now().toISOString() })
+      .where('id', '=', person.id)
+      .execute();
+    // Before and after, so the change can be traced and undone: the journal is for admins only.
+    await audit(trx, {
+      actorId: input.viewer.id,
+      action: 'person.confirm-contact',
+      entityType: 'registration',
+      entityId: reg.id,
+      personId: person.id,
+      details: { before, after },
+    });
+    return Object.keys(after);
+  });
+}
+
+/**
+ * Attaches the request to another person (one of attachCandidates) or to a new person made from
+ * the request's details. The person it leaves is deleted when nothing else refers to them (a
+ * record created by this very request). Returns the person now attached.
+ */
+export async function attachRequest(
+  db: Kysely<Database>,
+  kind: DbKind,
+  input: { registrationId: number; viewer: Viewer; expectedPersonId: number; target: number | 'new' },
+): Promise<{ personId: number; created: boolean }> {
+  return db.transaction().execute(async (trx) => {
+    const reg = await loadRequest(trx, kind, input.registrationId, input.viewer);
+    if (reg.person_id !== input.expectedPersonId) throw new StaleContactError();
+    const at = now().toISOString();
+    let personId: number;
+    const created = input.target === 'new';
+    if (input.target === 'new') {
+      const current = await trx
+        .selectFrom('person')
+        .select([...PERSON_SELECT])
+        .where('id', '=', reg.person_id)
+        .executeTakeFirstOrThrow();
+      const given = reg.contact_first_name !== null;
+      const row = await trx
+        .insertInto('person')
+        .values({
+          first_name: given ? (reg.contact_first_name as string) : current.first_name,
+          last_name: given ? reg.contact_last_name : current.last_name,
+          phone: reg.contact_phone ?? current.phone,
+          email: given ? reg.contact_email : current.email,
+          commune_insee: given ? reg.contact_commune_insee : current.commune_insee,
+          commune_name: given ? reg.contact_commune_name : current.commune_name,
+          territory: territoryOfCommune(reg.contact_commune_insee) ?? reg.territory,
+          situation_rsa: reg.contact_situation_rsa ?? 'ne-se-prononce-pas',
+          situation_job_seeker: reg.contact_situation_job_seeker ?? 'ne-se-prononce-pas',
+          preferred_contact: reg.preferred_contact,
+          // Consent was given with the request.
+          consent_at: reg.created_at,
+          last_contact_at: at,
+          created_at: at,
+          updated_at: at,
+        })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      personId = row.id;
+    } else {
+      const target = input.target;
+      const allowed = await attachCandidates(trx, input.viewer, reg.id);
+      if (!allowed.some((p) => p.id === target)) throw new UnknownPersonError();
+      personId = target;
+    }
+    await trx
+      .updateTable('registration')
+      .set({ person_id: personId, updated_at: at })
+      .where('id', '=', reg.id)
+      .execute();
+    // The record left behind, when this request was all it had: no personal data kept for nothing.
+    const removed = await trx
+      .deleteFrom('person')
+      .where('id', '=', reg.person_id)
+      .where(({ not, exists, selectFrom }) =>
+        not(
+          exists(
+            selectFrom('registration')
+              .select(sql`1`.as('one'))
+              .whereRef('registration.person_id', '=', 'person.id'),
+          ),
+        ),
+      )
+      .where(({ not, exists, selectFrom }) =>
+        not(exists(selectFrom('note').select(sql`1`.as('one')).whereRef('note.person_id', '=', 'person.id'))),
+      )
+      .where(({ not, exists, selectFrom }) =>
+        not(
+          exists(
+            selectFrom('support').select(sql`1`.as('one')).whereRef('support.person_id', '=', 'person.id'),
+          ),
+        ),
+      )
+      .executeTakeFirst();
+    await audit(trx, {
+      actorId: input.viewer.id,
+      action: 'registration.attach',
+      entityType: 'registration',
+      entityId: reg.id,
+      personId,
+      details: {
+        before: { personId: reg.person_id },
+        after: { personId, newPerson: created },
+        previousPersonDeleted: Number(removed.numDeletedRows) > 0,
+      },
+    });
+    return { personId, created };
+  });
+}
+
+/** The receipts of a request that were held back by the daily cap, with the reason. */
+export async function heldMessages(db: Db, registrationId: number) {
+  return db
+    .selectFrom('outbox')
+    .select(['id', 'kind', 'last_error', 'created_at'])
+    .where('registration_id', '=', registrationId)
+    .where('status', '=', 'held')
+    .orderBy('id')
+    .execute();
+}

@@ -1,0 +1,261 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type SmtpSink, startSmtpSink } from '../src/features/notifications/testing/smtp-sink.ts';
+import { Browser, location } from './support/browser.ts';
+import { addEvent, eventRequest, intake, lastMailLink, uniquePhone } from './support/fixtures.ts';
+import { BACKENDS, DEMO_PASSWORD, type RunningServer, startServer } from './support/server.ts';
+
+/**
+ * Issue 8, item 1: an anonymous request (public form, intake API) never changes an existing
+ * person. The details given with a request stay on it, messages about it go to them, advisors see
+ * the differences and confirm them or attach the request elsewhere. Against the real built server,
+ * a real SMTP server on 127.0.0.1, SQLite and PostgreSQL.
+ */
+
+const ADMIN = 'admin@maillage.test';
+const ADVISOR = 'conseiller@maillage.test'; // Valenciennois and Douaisis
+const GOOD_PASSWORD = 'une phrase de passe solide 42';
+
+describe.each(BACKENDS)('person takeover on %s', (backend) => {
+  let server: RunningServer;
+  let sink: SmtpSink;
+  let admin: Browser;
+  let advisor: Browser;
+  let outsider: Browser; // advisor of Cambrésis only
+  const phone = uniquePhone();
+  const e164 = `+33${phone.slice(1)}`;
+  let personId = 0;
+  let genuineId = 0;
+  let strangerId = 0;
+
+  const person = (id: number) =>
+    server.db.db.selectFrom('person').selectAll().where('id', '=', id).executeTakeFirst();
+  const registration = (id: number) =>
+    server.db.db.selectFrom('registration').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
+  async function submit(body: Record<string, unknown>): Promise<number> {
+    const res = await intake(server.url, body);
+    expect(res.status).toBe(201);
+    const { reference } = (await res.json()) as { reference: string };
+    return (
+      await server.db.db
+        .selectFrom('registration')
+        .select('id')
+        .where('reference', '=', reference)
+        .executeTakeFirstOrThrow()
+    ).id;
+  }
+  const auditRows = (action: string, entityId?: number) => {
+    let q = server.db.db.selectFrom('audit_log').selectAll().where('action', '=', action);
+    if (entityId !== undefined) q = q.where('entity_id', '=', String(entityId));
+    return q.orderBy('id').execute();
+  };
+
+  beforeAll(async () => {
+    sink = await startSmtpSink();
+    server = await startServer(backend, { SMTP_URL: sink.url });
+    await addEvent(server.db, 'ev-pt', 'valenciennois', 20);
+    await addEvent(server.db, 'ev-pt-camb', 'cambresis', 20);
+    admin = new Browser(server.url);
+    advisor = new Browser(server.url);
+    expect(location(await admin.signIn(ADMIN, DEMO_PASSWORD))).toContain('/demandes');
+    expect(location(await advisor.signIn(ADVISOR, DEMO_PASSWORD))).toContain('/demandes');
+    const email = 'camb.takeover@maillage.test';
+    expect(
+      (
+        await admin.post('/admin/comptes', {
+          action: 'invite',
+          name: 'Cambrésis',
+          email,
+          role: 'advisor',
+          territories: ['cambresis'],
+        })
+      ).status,
+    ).toBe(303);
+    const link = new URL(await lastMailLink(server.db, email, 'invitation'));
+    outsider = new Browser(server.url);
+    await outsider.post(link.pathname + link.search, {
+      password: GOOD_PASSWORD,
+      confirmation: GOOD_PASSWORD,
+    });
+    expect(location(await outsider.signIn(email, GOOD_PASSWORD))).toContain('/demandes');
+  });
+
+  afterAll(async () => {
+    await server?.stop();
+    await sink?.stop();
+  });
+
+  it('leaves a known person unchanged when a stranger sends their phone with another name and e-mail, and answers each request at the address given with it', async () => {
+    genuineId = await submit(
+      eventRequest('ev-pt', {
+        firstName: 'Awa',
+        lastName: 'Original',
+        phone,
+        email: 'awa.vraie@exemple.test',
+        communeInsee: '59606',
+        situation: { rsa: 'oui', jobSeeker: 'oui' },
+      }),
+    );
+    personId = (await registration(genuineId)).person_id;
+    const before = await person(personId);
+    expect(before?.email).toBe('awa.vraie@exemple.test');
+
+    strangerId = await submit(
+      eventRequest('ev-pt', {
+        firstName: 'Mallory',
+        lastName: 'Usurpe',
+        phone,
+        email: 'mallory@evil.test',
+        communeInsee: '59122',
+        situation: { rsa: 'non', jobSeeker: 'non' },
+      }),
+    );
+    // Same phone: the same person, whose record did not move by one character.
+    expect((await registration(strangerId)).person_id).toBe(personId);
+    expect(await person(personId)).toEqual(before);
+    expect(await registration(strangerId)).toMatchObject({
+      contact_first_name: 'Mallory',
+      contact_email: 'mallory@evil.test',
+      contact_phone: e164,
+    });
+
+    // The genuine request's decision (with its .ics) goes to the genuine address only.
+    expect((await advisor.post(`/demandes/${genuineId}`, { decision: 'accept' })).status).toBe(303);
+    const confirmed = await sink.waitFor(
+      (m) =>
+        m.envelopeTo.includes('awa.vraie@exemple.test') &&
+        m.parsed.subject.startsWith('Votre place est confirmée'),
+    );
+    expect(confirmed.parsed.text).toContain('Bonjour Awa,');
+    expect(confirmed.parsed.attachments.some((a) => a.filename === 'agenda.ics')).toBe(true);
+    const toStranger = await server.db.db
+      .selectFrom('outbox')
+      .select('id')
+      .where('registration_id', '=', genuineId)
+      .where('to_address', '=', 'mallory@evil.test')
+      .execute();
+    expect(toStranger).toEqual([]);
+    // And the stranger's request is answered where it came from, under the name given with it.
+    expect(
+      (await advisor.post(`/demandes/${strangerId}`, { decision: 'decline', reason: 'Doublon.' })).status,
+    ).toBe(303);
+    const declined = await sink.waitFor(
+      (m) => m.envelopeTo.includes('mallory@evil.test') && m.parsed.subject.startsWith('Votre demande'),
+    );
+    expect(declined.parsed.text).toContain('Bonjour Mallory,');
+    expect(
+      sink.messages.some(
+        (m) => m.envelopeTo.includes('awa.vraie@exemple.test') && m.parsed.text.includes('Doublon.'),
+      ),
+    ).toBe(false);
+  });
+
+  it('shows the advisor what a request says differently from the record', async () => {
+    const page = await (await advisor.get(`/demandes/${strangerId}`)).text();
+    expect(page).toContain('Elles diffèrent de la fiche de la personne');
+    expect(page).toContain('mallory@evil.test');
+    expect(page).toContain('awa.vraie@exemple.test');
+    expect(page).toContain('Mettre à jour la fiche avec ces coordonnées');
+    const same = await (await advisor.get(`/demandes/${genuineId}`)).text();
+    expect(same).toContain('Elles correspondent à la fiche de la personne.');
+  });
+
+  it('lets only an advisor of the territory confirm a request’s details, from the extranet, and keeps before and after', async () => {
+    const newer = await submit(
+      eventRequest('ev-pt', {
+        firstName: 'Awa',
+        lastName: 'Original',
+        phone,
+        email: 'awa.nouvelle@exemple.test',
+      }),
+    );
+    expect((await registration(newer)).person_id).toBe(personId);
+    const form = { intent: 'contact-confirm', person: String(personId) };
+    const anonymous = await new Browser(server.url).post(`/demandes/${newer}`, form);
+    expect(anonymous.status).toBe(303);
+    expect(location(anonymous)).toContain('/connexion');
+    expect((await outsider.post(`/demandes/${newer}`, form)).status).toBe(404);
+    expect((await advisor.post(`/demandes/${newer}`, form, { origin: 'http://evil.example' })).status).toBe(
+      403,
+    );
+    expect((await person(personId))?.email).toBe('awa.vraie@exemple.test');
+    expect(await auditRows('person.confirm-contact', newer)).toEqual([]);
+
+    const done = await advisor.post(`/demandes/${newer}`, form);
+    expect(done.status).toBe(303);
+    expect(location(done)).toBe(`/demandes/${newer}?fait=contact-confirm`);
+    expect((await person(personId))?.email).toBe('awa.nouvelle@exemple.test');
+    const [row] = await auditRows('person.confirm-contact', newer);
+    expect(row?.person_id).toBe(personId);
+    expect(JSON.parse(row?.details_json ?? '{}')).toEqual({
+      before: { email: 'awa.vraie@exemple.test' },
+      after: { email: 'awa.nouvelle@exemple.test' },
+    });
+    // Confirmed already: a second post (a stale page) changes nothing.
+    expect((await advisor.post(`/demandes/${newer}`, form)).status).toBe(409);
+    const journal = await (await admin.get('/admin/journal?action=person.confirm-contact')).text();
+    expect(journal).toContain('Fiche mise à jour avec les coordonnées d’une demande');
+  });
+
+  it('attaches the stranger’s request to a new person, the first one untouched, and only to people the advisor may see', async () => {
+    const before = await person(personId);
+    const form = { intent: 'contact-attach', person: String(personId), target: 'new' };
+    expect((await outsider.post(`/demandes/${strangerId}`, form)).status).toBe(404);
+    expect(
+      (await advisor.post(`/demandes/${strangerId}`, form, { origin: 'http://evil.example' })).status,
+    ).toBe(403);
+    // A person of another territory, not a candidate: refused.
+    const elsewhere = await submit(
+      eventRequest('ev-pt-camb', { firstName: 'Camille', communeInsee: '59122' }),
+    );
+    const elsewherePerson = (await registration(elsewhere)).person_id;
+    const refused = await advisor.post(`/demandes/${strangerId}`, {
+      ...form,
+      target: String(elsewherePerson),
+    });
+    expect(refused.status).toBe(400);
+    expect((await registration(strangerId)).person_id).toBe(personId);
+
+    const done = await advisor.post(`/demandes/${strangerId}`, form);
+    expect(done.status).toBe(303);
+    const moved = (await registration(strangerId)).person_id;
+    expect(moved).not.toBe(personId);
+    expect(await person(moved)).toMatchObject({
+      first_name: 'Mallory',
+      last_name: 'Usurpe',
+      email: 'mallory@evil.test',
+      phone: e164,
+    });
+    expect(await person(personId)).toEqual(before);
+    const [row] = await auditRows('registration.attach', strangerId);
+    expect(JSON.parse(row?.details_json ?? '{}')).toEqual({
+      before: { personId },
+      after: { personId: moved, newPerson: true },
+      previousPersonDeleted: false,
+    });
+    // The shared phone now has two people; a request from Mallory again finds Mallory.
+    const again = await submit(
+      eventRequest('ev-pt', { firstName: 'Mallory', lastName: 'Usurpe', phone, email: 'mallory@evil.test' }),
+    );
+    expect((await registration(again)).person_id).toBe(moved);
+  });
+
+  it('attaches a request from a new number to the person it belongs to, and removes the empty record', async () => {
+    const fromNewPhone = await submit(
+      eventRequest('ev-pt', { firstName: 'Awa', lastName: 'Original', email: 'awa.nouvelle@exemple.test' }),
+    );
+    const shell = (await registration(fromNewPhone)).person_id;
+    expect(shell).not.toBe(personId);
+    const page = await (await advisor.get(`/demandes/${fromNewPhone}`)).text();
+    expect(page).toContain(`value="${personId}"`);
+    const done = await advisor.post(`/demandes/${fromNewPhone}`, {
+      intent: 'contact-attach',
+      person: String(shell),
+      target: String(personId),
+    });
+    expect(done.status).toBe(303);
+    expect((await registration(fromNewPhone)).person_id).toBe(personId);
+    expect(await person(shell)).toBeUndefined();
+    const [row] = await auditRows('registration.attach', fromNewPhone);
+    expect(JSON.parse(row?.details_json ?? '{}')).toMatchObject({ previousPersonDeleted: true });
+  });
+});
