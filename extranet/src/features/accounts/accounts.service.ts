@@ -82,6 +82,12 @@ export async function setTerritories(
   territories: string[],
 ): Promise<void> {
   await db.transaction().execute(async (trx) => {
+    const before = await trx
+      .selectFrom('user_territory')
+      .select('territory')
+      .where('user_id', '=', userId)
+      .orderBy('territory')
+      .execute();
     await trx.deleteFrom('user_territory').where('user_id', '=', userId).execute();
     if (territories.length) {
       await trx
@@ -94,7 +100,7 @@ export async function setTerritories(
       action: 'account.territories',
       entityType: 'user',
       entityId: userId,
-      details: { territories },
+      details: { territories, before: before.map((t) => t.territory) },
     });
   });
 }
@@ -121,6 +127,18 @@ export async function sendInvitation(
   });
   const link = new URL(`/mot-de-passe?token=${encodeURIComponent(token)}&bienvenue=1`, baseURL).toString();
   await sendMail(db, invitationMail(user.email, user.name, link));
+}
+
+/** An admin sends the invitation again: recorded, like every change to an account. */
+export async function resendInvitation(
+  db: Kysely<Database>,
+  auth: Auth,
+  actorId: string,
+  userId: string,
+  baseURL: string,
+): Promise<void> {
+  await sendInvitation(db, auth, userId, baseURL);
+  await audit(db, { actorId, action: 'account.reinvite', entityType: 'user', entityId: userId });
 }
 
 export async function inviteUser(
