@@ -119,6 +119,7 @@ describe.each(BACKENDS)('extranet on %s', (backend) => {
       }
       for (const [path, form] of [
         [`/demandes/${ids.val}`, { decision: 'accept' }],
+        [`/demandes/${ids.val}`, { intent: 'contact-attach', person: '1', target: 'new' }],
         ['/demandes', { ids: String(ids.val) }],
         ['/admin/comptes', { action: 'disable', user: 'x' }],
         ['/courriels', { retry: '1' }],
@@ -496,6 +497,7 @@ describe.each(BACKENDS)('extranet on %s', (backend) => {
     it('refuses state-changing requests from a foreign origin', async () => {
       const routes = [
         [advisor, `/demandes/${ids.val}`, { decision: 'decline', reason: 'x' }],
+        [advisor, `/demandes/${ids.val}`, { intent: 'contact-attach', person: '1', target: 'new' }],
         [advisor, '/demandes', { ids: String(ids.val) }],
         [admin, '/admin/comptes', { action: 'invite', name: 'X', email: 'x@maillage.test', role: 'admin' }],
         [advisor, '/deconnexion', {}],

@@ -1,8 +1,18 @@
+import type { Kysely } from 'kysely';
+import { Migrator } from 'kysely/migration';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { migrateToLatest } from '../src/db/migrate.ts';
+import { migrations } from '../src/db/migrations/index.ts';
 import { type SmtpSink, startSmtpSink } from '../src/features/notifications/testing/smtp-sink.ts';
 import { Browser, location } from './support/browser.ts';
 import { addEvent, eventRequest, intake, lastMailLink, uniquePhone } from './support/fixtures.ts';
-import { BACKENDS, DEMO_PASSWORD, type RunningServer, startServer } from './support/server.ts';
+import {
+  BACKENDS,
+  DEMO_PASSWORD,
+  type RunningServer,
+  startServer,
+  throwawayDatabase,
+} from './support/server.ts';
 
 /**
  * Issue 8, item 1: an anonymous request (public form, intake API) never changes an existing
@@ -257,5 +267,108 @@ describe.each(BACKENDS)('person takeover on %s', (backend) => {
     expect(await person(shell)).toBeUndefined();
     const [row] = await auditRows('registration.attach', fromNewPhone);
     expect(JSON.parse(row?.details_json ?? '{}')).toMatchObject({ previousPersonDeleted: true });
+  });
+});
+
+describe.each(BACKENDS)('request contact migration on %s', (backend) => {
+  it('gives existing requests their person’s current details, and lets two people share a phone', async () => {
+    const database = await throwawayDatabase(backend);
+    const { db, close } = database.open();
+    try {
+      const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations } });
+      const { error } = await migrator.migrateTo('2026_11_26_1600_inbox_list_index');
+      expect(error).toBeUndefined();
+      const at = '2026-11-30T10:00:00.000Z';
+      // The schema as it was before the migration: typed loosely, like the migrations.
+      const old = db as unknown as Kysely<any>;
+      const { id: personId } = await old
+        .insertInto('person')
+        .values({
+          first_name: 'Lina',
+          last_name: 'Avant',
+          phone: '+33611223344',
+          email: 'lina@exemple.test',
+          commune_insee: '59606',
+          commune_name: 'Valenciennes',
+          territory: 'valenciennois',
+          situation_rsa: 'oui',
+          situation_job_seeker: 'non',
+          preferred_contact: 'email',
+          consent_at: at,
+          last_contact_at: at,
+          created_at: at,
+          updated_at: at,
+        })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      const { id: registrationId } = await old
+        .insertInto('registration')
+        .values({
+          reference: 'MAI-2026-000999',
+          person_id: personId,
+          kind: 'callback',
+          territory: 'valenciennois',
+          status: 'received',
+          source_type: 'self',
+          preferred_contact: 'email',
+          idempotency_key: 'migration-test',
+          created_at: at,
+          updated_at: at,
+        })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      await migrateToLatest(db);
+      expect(
+        await db
+          .selectFrom('registration')
+          .select([
+            'contact_first_name',
+            'contact_last_name',
+            'contact_phone',
+            'contact_email',
+            'contact_commune_insee',
+            'contact_commune_name',
+            'contact_situation_rsa',
+            'contact_situation_job_seeker',
+            'person_id',
+          ])
+          .where('id', '=', registrationId)
+          .executeTakeFirstOrThrow(),
+      ).toEqual({
+        contact_first_name: 'Lina',
+        contact_last_name: 'Avant',
+        contact_phone: '+33611223344',
+        contact_email: 'lina@exemple.test',
+        contact_commune_insee: '59606',
+        contact_commune_name: 'Valenciennes',
+        contact_situation_rsa: 'oui',
+        contact_situation_job_seeker: 'non',
+        person_id: personId,
+      });
+      // The rebuilt table (SQLite) kept its rows and its links; a family phone is allowed now.
+      await db
+        .insertInto('person')
+        .values({
+          first_name: 'Noé',
+          phone: '+33611223344',
+          situation_rsa: 'non',
+          situation_job_seeker: 'non',
+          preferred_contact: 'appel',
+          consent_at: at,
+          last_contact_at: at,
+          created_at: at,
+          updated_at: at,
+        })
+        .execute();
+      const sharing = await db
+        .selectFrom('person')
+        .select('id')
+        .where('phone', '=', '+33611223344')
+        .execute();
+      expect(sharing).toHaveLength(2);
+    } finally {
+      await close();
+      await database.drop();
+    }
   });
 });
