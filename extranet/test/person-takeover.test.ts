@@ -167,6 +167,11 @@ describe.each(BACKENDS)('person takeover on %s', (backend) => {
     expect(page).toContain('Mettre à jour la fiche avec ces coordonnées');
     const same = await (await advisor.get(`/demandes/${genuineId}`)).text();
     expect(same).toContain('Elles correspondent à la fiche de la personne.');
+    // The inbox flags it too, next to the stranger's request only.
+    const inbox = await (await advisor.get('/demandes')).text();
+    const row = (id: number) => inbox.split(`href="/demandes/${id}"`)[1]?.split('</tr>')[0] ?? '';
+    expect(row(strangerId)).toContain('Coordonnées différentes de la fiche');
+    expect(row(genuineId)).not.toContain('Coordonnées différentes de la fiche');
   });
 
   it('lets only an advisor of the territory confirm a request’s details, from the extranet, and keeps before and after', async () => {

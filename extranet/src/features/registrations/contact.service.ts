@@ -77,6 +77,26 @@ export function contactDifferences(person: PersonRow, request: ContactRow): Cont
   return out;
 }
 
+/** Whether the name, phone or e-mail given with a request differ from the record (for lists). */
+export function identityDiffers(row: {
+  first_name: string;
+  last_name: string | null;
+  phone: string;
+  email: string | null;
+  contact_first_name: string | null;
+  contact_last_name: string | null;
+  contact_phone: string | null;
+  contact_email: string | null;
+}): boolean {
+  if (row.contact_first_name === null) return false;
+  return (
+    !same(row.first_name, row.contact_first_name) ||
+    (row.contact_last_name !== null && !same(row.last_name, row.contact_last_name)) ||
+    (row.contact_phone !== null && row.contact_phone !== row.phone) ||
+    (row.contact_email !== null && !same(row.email, row.contact_email))
+  );
+}
+
 const PERSON_SELECT = [
   'person.id',
   'person.first_name',

@@ -131,6 +131,12 @@ export async function listInbox(db: Kysely<Database>, viewer: Viewer, f: InboxFi
       'person.first_name',
       'person.last_name',
       'person.phone',
+      'person.email',
+      // To flag the requests whose contact details differ from their person's record.
+      'registration.contact_first_name',
+      'registration.contact_last_name',
+      'registration.contact_phone',
+      'registration.contact_email',
       'event_copy.title as event_title',
       'event_copy.first_slot_at',
       'registration_read.read_at',
