@@ -1,9 +1,17 @@
+import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import { Migrator } from 'kysely/migration';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { addDays, parisDate } from '../src/contract/clock.ts';
+import { registrationRequest } from '../src/contract/index.ts';
 import { migrateToLatest } from '../src/db/migrate.ts';
 import { migrations } from '../src/db/migrations/index.ts';
+import { upsertEventCopy } from '../src/features/events/events.repository.ts';
+import { listCalls, queueDueReminders } from '../src/features/notifications/notify.ts';
+import { notifySettings } from '../src/features/notifications/settings.ts';
 import { type SmtpSink, startSmtpSink } from '../src/features/notifications/testing/smtp-sink.ts';
+import { decide } from '../src/features/registrations/decision.service.ts';
+import { submitRegistration } from '../src/features/registrations/intake.service.ts';
 import { Browser, location } from './support/browser.ts';
 import { addEvent, eventRequest, intake, lastMailLink, uniquePhone } from './support/fixtures.ts';
 import {
@@ -371,6 +379,109 @@ describe.each(BACKENDS)('request contact migration on %s', (backend) => {
         .where('phone', '=', '+33611223344')
         .execute();
       expect(sharing).toHaveLength(2);
+    } finally {
+      await close();
+      await database.drop();
+    }
+  });
+});
+
+describe.each(BACKENDS)('reminders and calls about a request on %s', (backend) => {
+  it('go to the name, address and number given with that request, not to the record', async () => {
+    const database = await throwawayDatabase(backend);
+    const { db, kind, close } = database.open();
+    try {
+      await migrateToLatest(db);
+      const soon = addDays(parisDate(), 2);
+      await upsertEventCopy(db, {
+        documentId: 'ev-soon',
+        title: 'Parcours des Possibles — Anzin',
+        kind: 'session',
+        programTitle: 'Parcours des Possibles',
+        programKind: 'parcours',
+        territory: 'valenciennois',
+        territoryName: 'Valenciennois',
+        slots: [{ date: soon, start: '23:30', end: '23:59' }],
+        capacity: 10,
+        venue: {
+          name: 'Mairie',
+          address: '1 place',
+          postcode: '59410',
+          commune: 'Anzin',
+          inseeCode: '59014',
+        },
+      } as never);
+      const request = (extra: Record<string, unknown>) =>
+        registrationRequest.parse({
+          kind: 'event',
+          eventId: 'ev-soon',
+          idempotencyKey: randomUUID(),
+          phone: '06 55 44 33 22',
+          ...extra,
+        });
+      const options = { extranetUrl: 'http://extranet.test' };
+      await submitRegistration(
+        db,
+        kind,
+        request({
+          firstName: 'Inès',
+          lastName: 'Vraie',
+          email: 'ines@exemple.test',
+          preferredContact: 'email',
+        }),
+        options,
+      );
+      const other = await submitRegistration(
+        db,
+        kind,
+        request({
+          firstName: 'Autre',
+          lastName: 'Nom',
+          email: 'autre@exemple.test',
+          preferredContact: 'email',
+        }),
+        options,
+      );
+      const byPhone = await submitRegistration(
+        db,
+        kind,
+        request({ firstName: 'Appel', lastName: 'Moi', phone: '06 55 44 33 22', preferredContact: 'appel' }),
+        options,
+      );
+      const id = async (reference: string) =>
+        (
+          await db
+            .selectFrom('registration')
+            .select('id')
+            .where('reference', '=', reference)
+            .executeTakeFirstOrThrow()
+        ).id;
+      const admin = { id: 'admin', role: 'admin' as const, territories: [] };
+      for (const reference of [other.reference, byPhone.reference]) {
+        await decide(db, kind, { registrationId: await id(reference), decision: 'accept', viewer: admin });
+        // Accepted a week ago: due for its reminder now.
+        await db
+          .updateTable('registration')
+          .set({ decided_at: new Date(Date.now() - 7 * 86_400_000).toISOString() })
+          .where('reference', '=', reference)
+          .execute();
+      }
+      expect(await queueDueReminders(db, notifySettings())).toBe(2);
+      const reminders = await db
+        .selectFrom('outbox')
+        .select(['to_address', 'text_body'])
+        .where('kind', '=', 'reminder')
+        .execute();
+      expect(reminders.map((r) => r.to_address)).toEqual(['autre@exemple.test']);
+      expect(reminders[0]?.text_body).toContain('Bonjour Autre,');
+      const calls = (await listCalls(db, admin)).filter((c) => c.reference === byPhone.reference);
+      expect(calls.length).toBeGreaterThan(0);
+      for (const call of calls) {
+        expect(call).toMatchObject({ firstName: 'Appel', lastName: 'Moi', phone: '+33655443322' });
+        expect(call.text).toContain('Bonjour Appel,');
+      }
+      const person = await db.selectFrom('person').selectAll().execute();
+      expect(person.map((p) => [p.first_name, p.email])).toEqual([['Inès', 'ines@exemple.test']]);
     } finally {
       await close();
       await database.drop();
