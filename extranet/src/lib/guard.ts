@@ -56,11 +56,35 @@ export function requireApiUser(ctx: Ctx, options: { role?: 'admin' } = {}): Curr
   return user;
 }
 
-/** A safe local path to go back to after signing in (no open redirect). */
+const LOCAL_BASE = 'http://extranet.invalid';
+
+/**
+ * A safe local path to go back to after signing in (no open redirect). The value is resolved the
+ * way a browser would resolve a Location header against the extranet's own origin: anything that
+ * lands on another origin (`//evil`, `/\\evil`, `/%09/evil` once the browser strips the tab…) is
+ * refused, and so is any control character or backslash, even encoded, rather than guessing what
+ * a browser makes of it.
+ */
 export function safeNext(value: string | null | undefined): string {
-  if (!value || !value.startsWith('/') || value.startsWith('//') || value.startsWith('/\\'))
-    return '/demandes';
-  return value;
+  const fallback = '/demandes';
+  if (!value || value.length > 2000 || !value.startsWith('/')) return fallback;
+  let decoded = value;
+  try {
+    decoded = decodeURIComponent(value);
+  } catch {
+    return fallback;
+  }
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: refusing control characters is the point
+  const forbidden = /[\u0000-\u001f\u007f\\]/;
+  if (forbidden.test(value) || forbidden.test(decoded)) return fallback;
+  let url: URL;
+  try {
+    url = new URL(value, LOCAL_BASE);
+  } catch {
+    return fallback;
+  }
+  if (url.origin !== LOCAL_BASE || value.startsWith('//')) return fallback;
+  return url.pathname + url.search + url.hash;
 }
 
 /** Copies the Set-Cookie headers of a better-auth response onto a redirect. */
