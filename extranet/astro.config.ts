@@ -69,8 +69,16 @@ export default defineConfig({
       OUTBOX_DIR: secret({ default: 'outbox' }),
       MAIL_FROM: secret({ default: 'Maillage <ne-pas-repondre@maillage.test>' }),
       SEED_DEMO: envField.boolean({ context: 'server', access: 'secret', default: false }),
-      // Behind a reverse proxy / load balancer: take the client's IP from X-Forwarded-For (sign-in throttling).
-      TRUST_PROXY: envField.boolean({ context: 'server', access: 'secret', default: false }),
+      // How many reverse proxies / load balancers of ours stand in front of the extranet: the client's
+      // address is then the right-most X-Forwarded-For hop they did not add (sign-in throttling).
+      TRUSTED_PROXIES: envField.number({
+        context: 'server',
+        access: 'secret',
+        default: 0,
+        int: true,
+        min: 0,
+        max: 10,
+      }),
       DEMO_PASSWORD: secret(),
     },
   },

@@ -74,6 +74,16 @@ export default defineConfig({
       EXTRANET_SERVICE_TOKEN: envField.string({ context: 'server', access: 'secret', optional: true }),
       SITE_URL: envField.string({ context: 'server', access: 'secret', default: 'http://localhost:4321' }),
       PREVIEW_SECRET: envField.string({ context: 'server', access: 'secret', optional: true }),
+      // How many reverse proxies / load balancers of ours stand in front of the site (0: none): the
+      // client's address is the right-most X-Forwarded-For hop they did not add (form rate limits).
+      TRUSTED_PROXIES: envField.number({
+        context: 'server',
+        access: 'secret',
+        default: 0,
+        int: true,
+        min: 0,
+        max: 10,
+      }),
     },
   },
   vite: {

@@ -1,7 +1,10 @@
 import type { Browser as Chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from '../../scripts/testing/chromium.ts';
+import { clientAddress } from '../src/contract/client-address.ts';
+import { ipKey } from '../src/features/auth/throttle.ts';
 import { safeNext } from '../src/lib/guard.ts';
+import { Browser } from './support/browser.ts';
 import { DEMO_PASSWORD, type RunningServer, startServer } from './support/server.ts';
 
 const ADVISOR = 'conseiller@maillage.test';
@@ -27,12 +30,35 @@ describe('where sign-in goes back to', () => {
   });
 });
 
+describe('the client address behind trusted proxies', () => {
+  const at = (forwardedFor: string | null, trustedProxies: number) =>
+    clientAddress({ forwardedFor, socketAddress: '10.0.0.2', trustedProxies });
+
+  it('takes the right-most hop our proxies did not add, never the left-most', () => {
+    expect(at('198.51.100.1, 203.0.113.9', 1)).toBe('203.0.113.9');
+    expect(at('198.51.100.77, 203.0.113.9', 1)).toBe('203.0.113.9');
+    expect(at('198.51.100.1, 203.0.113.9, 10.0.0.1', 2)).toBe('203.0.113.9');
+    expect(at('203.0.113.9', 1)).toBe('203.0.113.9');
+  });
+
+  it('ignores the header without trusted proxies, and garbage in the chosen hop', () => {
+    expect(at('198.51.100.1', 0)).toBe('10.0.0.2');
+    expect(at(null, 1)).toBe('10.0.0.2');
+    expect(at('', 1)).toBe('10.0.0.2');
+    expect(at('198.51.100.1, not-an-ip', 1)).toBe('10.0.0.2');
+    // More proxies configured than hops: the left-most hop was still written by one of ours.
+    expect(at('203.0.113.9', 3)).toBe('203.0.113.9');
+    expect(at('2001:db8::1, 2001:db8:5::7', 1)).toBe('2001:db8:5::7');
+  });
+});
+
 describe('the built extranet in Chromium', () => {
   let server: RunningServer;
   let chromium: Chromium;
 
   beforeAll(async () => {
-    server = await startServer('sqlite');
+    // One proxy of ours in front (TRUST_PROXY is what main read: setting it shows the old behaviour).
+    server = await startServer('sqlite', { TRUSTED_PROXIES: '1', TRUST_PROXY: 'true' });
     chromium = await launchChromium();
   });
 
@@ -60,5 +86,20 @@ describe('the built extranet in Chromium', () => {
     expect(new URL(page.url()).origin).toBe(server.url);
     expect(new URL(page.url()).pathname).toBe('/demandes');
     await context.close();
+  });
+
+  it('counts sign-in failures against the real client even when the left-most X-Forwarded-For rotates', async () => {
+    const client = '203.0.113.9';
+    for (let i = 0; i < 4; i++) {
+      const res = await new Browser(server.url).post(
+        '/connexion',
+        { email: `inconnu${i}@maillage.test`, password: 'mauvais mot de passe !', suivant: '/demandes' },
+        { headers: { 'x-forwarded-for': `198.51.100.${i + 1}, ${client}` } },
+      );
+      expect(res.status).toBe(401);
+    }
+    const rows = await server.db.db.selectFrom('login_throttle').select(['key', 'failures']).execute();
+    expect(rows.find((r) => r.key === ipKey(client))?.failures).toBe(4);
+    expect(rows.filter((r) => r.key.startsWith('ip:198.51.100.'))).toEqual([]);
   });
 });

@@ -1,4 +1,5 @@
 import type { APIContext, AstroGlobal } from 'astro';
+import { clientAddress } from '../contract/client-address.ts';
 import type { Viewer } from '../features/registrations/scope.ts';
 
 export interface CurrentUser extends Viewer {
@@ -99,13 +100,13 @@ export function redirectWithCookies(
 }
 
 /**
- * The client's IP address for throttling: the socket's, or the left-most X-Forwarded-For entry when
- * TRUST_PROXY says a reverse proxy sets it (otherwise anyone could pick their own IP).
+ * The client's IP address for throttling: the right-most X-Forwarded-For hop that our
+ * TRUSTED_PROXIES reverse proxies did not add (the socket's address when there is none).
  */
 export function clientIp(ctx: { request: Request; clientAddress: string; locals: App.Locals }): string {
-  if (ctx.locals.runtime.config.trustProxy) {
-    const forwarded = ctx.request.headers.get('x-forwarded-for')?.split(',')[0]?.trim();
-    if (forwarded) return forwarded;
-  }
-  return ctx.clientAddress;
+  return clientAddress({
+    forwardedFor: ctx.request.headers.get('x-forwarded-for'),
+    socketAddress: ctx.clientAddress,
+    trustedProxies: ctx.locals.runtime.config.trustedProxies,
+  });
 }

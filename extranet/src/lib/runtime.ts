@@ -13,7 +13,7 @@ import {
   SEED_DEMO,
   SITE_URL,
   SMTP_URL,
-  TRUST_PROXY,
+  TRUSTED_PROXIES,
 } from 'astro:env/server';
 import { randomBytes } from 'node:crypto';
 import { dirname, isAbsolute, resolve } from 'node:path';
@@ -39,7 +39,8 @@ export interface Config {
   production: boolean;
   demo: boolean;
   demoPassword: string | undefined;
-  trustProxy: boolean;
+  /** reverse proxies of ours in front of the extranet (X-Forwarded-For hops to skip) */
+  trustedProxies: number;
 }
 
 export interface Runtime extends Db {
@@ -65,7 +66,7 @@ function readConfig(): Config {
     // Demo data and demo accounts are refused in production, whatever SEED_DEMO says.
     demo: SEED_DEMO && !production,
     demoPassword: DEMO_PASSWORD || undefined,
-    trustProxy: TRUST_PROXY,
+    trustedProxies: TRUSTED_PROXIES,
   };
 }
 
