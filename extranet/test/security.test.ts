@@ -1,3 +1,4 @@
+import { createHmac } from 'node:crypto';
 import type { Browser as Chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from '../../scripts/testing/chromium.ts';
@@ -5,7 +6,13 @@ import { clientAddress } from '../src/contract/client-address.ts';
 import { ipKey } from '../src/features/auth/throttle.ts';
 import { safeNext } from '../src/lib/guard.ts';
 import { Browser } from './support/browser.ts';
-import { DEMO_PASSWORD, type RunningServer, startServer } from './support/server.ts';
+import {
+  BACKENDS,
+  DEMO_PASSWORD,
+  type RunningServer,
+  startServer,
+  WEBHOOK_SECRET,
+} from './support/server.ts';
 
 const ADVISOR = 'conseiller@maillage.test';
 
@@ -101,5 +108,50 @@ describe('the built extranet in Chromium', () => {
     const rows = await server.db.db.selectFrom('login_throttle').select(['key', 'failures']).execute();
     expect(rows.find((r) => r.key === ipKey(client))?.failures).toBe(4);
     expect(rows.filter((r) => r.key.startsWith('ip:198.51.100.'))).toEqual([]);
+  });
+});
+
+describe.each(BACKENDS)('CMS webhook on %s', (backend) => {
+  let server: RunningServer;
+
+  beforeAll(async () => {
+    server = await startServer(backend);
+  });
+
+  afterAll(async () => {
+    await server?.stop();
+  });
+
+  const send = (timestamp: string, body: string) =>
+    fetch(`${server.url}/api/cms-webhook`, {
+      method: 'POST',
+      body,
+      headers: {
+        'content-type': 'application/json',
+        'x-maillage-timestamp': timestamp,
+        'x-maillage-signature': `sha256=${createHmac('sha256', WEBHOOK_SECRET).update(`${timestamp}.${body}`).digest('hex')}`,
+      },
+    });
+
+  it('accepts a signed notice once and refuses its replay within the 5 minutes', async () => {
+    const body = JSON.stringify({ event: 'entry.update', model: 'story', documentId: 'abc' });
+    const timestamp = String(Date.now());
+    expect((await send(timestamp, body)).status).toBe(200);
+    const replay = await send(timestamp, body);
+    expect(replay.status).toBe(409);
+    // A new notice (new timestamp, new signature) is accepted.
+    expect((await send(String(Date.now() + 1), body)).status).toBe(200);
+  });
+
+  it('forgets signatures once they have expired', async () => {
+    const old = new Date(Date.now() - 60_000).toISOString();
+    await server.db.db
+      .insertInto('webhook_seen')
+      .values({ signature: 'sha256=old', expires_at: old })
+      .execute();
+    const body = JSON.stringify({ event: 'entry.update', model: 'page' });
+    expect((await send(String(Date.now()), body)).status).toBe(200);
+    const left = await server.db.db.selectFrom('webhook_seen').select('signature').execute();
+    expect(left.map((r) => r.signature)).not.toContain('sha256=old');
   });
 });
