@@ -1,6 +1,7 @@
 import type { Core } from '@strapi/strapi';
 import { ensureDemoAdmins } from './admin-users';
 import { ensureApiTokens } from './api-tokens';
+import { closeEndUserAccounts } from './end-users';
 import { bootstrapEnv } from './env';
 import { ensureFrenchLabels } from './labels';
 import { registerPublishedOnly } from './published-only';
@@ -32,10 +33,11 @@ async function step(
 
 /**
  * Everything the platform needs in the CMS, awaited in order and safe to re-run: read-only
- * tokens, demo admins, French labels, then the demo content.
+ * tokens, no public end-user accounts, demo admins, French labels, then the demo content.
  */
 export async function runBootstrap(strapi: Core.Strapi): Promise<void> {
   await step(strapi, 'api tokens', () => ensureApiTokens(strapi), true);
+  await step(strapi, 'no end-user accounts', () => closeEndUserAccounts(strapi), true);
   await step(strapi, 'demo admins', () => ensureDemoAdmins(strapi), false);
   await step(strapi, 'french labels', () => ensureFrenchLabels(strapi), false);
   if (bootstrapEnv.seedDemo) {
