@@ -41,7 +41,10 @@ const secret = (extra: { optional?: boolean; default?: string } = { optional: tr
 // signed-in user on every request.
 export default defineConfig({
   output: 'server',
-  adapter: node({ mode: 'standalone' }),
+  // Backstop: the middleware answers 413 past 64 KB (@maillage/extranet/body-limit) and stops
+  // reading; the adapter never reads more than 1 MB for a route the middleware would miss (reaching
+  // the same limit as the middleware at once would cut the connection before the 413 is sent).
+  adapter: node({ mode: 'standalone', bodySizeLimit: 1024 * 1024 }),
   integrations: [eagerStart()],
   server: { port: 4322, host: true },
   site: process.env.EXTRANET_URL || 'http://localhost:4322',

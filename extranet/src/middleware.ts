@@ -1,4 +1,5 @@
 import { defineMiddleware, sequence } from 'astro:middleware';
+import { bodyTooLarge, payloadTooLarge } from './contract/body-limit.ts';
 import { userTerritories } from './features/accounts/accounts.service.ts';
 import { SESSION_MAX_AGE_MS } from './features/auth/auth.ts';
 import { DEMO_ADMIN } from './features/demo/seed.ts';
@@ -23,6 +24,12 @@ const boot = defineMiddleware(async (context, next) => {
       headers: { 'content-type': 'text/plain; charset=utf-8' },
     });
   }
+  return next();
+});
+
+/** Bodies over 64 KB get a 413 before they are read whole (and before anything else reads them). */
+const bodyLimit = defineMiddleware(async (context, next) => {
+  if (await bodyTooLarge(context.request)) return payloadTooLarge(context.url.pathname.startsWith('/api/'));
   return next();
 });
 
@@ -123,4 +130,4 @@ if ((globalThis as Record<symbol, unknown>)[Symbol.for('maillage.extranet.eagerS
   getRuntime().catch((error) => console.error('[extranet] démarrage impossible :', (error as Error).message));
 }
 
-export const onRequest = sequence(boot, headers, sameOrigin, session, adminTwoFactor);
+export const onRequest = sequence(boot, headers, bodyLimit, sameOrigin, session, adminTwoFactor);

@@ -2,6 +2,7 @@ import { createHmac } from 'node:crypto';
 import type { Browser as Chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from '../../scripts/testing/chromium.ts';
+import { postChunked } from '../../scripts/testing/chunked.ts';
 import { clientAddress } from '../src/contract/client-address.ts';
 import { ipKey } from '../src/features/auth/throttle.ts';
 import { safeNext } from '../src/lib/guard.ts';
@@ -93,6 +94,49 @@ describe('the built extranet in Chromium', () => {
     expect(new URL(page.url()).origin).toBe(server.url);
     expect(new URL(page.url()).pathname).toBe('/demandes');
     await context.close();
+  });
+
+  it('answers 413 to a 8 MB chunked body without reading it, and closes the connection', async () => {
+    for (const path of ['/api/cms-webhook', '/connexion', '/api/intake/registrations']) {
+      const outcome = await postChunked(server.url, path, {
+        total: 8 * 1024 * 1024,
+        headers: {
+          'content-type': path === '/connexion' ? 'application/x-www-form-urlencoded' : 'application/json',
+        },
+      });
+      expect(outcome.status, path).toBe(413);
+      expect(outcome.closed, path).toBe(true);
+      // The server stopped listening long before the end (socket buffers hold a few hundred KB).
+      expect(outcome.sent, path).toBeLessThan(4 * 1024 * 1024);
+    }
+    const page = await postChunked(server.url, '/connexion', {
+      total: 1024 * 1024,
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    });
+    expect(page.answer).toContain('Requête trop volumineuse');
+  });
+
+  it('answers 413 to a declared Content-Length over 64 KB, and still takes small chunked bodies', async () => {
+    const big = await fetch(`${server.url}/connexion`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', origin: server.url },
+      body: `email=a%40b.fr&password=${'x'.repeat(70 * 1024)}`,
+    });
+    expect(big.status).toBe(413);
+    expect(await big.text()).toContain('Requête trop volumineuse');
+    const body = JSON.stringify({ event: 'entry.update', model: 'page' });
+    const timestamp = String(Date.now());
+    const small = await fetch(`${server.url}/api/cms-webhook`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        'x-maillage-timestamp': timestamp,
+        'x-maillage-signature': `sha256=${createHmac('sha256', WEBHOOK_SECRET).update(`${timestamp}.${body}`).digest('hex')}`,
+      },
+      body: new Blob([body]).stream(),
+      duplex: 'half',
+    } as RequestInit);
+    expect(small.status).toBe(200);
   });
 
   it('counts sign-in failures against the real client even when the left-most X-Forwarded-For rotates', async () => {
