@@ -2,11 +2,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type StartedStrapi, startStrapi } from '../../scripts/testing/strapi.ts';
 import { api } from './helpers/cms-client';
 
-describe('CMS started with NODE_ENV=production', () => {
+describe('CMS started outside demo mode (NODE_ENV=production, no MAILLAGE_DEMO)', () => {
   let cms: StartedStrapi;
 
   beforeAll(async () => {
-    cms = await startStrapi({ env: { NODE_ENV: 'production' } });
+    cms = await startStrapi({ env: { NODE_ENV: 'production', MAILLAGE_DEMO: '' } });
   });
 
   afterAll(async () => {
@@ -20,7 +20,7 @@ describe('CMS started with NODE_ENV=production', () => {
       body: JSON.stringify({ email: 'admin@maillage.test', password: 'maillage-demo-2026' }),
     });
     expect(response.status).toBe(400);
-    expect(cms.logs()).toContain('Demo admin accounts refused: NODE_ENV=production');
+    expect(cms.logs()).toContain('Demo admin accounts refused: not in demo mode (MAILLAGE_DEMO)');
     const programs = await api(cms.url, '/api/programs?fields[0]=slug', cms.siteToken);
     expect(programs.status).toBe(200);
   });
