@@ -55,6 +55,19 @@ export default defineConfig({
   security: {
     // Astro refuses cross-site form posts; src/middleware.ts also checks every state-changing request.
     checkOrigin: true,
+    // A strict Content-Security-Policy header on every page: nothing inline runs unless Astro hashed
+    // it, no 'unsafe-inline'. frame-ancestors is added in src/middleware.ts (with the headers of
+    // answers that are not pages).
+    csp: {
+      algorithm: 'SHA-256',
+      directives: [
+        "default-src 'none'",
+        "img-src 'self' data:",
+        "form-action 'self'",
+        "base-uri 'none'",
+        "object-src 'none'",
+      ],
+    },
   },
   env: {
     validateSecrets: false,
@@ -71,6 +84,9 @@ export default defineConfig({
       SMTP_URL: secret(),
       OUTBOX_DIR: secret({ default: 'outbox' }),
       MAIL_FROM: secret({ default: 'Maillage <ne-pas-repondre@maillage.test>' }),
+      // Demo mode (demo accounts with a public password, demo data, .eml outbox): explicit, set by
+      // `npm start`, refused unless EXTRANET_URL is local (src/lib/deployment.ts).
+      MAILLAGE_DEMO: secret(),
       SEED_DEMO: envField.boolean({ context: 'server', access: 'secret', default: false }),
       // How many reverse proxies / load balancers of ours stand in front of the extranet: the client's
       // address is then the right-most X-Forwarded-For hop they did not add (sign-in throttling).

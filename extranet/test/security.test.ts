@@ -96,6 +96,66 @@ describe('the built extranet in Chromium', () => {
     await context.close();
   });
 
+  it('serves its pages with a strict CSP and no violation in Chromium, framed by no one', async () => {
+    const context = await chromium.newContext({ locale: 'fr-FR' });
+    const page = await context.newPage();
+    const violations: string[] = [];
+    page.on('console', (m) => {
+      if (/Content[- ]Security[- ]Policy/i.test(m.text())) violations.push(`${page.url()} ${m.text()}`);
+    });
+    page.on('pageerror', (e) => violations.push(`${page.url()} ${e.message}`));
+    await page.goto(`${server.url}/connexion`);
+    await page.fill('#email', 'admin@maillage.test');
+    await page.fill('#password', DEMO_PASSWORD);
+    await Promise.all([page.waitForURL(/\/demandes/), page.click('button[type=submit]')]);
+    for (const path of [
+      '/demandes',
+      '/a-appeler',
+      '/admin/comptes',
+      '/admin/journal',
+      '/courriels',
+      '/compte/securite',
+      '/page-qui-n-existe-pas',
+    ]) {
+      const res = await page.goto(`${server.url}${path}`);
+      const csp = (await res?.headerValue('content-security-policy')) ?? '';
+      expect(csp, path).toContain("default-src 'none'");
+      expect(csp, path).toContain("frame-ancestors 'none'");
+      expect(csp, path).not.toContain('unsafe-inline');
+      expect(await res?.headerValue('permissions-policy'), path).toContain('geolocation=()');
+      // The stylesheet applied: the CSP let it through.
+      expect(await page.evaluate(() => document.styleSheets.length), path).toBeGreaterThan(0);
+    }
+    // Over plain http, no HSTS (production.test.ts checks it over https).
+    expect(
+      await (await page.goto(`${server.url}/demandes`))?.headerValue('strict-transport-security'),
+    ).toBeNull();
+    // The two-factor set-up page (its long link used an inline style) shows without a violation.
+    await page.goto(`${server.url}/compte/securite`);
+    await page.fill('#password', DEMO_PASSWORD);
+    await Promise.all([
+      page.waitForResponse((r) => r.request().method() === 'POST'),
+      page.getByRole('button', { name: 'Activer la double authentification' }).click(),
+    ]);
+    await expect.poll(() => page.locator('code.break-all').count()).toBe(1);
+    // A page that tries to frame the extranet gets nothing.
+    const framing = await context.newPage();
+    await framing.route('http://framer.test/', (route) =>
+      route.fulfill({ contentType: 'text/html', body: `<iframe src="${server.url}/connexion"></iframe>` }),
+    );
+    await framing.goto('http://framer.test/');
+    await framing.waitForTimeout(500);
+    const framed = framing.frames().find((f) => f.url().startsWith(server.url));
+    expect(
+      await framed
+        ?.locator('#email')
+        .count()
+        .catch(() => 0),
+    ).not.toBe(1);
+    expect(violations).toEqual([]);
+    await context.close();
+  });
+
   it('answers 413 to a 8 MB chunked body without reading it, and closes the connection', async () => {
     for (const path of ['/api/cms-webhook', '/connexion', '/api/intake/registrations']) {
       const outcome = await postChunked(server.url, path, {
