@@ -25,3 +25,13 @@ describe('CMS started outside demo mode (NODE_ENV=production, no MAILLAGE_DEMO)'
     expect(programs.status).toBe(200);
   });
 });
+
+describe('CMS in demo mode', () => {
+  it('refuses to start when PUBLIC_URL is not a local address, and says why in French', async () => {
+    await expect(
+      startStrapi({ env: { MAILLAGE_DEMO: '1', PUBLIC_URL: 'https://cms.maillage.fr' }, timeoutMs: 90_000 }),
+    ).rejects.toThrow(
+      /s'est arrêté pendant le démarrage[\s\S]*MAILLAGE_DEMO=1 \(mode démonstration\) est refusé : PUBLIC_URL \(https:\/\/cms\.maillage\.fr\) n'est pas une adresse locale/,
+    );
+  });
+});
