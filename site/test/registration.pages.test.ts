@@ -52,6 +52,9 @@ beforeAll(async () => {
       EXTRANET_SERVICE_TOKEN: TOKEN,
       CMS_URL: 'http://127.0.0.1:9',
       CMS_SITE_TOKEN: 'none',
+      // One proxy of ours in front: the client is the right-most X-Forwarded-For hop (tests without
+      // the header are the socket's 127.0.0.1, as before).
+      TRUSTED_PROXIES: '1',
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -298,6 +301,29 @@ describe('request bodies', () => {
     expect(res.status).toBe(413);
     expect(await res.text()).toContain('Requête trop volumineuse');
     expect(intake.requests.length).toBe(before);
+  });
+});
+
+describe('the per-address limit behind a proxy', () => {
+  const from = (forwardedFor: string) =>
+    fetch(`${base}/etre-rappele?_action=requestCallback`, {
+      method: 'POST',
+      body: new URLSearchParams({ firstName: 'Awa' }),
+      headers: {
+        origin: base,
+        'content-type': 'application/x-www-form-urlencoded',
+        'x-forwarded-for': forwardedFor,
+      },
+      redirect: 'manual',
+    });
+
+  it('counts posts against the real client, however the left-most X-Forwarded-For rotates', async () => {
+    // 60 posts in 10 minutes per address (src/lib/registration/runtime.ts), each with a new fake hop.
+    for (let i = 0; i < 60; i++)
+      expect((await from(`198.51.100.${i + 1}, 203.0.113.50`)).status).not.toBe(429);
+    expect((await from('198.51.100.200, 203.0.113.50')).status).toBe(429);
+    // Another visitor behind the same proxy is not affected.
+    expect((await from('203.0.113.51')).status).not.toBe(429);
   });
 });
 
