@@ -41,7 +41,10 @@ const secret = (extra: { optional?: boolean; default?: string } = { optional: tr
 // signed-in user on every request.
 export default defineConfig({
   output: 'server',
-  adapter: node({ mode: 'standalone' }),
+  // Backstop: the middleware answers 413 past 64 KB (@maillage/extranet/body-limit) and stops
+  // reading; the adapter never reads more than 1 MB for a route the middleware would miss (reaching
+  // the same limit as the middleware at once would cut the connection before the 413 is sent).
+  adapter: node({ mode: 'standalone', bodySizeLimit: 1024 * 1024 }),
   integrations: [eagerStart()],
   server: { port: 4322, host: true },
   site: process.env.EXTRANET_URL || 'http://localhost:4322',
@@ -52,6 +55,19 @@ export default defineConfig({
   security: {
     // Astro refuses cross-site form posts; src/middleware.ts also checks every state-changing request.
     checkOrigin: true,
+    // A strict Content-Security-Policy header on every page: nothing inline runs unless Astro hashed
+    // it, no 'unsafe-inline'. frame-ancestors is added in src/middleware.ts (with the headers of
+    // answers that are not pages).
+    csp: {
+      algorithm: 'SHA-256',
+      directives: [
+        "default-src 'none'",
+        "img-src 'self' data:",
+        "form-action 'self'",
+        "base-uri 'none'",
+        "object-src 'none'",
+      ],
+    },
   },
   env: {
     validateSecrets: false,
@@ -68,9 +84,20 @@ export default defineConfig({
       SMTP_URL: secret(),
       OUTBOX_DIR: secret({ default: 'outbox' }),
       MAIL_FROM: secret({ default: 'Maillage <ne-pas-repondre@maillage.test>' }),
+      // Demo mode (demo accounts with a public password, demo data, .eml outbox): explicit, set by
+      // `npm start`, refused unless EXTRANET_URL is local (src/lib/deployment.ts).
+      MAILLAGE_DEMO: secret(),
       SEED_DEMO: envField.boolean({ context: 'server', access: 'secret', default: false }),
-      // Behind a reverse proxy / load balancer: take the client's IP from X-Forwarded-For (sign-in throttling).
-      TRUST_PROXY: envField.boolean({ context: 'server', access: 'secret', default: false }),
+      // How many reverse proxies / load balancers of ours stand in front of the extranet: the client's
+      // address is then the right-most X-Forwarded-For hop they did not add (sign-in throttling).
+      TRUSTED_PROXIES: envField.number({
+        context: 'server',
+        access: 'secret',
+        default: 0,
+        int: true,
+        min: 0,
+        max: 10,
+      }),
       DEMO_PASSWORD: secret(),
     },
   },

@@ -18,6 +18,9 @@ function appEnv(app: App): NodeJS.ProcessEnv {
   // Shells such as zsh export HOST as the machine's name: the app's own file or the default wins.
   env.HOST = dotenv.get('HOST') ?? '0.0.0.0';
   env.PORT = String(ports[app]);
+  // `npm start` is the demo: demo accounts, demo content, .eml outbox. Each app refuses demo mode
+  // unless its public address is local, and a deployment (without it) must be configured for real.
+  env.MAILLAGE_DEMO = '1';
   return env;
 }
 

@@ -1,6 +1,7 @@
 // `npm test`: set-up, lint, build, type checks, then every package's tests (unit and integration, then the
 // browser journeys), one package at a time so that suites starting real servers do not compete for
 // the two cores. Prints one summary line per suite and a final "N passed, N failed" line.
+import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { run } from './lib/processes.ts';
@@ -18,6 +19,7 @@ interface VitestJson {
 const packages = ['cms', 'extranet', 'site', 'scripts'];
 const resultsDir = join(root, '.cache', 'test-results');
 const failures: string[] = [];
+let notAudited = false;
 
 async function step(name: string, command: string, args: string[]): Promise<void> {
   console.log(`\n━━ ${name}`);
@@ -38,6 +40,20 @@ rmSync(resultsDir, { recursive: true, force: true });
 
 await step('lint (biome)', bin('biome'), ['ci', '--reporter=summary', '.']);
 await step('build', bin('turbo'), ['run', 'build', '--output-logs=errors-only']);
+// Production dependencies against the reviewed allow-list; code 3: the audit endpoint could not be
+// reached, said plainly and not counted as a failure (scripts/audit-deps.ts).
+console.log('\n━━ audit:deps (npm audit, dépendances de production)');
+const audit = spawnSync(
+  process.execPath,
+  ['--disable-warning=ExperimentalWarning', 'scripts/audit-deps.ts'],
+  {
+    cwd: root,
+    stdio: 'inherit',
+  },
+);
+if (audit.status === 3) notAudited = true;
+else if (audit.status !== 0)
+  failures.push(`audit:deps : faille grave inexpliquée ou audit impossible (code ${audit.status}).`);
 await step('check-types (tsc strict)', bin('turbo'), [
   'run',
   'check-types',
@@ -79,6 +95,7 @@ for (const task of ['test', 'test-e2e']) {
     );
   }
 }
+if (notAudited) console.log("  ⚠ audit:deps   non fait : le service d'audit du registre npm ne répond pas");
 for (const f of failures) console.log(`  ✗ ${f}`);
 console.log(`\n${passed} passed, ${failed} failed, ${skipped} skipped`);
 process.exit(failures.length === 0 && failed === 0 && passed > 0 ? 0 : 1);

@@ -26,7 +26,10 @@ function frontServer(): AstroIntegration {
 // of publishing without a rebuild.
 export default defineConfig({
   output: 'server',
-  adapter: node({ mode: 'standalone' }),
+  // Backstop: the middleware answers 413 past 64 KB (@maillage/extranet/body-limit) and stops
+  // reading; the adapter never reads more than 1 MB for a route the middleware would miss (reaching
+  // the same limit as the middleware at once would cut the connection before the 413 is sent).
+  adapter: node({ mode: 'standalone', bodySizeLimit: 1024 * 1024 }),
   server: { port: 4321, host: true },
   site: process.env.SITE_URL ?? 'http://localhost:4321',
   trailingSlash: 'ignore',
@@ -40,6 +43,7 @@ export default defineConfig({
   prefetch: false,
   security: {
     checkOrigin: true,
+    actionBodySizeLimit: 64 * 1024,
     csp: {
       algorithm: 'SHA-256',
       directives: [
@@ -74,6 +78,16 @@ export default defineConfig({
       EXTRANET_SERVICE_TOKEN: envField.string({ context: 'server', access: 'secret', optional: true }),
       SITE_URL: envField.string({ context: 'server', access: 'secret', default: 'http://localhost:4321' }),
       PREVIEW_SECRET: envField.string({ context: 'server', access: 'secret', optional: true }),
+      // How many reverse proxies / load balancers of ours stand in front of the site (0: none): the
+      // client's address is the right-most X-Forwarded-For hop they did not add (form rate limits).
+      TRUSTED_PROXIES: envField.number({
+        context: 'server',
+        access: 'secret',
+        default: 0,
+        int: true,
+        min: 0,
+        max: 10,
+      }),
     },
   },
   vite: {

@@ -381,6 +381,33 @@ describe.each(databases)('CMS on $name', ({ serverUrl }) => {
     expect(visible.status).toBe(200);
   });
 
+  /** The users-permissions routes a stranger could use to get an account or a session: their statuses. */
+  async function endUserRoutes(): Promise<number[]> {
+    const post = (path: string, body: unknown) =>
+      fetch(`${cms.url}${path}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      }).then((r) => r.status);
+    return [
+      await post('/api/auth/local/register', {
+        username: 'intrus',
+        email: 'intrus@example.test',
+        password: 'un mot de passe 2026',
+      }),
+      await post('/api/auth/local', { identifier: 'intrus@example.test', password: 'un mot de passe 2026' }),
+      await post('/api/auth/forgot-password', { email: 'intrus@example.test' }),
+      (await fetch(`${cms.url}/api/users/me`)).status,
+    ];
+  }
+
+  it('lets no stranger create an account or sign in through the users-permissions routes', async () => {
+    // 401: the public role may use none of them (before: 200 and a new account with its JWT).
+    expect(await endUserRoutes()).toEqual([401, 401, 401, 401]);
+    const users = await fetch(`${cms.url}/api/users?filters[email][$eq]=intrus@example.test`);
+    expect(users.status).toBe(401);
+  });
+
   it('creates nothing new when the seed runs again on the same database', async () => {
     const before = await totals(cms);
     const env = cms.env;
@@ -390,7 +417,8 @@ describe.each(databases)('CMS on $name', ({ serverUrl }) => {
     expect(await totals(cms)).toEqual(before);
     expect(cms.logs()).not.toContain('créé et publié');
     expect(cms.logs()).toMatch(/event: 0 créé\(s\), 9 déjà là/);
-    // The demo accounts and tokens survive the restart too.
+    // The demo accounts and tokens survive the restart too, and sign-up stays closed.
+    expect(await endUserRoutes()).toEqual([401, 401, 401, 401]);
     await adminLogin(cms.url, 'admin@maillage.test', DEMO_PASSWORD);
     expect((await api(cms.url, '/api/global', cms.siteToken)).status).toBe(200);
   });

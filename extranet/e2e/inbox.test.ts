@@ -1,4 +1,4 @@
-import type { Browser } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { seriousViolations } from '../../scripts/testing/axe.ts';
 import { launchChromium } from '../../scripts/testing/chromium.ts';
@@ -10,6 +10,15 @@ import { createDb, type Db } from '../src/db/connect.ts';
  * Strapi: the demo advisor signs in, finds a registration by name, accepts it, and the site's
  * event page shows one place less. axe-core checks the extranet pages on the way.
  */
+
+/** Content-Security-Policy violations reported in the page's console (the extranet's CSP is strict). */
+function cspViolations(page: Page): string[] {
+  const found: string[] = [];
+  page.on('console', (m) => {
+    if (/Content[- ]Security[- ]Policy/i.test(m.text())) found.push(`${page.url()} ${m.text()}`);
+  });
+  return found;
+}
 
 let platform: Platform;
 let browser: Browser;
@@ -64,6 +73,7 @@ it('the demo advisor finds a registration by name, accepts it, and the site show
     .executeTakeFirstOrThrow();
   const context = await browser.newContext({ locale: 'fr-FR' });
   const page = await context.newPage();
+  const violations = cspViolations(page);
   const before = await placesLeft(target.slug as string);
   expect(before).toBeGreaterThan(0);
 
@@ -98,12 +108,14 @@ it('the demo advisor finds a registration by name, accepts it, and the site show
   await expect
     .poll(() => placesLeft(target.slug as string), { timeout: 45_000, interval: 3000 })
     .toBe(before - 1);
+  expect(violations).toEqual([]);
   await context.close();
 });
 
 it('the admin pages (accounts, audit log, security) have no serious accessibility violation', async () => {
   const context = await browser.newContext({ locale: 'fr-FR' });
   const page = await context.newPage();
+  const violations = cspViolations(page);
   await page.goto(`${platform.extranetUrl}/connexion`);
   await page.getByLabel('Adresse e-mail').fill('admin@maillage.test');
   await page.getByLabel('Mot de passe').fill('maillage-demo-2026');
@@ -116,5 +128,6 @@ it('the admin pages (accounts, audit log, security) have no serious accessibilit
     problems.push(...(await seriousViolations(page)));
   }
   expect(problems).toEqual([]);
+  expect(violations).toEqual([]);
   await context.close();
 });

@@ -1,7 +1,9 @@
 import { defineMiddleware, sequence } from 'astro:middleware';
+import { bodyTooLarge, payloadTooLarge } from './contract/body-limit.ts';
 import { userTerritories } from './features/accounts/accounts.service.ts';
 import { SESSION_MAX_AGE_MS } from './features/auth/auth.ts';
 import { DEMO_ADMIN } from './features/demo/seed.ts';
+import { DeploymentError } from './lib/deployment.ts';
 import { getRuntime } from './lib/runtime.ts';
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
@@ -23,6 +25,12 @@ const boot = defineMiddleware(async (context, next) => {
       headers: { 'content-type': 'text/plain; charset=utf-8' },
     });
   }
+  return next();
+});
+
+/** Bodies over 64 KB get a 413 before they are read whole (and before anything else reads them). */
+const bodyLimit = defineMiddleware(async (context, next) => {
+  if (await bodyTooLarge(context.request)) return payloadTooLarge(context.url.pathname.startsWith('/api/'));
   return next();
 });
 
@@ -114,13 +122,33 @@ const headers = defineMiddleware(async (context, next) => {
   h.set('x-frame-options', 'DENY');
   h.set('x-content-type-options', 'nosniff');
   h.set('referrer-policy', 'same-origin');
+  // Pages carry Astro's policy (astro.config.ts, with hashes); plain answers (403, 404, JSON, 413)
+  // get one that allows nothing but the stylesheet. Neither may be framed.
+  const csp = h.get('content-security-policy');
+  if (!csp) h.set('content-security-policy', FALLBACK_CSP);
+  else if (!csp.includes('frame-ancestors'))
+    h.set('content-security-policy', `${csp.replace(/;\s*$/, '')}; frame-ancestors 'none'`);
+  h.set('permissions-policy', PERMISSIONS_POLICY);
+  h.set('cross-origin-opener-policy', 'same-origin');
+  if (context.locals.runtime?.config.https) h.set('strict-transport-security', HSTS);
   return response;
 });
+
+const FALLBACK_CSP =
+  "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
+const PERMISSIONS_POLICY =
+  'camera=(), microphone=(), geolocation=(), payment=(), usb=(), serial=(), bluetooth=(), interest-cohort=()';
+/** Served over https (EXTRANET_URL): browsers must never come back over plain http. */
+const HSTS = 'max-age=31536000; includeSubDomains';
 
 // The built entry sets this flag, then imports this module at process start (astro.config.ts,
 // eagerStart): migrations, demo accounts, events copy and outbox worker start before any request.
 if ((globalThis as Record<symbol, unknown>)[Symbol.for('maillage.extranet.eagerStart')]) {
-  getRuntime().catch((error) => console.error('[extranet] démarrage impossible :', (error as Error).message));
+  getRuntime().catch((error) => {
+    console.error('[extranet] démarrage impossible :', (error as Error).message);
+    // A refused configuration is not a passing outage (the database may come back): stop at once.
+    if (error instanceof DeploymentError) process.exit(1);
+  });
 }
 
-export const onRequest = sequence(boot, headers, sameOrigin, session, adminTwoFactor);
+export const onRequest = sequence(boot, headers, bodyLimit, sameOrigin, session, adminTwoFactor);

@@ -87,6 +87,7 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
         CMS_EXTRANET_TOKEN: cms.extranetToken,
         EXTRANET_DB_FILE: extranetDbFile,
         OUTBOX_DIR: outboxDir,
+        MAILLAGE_DEMO: '1',
         SEED_DEMO: 'true',
         ...(options.extranetDatabaseUrl
           ? { DATABASE_URL: options.extranetDatabaseUrl }

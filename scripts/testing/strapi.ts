@@ -77,6 +77,7 @@ export async function startStrapi(opts: StartStrapiOptions = {}): Promise<Starte
     SITE_URL: 'http://127.0.0.1:9',
     EXTRANET_URL: 'http://127.0.0.1:9',
     DATABASE_FILENAME: join(tmp, 'data.db'),
+    MAILLAGE_DEMO: '1',
     SEED_DEMO: 'true',
     DEMO_PASSWORD: 'maillage-demo-2026',
     STRAPI_TELEMETRY_DISABLED: 'true',
@@ -86,7 +87,7 @@ export async function startStrapi(opts: StartStrapiOptions = {}): Promise<Starte
     // The port is always ours: a reused env must not collide with a previous instance.
     ...(opts.env?.PORT ? {} : { PORT: String(port) }),
   };
-  // NODE_ENV=test unless the caller says otherwise (demo accounts are refused in production).
+  // NODE_ENV=test and demo mode unless the caller says otherwise (MAILLAGE_DEMO='' for a deployment).
   const childEnv: NodeJS.ProcessEnv = { ...process.env, NODE_ENV: 'test', ...env };
   // Neither the shell's DATABASE_URL nor the one in cms/.env (Strapi loads it without overriding
   // what is set) may point the test CMS at a real database: an empty value means SQLite.

@@ -1,5 +1,7 @@
 import { defineMiddleware } from 'astro:middleware';
+import { bodyTooLarge, payloadTooLarge } from '@maillage/extranet/body-limit';
 import {
+  HSTS,
   isCompressible,
   NON_HTML_CSP,
   PUBLIC_CACHE_CONTROL,
@@ -20,6 +22,8 @@ function send(page: CachedPage, encoding: ReturnType<typeof pickEncoding>): Resp
 
 export const onRequest = defineMiddleware(async (context, next) => {
   const { request, url } = context;
+  // Form posts and the webhook: 413 over 64 KB, before the body is read whole.
+  if (await bodyTooLarge(request)) return payloadTooLarge(url.pathname.startsWith('/api/'));
   const isGet = request.method === 'GET' || request.method === 'HEAD';
   const cacheable = isGet && !PRIVATE.test(url.pathname);
   const key = `${url.pathname}${url.search}`;
@@ -33,6 +37,8 @@ export const onRequest = defineMiddleware(async (context, next) => {
   const response = await next();
   const headers = new Headers(response.headers);
   for (const [k, v] of Object.entries(SECURITY_HEADERS)) headers.set(k, v);
+  // Served over https (SITE_URL says so): browsers must never come back over plain http.
+  if (config.siteUrl.startsWith('https://')) headers.set('strict-transport-security', HSTS);
   const type = headers.get('content-type');
   if (!type?.startsWith('text/html')) headers.set('content-security-policy', NON_HTML_CSP);
   else if (!headers.get('content-security-policy')?.includes('frame-ancestors')) {

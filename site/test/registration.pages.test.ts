@@ -4,6 +4,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { postChunked } from '../../scripts/testing/chunked.ts';
 import { issueStamp } from '../src/lib/registration/antibot.ts';
 import { deriveKey } from '../src/lib/registration/signing.ts';
 import { type FakeIntake, freePort, startFakeIntake } from './registration-helpers.ts';
@@ -51,6 +52,9 @@ beforeAll(async () => {
       EXTRANET_SERVICE_TOKEN: TOKEN,
       CMS_URL: 'http://127.0.0.1:9',
       CMS_SITE_TOKEN: 'none',
+      // One proxy of ours in front: the client is the right-most X-Forwarded-For hop (tests without
+      // the header are the socket's 127.0.0.1, as before).
+      TRUSTED_PROXIES: '1',
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -269,5 +273,87 @@ describe('the other forms', () => {
     const html = await res.text();
     expect(html).toContain('href="#f-source-personConsent">Confirmez que la personne est d’accord');
     expect(html).toContain('value="Paul Martin"');
+  });
+});
+
+describe('request bodies', () => {
+  it('answers 413 to a 8 MB chunked form post or webhook without reading it, and closes the connection', async () => {
+    for (const path of ['/etre-rappele?_action=requestCallback', '/api/cms-webhook']) {
+      const outcome = await postChunked(base, path, {
+        total: 8 * 1024 * 1024,
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      });
+      expect(outcome.status, path).toBe(413);
+      expect(outcome.closed, path).toBe(true);
+      expect(outcome.sent, path).toBeLessThan(4 * 1024 * 1024);
+    }
+  });
+
+  it('answers 413 in French to a declared body over 64 KB, and nothing reaches the extranet', async () => {
+    const before = intake.requests.length;
+    const form = await freshForm('/etre-rappele');
+    const res = await post('/etre-rappele', 'requestCallback', {
+      ...form,
+      firstName: 'Awa',
+      lastName: 'x'.repeat(70 * 1024),
+      phone: '0612345678',
+    });
+    expect(res.status).toBe(413);
+    expect(await res.text()).toContain('Requête trop volumineuse');
+    expect(intake.requests.length).toBe(before);
+  });
+});
+
+describe('the per-address limit behind a proxy', () => {
+  const from = (forwardedFor: string) =>
+    fetch(`${base}/etre-rappele?_action=requestCallback`, {
+      method: 'POST',
+      body: new URLSearchParams({ firstName: 'Awa' }),
+      headers: {
+        origin: base,
+        'content-type': 'application/x-www-form-urlencoded',
+        'x-forwarded-for': forwardedFor,
+      },
+      redirect: 'manual',
+    });
+
+  it('counts posts against the real client, however the left-most X-Forwarded-For rotates', async () => {
+    // 60 posts in 10 minutes per address (src/lib/registration/runtime.ts), each with a new fake hop.
+    for (let i = 0; i < 60; i++)
+      expect((await from(`198.51.100.${i + 1}, 203.0.113.50`)).status).not.toBe(429);
+    expect((await from('198.51.100.200, 203.0.113.50')).status).toBe(429);
+    // Another visitor behind the same proxy is not affected.
+    expect((await from('203.0.113.51')).status).not.toBe(429);
+  });
+});
+
+describe('served over https', () => {
+  it('tells browsers to keep to https (HSTS), which it does not say over http', async () => {
+    expect((await fetch(`${base}/etre-rappele`)).headers.get('strict-transport-security')).toBeNull();
+    const port = await freePort();
+    const child = spawn(process.execPath, [join(out, 'server', 'entry.mjs')], {
+      cwd: root,
+      env: {
+        PATH: process.env.PATH ?? '',
+        HOST: '127.0.0.1',
+        PORT: String(port),
+        NODE_ENV: 'production',
+        SITE_URL: 'https://www.maillage.test',
+        EXTRANET_URL: intake.url,
+        EXTRANET_SERVICE_TOKEN: TOKEN,
+        CMS_URL: 'http://127.0.0.1:9',
+      },
+      stdio: 'ignore',
+    });
+    try {
+      let res: Response | undefined;
+      for (let i = 0; i < 100 && !res; i++) {
+        res = await fetch(`http://127.0.0.1:${port}/etre-rappele`).catch(() => undefined);
+        if (!res) await new Promise((r) => setTimeout(r, 200));
+      }
+      expect(res?.headers.get('strict-transport-security')).toBe('max-age=31536000; includeSubDomains');
+    } finally {
+      child.kill('SIGTERM');
+    }
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { signWebhook, verifyWebhook } from '../src/lib/webhook.ts';
+import { createReplayGuard, signWebhook, verifyWebhook } from '../src/lib/webhook.ts';
 
 const secret = 's3cret';
 const body = '{"event":"entry.publish","model":"event","documentId":"abc","at":"2026-11-26T12:00:00.000Z"}';
@@ -38,5 +38,24 @@ describe('CMS webhook signature', () => {
       }),
     ).toBe(false);
     expect(verifyWebhook({ secret, timestamp: 'abc', signature, rawBody: body, now })).toBe(false);
+  });
+});
+
+describe('CMS webhook replays', () => {
+  it('accepts a signature once until it expires, then forgets it', () => {
+    const guard = createReplayGuard();
+    const now = 1_800_000_000_000;
+    expect(guard.first('sha256=aa', now + 300_000, now)).toBe(true);
+    expect(guard.first('sha256=aa', now + 300_000, now + 1000)).toBe(false);
+    expect(guard.first('sha256=bb', now + 300_000, now + 1000)).toBe(true);
+    // Past its window the signature would not verify any more: it is forgotten.
+    expect(guard.first('sha256=aa', now + 700_000, now + 400_000)).toBe(true);
+  });
+
+  it('keeps a bounded number of entries', () => {
+    const guard = createReplayGuard(2);
+    const now = 1_800_000_000_000;
+    for (const s of ['a', 'b', 'c']) expect(guard.first(s, now + 1000, now)).toBe(true);
+    expect(guard.first('c', now + 1000, now)).toBe(false);
   });
 });

@@ -24,13 +24,13 @@ export const DEMO_USERS: readonly DemoUser[] = [
 ];
 
 /**
- * Demo admin accounts, for a demo only: refused when NODE_ENV=production. Existing accounts are
- * left untouched (a changed password stays changed).
+ * Demo admin accounts, in demo mode only (MAILLAGE_DEMO=1, set by `npm start`). Existing accounts
+ * are left untouched (a changed password stays changed).
  */
 export async function ensureDemoAdmins(strapi: Core.Strapi): Promise<void> {
-  if (bootstrapEnv.isProduction) {
+  if (!bootstrapEnv.demo) {
     strapi.log.warn(
-      '[maillage] Demo admin accounts refused: NODE_ENV=production. Create real accounts in the admin panel.',
+      '[maillage] Demo admin accounts refused: not in demo mode (MAILLAGE_DEMO). Create real accounts in the admin panel.',
     );
     return;
   }

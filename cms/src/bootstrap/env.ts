@@ -33,7 +33,12 @@ export const bootstrapEnv = {
   get demoPassword() {
     return str('DEMO_PASSWORD');
   },
-  get isProduction() {
-    return str('NODE_ENV') === 'production';
+  /** Demo mode (MAILLAGE_DEMO=1, set by `npm start`): demo admins and demo content. Never a guess from NODE_ENV. */
+  get demo() {
+    return ['1', 'true', 'oui', 'yes'].includes(str('MAILLAGE_DEMO').toLowerCase());
+  },
+  /** The CMS's public address (PUBLIC_URL), when set. */
+  get publicUrl() {
+    return str('PUBLIC_URL');
   },
 };

@@ -6,7 +6,7 @@
 export const TIME_ZONE = 'Europe/Paris';
 
 // MAILLAGE_NOW (an ISO instant) shifts the clock: the process starts at that instant and time runs
-// on from there. It is honoured only outside production (see `clockOverrideAllowed`).
+// on from there. It is honoured only in demo mode and tests (see `clockOverrideAllowed`).
 let offsetMs = initialOffset();
 
 function initialOffset(): number {
@@ -18,9 +18,13 @@ function initialOffset(): number {
   return at - Date.now();
 }
 
-/** The clock may be moved only in tests and in the demo, never in production. */
+/**
+ * The clock may be moved only in demo mode (MAILLAGE_DEMO=1, set by `npm start`) and under tests
+ * (NODE_ENV=test, or inside vitest), never in a deployment, whatever NODE_ENV says there.
+ */
 export function clockOverrideAllowed(env: Record<string, string | undefined>): boolean {
-  return env.NODE_ENV !== 'production';
+  const demo = ['1', 'true', 'oui', 'yes'].includes((env.MAILLAGE_DEMO ?? '').trim().toLowerCase());
+  return demo || env.NODE_ENV === 'test' || Boolean(env.VITEST);
 }
 
 /** The app's current instant. Use this instead of `new Date()` / `Date.now()`. */

@@ -181,6 +181,12 @@ export interface LoginThrottleTable {
   blocked_until: Timestamp | null;
 }
 
+/** CMS webhook signatures already accepted, until they expire (replay protection). */
+export interface WebhookSeenTable {
+  signature: string;
+  expires_at: Timestamp;
+}
+
 export interface AppStateTable {
   key: string;
   value: string;
@@ -274,6 +280,7 @@ export interface Database {
   counter: CounterTable;
   login_throttle: LoginThrottleTable;
   app_state: AppStateTable;
+  webhook_seen: WebhookSeenTable;
   territory: TerritoryTable;
   user_territory: UserTerritoryTable;
   users: UsersTable;

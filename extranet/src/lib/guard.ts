@@ -1,4 +1,5 @@
 import type { APIContext, AstroGlobal } from 'astro';
+import { clientAddress } from '../contract/client-address.ts';
 import type { Viewer } from '../features/registrations/scope.ts';
 
 export interface CurrentUser extends Viewer {
@@ -56,11 +57,35 @@ export function requireApiUser(ctx: Ctx, options: { role?: 'admin' } = {}): Curr
   return user;
 }
 
-/** A safe local path to go back to after signing in (no open redirect). */
+const LOCAL_BASE = 'http://extranet.invalid';
+
+/**
+ * A safe local path to go back to after signing in (no open redirect). The value is resolved the
+ * way a browser would resolve a Location header against the extranet's own origin: anything that
+ * lands on another origin (`//evil`, `/\\evil`, `/%09/evil` once the browser strips the tab…) is
+ * refused, and so is any control character or backslash, even encoded, rather than guessing what
+ * a browser makes of it.
+ */
 export function safeNext(value: string | null | undefined): string {
-  if (!value || !value.startsWith('/') || value.startsWith('//') || value.startsWith('/\\'))
-    return '/demandes';
-  return value;
+  const fallback = '/demandes';
+  if (!value || value.length > 2000 || !value.startsWith('/')) return fallback;
+  let decoded = value;
+  try {
+    decoded = decodeURIComponent(value);
+  } catch {
+    return fallback;
+  }
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: refusing control characters is the point
+  const forbidden = /[\u0000-\u001f\u007f\\]/;
+  if (forbidden.test(value) || forbidden.test(decoded)) return fallback;
+  let url: URL;
+  try {
+    url = new URL(value, LOCAL_BASE);
+  } catch {
+    return fallback;
+  }
+  if (url.origin !== LOCAL_BASE || value.startsWith('//')) return fallback;
+  return url.pathname + url.search + url.hash;
 }
 
 /** Copies the Set-Cookie headers of a better-auth response onto a redirect. */
@@ -75,13 +100,13 @@ export function redirectWithCookies(
 }
 
 /**
- * The client's IP address for throttling: the socket's, or the left-most X-Forwarded-For entry when
- * TRUST_PROXY says a reverse proxy sets it (otherwise anyone could pick their own IP).
+ * The client's IP address for throttling: the right-most X-Forwarded-For hop that our
+ * TRUSTED_PROXIES reverse proxies did not add (the socket's address when there is none).
  */
 export function clientIp(ctx: { request: Request; clientAddress: string; locals: App.Locals }): string {
-  if (ctx.locals.runtime.config.trustProxy) {
-    const forwarded = ctx.request.headers.get('x-forwarded-for')?.split(',')[0]?.trim();
-    if (forwarded) return forwarded;
-  }
-  return ctx.clientAddress;
+  return clientAddress({
+    forwardedFor: ctx.request.headers.get('x-forwarded-for'),
+    socketAddress: ctx.clientAddress,
+    trustedProxies: ctx.locals.runtime.config.trustedProxies,
+  });
 }

@@ -9,11 +9,12 @@ import {
   EXTRANET_SERVICE_TOKEN,
   EXTRANET_URL,
   MAIL_FROM,
+  MAILLAGE_DEMO,
   OUTBOX_DIR,
   SEED_DEMO,
   SITE_URL,
   SMTP_URL,
-  TRUST_PROXY,
+  TRUSTED_PROXIES,
 } from 'astro:env/server';
 import { randomBytes } from 'node:crypto';
 import { dirname, isAbsolute, resolve } from 'node:path';
@@ -26,6 +27,7 @@ import { startMailWorker } from '../features/mail/worker.ts';
 import { startNotifications } from '../features/notifications/notify.ts';
 import { configureNotifications } from '../features/notifications/settings.ts';
 import { createTeamDirectory } from '../features/notifications/teams.ts';
+import { checkDeployment, demoMode } from './deployment.ts';
 import { clearMemo } from './memo.ts';
 import { createSealer, type Sealer } from './sealed.ts';
 
@@ -36,10 +38,15 @@ export interface Config {
   cmsToken: string | undefined;
   webhookSecret: string | undefined;
   serviceToken: string | undefined;
+  /** not in demo mode: real accounts only, SMTP, real secrets */
   production: boolean;
+  /** demo mode (MAILLAGE_DEMO=1, set by `npm start`): demo accounts and data, .eml outbox */
   demo: boolean;
+  /** served over https (EXTRANET_URL): Secure and __Host- cookies, HSTS */
+  https: boolean;
   demoPassword: string | undefined;
-  trustProxy: boolean;
+  /** reverse proxies of ours in front of the extranet (X-Forwarded-For hops to skip) */
+  trustedProxies: number;
 }
 
 export interface Runtime extends Db {
@@ -52,8 +59,21 @@ export interface Runtime extends Db {
 
 const EVENTS_REFRESH_MS = 5 * 60_000;
 
-function readConfig(): Config {
-  const production = process.env.NODE_ENV === 'production';
+/** The declared settings, checked: throws a DeploymentError (French) on what must not start. */
+export function readConfig(): Config {
+  const demo = demoMode(MAILLAGE_DEMO);
+  checkDeployment({
+    demo,
+    publicUrl: EXTRANET_URL,
+    smtpUrl: SMTP_URL || undefined,
+    authSecret: BETTER_AUTH_SECRET || undefined,
+    demoPassword: DEMO_PASSWORD || undefined,
+    secrets: {
+      EXTRANET_SERVICE_TOKEN,
+      CMS_WEBHOOK_SECRET,
+      CMS_EXTRANET_TOKEN,
+    },
+  });
   return {
     extranetUrl: EXTRANET_URL,
     siteUrl: SITE_URL,
@@ -61,11 +81,12 @@ function readConfig(): Config {
     cmsToken: CMS_EXTRANET_TOKEN || undefined,
     webhookSecret: CMS_WEBHOOK_SECRET || undefined,
     serviceToken: EXTRANET_SERVICE_TOKEN || undefined,
-    production,
-    // Demo data and demo accounts are refused in production, whatever SEED_DEMO says.
-    demo: SEED_DEMO && !production,
+    production: !demo,
+    // Demo data and accounts only in demo mode (SEED_DEMO=false turns them off there too).
+    demo: demo && SEED_DEMO,
+    https: EXTRANET_URL.startsWith('https://'),
     demoPassword: DEMO_PASSWORD || undefined,
-    trustProxy: TRUST_PROXY,
+    trustedProxies: TRUSTED_PROXIES,
   };
 }
 
@@ -77,7 +98,7 @@ async function boot(): Promise<Runtime> {
   let secret = BETTER_AUTH_SECRET;
   if (!secret) {
     if (config.production) throw new Error('BETTER_AUTH_SECRET est obligatoire en production');
-    // Development without set-up: sessions simply do not survive a restart.
+    // Demo mode without set-up (readConfig refuses this outside it): sessions do not survive a restart.
     secret = randomBytes(32).toString('base64url');
     console.warn('[extranet] BETTER_AUTH_SECRET absent : secret temporaire généré (lancez npm run setup).');
   }
@@ -86,7 +107,7 @@ async function boot(): Promise<Runtime> {
     kind: database.kind,
     secret,
     baseURL: config.extranetUrl,
-    production: config.production,
+    https: config.https,
   });
 
   if (config.demo) {
@@ -133,6 +154,7 @@ async function boot(): Promise<Runtime> {
     db: database.db,
     kind: database.kind,
     from: MAIL_FROM,
+    // Outside demo mode SMTP_URL is required (checkDeployment): .eml files are for the demo only.
     smtpUrl: SMTP_URL || undefined,
     outboxDir: fromAppRoot(OUTBOX_DIR),
   });

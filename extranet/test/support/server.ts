@@ -120,6 +120,8 @@ export async function startServer(
     CMS_WEBHOOK_SECRET: WEBHOOK_SECRET,
     EXTRANET_SERVICE_TOKEN: SERVICE_TOKEN,
     BETTER_AUTH_SECRET: randomBytes(32).toString('hex'),
+    // Demo mode (demo accounts, .eml outbox); production.test.ts starts without it.
+    MAILLAGE_DEMO: '1',
     SEED_DEMO: 'true',
     DEMO_PASSWORD,
     MAIL_FROM: 'Maillage <test@maillage.test>',

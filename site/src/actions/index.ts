@@ -1,4 +1,6 @@
 import { defineAction } from 'astro:actions';
+import { TRUSTED_PROXIES } from 'astro:env/server';
+import { clientAddress } from '@maillage/extranet/client-address';
 import type { FormKind } from '../lib/registration/fields.ts';
 import { submitDeps } from '../lib/registration/runtime.ts';
 import { submitRegistration } from '../lib/registration/submit.ts';
@@ -14,7 +16,12 @@ function registrationAction(kind: FormKind) {
     handler: async (form, context) => {
       let address: string | undefined;
       try {
-        address = context.clientAddress;
+        // The same reading of X-Forwarded-For as the extranet's (TRUSTED_PROXIES hops from the right).
+        address = clientAddress({
+          forwardedFor: context.request.headers.get('x-forwarded-for'),
+          socketAddress: context.clientAddress,
+          trustedProxies: TRUSTED_PROXIES,
+        });
       } catch {
         address = undefined;
       }

@@ -44,5 +44,8 @@ export const SECURITY_HEADERS: Record<string, string> = {
   'cross-origin-opener-policy': 'same-origin',
 };
 
+/** Strict-Transport-Security when the public address is https: a year, subdomains included. */
+export const HSTS = 'max-age=31536000; includeSubDomains';
+
 /** For answers that are not HTML pages (feeds, JSON, errors): nothing may run or be framed. */
 export const NON_HTML_CSP = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'";

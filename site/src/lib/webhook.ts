@@ -42,3 +42,28 @@ export function verifyWebhook(input: {
   if (Math.abs(age) > WEBHOOK_MAX_AGE_MS) return false;
   return safeEqual(signWebhook(secret, timestamp, rawBody), signature);
 }
+
+/**
+ * Signatures already accepted, kept in memory until they expire, to refuse a replayed webhook.
+ *
+ * Per instance, and lost on restart: the site has no database, and here that is safe. The only
+ * effect of this webhook is emptying the content cache, so a replay that reaches another instance
+ * (or this one after a restart) at worst empties a cache once more; it can never change content.
+ * The extranet, whose webhook triggers work, keeps its list in its database instead.
+ */
+export function createReplayGuard(maxEntries = 10_000) {
+  const seen = new Map<string, number>();
+  return {
+    /** true the first time a signature is seen before `validUntilMs`, false for a replay */
+    first(signature: string, validUntilMs: number, now = Date.now()): boolean {
+      for (const [key, until] of seen) if (until < now) seen.delete(key);
+      if (seen.has(signature)) return false;
+      if (seen.size >= maxEntries) {
+        const oldest = seen.keys().next().value;
+        if (oldest !== undefined) seen.delete(oldest);
+      }
+      seen.set(signature, validUntilMs);
+      return true;
+    },
+  };
+}

@@ -18,7 +18,8 @@ export interface AuthOptions {
   kind: DbKind;
   secret: string;
   baseURL: string;
-  production: boolean;
+  /** served over https: Secure cookies, and the session cookie under the __Host- prefix */
+  https: boolean;
 }
 
 /**
@@ -67,8 +68,12 @@ export function createAuth(options: AuthOptions) {
       // The session and its user in one query (a join) instead of two on every request.
       database: { joins: true },
       cookiePrefix: 'maillage',
-      useSecureCookies: options.production,
-      defaultCookieAttributes: { httpOnly: true, sameSite: 'lax', secure: options.production },
+      // Secure whenever the extranet is served over https (whatever NODE_ENV says). The session
+      // cookie then takes the __Host- prefix (Secure, Path=/, no Domain: no subdomain can set or
+      // shadow it) instead of better-auth's __Secure-.
+      useSecureCookies: false,
+      defaultCookieAttributes: { httpOnly: true, sameSite: 'lax', secure: options.https, path: '/' },
+      ...(options.https ? { cookies: { session_token: { name: '__Host-maillage.session_token' } } } : {}),
     },
     databaseHooks: {
       session: {

@@ -9,6 +9,7 @@ import {
   IP_POLICY,
   ipKey,
   recordFailure,
+  type ThrottlePolicy,
 } from './throttle.ts';
 
 export type SignInOutcome =
@@ -22,6 +23,41 @@ function minutesUntil(date: Date): number {
   return Math.max(1, Math.ceil((date.getTime() - Date.now()) / 60_000));
 }
 
+type ThrottleKeys = { key: string; policy: ThrottlePolicy }[];
+
+function throttleKeys(email: string, ip: string): ThrottleKeys {
+  return [
+    { key: accountKey(email), policy: ACCOUNT_POLICY },
+    { key: ipKey(ip), policy: IP_POLICY },
+  ];
+}
+
+/**
+ * Runs a password check under the sign-in throttle: the attempt waits the delay earned by earlier
+ * failures of this account or address, an address that keeps failing is refused for a while (an
+ * account never is: its owner's right password always gets through), a failure is counted and a
+ * success clears the account's counter. Returns how long the address is refused, or the check's
+ * answer.
+ */
+export async function throttledPasswordCheck(
+  db: Kysely<Database>,
+  who: { email: string; ip: string },
+  check: () => Promise<boolean>,
+): Promise<{ ok: boolean } | { refusedMinutes: number }> {
+  const keys = throttleKeys(who.email, who.ip);
+  const verdict = await checkThrottle(db, keys);
+  if (verdict.blockedUntil) return { refusedMinutes: minutesUntil(verdict.blockedUntil) };
+  if (verdict.delayMs) await sleep(verdict.delayMs);
+  const ok = await check().catch(() => false);
+  if (ok) await clearThrottle(db, keys[0]!.key);
+  else await recordFailure(db, keys);
+  return { ok };
+}
+
+export function tooManyAttempts(minutes: number): string {
+  return `Trop de tentatives depuis votre connexion. Réessayez dans ${minutes} minute(s), ou choisissez « Mot de passe oublié ».`;
+}
+
 /**
  * Email + password sign-in with throttling per account and per IP. The same message for an unknown
  * email and a wrong password, so the form does not reveal who has an account.
@@ -31,35 +67,25 @@ export async function signInWithPassword(
   auth: Auth,
   input: { email: string; password: string; ip: string; headers: Headers },
 ): Promise<SignInOutcome> {
-  const keys = [
-    { key: accountKey(input.email), policy: ACCOUNT_POLICY },
-    { key: ipKey(input.ip), policy: IP_POLICY },
-  ];
-  const verdict = await checkThrottle(db, keys);
-  if (verdict.blockedUntil) {
-    return {
-      kind: 'refused',
-      status: 429,
-      message: `Trop de tentatives de connexion. Réessayez dans ${minutesUntil(verdict.blockedUntil)} minute(s), ou choisissez « Mot de passe oublié ».`,
-    };
-  }
-  if (verdict.delayMs) await sleep(verdict.delayMs);
-
   const headers = new Headers(input.headers);
   headers.delete('content-type');
   headers.delete('content-length');
-  const res = await auth.api
-    .signInEmail({
-      body: { email: input.email, password: input.password, rememberMe: true },
-      headers,
-      asResponse: true,
-    })
-    .catch(() => null);
-  if (!res || !res.ok) {
-    await recordFailure(db, keys);
+  const got: { res?: Response | null } = {};
+  const verdict = await throttledPasswordCheck(db, input, async () => {
+    got.res = await auth.api
+      .signInEmail({
+        body: { email: input.email, password: input.password, rememberMe: true },
+        headers,
+        asResponse: true,
+      })
+      .catch(() => null);
+    return Boolean(got.res?.ok);
+  });
+  if ('refusedMinutes' in verdict)
+    return { kind: 'refused', status: 429, message: tooManyAttempts(verdict.refusedMinutes) };
+  const signedIn = got.res;
+  if (!verdict.ok || !signedIn)
     return { kind: 'refused', status: 401, message: 'Adresse e-mail ou mot de passe incorrect.' };
-  }
-  const body = (await res.json().catch(() => ({}))) as { twoFactorRedirect?: boolean };
-  await clearThrottle(db, keys[0]!.key);
-  return { kind: body.twoFactorRedirect ? 'two-factor' : 'signed-in', headers: res.headers };
+  const body = (await signedIn.json().catch(() => ({}))) as { twoFactorRedirect?: boolean };
+  return { kind: body.twoFactorRedirect ? 'two-factor' : 'signed-in', headers: signedIn.headers };
 }

@@ -7,22 +7,25 @@ import type { Database } from '../../db/database.ts';
  * Sign-in throttling, stored in the database so that several instances share it.
  *
  * Per account and per IP address (IPv6 grouped by /64): after a few failures each new attempt is
- * slowed down, then attempts are refused for a period that doubles with each further failure,
- * capped at one hour. Nothing is permanent: failures are forgotten a day after the last one, and a
- * successful sign-in clears the account's counter.
+ * slowed down by a delay that doubles with each further failure (capped). An account is never
+ * refused: refusing it would let anyone lock an advisor out by typing wrong passwords, so its
+ * owner's right password always gets through, only later. An address that keeps failing is refused
+ * for a period that doubles with each further failure, capped at one hour. Nothing is permanent:
+ * failures are forgotten a day after the last one, and a successful sign-in or password reset
+ * clears the account's counter.
  */
 export interface ThrottlePolicy {
   /** failures before attempts are slowed down */
   slowAfter: number;
-  /** failures before attempts are refused for a while */
-  blockAfter: number;
+  /** failures before attempts are refused for a while (never, when absent) */
+  blockAfter?: number;
 }
 
-export const ACCOUNT_POLICY: ThrottlePolicy = { slowAfter: 2, blockAfter: 5 };
+export const ACCOUNT_POLICY: ThrottlePolicy = { slowAfter: 2 };
 export const IP_POLICY: ThrottlePolicy = { slowAfter: 10, blockAfter: 30 };
 const FORGET_AFTER_MS = 24 * 3600_000;
 const MAX_BLOCK_MS = 3600_000;
-const MAX_DELAY_MS = 4000;
+export const MAX_DELAY_MS = 8000;
 
 /** IPv4 as is; IPv6 reduced to its /64 network (one household or office). */
 export function ipKey(ip: string): string {
@@ -71,7 +74,11 @@ export async function checkThrottle(
   for (const { key, policy } of keys) {
     const row = rows.find((r) => r.key === key);
     if (!row || now.getTime() - Date.parse(row.last_failure_at) > FORGET_AFTER_MS) continue;
-    if (row.blocked_until && Date.parse(row.blocked_until) > now.getTime()) {
+    if (
+      policy.blockAfter !== undefined &&
+      row.blocked_until &&
+      Date.parse(row.blocked_until) > now.getTime()
+    ) {
       const until = new Date(row.blocked_until);
       if (!blockedUntil || until > blockedUntil) blockedUntil = until;
     }
@@ -108,7 +115,7 @@ export async function recordFailure(
       .returning('failures')
       .executeTakeFirstOrThrow();
     const failures = Number(row.failures);
-    if (failures >= policy.blockAfter) {
+    if (policy.blockAfter !== undefined && failures >= policy.blockAfter) {
       const ms = Math.min(MAX_BLOCK_MS, 60_000 * 2 ** (failures - policy.blockAfter));
       await db
         .updateTable('login_throttle')

@@ -1,6 +1,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { APIRoute } from 'astro';
 import { z } from 'zod';
+import { firstDelivery } from '../../features/webhooks/replay.ts';
 import { json } from '../../lib/http.ts';
 
 const MAX_AGE_MS = 5 * 60_000;
@@ -45,6 +46,11 @@ export const POST: APIRoute = async ({ request, locals }) => {
   ) {
     return json({ error: 'unauthorized' }, 401);
   }
+  // A valid signature is accepted once: a captured webhook replayed within its 5 minutes is refused.
+  const timestamp = Number(request.headers.get('x-maillage-timestamp'));
+  const signature = request.headers.get('x-maillage-signature') as string;
+  if (!(await firstDelivery(rt.db, signature, timestamp + MAX_AGE_MS)))
+    return json({ error: 'replay', message: 'Notification déjà reçue.' }, 409);
   let body: unknown = null;
   try {
     body = JSON.parse(raw);

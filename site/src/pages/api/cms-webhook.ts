@@ -1,6 +1,8 @@
 import type { APIRoute } from 'astro';
 import { config, purgeAll } from '../../lib/runtime.ts';
-import { verifyWebhook, webhookBody } from '../../lib/webhook.ts';
+import { createReplayGuard, verifyWebhook, WEBHOOK_MAX_AGE_MS, webhookBody } from '../../lib/webhook.ts';
+
+const replays = createReplayGuard();
 
 const json = (status: number, body: unknown) =>
   new Response(JSON.stringify(body), {
@@ -24,6 +26,10 @@ export const POST: APIRoute = async ({ request }) => {
     rawBody: raw,
   });
   if (!ok) return json(401, { error: 'Signature absente ou invalide.' });
+  // In memory, per instance: see createReplayGuard for why that is enough for a cache purge.
+  const timestamp = Number(request.headers.get('x-maillage-timestamp'));
+  if (!replays.first(request.headers.get('x-maillage-signature') as string, timestamp + WEBHOOK_MAX_AGE_MS))
+    return json(409, { error: 'Notification déjà reçue.' });
   let body: unknown;
   try {
     body = JSON.parse(raw);
