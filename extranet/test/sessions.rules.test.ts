@@ -2,7 +2,11 @@ import { extractText, extractTextItems } from 'unpdf';
 import { afterEach, describe, expect, it } from 'vitest';
 import { setClock } from '../src/contract/clock.ts';
 import { createAssociationSource, FALLBACK_ASSOCIATION } from '../src/features/sessions/association.ts';
-import { cancelLinkExpiry, signCancelToken, verifyCancelToken } from '../src/features/sessions/cancel-link.ts';
+import {
+  cancelLinkExpiry,
+  signCancelToken,
+  verifyCancelToken,
+} from '../src/features/sessions/cancel-link.ts';
 import { completion, requiredHalfDays } from '../src/features/sessions/completion.ts';
 import { buildEmargement, shortDay } from '../src/features/sessions/emargement.pdf.ts';
 import type { HalfDay } from '../src/features/sessions/sessions.repository.ts';
@@ -73,7 +77,10 @@ describe('the association’s name and funders from the CMS global', () => {
       calls++;
       if (!up) throw new Error('ECONNREFUSED');
       return Response.json({
-        data: { siteName: 'Maillage Hainaut', funders: [{ name: 'Région', mention: 'Avec le soutien de la Région.' }] },
+        data: {
+          siteName: 'Maillage Hainaut',
+          funders: [{ name: 'Région', mention: 'Avec le soutien de la Région.' }],
+        },
       });
     }) as typeof fetch;
     const source = createAssociationSource({ cmsUrl: 'http://cms.test', fetchImpl });
@@ -107,7 +114,10 @@ describe('the feuille d’émargement', () => {
     name: 'Maillage — Réseau de l’entrepreneuriat',
     funders: [
       { name: 'Région Hauts-de-France', mention: 'Action cofinancée par la Région Hauts-de-France.' },
-      { name: 'Fonds social européen', mention: 'Ce projet est cofinancé par le Fonds social européen (FSE+).' },
+      {
+        name: 'Fonds social européen',
+        mention: 'Ce projet est cofinancé par le Fonds social européen (FSE+).',
+      },
     ],
     fallback: false,
   };
@@ -116,7 +126,10 @@ describe('the feuille d’émargement', () => {
     { firstName: 'François', lastName: 'Œuvray' },
     { firstName: 'Anaïs', lastName: 'Brûlé' },
     { firstName: 'Łukasz', lastName: 'Nowak' },
-    ...Array.from({ length: 8 }, (_, i) => ({ firstName: `Personne${i + 1}`, lastName: `Participant${i + 1}` })),
+    ...Array.from({ length: 8 }, (_, i) => ({
+      firstName: `Personne${i + 1}`,
+      lastName: `Participant${i + 1}`,
+    })),
   ];
 
   it('holds the association, its funders, every participant and every half-day date, accents included', async () => {
@@ -126,7 +139,12 @@ describe('the feuille d’émargement', () => {
       session: {
         title: 'Parcours des Possibles à Saint-Amand-les-Eaux',
         territoryName: 'Valenciennois',
-        venue: { name: 'Maison de l’emploi', address: '2 rue d’Orchies', postcode: '59230', commune: 'Saint-Amand' },
+        venue: {
+          name: 'Maison de l’emploi',
+          address: '2 rue d’Orchies',
+          postcode: '59230',
+          commune: 'Saint-Amand',
+        },
         halfDays: days,
       },
       participants,
@@ -138,7 +156,8 @@ describe('the feuille d’émargement', () => {
     expect(text).toContain('Action cofinancée par la Région Hauts-de-France.');
     expect(text).toContain('Fonds social européen');
     expect(text).toContain('Parcours des Possibles à Saint-Amand-les-Eaux');
-    for (const p of participants.slice(0, 3)) expect(text).toContain(`${p.lastName.toUpperCase()} ${p.firstName}`);
+    for (const p of participants.slice(0, 3))
+      expect(text).toContain(`${p.lastName.toUpperCase()} ${p.firstName}`);
     // A letter outside the standard fonts loses its accent rather than breaking the document.
     expect(text).toContain('NOWAK Lukasz');
     for (let i = 1; i <= 8; i++) expect(text).toContain(`PARTICIPANT${i} Personne${i}`);
@@ -156,11 +175,15 @@ describe('the feuille d’émargement', () => {
     const { totalPages, items } = await extractTextItems(pdf);
     expect(totalPages).toBeGreaterThan(2);
     const names = items.flat().filter((i) => /^NOM\d+ P\d+$/.test(i.str));
-    expect(names.map((i) => i.str).sort()).toEqual(many.map((p) => `${p.lastName.toUpperCase()} ${p.firstName}`).sort());
+    expect(names.map((i) => i.str).sort()).toEqual(
+      many.map((p) => `${p.lastName.toUpperCase()} ${p.firstName}`).sort(),
+    );
     for (const page of items) {
       expect(page.some((i) => i.str === 'Participant·e')).toBe(true);
       // Every name on a page sits above the funders' block (rows stop before it).
-      const footTop = Math.max(...page.filter((i) => i.str.startsWith('Ce projet') || i.str.startsWith('Région')).map((i) => i.y));
+      const footTop = Math.max(
+        ...page.filter((i) => i.str.startsWith('Ce projet') || i.str.startsWith('Région')).map((i) => i.y),
+      );
       for (const n of page.filter((i) => /^NOM\d+/.test(i.str))) expect(n.y).toBeGreaterThan(footTop + 10);
     }
   });

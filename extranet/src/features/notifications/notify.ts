@@ -138,7 +138,12 @@ export async function loadContext(
       event,
       cancelUrl:
         event && settings.cancelSecret
-          ? cancelUrl(settings.cancelSecret, settings.extranetUrl, row.id, sortSlots(event.slots).at(-1)?.date)
+          ? cancelUrl(
+              settings.cancelSecret,
+              settings.extranetUrl,
+              row.id,
+              sortSlots(event.slots).at(-1)?.date,
+            )
           : null,
     },
     team: settings.teams.team(row.territory, territoryName),

@@ -16,7 +16,10 @@ const FRESH_MS = 10 * 60_000;
 const RETRY_MS = 60_000;
 
 interface CmsGlobal {
-  data?: { siteName?: string | null; funders?: { name?: string | null; mention?: string | null }[] | null } | null;
+  data?: {
+    siteName?: string | null;
+    funders?: { name?: string | null; mention?: string | null }[] | null;
+  } | null;
 }
 
 /**

@@ -44,9 +44,12 @@ export function completion(halfDays: number, statuses: readonly AttendanceStatus
 }
 
 /** What came next after a Parcours (issue 10, item 6). */
-export const parcoursOutcomeKind = z.enum(['emploi', 'formation', 'creation', 'recherche', 'sans-nouvelles'], {
-  error: 'Choisissez ce qui a suivi le Parcours.',
-});
+export const parcoursOutcomeKind = z.enum(
+  ['emploi', 'formation', 'creation', 'recherche', 'sans-nouvelles'],
+  {
+    error: 'Choisissez ce qui a suivi le Parcours.',
+  },
+);
 export type ParcoursOutcomeKind = z.infer<typeof parcoursOutcomeKind>;
 
 export const OUTCOME_LABEL: Record<ParcoursOutcomeKind, string> = {

@@ -1,4 +1,4 @@
-import { type PDFFont, type PDFPage, PDFDocument, rgb, StandardFonts } from 'pdf-lib';
+import { PDFDocument, type PDFFont, type PDFPage, rgb, StandardFonts } from 'pdf-lib';
 import { now } from '../../contract/clock.ts';
 import type { Association } from './association.ts';
 import type { HalfDay } from './sessions.repository.ts';
@@ -62,7 +62,7 @@ function encoder(font: PDFFont): (text: string) => string {
 }
 
 /** The text cut with "…" to fit `width` at `size`. */
-function fit(font: PDFFont, text: string, size: number, width: number): string {
+function fitText(font: PDFFont, text: string, size: number, width: number): string {
   if (font.widthOfTextAtSize(text, size) <= width) return text;
   let cut = text;
   while (cut.length > 1 && font.widthOfTextAtSize(`${cut}…`, size) > width) cut = cut.slice(0, -1);
@@ -82,7 +82,7 @@ function wrap(font: PDFFont, text: string, size: number, width: number): string[
         line = word;
       }
     }
-    if (line) lines.push(fit(font, line, size, width));
+    if (line) lines.push(fitText(font, line, size, width));
   }
   return lines;
 }
@@ -114,11 +114,22 @@ export async function buildEmargement(input: EmargementInput): Promise<Uint8Arra
   const footHeight = (footLines.length + 1) * (footSize + 2.5) + 6;
   const bottom = MARGIN + footHeight;
 
-  const venue = [session.venue.name, session.venue.address, [session.venue.postcode, session.venue.commune].filter(Boolean).join(' ')]
+  const venue = [
+    session.venue.name,
+    session.venue.address,
+    [session.venue.postcode, session.venue.commune].filter(Boolean).join(' '),
+  ]
     .filter(Boolean)
     .join(', ');
-  const text = (page: PDFPage, value: string, x: number, y: number, size: number, font = regular, color = INK) =>
-    page.drawText(clean(value), { x, y, size, font, color });
+  const text = (
+    page: PDFPage,
+    value: string,
+    x: number,
+    y: number,
+    size: number,
+    font = regular,
+    color = INK,
+  ) => page.drawText(clean(value), { x, y, size, font, color });
 
   const pages: PDFPage[] = [];
   let y = 0;
@@ -128,15 +139,15 @@ export async function buildEmargement(input: EmargementInput): Promise<Uint8Arra
     page = doc.addPage([PAGE.width, PAGE.height]);
     pages.push(page);
     y = PAGE.height - MARGIN;
-    text(page, fit(bold, clean(association.name), 11, tableWidth), MARGIN, y - 11, 11, bold, GREY);
+    text(page, fitText(bold, clean(association.name), 11, tableWidth), MARGIN, y - 11, 11, bold, GREY);
     y -= 22;
     text(page, 'Feuille d’émargement', MARGIN, y - 16, 16, bold);
     y -= 22;
-    text(page, fit(bold, clean(session.title), 12, tableWidth), MARGIN, y - 12, 12, bold);
+    text(page, fitText(bold, clean(session.title), 12, tableWidth), MARGIN, y - 12, 12, bold);
     y -= 17;
     const where = [venue, session.territoryName].filter(Boolean).join(' — ');
     if (where) {
-      text(page, fit(regular, clean(where), 9.5, tableWidth), MARGIN, y - 9.5, 9.5);
+      text(page, fitText(regular, clean(where), 9.5, tableWidth), MARGIN, y - 9.5, 9.5);
       y -= 14;
     }
     y -= 8;
@@ -154,16 +165,23 @@ export async function buildEmargement(input: EmargementInput): Promise<Uint8Arra
     days.forEach((d, i) => {
       const x = MARGIN + NAME_COL + i * dayCol;
       page.drawLine({ start: { x, y }, end: { x, y: y - HEAD_ROW }, thickness: 0.75, color: LINE });
-      text(page, fit(bold, shortDay(d.date), 8.5, dayCol - 8), x + 4, y - 12, 8.5, bold);
-      text(page, fit(regular, `${d.start} – ${d.end}`, 8, dayCol - 8), x + 4, y - 23, 8);
+      text(page, fitText(bold, shortDay(d.date), 8.5, dayCol - 8), x + 4, y - 12, 8.5, bold);
+      text(page, fitText(regular, `${d.start} – ${d.end}`, 8, dayCol - 8), x + 4, y - 23, 8);
     });
     y -= HEAD_ROW;
   };
 
   const drawRow = (name: string) => {
     if (y - ROW < bottom) newPage();
-    page.drawRectangle({ x: MARGIN, y: y - ROW, width: tableWidth, height: ROW, borderColor: LINE, borderWidth: 0.75 });
-    if (name) text(page, fit(regular, clean(name), 10, NAME_COL - 12), MARGIN + 6, y - ROW / 2 - 3.5, 10);
+    page.drawRectangle({
+      x: MARGIN,
+      y: y - ROW,
+      width: tableWidth,
+      height: ROW,
+      borderColor: LINE,
+      borderWidth: 0.75,
+    });
+    if (name) text(page, fitText(regular, clean(name), 10, NAME_COL - 12), MARGIN + 6, y - ROW / 2 - 3.5, 10);
     days.forEach((_, i) => {
       const x = MARGIN + NAME_COL + i * dayCol;
       page.drawLine({ start: { x, y }, end: { x, y: y - ROW }, thickness: 0.75, color: LINE });
@@ -172,7 +190,8 @@ export async function buildEmargement(input: EmargementInput): Promise<Uint8Arra
   };
 
   newPage();
-  for (const p of input.participants) drawRow(p.lastName ? `${p.lastName.toUpperCase()} ${p.firstName}` : p.firstName);
+  for (const p of input.participants)
+    drawRow(p.lastName ? `${p.lastName.toUpperCase()} ${p.firstName}` : p.firstName);
   for (let i = 0; i < (input.blankRows ?? 1); i++) drawRow('');
 
   pages.forEach((pg, i) => {

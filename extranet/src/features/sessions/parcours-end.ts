@@ -2,9 +2,9 @@ import type { Kysely } from 'kysely';
 import { addDays, now as clockNow, parisDate } from '../../contract/clock.ts';
 import type { Database } from '../../db/database.ts';
 import { audit } from '../audit/audit.ts';
+import { sendMail } from '../mail/mail.ts';
 import { loadContext, type NotifySettings, toOutbox } from '../notifications/notify.ts';
 import { parcoursEndToPrescriber } from '../notifications/templates.ts';
-import { sendMail } from '../mail/mail.ts';
 import { halfDays } from './sessions.repository.ts';
 
 /** Without attendance on the last half-day, the professional is told anyway after this many days. */
@@ -45,7 +45,9 @@ export async function queueParcoursEndMessages(
       .select(['slot_date', 'slot_start', 'status'])
       .where('registration_id', '=', c.id)
       .execute();
-    const lastRecorded = marks.some((m) => m.slot_date === last.date && m.slot_start.slice(0, 5) === last.start);
+    const lastRecorded = marks.some(
+      (m) => m.slot_date === last.date && m.slot_start.slice(0, 5) === last.start,
+    );
     if (!lastRecorded && addDays(last.date, WAIT_FOR_ATTENDANCE_DAYS) > today) continue;
     const attended = marks.some((m) => m.status === 'present');
     const done = await db.transaction().execute(async (trx) => {

@@ -3,7 +3,12 @@ import { parisDate } from '../../contract/clock.ts';
 import type { Database, EventCopy } from '../../db/database.ts';
 import { parseSlots, parseVenue, type Slot, type Venue } from '../events/events.repository.ts';
 import { canSeeTerritory, type Viewer } from '../registrations/scope.ts';
-import { type AttendanceStatus, type Completion, completion, type ParcoursOutcomeKind } from './completion.ts';
+import {
+  type AttendanceStatus,
+  type Completion,
+  completion,
+  type ParcoursOutcomeKind,
+} from './completion.ts';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -101,7 +106,9 @@ export async function listSessions(db: Db, viewer: Viewer, filters: SessionFilte
       const days = halfDays(e);
       return { e, days, first: days[0]?.date ?? null, last: days.at(-1)?.date ?? null };
     })
-    .filter(({ last }) => (filters.when === 'a-venir' ? last === null || last >= today : last !== null && last < today))
+    .filter(({ last }) =>
+      filters.when === 'a-venir' ? last === null || last >= today : last !== null && last < today,
+    )
     .filter(({ e }) => !needle || fold(e.title).includes(needle))
     .sort((a, b) =>
       filters.when === 'a-venir'
@@ -195,7 +202,10 @@ const byName = (a: RosterEntry, b: RosterEntry) =>
  * Three queries, each on an index: registrations by (event_id, status), attendance and outcomes by
  * registration.
  */
-export async function loadRoster(db: Db, event: Pick<EventCopy, 'document_id' | 'slots_json'>): Promise<Roster> {
+export async function loadRoster(
+  db: Db,
+  event: Pick<EventCopy, 'document_id' | 'slots_json'>,
+): Promise<Roster> {
   const days = halfDays(event);
   const rows = await db
     .selectFrom('registration')
@@ -271,7 +281,9 @@ export async function loadRoster(db: Db, event: Pick<EventCopy, 'document_id' | 
     roster[entry.status].push(entry);
   }
   roster.accepted.sort(byName);
-  roster.waitlisted.sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.registrationId - b.registrationId);
+  roster.waitlisted.sort(
+    (a, b) => a.createdAt.localeCompare(b.createdAt) || a.registrationId - b.registrationId,
+  );
   roster.cancelled.sort((a, b) => (b.decidedAt ?? '').localeCompare(a.decidedAt ?? ''));
   return roster;
 }

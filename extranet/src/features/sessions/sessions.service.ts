@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import { nowMs, now as clockNow, parisDate } from '../../contract/clock.ts';
+import { now as clockNow, nowMs, parisDate } from '../../contract/clock.ts';
 import type { DbKind } from '../../db/connect.ts';
 import type { Database } from '../../db/database.ts';
 import { audit } from '../audit/audit.ts';
@@ -142,9 +142,12 @@ export async function recordOutcome(
         recorded_at: at,
       })
       .onConflict((oc) =>
-        oc
-          .column('registration_id')
-          .doUpdateSet({ kind: input.kind, outcome_date: input.date, recorded_by: input.viewer.id, recorded_at: at }),
+        oc.column('registration_id').doUpdateSet({
+          kind: input.kind,
+          outcome_date: input.date,
+          recorded_by: input.viewer.id,
+          recorded_at: at,
+        }),
       )
       .execute();
     await audit(trx, {
@@ -179,11 +182,20 @@ export interface CancelTarget {
 }
 
 /** What the public page shows about the registration a link was signed for (no personal data). */
-export async function cancelTarget(db: Kysely<Database>, registrationId: number): Promise<CancelTarget | null> {
+export async function cancelTarget(
+  db: Kysely<Database>,
+  registrationId: number,
+): Promise<CancelTarget | null> {
   const row = await db
     .selectFrom('registration')
     .innerJoin('event_copy', 'event_copy.document_id', 'registration.event_id')
-    .select(['registration.id', 'registration.status', 'event_copy.title', 'event_copy.slots_json', 'event_copy.first_slot_at'])
+    .select([
+      'registration.id',
+      'registration.status',
+      'event_copy.title',
+      'event_copy.slots_json',
+      'event_copy.first_slot_at',
+    ])
     .where('registration.id', '=', registrationId)
     .where('registration.kind', '=', 'event')
     .executeTakeFirst();

@@ -3,7 +3,11 @@ import { z } from 'zod';
 import { audit } from '../../../features/audit/audit.ts';
 import { associationSource } from '../../../features/sessions/association.ts';
 import { buildEmargement } from '../../../features/sessions/emargement.pdf.ts';
-import { getSessionForViewer, loadRoster, sessionView } from '../../../features/sessions/sessions.repository.ts';
+import {
+  getSessionForViewer,
+  loadRoster,
+  sessionView,
+} from '../../../features/sessions/sessions.repository.ts';
 import { notFound, requireUser } from '../../../lib/guard.ts';
 
 /** The printable feuille d'émargement of a session: accepted participants, one box per half-day. */
@@ -12,7 +16,10 @@ export const GET: APIRoute = async (ctx) => {
   if (guard instanceof Response) return guard;
   const { db, config } = ctx.locals.runtime;
   const missing = () => notFound('Session', { href: '/sessions', label: 'Retour aux sessions' });
-  const id = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/).safeParse(ctx.params.id);
+  const id = z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,64}$/)
+    .safeParse(ctx.params.id);
   if (!id.success) return missing();
   const event = await getSessionForViewer(db, guard, id.data);
   if (!event) return missing();
