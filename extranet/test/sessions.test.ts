@@ -232,7 +232,7 @@ describe.each(BACKENDS)('sessions on %s', (backend) => {
           status: 'present',
         },
         { action: 'suite', registration: String(people.ines), kind: 'emploi', date: today },
-      ]) {
+      ] as Record<string, string>[]) {
         expect((await outsider.post('/sessions/ses-val', form)).status).toBe(404);
       }
       expect(await marks(people.ines!)).toEqual([]);
