@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import { now as clockNow, nowMs, parisDate } from '../../contract/clock.ts';
+import { now as clockNow, parisDate } from '../../contract/clock.ts';
 import type { DbKind } from '../../db/connect.ts';
 import type { Database } from '../../db/database.ts';
 import { audit } from '../audit/audit.ts';
@@ -207,7 +207,7 @@ export async function cancelTarget(
     title: row.title,
     firstDate: first?.date ?? null,
     firstStart: first?.start ?? null,
-    started: row.first_slot_at !== null && row.first_slot_at <= new Date(nowMs()).toISOString(),
+    started: row.first_slot_at !== null && row.first_slot_at <= clockNow().toISOString(),
   };
 }
 
