@@ -1,6 +1,7 @@
 import { type Kysely, sql, type Transaction } from 'kysely';
 import { parisDate } from '../../contract/clock.ts';
 import type { Database, EventCopy } from '../../db/database.ts';
+import { memo } from '../../lib/memo.ts';
 import { parseSlots, parseVenue, type Slot, type Venue } from '../events/events.repository.ts';
 import { canSeeTerritory, type Viewer } from '../registrations/scope.ts';
 import {
@@ -70,46 +71,20 @@ const fold = (s: string) =>
  * the counts are one grouped query on the (event_id, status) index for the page shown.
  */
 export async function listSessions(db: Db, viewer: Viewer, filters: SessionFilters) {
-  let q = db
-    .selectFrom('event_copy')
-    .select([
-      'document_id',
-      'title',
-      'territory',
-      'territory_name',
-      'program_kind',
-      'slots_json',
-      'capacity',
-      'cancelled',
-      'first_slot_at',
-    ])
-    .where((eb) =>
-      eb.or([
-        eb('removed', '=', 0),
-        eb.exists(
-          eb
-            .selectFrom('registration')
-            .select(sql`1`.as('one'))
-            .whereRef('registration.event_id', '=', 'event_copy.document_id'),
-        ),
-      ]),
-    );
-  if (viewer.role !== 'admin') {
-    if (!viewer.territories.length) return { items: [] as SessionSummary[], total: 0, pages: 1 };
-    q = q.where('territory', 'in', viewer.territories);
-  }
-  if (filters.territory) q = q.where('territory', '=', filters.territory);
+  if (viewer.role !== 'admin' && !viewer.territories.length)
+    return { items: [] as SessionSummary[], total: 0, pages: 1 };
+  // The scoped sessions with their parsed half-days change only with the CMS copy (whose refresh
+  // clears the memo): kept 30 s per scope, so a list view does not parse every session's slots.
+  const scopeKey = viewer.role === 'admin' ? 'admin' : [...viewer.territories].sort().join(',');
+  const all = await memo(`sessions:${scopeKey}`, 30_000, () => scopedSessions(db, viewer));
   const today = parisDate();
   const needle = filters.q ? fold(filters.q.trim()) : '';
-  const rows = (await q.execute())
-    .map((e) => {
-      const days = halfDays(e);
-      return { e, days, first: days[0]?.date ?? null, last: days.at(-1)?.date ?? null };
-    })
+  const rows = all
+    .filter(({ e }) => !filters.territory || e.territory === filters.territory)
     .filter(({ last }) =>
       filters.when === 'a-venir' ? last === null || last >= today : last !== null && last < today,
     )
-    .filter(({ e }) => !needle || fold(e.title).includes(needle))
+    .filter(({ folded }) => !needle || folded.includes(needle))
     .sort((a, b) =>
       filters.when === 'a-venir'
         ? (a.first ?? '9999').localeCompare(b.first ?? '9999') || a.e.title.localeCompare(b.e.title)
@@ -137,6 +112,37 @@ export async function listSessions(db: Db, viewer: Viewer, filters: SessionFilte
     cancelled: Boolean(e.cancelled),
   }));
   return { items, total, pages };
+}
+
+async function scopedSessions(db: Db, viewer: Viewer) {
+  let q = db
+    .selectFrom('event_copy')
+    .select([
+      'document_id',
+      'title',
+      'territory',
+      'territory_name',
+      'program_kind',
+      'slots_json',
+      'capacity',
+      'cancelled',
+    ])
+    .where((eb) =>
+      eb.or([
+        eb('removed', '=', 0),
+        eb.exists(
+          eb
+            .selectFrom('registration')
+            .select(sql`1`.as('one'))
+            .whereRef('registration.event_id', '=', 'event_copy.document_id'),
+        ),
+      ]),
+    );
+  if (viewer.role !== 'admin') q = q.where('territory', 'in', viewer.territories);
+  return (await q.execute()).map((e) => {
+    const days = halfDays(e);
+    return { e, days, first: days[0]?.date ?? null, last: days.at(-1)?.date ?? null, folded: fold(e.title) };
+  });
 }
 
 async function countByStatus(db: Db, eventIds: string[]): Promise<Map<string, number>> {
@@ -193,8 +199,9 @@ export interface Roster {
   cancelled: RosterEntry[];
 }
 
+const COLLATOR = new Intl.Collator('fr');
 const byName = (a: RosterEntry, b: RosterEntry) =>
-  `${a.lastName ?? ''} ${a.firstName}`.localeCompare(`${b.lastName ?? ''} ${b.firstName}`, 'fr');
+  COLLATOR.compare(`${a.lastName ?? ''} ${a.firstName}`, `${b.lastName ?? ''} ${b.firstName}`);
 
 /**
  * Everyone on a session who is or was expected: accepted (by name), the waiting list (in order of
