@@ -579,10 +579,15 @@ describe.each(BACKENDS)('sessions on %s', (backend) => {
 
     it('frees the place: cancelled with a reason, the waiting list offered it, seen in the roster and the log', async () => {
       const token = new URL(link).searchParams.get('t')!;
-      const res = await anonymous.post('/je-ne-peux-pas-venir', { t: token });
-      expect(res.status).toBe(303);
-      expect(location(res)).toBe('/je-ne-peux-pas-venir?fait=1');
-      expect(await (await anonymous.get(location(res))).text()).toContain('votre place est libérée');
+      // A double tap: one cancellation, the other answer says it is already done.
+      const [res, twin] = await Promise.all([
+        anonymous.post('/je-ne-peux-pas-venir', { t: token }),
+        new Browser(server.url).post('/je-ne-peux-pas-venir', { t: token }),
+      ]);
+      expect([res.status, twin.status].sort()).toEqual([303, 409]);
+      const done = res.status === 303 ? res : twin;
+      expect(location(done)).toBe('/je-ne-peux-pas-venir?fait=1');
+      expect(await (await anonymous.get(location(done))).text()).toContain('votre place est libérée');
       expect(await statusOf(accepted)).toEqual({
         status: 'cancelled',
         decision_reason: 'La personne a indiqué ne pas pouvoir venir (lien du courriel).',

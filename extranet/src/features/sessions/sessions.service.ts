@@ -4,7 +4,7 @@ import type { DbKind } from '../../db/connect.ts';
 import type { Database } from '../../db/database.ts';
 import { audit } from '../audit/audit.ts';
 import { decide } from '../registrations/decision.service.ts';
-import { DecisionNotAllowedError, NotFoundError } from '../registrations/errors.ts';
+import { DecisionNotAllowedError, NotFoundError, StaleDecisionError } from '../registrations/errors.ts';
 import { canSeeTerritory, type Viewer } from '../registrations/scope.ts';
 import type { AttendanceStatus, ParcoursOutcomeKind } from './completion.ts';
 import { halfDays } from './sessions.repository.ts';
@@ -49,7 +49,7 @@ async function acceptedOnSession(
     .where('registration.id', '=', registrationId)
     .where('registration.event_id', '=', eventId)
     .executeTakeFirst();
-  if (!row || row.status !== 'accepted' || !canSeeTerritory(viewer, row.territory)) throw new NotFoundError();
+  if (row?.status !== 'accepted' || !canSeeTerritory(viewer, row.territory)) throw new NotFoundError();
   return row;
 }
 
@@ -235,7 +235,9 @@ export async function cancelFromLink(
     });
     return { proposeRegistrationId: result.proposeRegistrationId };
   } catch (error) {
-    if (error instanceof DecisionNotAllowedError) throw new AlreadyCancelledError(error.currentStatus);
+    // Two taps on the button at once: the second finds the place already freed.
+    if (error instanceof DecisionNotAllowedError || error instanceof StaleDecisionError)
+      throw new AlreadyCancelledError(error.currentStatus);
     throw error;
   }
 }
