@@ -3,21 +3,22 @@
 // BENCH_DATABASE_URL or TEST_DATABASE_URL points to a PostgreSQL server whose role may create
 // databases) on PostgreSQL; and the sign-in sheet PDF for 12 participants × 7 half-days.
 // Runs the BUILT server: `npm run build -w extranet` first. Usage: node bench/roster.ts (from extranet/)
-import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import pg from 'pg';
 import { addDays, parisDate } from '../src/contract/clock.ts';
-import { createDb, type Db } from '../src/db/connect.ts';
+import type { Db } from '../src/db/connect.ts';
 import { FALLBACK_ASSOCIATION } from '../src/features/sessions/association.ts';
 import { buildEmargement } from '../src/features/sessions/emargement.pdf.ts';
+import {
+  printTable,
+  requireBuiltServer,
+  signIn,
+  startServer,
+  stats,
+  stopServer,
+  TERRITORIES,
+  targets,
+} from './support.ts';
 
-const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
-const ENTRY = join(ROOT, 'dist', 'server', 'entry.mjs');
 const SECRET = randomBytes(32).toString('hex');
 const PERSONS = Number(process.env.BENCH_PERSONS ?? 10_000);
 const ATTENDANCE_ROWS = Number(process.env.BENCH_ATTENDANCE ?? 50_000);
@@ -26,10 +27,8 @@ const HALF_DAYS = 7;
 const USERS = 25;
 const REQUESTS_PER_USER = Number(process.env.BENCH_REQUESTS_PER_USER ?? 40);
 const PDF_RUNS = 30;
-const PASSWORD = 'maillage-demo-2026';
 const BUDGET_P95_MS = 100;
 const BUDGET_PDF_MS = 300;
-const TERRITORIES = ['valenciennois', 'douaisis', 'cambresis', 'pevele-carembault'];
 const FIRST = ['Nadia', 'Kévin', 'Sylvie', 'Mohamed', 'Julie', 'Bruno', 'Awa', 'Léa', 'Yanis', 'Chantal'];
 const LAST = [
   'Benali',
@@ -47,100 +46,7 @@ const MARKS = ['present', 'present', 'present', 'absent', 'excused'] as const;
 /** The roster every user opens: a Parcours in progress in the demo advisor's territory. */
 const TARGET = 'bench-session-0';
 
-if (!existsSync(ENTRY)) {
-  console.error('✗ Serveur non construit : lancez `npm run build -w extranet` avant le banc.');
-  process.exit(1);
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-interface Target {
-  name: string;
-  env: Record<string, string>;
-  open(): Db;
-  drop(): Promise<void>;
-}
-
-async function targets(): Promise<Target[]> {
-  const dir = mkdtempSync(join(tmpdir(), 'extranet-bench-'));
-  const file = join(dir, 'extranet.db');
-  const list: Target[] = [
-    {
-      name: 'SQLite',
-      env: { EXTRANET_DB_FILE: file, DATABASE_URL: '', OUTBOX_DIR: join(dir, 'outbox') },
-      open: () => createDb({ file }),
-      drop: async () => rmSync(dir, { recursive: true, force: true }),
-    },
-  ];
-  const serverUrl = process.env.BENCH_DATABASE_URL || process.env.TEST_DATABASE_URL;
-  if (serverUrl) {
-    const name = `extranet_bench_${randomBytes(4).toString('hex')}`;
-    const admin = new pg.Client({ connectionString: serverUrl });
-    await admin.connect();
-    await admin.query(`CREATE DATABASE ${name}`);
-    await admin.end();
-    const url = new URL(serverUrl);
-    url.pathname = `/${name}`;
-    list.push({
-      name: 'PostgreSQL',
-      env: { DATABASE_URL: url.toString(), OUTBOX_DIR: join(dir, 'outbox-pg') },
-      open: () => createDb({ databaseUrl: url.toString(), file: '' }),
-      drop: async () => {
-        const c = new pg.Client({ connectionString: serverUrl });
-        await c.connect();
-        await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-        await c.end();
-      },
-    });
-  } else {
-    console.log('(PostgreSQL ignoré : définissez BENCH_DATABASE_URL ou TEST_DATABASE_URL pour le mesurer.)');
-  }
-  return list;
-}
-
-async function startServer(env: Record<string, string>): Promise<{ url: string; child: ChildProcess }> {
-  const port = await freePort();
-  const url = `http://127.0.0.1:${port}`;
-  const child = spawn(process.execPath, [ENTRY], {
-    cwd: ROOT,
-    stdio: ['ignore', 'ignore', 'inherit'],
-    env: {
-      PATH: process.env.PATH ?? '',
-      HOST: '127.0.0.1',
-      PORT: String(port),
-      ASTRO_TELEMETRY_DISABLED: '1',
-      EXTRANET_URL: url,
-      CMS_URL: 'http://127.0.0.1:9',
-      BETTER_AUTH_SECRET: SECRET,
-      EXTRANET_SERVICE_TOKEN: 'bench',
-      SEED_DEMO: 'true',
-      DEMO_PASSWORD: PASSWORD,
-      // e.g. --cpu-prof --cpu-prof-dir=/tmp/prof to see where the server spends its time
-      ...(process.env.BENCH_SERVER_NODE_OPTIONS
-        ? { NODE_OPTIONS: process.env.BENCH_SERVER_NODE_OPTIONS }
-        : {}),
-      ...env,
-    },
-  });
-  for (let i = 0; i < 300; i++) {
-    try {
-      if ((await fetch(`${url}/`)).ok) return { url, child };
-    } catch {
-      // not yet
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  child.kill();
-  throw new Error('le serveur ne démarre pas');
-}
+requireBuiltServer();
 
 /** Sessions of 12 (the first one in progress, the others past), one registration per person. */
 async function seed(db: Db): Promise<void> {
@@ -270,25 +176,6 @@ async function seed(db: Db): Promise<void> {
   }
 }
 
-async function signIn(url: string): Promise<string> {
-  const res = await fetch(`${url}/connexion`, {
-    method: 'POST',
-    redirect: 'manual',
-    headers: { 'content-type': 'application/x-www-form-urlencoded', origin: url },
-    body: new URLSearchParams({
-      email: 'conseiller@maillage.test',
-      password: PASSWORD,
-      suivant: '/demandes',
-    }),
-  });
-  const cookie = res.headers
-    .getSetCookie()
-    .map((c) => c.split(';')[0])
-    .join('; ');
-  if (res.status !== 303 || !cookie) throw new Error(`connexion impossible (${res.status})`);
-  return cookie;
-}
-
 const PATHS = [
   `/sessions/${TARGET}`,
   '/sessions',
@@ -347,15 +234,9 @@ async function measure(url: string) {
   };
 }
 
-function stats(values: number[]) {
-  const sorted = [...values].sort((a, b) => a - b);
-  const pct = (p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
-  return { n: sorted.length, p50: pct(50), p95: pct(95), max: sorted[sorted.length - 1]! };
-}
-
 const rows: string[][] = [];
 for (const target of await targets()) {
-  const { url, child } = await startServer(target.env);
+  const { url, child } = await startServer(target.env, SECRET);
   const db = target.open();
   try {
     process.stdout.write(`› ${target.name} : ${PERSONS} personnes, ${ATTENDANCE_ROWS} présences… `);
@@ -378,8 +259,7 @@ for (const target of await targets()) {
     ]);
   } finally {
     await db.close();
-    child.kill('SIGTERM');
-    await new Promise((r) => child.once('exit', r));
+    await stopServer(child);
     await target.drop();
   }
 }
@@ -421,15 +301,10 @@ const header = [
   'PDF p95 (ms)',
   `PDF ≤ ${BUDGET_PDF_MS} ms`,
 ];
-const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i]!)).join(' | ')} |`;
 console.log(
   `\nSessions et feuille de présence (/sessions, /sessions/[id]), ${PERSONS} personnes, ${ATTENDANCE_ROWS} présences, ${USERS} utilisateurs connectés en parallèle ; feuille d’émargement PDF ${GROUP} × ${HALF_DAYS} (${PDF_RUNS} fois, une à la fois) :\n`,
 );
-console.log(line(header));
-console.log(`|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`);
-for (const r of rows) console.log(line(r));
+printTable(header, rows);
 console.log(
   `\nPDF seul (génération en mémoire, ${PDF_RUNS} fois) : p50 ${pdfAlone.p50.toFixed(1)} ms, p95 ${pdfAlone.p95.toFixed(1)} ms, max ${pdfAlone.max.toFixed(1)} ms.`,
 );
-if (rows.some((r) => r.includes('NON'))) process.exitCode = 1;
