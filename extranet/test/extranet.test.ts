@@ -504,6 +504,12 @@ describe.each(BACKENDS)('extranet on %s', (backend) => {
         [advisor, '/deconnexion', {}],
         [admin, '/courriels', { retry: '1' }],
         [advisor, '/a-appeler', { id: '1', outcome: 'joint' }],
+        [
+          advisor,
+          '/sessions/ev-val',
+          { action: 'presence', registration: '1', halfDay: '2027-01-01T09:00', status: 'present' },
+        ],
+        [anonymous, '/je-ne-peux-pas-venir', { t: '1.1.x' }],
         [advisor, '/compte/securite', { action: 'enable', password: DEMO_PASSWORD }],
         [anonymous, '/connexion', { email: ADVISOR, password: DEMO_PASSWORD }],
         [anonymous, '/connexion/code', { code: '123456' }],
@@ -511,7 +517,9 @@ describe.each(BACKENDS)('extranet on %s', (backend) => {
         [anonymous, '/mot-de-passe?token=x', { password: GOOD_PASSWORD, confirmation: GOOD_PASSWORD }],
       ] as const;
       // Every page that takes a POST from a browser is in this list (the API routes use tokens).
-      const covered = new Set(routes.map(([, path]) => path.split('?')[0]!.replace(/\/\d+$/, '/[id]')));
+      const covered = new Set(
+        routes.map(([, path]) => path.split('?')[0]!.replace(/\/(\d+|ev-[a-z]+)$/, '/[id]')),
+      );
       expect([...covered].sort()).toEqual(postPages().sort());
       for (const [browser, path, form] of routes) {
         const res = await browser.post(path, form, { origin: 'http://evil.example' });

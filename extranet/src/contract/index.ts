@@ -147,6 +147,8 @@ export const prescriberSourceSchema = z
     personConsent: z.literal(true, {
       error: 'Confirmez que la personne est d’accord pour que vous l’inscriviez.',
     }),
+    /** The professional asks to be told, at the end of a Parcours, whether the person came. */
+    keepInformed: checkbox.default(false),
   })
   .refine((s) => Boolean(s.phone || s.email), {
     error: 'Indiquez votre téléphone ou votre e-mail pour que nous puissions vous répondre.',

@@ -36,6 +36,10 @@ export interface RegistrationTable {
   prescriber_organisation: string | null;
   prescriber_phone: string | null;
   prescriber_email: string | null;
+  /** 1 when the professional asked to be told, at the end of a Parcours, whether the person came. */
+  prescriber_keep_informed: Generated<Flag>;
+  /** When that end-of-Parcours message was queued (once). */
+  prescriber_informed_at: Generated<Timestamp | null>;
   needs_transport: Generated<Flag>;
   needs_childcare: Generated<Flag>;
   needs_accessibility: Generated<Flag>;
@@ -130,6 +134,17 @@ export interface NoteTable {
   next_action: string | null;
   due_at: string | null;
   created_at: Timestamp;
+}
+
+/** What came next for a Parcours participant (one row per registration). */
+export interface ParcoursOutcomeTable {
+  id: Generated<number>;
+  registration_id: number;
+  kind: 'emploi' | 'formation' | 'creation' | 'recherche' | 'sans-nouvelles';
+  outcome_date: string;
+  support_id: number | null;
+  recorded_by: string | null;
+  recorded_at: Timestamp;
 }
 
 export interface OutboxTable {
@@ -274,6 +289,7 @@ export interface Database {
   attendance: AttendanceTable;
   support: SupportTable;
   note: NoteTable;
+  parcours_outcome: ParcoursOutcomeTable;
   outbox: OutboxTable;
   notification: NotificationTable;
   audit_log: AuditLogTable;

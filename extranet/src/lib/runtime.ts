@@ -25,8 +25,9 @@ import { seedDemoAccounts, seedDemoRegistrations } from '../features/demo/seed.t
 import { refreshEventsFromCms } from '../features/events/events.sync.ts';
 import { startMailWorker } from '../features/mail/worker.ts';
 import { startNotifications } from '../features/notifications/notify.ts';
-import { configureNotifications } from '../features/notifications/settings.ts';
+import { configureNotifications, notifySettings } from '../features/notifications/settings.ts';
 import { createTeamDirectory } from '../features/notifications/teams.ts';
+import { startParcoursEndJob } from '../features/sessions/parcours-end.ts';
 import { checkDeployment, demoMode } from './deployment.ts';
 import { clearMemo } from './memo.ts';
 import { createSealer, type Sealer } from './sealed.ts';
@@ -147,8 +148,11 @@ async function boot(): Promise<Runtime> {
       extranetUrl: config.extranetUrl,
       mailFrom: MAIL_FROM,
       teams: createTeamDirectory({ cmsUrl: config.cmsUrl, token: config.cmsToken }),
+      cancelSecret: secret,
     }),
   );
+  // End of each Parcours: the professionals who asked are told whether the person came.
+  startParcoursEndJob(database.db, notifySettings);
 
   startMailWorker({
     db: database.db,

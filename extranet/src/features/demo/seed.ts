@@ -6,6 +6,7 @@ import { ensureUserWithPassword } from '../accounts/accounts.service.ts';
 import type { Auth } from '../auth/auth.ts';
 import { listEvents } from '../events/events.repository.ts';
 import { submitRegistration } from '../registrations/intake.service.ts';
+import { seedDemoFollowupSessions } from './followup-sessions.ts';
 
 /** A stable UUID-shaped key (version 4 layout) derived from a demo person. */
 function demoKey(seed: string): string {
@@ -69,6 +70,8 @@ export async function seedDemoRegistrations(
   kind: DbKind,
   extranetUrl: string,
 ): Promise<number> {
+  // The Parcours in progress (sessions follow-up), written again after every CMS refresh.
+  await seedDemoFollowupSessions(db);
   const done = await db
     .selectFrom('app_state')
     .select('value')

@@ -4,6 +4,7 @@ import type { Database } from '../../db/database.ts';
 import { audit } from '../audit/audit.ts';
 import { type MailMessage, sendCappedMail, sendMail } from '../mail/mail.ts';
 import { canSeeTerritory, registrationScope, type Viewer } from '../registrations/scope.ts';
+import { cancelUrl } from '../sessions/cancel-link.ts';
 import { addDays, parisDate, sortSlots } from './format.ts';
 import type { SmsChannel } from './sms.ts';
 import type { TeamDirectory } from './teams.ts';
@@ -28,6 +29,8 @@ export interface NotifySettings {
   mailFrom?: string | undefined;
   /** SMS provider; without one (the default), SMS are sent by hand from the "à appeler" list. */
   sms?: SmsChannel | undefined;
+  /** The extranet's secret: signs the "je ne peux pas venir" links (none without it). */
+  cancelSecret?: string | undefined;
 }
 
 const CHANNEL: Record<string, ContactChannel> = { appel: 'phone', sms: 'sms', email: 'email' };
@@ -138,6 +141,15 @@ export async function loadContext(
             }
           : null,
       event,
+      cancelUrl:
+        event && settings.cancelSecret
+          ? cancelUrl(
+              settings.cancelSecret,
+              settings.extranetUrl,
+              row.id,
+              sortSlots(event.slots).at(-1)?.date,
+            )
+          : null,
     },
     team: settings.teams.team(row.territory, territoryName),
     links: { siteUrl: settings.siteUrl, extranetUrl: settings.extranetUrl },

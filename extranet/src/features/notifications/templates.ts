@@ -324,6 +324,7 @@ function decisionBlocks(
                 ? `Si vous ne pouvez pas venir, prévenez-nous${reach(ctx)} : votre place ira à quelqu'un d'autre.`
                 : `En cas d'empêchement, merci de nous prévenir${reach(ctx)}.`,
             ),
+            ...(you ? cancelLink(r) : []),
           ],
         };
       }
@@ -467,8 +468,43 @@ export function reminderToPerson(ctx: NotificationContext): RenderedMail | null 
       h('Ce qu’il faut apporter'),
       list(WHAT_TO_BRING),
       p(`Vous ne pouvez pas venir ? Prévenez-nous${reach(ctx)}.`),
+      ...cancelLink(ctx.registration),
       referenceLine(ctx.registration),
       p(`À bientôt,\n${ctx.team.name}`),
+    ],
+  );
+}
+
+/** "Je ne peux pas venir": the signed link to free one's place without signing in (sessions feature). */
+function cancelLink(r: RegistrationView): Block[] {
+  return r.cancelUrl ? [link('Je ne peux pas venir : libérer ma place', r.cancelUrl)] : [];
+}
+
+/**
+ * End of a Parcours, to the professional who asked to be kept informed: whether the person came,
+ * nothing else (never notes, never free text).
+ */
+export function parcoursEndToPrescriber(ctx: NotificationContext, attended: boolean): RenderedMail | null {
+  const r = ctx.registration;
+  const prescriber = r.prescriber;
+  const e = r.event;
+  if (r.source !== 'prescriber' || !prescriber?.email || !e) return null;
+  const who = personShortName(ctx.person);
+  const last = sortSlots(e.slots).at(-1);
+  return mail(
+    ctx,
+    'prescriber-parcours-end',
+    prescriber.email,
+    `Fin de « ${eventLabel(e)} » pour ${who} — ${r.reference}`,
+    [
+      p(`Bonjour ${prescriber.name},`),
+      p(
+        `Vous nous avez demandé d'être tenu·e informé·e : la session « ${eventLabel(e)} »${last ? ` s'est terminée le ${formatDay(last.date)}` : ' est terminée'}.`,
+      ),
+      p(attended ? `${who} y a participé.` : `${who} n'y a pas participé.`),
+      p(`Numéro de dossier : ${r.reference}.`),
+      contactBlock(ctx),
+      p(`Cordialement,\n${ctx.team.name}`),
     ],
   );
 }

@@ -69,6 +69,8 @@ export interface RegistrationView {
   source: 'self' | 'prescriber';
   prescriber?: PrescriberView | null;
   event?: EventView | null;
+  /** Signed "je ne peux pas venir" link (sessions), when the extranet's secret is configured. */
+  cancelUrl?: string | null;
 }
 
 /** Links to the public site used in messages ("what else exists"). */
@@ -111,4 +113,5 @@ export type MessageTemplate =
   | 'new-request'
   | 'decision'
   | 'prescriber-decision'
-  | 'reminder';
+  | 'reminder'
+  | 'prescriber-parcours-end';

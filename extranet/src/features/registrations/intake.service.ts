@@ -162,6 +162,7 @@ export async function submitRegistration(
           prescriber_organisation: prescriber?.organisation ?? null,
           prescriber_phone: prescriber?.phone ?? null,
           prescriber_email: prescriber?.email ?? null,
+          prescriber_keep_informed: prescriber?.keepInformed ? 1 : 0,
           needs_transport: request.needs.transport ? 1 : 0,
           needs_childcare: request.needs.childcare ? 1 : 0,
           needs_accessibility: request.needs.accessibility ? 1 : 0,

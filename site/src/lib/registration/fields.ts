@@ -32,6 +32,7 @@ const PRESCRIBER = [
   'source.phone',
   'source.email',
   'source.personConsent',
+  'source.keepInformed',
 ] as const;
 
 export const FORM_FIELDS: Record<FormKind, readonly string[]> = {
@@ -155,6 +156,7 @@ export const FIELD_ORDER = [
   'message',
   'acceptWaitlist',
   'source.personConsent',
+  'source.keepInformed',
 ];
 
 /** The HTML id of a field's input (`source.name` → `f-source-name`). */

@@ -191,6 +191,7 @@ export function buildRequest(
       email: values['source.email'] ?? '',
       // The contract wants `true` itself: only a ticked box ("on") is consent.
       personConsent: values['source.personConsent'] === 'on' || values['source.personConsent'] === 'true',
+      keepInformed: values['source.keepInformed'] === 'on' || values['source.keepInformed'] === 'true',
     };
     if (requestKind !== 'event') {
       delete flat.eventId;

@@ -1,0 +1,310 @@
+// Session roster latency (issue 10): 10,000 persons, about 830 sessions of 12, 50,000 attendance
+// rows; 25 concurrent signed-in users on /sessions and a session's roster, on SQLite and (when
+// BENCH_DATABASE_URL or TEST_DATABASE_URL points to a PostgreSQL server whose role may create
+// databases) on PostgreSQL; and the sign-in sheet PDF for 12 participants × 7 half-days.
+// Runs the BUILT server: `npm run build -w extranet` first. Usage: node bench/roster.ts (from extranet/)
+import { randomBytes, randomUUID } from 'node:crypto';
+import { addDays, parisDate } from '../src/contract/clock.ts';
+import type { Db } from '../src/db/connect.ts';
+import { FALLBACK_ASSOCIATION } from '../src/features/sessions/association.ts';
+import { buildEmargement } from '../src/features/sessions/emargement.pdf.ts';
+import {
+  printTable,
+  requireBuiltServer,
+  signIn,
+  startServer,
+  stats,
+  stopServer,
+  TERRITORIES,
+  targets,
+} from './support.ts';
+
+const SECRET = randomBytes(32).toString('hex');
+const PERSONS = Number(process.env.BENCH_PERSONS ?? 10_000);
+const ATTENDANCE_ROWS = Number(process.env.BENCH_ATTENDANCE ?? 50_000);
+const GROUP = 12;
+const HALF_DAYS = 7;
+const USERS = 25;
+const REQUESTS_PER_USER = Number(process.env.BENCH_REQUESTS_PER_USER ?? 40);
+const PDF_RUNS = 30;
+const BUDGET_P95_MS = 100;
+const BUDGET_PDF_MS = 300;
+const FIRST = ['Nadia', 'Kévin', 'Sylvie', 'Mohamed', 'Julie', 'Bruno', 'Awa', 'Léa', 'Yanis', 'Chantal'];
+const LAST = [
+  'Benali',
+  'Lefebvre',
+  'Dubois',
+  'Haddad',
+  'Martin',
+  'Lemaire',
+  'Diallo',
+  'Petit',
+  'Roux',
+  'Lefèvre',
+];
+const MARKS = ['present', 'present', 'present', 'absent', 'excused'] as const;
+/** The roster every user opens: a Parcours in progress in the demo advisor's territory. */
+const TARGET = 'bench-session-0';
+
+requireBuiltServer();
+
+/** Sessions of 12 (the first one in progress, the others past), one registration per person. */
+async function seed(db: Db): Promise<void> {
+  const now = new Date().toISOString();
+  const today = parisDate();
+  const sessions = Math.ceil(PERSONS / GROUP);
+  const dates = (s: number) =>
+    Array.from({ length: HALF_DAYS }, (_, d) =>
+      addDays(today, s === 0 ? d * 2 - 6 : -7 * s - (HALF_DAYS - d) * 2),
+    );
+  const chunk = 200;
+  for (let start = 0; start < sessions; start += chunk) {
+    await db.db
+      .insertInto('event_copy')
+      .values(
+        Array.from({ length: Math.min(chunk, sessions - start) }, (_, k) => {
+          const s = start + k;
+          const territory = TERRITORIES[s % 4]!;
+          const ds = dates(s);
+          return {
+            document_id: `bench-session-${s}`,
+            title: `Parcours des Possibles n° ${s} — ${territory}`,
+            slug: null,
+            kind: 'session',
+            program_title: 'Parcours des Possibles',
+            program_slug: 'parcours',
+            program_kind: 'parcours',
+            territory,
+            territory_name: territory,
+            slots_json: JSON.stringify(ds.map((date) => ({ date, start: '09:00', end: '12:00' }))),
+            first_slot_at: `${ds[0]}T08:00:00.000Z`,
+            capacity: GROUP,
+            venue_json: JSON.stringify({
+              name: 'Salle',
+              address: '1 rue',
+              postcode: '59300',
+              commune: 'Valenciennes',
+            }),
+            registration_opens_at: null,
+            registration_closes_at: null,
+            cancelled: 0,
+            removed: 0,
+            refreshed_at: now,
+          };
+        }),
+      )
+      .execute();
+  }
+  const registrations: { id: number; session: number }[] = [];
+  for (let start = 0; start < PERSONS; start += 500) {
+    const n = Math.min(500, PERSONS - start);
+    const people = Array.from({ length: n }, (_, k) => {
+      const i = start + k;
+      return {
+        first_name: FIRST[i % FIRST.length]!,
+        last_name: `${LAST[(i * 7) % LAST.length]}-${i}`,
+        phone: `+336${String(10_000_000 + i).slice(-8)}`,
+        email: null,
+        commune_insee: null,
+        commune_name: null,
+        territory: TERRITORIES[Math.floor(i / GROUP) % 4]!,
+        situation_rsa: 'oui',
+        situation_job_seeker: 'oui',
+        preferred_contact: 'appel',
+        consent_at: now,
+        last_contact_at: now,
+        created_at: now,
+        updated_at: now,
+      };
+    });
+    const ids = await db.db.insertInto('person').values(people).returning('id').execute();
+    const regs = await db.db
+      .insertInto('registration')
+      .values(
+        ids.map(({ id }, k) => {
+          const i = start + k;
+          const session = Math.floor(i / GROUP);
+          return {
+            reference: `MAI-2026-${String(900_000 + i).padStart(6, '0')}`,
+            person_id: id,
+            kind: 'event' as const,
+            event_id: `bench-session-${session}`,
+            territory: TERRITORIES[session % 4]!,
+            status: 'accepted' as const,
+            source_type: 'self' as const,
+            preferred_contact: 'appel',
+            idempotency_key: randomUUID(),
+            created_at: now,
+            updated_at: now,
+          };
+        }),
+      )
+      .returning('id')
+      .execute();
+    for (const [k, { id }] of regs.entries())
+      registrations.push({ id, session: Math.floor((start + k) / GROUP) });
+  }
+  // Attendance, half-day after half-day, until ATTENDANCE_ROWS rows (the target session: 3 gone).
+  const rows: {
+    registration_id: number;
+    slot_date: string;
+    slot_start: string;
+    status: string;
+    recorded_by: null;
+    recorded_at: string;
+  }[] = [];
+  for (let d = 0; d < HALF_DAYS && rows.length < ATTENDANCE_ROWS; d++) {
+    for (const [i, r] of registrations.entries()) {
+      if (rows.length >= ATTENDANCE_ROWS) break;
+      const date = dates(r.session)[d]!;
+      if (date > today) continue;
+      rows.push({
+        registration_id: r.id,
+        slot_date: date,
+        slot_start: '09:00',
+        status: MARKS[(i + d) % MARKS.length]!,
+        recorded_by: null,
+        recorded_at: now,
+      });
+    }
+  }
+  for (let start = 0; start < rows.length; start += 1000) {
+    await db.db
+      .insertInto('attendance')
+      .values(rows.slice(start, start + 1000) as never)
+      .execute();
+  }
+}
+
+const PATHS = [
+  `/sessions/${TARGET}`,
+  '/sessions',
+  `/sessions/${TARGET}`,
+  '/sessions?quand=passees&page=3',
+  `/sessions/${TARGET}?demi-journee=${addDays(parisDate(), -6)}T09:00`,
+];
+
+async function measure(url: string) {
+  const cookies: string[] = [];
+  for (let i = 0; i < USERS; i++) cookies.push(await signIn(url));
+  await Promise.all(
+    cookies.map((cookie) => fetch(`${url}${PATHS[0]}`, { headers: { cookie } }).then((r) => r.text())),
+  );
+  const latencies: number[] = [];
+  let errors = 0;
+  const started = performance.now();
+  await Promise.all(
+    cookies.map(async (cookie, u) => {
+      for (let i = 0; i < REQUESTS_PER_USER; i++) {
+        const path = PATHS[(u + i) % PATHS.length]!;
+        const t = performance.now();
+        const res = await fetch(`${url}${path}`, { headers: { cookie }, redirect: 'manual' });
+        const body = await res.text();
+        latencies.push(performance.now() - t);
+        // A roster that did not render its participants is an error too.
+        if (res.status !== 200 || (path.startsWith(`/sessions/${TARGET}`) && !body.includes('tel:+336')))
+          errors++;
+      }
+    }),
+  );
+  const seconds = (performance.now() - started) / 1000;
+  // The same pages for one user alone: the latency without queueing behind the others.
+  const single: number[] = [];
+  for (let i = 0; i < 100; i++) {
+    const t = performance.now();
+    const res = await fetch(`${url}${PATHS[i % PATHS.length]}`, { headers: { cookie: cookies[0]! } });
+    await res.text();
+    single.push(performance.now() - t);
+  }
+  // The sign-in sheet, one at a time (12 participants × 7 half-days).
+  const pdf: number[] = [];
+  for (let i = 0; i < PDF_RUNS; i++) {
+    const t = performance.now();
+    const res = await fetch(`${url}/sessions/${TARGET}/emargement.pdf`, { headers: { cookie: cookies[0]! } });
+    const bytes = await res.arrayBuffer();
+    pdf.push(performance.now() - t);
+    if (res.status !== 200 || bytes.byteLength < 1000) errors++;
+  }
+  return {
+    ...stats(latencies),
+    rps: latencies.length / seconds,
+    errors,
+    pdf: stats(pdf),
+    single: stats(single),
+  };
+}
+
+const rows: string[][] = [];
+for (const target of await targets()) {
+  const { url, child } = await startServer(target.env, SECRET);
+  const db = target.open();
+  try {
+    process.stdout.write(`› ${target.name} : ${PERSONS} personnes, ${ATTENDANCE_ROWS} présences… `);
+    await seed(db);
+    process.stdout.write('mesure… ');
+    const r = await measure(url);
+    console.log('fait.');
+    rows.push([
+      target.name,
+      String(r.n),
+      r.p50.toFixed(0),
+      r.p95.toFixed(0),
+      r.max.toFixed(0),
+      r.rps.toFixed(0),
+      String(r.errors),
+      r.p95 <= BUDGET_P95_MS ? 'oui' : 'NON',
+      r.single.p95.toFixed(0),
+      r.pdf.p95.toFixed(0),
+      r.pdf.p95 <= BUDGET_PDF_MS ? 'oui' : 'NON',
+    ]);
+  } finally {
+    await db.close();
+    await stopServer(child);
+    await target.drop();
+  }
+}
+
+// The PDF alone, in this process (no HTTP, no database): the generation's own cost.
+const alone: number[] = [];
+for (let i = 0; i < PDF_RUNS; i++) {
+  const t = performance.now();
+  await buildEmargement({
+    association: FALLBACK_ASSOCIATION,
+    session: {
+      title: 'Parcours des Possibles',
+      territoryName: 'Valenciennois',
+      venue: {},
+      halfDays: Array.from({ length: HALF_DAYS }, (_, d) => {
+        const date = addDays(parisDate(), d);
+        return { key: `${date}T09:00`, date, start: '09:00', end: '12:00', label: null };
+      }),
+    },
+    participants: Array.from({ length: GROUP }, (_, i) => ({
+      firstName: FIRST[i % 10]!,
+      lastName: LAST[i % 10]!,
+    })),
+  });
+  alone.push(performance.now() - t);
+}
+const pdfAlone = stats(alone);
+
+const header = [
+  'Base',
+  'Requêtes',
+  'p50 (ms)',
+  'p95 (ms)',
+  'max (ms)',
+  'req/s',
+  'Erreurs',
+  `p95 ≤ ${BUDGET_P95_MS} ms`,
+  '1 utilisateur p95 (ms)',
+  'PDF p95 (ms)',
+  `PDF ≤ ${BUDGET_PDF_MS} ms`,
+];
+console.log(
+  `\nSessions et feuille de présence (/sessions, /sessions/[id]), ${PERSONS} personnes, ${ATTENDANCE_ROWS} présences, ${USERS} utilisateurs connectés en parallèle ; feuille d’émargement PDF ${GROUP} × ${HALF_DAYS} (${PDF_RUNS} fois, une à la fois) :\n`,
+);
+printTable(header, rows);
+console.log(
+  `\nPDF seul (génération en mémoire, ${PDF_RUNS} fois) : p50 ${pdfAlone.p50.toFixed(1)} ms, p95 ${pdfAlone.p95.toFixed(1)} ms, max ${pdfAlone.max.toFixed(1)} ms.`,
+);

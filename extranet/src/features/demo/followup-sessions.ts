@@ -1,0 +1,164 @@
+import { randomUUID } from 'node:crypto';
+import type { Kysely } from 'kysely';
+import { addDays, now, parisDate } from '../../contract/clock.ts';
+import type { Database } from '../../db/database.ts';
+import { upsertEventCopy } from '../events/events.repository.ts';
+import { formatReference, nextCounter } from '../registrations/intake.service.ts';
+
+/**
+ * Demo of the sessions follow-up (issue 10): a Parcours des Possibles in progress in the
+ * Valenciennois (the demo advisor's territory), three half-days gone with attendance partly
+ * recorded, three to come, one participant sent by a professional who asked to be kept informed,
+ * and one person on the waiting list. The CMS only has upcoming sessions, so this one lives in the
+ * events copy alone: it is written again after each CMS refresh (which marks unknown sessions as
+ * removed). Its dates are fixed from the day the demo was first seeded.
+ */
+export const DEMO_PARCOURS_ID = 'demo-parcours-en-cours';
+const ANCHOR_KEY = 'demo_followup_anchor';
+const PEOPLE_KEY = 'demo_followup_people';
+
+const OFFSETS = [-6, -4, -1, 1, 3, 6];
+
+type Mark = 'present' | 'absent' | 'excused' | null;
+const PARTICIPANTS: { first: string; last: string; phone: string; marks: Mark[]; prescriber?: boolean }[] = [
+  { first: 'Amina', last: 'Bouzid', phone: '0712340001', marks: ['present', 'present', 'present'] },
+  { first: 'Jérôme', last: 'Carpentier', phone: '0712340002', marks: ['present', 'absent', 'present'] },
+  {
+    first: 'Fatou',
+    last: 'Diarra',
+    phone: '0712340003',
+    marks: ['present', 'present', null],
+    prescriber: true,
+  },
+  { first: 'Ludovic', last: 'Hennebert', phone: '0712340004', marks: ['excused', 'present', null] },
+  { first: 'Sabrina', last: 'Lemoine', phone: '0712340005', marks: ['present', 'present', null] },
+  { first: 'Yanis', last: 'Mebarki', phone: '0712340006', marks: ['absent', 'absent', null] },
+  { first: 'Céline', last: 'Vandamme', phone: '0712340007', marks: ['present', 'excused', 'present'] },
+];
+const WAITING = { first: 'Grégory', last: 'Wattiez', phone: '0712340008' };
+
+export async function seedDemoFollowupSessions(db: Kysely<Database>): Promise<void> {
+  let anchor = (
+    await db.selectFrom('app_state').select('value').where('key', '=', ANCHOR_KEY).executeTakeFirst()
+  )?.value;
+  if (!anchor) {
+    anchor = parisDate();
+    await db
+      .insertInto('app_state')
+      .values({ key: ANCHOR_KEY, value: anchor })
+      .onConflict((oc) => oc.column('key').doNothing())
+      .execute();
+  }
+  const dates = OFFSETS.map((d) => addDays(anchor, d));
+  await upsertEventCopy(db, {
+    documentId: DEMO_PARCOURS_ID,
+    title: 'Parcours des Possibles à Valenciennes (en cours)',
+    kind: 'session',
+    programTitle: 'Parcours des Possibles',
+    programSlug: 'parcours-des-possibles',
+    programKind: 'parcours',
+    territory: 'valenciennois',
+    territoryName: 'Valenciennois',
+    slots: dates.map((date, i) => ({
+      date,
+      start: '09:00',
+      end: '12:00',
+      label: `Demi-journée ${i + 1} sur 6`,
+    })),
+    capacity: 10,
+    venue: {
+      name: 'Maison de l’emploi',
+      address: '8 rue de Famars',
+      postcode: '59300',
+      commune: 'Valenciennes',
+      inseeCode: '59606',
+      stepFreeAccess: true,
+    },
+  });
+
+  const seeded = await db
+    .selectFrom('app_state')
+    .select('value')
+    .where('key', '=', PEOPLE_KEY)
+    .executeTakeFirst();
+  if (seeded) return;
+  await db.transaction().execute(async (trx) => {
+    // Claimed first: two instances starting together seed the people once.
+    const claimed = await trx
+      .insertInto('app_state')
+      .values({ key: PEOPLE_KEY, value: now().toISOString() })
+      .onConflict((oc) => oc.column('key').doNothing())
+      .returning('key')
+      .executeTakeFirst();
+    if (!claimed) return;
+    const at = now().toISOString();
+    const enrol = async (
+      p: { first: string; last: string; phone: string; prescriber?: boolean | undefined },
+      status: 'accepted' | 'waitlisted',
+    ) => {
+      const person = await trx
+        .insertInto('person')
+        .values({
+          first_name: p.first,
+          last_name: p.last,
+          phone: `+33${p.phone.slice(1)}`,
+          email: null,
+          commune_insee: '59606',
+          commune_name: 'Valenciennes',
+          territory: 'valenciennois',
+          situation_rsa: 'oui',
+          situation_job_seeker: 'oui',
+          preferred_contact: 'appel',
+          consent_at: at,
+          last_contact_at: at,
+          created_at: at,
+          updated_at: at,
+        })
+        .onConflict((oc) => oc.column('phone').doUpdateSet({ updated_at: at }))
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      const year = now().getUTCFullYear();
+      const reg = await trx
+        .insertInto('registration')
+        .values({
+          reference: formatReference(year, await nextCounter(trx, `registration-${year}`)),
+          person_id: person.id,
+          kind: 'event',
+          event_id: DEMO_PARCOURS_ID,
+          territory: 'valenciennois',
+          status,
+          source_type: p.prescriber ? 'prescriber' : 'self',
+          prescriber_name: p.prescriber ? 'Claire Dupont' : null,
+          prescriber_organisation: p.prescriber ? 'France Travail Valenciennes' : null,
+          prescriber_email: p.prescriber ? 'claire.dupont@francetravail.test' : null,
+          prescriber_keep_informed: p.prescriber ? 1 : 0,
+          preferred_contact: 'appel',
+          idempotency_key: randomUUID(),
+          decided_at: status === 'accepted' ? at : null,
+          created_at: at,
+          updated_at: at,
+        })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      return reg.id;
+    };
+    for (const p of PARTICIPANTS) {
+      const id = await enrol(p, 'accepted');
+      for (const [i, mark] of p.marks.entries()) {
+        if (!mark) continue;
+        await trx
+          .insertInto('attendance')
+          .values({
+            registration_id: id,
+            slot_date: dates[i] as string,
+            slot_start: '09:00',
+            status: mark,
+            recorded_by: null,
+            recorded_at: at,
+          })
+          .execute();
+      }
+    }
+    await enrol(WAITING, 'waitlisted');
+  });
+}

@@ -1,0 +1,61 @@
+import { z } from 'zod';
+
+/** Attendance of one person at one half-day, as advisors record it. */
+export const attendanceStatus = z.enum(['present', 'absent', 'excused'], {
+  error: 'Choisissez présent, absent ou excusé.',
+});
+export type AttendanceStatus = z.infer<typeof attendanceStatus>;
+
+export const ATTENDANCE_LABEL: Record<AttendanceStatus, string> = {
+  present: 'Présent·e',
+  absent: 'Absent·e',
+  excused: 'Excusé·e',
+};
+
+/** A Parcours counts as completed at 4 half-days attended; shorter sessions need every half-day. */
+export const COMPLETION_THRESHOLD = 4;
+
+/** How many half-days attended make a session completed, for a session of `halfDays` half-days. */
+export function requiredHalfDays(halfDays: number): number {
+  return Math.max(0, Math.min(COMPLETION_THRESHOLD, halfDays));
+}
+
+export interface Completion {
+  attended: number;
+  required: number;
+  completed: boolean;
+  /** half-days with nothing recorded yet */
+  unrecorded: number;
+}
+
+/**
+ * Completion of one participant: `statuses` holds what is recorded, one entry per half-day (missing
+ * half-days are simply absent from the list). A session without half-days is never "completed".
+ */
+export function completion(halfDays: number, statuses: readonly AttendanceStatus[]): Completion {
+  const attended = statuses.filter((s) => s === 'present').length;
+  const required = requiredHalfDays(halfDays);
+  return {
+    attended,
+    required,
+    completed: required > 0 && attended >= required,
+    unrecorded: Math.max(0, halfDays - statuses.length),
+  };
+}
+
+/** What came next after a Parcours (issue 10, item 6). */
+export const parcoursOutcomeKind = z.enum(
+  ['emploi', 'formation', 'creation', 'recherche', 'sans-nouvelles'],
+  {
+    error: 'Choisissez ce qui a suivi le Parcours.',
+  },
+);
+export type ParcoursOutcomeKind = z.infer<typeof parcoursOutcomeKind>;
+
+export const OUTCOME_LABEL: Record<ParcoursOutcomeKind, string> = {
+  emploi: 'Emploi',
+  formation: 'Formation',
+  creation: 'Création d’activité',
+  recherche: 'En recherche',
+  'sans-nouvelles': 'Sans nouvelles',
+};

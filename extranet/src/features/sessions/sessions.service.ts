@@ -1,0 +1,243 @@
+import type { Kysely } from 'kysely';
+import { now as clockNow, parisDate } from '../../contract/clock.ts';
+import type { DbKind } from '../../db/connect.ts';
+import type { Database } from '../../db/database.ts';
+import { audit } from '../audit/audit.ts';
+import { decide } from '../registrations/decision.service.ts';
+import { DecisionNotAllowedError, NotFoundError, StaleDecisionError } from '../registrations/errors.ts';
+import { canSeeTerritory, type Viewer } from '../registrations/scope.ts';
+import type { AttendanceStatus, ParcoursOutcomeKind } from './completion.ts';
+import { halfDays } from './sessions.repository.ts';
+
+export class UnknownHalfDayError extends Error {
+  constructor() {
+    super('unknown half-day');
+  }
+}
+/** Présent or absent for a half-day that has not come yet (excusé may be noted in advance). */
+export class HalfDayNotYetError extends Error {
+  constructor() {
+    super('half-day not yet');
+  }
+}
+export class AlreadyCancelledError extends Error {
+  constructor(public readonly currentStatus: string) {
+    super('already cancelled');
+  }
+}
+
+/**
+ * Reads an accepted registration of a session the viewer may act on, in the caller's transaction.
+ * Anything else (another session's registration, another territory, waiting list) is "not found".
+ */
+async function acceptedOnSession(
+  trx: Kysely<Database>,
+  viewer: Viewer,
+  eventId: string,
+  registrationId: number,
+) {
+  const row = await trx
+    .selectFrom('registration')
+    .innerJoin('event_copy', 'event_copy.document_id', 'registration.event_id')
+    .select([
+      'registration.id',
+      'registration.person_id',
+      'registration.status',
+      'event_copy.territory',
+      'event_copy.slots_json',
+    ])
+    .where('registration.id', '=', registrationId)
+    .where('registration.event_id', '=', eventId)
+    .executeTakeFirst();
+  if (row?.status !== 'accepted' || !canSeeTerritory(viewer, row.territory)) throw new NotFoundError();
+  return row;
+}
+
+/**
+ * Records (or corrects) one person's attendance at one half-day. A correction keeps the audit
+ * trail: the log holds the half-day and the status before and after. Saving the same status again
+ * changes nothing and logs nothing.
+ */
+export async function recordAttendance(
+  db: Kysely<Database>,
+  input: {
+    eventId: string;
+    registrationId: number;
+    halfDay: string;
+    status: AttendanceStatus;
+    viewer: Viewer;
+  },
+): Promise<{ changed: boolean; from: AttendanceStatus | null }> {
+  return db.transaction().execute(async (trx) => {
+    const reg = await acceptedOnSession(trx, input.viewer, input.eventId, input.registrationId);
+    const day = halfDays(reg).find((d) => d.key === input.halfDay);
+    if (!day) throw new UnknownHalfDayError();
+    if (input.status !== 'excused' && day.date > parisDate()) throw new HalfDayNotYetError();
+    const before = await trx
+      .selectFrom('attendance')
+      .select(['id', 'status'])
+      .where('registration_id', '=', reg.id)
+      .where('slot_date', '=', day.date)
+      .where('slot_start', '=', day.start)
+      .executeTakeFirst();
+    if (before?.status === input.status) return { changed: false, from: before.status };
+    const at = clockNow().toISOString();
+    await trx
+      .insertInto('attendance')
+      .values({
+        registration_id: reg.id,
+        slot_date: day.date,
+        slot_start: day.start,
+        status: input.status,
+        recorded_by: input.viewer.id,
+        recorded_at: at,
+      })
+      .onConflict((oc) =>
+        oc
+          .columns(['registration_id', 'slot_date', 'slot_start'])
+          .doUpdateSet({ status: input.status, recorded_by: input.viewer.id, recorded_at: at }),
+      )
+      .execute();
+    if (input.status === 'present')
+      await trx.updateTable('person').set({ last_contact_at: at }).where('id', '=', reg.person_id).execute();
+    await audit(trx, {
+      actorId: input.viewer.id,
+      action: before ? 'attendance.correct' : 'attendance.record',
+      entityType: 'registration',
+      entityId: reg.id,
+      personId: reg.person_id,
+      details: { halfDay: day.key, from: before?.status ?? null, to: input.status },
+    });
+    return { changed: true, from: before?.status ?? null };
+  });
+}
+
+/** What came next for a participant: kind and date (and later the support it led to). Audited. */
+export async function recordOutcome(
+  db: Kysely<Database>,
+  input: {
+    eventId: string;
+    registrationId: number;
+    kind: ParcoursOutcomeKind;
+    date: string;
+    viewer: Viewer;
+  },
+): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    const reg = await acceptedOnSession(trx, input.viewer, input.eventId, input.registrationId);
+    const before = await trx
+      .selectFrom('parcours_outcome')
+      .select(['kind', 'outcome_date'])
+      .where('registration_id', '=', reg.id)
+      .executeTakeFirst();
+    if (before?.kind === input.kind && before.outcome_date === input.date) return;
+    const at = clockNow().toISOString();
+    await trx
+      .insertInto('parcours_outcome')
+      .values({
+        registration_id: reg.id,
+        kind: input.kind,
+        outcome_date: input.date,
+        recorded_by: input.viewer.id,
+        recorded_at: at,
+      })
+      .onConflict((oc) =>
+        oc.column('registration_id').doUpdateSet({
+          kind: input.kind,
+          outcome_date: input.date,
+          recorded_by: input.viewer.id,
+          recorded_at: at,
+        }),
+      )
+      .execute();
+    await audit(trx, {
+      actorId: input.viewer.id,
+      action: 'parcours.outcome',
+      entityType: 'registration',
+      entityId: reg.id,
+      personId: reg.person_id,
+      details: {
+        from: before ? { kind: before.kind, date: before.outcome_date } : null,
+        to: { kind: input.kind, date: input.date },
+      },
+    });
+  });
+}
+
+// --- "Je ne peux pas venir" -----------------------------------------------------------------------
+
+/** Who the decision is recorded as when the person cancels from their e-mail (not an account). */
+export const SELF_CANCEL_ACTOR = 'lien-je-ne-peux-pas-venir';
+export const SELF_CANCEL_REASON = 'La personne a indiqué ne pas pouvoir venir (lien du courriel).';
+const SELF_VIEWER: Viewer = { id: SELF_CANCEL_ACTOR, role: 'admin', territories: [] };
+
+export interface CancelTarget {
+  registrationId: number;
+  status: string;
+  title: string;
+  firstDate: string | null;
+  firstStart: string | null;
+  /** the session has started: the link no longer frees a place */
+  started: boolean;
+}
+
+/** What the public page shows about the registration a link was signed for (no personal data). */
+export async function cancelTarget(
+  db: Kysely<Database>,
+  registrationId: number,
+): Promise<CancelTarget | null> {
+  const row = await db
+    .selectFrom('registration')
+    .innerJoin('event_copy', 'event_copy.document_id', 'registration.event_id')
+    .select([
+      'registration.id',
+      'registration.status',
+      'event_copy.title',
+      'event_copy.slots_json',
+      'event_copy.first_slot_at',
+    ])
+    .where('registration.id', '=', registrationId)
+    .where('registration.kind', '=', 'event')
+    .executeTakeFirst();
+  if (!row) return null;
+  const first = halfDays(row)[0];
+  return {
+    registrationId: row.id,
+    status: row.status,
+    title: row.title,
+    firstDate: first?.date ?? null,
+    firstStart: first?.start ?? null,
+    started: row.first_slot_at !== null && row.first_slot_at <= clockNow().toISOString(),
+  };
+}
+
+/**
+ * The person says they cannot come: the registration is cancelled with a reason through the same
+ * decision as an advisor's (capacity lock, audit log, "inscription annulée" message to the person
+ * and the professional), so the freed place appears in the inbox banner with the first person on
+ * the waiting list, as when an advisor cancels.
+ */
+export async function cancelFromLink(
+  db: Kysely<Database>,
+  kind: DbKind,
+  registrationId: number,
+): Promise<{ proposeRegistrationId: number | null }> {
+  const target = await cancelTarget(db, registrationId);
+  if (!target) throw new NotFoundError();
+  if (!['received', 'accepted', 'waitlisted'].includes(target.status))
+    throw new AlreadyCancelledError(target.status);
+  try {
+    const result = await decide(db, kind, {
+      registrationId,
+      decision: 'cancel',
+      reason: SELF_CANCEL_REASON,
+      viewer: SELF_VIEWER,
+    });
+    return { proposeRegistrationId: result.proposeRegistrationId };
+  } catch (error) {
+    // Two taps on the button at once: the second finds the place already freed.
+    if (error instanceof DecisionNotAllowedError || error instanceof StaleDecisionError)
+      throw new AlreadyCancelledError(error.currentStatus);
+    throw error;
+  }
+}

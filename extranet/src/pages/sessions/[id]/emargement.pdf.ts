@@ -1,0 +1,50 @@
+import type { APIRoute } from 'astro';
+import { z } from 'zod';
+import { audit } from '../../../features/audit/audit.ts';
+import { associationSource } from '../../../features/sessions/association.ts';
+import { buildEmargement } from '../../../features/sessions/emargement.pdf.ts';
+import {
+  getSessionForViewer,
+  loadRoster,
+  sessionView,
+} from '../../../features/sessions/sessions.repository.ts';
+import { notFound, requireUser } from '../../../lib/guard.ts';
+
+/** The printable feuille d'émargement of a session: accepted participants, one box per half-day. */
+export const GET: APIRoute = async (ctx) => {
+  const guard = requireUser(ctx);
+  if (guard instanceof Response) return guard;
+  const { db, config } = ctx.locals.runtime;
+  const missing = () => notFound('Session', { href: '/sessions', label: 'Retour aux sessions' });
+  const id = z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,64}$/)
+    .safeParse(ctx.params.id);
+  if (!id.success) return missing();
+  const event = await getSessionForViewer(db, guard, id.data);
+  if (!event) return missing();
+  const [roster, association] = await Promise.all([
+    loadRoster(db, event),
+    associationSource({ cmsUrl: config.cmsUrl, token: config.cmsToken }).get(),
+  ]);
+  const pdf = await buildEmargement({
+    association,
+    session: sessionView(event),
+    participants: roster.accepted.map((r) => ({ firstName: r.firstName, lastName: r.lastName })),
+  });
+  await audit(db, {
+    actorId: guard.id,
+    action: 'session.emargement',
+    entityType: 'session',
+    entityId: event.document_id,
+    details: { participants: roster.accepted.length },
+  });
+  return new Response(new Uint8Array(pdf), {
+    headers: {
+      'content-type': 'application/pdf',
+      // The file name says which session, never who is on it.
+      'content-disposition': 'inline; filename="feuille-emargement.pdf"',
+      'cache-control': 'no-store',
+    },
+  });
+};
