@@ -1,11 +1,12 @@
 import { createHmac } from 'node:crypto';
-import { describe, expect, it } from 'vitest';
+import * as clock from '@maillage/extranet/clock';
+import { afterEach, describe, expect, it } from 'vitest';
 // The repository's copy of the data·inclusion referentials (vendored by the site for its export).
 import publics from '../../site/src/lib/feeds/data-inclusion-v1/extra/publics.json';
 import thematiques from '../../site/src/lib/feeds/data-inclusion-v1/extra/thematiques.json';
 import types from '../../site/src/lib/feeds/data-inclusion-v1/extra/types-de-services.json';
 import { READ_ONLY_ACTIONS } from '../src/bootstrap/api-tokens';
-import { slotDates } from '../src/bootstrap/seed';
+import { eventData, slotDates, todayInFrance } from '../src/bootstrap/seed';
 import { EVENTS, PROGRAMS } from '../src/bootstrap/seed-content';
 import { globalProblems, MESSAGES, storyProblems } from '../src/bootstrap/validation';
 import { signWebhook } from '../src/bootstrap/webhook';
@@ -23,6 +24,55 @@ describe('demo session dates', () => {
     expect(dates.every((d) => [1, 4].includes(isoWeekday(d)))).toBe(true);
     expect([...dates].sort()).toEqual(dates);
     expect(new Set(dates).size).toBe(5);
+  });
+
+  afterEach(() => clock.setClock(null));
+
+  // The midnight bug: registrations opened at `${today}T00:00:00Z`, still to come during the first
+  // Paris hour of the day (two in summer), so every demo session said "pas encore ouvertes".
+  it.each([
+    '2027-01-14T00:30:00+01:00',
+    '2027-01-14T23:30:00+01:00',
+    '2027-07-14T00:30:00+02:00',
+    '2027-07-14T23:30:00+02:00',
+  ])(
+    'opens registrations to demo sessions seeded at %s, and closes them at 18:00 Paris the day before',
+    (at) => {
+      clock.setClock(at);
+      const today = todayInFrance();
+      expect(today).toBe(at.slice(0, 10));
+      for (const seed of EVENTS) {
+        const data = eventData(seed, today, 'program', 'territory');
+        expect(Date.parse(data.registrationOpensAt)).toBeLessThanOrEqual(clock.nowMs());
+        expect(Date.parse(data.registrationClosesAt)).toBeGreaterThan(clock.nowMs());
+        const first = data.slots[0]!.date;
+        expect(data.registrationClosesAt).toBe(
+          clock.parisInstant(clock.addDays(first, -1), '18:00').toISOString(),
+        );
+        expect(
+          new Intl.DateTimeFormat('fr-FR', { timeZone: 'Europe/Paris', timeStyle: 'short' }).format(
+            new Date(data.registrationClosesAt),
+          ),
+        ).toBe('18:00');
+      }
+    },
+  );
+
+  it('declares the shared clock to the Strapi build with the signatures it has', () => {
+    // cms/src/types/clock.d.ts re-declares them for CommonJS resolution: the names must match.
+    expect(Object.keys(clock).sort()).toEqual(
+      [
+        'TIME_ZONE',
+        'addDays',
+        'clockOverrideAllowed',
+        'now',
+        'nowMs',
+        'parisDate',
+        'parisInstant',
+        'parisOffset',
+        'setClock',
+      ].sort(),
+    );
   });
 
   it('gives a Parcours 5 to 7 half-days and the training 4 days', () => {

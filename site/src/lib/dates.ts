@@ -1,8 +1,10 @@
+import { parisDate } from '@maillage/extranet/clock';
+
 const TZ = 'Europe/Paris';
 
-/** Today's date in Paris, YYYY-MM-DD (the calendar the sessions are written in). */
-export function parisToday(now = new Date()): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone: TZ }).format(now);
+/** Today's date in Paris, YYYY-MM-DD (the calendar the sessions are written in), from the app's clock. */
+export function parisToday(at?: Date): string {
+  return parisDate(at);
 }
 
 export { formatDay, formatSlot, formatTime } from '@maillage/extranet/dates';

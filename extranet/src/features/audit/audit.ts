@@ -1,4 +1,5 @@
 import type { Kysely, Transaction } from 'kysely';
+import * as clock from '../../contract/clock.ts';
 import type { Database } from '../../db/database.ts';
 
 export interface AuditEntry {
@@ -17,7 +18,7 @@ export async function audit(db: Kysely<Database> | Transaction<Database>, entry:
   await db
     .insertInto('audit_log')
     .values({
-      at: new Date().toISOString(),
+      at: clock.now().toISOString(),
       actor_id: entry.actorId,
       action: entry.action,
       entity_type: entry.entityType,

@@ -1,4 +1,5 @@
 import { type Kysely, sql, type Transaction } from 'kysely';
+import * as clock from '../../contract/clock.ts';
 import type { AvailabilityEntry } from '../../contract/index.ts';
 import type { Database, EventCopy } from '../../db/database.ts';
 
@@ -70,7 +71,7 @@ export function firstSlotAt(slots: Slot[]): string | null {
   return sorted[0] ?? null;
 }
 
-export async function upsertEventCopy(db: Db, input: EventCopyInput, now = new Date()): Promise<void> {
+export async function upsertEventCopy(db: Db, input: EventCopyInput, now = clock.now()): Promise<void> {
   const slots = input.slots
     .map((s) => ({
       date: s.date,
@@ -126,7 +127,7 @@ export async function listEvents(
     q = options.territories.length
       ? q.where('territory', 'in', options.territories)
       : q.where(sql<boolean>`1 = 0`);
-  if (options.upcomingOnly) q = q.where('first_slot_at', '>', new Date().toISOString());
+  if (options.upcomingOnly) q = q.where('first_slot_at', '>', clock.now().toISOString());
   return q.orderBy('first_slot_at').execute();
 }
 
@@ -146,7 +147,7 @@ export function parseVenue(event: Pick<EventCopy, 'venue_json'>): Venue {
   }
 }
 
-export function isRegistrationOpen(event: EventCopy, now = new Date()): boolean {
+export function isRegistrationOpen(event: EventCopy, now = clock.now()): boolean {
   if (event.cancelled || event.removed) return false;
   const t = now.toISOString();
   if (event.registration_opens_at && event.registration_opens_at > t) return false;
@@ -168,7 +169,7 @@ export async function countAccepted(db: Db, eventIds?: string[]): Promise<Map<st
   return new Map(rows.map((r) => [r.event_id as string, Number(r.n)]));
 }
 
-export function availabilityOf(event: EventCopy, taken: number, now = new Date()): AvailabilityEntry {
+export function availabilityOf(event: EventCopy, taken: number, now = clock.now()): AvailabilityEntry {
   const left = Math.max(0, event.capacity - taken);
   const registrationOpen = isRegistrationOpen(event, now);
   return {
@@ -183,7 +184,7 @@ export function availabilityOf(event: EventCopy, taken: number, now = new Date()
 export async function availabilityAll(db: Db): Promise<Record<string, AvailabilityEntry>> {
   const events = await db.selectFrom('event_copy').selectAll().where('removed', '=', 0).execute();
   const taken = await countAccepted(db);
-  const now = new Date();
+  const now = clock.now();
   return Object.fromEntries(
     events.map((e) => [e.document_id, availabilityOf(e, taken.get(e.document_id) ?? 0, now)]),
   );

@@ -1,4 +1,5 @@
 import type { Kysely, Transaction } from 'kysely';
+import * as clock from '../../contract/clock.ts';
 import type { Database } from '../../db/database.ts';
 
 export interface MailAttachment {
@@ -31,7 +32,7 @@ export async function sendMail(
   db: Kysely<Database> | Transaction<Database>,
   message: MailMessage,
 ): Promise<number> {
-  const now = new Date().toISOString();
+  const now = clock.now().toISOString();
   const row = await db
     .insertInto('outbox')
     .values({

@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import * as clock from '../../contract/clock.ts';
 import type { DbKind } from '../../db/connect.ts';
 import type { Database } from '../../db/database.ts';
 import { clearMemo } from '../../lib/memo.ts';
@@ -98,7 +99,7 @@ export async function decide(
       const taken = (await countAccepted(trx, [event.document_id])).get(event.document_id) ?? 0;
       if (taken >= event.capacity) throw new EventFullError();
     }
-    const now = new Date().toISOString();
+    const now = clock.now().toISOString();
     const status = TARGET[input.decision];
     const updated = await trx
       .updateTable('registration')
@@ -147,7 +148,7 @@ export async function freedPlaces(db: Kysely<Database>, viewer: Viewer) {
     .selectFrom('event_copy')
     .select(['document_id', 'capacity', 'title'])
     .where('removed', '=', 0)
-    .where('first_slot_at', '>', new Date().toISOString());
+    .where('first_slot_at', '>', clock.now().toISOString());
   if (viewer.role !== 'admin') {
     if (!viewer.territories.length) return [];
     upcoming = upcoming.where('territory', 'in', viewer.territories);

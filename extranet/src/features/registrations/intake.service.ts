@@ -1,4 +1,5 @@
 import type { Kysely, Transaction } from 'kysely';
+import * as clock from '../../contract/clock.ts';
 import type { RegistrationRequest } from '../../contract/index.ts';
 import { type DbKind, isUniqueViolation } from '../../db/connect.ts';
 import type { Database } from '../../db/database.ts';
@@ -58,7 +59,7 @@ export async function submitRegistration(
 ): Promise<IntakeResult> {
   const already = await existing(db, request.idempotencyKey);
   if (already) return already;
-  const now = options.now ?? new Date();
+  const now = options.now ?? clock.now();
   const nowIso = now.toISOString();
   try {
     return await db.transaction().execute(async (trx) => {
@@ -110,7 +111,8 @@ export async function submitRegistration(
         .returning('id')
         .executeTakeFirstOrThrow();
 
-      const year = now.getUTCFullYear();
+      // The reference counts per Paris calendar year (a request at 00:30 on 1 January is the new year's).
+      const year = Number(clock.parisDate(now).slice(0, 4));
       const reference = formatReference(year, await nextCounter(trx, `registration-${year}`));
       const source = request.source;
       const prescriber = source.type === 'prescriber' ? source : null;

@@ -1,3 +1,4 @@
+import { parisDate } from '@maillage/extranet/clock';
 import { blocksToText } from '../cms/blocks.ts';
 import type { Global, Program, Territory } from '../cms/schemas.ts';
 import serviceSchema from './data-inclusion-v1/service.json' with { type: 'json' };
@@ -18,7 +19,7 @@ const PUBLICS = enumOf('Public');
 const TYPES = enumOf('TypeService');
 
 const day = (iso: string | undefined) =>
-  iso && /^\d{4}-\d{2}-\d{2}/.test(iso) ? iso.slice(0, 10) : new Date().toISOString().slice(0, 10);
+  iso && /^\d{4}-\d{2}-\d{2}/.test(iso) ? iso.slice(0, 10) : parisDate();
 const keep = (values: string[] | null | undefined, allowed: Set<string>) => {
   const list = [...new Set((values ?? []).filter((v) => allowed.has(v)))];
   return list.length > 0 ? list : null;
