@@ -41,26 +41,9 @@ export interface EventCopyInput {
 
 type Db = Kysely<Database> | Transaction<Database>;
 
-/** Converts a wall-clock date and time in Paris to a UTC ISO string. */
+/** Converts a wall-clock date and time in Paris to a UTC ISO string (the clock's Paris calendar). */
 export function parisToIso(date: string, time: string): string {
-  const [y, m, d] = date.split('-').map(Number) as [number, number, number];
-  const [hh, mm] = time.split(':').map(Number) as [number, number];
-  const guess = Date.UTC(y, m - 1, d, hh, mm);
-  const parts = Object.fromEntries(
-    new Intl.DateTimeFormat('en-GB', {
-      timeZone: 'Europe/Paris',
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-    })
-      .formatToParts(new Date(guess))
-      .map((p) => [p.type, p.value]),
-  );
-  const asParis = Date.UTC(+parts.year!, +parts.month! - 1, +parts.day!, +parts.hour!, +parts.minute!);
-  return new Date(guess - (asParis - guess)).toISOString();
+  return clock.parisInstant(date, time).toISOString();
 }
 
 export function firstSlotAt(slots: Slot[]): string | null {
