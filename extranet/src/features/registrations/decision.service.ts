@@ -32,6 +32,22 @@ const ALLOWED_FROM: Record<Decision, string[]> = {
   cancel: ['received', 'accepted', 'waitlisted'],
 };
 
+/**
+ * The one rule of which decisions a request can take: from its status, and a waiting list only
+ * for a session (a support or call-back request has no places to wait for). The service enforces
+ * it; the request page asks it which choices to offer.
+ */
+export function allowedDecisions(registration: { status: string; kind: string }): Record<Decision, boolean> {
+  const allowed = (d: Decision) =>
+    ALLOWED_FROM[d].includes(registration.status) && (d !== 'waitlist' || registration.kind === 'event');
+  return {
+    accept: allowed('accept'),
+    waitlist: allowed('waitlist'),
+    decline: allowed('decline'),
+    cancel: allowed('cancel'),
+  };
+}
+
 export interface DecisionResult {
   status: string;
   /** when a place was freed: the first person on the waiting list, to propose to the advisor */
@@ -80,6 +96,7 @@ export async function decide(
       .select([
         'registration.id',
         'registration.status',
+        'registration.kind',
         'registration.reference',
         'registration.person_id',
         'registration.preferred_contact',
@@ -91,7 +108,7 @@ export async function decide(
     if (kind === 'postgres') rq = rq.forUpdate('registration');
     const reg = await rq.executeTakeFirstOrThrow();
     if (input.expectedStatus && reg.status !== input.expectedStatus) throw new StaleDecisionError(reg.status);
-    if (!ALLOWED_FROM[input.decision].includes(reg.status)) throw new DecisionNotAllowedError(reg.status);
+    if (!allowedDecisions(reg)[input.decision]) throw new DecisionNotAllowedError(reg.status);
 
     if (input.decision === 'accept' && event) {
       // No "your place is confirmed" (with its .ics) for a session that will not take place.
