@@ -97,7 +97,10 @@ if (import.meta.main) {
   let failed = 0;
   for (const r of runs) {
     for (const file of r.results.filter((f) => existsSync(f))) {
-      const json = JSON.parse(readFileSync(file, 'utf8')) as { numPassedTests: number; numFailedTests: number };
+      const json = JSON.parse(readFileSync(file, 'utf8')) as {
+        numPassedTests: number;
+        numFailedTests: number;
+      };
       passed += json.numPassedTests;
       failed += json.numFailedTests;
     }

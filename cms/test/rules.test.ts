@@ -8,7 +8,13 @@ import types from '../../site/src/lib/feeds/data-inclusion-v1/extra/types-de-ser
 import { READ_ONLY_ACTIONS } from '../src/bootstrap/api-tokens';
 import { eventData, slotDates, todayInFrance } from '../src/bootstrap/seed';
 import { EVENTS, PROGRAMS } from '../src/bootstrap/seed-content';
-import { globalProblems, MESSAGES, storyProblems } from '../src/bootstrap/validation';
+import {
+  globalProblems,
+  MESSAGES,
+  programProblems,
+  richTextProblems,
+  storyProblems,
+} from '../src/bootstrap/validation';
 import { signWebhook } from '../src/bootstrap/webhook';
 
 const isoWeekday = (d: string) => {
@@ -94,6 +100,53 @@ describe('data·inclusion values of the programs', () => {
       for (const p of program.diPublics) expect(values(publics), p).toContain(p);
       expect(values(types)).toContain(program.diType);
     }
+  });
+});
+
+describe('data·inclusion rules when a program is published', () => {
+  const ok = {
+    diPublics: ['demandeurs-emploi'],
+    diThematiques: ['creer-une-entreprise--developper-son-entreprise'],
+  };
+  it('refuses `tous-publics` together with other publics, with a French message', () => {
+    const problems = programProblems({ ...ok, diPublics: ['demandeurs-emploi', 'tous-publics'] });
+    expect(problems).toEqual([{ path: ['diPublics'], message: MESSAGES.tousPublicsAlone }]);
+    expect(programProblems({ ...ok, diPublics: ['tous-publics'] })).toEqual([]);
+  });
+
+  it('asks for at least one public and one thematique, and a weekly volume that is not negative', () => {
+    expect(programProblems({}).map((p) => p.message)).toEqual([
+      MESSAGES.publicsRequired,
+      MESSAGES.thematiquesRequired,
+    ]);
+    expect(programProblems({ ...ok, diPublics: 'tous-publics' })[0]?.message).toBe(MESSAGES.codeList);
+    expect(programProblems({ ...ok, diVolumeHoraireHebdomadaire: -1 })[0]?.message).toBe(
+      MESSAGES.weeklyHours,
+    );
+    expect(programProblems(ok)).toEqual([]);
+  });
+
+  it('accepts every demo program as seeded', () => {
+    for (const program of PROGRAMS) expect(programProblems({ ...program }), program.slug).toEqual([]);
+  });
+});
+
+describe('images inside rich text', () => {
+  const image = (alternativeText: string | null) => ({
+    type: 'image',
+    image: { url: '/uploads/a.jpg', alternativeText },
+    children: [{ type: 'text', text: '' }],
+  });
+  it('refuses an image without alternative text, with a French message', () => {
+    expect(richTextProblems('body', { body: [image(null)] })).toEqual([
+      { path: ['body'], message: MESSAGES.richTextImageAlt },
+    ]);
+    expect(richTextProblems('body', { body: [image('  ')] })).toHaveLength(1);
+    expect(richTextProblems('body', { body: [image('Un atelier en groupe')] })).toEqual([]);
+    expect(
+      programProblems({ diPublics: ['tous-publics'], diThematiques: ['x'], description: [image(null)] })[0]
+        ?.message,
+    ).toBe(MESSAGES.richTextImageAlt);
   });
 });
 

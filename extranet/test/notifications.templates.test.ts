@@ -3,6 +3,7 @@ import nodemailer from 'nodemailer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { foldLine } from '../src/contract/icalendar.ts';
 import { eventCalendar } from '../src/features/notifications/ics.ts';
+import { createTeamDirectory } from '../src/features/notifications/teams.ts';
 import {
   callScript,
   decisionToPerson,
@@ -14,7 +15,6 @@ import {
 } from '../src/features/notifications/templates.ts';
 import { type SmtpSink, startSmtpSink } from '../src/features/notifications/testing/smtp-sink.ts';
 import type { NotificationContext } from '../src/features/notifications/types.ts';
-import { createTeamDirectory } from '../src/features/notifications/teams.ts';
 
 const event = {
   id: 'evt123',
@@ -208,7 +208,7 @@ describe('message templates', () => {
     // Neither number known yet: still a sentence, and nothing invented.
     const none = callScript({ ...c, team: { name: 'Maillage', email: '', phone: '' } }, 'decision', true);
     expect(none).not.toMatch(/au répondez|\d{2} \d{2} \d{2}/);
-    expect(none).toContain('D\'autres solutions existent : répondez à ce message.');
+    expect(none).toContain("D'autres solutions existent : répondez à ce message.");
   });
 
   it('falls back to the association’s contacts from the CMS, each on its own', async () => {

@@ -12,7 +12,12 @@ import { resolveCommune } from '../src/lib/registration/fields.ts';
 import { createIntakeClient } from '../src/lib/registration/intake.ts';
 import { createRateLimiter, ipKey } from '../src/lib/registration/rate-limit.ts';
 import { deriveKey } from '../src/lib/registration/signing.ts';
-import { type SubmitDeps, type SubmitResult, submitRegistration, TOO_FAST } from '../src/lib/registration/submit.ts';
+import {
+  type SubmitDeps,
+  type SubmitResult,
+  submitRegistration,
+  TOO_FAST,
+} from '../src/lib/registration/submit.ts';
 import { readConfirmation, signConfirmation } from '../src/lib/registration/token.ts';
 import { type FakeIntake, startFakeIntake } from './registration-helpers.ts';
 

@@ -21,7 +21,9 @@ const open: Availability = { capacity: 10, taken: 2, left: 8, waitlistOpen: fals
 const shut: Availability = { ...open, registrationOpen: false };
 
 describe('where a closed session points to', () => {
-  const closed = session('fermee', { registrationClosesAt: parisInstant(addDays(today, -1), '18:00').toISOString() });
+  const closed = session('fermee', {
+    registrationClosesAt: parisInstant(addDays(today, -1), '18:00').toISOString(),
+  });
   const notYet = session('pas-encore', {
     registrationOpensAt: parisInstant(addDays(today, 7), '09:00').toISOString(),
   });
@@ -46,7 +48,14 @@ describe('where a closed session points to', () => {
   });
 
   it('says when the registrations of the next session open when none is open yet', async () => {
-    expect(await nextOpenSession(closed, [notYet, refusedByExtranet], async (id) => (id === 'refusee' ? shut : open), NOW)).toBeNull();
+    expect(
+      await nextOpenSession(
+        closed,
+        [notYet, refusedByExtranet],
+        async (id) => (id === 'refusee' ? shut : open),
+        NOW,
+      ),
+    ).toBeNull();
     const opening = nextOpening(closed, [notYet, refusedByExtranet], NOW);
     expect(opening?.session.slug).toBe('pas-encore');
     expect(opening?.opensAt).toBe(parisInstant(addDays(today, 7), '09:00').toISOString());
