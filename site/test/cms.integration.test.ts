@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { brotliCompressSync } from 'node:zlib';
 import ICAL from 'ical.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CmsUnavailableError, createCmsClient } from '../src/lib/cms/client.ts';
@@ -284,6 +285,53 @@ describe('the built site', () => {
     expect(ld.location.address.addressLocality).toBe(e.venue.commune);
     expect(ld.startDate).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:00\+0[12]:00$/);
     expect(html).toContain(`<link rel="canonical" href="${stack.siteUrl}/agenda/${e.slug}">`);
+  });
+
+  it('describes the association (NGO, address, phone, four territories), programs as courses, and every page for sharing', async () => {
+    const ldOf = (html: string) =>
+      JSON.parse(/<script type="application\/ld\+json">(.*?)<\/script>/s.exec(html)?.[1] ?? '{}');
+    for (const path of ['/', '/contact']) {
+      const ld = ldOf(await text(path));
+      expect(ld['@type'], path).toBe('NGO');
+      expect(ld.telephone).toBe('+33327000000');
+      expect(ld.address).toMatchObject({
+        '@type': 'PostalAddress',
+        streetAddress: '10 rue de la Solidarité',
+        postalCode: '59300',
+        addressLocality: 'Valenciennes',
+      });
+      expect(ld.areaServed.map((a: { name: string }) => a.name).sort()).toEqual([
+        'Cambrésis',
+        'Douaisis',
+        'Pévèle-Carembault',
+        'Valenciennois',
+      ]);
+    }
+    const course = ldOf(await text('/programmes/parcours-emploi'));
+    expect(course).toMatchObject({
+      '@type': 'Course',
+      name: expect.any(String),
+      description: expect.any(String),
+      provider: { '@type': 'Organization', name: 'Maillage' },
+      offers: [{ '@type': 'Offer', category: 'Free' }],
+    });
+    expect(course.hasCourseInstance.length).toBeGreaterThan(0);
+    for (const instance of course.hasCourseInstance) {
+      expect(instance.courseMode).toBe('Onsite');
+      expect(instance.courseWorkload).toMatch(/^PT\d+H$/);
+    }
+    const e = (await client().upcomingEvents())[0]!;
+    const story = (await client().stories())[0]!;
+    for (const path of pagePaths(e.slug, story.slug)) {
+      const html = await (await get(path)).text();
+      expect(html, path).toContain(`<meta property="og:image" content="${stack.siteUrl}/partage.png">`);
+      expect(html, path).toContain('<meta name="twitter:card" content="summary_large_image">');
+      // Pages stay tiny: a few KB on the wire (the site sends them compressed with brotli).
+      expect(brotliCompressSync(html).byteLength, path).toBeLessThan(6_000);
+    }
+    const image = await get('/partage.png');
+    expect(image.status).toBe(200);
+    expect(image.headers.get('content-type')).toBe('image/png');
   });
 
   it('lists every published program on the home page', async () => {

@@ -12,6 +12,8 @@ export const MESSAGES = {
     'L’image de couverture doit avoir un texte alternatif qui la décrit (champ « Texte alternatif de l’image »), pour les personnes qui ne la voient pas.',
   funderLogoAlt:
     'Chaque logo de financeur doit avoir un texte alternatif (champ « Texte alternatif du logo »), pour les personnes qui ne le voient pas.',
+  shareImageAlt:
+    'L’image de partage doit avoir un texte alternatif qui la décrit (champ « Texte alternatif de l’image de partage »), pour les personnes qui ne la voient pas.',
   richTextImageAlt:
     'Chaque image insérée dans le texte doit avoir un texte alternatif qui la décrit, pour les personnes qui ne la voient pas : dans la médiathèque, renseignez le « Texte alternatif » de l’image, puis insérez-la à nouveau.',
   tousPublicsAlone:
@@ -94,10 +96,16 @@ export function programProblems(data: Data): Problem[] {
 
 export function globalProblems(data: Data): Problem[] {
   const funders = Array.isArray(data.funders) ? (data.funders as Data[]) : [];
-  return funders.flatMap((funder, index) =>
-    hasMedia(funder.logo) && !present(funder.logoAlt)
-      ? [{ path: ['funders', String(index), 'logoAlt'], message: MESSAGES.funderLogoAlt }]
-      : [],
+  const share: Problem[] =
+    hasMedia(data.shareImage) && !present(data.shareImageAlt)
+      ? [{ path: ['shareImageAlt'], message: MESSAGES.shareImageAlt }]
+      : [];
+  return share.concat(
+    funders.flatMap((funder, index) =>
+      hasMedia(funder.logo) && !present(funder.logoAlt)
+        ? [{ path: ['funders', String(index), 'logoAlt'], message: MESSAGES.funderLogoAlt }]
+        : [],
+    ),
   );
 }
 
@@ -110,7 +118,7 @@ const RULES: Record<string, { check: (data: Data) => Problem[]; populate: Record
   [PUBLIC_CONTENT_TYPES.page]: { check: (data) => richTextProblems('body', data), populate: {} },
   [PUBLIC_CONTENT_TYPES.global]: {
     check: globalProblems,
-    populate: { funders: { populate: { logo: true } } },
+    populate: { funders: { populate: { logo: true } }, shareImage: true },
   },
 };
 
