@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
+import { addDays, nowMs, parisDate } from '../src/contract/clock.ts';
 import { createDb, type Db } from '../src/db/connect.ts';
 import { createSealer } from '../src/lib/sealed.ts';
 
@@ -133,10 +134,10 @@ async function startServer(env: Record<string, string>): Promise<{ url: string; 
 }
 
 async function seed(db: Db): Promise<void> {
-  const now = Date.now();
+  const now = nowMs();
   const iso = (ms: number) => new Date(ms).toISOString();
   for (const [i, territory] of TERRITORIES.entries()) {
-    const date = new Date(now + (10 + i) * 86400_000).toISOString().slice(0, 10);
+    const date = addDays(parisDate(), 10 + i);
     await db.db
       .insertInto('event_copy')
       .values({
