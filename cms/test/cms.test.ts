@@ -292,15 +292,20 @@ describe.each(databases)('CMS on $name', ({ serverUrl }) => {
     const refused = await publish(program);
     expect(refused.status).toBe(400);
     expect(refused.body.error.message).toMatch(/« tous-publics » s’emploie seul/);
+    const form = new FormData();
+    form.append('files', new Blob([TINY_PNG], { type: 'image/png' }), 'dans-le-texte.png');
+    const upload = await fetch(`${cms.url}/upload`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${jwt}` },
+      body: form,
+    });
+    expect(upload.status).toBe(201);
+    const [file] = (await upload.json()) as Array<Record<string, unknown>>;
     const withImage = await publish({
       ...program,
       diPublics: ['tous-publics'],
       description: [
-        {
-          type: 'image',
-          image: { url: '/uploads/x.png', name: 'x.png', alternativeText: null },
-          children: [{ type: 'text', text: '' }],
-        },
+        { type: 'image', image: { ...file, alternativeText: null }, children: [{ type: 'text', text: '' }] },
       ],
     });
     expect(withImage.status).toBe(400);
