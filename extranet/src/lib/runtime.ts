@@ -105,10 +105,16 @@ async function boot(): Promise<Runtime> {
         console.log(`[sessions] copie des sessions à jour (${n})`);
         // After the copy, never before: the demo registrations need the sessions they go to.
         if (config.demo) {
-          const demo = await seedDemoRegistrations(database.db, database.kind, config.extranetUrl);
-          demoPending = !demo.done;
-          if (demo.arrived > 0)
-            console.log(`[démo] ${demo.arrived} inscription(s) de démonstration enregistrée(s)`);
+          try {
+            const demo = await seedDemoRegistrations(database.db, database.kind, config.extranetUrl);
+            demoPending = !demo.done;
+            if (demo.arrived > 0)
+              console.log(`[démo] ${demo.arrived} inscription(s) de démonstration enregistrée(s)`);
+          } catch (error) {
+            console.warn(
+              `[démo] inscriptions de démonstration en attente, nouvel essai bientôt : ${(error as Error).message}`,
+            );
+          }
         }
         return true;
       } catch (error) {
