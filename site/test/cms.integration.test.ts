@@ -225,6 +225,39 @@ describe('the built site', () => {
     }
   });
 
+  it('points a closed session only to a next session that is open, else says to call', async () => {
+    const events = await client().upcomingEvents();
+    const program = events.find((e) => events.filter((x) => x.program?.slug === e.program?.slug).length >= 2)
+      ?.program?.slug;
+    const same = events.filter((e) => e.program?.slug === program);
+    expect(same.length).toBeGreaterThanOrEqual(2);
+    const [closed, ...others] = same as [(typeof same)[number], ...typeof same];
+    const shut = { capacity: 10, taken: 0, left: 10, waitlistOpen: false, registrationOpen: false };
+    try {
+      // Every session of the program closed by the extranet: no link to any of them.
+      for (const e of same) stack.availability.entries.set(e.documentId, shut);
+      const none = await text(`/inscription/${closed.slug}`);
+      expect(none).toContain('Les inscriptions à cette session sont fermées.');
+      expect(none).toContain('Aucune autre session de ce programme n’est ouverte aux inscriptions');
+      for (const e of others) expect(none).not.toContain(`href="/inscription/${e.slug}"`);
+      expect(none).toContain('appelez-nous au <a href="tel:0327000000">');
+      // One of them open again: once the site asks the extranet again (its answers are kept
+      // 10 s), the page points to it.
+      const open = others.at(-1)!;
+      stack.availability.entries.set(open.documentId, { ...shut, registrationOpen: true });
+      const link = `La prochaine session du même programme : <a href="/inscription/${open.slug}">`;
+      let one = '';
+      for (const started = Date.now(); Date.now() - started < 15_000; ) {
+        one = await text(`/inscription/${closed.slug}`);
+        if (one.includes(link)) break;
+        await new Promise((r) => setTimeout(r, 500));
+      }
+      expect(one).toContain(link);
+    } finally {
+      for (const e of same) stack.availability.entries.delete(e.documentId);
+    }
+  });
+
   it('sends compressed pages with CDN cache and security headers', async () => {
     const res = await get('/agenda', { headers: { 'accept-encoding': 'br, gzip' } });
     expect(res.headers.get('content-encoding')).toBe('br');
