@@ -233,26 +233,29 @@ describe('the built site', () => {
     expect(same.length).toBeGreaterThanOrEqual(2);
     const [closed, ...others] = same as [(typeof same)[number], ...typeof same];
     const shut = { capacity: 10, taken: 0, left: 10, waitlistOpen: false, registrationOpen: false };
+    // The site keeps the extranet's answers 10 s: ask the page until it reflects the new ones.
+    const eventually = async (wanted: string) => {
+      let html = '';
+      for (const started = Date.now(); Date.now() - started < 15_000; ) {
+        html = await text(`/inscription/${closed.slug}`);
+        if (html.includes(wanted)) break;
+        await new Promise((r) => setTimeout(r, 500));
+      }
+      return html;
+    };
     try {
       // Every session of the program closed by the extranet: no link to any of them.
       for (const e of same) stack.availability.entries.set(e.documentId, shut);
-      const none = await text(`/inscription/${closed.slug}`);
+      const none = await eventually('Aucune autre session de ce programme n’est ouverte aux inscriptions');
       expect(none).toContain('Les inscriptions à cette session sont fermées.');
       expect(none).toContain('Aucune autre session de ce programme n’est ouverte aux inscriptions');
       for (const e of others) expect(none).not.toContain(`href="/inscription/${e.slug}"`);
       expect(none).toContain('appelez-nous au <a href="tel:0327000000">');
-      // One of them open again: once the site asks the extranet again (its answers are kept
-      // 10 s), the page points to it.
+      // One of them open again: the page points to it.
       const open = others.at(-1)!;
       stack.availability.entries.set(open.documentId, { ...shut, registrationOpen: true });
       const link = `La prochaine session du même programme : <a href="/inscription/${open.slug}">`;
-      let one = '';
-      for (const started = Date.now(); Date.now() - started < 15_000; ) {
-        one = await text(`/inscription/${closed.slug}`);
-        if (one.includes(link)) break;
-        await new Promise((r) => setTimeout(r, 500));
-      }
-      expect(one).toContain(link);
+      expect(await eventually(link)).toContain(link);
     } finally {
       for (const e of same) stack.availability.entries.delete(e.documentId);
     }
