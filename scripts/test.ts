@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { run } from './lib/processes.ts';
 import { bin, root } from './lib/workspace.ts';
 import { setup } from './setup.ts';
+import { type HourRun, runHourSuites } from './test-hours.ts';
 
 interface VitestJson {
   numPassedTests: number;
@@ -78,6 +79,14 @@ for (const task of ['test', 'test:e2e']) {
   }
 }
 
+// CI (MAILLAGE_TEST_HOURS=1): the date-sensitive suites again at 00:30 and 23:30 Paris time, winter
+// and summer (scripts/test-hours.ts).
+let hours: HourRun[] = [];
+if (process.env.MAILLAGE_TEST_HOURS === '1') {
+  hours = await runHourSuites(resultsDir);
+  for (const r of hours) failures.push(...r.failures);
+}
+
 let passed = 0;
 let failed = 0;
 let skipped = 0;
@@ -96,6 +105,19 @@ for (const task of ['test', 'test-e2e']) {
   }
 }
 if (notAudited) console.log("  ⚠ audit:deps   non fait : le service d'audit du registre npm ne répond pas");
+for (const r of hours) {
+  let ok = r.failures.length === 0;
+  let n = 0;
+  for (const file of r.results.filter((f) => existsSync(f))) {
+    const json = JSON.parse(readFileSync(file, 'utf8')) as VitestJson;
+    passed += json.numPassedTests;
+    failed += json.numFailedTests;
+    skipped += json.numPendingTests + json.numTodoTests;
+    n += json.numPassedTests;
+    ok &&= json.success;
+  }
+  console.log(`  ${ok ? '✔' : '✗'} heures    ${r.label.padEnd(12)} ${r.at} : ${n} passed en ${r.seconds} s`);
+}
 for (const f of failures) console.log(`  ✗ ${f}`);
 console.log(`\n${passed} passed, ${failed} failed, ${skipped} skipped`);
 process.exit(failures.length === 0 && failed === 0 && passed > 0 ? 0 : 1);

@@ -271,6 +271,53 @@ describe.each(databases)('CMS on $name', ({ serverUrl }) => {
     expect(body.data).toHaveLength(0);
   });
 
+  it('refuses to publish a program that breaks data·inclusion’s rules, or a rich-text image without alternative text', async () => {
+    const jwt = await adminLogin(cms.url, 'communication@maillage.test', DEMO_PASSWORD);
+    const program = {
+      title: 'Programme mal rangé',
+      slug: 'programme-mal-range',
+      kind: 'parcours',
+      summary: 'Un programme pour tout le monde et pour certains.',
+      diThematiques: ['creer-une-entreprise--developper-son-entreprise'],
+      diPublics: ['demandeurs-emploi', 'tous-publics'],
+    };
+    const publish = (data: Record<string, unknown>) =>
+      admin(
+        cms.url,
+        jwt,
+        'POST',
+        '/content-manager/collection-types/api::program.program/actions/publish',
+        data,
+      );
+    const refused = await publish(program);
+    expect(refused.status).toBe(400);
+    expect(refused.body.error.message).toMatch(/« tous-publics » s’emploie seul/);
+    const form = new FormData();
+    form.append('files', new Blob([TINY_PNG], { type: 'image/png' }), 'dans-le-texte.png');
+    const upload = await fetch(`${cms.url}/upload`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${jwt}` },
+      body: form,
+    });
+    expect(upload.status).toBe(201);
+    const [file] = (await upload.json()) as Array<Record<string, unknown>>;
+    const withImage = await publish({
+      ...program,
+      diPublics: ['tous-publics'],
+      description: [
+        { type: 'image', image: { ...file, alternativeText: null }, children: [{ type: 'text', text: '' }] },
+      ],
+    });
+    expect(withImage.status).toBe(400);
+    expect(withImage.body.error.message).toMatch(/texte alternatif/);
+    const { body } = await api(
+      cms.url,
+      '/api/programs?filters[slug][$eq]=programme-mal-range',
+      cms.siteToken,
+    );
+    expect(body.data).toHaveLength(0);
+  });
+
   it('refuses to publish a story whose cover image has no alternative text', async () => {
     const jwt = await adminLogin(cms.url, 'communication@maillage.test', DEMO_PASSWORD);
     const form = new FormData();

@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { nowMs } from '@maillage/extranet/clock';
 import { afterAll, describe, expect, it } from 'vitest';
 import { type StartedStrapi, startStrapi } from '../../scripts/testing/strapi.ts';
 import { api } from './helpers/cms-client';
@@ -38,17 +39,17 @@ describe.each(databases)('demo sessions on $name', ({ serverUrl }) => {
 
   it('moves demo sessions that have passed to new dates when the CMS starts again', async () => {
     database = serverUrl ? await createThrowawayDatabase(serverUrl) : undefined;
-    const longAgo = new Date(Date.now() - 150 * 24 * 3600 * 1000).toISOString();
+    const longAgo = new Date(nowMs() - 150 * 24 * 3600 * 1000).toISOString();
     cms = await startStrapi({
       databaseUrl: database?.url,
-      env: { DATABASE_FILENAME: join(tmp, 'cms.db'), MAILLAGE_SEED_NOW: longAgo },
+      env: { DATABASE_FILENAME: join(tmp, 'cms.db'), MAILLAGE_NOW: longAgo },
     });
     const today = todayInFrance();
     const before = await eventDates(cms);
     expect(before.size).toBe(9);
     for (const dates of before.values()) expect(dates.at(-1)! < today).toBe(true);
 
-    const { PORT: _port, MAILLAGE_SEED_NOW: _now, ...env } = cms.env;
+    const { PORT: _port, MAILLAGE_NOW: _now, ...env } = cms.env;
     await cms.stop();
     cms = await startStrapi({ databaseUrl: database?.url, env });
     const after = await eventDates(cms);

@@ -3,6 +3,7 @@
 // role may create databases) on PostgreSQL. Runs the BUILT server: `npm run build -w extranet` first.
 // Usage: node bench/inbox.ts   (from extranet/)
 import { randomBytes, randomUUID } from 'node:crypto';
+import { addDays, nowMs, parisDate } from '../src/contract/clock.ts';
 import type { Db } from '../src/db/connect.ts';
 import { createSealer } from '../src/lib/sealed.ts';
 import {
@@ -38,10 +39,10 @@ const STATUSES = ['received', 'received', 'accepted', 'waitlisted', 'declined', 
 requireBuiltServer();
 
 async function seed(db: Db): Promise<void> {
-  const now = Date.now();
+  const now = nowMs();
   const iso = (ms: number) => new Date(ms).toISOString();
   for (const [i, territory] of TERRITORIES.entries()) {
-    const date = new Date(now + (10 + i) * 86400_000).toISOString().slice(0, 10);
+    const date = addDays(parisDate(), 10 + i);
     await db.db
       .insertInto('event_copy')
       .values({

@@ -1,6 +1,7 @@
 import { createHmac } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { nowMs } from '../src/contract/clock.ts';
 import { DEMO_PARCOURS_ID } from '../src/features/demo/followup-sessions.ts';
 import { parisToIso } from '../src/features/events/events.repository.ts';
 import { eventsQuery } from '../src/features/events/events.sync.ts';
@@ -10,7 +11,7 @@ import { BACKENDS, type RunningServer, startServer, WEBHOOK_SECRET } from './sup
 const TOKEN = 'cms-extranet-token';
 
 function cmsEvent(documentId: string, territory: string, capacity = 10) {
-  const date = new Date(Date.now() + 20 * 86400_000).toISOString().slice(0, 10);
+  const date = new Date(nowMs() + 20 * 86400_000).toISOString().slice(0, 10);
   return {
     id: 1,
     documentId,

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import ICAL from 'ical.js';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { nowMs } from '../src/contract/clock.ts';
 import { registrationRequest } from '../src/contract/index.ts';
 import { createDb, type Db } from '../src/db/connect.ts';
 import { migrateToLatest } from '../src/db/migrate.ts';
@@ -36,7 +37,7 @@ const advisorDouaisis = { id: 'adv-2', role: 'advisor' as const, territories: ['
 
 function parisDay(offsetDays: number): string {
   return new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Paris' }).format(
-    new Date(Date.now() + offsetDays * 86_400_000),
+    new Date(nowMs() + offsetDays * 86_400_000),
   );
 }
 
@@ -378,7 +379,7 @@ describe.each(backends)('notifications on $name', ({ open }) => {
     // The backoff has passed.
     await db.db
       .updateTable('outbox')
-      .set({ next_attempt_at: new Date(Date.now() - 1000).toISOString() })
+      .set({ next_attempt_at: new Date(nowMs() - 1000).toISOString() })
       .where('status', '=', 'pending')
       .execute();
     while ((await deliverDue(worker())) > 0) {}
@@ -504,7 +505,7 @@ describe.each(backends)('notifications on $name', ({ open }) => {
     // Accepted a week ago: reminded, once.
     await db.db
       .updateTable('registration')
-      .set({ decided_at: new Date(Date.now() - 7 * 86_400_000).toISOString() })
+      .set({ decided_at: new Date(nowMs() - 7 * 86_400_000).toISOString() })
       .where('id', '=', id)
       .execute();
     const runs = await Promise.all([queueDueReminders(db.db, settings), queueDueReminders(db.db, settings)]);

@@ -3,6 +3,7 @@ import nodemailer from 'nodemailer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { foldLine } from '../src/contract/icalendar.ts';
 import { eventCalendar } from '../src/features/notifications/ics.ts';
+import { createTeamDirectory } from '../src/features/notifications/teams.ts';
 import {
   callScript,
   decisionToPerson,
@@ -195,6 +196,39 @@ describe('message templates', () => {
     expect(m?.text).toContain('prévenez-nous en répondant à ce message');
     expect(m?.replyTo).toBe('ne-pas-repondre@maillage.test');
     expect(m?.attachments[0]?.content).not.toContain('ORGANIZER');
+  });
+
+  it('gives the association’s number in the call script while the team’s is not known', () => {
+    const c = ctx({ status: 'declined' }, { preferredContact: 'sms' });
+    const unknownTeam = { name: 'Maillage', email: '', phone: '', associationPhone: '+33327000000' };
+    for (const sms of [true, false]) {
+      const text = callScript({ ...c, team: unknownTeam }, 'decision', sms);
+      expect(text).toContain('appelez-nous au 03 27 00 00 00');
+      expect(text).not.toMatch(/au répondez|au\s*\./);
+    }
+    const reminder = callScript({ ...ctx({ status: 'accepted' }), team: unknownTeam }, 'reminder', true);
+    expect(reminder).toContain('Empêchement ? Appelez-nous au 03 27 00 00 00.');
+    // Neither number known yet: still a sentence, and nothing invented.
+    const none = callScript({ ...c, team: { name: 'Maillage', email: '', phone: '' } }, 'decision', true);
+    expect(none).not.toMatch(/au répondez|\d{2} \d{2} \d{2}/);
+    expect(none).toContain("D'autres solutions existent : répondez à ce message.");
+  });
+
+  it('falls back to the association’s contacts from the CMS, each on its own', async () => {
+    const directory = createTeamDirectory({
+      cmsUrl: 'http://cms.test',
+      fetchImpl: (async (input: string | URL | Request) =>
+        Response.json(
+          String(input).includes('/api/global')
+            ? { data: { contactPhone: '03 27 00 00 00' } }
+            : { data: [{ slug: 'douaisis', name: 'Douaisis', teamEmail: 'douai@maillage.test' }] },
+        )) as typeof fetch,
+    });
+    expect(await directory.refresh()).toBe(true);
+    const team = directory.team('douaisis');
+    expect(team.phone).toBe('03 27 00 00 00');
+    expect(team.associationPhone).toBe('03 27 00 00 00');
+    expect(team.email).toBe('douai@maillage.test');
   });
 
   it('folds long .ics lines at 75 octets without splitting a character', () => {

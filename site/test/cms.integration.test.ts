@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { brotliCompressSync } from 'node:zlib';
 import ICAL from 'ical.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CmsUnavailableError, createCmsClient } from '../src/lib/cms/client.ts';
@@ -224,6 +225,42 @@ describe('the built site', () => {
     }
   });
 
+  it('points a closed session only to a next session that is open, else says to call', async () => {
+    const events = await client().upcomingEvents();
+    const program = events.find((e) => events.filter((x) => x.program?.slug === e.program?.slug).length >= 2)
+      ?.program?.slug;
+    const same = events.filter((e) => e.program?.slug === program);
+    expect(same.length).toBeGreaterThanOrEqual(2);
+    const [closed, ...others] = same as [(typeof same)[number], ...typeof same];
+    const shut = { capacity: 10, taken: 0, left: 10, waitlistOpen: false, registrationOpen: false };
+    // The site keeps the extranet's answers 10 s: ask the page until it reflects the new ones.
+    const eventually = async (wanted: string) => {
+      let html = '';
+      for (const started = Date.now(); Date.now() - started < 15_000; ) {
+        html = await text(`/inscription/${closed.slug}`);
+        if (html.includes(wanted)) break;
+        await new Promise((r) => setTimeout(r, 500));
+      }
+      return html;
+    };
+    try {
+      // Every session of the program closed by the extranet: no link to any of them.
+      for (const e of same) stack.availability.entries.set(e.documentId, shut);
+      const none = await eventually('Aucune autre session de ce programme n’est ouverte aux inscriptions');
+      expect(none).toContain('Les inscriptions à cette session sont fermées.');
+      expect(none).toContain('Aucune autre session de ce programme n’est ouverte aux inscriptions');
+      for (const e of others) expect(none).not.toContain(`href="/inscription/${e.slug}"`);
+      expect(none).toContain('appelez-nous au <a href="tel:0327000000">');
+      // One of them open again: the page points to it.
+      const open = others.at(-1)!;
+      stack.availability.entries.set(open.documentId, { ...shut, registrationOpen: true });
+      const link = `La prochaine session du même programme : <a href="/inscription/${open.slug}">`;
+      expect(await eventually(link)).toContain(link);
+    } finally {
+      for (const e of same) stack.availability.entries.delete(e.documentId);
+    }
+  });
+
   it('sends compressed pages with CDN cache and security headers', async () => {
     const res = await get('/agenda', { headers: { 'accept-encoding': 'br, gzip' } });
     expect(res.headers.get('content-encoding')).toBe('br');
@@ -284,6 +321,53 @@ describe('the built site', () => {
     expect(ld.location.address.addressLocality).toBe(e.venue.commune);
     expect(ld.startDate).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:00\+0[12]:00$/);
     expect(html).toContain(`<link rel="canonical" href="${stack.siteUrl}/agenda/${e.slug}">`);
+  });
+
+  it('describes the association (NGO, address, phone, four territories), programs as courses, and every page for sharing', async () => {
+    const ldOf = (html: string) =>
+      JSON.parse(/<script type="application\/ld\+json">(.*?)<\/script>/s.exec(html)?.[1] ?? '{}');
+    for (const path of ['/', '/contact']) {
+      const ld = ldOf(await text(path));
+      expect(ld['@type'], path).toBe('NGO');
+      expect(ld.telephone).toBe('+33327000000');
+      expect(ld.address).toMatchObject({
+        '@type': 'PostalAddress',
+        streetAddress: '10 rue de la Solidarité',
+        postalCode: '59300',
+        addressLocality: 'Valenciennes',
+      });
+      expect(ld.areaServed.map((a: { name: string }) => a.name).sort()).toEqual([
+        'Cambrésis',
+        'Douaisis',
+        'Pévèle-Carembault',
+        'Valenciennois',
+      ]);
+    }
+    const course = ldOf(await text('/programmes/parcours-emploi'));
+    expect(course).toMatchObject({
+      '@type': 'Course',
+      name: expect.any(String),
+      description: expect.any(String),
+      provider: { '@type': 'Organization', name: 'Maillage' },
+      offers: [{ '@type': 'Offer', category: 'Free' }],
+    });
+    expect(course.hasCourseInstance.length).toBeGreaterThan(0);
+    for (const instance of course.hasCourseInstance) {
+      expect(instance.courseMode).toBe('Onsite');
+      expect(instance.courseWorkload).toMatch(/^PT\d+H$/);
+    }
+    const e = (await client().upcomingEvents())[0]!;
+    const story = (await client().stories())[0]!;
+    for (const path of pagePaths(e.slug, story.slug)) {
+      const html = await (await get(path)).text();
+      expect(html, path).toContain(`<meta property="og:image" content="${stack.siteUrl}/partage.png">`);
+      expect(html, path).toContain('<meta name="twitter:card" content="summary_large_image">');
+      // Pages stay tiny: a few KB on the wire (the site sends them compressed with brotli).
+      expect(brotliCompressSync(html).byteLength, path).toBeLessThan(6_000);
+    }
+    const image = await get('/partage.png');
+    expect(image.status).toBe(200);
+    expect(image.headers.get('content-type')).toBe('image/png');
   });
 
   it('lists every published program on the home page', async () => {

@@ -5,7 +5,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { postChunked } from '../../scripts/testing/chunked.ts';
-import { issueStamp } from '../src/lib/registration/antibot.ts';
+import { issueStamp, MIN_FILL_MS } from '../src/lib/registration/antibot.ts';
 import { deriveKey } from '../src/lib/registration/signing.ts';
 import { type FakeIntake, freePort, startFakeIntake } from './registration-helpers.ts';
 
@@ -177,7 +177,7 @@ describe('the call-back form without JavaScript', () => {
     const page = await fetch(`${base}${where}`);
     expect(page.headers.get('cache-control')).toContain('no-store');
     const html = await page.text();
-    expect(html).toMatch(/MAI-2026-\d{6}/);
+    expect(html).toMatch(/MAI-\d{4}-\d{6}/);
     expect(html).toContain('vous rappelle sous 2 jours ouvrés');
   });
 
@@ -189,11 +189,11 @@ describe('the call-back form without JavaScript', () => {
       post('/etre-rappele', 'requestCallback', fields),
     ]);
     const ref = async (r: Response) =>
-      (await (await fetch(`${base}${r.headers.get('location')}`)).text()).match(/MAI-2026-\d{6}/)?.[0];
+      (await (await fetch(`${base}${r.headers.get('location')}`)).text()).match(/MAI-\d{4}-\d{6}/)?.[0];
     expect(await ref(a)).toBe(await ref(b));
   });
 
-  it('sends bots (honeypot, too fast) to the neutral page and stores nothing', async () => {
+  it('sends what only a robot fills (the honeypot) to the neutral page and stores nothing', async () => {
     const before = intake.requests.length;
     const form = await freshForm('/etre-rappele');
     const trapped = await post('/etre-rappele', 'requestCallback', {
@@ -204,17 +204,32 @@ describe('the call-back form without JavaScript', () => {
     });
     expect(trapped.status).toBe(303);
     expect(trapped.headers.get('location')).toBe('/confirmation/merci');
-    const fast = await post('/etre-rappele', 'requestCallback', {
-      ...form,
-      formStamp: issueStamp(stampKey),
-      firstName: 'Bot',
-      phone: '0612345678',
-    });
-    expect(fast.headers.get('location')).toBe('/confirmation/merci');
     expect(intake.requests.length).toBe(before);
     const neutral = await (await fetch(`${base}/confirmation/merci`)).text();
     expect(neutral).toContain('Merci');
     expect(neutral).not.toMatch(/MAI-/);
+  });
+
+  it('shows a form sent too fast again, everything kept, asking to confirm — without JavaScript', async () => {
+    const before = intake.requests.length;
+    const form = await freshForm('/etre-rappele');
+    const fields = { ...form, formStamp: issueStamp(stampKey), firstName: 'Rapide', phone: '06 12 34 56 99' };
+    const fast = await post('/etre-rappele', 'requestCallback', fields);
+    expect(fast.status).not.toBe(303);
+    const html = await fast.text();
+    expect(html).toContain('le formulaire a été rempli très vite');
+    expect(html).toContain('value="Rapide"');
+    expect(html).toContain('value="06 12 34 56 99"');
+    expect(intake.requests.length).toBe(before);
+    // The person reads the sentence and sends the page as it stands (same stamp, old enough by
+    // then): the request is stored.
+    const stamp = /name="formStamp" value="([^"]+)"/.exec(html)?.[1] ?? '';
+    expect(stamp).toBe(fields.formStamp);
+    await new Promise((r) => setTimeout(r, MIN_FILL_MS + 200));
+    const again = await post('/etre-rappele', 'requestCallback', { ...fields, formStamp: stamp });
+    expect(again.status).toBe(303);
+    expect(again.headers.get('location')).toMatch(/^\/confirmation\?t=/);
+    expect(intake.requests.length).toBe(before + 1);
   });
 
   it('says a confirmation link has expired instead of showing anything', async () => {

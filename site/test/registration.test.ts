@@ -12,7 +12,12 @@ import { resolveCommune } from '../src/lib/registration/fields.ts';
 import { createIntakeClient } from '../src/lib/registration/intake.ts';
 import { createRateLimiter, ipKey } from '../src/lib/registration/rate-limit.ts';
 import { deriveKey } from '../src/lib/registration/signing.ts';
-import { type SubmitDeps, type SubmitResult, submitRegistration } from '../src/lib/registration/submit.ts';
+import {
+  type SubmitDeps,
+  type SubmitResult,
+  submitRegistration,
+  TOO_FAST,
+} from '../src/lib/registration/submit.ts';
 import { readConfirmation, signConfirmation } from '../src/lib/registration/token.ts';
 import { type FakeIntake, startFakeIntake } from './registration-helpers.ts';
 
@@ -226,10 +231,21 @@ describe('bots', () => {
     expect(intake.requests).toHaveLength(0);
   });
 
-  it('a form sent faster than a person can fill it gets the neutral page', async () => {
-    const f = formData(valid('event'), issueStamp(stampKey, Date.now() - 500));
-    expect((await submitRegistration(f, 'event', deps)).outcome).toBe('neutral');
+  it('a form sent faster than the minimum fill time comes back, answers kept, to confirm; sent again, it goes through', async () => {
+    const stamp = issueStamp(stampKey, Date.now() - 500);
+    const result = retry(await submitRegistration(formData(valid('event'), stamp), 'event', deps));
+    expect(result.notice).toBe(TOO_FAST);
+    expect(result.errors).toEqual({});
+    expect(result.values.firstName).toBe('Nadia');
+    expect(result.values.phone).toBe(valid('event').phone);
     expect(intake.requests).toHaveLength(0);
+    // The person confirms a few seconds later with the same form (same stamp): it is sent.
+    const again = await submitRegistration(formData(valid('event'), result.stamp), 'event', {
+      ...deps,
+      now: Date.now() + MIN_FILL_MS,
+    });
+    expect(again.outcome).toBe('done');
+    expect(intake.requests).toHaveLength(1);
   });
 
   it('a missing or forged timestamp gets the neutral page', async () => {

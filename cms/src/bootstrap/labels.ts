@@ -123,6 +123,12 @@ const CONTENT_TYPE_LABELS: Record<string, Record<string, Label>> = {
     contactEmail: 'E-mail de contact',
     address: 'Adresse',
     openingHours: 'Horaires d’ouverture',
+    shareImage: {
+      label: 'Image de partage',
+      description:
+        'Image montrée quand une page du site est partagée (réseaux sociaux, messageries) : 1200 × 630 pixels de préférence.',
+    },
+    shareImageAlt: { label: 'Texte alternatif de l’image de partage' },
     funders: 'Financeurs',
     defaultSeo: 'Référencement par défaut (SEO)',
   },

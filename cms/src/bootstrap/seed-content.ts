@@ -159,7 +159,8 @@ C’est gratuit.`),
       'creer-une-entreprise--structurer-son-projet-de-creation-dentreprise',
       'creer-une-entreprise--developper-son-entreprise',
     ],
-    diPublics: ['demandeurs-emploi', 'beneficiaires-des-minimas-sociaux', 'tous-publics'],
+    // Open to every project holder (priorities are in the eligibility): `tous-publics` stands alone.
+    diPublics: ['tous-publics'],
     diVolumeHoraireHebdomadaire: 1,
     diNombreSemaines: 156,
     description: blocks(`
@@ -194,7 +195,7 @@ C’est gratuit.`),
       'creer-une-entreprise--developper-son-entreprise',
       'creer-une-entreprise--structurer-son-projet-de-creation-dentreprise',
     ],
-    diPublics: ['actifs', 'tous-publics'],
+    diPublics: ['tous-publics'],
     diVolumeHoraireHebdomadaire: 14,
     diNombreSemaines: 2,
     description: blocks(`

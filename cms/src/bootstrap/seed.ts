@@ -1,3 +1,4 @@
+import { addDays, now, parisDate, parisInstant } from '@maillage/extranet/clock';
 import type { Core } from '@strapi/strapi';
 import { PUBLIC_CONTENT_TYPES } from './constants';
 import { EVENTS, type EventSeed, GLOBAL, PAGES, PROGRAMS, STORIES, TERRITORIES } from './seed-content';
@@ -6,35 +7,9 @@ import { withoutWebhook } from './webhook';
 type Uid = (typeof PUBLIC_CONTENT_TYPES)[keyof typeof PUBLIC_CONTENT_TYPES];
 type Counts = { created: number; kept: number };
 
-const TIME_ZONE = 'Europe/Paris';
-
-/**
- * "Now" for the demo dates. MAILLAGE_SEED_NOW (an ISO date) lets tests seed as if on another day;
- * it is ignored in production.
- */
-function seedNow(): Date {
-  const override = process.env.MAILLAGE_SEED_NOW;
-  if (override && process.env.NODE_ENV !== 'production') {
-    const date = new Date(override);
-    if (!Number.isNaN(date.getTime())) return date;
-  }
-  return new Date();
-}
-
-/** Today's date in France as YYYY-MM-DD. */
-export function todayInFrance(now = new Date()): string {
-  return new Intl.DateTimeFormat('en-CA', {
-    timeZone: TIME_ZONE,
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-  }).format(now);
-}
-
-function addDays(isoDate: string, days: number): string {
-  const d = new Date(`${isoDate}T12:00:00Z`);
-  d.setUTCDate(d.getUTCDate() + days);
-  return d.toISOString().slice(0, 10);
+/** Today's date in France as YYYY-MM-DD, from the shared clock (MAILLAGE_NOW outside production). */
+export function todayInFrance(at: Date = now()): string {
+  return parisDate(at);
 }
 
 /** ISO weekday, 1 = Monday … 7 = Sunday. */
@@ -57,7 +32,8 @@ export function slotDates(
   return dates;
 }
 
-function eventData(seed: EventSeed, today: string, programId: string, territoryId: string) {
+/** The CMS data of a demo session seeded on `today` (a Paris date). */
+export function eventData(seed: EventSeed, today: string, programId: string, territoryId: string) {
   const dates = slotDates(seed, today);
   const first = dates[0]!;
   return {
@@ -76,9 +52,11 @@ function eventData(seed: EventSeed, today: string, programId: string, territoryI
         (seed.slotCount > 1 ? `Demi-journée ${i + 1} sur ${seed.slotCount}` : undefined),
     })),
     capacity: 10,
-    registrationOpensAt: `${today}T00:00:00.000Z`,
-    // Registrations close the day before the first slot, at 18:00 in France (17:00 UTC in winter).
-    registrationClosesAt: `${addDays(first, -1)}T17:00:00.000Z`,
+    // Registrations open at midnight in France on the day of seeding — not midnight UTC, which is
+    // still to come during the first Paris hour (two in summer) — and close the day before the
+    // first slot at 18:00 in France, whatever the season.
+    registrationOpensAt: parisInstant(today, '00:00').toISOString(),
+    registrationClosesAt: parisInstant(addDays(first, -1), '18:00').toISOString(),
     cancelled: false,
     practicalNotes: seed.practicalNotes,
     description: seed.description,
@@ -159,7 +137,7 @@ export async function seedDemoContent(strapi: Core.Strapi): Promise<Record<strin
     const programIds = new Map<string, string>();
     for (const p of PROGRAMS) programIds.set(p.slug, await ensure('program', p.slug, () => ({ ...p })));
 
-    const today = todayInFrance(seedNow());
+    const today = todayInFrance();
     for (const e of EVENTS) {
       const documentId = await ensure('event', e.slug, () =>
         eventData(e, today, programIds.get(e.program)!, territoryIds.get(e.territory)!),

@@ -12,6 +12,19 @@ export const MESSAGES = {
     'L’image de couverture doit avoir un texte alternatif qui la décrit (champ « Texte alternatif de l’image »), pour les personnes qui ne la voient pas.',
   funderLogoAlt:
     'Chaque logo de financeur doit avoir un texte alternatif (champ « Texte alternatif du logo »), pour les personnes qui ne le voient pas.',
+  shareImageAlt:
+    'L’image de partage doit avoir un texte alternatif qui la décrit (champ « Texte alternatif de l’image de partage »), pour les personnes qui ne la voient pas.',
+  richTextImageAlt:
+    'Chaque image insérée dans le texte doit avoir un texte alternatif qui la décrit, pour les personnes qui ne la voient pas : dans la médiathèque, renseignez le « Texte alternatif » de l’image, puis insérez-la à nouveau.',
+  tousPublicsAlone:
+    'Le public « tous-publics » s’emploie seul (règle de data·inclusion) : gardez-le seul si l’offre s’adresse à tout le monde, ou retirez-le et gardez les publics précis (champ « Publics data·inclusion »).',
+  publicsRequired:
+    'Indiquez au moins un public (champ « Publics data·inclusion ») : « tous-publics » si l’offre s’adresse à tout le monde. Sans public, l’offre est mal référencée par data·inclusion.',
+  thematiquesRequired:
+    'Indiquez au moins une thématique (champ « Thématiques data·inclusion »). Sans thématique, l’offre est mal référencée par data·inclusion.',
+  codeList:
+    'Ce champ attend une liste de codes du référentiel data·inclusion, par exemple ["demandeurs-emploi"].',
+  weeklyHours: 'Le volume horaire par semaine ne peut pas être négatif.',
 } as const;
 
 const present = (value: unknown): boolean =>
@@ -44,20 +57,68 @@ export function storyProblems(data: Data): Problem[] {
   return problems;
 }
 
+/** Images inside a rich-text field ("blocks") must carry their alternative text. */
+export function richTextProblems(field: string, data: Data): Problem[] {
+  const blocks = Array.isArray(data[field]) ? (data[field] as Data[]) : [];
+  const missing = blocks.some(
+    (block) => block?.type === 'image' && !present((block.image as Data | undefined)?.alternativeText),
+  );
+  return missing ? [{ path: [field], message: MESSAGES.richTextImageAlt }] : [];
+}
+
+/**
+ * data·inclusion's own rules for a program (gip-inclusion/data-inclusion-schema, v1
+ * services.py: `tous-publics` cannot be used with other values; volume_horaire_hebdomadaire ≥ 0),
+ * and what its quality score (score_qualite.py) needs from editors: at least one public and one
+ * thematique. The export (site/src/lib/feeds/data-inclusion.ts) applies the same rules.
+ */
+export function programProblems(data: Data): Problem[] {
+  const problems: Problem[] = [...richTextProblems('description', data)];
+  const codes = (field: string): string[] | null => {
+    const v = data[field];
+    if (v === null || v === undefined) return [];
+    return Array.isArray(v) && v.every((x) => typeof x === 'string') ? (v as string[]) : null;
+  };
+  const publics = codes('diPublics');
+  const thematiques = codes('diThematiques');
+  if (publics === null) problems.push({ path: ['diPublics'], message: MESSAGES.codeList });
+  else if (publics.length === 0) problems.push({ path: ['diPublics'], message: MESSAGES.publicsRequired });
+  else if (publics.includes('tous-publics') && new Set(publics).size > 1)
+    problems.push({ path: ['diPublics'], message: MESSAGES.tousPublicsAlone });
+  if (thematiques === null) problems.push({ path: ['diThematiques'], message: MESSAGES.codeList });
+  else if (thematiques.length === 0)
+    problems.push({ path: ['diThematiques'], message: MESSAGES.thematiquesRequired });
+  const hours = data.diVolumeHoraireHebdomadaire;
+  if (hours !== null && hours !== undefined && hours !== '' && Number(hours) < 0)
+    problems.push({ path: ['diVolumeHoraireHebdomadaire'], message: MESSAGES.weeklyHours });
+  return problems;
+}
+
 export function globalProblems(data: Data): Problem[] {
   const funders = Array.isArray(data.funders) ? (data.funders as Data[]) : [];
-  return funders.flatMap((funder, index) =>
-    hasMedia(funder.logo) && !present(funder.logoAlt)
-      ? [{ path: ['funders', String(index), 'logoAlt'], message: MESSAGES.funderLogoAlt }]
-      : [],
+  const share: Problem[] =
+    hasMedia(data.shareImage) && !present(data.shareImageAlt)
+      ? [{ path: ['shareImageAlt'], message: MESSAGES.shareImageAlt }]
+      : [];
+  return share.concat(
+    funders.flatMap((funder, index) =>
+      hasMedia(funder.logo) && !present(funder.logoAlt)
+        ? [{ path: ['funders', String(index), 'logoAlt'], message: MESSAGES.funderLogoAlt }]
+        : [],
+    ),
   );
 }
 
 const RULES: Record<string, { check: (data: Data) => Problem[]; populate: Record<string, unknown> }> = {
-  [PUBLIC_CONTENT_TYPES.story]: { check: storyProblems, populate: { cover: true } },
+  [PUBLIC_CONTENT_TYPES.story]: {
+    check: (data) => [...storyProblems(data), ...richTextProblems('body', data)],
+    populate: { cover: true },
+  },
+  [PUBLIC_CONTENT_TYPES.program]: { check: programProblems, populate: {} },
+  [PUBLIC_CONTENT_TYPES.page]: { check: (data) => richTextProblems('body', data), populate: {} },
   [PUBLIC_CONTENT_TYPES.global]: {
     check: globalProblems,
-    populate: { funders: { populate: { logo: true } } },
+    populate: { funders: { populate: { logo: true } }, shareImage: true },
   },
 };
 

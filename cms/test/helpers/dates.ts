@@ -1,11 +1,8 @@
+import { parisDate } from '@maillage/extranet/clock';
+
 /**
- * Today's date in France as YYYY-MM-DD, computed here rather than imported from the seed so that
- * the tests check the seed's dates against an independent clock.
+ * Today's date in France as YYYY-MM-DD, from the shared clock (MAILLAGE_NOW when CI runs the
+ * suite as if at another hour), computed here rather than imported from the seed so that the
+ * tests check the seed's dates independently of the seed's code.
  */
-export const todayInFrance = (): string =>
-  new Intl.DateTimeFormat('en-CA', {
-    timeZone: 'Europe/Paris',
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-  }).format(new Date());
+export const todayInFrance = (): string => parisDate();

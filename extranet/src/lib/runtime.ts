@@ -59,6 +59,7 @@ export interface Runtime extends Db {
 }
 
 const EVENTS_REFRESH_MS = 5 * 60_000;
+const DEMO_RETRY_MS = 15_000;
 
 /** The declared settings, checked: throws a DeploymentError (French) on what must not start. */
 export function readConfig(): Config {
@@ -123,8 +124,20 @@ async function boot(): Promise<Runtime> {
       try {
         const n = await refreshEventsFromCms(database.db, { cmsUrl: config.cmsUrl, token: config.cmsToken });
         clearMemo();
-        if (config.demo) await seedDemoRegistrations(database.db, database.kind, config.extranetUrl);
         console.log(`[sessions] copie des sessions à jour (${n})`);
+        // After the copy, never before: the demo registrations need the sessions they go to.
+        if (config.demo) {
+          try {
+            const demo = await seedDemoRegistrations(database.db, database.kind, config.extranetUrl);
+            demoPending = !demo.done;
+            if (demo.arrived > 0)
+              console.log(`[démo] ${demo.arrived} inscription(s) de démonstration enregistrée(s)`);
+          } catch (error) {
+            console.warn(
+              `[démo] inscriptions de démonstration en attente, nouvel essai bientôt : ${(error as Error).message}`,
+            );
+          }
+        }
         return true;
       } catch (error) {
         console.warn(
@@ -137,6 +150,14 @@ async function boot(): Promise<Runtime> {
     })();
     return refreshing;
   };
+  // In the demo, the CMS may start after the extranet, or its sessions may open later: try again
+  // every DEMO_RETRY_MS until the demo registrations have all arrived (each try logs what waits).
+  let demoPending = config.demo;
+  const retryDemo = () => {
+    if (!demoPending) return;
+    void refreshEvents().finally(() => setTimeout(retryDemo, DEMO_RETRY_MS).unref());
+  };
+  if (config.demo) setTimeout(retryDemo, DEMO_RETRY_MS).unref();
   void refreshEvents();
   setInterval(() => void refreshEvents(), EVENTS_REFRESH_MS).unref();
 

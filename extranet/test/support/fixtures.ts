@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { nowMs } from '../../src/contract/clock.ts';
 import type { Db } from '../../src/db/connect.ts';
 import { upsertEventCopy } from '../../src/features/events/events.repository.ts';
 import { SERVICE_TOKEN } from './server.ts';
@@ -10,7 +11,7 @@ export async function addEvent(
   territory: string,
   capacity: number,
 ): Promise<void> {
-  const date = new Date(Date.now() + 30 * 86400_000).toISOString().slice(0, 10);
+  const date = new Date(nowMs() + 30 * 86400_000).toISOString().slice(0, 10);
   await upsertEventCopy(db.db, {
     documentId,
     title: `Parcours des Possibles ${documentId}`,

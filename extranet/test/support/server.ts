@@ -125,6 +125,8 @@ export async function startServer(
     SEED_DEMO: 'true',
     DEMO_PASSWORD,
     MAIL_FROM: 'Maillage <test@maillage.test>',
+    // The suite's moment (CI runs the date-sensitive suites as if at 00:30 and 23:30 Paris time).
+    ...(process.env.MAILLAGE_NOW ? { MAILLAGE_NOW: process.env.MAILLAGE_NOW } : {}),
     ...database.env,
     ...extraEnv,
   };

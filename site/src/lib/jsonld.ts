@@ -1,5 +1,127 @@
-import type { CmsEvent, Global } from './cms/schemas.ts';
+import type { CmsEvent, Global, Program, Territory } from './cms/schemas.ts';
 import { parisIso } from './dates.ts';
+import { e164, splitAddress } from './feeds/data-inclusion.ts';
+
+/** The site-wide image for sharing (og:image): the CMS global's, else the site's own. */
+export function shareImage(global: Global, absolute: (path: string) => string) {
+  const img = global.shareImage;
+  if (img && /^\/uploads\/[\w.-]+$/.test(img.url)) {
+    return {
+      url: absolute(`/media${img.url}`),
+      alt: global.shareImageAlt ?? img.alternativeText ?? '',
+      width: img.width,
+      height: img.height,
+    };
+  }
+  return {
+    url: absolute('/partage.png'),
+    alt: `${global.siteName} : créer son activité près de chez soi, dans l’économie sociale et solidaire`,
+    width: 1200,
+    height: 630,
+  };
+}
+
+const postalAddress = (address: string) => {
+  const a = splitAddress(address);
+  return {
+    '@type': 'PostalAddress',
+    ...(a.adresse ? { streetAddress: a.adresse } : {}),
+    ...(a.code_postal ? { postalCode: a.code_postal } : {}),
+    ...(a.commune ? { addressLocality: a.commune } : {}),
+    addressCountry: 'FR',
+  };
+};
+
+/** schema.org NGO (an Organization) for the home and contact pages: contacts and territories served. */
+export function organizationJsonLd(global: Global, territories: Territory[], siteUrl: string) {
+  const phone = e164(global.contactPhone);
+  return {
+    '@context': 'https://schema.org',
+    '@type': 'NGO',
+    name: global.siteName,
+    url: `${siteUrl}/`,
+    ...(global.tagline ? { description: global.tagline } : {}),
+    ...(phone ? { telephone: phone } : {}),
+    ...(global.contactEmail ? { email: global.contactEmail } : {}),
+    ...(global.address ? { address: postalAddress(global.address) } : {}),
+    ...(territories.length > 0
+      ? { areaServed: territories.map((t) => ({ '@type': 'AdministrativeArea', name: t.name })) }
+      : {}),
+    ...(phone
+      ? {
+          contactPoint: {
+            '@type': 'ContactPoint',
+            telephone: phone,
+            contactType: 'customer service',
+            areaServed: 'FR',
+            availableLanguage: 'fr',
+          },
+        }
+      : {}),
+  };
+}
+
+/**
+ * schema.org Course for a program page, as search engines document it for training programmes
+ * (name, description, provider, offers with a category, one CourseInstance per upcoming session
+ * with its mode and workload).
+ */
+export function courseJsonLd(program: Program, sessions: CmsEvent[], global: Global, siteUrl: string) {
+  const weeklyHours = program.diVolumeHoraireHebdomadaire ?? null;
+  const workload =
+    weeklyHours && program.diNombreSemaines
+      ? `PT${Math.round(weeklyHours * program.diNombreSemaines)}H`
+      : null;
+  const free = /gratuit/i.test(program.cost);
+  const provider = { '@type': 'Organization', name: global.siteName, sameAs: `${siteUrl}/` };
+  const instance = (e?: CmsEvent) => {
+    const first = e?.slots[0];
+    const last = e?.slots[e.slots.length - 1];
+    return {
+      '@type': 'CourseInstance',
+      courseMode: 'Onsite',
+      inLanguage: 'fr',
+      ...(workload ? { courseWorkload: workload } : {}),
+      ...(e && first && last
+        ? {
+            name: e.title,
+            startDate: parisIso(first.date, first.start),
+            endDate: parisIso(last.date, last.end),
+            location: {
+              '@type': 'Place',
+              name: e.venue.name,
+              address: {
+                '@type': 'PostalAddress',
+                streetAddress: e.venue.address,
+                postalCode: e.venue.postcode,
+                addressLocality: e.venue.commune,
+                addressCountry: 'FR',
+              },
+            },
+            url: `${siteUrl}/agenda/${e.slug}`,
+          }
+        : {}),
+    };
+  };
+  return {
+    '@context': 'https://schema.org',
+    '@type': 'Course',
+    name: program.title,
+    description: program.summary,
+    url: `${siteUrl}/programmes/${program.slug}`,
+    inLanguage: 'fr',
+    provider,
+    isAccessibleForFree: free,
+    offers: [
+      {
+        '@type': 'Offer',
+        category: free ? 'Free' : 'Paid',
+        ...(free ? { price: 0, priceCurrency: 'EUR' } : {}),
+      },
+    ],
+    hasCourseInstance: sessions.length > 0 ? sessions.map((e) => instance(e)) : [instance()],
+  };
+}
 
 /** schema.org Event for an event page (one sub-event per half-day when there are several). */
 export function eventJsonLd(e: CmsEvent, url: string, global: Global, left: number | null) {

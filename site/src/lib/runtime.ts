@@ -61,6 +61,8 @@ export const FALLBACK_GLOBAL: Global = {
   contactEmail: '',
   address: '',
   openingHours: null,
+  shareImage: null,
+  shareImageAlt: null,
   funders: [],
   defaultSeo: null,
 };

@@ -147,7 +147,9 @@ export async function startBuiltSite(port: number, env: Record<string, string>):
     quiet: process.env.MAILLAGE_TEST_VERBOSE !== '1',
     env: {
       ...process.env,
-      NODE_ENV: 'production',
+      // Production, as deployed; but the clock may be moved (MAILLAGE_NOW, the CI's hour runs)
+      // only in test mode, never in production.
+      NODE_ENV: process.env.MAILLAGE_NOW ? 'test' : 'production',
       HOST: '127.0.0.1',
       PORT: String(port),
       SITE_URL: url,

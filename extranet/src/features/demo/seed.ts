@@ -1,10 +1,11 @@
 import { createHash } from 'node:crypto';
 import type { Kysely } from 'kysely';
+import * as clock from '../../contract/clock.ts';
 import type { DbKind } from '../../db/connect.ts';
 import type { Database } from '../../db/database.ts';
 import { ensureUserWithPassword } from '../accounts/accounts.service.ts';
 import type { Auth } from '../auth/auth.ts';
-import { listEvents } from '../events/events.repository.ts';
+import { isRegistrationOpen, listEvents } from '../events/events.repository.ts';
 import { submitRegistration } from '../registrations/intake.service.ts';
 import { seedDemoFollowupSessions } from './followup-sessions.ts';
 
@@ -61,15 +62,29 @@ const PEOPLE = [
   { firstName: 'Bruno', lastName: 'Lemaire', phone: '0666778899', rsa: 'non', email: undefined },
 ] as const;
 
+/** What became of the demo registrations on one pass. */
+export interface DemoRegistrationsResult {
+  /** Registrations stored on this pass (a repeat of an earlier one counts too: it is idempotent). */
+  arrived: number;
+  /** Demo people still waiting for a session that takes registrations. */
+  waiting: number;
+  /** True once every demo person is registered: later passes do nothing. */
+  done: boolean;
+}
+
 /**
- * A handful of received registrations on upcoming events, once the events copy has events.
- * Idempotent: fixed idempotency keys derived from the person, and a marker in app_state.
+ * A handful of received registrations on upcoming events that take registrations now. Called
+ * after each copy of the events from the CMS, so they arrive whatever the order the apps started
+ * in: until every demo person is registered, the next pass tries again, and each pass says in
+ * the log what is still waiting. Idempotent: fixed idempotency keys derived from the person, and
+ * a marker in app_state once all have arrived.
  */
 export async function seedDemoRegistrations(
   db: Kysely<Database>,
   kind: DbKind,
   extranetUrl: string,
-): Promise<number> {
+  log: (message: string) => void = (m) => console.warn(m),
+): Promise<DemoRegistrationsResult> {
   // The Parcours in progress (sessions follow-up), written again after every CMS refresh.
   await seedDemoFollowupSessions(db);
   const done = await db
@@ -77,12 +92,19 @@ export async function seedDemoRegistrations(
     .select('value')
     .where('key', '=', 'demo_registrations')
     .executeTakeFirst();
-  if (done) return 0;
+  if (done) return { arrived: 0, waiting: 0, done: true };
+  const at = clock.now();
   const events = (await listEvents(db, { upcomingOnly: true })).filter(
-    (e) => !e.cancelled && e.kind !== 'information',
+    (e) => !e.cancelled && e.kind !== 'information' && isRegistrationOpen(e, at),
   );
-  if (!events.length) return 0;
-  let n = 0;
+  if (!events.length) {
+    log(
+      `[démo] ${PEOPLE.length} inscriptions de démonstration en attente : aucune session ouverte aux inscriptions dans la copie des sessions pour l’instant ; nouvel essai à la prochaine mise à jour des sessions.`,
+    );
+    return { arrived: 0, waiting: PEOPLE.length, done: false };
+  }
+  let arrived = 0;
+  const waiting: string[] = [];
   for (const [i, p] of PEOPLE.entries()) {
     const event = events[i % events.length]!;
     try {
@@ -106,15 +128,21 @@ export async function seedDemoRegistrations(
         },
         { extranetUrl },
       );
-      n++;
+      arrived++;
     } catch (error) {
-      console.warn('[démo] inscription de démonstration ignorée :', (error as Error).message);
+      waiting.push(`${p.firstName} (« ${event.title} » : ${(error as Error).message})`);
     }
+  }
+  if (waiting.length > 0) {
+    log(
+      `[démo] ${waiting.length} inscription(s) de démonstration en attente, nouvel essai à la prochaine mise à jour des sessions : ${waiting.join(' ; ')}`,
+    );
+    return { arrived, waiting: waiting.length, done: false };
   }
   await db
     .insertInto('app_state')
-    .values({ key: 'demo_registrations', value: new Date().toISOString() })
+    .values({ key: 'demo_registrations', value: clock.now().toISOString() })
     .onConflict((oc) => oc.column('key').doNothing())
     .execute();
-  return n;
+  return { arrived, waiting: 0, done: true };
 }

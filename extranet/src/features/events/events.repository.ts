@@ -1,4 +1,5 @@
 import { type Kysely, sql, type Transaction } from 'kysely';
+import * as clock from '../../contract/clock.ts';
 import type { AvailabilityEntry } from '../../contract/index.ts';
 import type { Database, EventCopy } from '../../db/database.ts';
 
@@ -40,26 +41,9 @@ export interface EventCopyInput {
 
 type Db = Kysely<Database> | Transaction<Database>;
 
-/** Converts a wall-clock date and time in Paris to a UTC ISO string. */
+/** Converts a wall-clock date and time in Paris to a UTC ISO string (the clock's Paris calendar). */
 export function parisToIso(date: string, time: string): string {
-  const [y, m, d] = date.split('-').map(Number) as [number, number, number];
-  const [hh, mm] = time.split(':').map(Number) as [number, number];
-  const guess = Date.UTC(y, m - 1, d, hh, mm);
-  const parts = Object.fromEntries(
-    new Intl.DateTimeFormat('en-GB', {
-      timeZone: 'Europe/Paris',
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-    })
-      .formatToParts(new Date(guess))
-      .map((p) => [p.type, p.value]),
-  );
-  const asParis = Date.UTC(+parts.year!, +parts.month! - 1, +parts.day!, +parts.hour!, +parts.minute!);
-  return new Date(guess - (asParis - guess)).toISOString();
+  return clock.parisInstant(date, time).toISOString();
 }
 
 export function firstSlotAt(slots: Slot[]): string | null {
@@ -70,7 +54,7 @@ export function firstSlotAt(slots: Slot[]): string | null {
   return sorted[0] ?? null;
 }
 
-export async function upsertEventCopy(db: Db, input: EventCopyInput, now = new Date()): Promise<void> {
+export async function upsertEventCopy(db: Db, input: EventCopyInput, now = clock.now()): Promise<void> {
   const slots = input.slots
     .map((s) => ({
       date: s.date,
@@ -126,7 +110,7 @@ export async function listEvents(
     q = options.territories.length
       ? q.where('territory', 'in', options.territories)
       : q.where(sql<boolean>`1 = 0`);
-  if (options.upcomingOnly) q = q.where('first_slot_at', '>', new Date().toISOString());
+  if (options.upcomingOnly) q = q.where('first_slot_at', '>', clock.now().toISOString());
   return q.orderBy('first_slot_at').execute();
 }
 
@@ -146,7 +130,7 @@ export function parseVenue(event: Pick<EventCopy, 'venue_json'>): Venue {
   }
 }
 
-export function isRegistrationOpen(event: EventCopy, now = new Date()): boolean {
+export function isRegistrationOpen(event: EventCopy, now = clock.now()): boolean {
   if (event.cancelled || event.removed) return false;
   const t = now.toISOString();
   if (event.registration_opens_at && event.registration_opens_at > t) return false;
@@ -168,7 +152,7 @@ export async function countAccepted(db: Db, eventIds?: string[]): Promise<Map<st
   return new Map(rows.map((r) => [r.event_id as string, Number(r.n)]));
 }
 
-export function availabilityOf(event: EventCopy, taken: number, now = new Date()): AvailabilityEntry {
+export function availabilityOf(event: EventCopy, taken: number, now = clock.now()): AvailabilityEntry {
   const left = Math.max(0, event.capacity - taken);
   const registrationOpen = isRegistrationOpen(event, now);
   return {
@@ -183,7 +167,7 @@ export function availabilityOf(event: EventCopy, taken: number, now = new Date()
 export async function availabilityAll(db: Db): Promise<Record<string, AvailabilityEntry>> {
   const events = await db.selectFrom('event_copy').selectAll().where('removed', '=', 0).execute();
   const taken = await countAccepted(db);
-  const now = new Date();
+  const now = clock.now();
   return Object.fromEntries(
     events.map((e) => [e.document_id, availabilityOf(e, taken.get(e.document_id) ?? 0, now)]),
   );

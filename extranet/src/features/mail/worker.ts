@@ -2,6 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Kysely } from 'kysely';
 import nodemailer from 'nodemailer';
+import * as clock from '../../contract/clock.ts';
 import type { DbKind } from '../../db/connect.ts';
 import type { Database, OutboxRow } from '../../db/database.ts';
 import type { MailAttachment } from './mail.ts';
@@ -56,7 +57,7 @@ export async function claimDue(
   batchSize: number,
   lockMs = LOCK_MS,
 ): Promise<OutboxRow[]> {
-  const now = new Date();
+  const now = clock.now();
   const nowIso = now.toISOString();
   let due = db
     .selectFrom('outbox')
@@ -105,7 +106,7 @@ export async function deliverDue(
   for (const row of rows) {
     // A slow batch must not send a message after its claim ran out: another instance may have
     // claimed it again. Left as is, it is claimed again once the lock has passed.
-    if (Date.now() > Date.parse(row.locked_until ?? '') - budget) continue;
+    if (clock.nowMs() > Date.parse(row.locked_until ?? '') - budget) continue;
     try {
       const attachments = row.attachments_json ? (JSON.parse(row.attachments_json) as MailAttachment[]) : [];
       const info = await transport.sendMail({
@@ -128,7 +129,7 @@ export async function deliverDue(
       }
       await options.db
         .updateTable('outbox')
-        .set({ status: 'sent', sent_at: new Date().toISOString(), locked_until: null, last_error: null })
+        .set({ status: 'sent', sent_at: clock.now().toISOString(), locked_until: null, last_error: null })
         .where('id', '=', row.id)
         .execute();
       sent++;
@@ -142,7 +143,7 @@ export async function deliverDue(
           status: failed ? 'failed' : 'pending',
           locked_until: null,
           last_error: message.slice(0, 500),
-          next_attempt_at: new Date(Date.now() + backoffMs(row.attempts)).toISOString(),
+          next_attempt_at: new Date(clock.nowMs() + backoffMs(row.attempts)).toISOString(),
         })
         .where('id', '=', row.id)
         .execute();

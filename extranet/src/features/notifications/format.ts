@@ -1,7 +1,5 @@
 import type { SlotView, VenueView } from './types.ts';
 
-const TZ = 'Europe/Paris';
-
 export { formatDay, formatSlot, formatTime } from '../../contract/dates.ts';
 
 export function sortSlots(slots: SlotView[]): SlotView[] {
@@ -12,16 +10,8 @@ export function formatVenue(venue: VenueView): string {
   return `${venue.name}, ${venue.address}, ${venue.postcode} ${venue.commune}`;
 }
 
-/** Today's calendar date in Paris, YYYY-MM-DD. */
-export function parisDate(at: Date = new Date()): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone: TZ }).format(at);
-}
-
-/** Adds whole days to a calendar date YYYY-MM-DD. */
-export function addDays(date: string, days: number): string {
-  const [y, m, d] = date.split('-').map(Number) as [number, number, number];
-  return new Date(Date.UTC(y, m - 1, d + days)).toISOString().slice(0, 10);
-}
+// One Paris calendar for the whole app: the clock's helpers (settable in tests and the demo).
+export { addDays, parisDate } from '../../contract/clock.ts';
 
 /** "06 12 34 56 78" for "+33612345678"; other numbers unchanged. */
 export function formatPhone(phone: string): string {

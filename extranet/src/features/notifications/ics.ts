@@ -1,3 +1,4 @@
+import * as clock from '../../contract/clock.ts';
 import {
   escapeText,
   localStamp,
@@ -16,7 +17,7 @@ export function eventCalendar(
   event: EventView,
   opts: { organizer?: { name: string; email: string }; now?: Date } = {},
 ): string {
-  const now = utcStamp(opts.now ?? new Date());
+  const now = utcStamp(opts.now ?? clock.now());
   const location = `${event.venue.name}, ${event.venue.address}, ${event.venue.postcode} ${event.venue.commune}`;
   const slots = sortSlots(event.slots);
   const lines = [

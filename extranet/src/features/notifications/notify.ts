@@ -1,4 +1,5 @@
 import { type Kysely, sql, type Transaction } from 'kysely';
+import * as clock from '../../contract/clock.ts';
 import type { DbKind } from '../../db/connect.ts';
 import type { Database } from '../../db/database.ts';
 import { audit } from '../audit/audit.ts';
@@ -233,7 +234,7 @@ async function record(
       channel,
       call_text: call ? callScript(ctx, purpose, channel === 'sms') : null,
       call_status: call ? 'todo' : null,
-      created_at: new Date().toISOString(),
+      created_at: clock.now().toISOString(),
     })
     .onConflict((oc) => oc.column('dedupe_key').doNothing())
     .returning('id')
@@ -328,7 +329,7 @@ export async function queueDecision(
 export async function queueDueReminders(
   db: Kysely<Database>,
   settings: NotifySettings,
-  now = new Date(),
+  now = clock.now(),
 ): Promise<number> {
   const today = parisDate(now);
   const dueDays = new Set([addDays(today, 1), addDays(today, 2)]);
@@ -437,7 +438,7 @@ export async function sendPendingSms(db: Kysely<Database>, sms: SmsChannel, limi
       .where('call_status', '=', 'todo')
       .executeTakeFirst();
     if (Number(claimed.numUpdatedRows) !== 1) continue;
-    const now = new Date().toISOString();
+    const now = clock.now().toISOString();
     try {
       // To the number given with the request (design §8).
       await sms.send(row.contact_phone ?? row.phone, row.call_text ?? '');
@@ -552,7 +553,7 @@ export async function recordCallOutcome(
       .executeTakeFirst();
     if (!row || row.call_status !== 'todo' || !canSeeTerritory(input.viewer, row.territory))
       throw new CallNotFoundError();
-    const now = new Date().toISOString();
+    const now = clock.now().toISOString();
     const label = CALL_OUTCOMES[input.outcome];
     const reached = input.outcome !== 'injoignable';
     await trx

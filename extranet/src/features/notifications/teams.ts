@@ -48,6 +48,7 @@ export function createTeamDirectory(opts: {
         name: territoryName ? `Maillage — équipe ${teamOf(territoryName)}` : 'Maillage',
         email: t?.teamEmail || general.email,
         phone: t?.teamPhone || general.phone,
+        associationPhone: general.phone,
       };
     },
     async refresh() {
@@ -61,8 +62,12 @@ export function createTeamDirectory(opts: {
           const g = await read<{ data: { contactEmail?: string; contactPhone?: string } | null }>(
             '/api/global?fields[0]=contactEmail&fields[1]=contactPhone',
           );
-          if (g.data?.contactEmail && g.data.contactPhone)
-            general = { email: g.data.contactEmail, phone: g.data.contactPhone };
+          // Each of the association's contacts on its own: a phone number without an email
+          // address (or the reverse) still replaces "nothing".
+          general = {
+            email: g.data?.contactEmail || general.email,
+            phone: g.data?.contactPhone || general.phone,
+          };
         } catch {
           // the territories are enough
         }

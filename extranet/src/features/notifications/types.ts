@@ -13,6 +13,8 @@ export interface TeamIdentity {
   name: string;
   email: string;
   phone: string;
+  /** The association's general number (CMS global), for when the team's own is not known. */
+  associationPhone?: string;
 }
 
 export interface SlotView {

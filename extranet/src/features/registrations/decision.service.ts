@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import * as clock from '../../contract/clock.ts';
 import type { DbKind } from '../../db/connect.ts';
 import type { Database } from '../../db/database.ts';
 import { clearMemo } from '../../lib/memo.ts';
@@ -30,6 +31,22 @@ const ALLOWED_FROM: Record<Decision, string[]> = {
   decline: ['received', 'waitlisted'],
   cancel: ['received', 'accepted', 'waitlisted'],
 };
+
+/**
+ * The one rule of which decisions a request can take: from its status, and a waiting list only
+ * for a session (a support or call-back request has no places to wait for). The service enforces
+ * it; the request page asks it which choices to offer.
+ */
+export function allowedDecisions(registration: { status: string; kind: string }): Record<Decision, boolean> {
+  const allowed = (d: Decision) =>
+    ALLOWED_FROM[d].includes(registration.status) && (d !== 'waitlist' || registration.kind === 'event');
+  return {
+    accept: allowed('accept'),
+    waitlist: allowed('waitlist'),
+    decline: allowed('decline'),
+    cancel: allowed('cancel'),
+  };
+}
 
 export interface DecisionResult {
   status: string;
@@ -79,6 +96,7 @@ export async function decide(
       .select([
         'registration.id',
         'registration.status',
+        'registration.kind',
         'registration.reference',
         'registration.person_id',
         'registration.preferred_contact',
@@ -90,7 +108,7 @@ export async function decide(
     if (kind === 'postgres') rq = rq.forUpdate('registration');
     const reg = await rq.executeTakeFirstOrThrow();
     if (input.expectedStatus && reg.status !== input.expectedStatus) throw new StaleDecisionError(reg.status);
-    if (!ALLOWED_FROM[input.decision].includes(reg.status)) throw new DecisionNotAllowedError(reg.status);
+    if (!allowedDecisions(reg)[input.decision]) throw new DecisionNotAllowedError(reg.status);
 
     if (input.decision === 'accept' && event) {
       // No "your place is confirmed" (with its .ics) for a session that will not take place.
@@ -98,7 +116,7 @@ export async function decide(
       const taken = (await countAccepted(trx, [event.document_id])).get(event.document_id) ?? 0;
       if (taken >= event.capacity) throw new EventFullError();
     }
-    const now = new Date().toISOString();
+    const now = clock.now().toISOString();
     const status = TARGET[input.decision];
     const updated = await trx
       .updateTable('registration')
@@ -147,7 +165,7 @@ export async function freedPlaces(db: Kysely<Database>, viewer: Viewer) {
     .selectFrom('event_copy')
     .select(['document_id', 'capacity', 'title'])
     .where('removed', '=', 0)
-    .where('first_slot_at', '>', new Date().toISOString());
+    .where('first_slot_at', '>', clock.now().toISOString());
   if (viewer.role !== 'admin') {
     if (!viewer.territories.length) return [];
     upcoming = upcoming.where('territory', 'in', viewer.territories);

@@ -1,5 +1,6 @@
 import { type Kysely, sql } from 'kysely';
 import { z } from 'zod';
+import * as clock from '../../contract/clock.ts';
 import { normaliseFrenchPhone } from '../../contract/index.ts';
 import type { Database } from '../../db/database.ts';
 import { registrationScope, type Viewer } from './scope.ts';
@@ -213,7 +214,7 @@ export async function getRegistrationDetail(db: Kysely<Database>, viewer: Viewer
 export async function markRead(db: Kysely<Database>, userId: string, registrationId: number): Promise<void> {
   await db
     .insertInto('registration_read')
-    .values({ user_id: userId, registration_id: registrationId, read_at: new Date().toISOString() })
+    .values({ user_id: userId, registration_id: registrationId, read_at: clock.now().toISOString() })
     .onConflict((oc) => oc.columns(['user_id', 'registration_id']).doNothing())
     .execute();
 }

@@ -1,5 +1,5 @@
 import { type Kysely, sql, type Transaction } from 'kysely';
-import { now as clockNow } from '../../contract/clock.ts';
+import * as clock from '../../contract/clock.ts';
 import type { RegistrationRequest } from '../../contract/index.ts';
 import { type DbKind, isUniqueViolation } from '../../db/connect.ts';
 import type { Database } from '../../db/database.ts';
@@ -85,7 +85,7 @@ export async function submitRegistration(
 ): Promise<IntakeResult> {
   const already = await existing(db, request.idempotencyKey);
   if (already) return already;
-  const now = options.now ?? clockNow();
+  const now = options.now ?? clock.now();
   const nowIso = now.toISOString();
   try {
     return await db.transaction().execute(async (trx) => {
@@ -144,7 +144,8 @@ export async function submitRegistration(
         ).id;
       const person = { id: personId };
 
-      const year = now.getUTCFullYear();
+      // The reference counts per Paris calendar year (a request at 00:30 on 1 January is the new year's).
+      const year = Number(clock.parisDate(now).slice(0, 4));
       const reference = formatReference(year, await nextCounter(trx, `registration-${year}`));
       const source = request.source;
       const prescriber = source.type === 'prescriber' ? source : null;

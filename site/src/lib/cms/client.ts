@@ -104,10 +104,12 @@ const GLOBAL_FIELDS = [
   'contactEmail',
   'address',
   'openingHours',
+  'shareImageAlt',
   'updatedAt',
 ];
 const GLOBAL_POPULATE = {
   funders: { populate: { logo: { fields: ['url', 'alternativeText', 'width', 'height'] } } },
+  shareImage: { fields: ['url', 'alternativeText', 'width', 'height'] },
   defaultSeo: true,
 };
 

@@ -191,6 +191,9 @@ export const global = z.object({
   contactEmail: z.string(),
   address: z.string(),
   openingHours: nullableString,
+  /** The image shown when a page is shared (og:image), with its alternative text. */
+  shareImage: media,
+  shareImageAlt: nullableString,
   funders: z
     .array(funder)
     .nullish()

@@ -5,7 +5,9 @@ import { sign, verify } from './signing.ts';
  * 1. a honeypot field that people never see nor fill;
  * 2. a minimum fill time, measured from a timestamp the server signed when it rendered the form;
  * 3. a per-IP rate limit (rate-limit.ts).
- * A caught bot gets the same neutral "thank you" page as anyone and nothing is stored.
+ * A filled honeypot (what only a robot fills) gets the same neutral "thank you" page as anyone and
+ * nothing is stored. A form sent too fast is shown again, answers kept, to be confirmed: browser
+ * autofill makes a fast person ordinary.
  */
 
 /** Name of the honeypot input: tempting for form-filling bots, hidden from people. */

@@ -1,12 +1,11 @@
+import { nowMs, parisDate } from '@maillage/extranet/clock';
 import type { Availability } from '../availability.ts';
 import type { CmsEvent } from '../cms/schemas.ts';
 
-const parisToday = () => new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Paris' }).format(new Date());
-
 /** Why a session takes no registration right now, or null when it does. */
-export function closedReason(event: CmsEvent, places: Availability | null, now = Date.now()): string | null {
+export function closedReason(event: CmsEvent, places: Availability | null, now = nowMs()): string | null {
   if (event.cancelled) return 'Cette session est annulée.';
-  const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Paris' }).format(new Date(now));
+  const today = parisDate(new Date(now));
   if (event.slots.every((s) => s.date < today)) return 'Cette session est passée.';
   if (event.registrationClosesAt && Date.parse(event.registrationClosesAt) < now)
     return 'Les inscriptions à cette session sont fermées.';
@@ -17,11 +16,11 @@ export function closedReason(event: CmsEvent, places: Availability | null, now =
 }
 
 /**
- * The next session of the same program that takes registrations, preferring the same territory:
- * where a closed or cancelled session points people to.
+ * The other sessions of the same program that are still to come, the same territory first, then
+ * by date: where a closed or cancelled session points people to.
  */
-export function nextSession(event: CmsEvent, upcoming: CmsEvent[], now = Date.now()): CmsEvent | null {
-  const today = parisToday();
+function sameProgram(event: CmsEvent, upcoming: CmsEvent[], now: number): CmsEvent[] {
+  const today = parisDate(new Date(now));
   const candidates = upcoming.filter(
     (e) =>
       e.documentId !== event.documentId &&
@@ -31,6 +30,43 @@ export function nextSession(event: CmsEvent, upcoming: CmsEvent[], now = Date.no
       e.slots.every((s) => s.date >= today) &&
       !(e.registrationClosesAt && Date.parse(e.registrationClosesAt) < now),
   );
-  const sameTerritory = candidates.filter((e) => e.territory?.slug === event.territory?.slug);
-  return sameTerritory[0] ?? candidates[0] ?? null;
+  const territory = (e: CmsEvent) => (e.territory?.slug === event.territory?.slug ? 0 : 1);
+  return candidates
+    .map((e, i) => ({ e, i }))
+    .sort((a, b) => territory(a.e) - territory(b.e) || a.i - b.i)
+    .map(({ e }) => e);
+}
+
+/**
+ * The next session of the same program that takes registrations right now, preferring the same
+ * territory: the page never points to a session that would answer "closed" or "not yet open".
+ * `places` gives the extranet's word on each candidate (null when it cannot be asked).
+ */
+export async function nextOpenSession(
+  event: CmsEvent,
+  upcoming: CmsEvent[],
+  places: (documentId: string) => Promise<Availability | null>,
+  now = nowMs(),
+): Promise<CmsEvent | null> {
+  for (const candidate of sameProgram(event, upcoming, now)) {
+    if (closedReason(candidate, null, now) !== null) continue;
+    if (closedReason(candidate, await places(candidate.documentId), now) === null) return candidate;
+  }
+  return null;
+}
+
+/**
+ * When no other session is open yet: the next one of the same program whose registrations open
+ * later, so the page can say from when to call or come back.
+ */
+export function nextOpening(
+  event: CmsEvent,
+  upcoming: CmsEvent[],
+  now = nowMs(),
+): { session: CmsEvent; opensAt: string } | null {
+  const later = sameProgram(event, upcoming, now)
+    .filter((e) => e.registrationOpensAt && Date.parse(e.registrationOpensAt) > now)
+    .sort((a, b) => Date.parse(a.registrationOpensAt ?? '') - Date.parse(b.registrationOpensAt ?? ''));
+  const first = later[0];
+  return first?.registrationOpensAt ? { session: first, opensAt: first.registrationOpensAt } : null;
 }

@@ -49,6 +49,9 @@ export type SubmitResult =
 const UNAVAILABLE =
   'Votre demande n’a pas pu être enregistrée pour le moment, à cause d’un problème de notre côté. Vos réponses sont gardées : réessayez dans quelques minutes, ou appelez-nous.';
 
+export const TOO_FAST =
+  'Votre demande n’est pas encore envoyée : le formulaire a été rempli très vite. Vérifiez vos réponses, puis appuyez à nouveau sur le bouton pour confirmer.';
+
 /**
  * The whole submission of a public form: anti-bot checks, then the extranet's contract, then the
  * intake API. Nothing is sent to the extranet unless every check passed.
@@ -64,7 +67,7 @@ export async function submitRegistration(
   if (honeypotFilled(form)) return { outcome: 'neutral' };
   const stamp = form.get(STAMP_FIELD);
   const stampCheck = checkStamp(deps.stampKey, stamp, now);
-  if (stampCheck === 'invalid' || stampCheck === 'too-fast') return { outcome: 'neutral' };
+  if (stampCheck === 'invalid') return { outcome: 'neutral' };
 
   const values = readValues(form, kind);
   const state = (extra: Partial<FormState>): { outcome: 'retry' } & FormState => ({
@@ -74,6 +77,11 @@ export async function submitRegistration(
     stamp: stampCheck === 'expired' ? issueStamp(deps.stampKey, now) : (stamp as string),
     ...extra,
   });
+  // Sent sooner than the minimum fill time: often a person with browser autofill, not a robot.
+  // Nothing is sent yet and nothing is lost: the same form comes back, answers kept, and sending
+  // it again confirms (the original stamp is old enough by then). Only the honeypot, which people
+  // never see, gets the silent "thank you".
+  if (stampCheck === 'too-fast') return state({ notice: TOO_FAST });
   if (stampCheck === 'expired') {
     return state({
       notice: 'La page était ouverte depuis longtemps. Vérifiez vos réponses, puis envoyez à nouveau.',
