@@ -104,6 +104,24 @@ export interface SupportTable {
   legal_form: string | null;
   outcome_date: string | null;
   created_at: Timestamp;
+  /** the accepted support request it was started from (unique) */
+  registration_id: number | null;
+  activity_name: string | null;
+  jobs_created: number | null;
+  /** why it ended without an activity: emploi-salarie, formation, autre-projet… */
+  end_reason: string | null;
+  updated_at: Timestamp | null;
+}
+
+/** Dated history of a support's phases; support.phase mirrors the latest row. */
+export interface SupportPhaseTable {
+  id: Generated<number>;
+  support_id: number;
+  phase: SupportTable['phase'];
+  /** Paris calendar date the phase began */
+  started_on: string;
+  changed_by: string | null;
+  created_at: Timestamp;
 }
 
 export interface NoteTable {
@@ -117,6 +135,22 @@ export interface NoteTable {
   next_action: string | null;
   due_at: string | null;
   created_at: Timestamp;
+  done_at: Timestamp | null;
+  done_by: string | null;
+  updated_at: Timestamp | null;
+}
+
+/** An earlier version of a note, written each time the note is edited. */
+export interface NoteRevisionTable {
+  id: Generated<number>;
+  note_id: number;
+  kind: NoteTable['kind'];
+  occurred_at: Timestamp;
+  body: string;
+  next_action: string | null;
+  due_at: string | null;
+  edited_by: string | null;
+  edited_at: Timestamp;
 }
 
 export interface OutboxTable {
@@ -254,6 +288,8 @@ export interface Database {
   attendance: AttendanceTable;
   support: SupportTable;
   note: NoteTable;
+  support_phase: SupportPhaseTable;
+  note_revision: NoteRevisionTable;
   outbox: OutboxTable;
   notification: NotificationTable;
   audit_log: AuditLogTable;

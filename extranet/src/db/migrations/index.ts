@@ -3,6 +3,7 @@ import * as notifications from '../../features/notifications/migration.ts';
 import * as initial from './2026_11_26_1300_initial.ts';
 import * as practicalNotes from './2026_11_26_1500_event_practical_notes.ts';
 import * as inboxListIndex from './2026_11_26_1600_inbox_list_index.ts';
+import * as followupPeople from './2026_12_02_0350_followup_people.ts';
 
 /**
  * Every migration, by timestamped name. Listed in code rather than read from disk so the built
@@ -13,4 +14,5 @@ export const migrations: Record<string, Migration> = {
   '2026_11_26_1400_notifications': notifications,
   '2026_11_26_1500_event_practical_notes': practicalNotes,
   '2026_11_26_1600_inbox_list_index': inboxListIndex,
+  '2026_12_02_0350_followup_people': followupPeople,
 };

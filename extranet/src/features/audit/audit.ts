@@ -43,6 +43,19 @@ export const ACTION_LABELS: Record<string, string> = {
   'account.territories': 'Territoires modifiés',
   'account.password-reset': 'Mot de passe réinitialisé',
   'audit.read': 'Journal consulté',
+  'person.read': 'Dossier de personne consulté',
+  'person.update': 'Coordonnées corrigées',
+  'person.create': 'Personne enregistrée par un·e conseiller·e',
+  'person.merge': 'Personnes fusionnées',
+  'support.start': 'Accompagnement commencé',
+  'support.phase': 'Phase d’accompagnement changée',
+  'support.reassign': 'Accompagnement confié à un·e autre conseiller·e',
+  'support.end': 'Accompagnement terminé',
+  'note.create': 'Note écrite',
+  'note.edit': 'Note modifiée',
+  'note.read': 'Note consultée',
+  'note.action-done': 'Action faite',
+  'note.action-reopen': 'Action rouverte',
 };
 
 export async function listAudit(
