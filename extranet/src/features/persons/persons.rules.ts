@@ -11,7 +11,7 @@ const answer = z.enum(['oui', 'non', 'ne-se-prononce-pas'], {
 export const personEditForm = z
   .object({
     firstName: z
-      .string()
+      .string({ error: 'Indiquez le prénom.' })
       .trim()
       .min(1, { error: 'Indiquez le prénom.' })
       .max(80, { error: 'Le prénom est trop long (80 caractères au plus).' })
@@ -26,7 +26,7 @@ export const personEditForm = z
         .optional(),
     ),
     phone: z
-      .string()
+      .string({ error: 'Indiquez le numéro de téléphone.' })
       .trim()
       .min(1, { error: 'Indiquez le numéro de téléphone.' })
       .max(30, { error: 'Le numéro de téléphone est trop long.' })

@@ -61,7 +61,7 @@ export function isQuiet(lastContactOn: string, today: string): boolean {
   return daysBetween(lastContactOn, today) > QUIET_AFTER_DAYS;
 }
 
-const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, { error: 'Indiquez une date (jj/mm/aaaa).' });
+const isoDate = z.string({ error: 'Indiquez une date (jj/mm/aaaa).' }).regex(/^\d{4}-\d{2}-\d{2}$/, { error: 'Indiquez une date (jj/mm/aaaa).' });
 
 /** Form: move a support to another phase. */
 export const phaseChangeForm = z.object({
@@ -76,7 +76,7 @@ export const endSupportForm = z.discriminatedUnion(
     z.object({
       outcome: z.literal('activite'),
       activityName: z
-        .string()
+        .string({ error: 'Indiquez le nom de l’activité créée.' })
         .trim()
         .min(1, { error: 'Indiquez le nom de l’activité créée.' })
         .max(200, { error: 'Le nom est trop long (200 caractères au plus).' }),

@@ -1,0 +1,218 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parisDate } from '../src/contract/clock.ts';
+import type { Browser } from './support/browser.ts';
+import { location } from './support/browser.ts';
+import { addEvent } from './support/fixtures.ts';
+import { auditRows, personFromIntake, signedInTeam, visibleText } from './support/people.ts';
+import { BACKENDS, type RunningServer, startServer } from './support/server.ts';
+
+describe.each(BACKENDS)('person file on %s', (backend) => {
+  let server: RunningServer;
+  let anonymous: Browser;
+  let admin: Browser;
+  let advisor: Browser;
+  let outsider: Browser;
+  const today = parisDate();
+  const person = (id: number) =>
+    server.db.db.selectFrom('person').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
+  const edit = (values: Record<string, string>) => ({
+    action: 'edit',
+    firstName: 'Rose',
+    lastName: 'Vasseur',
+    phone: '06 70 00 00 01',
+    email: 'rose@exemple.test',
+    communeName: '',
+    communeInsee: '',
+    situationRsa: 'oui',
+    situationJobSeeker: 'non',
+    preferredContact: 'email',
+    ...values,
+  });
+
+  beforeAll(async () => {
+    server = await startServer(backend);
+    await addEvent(server.db, 'ev-val', 'valenciennois', 10);
+    await addEvent(server.db, 'ev-camb', 'cambresis', 10);
+    ({ anonymous, admin, advisor, outsider } = await signedInTeam(server));
+  });
+
+  afterAll(async () => {
+    await server?.stop();
+  });
+
+  it('finds people by name or phone without the search in the URL, and filters', async () => {
+    const { personId } = await personFromIntake(server, 'ev-val', {
+      firstName: 'Zélie',
+      lastName: 'Introuvable',
+      phone: '07 11 22 33 44',
+    });
+    await personFromIntake(server, 'ev-camb', { firstName: 'Camille', lastName: 'Ailleurs' });
+    const search = async (b: Browser, q: string, extra: Record<string, string> = {}) => {
+      const res = await b.post('/personnes', { q, ...extra });
+      expect(res.status).toBe(303);
+      const url = location(res);
+      expect(url).toMatch(/^\/personnes(\?|$)/);
+      if (q) expect(url).not.toContain(encodeURIComponent(q));
+      expect(url.toLowerCase()).not.toContain('introuvable');
+      return visibleText(await (await b.get(url)).text());
+    };
+    expect(await search(advisor, 'introuvable')).toContain('Introuvable Zélie');
+    expect(await search(advisor, '07 11 22 33 44')).toContain('Introuvable Zélie');
+    expect(await search(advisor, 'personne-xyz')).toContain('Aucune personne ne correspond.');
+    // Another territory's people are not listed, even by name.
+    expect(await search(advisor, 'ailleurs')).toContain('Aucune personne ne correspond.');
+    expect(await search(admin, 'ailleurs')).toContain('Ailleurs Camille');
+    // Filters: in support, territory.
+    expect(await search(advisor, 'introuvable', { accompagnement: 'oui' })).toContain(
+      'Aucune personne ne correspond.',
+    );
+    await advisor.post('/accompagnements', { person: String(personId) });
+    expect(await search(advisor, 'introuvable', { accompagnement: 'oui' })).toContain('Introuvable Zélie');
+    expect(await search(admin, '', { territory: 'cambresis' })).not.toContain('Introuvable');
+    expect(visibleText(await (await advisor.get('/personnes?contact=30')).text())).toContain(
+      'Introuvable Zélie',
+    );
+    expect(visibleText(await (await advisor.get('/personnes?contact=plus')).text())).not.toContain(
+      'Introuvable Zélie',
+    );
+  });
+
+  it('logs every read of a person file', async () => {
+    const { personId } = await personFromIntake(server, 'ev-val', { firstName: 'Lue' });
+    expect((await advisor.get(`/personnes/${personId}`)).status).toBe(200);
+    expect((await admin.get(`/personnes/${personId}`)).status).toBe(200);
+    const reads = await auditRows(server.db, 'person.read', personId);
+    expect(reads).toHaveLength(2);
+    expect(reads.every((r) => r.person_id === personId && r.actor_id)).toBe(true);
+  });
+
+  it('corrects contact details with each change audit-logged before and after', async () => {
+    const { personId } = await personFromIntake(server, 'ev-val', {
+      firstName: 'Rose',
+      lastName: 'Vasseur',
+      phone: '06 70 00 00 01',
+      email: 'rose@exemple.test',
+      preferredContact: 'email',
+      situation: { rsa: 'oui', jobSeeker: 'non' },
+    });
+    const res = await advisor.post(
+      `/personnes/${personId}`,
+      edit({ email: 'rose.vasseur@exemple.test', communeName: 'Douai', communeInsee: '59178' }),
+    );
+    expect(location(res)).toBe(`/personnes/${personId}?fait=edit`);
+    expect(await person(personId)).toMatchObject({
+      email: 'rose.vasseur@exemple.test',
+      commune_name: 'Douai',
+      territory: 'douaisis',
+    });
+    const [entry] = await auditRows(server.db, 'person.update', personId);
+    expect(JSON.parse(entry!.details_json!)).toEqual({
+      before: {
+        email: 'rose@exemple.test',
+        commune_name: null,
+        commune_insee: null,
+        territory: 'valenciennois',
+      },
+      after: {
+        email: 'rose.vasseur@exemple.test',
+        commune_name: 'Douai',
+        commune_insee: '59178',
+        territory: 'douaisis',
+      },
+    });
+    // Nothing changed: nothing written.
+    const same = await advisor.post(
+      `/personnes/${personId}`,
+      edit({ email: 'rose.vasseur@exemple.test', communeName: 'Douai', communeInsee: '59178' }),
+    );
+    expect(location(same)).toContain('fait=same');
+    expect(await auditRows(server.db, 'person.update', personId)).toHaveLength(1);
+  });
+
+  it('refuses a bad phone number or someone else’s, in French beside the field, keeping what was typed', async () => {
+    const { personId } = await personFromIntake(server, 'ev-val', { phone: '06 70 00 00 02' });
+    await personFromIntake(server, 'ev-val', { phone: '06 70 00 00 03' });
+    const bad = await advisor.post(`/personnes/${personId}`, edit({ phone: '12', firstName: 'Prénom tapé' }));
+    expect(bad.status).toBe(400);
+    const html = await bad.text();
+    expect(html).toMatch(/id="phone-erreur"[^>]*>Ce n’est pas un numéro français valide/);
+    expect(html).toMatch(/id="phone"[^>]*aria-describedby="phone-erreur"/);
+    expect(html).toContain('value="Prénom tapé"');
+    const taken = await advisor.post(`/personnes/${personId}`, edit({ phone: '06 70 00 00 03' }));
+    expect(taken.status).toBe(400);
+    expect(visibleText(await taken.text())).toContain('Ce numéro est déjà celui d’une autre personne');
+    expect((await person(personId)).phone).toBe('+33670000002');
+  });
+
+  it('shows one timeline, newest first: request, decision, support phase, note, message subject but not its body', async () => {
+    const { personId, registrationId } = await personFromIntake(server, 'ev-val', {
+      firstName: 'Chronologie',
+      email: 'chrono@exemple.test',
+      preferredContact: 'email',
+    });
+    expect((await advisor.post(`/demandes/${registrationId}`, { decision: 'accept' })).status).toBe(303);
+    await advisor.post('/accompagnements', { person: String(personId) });
+    await advisor.post(`/personnes/${personId}`, {
+      action: 'note',
+      kind: 'entretien',
+      occurredOn: today,
+      body: 'Entretien de lancement.',
+    });
+    const receipt = await server.db.db
+      .selectFrom('outbox')
+      .select(['subject', 'text_body'])
+      .where('registration_id', '=', registrationId)
+      .where('kind', '=', 'receipt')
+      .executeTakeFirstOrThrow();
+    const text =
+      visibleText(await (await advisor.get(`/personnes/${personId}`)).text()).split('Historique')[1] ?? '';
+    for (const part of [
+      'Demande reçue',
+      'Inscription acceptée',
+      'Accompagnement : phase Émergence',
+      'Note : Entretien',
+      'Entretien de lancement.',
+    ])
+      expect(text, part).toContain(part);
+    expect(text).toContain(receipt.subject);
+    // Never the body of a message.
+    const bodyLine = receipt.text_body.split('\n').find((l) => l.trim().length > 30)!;
+    expect(text).not.toContain(bodyLine.trim());
+    // Newest first: the request came first, so it is shown last of these.
+    expect(text.indexOf('Note : Entretien')).toBeLessThan(text.lastIndexOf('Demande reçue'));
+    expect(text).toContain('Sam Conseiller'); // who wrote, who follows
+  });
+
+  it('answers 404 to an advisor of another territory, who cannot change anything either', async () => {
+    const { personId } = await personFromIntake(server, 'ev-val', {
+      firstName: 'Gardée',
+      phone: '06 70 00 00 09',
+    });
+    const res = await outsider.get(`/personnes/${personId}`);
+    expect(res.status).toBe(404);
+    expect(await res.text()).not.toContain('Gardée');
+    expect((await outsider.get('/personnes/999999')).status).toBe(404);
+    expect(
+      (await outsider.post(`/personnes/${personId}`, edit({ phone: '06 70 00 00 09', firstName: 'Piratée' })))
+        .status,
+    ).toBe(404);
+    expect(
+      (
+        await outsider.post(`/personnes/${personId}`, {
+          action: 'note',
+          kind: 'autre',
+          occurredOn: today,
+          body: 'x',
+        })
+      ).status,
+    ).toBe(404);
+    expect((await person(personId)).first_name).toBe('Gardée');
+    expect(
+      await server.db.db.selectFrom('note').select('id').where('person_id', '=', personId).execute(),
+    ).toEqual([]);
+    expect(await auditRows(server.db, 'person.read', personId)).toEqual([]);
+    for (const path of ['/personnes', `/personnes/${personId}`]) {
+      expect(location(await anonymous.get(path)), path).toContain('/connexion?suivant=');
+    }
+  });
+});
