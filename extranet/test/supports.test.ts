@@ -349,7 +349,7 @@ describe.each(BACKENDS)('supports, notes and actions on %s', (backend) => {
       body: 'Dernier entretien.',
     });
     const caseload = visibleText(await (await advisor.get('/accompagnements')).text());
-    expect(caseload).toMatch(/Silencieuse Calme[^]*Sans contact depuis plus de 45 jours/);
+    expect(caseload).toMatch(/Silencieuse Calme[\s\S]*Sans contact depuis plus de 45 jours/);
     const quietPart = async () =>
       visibleText(await (await advisor.get('/')).text()).split('Accompagnements sans contact')[1] ?? '';
     expect(await quietPart()).toContain('Silencieuse Calme');

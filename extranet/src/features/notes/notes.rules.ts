@@ -9,7 +9,8 @@ export const NOTE_KINDS = {
 } as const;
 export type NoteKind = keyof typeof NOTE_KINDS;
 
-const isoDate = (message: string) => z.string({ error: message }).regex(/^\d{4}-\d{2}-\d{2}$/, { error: message });
+const isoDate = (message: string) =>
+  z.string({ error: message }).regex(/^\d{4}-\d{2}-\d{2}$/, { error: message });
 const emptyToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
 
 /**

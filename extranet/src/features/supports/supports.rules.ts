@@ -61,7 +61,9 @@ export function isQuiet(lastContactOn: string, today: string): boolean {
   return daysBetween(lastContactOn, today) > QUIET_AFTER_DAYS;
 }
 
-const isoDate = z.string({ error: 'Indiquez une date (jj/mm/aaaa).' }).regex(/^\d{4}-\d{2}-\d{2}$/, { error: 'Indiquez une date (jj/mm/aaaa).' });
+const isoDate = z
+  .string({ error: 'Indiquez une date (jj/mm/aaaa).' })
+  .regex(/^\d{4}-\d{2}-\d{2}$/, { error: 'Indiquez une date (jj/mm/aaaa).' });
 
 /** Form: move a support to another phase. */
 export const phaseChangeForm = z.object({
