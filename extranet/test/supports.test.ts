@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addDays, parisDate, parisInstant } from '../src/contract/clock.ts';
+import { seedDemoFollowUp } from '../src/features/demo/followup-people.ts';
 import type { Browser } from './support/browser.ts';
 import { location } from './support/browser.ts';
 import { addEvent } from './support/fixtures.ts';
@@ -450,5 +451,29 @@ describe.each(BACKENDS)('supports, notes and actions on %s', (backend) => {
       'Privée',
     );
     expect(visibleText(await (await admin.get(`/accompagnements/${id}`)).text())).toContain('Privée');
+  });
+
+  it('seeds the demo follow-up once: five supports in different phases, one late action, one quiet, one ended with an activity', async () => {
+    expect(await seedDemoFollowUp(server.db.db, 'conseiller@maillage.test')).toBe(6);
+    expect(await seedDemoFollowUp(server.db.db, 'conseiller@maillage.test')).toBe(0);
+    const rows = await server.db.db
+      .selectFrom('support')
+      .innerJoin('person', 'person.id', 'support.person_id')
+      .select(['support.phase', 'support.ended_at', 'support.activity_name', 'person.phone'])
+      .where('person.phone', 'like', '+337000001%')
+      .execute();
+    const open = rows.filter((r) => !r.ended_at);
+    expect(open).toHaveLength(5);
+    expect(new Set(open.map((r) => r.phase))).toEqual(
+      new Set(['emergence', 'maturation', 'creation', 'developpement']),
+    );
+    expect(rows.filter((r) => r.ended_at).map((r) => r.activity_name)).toEqual(['La Ressourcerie du Coron']);
+    const home = visibleText(await (await advisor.get('/')).text());
+    expect(home.split('Accompagnements sans contact')[1]).toContain('Mélanie Dupont');
+    expect(home).toContain('En retard : Reprendre le budget prévisionnel avec Olivier');
+    const actions = visibleText(await (await advisor.get('/actions')).text());
+    expect(actions.indexOf('Reprendre le budget prévisionnel')).toBeLessThan(
+      actions.indexOf('Appeler Rachid pour la visite du local'),
+    );
   });
 });

@@ -6,6 +6,7 @@ import { ensureUserWithPassword } from '../accounts/accounts.service.ts';
 import type { Auth } from '../auth/auth.ts';
 import { listEvents } from '../events/events.repository.ts';
 import { submitRegistration } from '../registrations/intake.service.ts';
+import { seedDemoFollowUp } from './followup-people.ts';
 
 /** A stable UUID-shaped key (version 4 layout) derived from a demo person. */
 function demoKey(seed: string): string {
@@ -69,6 +70,8 @@ export async function seedDemoRegistrations(
   kind: DbKind,
   extranetUrl: string,
 ): Promise<number> {
+  // People followed in individual support, with notes and next actions (no event needed).
+  await seedDemoFollowUp(db, DEMO_ADVISOR);
   const done = await db
     .selectFrom('app_state')
     .select('value')
