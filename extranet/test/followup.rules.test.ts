@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { weekOf } from '../src/features/dashboard/dashboard.ts';
 import { noteForm } from '../src/features/notes/notes.rules.ts';
+import { mergedValues } from '../src/features/persons/merge.service.ts';
 import { isPossibleDuplicate } from '../src/features/persons/persons.rules.ts';
 import {
   checkPhaseChange,
@@ -136,5 +137,52 @@ describe('the dashboard week', () => {
     expect(weekOf('2026-12-02')).toEqual({ monday: '2026-11-30', sunday: '2026-12-06' });
     expect(weekOf('2026-12-06')).toEqual({ monday: '2026-11-30', sunday: '2026-12-06' });
     expect(weekOf('2026-11-30')).toEqual({ monday: '2026-11-30', sunday: '2026-12-06' });
+  });
+});
+
+describe('merging two records of a person', () => {
+  const base = {
+    id: 1,
+    first_name: 'Nadia',
+    last_name: 'Benali',
+    phone: '+33611223344',
+    email: null,
+    commune_insee: null,
+    commune_name: null,
+    territory: 'valenciennois',
+    situation_rsa: 'ne-se-prononce-pas',
+    situation_job_seeker: 'oui',
+    preferred_contact: 'appel',
+    consent_at: '2026-05-01T10:00:00.000Z',
+    last_contact_at: '2026-06-01T10:00:00.000Z',
+    created_at: '2026-05-01T10:00:00.000Z',
+    updated_at: '2026-05-01T10:00:00.000Z',
+  };
+  it('keeps what is known of the kept record and fills its gaps from the other', () => {
+    const other = {
+      ...base,
+      id: 2,
+      last_name: 'Autre',
+      phone: '+33700000000',
+      email: 'nadia@exemple.test',
+      commune_insee: '59606',
+      commune_name: 'Valenciennes',
+      territory: 'douaisis',
+      situation_rsa: 'oui',
+      situation_job_seeker: 'non',
+      consent_at: '2026-04-01T10:00:00.000Z',
+      last_contact_at: '2026-11-01T10:00:00.000Z',
+    };
+    expect(mergedValues(base, other)).toEqual({
+      email: 'nadia@exemple.test',
+      commune_insee: '59606',
+      commune_name: 'Valenciennes',
+      situation_rsa: 'oui',
+      consent_at: '2026-04-01T10:00:00.000Z',
+      last_contact_at: '2026-11-01T10:00:00.000Z',
+    });
+  });
+  it('changes nothing when the other record knows nothing more', () => {
+    expect(mergedValues({ ...base, email: 'a@b.test' }, { ...base, id: 2 })).toEqual({});
   });
 });

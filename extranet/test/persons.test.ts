@@ -215,4 +215,169 @@ describe.each(BACKENDS)('person file on %s', (backend) => {
       expect(location(await anonymous.get(path)), path).toContain('/connexion?suivant=');
     }
   });
+
+  describe('manual entry and merge', () => {
+    const entry = (values: Record<string, string>) => ({
+      kind: 'event',
+      eventId: 'ev-val',
+      idempotencyKey: crypto.randomUUID(),
+      firstName: 'Josiane',
+      lastName: 'Guichet',
+      phone: '06 80 00 00 01',
+      email: '',
+      communeName: 'Valenciennes',
+      communeInsee: '59606',
+      rsa: 'oui',
+      jobSeeker: 'non',
+      preferredContact: 'appel',
+      ...values,
+    });
+
+    it('records a walk-in with the site’s rules, source advisor and who entered it', async () => {
+      const bad = await advisor.post(
+        '/personnes/nouvelle',
+        entry({ phone: '12', message: 'Vue à l’accueil.' }),
+      );
+      expect(bad.status).toBe(400);
+      const html = await bad.text();
+      expect(html).toMatch(
+        /id="phone-erreur"[^>]*>Le numéro de téléphone n’est pas un numéro français valide/,
+      );
+      expect(html).toContain('value="Josiane"');
+      expect(html).toContain('Vue à l’accueil.');
+      const res = await advisor.post('/personnes/nouvelle', entry({}));
+      expect(res.status).toBe(303);
+      const id = Number(/^\/demandes\/(\d+)\?saisie=received$/.exec(location(res))?.[1]);
+      const row = await server.db.db
+        .selectFrom('registration')
+        .selectAll()
+        .where('id', '=', id)
+        .executeTakeFirstOrThrow();
+      const advisorId = (
+        await server.db.db
+          .selectFrom('users')
+          .select('id')
+          .where('email', '=', 'conseiller@maillage.test')
+          .executeTakeFirstOrThrow()
+      ).id;
+      expect(row).toMatchObject({
+        source_type: 'advisor',
+        entered_by: advisorId,
+        kind: 'event',
+        status: 'received',
+      });
+      const [created] = await auditRows(server.db, 'registration.create', id);
+      expect(created!.actor_id).toBe(advisorId);
+      expect(visibleText(await (await advisor.get(`/demandes/${id}`)).text())).toContain(
+        'saisie par un·e conseiller·e',
+      );
+    });
+
+    it('shows possible duplicates before creating a person, then creates on confirmation', async () => {
+      const same = await advisor.post(
+        '/personnes/nouvelle',
+        entry({ phone: '06 80 00 00 02', firstName: 'JOSIANE', kind: 'callback', eventId: '' }),
+      );
+      expect(same.status).toBe(200);
+      const text = visibleText(await same.text());
+      expect(text).toContain('Cette personne est peut-être déjà connue');
+      expect(text).toContain('même nom, même commune');
+      expect(
+        await server.db.db.selectFrom('person').select('id').where('phone', '=', '+33680000002').execute(),
+      ).toEqual([]);
+      const samePhone = visibleText(
+        await (
+          await advisor.post(
+            '/personnes/nouvelle',
+            entry({ firstName: 'Autre', lastName: 'Nom', kind: 'callback', eventId: '' }),
+          )
+        ).text(),
+      );
+      expect(samePhone).toContain('même téléphone');
+      // Another territory's advisor is not told who exists elsewhere.
+      const theirs = visibleText(
+        await (
+          await outsider.post(
+            '/personnes/nouvelle',
+            entry({ kind: 'callback', eventId: '', communeInsee: '', communeName: '' }),
+          )
+        ).text(),
+      );
+      expect(theirs).not.toContain('Cette personne est peut-être déjà connue');
+      const confirmed = await advisor.post(
+        '/personnes/nouvelle',
+        entry({ phone: '06 80 00 00 02', firstName: 'JOSIANE', kind: 'callback', eventId: '', confirm: '1' }),
+      );
+      expect(confirmed.status).toBe(303);
+      expect(
+        await server.db.db.selectFrom('person').select('id').where('phone', '=', '+33680000002').execute(),
+      ).toHaveLength(1);
+    });
+
+    it('lets an admin merge two records of one person, keeping every history row, audit-logged', async () => {
+      const a = await personFromIntake(server, 'ev-val', {
+        firstName: 'Double',
+        lastName: 'Dossier',
+        email: undefined,
+        preferredContact: 'appel',
+      });
+      const b = await personFromIntake(server, 'ev-val', {
+        firstName: 'Double',
+        lastName: 'Dossier',
+        email: 'double@exemple.test',
+      });
+      await advisor.post(`/personnes/${b.personId}`, {
+        action: 'note',
+        kind: 'appel',
+        occurredOn: today,
+        body: 'Note sur le doublon.',
+      });
+      await advisor.post('/accompagnements', { person: String(b.personId) });
+      // Advisors may not merge.
+      expect(
+        (
+          await advisor.post(`/personnes/${a.personId}`, {
+            action: 'merge',
+            other: String(b.personId),
+            confirm: 'on',
+          })
+        ).status,
+      ).toBe(404);
+      const unconfirmed = await admin.post(`/personnes/${a.personId}`, {
+        action: 'merge',
+        other: String(b.personId),
+      });
+      expect(unconfirmed.status).toBe(400);
+      expect(visibleText(await unconfirmed.text())).toContain('Cochez la case pour confirmer la fusion.');
+      const res = await admin.post(`/personnes/${a.personId}`, {
+        action: 'merge',
+        other: String(b.personId),
+        confirm: 'on',
+      });
+      expect(location(res)).toBe(`/personnes/${a.personId}?fait=merge`);
+      expect(
+        await server.db.db.selectFrom('person').select('id').where('id', '=', b.personId).execute(),
+      ).toEqual([]);
+      const regs = await server.db.db
+        .selectFrom('registration')
+        .select('id')
+        .where('person_id', '=', a.personId)
+        .execute();
+      expect(regs.map((r) => r.id).sort()).toEqual([a.registrationId, b.registrationId].sort());
+      expect(
+        await server.db.db.selectFrom('note').select('id').where('person_id', '=', a.personId).execute(),
+      ).toHaveLength(1);
+      expect(
+        await server.db.db.selectFrom('support').select('id').where('person_id', '=', a.personId).execute(),
+      ).toHaveLength(1);
+      expect((await person(a.personId)).email).toBe('double@exemple.test'); // a gap filled from the duplicate
+      const [merge] = await auditRows(server.db, 'person.merge', a.personId);
+      const details = JSON.parse(merge!.details_json!);
+      expect(details.merged).toBe(b.personId);
+      expect(details.moved).toMatchObject({ registration: 1, note: 1, support: 1 });
+      expect(details.removed.email).toBe('double@exemple.test');
+      const timeline = visibleText(await (await admin.get(`/personnes/${a.personId}`)).text());
+      expect(timeline).toContain('Note sur le doublon.');
+    });
+  });
 });

@@ -31,7 +31,8 @@ export interface RegistrationTable {
   event_id: string | null;
   territory: string | null;
   status: 'received' | 'accepted' | 'waitlisted' | 'declined' | 'cancelled';
-  source_type: 'self' | 'prescriber';
+  /** 'advisor': recorded in the extranet by an advisor (entered_by), met by phone or at a walk-in */
+  source_type: 'self' | 'prescriber' | 'advisor';
   prescriber_name: string | null;
   prescriber_organisation: string | null;
   prescriber_phone: string | null;
@@ -49,6 +50,7 @@ export interface RegistrationTable {
   decided_at: Timestamp | null;
   created_at: Timestamp;
   updated_at: Timestamp;
+  entered_by: string | null;
 }
 
 export interface RegistrationReadTable {

@@ -19,9 +19,12 @@ const id =
  * - support_phase: the dated history of phases (support.phase only mirrors the latest row);
  * - note: an action can be marked done, a note can be edited; note_revision keeps every earlier
  *   version;
+ * - registration.entered_by: the advisor who recorded a request met by phone or at a walk-in
+ *   (source_type 'advisor');
  * - indexes for the person list, the timeline, the caseload and the open actions.
  */
 export async function up(db: Kysely<any>): Promise<void> {
+  await db.schema.alterTable('registration').addColumn('entered_by', 'text').execute();
   await db.schema.alterTable('support').addColumn('registration_id', 'integer').execute();
   await db.schema.alterTable('support').addColumn('activity_name', 'text').execute();
   await db.schema.alterTable('support').addColumn('jobs_created', 'integer').execute();
@@ -95,6 +98,7 @@ export async function down(db: Kysely<any>): Promise<void> {
   await db.schema.dropIndex('attendance_registration_idx').execute();
   await db.schema.dropIndex('audit_log_person_idx').execute();
   await db.schema.dropIndex('person_territory_name_idx').execute();
+  await db.schema.dropIndex('person_commune_idx').execute();
   await db.schema.dropTable('note_revision').execute();
   await db.schema.dropIndex('note_due_idx').execute();
   await db.schema.dropIndex('note_support_idx').execute();
@@ -107,4 +111,5 @@ export async function down(db: Kysely<any>): Promise<void> {
   await db.schema.dropIndex('support_registration_unique').execute();
   for (const column of ['updated_at', 'end_reason', 'jobs_created', 'activity_name', 'registration_id'])
     await db.schema.alterTable('support').dropColumn(column).execute();
+  await db.schema.alterTable('registration').dropColumn('entered_by').execute();
 }
