@@ -79,6 +79,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     .execute();
   await db.schema.createIndex('note_revision_note_idx').on('note_revision').column('note_id').execute();
 
+  await db.schema.createIndex('person_commune_idx').on('person').column('commune_insee').execute();
   await db.schema
     .createIndex('person_territory_name_idx')
     .on('person')
