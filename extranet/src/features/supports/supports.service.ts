@@ -13,8 +13,10 @@ export class SupportNotFoundError extends Error {}
 /** The request is not an accepted support request (or was decided otherwise meanwhile). */
 export class NotAcceptedSupportRequestError extends Error {}
 export class PhaseChangeError extends Error {
-  constructor(readonly reason: 'not-forward' | 'before-previous' | 'future' | 'ended') {
+  readonly reason: 'not-forward' | 'before-previous' | 'future' | 'ended';
+  constructor(reason: PhaseChangeError['reason']) {
     super(reason);
+    this.reason = reason;
   }
 }
 export class SupportEndedError extends Error {}
