@@ -382,7 +382,13 @@ describe.each(BACKENDS)('supports, notes and actions on %s', (backend) => {
     expect(mine).toMatch(/\d+ demande\(s\) à traiter/);
     expect(mine).not.toContain('Parcours de la semaine à Cambrai');
     expect(visibleText(await (await outsider.get('/')).text())).toContain('Parcours de la semaine à Cambrai');
-    expect(visibleText(await (await admin.get('/')).text())).toContain('Parcours de la semaine à Cambrai');
+    const adminHome = visibleText(await (await admin.get('/')).text());
+    expect(adminHome).toContain('Parcours de la semaine à Cambrai');
+    // Admins see every advisor's actions due, not only their own.
+    expect(adminHome).toContain('Action en retard de trois jours');
+    expect(visibleText(await (await outsider.get('/')).text())).not.toContain(
+      'Action en retard de trois jours',
+    );
     expect((await anonymous.get('/')).status).toBe(200); // the sign-in page
   });
 

@@ -67,7 +67,7 @@ export async function dashboard(db: Kysely<Database>, viewer: Viewer) {
           : q.where('territory', '=', '');
       return q.orderBy('first_slot_at').execute();
     })(),
-    listOpenActions(db, viewer),
+    listOpenActions(db, viewer, { everyone: admin }),
     listCaseload(db, viewer, { advisorId: admin ? null : viewer.id }),
   ]);
   const sessions = events

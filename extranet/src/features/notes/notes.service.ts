@@ -203,8 +203,13 @@ export async function listNotes(
 /**
  * "Mes prochaines actions": open next actions of the notes an advisor wrote or of the supports
  * they are in charge of, within their territories; by due date, so late ones come first.
+ * `everyone`: every advisor's open actions the viewer may see (the admins' dashboard).
  */
-export async function listOpenActions(db: Kysely<Database>, viewer: Viewer, limit = 200) {
+export async function listOpenActions(
+  db: Kysely<Database>,
+  viewer: Viewer,
+  options: { everyone?: boolean; limit?: number } = {},
+) {
   const rows = await db
     .selectFrom('note')
     .innerJoin('person', 'person.id', 'note.person_id')
@@ -221,11 +226,15 @@ export async function listOpenActions(db: Kysely<Database>, viewer: Viewer, limi
     ])
     .where('note.next_action', 'is not', null)
     .where('note.done_at', 'is', null)
-    .where((eb) => eb.or([eb('note.author_id', '=', viewer.id), eb('support.advisor_id', '=', viewer.id)]))
+    .$if(!options.everyone, (q) =>
+      q.where((eb) =>
+        eb.or([eb('note.author_id', '=', viewer.id), eb('support.advisor_id', '=', viewer.id)]),
+      ),
+    )
     .where(personScope(viewer))
     .orderBy('note.due_at', 'asc')
     .orderBy('note.id', 'asc')
-    .limit(limit)
+    .limit(options.limit ?? 200)
     .execute();
   const today = parisDate();
   return rows.map((r) => ({ ...r, late: (r.due_at ?? '') < today, dueToday: r.due_at === today }));
