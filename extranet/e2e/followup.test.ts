@@ -95,6 +95,14 @@ it('the demo advisor starts a support, writes a note with a next action and find
   await page.waitForURL(/\/accompagnements$/);
   expect(await page.locator('main').textContent()).toContain('Sans contact depuis plus de 45 jours');
   problems.push(...(await seriousViolations(page)));
+  // Manual entry: the form, then its error state, without serious violations either.
+  await page.goto(`${server.url}/personnes/nouvelle`);
+  problems.push(...(await seriousViolations(page)));
+  await page.getByLabel('Prénom').fill('Sans');
+  await page.getByRole('button', { name: 'Enregistrer' }).click();
+  expect(await page.locator('#phone-erreur').textContent()).toContain('Indiquez votre numéro de téléphone.');
+  expect(await page.getByLabel('Prénom').inputValue()).toBe('Sans');
+  problems.push(...(await seriousViolations(page)));
   // No page is wider than the phone.
   expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
   expect(problems).toEqual([]);
