@@ -271,6 +271,12 @@ describe.each(BACKENDS)('person file on %s', (backend) => {
       expect(visibleText(await (await advisor.get(`/demandes/${id}`)).text())).toContain(
         'saisie par un·e conseiller·e',
       );
+      // A double submit (same hidden key) records nothing more.
+      const again = await advisor.post(
+        '/personnes/nouvelle',
+        entry({ idempotencyKey: row.idempotency_key, confirm: '1' }),
+      );
+      expect(location(again)).toBe(`/demandes/${id}?saisie=received`);
     });
 
     it('shows possible duplicates before creating a person, then creates on confirmation', async () => {
@@ -294,16 +300,33 @@ describe.each(BACKENDS)('person file on %s', (backend) => {
         ).text(),
       );
       expect(samePhone).toContain('même téléphone');
-      // Another territory's advisor is not told who exists elsewhere.
-      const theirs = visibleText(
-        await (
-          await outsider.post(
-            '/personnes/nouvelle',
-            entry({ kind: 'callback', eventId: '', communeInsee: '', communeName: '' }),
-          )
-        ).text(),
+      // Another territory's advisor is not shown who the number belongs to, nor can they attach to them.
+      const theirs = await outsider.post(
+        '/personnes/nouvelle',
+        entry({ kind: 'callback', eventId: '', communeInsee: '59122', communeName: 'Cambrai' }),
       );
-      expect(theirs).not.toContain('Cette personne est peut-être déjà connue');
+      expect(theirs.status).toBe(400);
+      const theirsHtml = await theirs.text();
+      expect(visibleText(theirsHtml)).toContain(
+        'Ce numéro est celui d’une personne suivie sur un autre territoire',
+      );
+      expect(visibleText(theirsHtml)).not.toContain('Cette personne est peut-être déjà connue');
+      expect(theirsHtml).not.toMatch(/href="\/personnes\/\d+"/);
+      // Nor record someone in a session or a commune outside their territories.
+      const elsewhere = await advisor.post(
+        '/personnes/nouvelle',
+        entry({ eventId: 'ev-camb', phone: '06 80 00 00 07' }),
+      );
+      expect(elsewhere.status).toBe(400);
+      expect(visibleText(await elsewhere.text())).toContain('Choisissez une session de vos territoires.');
+      const commune = await advisor.post(
+        '/personnes/nouvelle',
+        entry({ kind: 'callback', eventId: '', phone: '06 80 00 00 07', communeInsee: '59122' }),
+      );
+      expect(visibleText(await commune.text())).toContain('Indiquez une commune de vos territoires');
+      expect(
+        await server.db.db.selectFrom('person').select('id').where('phone', '=', '+33680000007').execute(),
+      ).toEqual([]);
       const confirmed = await advisor.post(
         '/personnes/nouvelle',
         entry({ phone: '06 80 00 00 02', firstName: 'JOSIANE', kind: 'callback', eventId: '', confirm: '1' }),

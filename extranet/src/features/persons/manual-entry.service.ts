@@ -4,7 +4,8 @@ import type { RegistrationRequest } from '../../contract/index.ts';
 import type { DbKind } from '../../db/connect.ts';
 import type { Database } from '../../db/database.ts';
 import { type IntakeResult, submitRegistration } from '../registrations/intake.service.ts';
-import type { Viewer } from '../registrations/scope.ts';
+import { canSeeTerritory, type Viewer } from '../registrations/scope.ts';
+import { territoryOfCommune } from '../territories/territories.ts';
 import { type DuplicateCandidate, isPossibleDuplicate } from './persons.rules.ts';
 import { personScope } from './persons.scope.ts';
 
@@ -42,6 +43,35 @@ export async function findDuplicates(
     .map((r) => ({ ...r, reason: isPossibleDuplicate(candidate, r) }))
     .filter((r): r is DuplicateCandidate & { reason: 'phone' | 'name' } => r.reason !== null)
     .slice(0, 10);
+}
+
+/**
+ * What an advisor may not record, field by field: a session outside their territories, a person
+ * of another territory (by commune), or the phone number of someone they may not see (the intake
+ * would attach the request to that person).
+ */
+export async function manualEntryScopeErrors(
+  db: Kysely<Database>,
+  viewer: Viewer,
+  request: RegistrationRequest,
+  visibleEventIds: string[],
+): Promise<Record<string, string>> {
+  if (viewer.role === 'admin') return {};
+  if (request.kind === 'event' && !visibleEventIds.includes(request.eventId))
+    return { eventId: 'Choisissez une session de vos territoires.' };
+  if (request.kind !== 'event' && !canSeeTerritory(viewer, territoryOfCommune(request.communeInsee)))
+    return { communeInsee: 'Indiquez une commune de vos territoires (code INSEE).' };
+  const owner = await db
+    .selectFrom('person')
+    .select(['id', 'territory'])
+    .where('phone', '=', request.phone)
+    .executeTakeFirst();
+  if (owner && !canSeeTerritory(viewer, owner.territory))
+    return {
+      phone:
+        'Ce numéro est celui d’une personne suivie sur un autre territoire : voyez avec la coordination.',
+    };
+  return {};
 }
 
 /**
