@@ -1,4 +1,4 @@
-import { type CreateTableBuilder, type Kysely, PostgresAdapter } from 'kysely';
+import { type CreateTableBuilder, type Kysely, PostgresAdapter, sql } from 'kysely';
 
 // Migrations are typed Kysely<any> on purpose: they must keep compiling when the Database
 // interface moves on.
@@ -63,7 +63,13 @@ export async function up(db: Kysely<any>): Promise<void> {
   await db.schema.alterTable('note').addColumn('updated_at', 'text').execute();
   await db.schema.createIndex('note_person_idx').on('note').columns(['person_id', 'occurred_at']).execute();
   await db.schema.createIndex('note_support_idx').on('note').columns(['support_id', 'occurred_at']).execute();
-  await db.schema.createIndex('note_due_idx').on('note').columns(['due_at', 'done_at']).execute();
+  // "Mes prochaines actions" walks the open actions in due order and stops at the page size.
+  await db.schema
+    .createIndex('note_open_action_idx')
+    .on('note')
+    .columns(['due_at', 'id'])
+    .where(sql<boolean>`next_action is not null and done_at is null`)
+    .execute();
 
   await db.schema
     .createTable('note_revision')
@@ -101,7 +107,7 @@ export async function down(db: Kysely<any>): Promise<void> {
   await db.schema.dropIndex('person_territory_name_idx').execute();
   await db.schema.dropIndex('person_commune_idx').execute();
   await db.schema.dropTable('note_revision').execute();
-  await db.schema.dropIndex('note_due_idx').execute();
+  await db.schema.dropIndex('note_open_action_idx').execute();
   await db.schema.dropIndex('note_support_idx').execute();
   await db.schema.dropIndex('note_person_idx').execute();
   for (const column of ['updated_at', 'done_by', 'done_at'])

@@ -224,6 +224,8 @@ export async function listOpenActions(
       'person.first_name',
       'person.last_name',
     ])
+    // The same terms as the partial index note_open_action_idx, so both databases can use it.
+    .where('note.due_at', 'is not', null)
     .where('note.next_action', 'is not', null)
     .where('note.done_at', 'is', null)
     .$if(!options.everyone, (q) =>
