@@ -129,19 +129,22 @@ describe.each(BACKENDS)('person file on %s', (backend) => {
     expect(await auditRows(server.db, 'person.update', personId)).toHaveLength(1);
   });
 
-  it('refuses a bad phone number or someone else’s, in French beside the field, keeping what was typed', async () => {
+  // A phone shared with another person is not tested here: main makes it allowed (a family
+  // phone, issue 8), where this branch's schema still has it unique (refused beside the field).
+  it('refuses a bad phone number and a missing first name, in French beside the field, keeping what was typed', async () => {
     const { personId } = await personFromIntake(server, 'ev-val', { phone: '06 70 00 00 02' });
-    await personFromIntake(server, 'ev-val', { phone: '06 70 00 00 03' });
-    const bad = await advisor.post(`/personnes/${personId}`, edit({ phone: '12', firstName: 'Prénom tapé' }));
+    const bad = await advisor.post(
+      `/personnes/${personId}`,
+      edit({ phone: '12', firstName: '', lastName: 'Nom tapé' }),
+    );
     expect(bad.status).toBe(400);
     const html = await bad.text();
     expect(html).toMatch(/id="phone-erreur"[^>]*>Ce n’est pas un numéro français valide/);
     expect(html).toMatch(/id="phone"[^>]*aria-describedby="phone-erreur"/);
-    expect(html).toContain('value="Prénom tapé"');
-    const taken = await advisor.post(`/personnes/${personId}`, edit({ phone: '06 70 00 00 03' }));
-    expect(taken.status).toBe(400);
-    expect(visibleText(await taken.text())).toContain('Ce numéro est déjà celui d’une autre personne');
-    expect((await person(personId)).phone).toBe('+33670000002');
+    expect(html).toMatch(/id="firstName-erreur"[^>]*>Indiquez le prénom\./);
+    expect(html).toContain('value="Nom tapé"');
+    expect(html).toContain('value="12"');
+    expect(await person(personId)).toMatchObject({ phone: '+33670000002', first_name: 'Awa' });
   });
 
   it('shows one timeline, newest first: request, decision, support phase, note, message subject but not its body', async () => {

@@ -191,6 +191,14 @@ export async function seedDemoFollowUp(db: Kysely<Database>, advisorEmail: strin
     for (const s of SUPPORTS) {
       const first = s.phases[0]![1];
       const lastNote = Math.min(...s.notes.map((x) => x.daysAgo));
+      // Someone already has this (fictitious) number: leave them alone. A select rather than an
+      // ON CONFLICT clause: a phone number need not be unique (a family phone).
+      const taken = await trx
+        .selectFrom('person')
+        .select('id')
+        .where('phone', '=', s.phone)
+        .executeTakeFirst();
+      if (taken) continue;
       const person = await trx
         .insertInto('person')
         .values({
@@ -209,10 +217,8 @@ export async function seedDemoFollowUp(db: Kysely<Database>, advisorEmail: strin
           created_at: at(first + 5),
           updated_at: at(lastNote, '12:00'),
         })
-        .onConflict((oc) => oc.column('phone').doNothing())
         .returning('id')
-        .executeTakeFirst();
-      if (!person) continue; // someone already has this number: leave them alone
+        .executeTakeFirstOrThrow();
       const last = s.phases[s.phases.length - 1]!;
       const support = await trx
         .insertInto('support')
