@@ -1,8 +1,9 @@
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parisDate } from '../src/contract/clock.ts';
 import type { Browser } from './support/browser.ts';
 import { location } from './support/browser.ts';
-import { addEvent } from './support/fixtures.ts';
+import { addEvent, intake, uniquePhone } from './support/fixtures.ts';
 import { auditRows, personFromIntake, signedInTeam, visibleText } from './support/people.ts';
 import { BACKENDS, type RunningServer, startServer } from './support/server.ts';
 
@@ -184,6 +185,56 @@ describe.each(BACKENDS)('person file on %s', (backend) => {
     // Newest first: the request came first, so it is shown last of these.
     expect(text.indexOf('Note : Entretien')).toBeLessThan(text.lastIndexOf('Demande reçue'));
     expect(text).toContain('Sam Conseiller'); // who wrote, who follows
+  });
+
+  it('shows calls and attendance in the timeline', async () => {
+    const res = await intake(server.url, {
+      kind: 'callback',
+      idempotencyKey: randomUUID(),
+      firstName: 'Rappel',
+      lastName: 'Demandé',
+      phone: uniquePhone(),
+      preferredContact: 'appel',
+      communeInsee: '59606',
+      communeName: 'Valenciennes',
+    });
+    expect(res.status).toBe(201);
+    const { reference } = (await res.json()) as { reference: string };
+    const reg = await server.db.db
+      .selectFrom('registration')
+      .select(['id', 'person_id'])
+      .where('reference', '=', reference)
+      .executeTakeFirstOrThrow();
+    const call = await server.db.db
+      .selectFrom('notification')
+      .select('id')
+      .where('registration_id', '=', reg.id)
+      .where('call_status', '=', 'todo')
+      .executeTakeFirstOrThrow();
+    expect(
+      (await advisor.post('/a-appeler', { id: String(call.id), outcome: 'joint', comment: 'Rappel fait.' }))
+        .status,
+    ).toBe(303);
+    // Attendance is recorded by the sessions pages; here straight into its table.
+    const { personId, registrationId } = await personFromIntake(server, 'ev-val', { firstName: 'Présente' });
+    await server.db.db
+      .insertInto('attendance')
+      .values({
+        registration_id: registrationId,
+        slot_date: today,
+        slot_start: '09:00',
+        status: 'present',
+        recorded_at: new Date().toISOString(),
+      })
+      .execute();
+    const calls =
+      visibleText(await (await advisor.get(`/personnes/${reg.person_id}`)).text()).split('Historique')[1] ??
+      '';
+    expect(calls).toMatch(/Appel[\s\S]*Personne jointe, message transmis/);
+    const attended =
+      visibleText(await (await advisor.get(`/personnes/${personId}`)).text()).split('Historique')[1] ?? '';
+    expect(attended).toContain('Présent·e à une demi-journée');
+    expect(attended).toContain('Parcours des Possibles ev-val');
   });
 
   it('answers 404 to an advisor of another territory, who cannot change anything either', async () => {
