@@ -333,6 +333,18 @@ describe.each(BACKENDS)('supports, notes and actions on %s', (backend) => {
       'Action en retard de huit jours',
     );
     expect(visibleText(await (await admin.get('/actions')).text())).toContain('Action de la coordinatrice');
+    // The person moves to Cambrésis: out of the advisor's territories, out of their list.
+    await server.db.db
+      .updateTable('person')
+      .set({ territory: 'cambresis' })
+      .where('id', '=', personId)
+      .execute();
+    expect(visibleText(await (await advisor.get('/actions')).text())).not.toContain('Action dans dix jours');
+    await server.db.db
+      .updateTable('person')
+      .set({ territory: 'valenciennois' })
+      .where('id', '=', personId)
+      .execute();
   });
 
   it('warns about a support without contact for more than 45 days, in the caseload and on the dashboard', async () => {

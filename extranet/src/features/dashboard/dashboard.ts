@@ -6,6 +6,9 @@ import { listOpenActions } from '../notes/notes.service.ts';
 import { registrationScope, type Viewer } from '../registrations/scope.ts';
 import { listCaseload } from '../supports/supports.service.ts';
 
+/** How many actions and quiet supports the dashboard lists (the counts cover them all). */
+export const DASHBOARD_ITEMS = 8;
+
 /** Monday and Sunday (Paris dates) of the week holding `today`. */
 export function weekOf(today: string): { monday: string; sunday: string } {
   const weekday = new Date(`${today}T00:00:00Z`).getUTCDay(); // 0 = Sunday
@@ -77,13 +80,18 @@ export async function dashboard(db: Kysely<Database>, viewer: Viewer) {
     }))
     .filter((e) => e.thisWeek.length > 0);
   const due = actions.filter((a) => (a.due_at ?? '') <= addDays(today, 7));
+  const quiet = caseload.filter((s) => s.quiet);
+  // A morning's glance: the first few of each list (late and quietest first), with the counts;
+  // the full lists are one link away.
   return {
     today,
     week: { monday, sunday },
     newRequests: { count: Number(received.n), newest },
     sessions,
-    actionsDue: due,
-    quietSupports: caseload.filter((s) => s.quiet),
+    actionsDue: due.slice(0, DASHBOARD_ITEMS),
+    actionsDueCount: due.length,
+    quietSupports: quiet.slice(0, DASHBOARD_ITEMS),
+    quietCount: quiet.length,
     openSupports: caseload.length,
   };
 }

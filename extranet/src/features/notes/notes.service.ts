@@ -1,4 +1,4 @@
-import { type Kysely, sql, type Transaction } from 'kysely';
+import { type Kysely, SqliteAdapter, sql, type Transaction } from 'kysely';
 import { now, parisDate, parisInstant } from '../../contract/clock.ts';
 import type { Database } from '../../db/database.ts';
 import { audit } from '../audit/audit.ts';
@@ -233,7 +233,15 @@ export async function listOpenActions(
         eb.or([eb('note.author_id', '=', viewer.id), eb('support.advisor_id', '=', viewer.id)]),
       ),
     )
-    .where(personScope(viewer))
+    .where(
+      // SQLite without statistics would walk the territory's people and sort their notes; the
+      // unary + keeps it on note_open_action_idx, in due order (0.3 ms instead of 6 on the bench).
+      db.getExecutor().adapter instanceof SqliteAdapter &&
+        viewer.role !== 'admin' &&
+        viewer.territories.length
+        ? sql<boolean>`+person.territory in (${sql.join(viewer.territories)})`
+        : personScope(viewer),
+    )
     .orderBy('note.due_at', 'asc')
     .orderBy('note.id', 'asc')
     .limit(options.limit ?? 200)
