@@ -40,6 +40,10 @@ it('the demo advisor starts a support, writes a note with a next action and find
   });
   const page = await context.newPage();
   const problems: string[] = [];
+  // Once the strict Content-Security-Policy is in (issue 8), a refused style or script shows here.
+  page.on('console', (m) => {
+    if (/Content[- ]Security[- ]Policy/i.test(m.text())) problems.push(`CSP: ${m.text()}`);
+  });
   await page.goto(`${server.url}/connexion`);
   await page.getByLabel('Adresse e-mail').fill('conseiller@maillage.test');
   await page.getByLabel('Mot de passe').fill(DEMO_PASSWORD);
