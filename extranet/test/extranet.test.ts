@@ -114,6 +114,13 @@ describe.each(BACKENDS)('extranet on %s', (backend) => {
         '/courriels',
         '/a-appeler',
         '/compte/securite',
+        '/personnes',
+        '/personnes/1',
+        '/personnes/nouvelle',
+        '/accompagnements',
+        '/accompagnements/1',
+        '/notes/1',
+        '/actions',
       ]) {
         const res = await anonymous.get(path);
         expect(res.status, path).toBe(303);
@@ -127,6 +134,13 @@ describe.each(BACKENDS)('extranet on %s', (backend) => {
         ['/courriels', { retry: '1' }],
         ['/a-appeler', { id: '1', outcome: 'joint' }],
         ['/compte/securite', { action: 'enable', password: 'x' }],
+        ['/personnes', { q: 'x' }],
+        ['/personnes/1', { action: 'note', kind: 'appel', body: 'x' }],
+        ['/personnes/nouvelle', { firstName: 'x' }],
+        ['/accompagnements', { person: '1' }],
+        ['/accompagnements/1', { action: 'phase', phase: 'maturation' }],
+        ['/notes/1', { action: 'done' }],
+        ['/actions', { note: '1' }],
       ] as const) {
         const post = await anonymous.post(path, form);
         expect(post.status, path).toBe(303);
@@ -512,6 +526,13 @@ describe.each(BACKENDS)('extranet on %s', (backend) => {
         ],
         [anonymous, '/je-ne-peux-pas-venir', { t: '1.1.x' }],
         [advisor, '/compte/securite', { action: 'enable', password: DEMO_PASSWORD }],
+        [advisor, '/personnes', { q: 'Valentine' }],
+        [advisor, '/personnes/1', { action: 'note', kind: 'appel', occurredOn: '2026-01-01', body: 'x' }],
+        [advisor, '/personnes/nouvelle', { kind: 'callback', firstName: 'X', phone: '0612345678' }],
+        [advisor, '/accompagnements', { person: '1' }],
+        [advisor, '/accompagnements/1', { action: 'phase', phase: 'maturation', startedOn: '2026-01-01' }],
+        [advisor, '/notes/1', { action: 'done' }],
+        [advisor, '/actions', { note: '1' }],
         [anonymous, '/connexion', { email: ADVISOR, password: DEMO_PASSWORD }],
         [anonymous, '/connexion/code', { code: '123456' }],
         [anonymous, '/mot-de-passe-oublie', { email: ADVISOR }],
@@ -532,6 +553,7 @@ describe.each(BACKENDS)('extranet on %s', (backend) => {
         expect(noOrigin.status, path).toBe(403);
       }
       expect(await statusOf(ids.val)).toBe('received');
+      expect(await server.db.db.selectFrom('support').select('id').execute()).toEqual([]);
       expect(
         await server.db.db
           .selectFrom('users')

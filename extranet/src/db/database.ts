@@ -31,7 +31,8 @@ export interface RegistrationTable {
   event_id: string | null;
   territory: string | null;
   status: 'received' | 'accepted' | 'waitlisted' | 'declined' | 'cancelled';
-  source_type: 'self' | 'prescriber';
+  /** 'advisor': recorded in the extranet by an advisor (entered_by), met by phone or at a walk-in */
+  source_type: 'self' | 'prescriber' | 'advisor';
   prescriber_name: string | null;
   prescriber_organisation: string | null;
   prescriber_phone: string | null;
@@ -66,6 +67,7 @@ export interface RegistrationTable {
   decided_at: Timestamp | null;
   created_at: Timestamp;
   updated_at: Timestamp;
+  entered_by: string | null;
 }
 
 export interface RegistrationReadTable {
@@ -121,6 +123,24 @@ export interface SupportTable {
   legal_form: string | null;
   outcome_date: string | null;
   created_at: Timestamp;
+  /** the accepted support request it was started from (unique) */
+  registration_id: number | null;
+  activity_name: string | null;
+  jobs_created: number | null;
+  /** why it ended without an activity: emploi-salarie, formation, autre-projet… */
+  end_reason: string | null;
+  updated_at: Timestamp | null;
+}
+
+/** Dated history of a support's phases; support.phase mirrors the latest row. */
+export interface SupportPhaseTable {
+  id: Generated<number>;
+  support_id: number;
+  phase: SupportTable['phase'];
+  /** Paris calendar date the phase began */
+  started_on: string;
+  changed_by: string | null;
+  created_at: Timestamp;
 }
 
 export interface NoteTable {
@@ -134,6 +154,22 @@ export interface NoteTable {
   next_action: string | null;
   due_at: string | null;
   created_at: Timestamp;
+  done_at: Timestamp | null;
+  done_by: string | null;
+  updated_at: Timestamp | null;
+}
+
+/** An earlier version of a note, written each time the note is edited. */
+export interface NoteRevisionTable {
+  id: Generated<number>;
+  note_id: number;
+  kind: NoteTable['kind'];
+  occurred_at: Timestamp;
+  body: string;
+  next_action: string | null;
+  due_at: string | null;
+  edited_by: string | null;
+  edited_at: Timestamp;
 }
 
 /** What came next for a Parcours participant (one row per registration). */
@@ -290,6 +326,8 @@ export interface Database {
   support: SupportTable;
   note: NoteTable;
   parcours_outcome: ParcoursOutcomeTable;
+  support_phase: SupportPhaseTable;
+  note_revision: NoteRevisionTable;
   outbox: OutboxTable;
   notification: NotificationTable;
   audit_log: AuditLogTable;

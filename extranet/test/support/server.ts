@@ -131,7 +131,9 @@ export async function startServer(
     ...extraEnv,
   };
   let output = '';
-  const child: ChildProcess = spawn(process.execPath, [inject('serverEntry')], {
+  // The integration suites build a private copy (global set-up); end-to-end suites use dist/.
+  const entry = inject('serverEntry') ?? join(ROOT, 'dist', 'server', 'entry.mjs');
+  const child: ChildProcess = spawn(process.execPath, [entry], {
     cwd: ROOT,
     env,
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -5,6 +5,7 @@ import * as practicalNotes from './2026_11_26_1500_event_practical_notes.ts';
 import * as inboxListIndex from './2026_11_26_1600_inbox_list_index.ts';
 import * as requestContact from './2026_12_02_0100_request_contact.ts';
 import * as followupSessions from './2026_12_02_0300_followup_sessions.ts';
+import * as followupPeople from './2026_12_02_0350_followup_people.ts';
 import * as webhookSeen from './2026_12_02_0400_webhook_seen.ts';
 
 /**
@@ -18,5 +19,6 @@ export const migrations: Record<string, Migration> = {
   '2026_11_26_1600_inbox_list_index': inboxListIndex,
   '2026_12_02_0100_request_contact': requestContact,
   '2026_12_02_0300_followup_sessions': followupSessions,
+  '2026_12_02_0350_followup_people': followupPeople,
   '2026_12_02_0400_webhook_seen': webhookSeen,
 };

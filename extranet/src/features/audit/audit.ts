@@ -65,6 +65,19 @@ export const ACTION_LABELS: Record<string, string> = {
   'account.two-factor-setup': 'Double authentification : activation commencée',
   'account.two-factor-enable': 'Double authentification activée',
   'account.reinvite': 'Invitation renvoyée',
+  'person.read': 'Dossier de personne consulté',
+  'person.update': 'Coordonnées corrigées',
+  'person.create': 'Personne enregistrée par un·e conseiller·e',
+  'person.merge': 'Personnes fusionnées',
+  'support.start': 'Accompagnement commencé',
+  'support.phase': 'Phase d’accompagnement changée',
+  'support.reassign': 'Accompagnement confié à un·e autre conseiller·e',
+  'support.end': 'Accompagnement terminé',
+  'note.create': 'Note écrite',
+  'note.edit': 'Note modifiée',
+  'note.read': 'Note consultée',
+  'note.action-done': 'Action faite',
+  'note.action-reopen': 'Action rouverte',
 };
 
 /** How the journal names the kind of record a line is about. */
@@ -74,6 +87,9 @@ export const ENTITY_LABELS: Record<string, string> = {
   outbox: 'Courriel',
   audit_log: 'Journal',
   notification: 'Appels',
+  person: 'Personne',
+  support: 'Accompagnement',
+  note: 'Note',
 };
 
 export async function listAudit(

@@ -96,28 +96,32 @@ export async function seedDemoFollowupSessions(db: Kysely<Database>): Promise<vo
       p: { first: string; last: string; phone: string; prescriber?: boolean | undefined },
       status: 'accepted' | 'waitlisted',
     ) => {
-      const person = await trx
-        .insertInto('person')
-        .values({
-          first_name: p.first,
-          last_name: p.last,
-          phone: `+33${p.phone.slice(1)}`,
-          email: null,
-          commune_insee: '59606',
-          commune_name: 'Valenciennes',
-          territory: 'valenciennois',
-          situation_rsa: 'oui',
-          situation_job_seeker: 'oui',
-          preferred_contact: 'appel',
-          consent_at: at,
-          last_contact_at: at,
-          created_at: at,
-          updated_at: at,
-        })
-        .onConflict((oc) => oc.column('phone').doUpdateSet({ updated_at: at }))
-        .returning('id')
-        .executeTakeFirstOrThrow();
-      const year = now().getUTCFullYear();
+      const phone = `+33${p.phone.slice(1)}`;
+      // A select rather than ON CONFLICT: a phone number need not be unique (a family phone).
+      const taken = await trx.selectFrom('person').select('id').where('phone', '=', phone).executeTakeFirst();
+      const person =
+        taken ??
+        (await trx
+          .insertInto('person')
+          .values({
+            first_name: p.first,
+            last_name: p.last,
+            phone,
+            email: null,
+            commune_insee: '59606',
+            commune_name: 'Valenciennes',
+            territory: 'valenciennois',
+            situation_rsa: 'oui',
+            situation_job_seeker: 'oui',
+            preferred_contact: 'appel',
+            consent_at: at,
+            last_contact_at: at,
+            created_at: at,
+            updated_at: at,
+          })
+          .returning('id')
+          .executeTakeFirstOrThrow());
+      const year = Number(parisDate().slice(0, 4));
       const reg = await trx
         .insertInto('registration')
         .values({

@@ -7,6 +7,7 @@ import { ensureUserWithPassword } from '../accounts/accounts.service.ts';
 import type { Auth } from '../auth/auth.ts';
 import { isRegistrationOpen, listEvents } from '../events/events.repository.ts';
 import { submitRegistration } from '../registrations/intake.service.ts';
+import { seedDemoFollowUp } from './followup-people.ts';
 import { seedDemoFollowupSessions } from './followup-sessions.ts';
 
 /** A stable UUID-shaped key (version 4 layout) derived from a demo person. */
@@ -87,6 +88,8 @@ export async function seedDemoRegistrations(
 ): Promise<DemoRegistrationsResult> {
   // The Parcours in progress (sessions follow-up), written again after every CMS refresh.
   await seedDemoFollowupSessions(db);
+  // People followed in individual support, with notes and next actions (no event needed).
+  await seedDemoFollowUp(db, DEMO_ADVISOR);
   const done = await db
     .selectFrom('app_state')
     .select('value')

@@ -131,7 +131,8 @@ export async function loadContext(
       kind: row.kind,
       status: row.status,
       decisionReason: row.decision_reason,
-      source: row.source_type,
+      // A request an advisor recorded is the person's own: their messages are the same.
+      source: row.source_type === 'prescriber' ? 'prescriber' : 'self',
       prescriber:
         row.source_type === 'prescriber'
           ? {

@@ -81,7 +81,8 @@ export async function submitRegistration(
   db: Kysely<Database>,
   kind: DbKind,
   request: RegistrationRequest,
-  options: { extranetUrl: string; now?: Date },
+  /** enteredBy: the advisor who records the request in the extranet (source 'advisor') */
+  options: { extranetUrl: string; now?: Date; enteredBy?: string },
 ): Promise<IntakeResult> {
   const already = await existing(db, request.idempotencyKey);
   if (already) return already;
@@ -158,7 +159,8 @@ export async function submitRegistration(
           event_id: request.kind === 'event' ? request.eventId : null,
           territory,
           status,
-          source_type: source.type,
+          source_type: options.enteredBy ? 'advisor' : source.type,
+          entered_by: options.enteredBy ?? null,
           prescriber_name: prescriber?.name ?? null,
           prescriber_organisation: prescriber?.organisation ?? null,
           prescriber_phone: prescriber?.phone ?? null,
@@ -180,7 +182,7 @@ export async function submitRegistration(
         .executeTakeFirstOrThrow();
 
       await audit(trx, {
-        actorId: null,
+        actorId: options.enteredBy ?? null,
         action: 'registration.create',
         entityType: 'registration',
         entityId: registration.id,

@@ -184,7 +184,7 @@ export interface RosterEntry {
   decidedAt: string | null;
   decidedBy: string | null;
   decisionReason: string | null;
-  source: 'self' | 'prescriber';
+  source: 'self' | 'prescriber' | 'advisor';
   prescriberOrganisation: string | null;
   keepInformed: boolean;
   /** attendance by half-day key */

@@ -1,0 +1,407 @@
+// Person file latency with 10,000 persons and 50,000 timeline rows (requests, decisions, messages,
+// supports and their phases, notes): 25 concurrent signed-in users on /personnes/[id] (each read
+// audit-logged), the person list and search, the caseload, "Mes prochaines actions" and the
+// dashboard, on SQLite and (when BENCH_DATABASE_URL or TEST_DATABASE_URL points to a PostgreSQL
+// server whose role may create databases) on PostgreSQL. Runs the BUILT server.
+// Usage: node bench/person-file.ts   (from extranet/)
+import { type ChildProcess, spawn } from 'node:child_process';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import pg from 'pg';
+import { addDays, nowMs, parisDate } from '../src/contract/clock.ts';
+import { createDb, type Db } from '../src/db/connect.ts';
+import { createSealer } from '../src/lib/sealed.ts';
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
+const ENTRY = join(ROOT, 'dist', 'server', 'entry.mjs');
+const SECRET = randomBytes(32).toString('hex');
+const PERSONS = Number(process.env.BENCH_PERSONS ?? 10_000);
+const USERS = Number(process.env.BENCH_USERS ?? 25);
+const REQUESTS_PER_USER = Number(process.env.BENCH_REQUESTS_PER_USER ?? 40);
+const PASSWORD = 'maillage-demo-2026';
+const BUDGET_P95_MS = 100;
+const TERRITORIES = ['valenciennois', 'douaisis', 'cambresis', 'pevele-carembault'];
+const FIRST = ['Nadia', 'Kevin', 'Sylvie', 'Mohamed', 'Julie', 'Bruno', 'Awa', 'Léa', 'Yanis', 'Chantal'];
+const LAST = [
+  'Benali',
+  'Lefebvre',
+  'Dubois',
+  'Haddad',
+  'Martin',
+  'Lemaire',
+  'Diallo',
+  'Petit',
+  'Roux',
+  'Leroy',
+];
+const PHASES = ['emergence', 'maturation', 'creation', 'developpement'] as const;
+
+if (!existsSync(ENTRY)) {
+  console.error('✗ Serveur non construit : lancez `npm run build -w extranet` avant le banc.');
+  process.exit(1);
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = createServer();
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as { port: number };
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+interface Target {
+  name: string;
+  env: Record<string, string>;
+  open(): Db;
+  drop(): Promise<void>;
+}
+
+async function targets(): Promise<Target[]> {
+  const dir = mkdtempSync(join(tmpdir(), 'extranet-bench-persons-'));
+  const file = join(dir, 'extranet.db');
+  const list: Target[] = [
+    {
+      name: 'SQLite',
+      env: { EXTRANET_DB_FILE: file, DATABASE_URL: '', OUTBOX_DIR: join(dir, 'outbox') },
+      open: () => createDb({ file }),
+      drop: async () => rmSync(dir, { recursive: true, force: true }),
+    },
+  ];
+  const serverUrl = process.env.BENCH_DATABASE_URL || process.env.TEST_DATABASE_URL;
+  if (serverUrl) {
+    const name = `extranet_bench_${randomBytes(4).toString('hex')}`;
+    const admin = new pg.Client({ connectionString: serverUrl });
+    await admin.connect();
+    await admin.query(`CREATE DATABASE ${name}`);
+    await admin.end();
+    const url = new URL(serverUrl);
+    url.pathname = `/${name}`;
+    list.push({
+      name: 'PostgreSQL',
+      env: { DATABASE_URL: url.toString(), OUTBOX_DIR: join(dir, 'outbox-pg') },
+      open: () => createDb({ databaseUrl: url.toString(), file: '' }),
+      drop: async () => {
+        const c = new pg.Client({ connectionString: serverUrl });
+        await c.connect();
+        await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+        await c.end();
+      },
+    });
+  } else {
+    console.log('(PostgreSQL ignoré : définissez BENCH_DATABASE_URL ou TEST_DATABASE_URL pour le mesurer.)');
+  }
+  return list;
+}
+
+async function startServer(env: Record<string, string>): Promise<{ url: string; child: ChildProcess }> {
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const child = spawn(process.execPath, [ENTRY], {
+    cwd: ROOT,
+    stdio: ['ignore', 'ignore', 'inherit'],
+    env: {
+      PATH: process.env.PATH ?? '',
+      HOST: '127.0.0.1',
+      PORT: String(port),
+      ASTRO_TELEMETRY_DISABLED: '1',
+      EXTRANET_URL: url,
+      CMS_URL: 'http://127.0.0.1:9',
+      BETTER_AUTH_SECRET: SECRET,
+      EXTRANET_SERVICE_TOKEN: 'bench',
+      SEED_DEMO: 'true',
+      DEMO_PASSWORD: PASSWORD,
+      ...env,
+    },
+  });
+  for (let i = 0; i < 300; i++) {
+    try {
+      if ((await fetch(`${url}/`)).ok) return { url, child };
+    } catch {
+      // not yet
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  child.kill();
+  throw new Error('le serveur ne démarre pas');
+}
+
+/**
+ * 10,000 persons, each with one request and its receipt (20,000 rows); one in two decided (5,000
+ * audit rows); one in five in support with 3 phases (2,000 + 6,000); 17,000 notes — 50,000
+ * timeline rows in all. Returns ids of persons in the demo advisor's territories.
+ */
+async function seed(db: Db, advisorId: string): Promise<{ visible: number[]; timelineRows: number }> {
+  const now = nowMs();
+  const iso = (ms: number) => new Date(ms).toISOString();
+  const today = parisDate();
+  const visible: number[] = [];
+  let timelineRows = 0;
+  const chunk = 250;
+  for (let start = 0; start < PERSONS; start += chunk) {
+    const n = Math.min(chunk, PERSONS - start);
+    const people = Array.from({ length: n }, (_, k) => {
+      const i = start + k;
+      return {
+        first_name: FIRST[i % FIRST.length]!,
+        last_name: `${LAST[(i * 7) % LAST.length]}-${i}`,
+        phone: `+336${String(20_000_000 + i).slice(-8)}`,
+        email: null,
+        commune_insee: null,
+        commune_name: null,
+        territory: TERRITORIES[i % 4]!,
+        situation_rsa: i % 3 ? 'oui' : 'non',
+        situation_job_seeker: 'oui',
+        preferred_contact: 'appel',
+        consent_at: iso(now - i * 3_600_000),
+        last_contact_at: iso(now - (i % 400) * 86_400_000),
+        created_at: iso(now - i * 3_600_000),
+        updated_at: iso(now),
+      };
+    });
+    const ids = (await db.db.insertInto('person').values(people).returning('id').execute()).map((r) => r.id);
+    ids.forEach((id, k) => {
+      if ((start + k) % 4 < 2) visible.push(id);
+    });
+    const regs = await db.db
+      .insertInto('registration')
+      .values(
+        ids.map((id, k) => {
+          const i = start + k;
+          const created = iso(now - i * 3_600_000);
+          return {
+            reference: `MAI-2025-${String(100_000 + i).padStart(6, '0')}`,
+            person_id: id,
+            kind: (i % 5 === 0 ? 'support' : 'event') as 'support' | 'event',
+            event_id: null,
+            territory: TERRITORIES[i % 4]!,
+            status: (i % 2 ? 'accepted' : 'received') as 'accepted' | 'received',
+            source_type: 'self' as const,
+            preferred_contact: 'appel',
+            idempotency_key: randomUUID(),
+            created_at: created,
+            updated_at: created,
+          };
+        }),
+      )
+      .returning(['id', 'person_id'])
+      .execute();
+    await db.db
+      .insertInto('outbox')
+      .values(
+        regs.map((r) => ({
+          kind: 'receipt',
+          to_address: 'personne@exemple.test',
+          subject: 'Demande bien reçue',
+          text_body: 'Corps du message (jamais affiché dans le dossier).',
+          registration_id: r.id,
+          status: 'sent' as const,
+          attempts: 1,
+          next_attempt_at: iso(now),
+          sent_at: iso(now - 60_000),
+          created_at: iso(now - 120_000),
+        })),
+      )
+      .execute();
+    const decided = regs.filter((_, k) => (start + k) % 2 === 1);
+    if (decided.length)
+      await db.db
+        .insertInto('audit_log')
+        .values(
+          decided.map((r) => ({
+            at: iso(now - 3_000_000),
+            actor_id: advisorId,
+            action: 'registration.accept',
+            entity_type: 'registration',
+            entity_id: String(r.id),
+            person_id: r.person_id,
+            details_json: '{"to":"accepted"}',
+          })),
+        )
+        .execute();
+    timelineRows += regs.length * 2 + decided.length;
+    // One person in five is in support, with three dated phases.
+    const supported = ids.filter((_, k) => (start + k) % 5 === 0);
+    const supports = supported.length
+      ? await db.db
+          .insertInto('support')
+          .values(
+            supported.map((person_id, k) => ({
+              person_id,
+              advisor_id: advisorId,
+              phase: PHASES[2 + (k % 2)]!,
+              started_at: iso(now - 400 * 86_400_000),
+              created_at: iso(now - 400 * 86_400_000),
+              updated_at: iso(now),
+            })),
+          )
+          .returning('id')
+          .execute()
+      : [];
+    if (supports.length)
+      await db.db
+        .insertInto('support_phase')
+        .values(
+          supports.flatMap(({ id }, k) =>
+            [400, 200, 50].map((daysAgo, p) => ({
+              support_id: id,
+              phase: PHASES[Math.min(p + (k % 2), 3)]!,
+              started_on: addDays(today, -daysAgo),
+              changed_by: advisorId,
+              created_at: iso(now),
+            })),
+          ),
+        )
+        .execute();
+    timelineRows += supports.length * 4;
+    // Notes: 1 or 2 per person, one in ten with an open next action.
+    const notes = ids.flatMap((person_id, k) => {
+      const i = start + k;
+      return Array.from({ length: 1 + (i % 10 < 7 ? 1 : 0) }, (_, j) => ({
+        person_id,
+        support_id: null,
+        author_id: advisorId,
+        kind: 'entretien' as const,
+        occurred_at: iso(now - ((i + j * 17) % 300) * 86_400_000),
+        body: 'Entretien de suivi : le projet avance, prochaine étape le budget prévisionnel.',
+        next_action: i % 10 === 0 ? 'Rappeler pour le budget' : null,
+        due_at: i % 10 === 0 ? addDays(today, (i % 30) - 15) : null,
+        created_at: iso(now),
+        updated_at: iso(now),
+      }));
+    });
+    await db.db.insertInto('note').values(notes).execute();
+    timelineRows += notes.length;
+  }
+  return { visible, timelineRows };
+}
+
+async function signIn(url: string): Promise<string> {
+  const res = await fetch(`${url}/connexion`, {
+    method: 'POST',
+    redirect: 'manual',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', origin: url },
+    body: new URLSearchParams({ email: 'conseiller@maillage.test', password: PASSWORD, suivant: '/' }),
+  });
+  const cookie = res.headers
+    .getSetCookie()
+    .map((c) => c.split(';')[0])
+    .join('; ');
+  if (res.status !== 303 || !cookie) throw new Error(`connexion impossible (${res.status})`);
+  return cookie;
+}
+
+async function measure(url: string, visible: number[]) {
+  const sealed = createSealer(SECRET);
+  // Mostly person files (what advisors open between appointments), then the lists around them.
+  const paths = (u: number, i: number): string => {
+    const k = (u * REQUESTS_PER_USER + i) % 10;
+    const person = visible[(u * 7919 + i * 104_729) % visible.length]!;
+    if (k < 6) return `/personnes/${person}`;
+    if (k === 6) return `/personnes?r=${sealed.seal('martin')}`;
+    if (k === 7) return '/personnes?accompagnement=oui&page=3';
+    if (k === 8) return '/actions';
+    return '/';
+  };
+  const cookies: string[] = [];
+  for (let i = 0; i < USERS; i++) cookies.push(await signIn(url));
+  await Promise.all(
+    cookies.map((cookie, u) => fetch(`${url}${paths(u, 0)}`, { headers: { cookie } }).then((r) => r.text())),
+  );
+  const latencies: number[] = [];
+  const byKind = new Map<string, number[]>();
+  let errors = 0;
+  const started = performance.now();
+  await Promise.all(
+    cookies.map(async (cookie, u) => {
+      for (let i = 0; i < REQUESTS_PER_USER; i++) {
+        const path = paths(u, i);
+        const t = performance.now();
+        const res = await fetch(`${url}${path}`, { headers: { cookie }, redirect: 'manual' });
+        await res.text();
+        const ms = performance.now() - t;
+        latencies.push(ms);
+        const kind = path.replace(/\/\d+$/, '/[id]').replace(/\?.*$/, '');
+        byKind.set(kind, [...(byKind.get(kind) ?? []), ms]);
+        if (res.status !== 200) errors++;
+      }
+    }),
+  );
+  const seconds = (performance.now() - started) / 1000;
+  const pct = (list: number[], p: number) => {
+    const s = [...list].sort((a, b) => a - b);
+    return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]!;
+  };
+  const pages = [...byKind].map(([kind, list]) => `${kind} ${pct(list, 95).toFixed(0)}`).join(' · ');
+  return {
+    pages,
+    n: latencies.length,
+    p50: pct(latencies, 50),
+    p95: pct(latencies, 95),
+    max: Math.max(...latencies),
+    filep95: pct(byKind.get('/personnes/[id]') ?? [0], 95),
+    rps: latencies.length / seconds,
+    errors,
+  };
+}
+
+const rows: string[][] = [];
+for (const target of await targets()) {
+  const { url, child } = await startServer(target.env);
+  const db = target.open();
+  try {
+    const advisor = await db.db
+      .selectFrom('users')
+      .select('id')
+      .where('email', '=', 'conseiller@maillage.test')
+      .executeTakeFirstOrThrow();
+    process.stdout.write(`› ${target.name} : ${PERSONS} personnes… `);
+    const { visible, timelineRows } = await seed(db, advisor.id);
+    process.stdout.write(`${timelineRows} lignes d’historique, mesure… `);
+    const r = await measure(url, visible);
+    console.log(`fait. p95 par page : ${r.pages}`);
+    rows.push([
+      target.name,
+      String(r.n),
+      r.p50.toFixed(0),
+      r.p95.toFixed(0),
+      r.filep95.toFixed(0),
+      r.max.toFixed(0),
+      r.rps.toFixed(0),
+      String(r.errors),
+      r.p95 <= BUDGET_P95_MS ? 'oui' : 'NON',
+    ]);
+  } finally {
+    await db.close();
+    child.kill('SIGTERM');
+    await new Promise((r) => child.once('exit', r));
+    // BENCH_KEEP=1 keeps the seeded database, to look at query plans afterwards.
+    if (process.env.BENCH_KEEP) console.log(`(base gardée : ${JSON.stringify(target.env)})`);
+    else await target.drop();
+  }
+}
+
+const header = [
+  'Base',
+  'Requêtes',
+  'p50 (ms)',
+  'p95 (ms)',
+  'p95 dossier (ms)',
+  'max (ms)',
+  'req/s',
+  'Erreurs',
+  `p95 ≤ ${BUDGET_P95_MS} ms`,
+];
+const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i]!)).join(' | ')} |`;
+console.log(
+  `\nDossier de personne (/personnes/[id], liste, recherche, actions, accueil), ${PERSONS} personnes, ${USERS} utilisateurs connectés en parallèle :\n`,
+);
+console.log(line(header));
+console.log(`|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`);
+for (const r of rows) console.log(line(r));

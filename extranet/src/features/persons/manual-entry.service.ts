@@ -1,0 +1,97 @@
+import type { Kysely } from 'kysely';
+import { sql } from 'kysely';
+import type { RegistrationRequest } from '../../contract/index.ts';
+import type { DbKind } from '../../db/connect.ts';
+import type { Database } from '../../db/database.ts';
+import { type IntakeResult, submitRegistration } from '../registrations/intake.service.ts';
+import { canSeeTerritory, type Viewer } from '../registrations/scope.ts';
+import { territoryOfCommune } from '../territories/territories.ts';
+import { type DuplicateCandidate, isPossibleDuplicate } from './persons.rules.ts';
+import { personScope } from './persons.scope.ts';
+
+/**
+ * Possible duplicates of someone an advisor is about to record, among the people they may see:
+ * the same phone number, or the same name in the same commune (rules in persons.rules.ts).
+ */
+export async function findDuplicates(
+  db: Kysely<Database>,
+  viewer: Viewer,
+  candidate: {
+    firstName: string;
+    lastName?: string | null;
+    phone: string;
+    communeInsee?: string | null;
+    communeName?: string | null;
+  },
+): Promise<(DuplicateCandidate & { reason: 'phone' | 'name' })[]> {
+  const rows = await db
+    .selectFrom('person')
+    .select(['id', 'first_name', 'last_name', 'phone', 'commune_insee', 'commune_name'])
+    .where(personScope(viewer))
+    .where((eb) =>
+      eb.or([
+        eb('person.phone', '=', candidate.phone),
+        ...(candidate.communeInsee ? [eb('person.commune_insee', '=', candidate.communeInsee)] : []),
+        ...(!candidate.communeInsee && candidate.communeName
+          ? [eb(sql`lower(person.commune_name)`, '=', candidate.communeName.toLowerCase())]
+          : []),
+      ]),
+    )
+    .limit(5000)
+    .execute();
+  return rows
+    .map((r) => ({ ...r, reason: isPossibleDuplicate(candidate, r) }))
+    .filter((r): r is DuplicateCandidate & { reason: 'phone' | 'name' } => r.reason !== null)
+    .slice(0, 10);
+}
+
+/**
+ * What an advisor may not record, field by field: a session outside their territories, a person
+ * of another territory (by commune), or the phone number of someone they may not see (the intake
+ * would attach the request to that person).
+ */
+export async function manualEntryScopeErrors(
+  db: Kysely<Database>,
+  viewer: Viewer,
+  request: RegistrationRequest,
+  visibleEventIds: string[],
+): Promise<Record<string, string>> {
+  if (viewer.role === 'admin') return {};
+  if (request.kind === 'event' && !visibleEventIds.includes(request.eventId))
+    return { eventId: 'Choisissez une session de vos territoires.' };
+  if (request.kind !== 'event' && !canSeeTerritory(viewer, territoryOfCommune(request.communeInsee)))
+    return { communeInsee: 'Indiquez une commune de vos territoires (code INSEE).' };
+  const owner = await db
+    .selectFrom('person')
+    .select(['id', 'territory'])
+    .where('phone', '=', request.phone)
+    .executeTakeFirst();
+  if (owner && !canSeeTerritory(viewer, owner.territory))
+    return {
+      phone:
+        'Ce numéro est celui d’une personne suivie sur un autre territoire : voyez avec la coordination.',
+    };
+  return {};
+}
+
+/**
+ * Records a request an advisor took by phone or at a walk-in: the site's contract and rules (the
+ * same intake service: capacity, waiting list, idempotency, receipt), with source 'advisor' and
+ * the advisor as its author.
+ */
+export async function recordManualEntry(
+  db: Kysely<Database>,
+  kind: DbKind,
+  input: { viewer: Viewer; request: RegistrationRequest; extranetUrl: string },
+): Promise<IntakeResult & { registrationId: number; personId: number }> {
+  const result = await submitRegistration(db, kind, input.request, {
+    extranetUrl: input.extranetUrl,
+    enteredBy: input.viewer.id,
+  });
+  const row = await db
+    .selectFrom('registration')
+    .select(['id', 'person_id'])
+    .where('reference', '=', result.reference)
+    .executeTakeFirstOrThrow();
+  return { ...result, registrationId: row.id, personId: row.person_id };
+}

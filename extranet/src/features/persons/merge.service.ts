@@ -1,0 +1,89 @@
+import type { Kysely } from 'kysely';
+import { now } from '../../contract/clock.ts';
+import type { Database, Person } from '../../db/database.ts';
+import { audit } from '../audit/audit.ts';
+import type { Viewer } from '../registrations/scope.ts';
+import { PersonNotFoundError } from './persons.scope.ts';
+
+export class MergeNotAllowedError extends Error {}
+
+type MergeableField =
+  | 'last_name'
+  | 'email'
+  | 'commune_insee'
+  | 'commune_name'
+  | 'territory'
+  | 'situation_rsa'
+  | 'situation_job_seeker';
+
+/**
+ * What the kept person looks like after absorbing `other`: what we knew of the kept person wins;
+ * gaps (no e-mail, no commune, unknown situation) are filled from the other record; the last
+ * contact is the later one and the consent the earlier one.
+ */
+export function mergedValues(keep: Person, other: Person): Partial<Person> {
+  const out: Partial<Person> = {};
+  const fill = (
+    field: MergeableField,
+    unknown: (v: string | null) => boolean = (v) => v === null || v === '',
+  ) => {
+    if (unknown(keep[field]) && !unknown(other[field])) out[field] = other[field] as never;
+  };
+  fill('last_name');
+  fill('email');
+  fill('commune_insee');
+  fill('commune_name');
+  fill('territory');
+  fill('situation_rsa', (v) => !v || v === 'ne-se-prononce-pas');
+  fill('situation_job_seeker', (v) => !v || v === 'ne-se-prononce-pas');
+  if (other.last_contact_at > keep.last_contact_at) out.last_contact_at = other.last_contact_at;
+  if (other.consent_at < keep.consent_at) out.consent_at = other.consent_at;
+  return out;
+}
+
+/**
+ * An admin merges two records of the same person: every history row of `mergeId` (requests,
+ * supports, notes, audit entries) moves to `keepId`, gaps are filled, then the duplicate is
+ * removed. One transaction; the audit log keeps what the removed record held.
+ */
+export async function mergePersons(
+  db: Kysely<Database>,
+  input: { viewer: Viewer; keepId: number; mergeId: number },
+): Promise<{ moved: Record<string, number> }> {
+  if (input.viewer.role !== 'admin') throw new MergeNotAllowedError();
+  if (input.keepId === input.mergeId) throw new MergeNotAllowedError();
+  return db.transaction().execute(async (trx) => {
+    const [keep, other] = await Promise.all(
+      [input.keepId, input.mergeId].map((id) =>
+        trx.selectFrom('person').selectAll().where('id', '=', id).executeTakeFirst(),
+      ),
+    );
+    if (!keep || !other) throw new PersonNotFoundError();
+    const moved: Record<string, number> = {};
+    for (const table of ['registration', 'support', 'note', 'audit_log'] as const) {
+      const result = await trx
+        .updateTable(table)
+        .set({ person_id: keep.id })
+        .where('person_id', '=', other.id)
+        .executeTakeFirst();
+      moved[table] = Number(result.numUpdatedRows);
+    }
+    const values = mergedValues(keep, other);
+    await trx
+      .updateTable('person')
+      .set({ ...values, updated_at: now().toISOString() })
+      .where('id', '=', keep.id)
+      .execute();
+    await trx.deleteFrom('person').where('id', '=', other.id).execute();
+    const { id: _id, ...removed } = other;
+    await audit(trx, {
+      actorId: input.viewer.id,
+      action: 'person.merge',
+      entityType: 'person',
+      entityId: keep.id,
+      personId: keep.id,
+      details: { merged: other.id, removed, filled: values, moved },
+    });
+    return { moved };
+  });
+}

@@ -1,0 +1,110 @@
+import { randomUUID } from 'node:crypto';
+import { expect } from 'vitest';
+import type { Db } from '../../src/db/connect.ts';
+import { Browser, location } from './browser.ts';
+import { eventRequest, intake, lastMailLink, uniquePhone } from './fixtures.ts';
+import { DEMO_PASSWORD, type RunningServer } from './server.ts';
+
+export const ADMIN = 'admin@maillage.test';
+export const ADVISOR = 'conseiller@maillage.test';
+const GOOD_PASSWORD = 'une phrase de passe solide 42';
+
+/** Admin invites someone; they set a password from the emailed link and sign in. */
+export async function invite(
+  server: RunningServer,
+  admin: Browser,
+  email: string,
+  role: 'admin' | 'advisor',
+  territories: string[],
+): Promise<Browser> {
+  const res = await admin.post('/admin/comptes', {
+    action: 'invite',
+    name: `Test ${email}`,
+    email,
+    role,
+    territories,
+  });
+  expect(res.status).toBe(303);
+  const link = new URL(await lastMailLink(server.db, email, 'invitation'));
+  const invited = new Browser(server.url);
+  const path = link.pathname + link.search;
+  expect((await invited.get(path)).status).toBe(200);
+  expect((await invited.post(path, { password: GOOD_PASSWORD, confirmation: GOOD_PASSWORD })).status).toBe(
+    303,
+  );
+  expect(location(await invited.signIn(email, GOOD_PASSWORD))).toContain('/demandes');
+  return invited;
+}
+
+/** The demo admin, the demo advisor (Valenciennois, Douaisis) and an advisor of Cambrésis only. */
+export async function signedInTeam(server: RunningServer) {
+  const anonymous = new Browser(server.url);
+  const admin = new Browser(server.url);
+  const advisor = new Browser(server.url);
+  expect(location(await admin.signIn(ADMIN, DEMO_PASSWORD))).toContain('/demandes');
+  expect(location(await advisor.signIn(ADVISOR, DEMO_PASSWORD))).toContain('/demandes');
+  const outsider = await invite(server, admin, `camb-${randomUUID().slice(0, 6)}@maillage.test`, 'advisor', [
+    'cambresis',
+  ]);
+  return { anonymous, admin, advisor, outsider };
+}
+
+/** A person of the event's territory, created through the intake API; returns ids. */
+export async function personFromIntake(
+  server: RunningServer,
+  eventId: string,
+  extra: Record<string, unknown> = {},
+): Promise<{ personId: number; registrationId: number; reference: string }> {
+  const res = await intake(server.url, eventRequest(eventId, extra));
+  expect(res.status).toBe(201);
+  const { reference } = (await res.json()) as { reference: string };
+  const row = await server.db.db
+    .selectFrom('registration')
+    .select(['id', 'person_id'])
+    .where('reference', '=', reference)
+    .executeTakeFirstOrThrow();
+  return { personId: row.person_id, registrationId: row.id, reference };
+}
+
+/** A support request from the site (Valenciennes), then its id. */
+export async function supportRequest(server: RunningServer, firstName = 'Inès') {
+  const res = await intake(server.url, {
+    kind: 'support',
+    idempotencyKey: randomUUID(),
+    firstName,
+    lastName: `Projet-${randomUUID().slice(0, 6)}`,
+    phone: uniquePhone(),
+    preferredContact: 'appel',
+    communeInsee: '59606',
+    communeName: 'Valenciennes',
+    projectIdea: 'Une épicerie solidaire itinérante.',
+  });
+  expect(res.status).toBe(201);
+  const { reference } = (await res.json()) as { reference: string };
+  const row = await server.db.db
+    .selectFrom('registration')
+    .select(['id', 'person_id'])
+    .where('reference', '=', reference)
+    .executeTakeFirstOrThrow();
+  return { registrationId: row.id, personId: row.person_id };
+}
+
+export async function auditRows(db: Db, action: string, entityId: number | string) {
+  return db.db
+    .selectFrom('audit_log')
+    .selectAll()
+    .where('action', '=', action)
+    .where('entity_id', '=', String(entityId))
+    .orderBy('id')
+    .execute();
+}
+
+/** The text of a page without its tags (what a reader sees), whitespace squeezed. */
+export function visibleText(html: string): string {
+  return html
+    .replace(/<style[\s\S]*?<\/style>/g, '')
+    .replace(/<[^>]+>/g, ' ')
+    .replace(/&#39;|&#x27;/g, "'")
+    .replace(/&amp;/g, '&')
+    .replace(/\s+/g, ' ');
+}
