@@ -59,5 +59,6 @@ describe.each(databases)('demo sessions on $name', ({ serverUrl }) => {
       expect(dates).toHaveLength(before.get(slug)!.length);
     }
     expect(cms.logs()).toMatch(/sessions aux dates renouvelées: 9/);
-  });
+    // Two Strapi starts: give a loaded two-core machine room.
+  }, 180_000);
 });

@@ -5,6 +5,7 @@ import { seriousViolations } from '../../scripts/testing/axe.ts';
 import { launchChromium } from '../../scripts/testing/chromium.ts';
 import { type Platform, startPlatform } from '../../scripts/testing/platform.ts';
 import { createDb, type Db } from '../src/db/connect.ts';
+import { DEMO_PARCOURS_ID } from '../src/features/demo/followup-sessions.ts';
 
 /**
  * Issue 8, item 1 in Chromium, against the built site, the built extranet and a real seeded
@@ -46,6 +47,8 @@ it('a stranger using a known phone changes nobody; the advisor sees it and attac
     .select(['registration.event_id', 'person.id as person_id', 'person.phone'])
     .where('registration.territory', 'in', ['valenciennois', 'douaisis'])
     .where('registration.kind', '=', 'event')
+    // A session open to requests, not the demo Parcours already in progress.
+    .where('registration.event_id', '!=', DEMO_PARCOURS_ID)
     .orderBy('registration.id')
     .executeTakeFirstOrThrow();
   const before = await db.db
