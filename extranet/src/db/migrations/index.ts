@@ -4,6 +4,7 @@ import * as initial from './2026_11_26_1300_initial.ts';
 import * as practicalNotes from './2026_11_26_1500_event_practical_notes.ts';
 import * as inboxListIndex from './2026_11_26_1600_inbox_list_index.ts';
 import * as requestContact from './2026_12_02_0100_request_contact.ts';
+import * as inboxScale from './2026_12_02_0500_inbox_scale.ts';
 
 /**
  * Every migration, by timestamped name. Listed in code rather than read from disk so the built
@@ -15,4 +16,5 @@ export const migrations: Record<string, Migration> = {
   '2026_11_26_1500_event_practical_notes': practicalNotes,
   '2026_11_26_1600_inbox_list_index': inboxListIndex,
   '2026_12_02_0100_request_contact': requestContact,
+  '2026_12_02_0500_inbox_scale': inboxScale,
 };
