@@ -20,8 +20,22 @@ interface SiteFigures {
   budgets: { kb: number; requests: number; jsKb: number; eco: number; lighthouse: number; ratio: number };
 }
 interface ExtranetFigures {
-  intake: { base: string; concurrent: number; acknowledged: number; stored: number; lost: number; rps: number }[];
-  inbox: { base: string; registrations: number; p50: number; p95: number; rps: number; growth: number | null }[];
+  intake: {
+    base: string;
+    concurrent: number;
+    acknowledged: number;
+    stored: number;
+    lost: number;
+    rps: number;
+  }[];
+  inbox: {
+    base: string;
+    registrations: number;
+    p50: number;
+    p95: number;
+    rps: number;
+    growth: number | null;
+  }[];
   budgets: { inboxP95Ms: number; inboxGrowth: number };
 }
 
