@@ -1,6 +1,9 @@
 // `npm run bench`: builds, then runs the `bench` script of each package that has one (each prints its
-// own table, budgets beside the figures). Benchmarks measure; budgets are reported, not asserted.
-import { readFileSync } from 'node:fs';
+// own detailed tables), then prints ONE table of every figure with its budget and writes the same
+// figures as JSON, one file per run (.bench/bench-<date>.json), so that runs can be compared.
+// Benchmarks measure; budgets are reported, not asserted.
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { run } from './lib/processes.ts';
 import { bin, root } from './lib/workspace.ts';
@@ -8,24 +11,139 @@ import { setup } from './setup.ts';
 
 const titles: Record<string, string> = {
   site: 'Site : poids des pages, EcoIndex, Lighthouse, débit (page de session en cache)',
-  extranet: 'Extranet : latence de la liste des inscriptions (10 000 inscriptions, 25 utilisateurs)',
+  extranet: 'Extranet : dépôt de 200 demandes, liste des demandes à 10 000 et 100 000 inscriptions',
 };
+
+interface SiteFigures {
+  pages: Record<string, string | number>[];
+  throughput: { siteRps: number; staticRps: number; ratio: number };
+  budgets: { kb: number; requests: number; jsKb: number; eco: number; lighthouse: number; ratio: number };
+}
+interface ExtranetFigures {
+  intake: {
+    base: string;
+    concurrent: number;
+    acknowledged: number;
+    stored: number;
+    lost: number;
+    rps: number;
+  }[];
+  inbox: {
+    base: string;
+    registrations: number;
+    p50: number;
+    p95: number;
+    rps: number;
+    growth: number | null;
+  }[];
+  budgets: { inboxP95Ms: number; inboxGrowth: number };
+}
 
 setup();
 if (!process.env.TEST_DATABASE_URL && !process.env.BENCH_DATABASE_URL) {
   console.log('› BENCH_DATABASE_URL absent : la mesure PostgreSQL de l’extranet est ignorée.');
 }
 await run(bin('turbo'), ['run', 'build', '--output-logs=errors-only'], { cwd: root });
+const figuresDir = mkdtempSync(join(tmpdir(), 'maillage-bench-'));
 let failed = false;
 for (const pkg of ['site', 'extranet']) {
   const manifest = JSON.parse(readFileSync(join(root, pkg, 'package.json'), 'utf8'));
   if (!manifest.scripts?.bench) continue;
   console.log(`\n━━ ${titles[pkg] ?? pkg}`);
   try {
-    await run('npm', ['run', 'bench', '-w', pkg, '--silent'], { cwd: root });
+    await run('npm', ['run', 'bench', '-w', pkg, '--silent'], {
+      cwd: root,
+      env: { ...process.env, BENCH_JSON: join(figuresDir, `${pkg}.json`) },
+    });
   } catch (error) {
     console.error(`✗ ${(error as Error).message}`);
     failed = true;
   }
 }
-process.exit(failed ? 1 : 0);
+
+const read = <T>(pkg: string): T | undefined => {
+  const file = join(figuresDir, `${pkg}.json`);
+  return existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as T) : undefined;
+};
+const site = read<SiteFigures>('site');
+const extranet = read<ExtranetFigures>('extranet');
+rmSync(figuresDir, { recursive: true, force: true });
+
+const yes = (ok: boolean) => (ok ? 'oui' : 'NON');
+const rows: string[][] = [];
+if (site) {
+  const b = site.budgets;
+  for (const p of site.pages) {
+    const lh = typeof p.Lighthouse === 'number' ? p.Lighthouse : null;
+    const ok =
+      Number(p['KB transférés']) <= b.kb &&
+      Number(p.requêtes) <= b.requests &&
+      Number(p['KB JS']) <= b.jsKb &&
+      Number(p.EcoIndex) > b.eco &&
+      (lh === null || lh >= b.lighthouse);
+    rows.push([
+      'site',
+      `page ${p.page}`,
+      `${p['KB transférés']} Ko · ${p.requêtes} req. · ${p['KB JS']} Ko JS · ${p['nœuds DOM']} nœuds · EcoIndex ${p.EcoIndex} (${p.note}) · Lighthouse ${p.Lighthouse}`,
+      `≤ ${b.kb} Ko, ≤ ${b.requests} req., ≤ ${b.jsKb} Ko JS, EcoIndex > ${b.eco}, Lighthouse ≥ ${b.lighthouse}`,
+      yes(ok),
+    ]);
+  }
+  const t = site.throughput;
+  rows.push([
+    'site',
+    'page de session en cache / serveur statique',
+    `${Math.round(t.siteRps)} / ${Math.round(t.staticRps)} req/s = ${t.ratio.toFixed(2)}`,
+    `≥ ${b.ratio}`,
+    yes(t.ratio >= b.ratio),
+  ]);
+}
+if (extranet) {
+  for (const i of extranet.intake) {
+    rows.push([
+      'extranet',
+      `${i.concurrent} demandes simultanées (${i.base})`,
+      `${Math.round(i.rps)} req/s · ${i.acknowledged} acceptées · ${i.stored} enregistrées · ${i.lost} perdue(s)`,
+      'zéro perte',
+      yes(i.lost === 0 && i.acknowledged === i.stored && i.acknowledged === i.concurrent),
+    ]);
+  }
+  const b = extranet.budgets;
+  for (const [n, r] of extranet.inbox.entries()) {
+    const first = extranet.inbox.findIndex((x) => x.base === r.base) === n;
+    rows.push([
+      'extranet',
+      `liste des demandes, ${r.registrations.toLocaleString('fr-FR')} inscriptions (${r.base})`,
+      `p50 ${r.p50.toFixed(0)} ms · p95 ${r.p95.toFixed(0)} ms · ${r.rps.toFixed(0)} req/s${first ? '' : ` · ×${r.growth?.toFixed(2)}`}`,
+      first ? `p95 ≤ ${b.inboxP95Ms} ms` : `p95 ≤ ×${b.inboxGrowth} de la première taille`,
+      yes(first ? r.p95 <= b.inboxP95Ms : r.growth !== null && r.growth <= b.inboxGrowth),
+    ]);
+  }
+}
+const header = ['app', 'mesure', 'valeur', 'budget', 'respecté'];
+const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i]!)).join(' | ')} |`;
+console.log('\n━━ Tableau du banc\n');
+console.log(line(header));
+console.log(`|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`);
+for (const r of rows) console.log(line(r));
+const at = new Date().toISOString();
+const dir = join(root, '.bench');
+mkdirSync(dir, { recursive: true });
+const file = join(dir, `bench-${at.replace(/[:.]/g, '-')}.json`);
+writeFileSync(
+  file,
+  JSON.stringify(
+    {
+      at,
+      node: process.version,
+      site,
+      extranet,
+      table: rows.map((r) => Object.fromEntries(header.map((h, i) => [h, r[i]]))),
+    },
+    null,
+    2,
+  ),
+);
+console.log(`\nChiffres de ce passage : ${file}`);
+process.exit(failed || rows.some((r) => r[4] === 'NON') ? 1 : 0);

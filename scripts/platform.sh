@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Entry point of `npm start`, `npm test`, `npm run bench` and `npm run setup`.
+# Entry point of `npm start`, `npm test`, `npm run bench`, `npm run setup`, `npm run backup` and
+# `npm run restore ARCHIVE`.
 # Makes sure Node 24 is on PATH (from the npm registry, never anything else), that dependencies are
 # installed, then hands over to the TypeScript script of the same name run by Node 24 itself.
 set -euo pipefail
@@ -7,7 +8,7 @@ cd "$(dirname "$0")/.."
 root=$PWD
 # Lets start.ts report the whole time, Node and dependency installs included.
 export MAILLAGE_STARTED_AT=${MAILLAGE_STARTED_AT:-$(date +%s%3N)}
-cmd=${1:?usage: platform.sh start|test|test-hours|bench|setup}
+cmd=${1:?usage: platform.sh start|test|test-hours|bench|setup|backup|restore}
 shift || true
 
 export STRAPI_TELEMETRY_DISABLED=true ASTRO_TELEMETRY_DISABLED=1 TURBO_TELEMETRY_DISABLED=1 \

@@ -114,6 +114,7 @@ async function startServer(env: Record<string, string>): Promise<{ url: string; 
       CMS_URL: 'http://127.0.0.1:9',
       BETTER_AUTH_SECRET: SECRET,
       EXTRANET_SERVICE_TOKEN: 'bench',
+      MAILLAGE_DEMO: '1',
       SEED_DEMO: 'true',
       DEMO_PASSWORD: PASSWORD,
       ...env,

@@ -97,6 +97,7 @@ export async function startServer(
       CMS_URL: 'http://127.0.0.1:9',
       BETTER_AUTH_SECRET: secret,
       EXTRANET_SERVICE_TOKEN: 'bench',
+      MAILLAGE_DEMO: '1',
       SEED_DEMO: 'true',
       DEMO_PASSWORD: PASSWORD,
       // e.g. --cpu-prof --cpu-prof-dir=/tmp/prof to see where the server spends its time

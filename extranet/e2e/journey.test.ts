@@ -80,9 +80,11 @@ interface Person {
   phone: string;
   email: string;
 }
+/** Everyone typed into a form in these journeys (their details must never reach a log). */
+const typed: Person[] = [];
 function newPerson(label: string): Person {
   counter++;
-  return {
+  return track({
     firstName: 'Nadia',
     lastName: `${label}-${counter}`,
     phone: `06 12 ${String(10 + counter).padStart(2, '0')} ${String(Date.now() % 100).padStart(2, '0')} ${String(
@@ -91,7 +93,11 @@ function newPerson(label: string): Person {
       .padStart(2, '0')
       .slice(-2)}`,
     email: `nadia.${label.toLowerCase()}.${counter}@exemple.test`,
-  };
+  });
+}
+function track(p: Person): Person {
+  typed.push(p);
+  return p;
 }
 
 /**
@@ -500,5 +506,31 @@ describe('registration journey', () => {
     expect((await page.locator('main').textContent()) ?? '').toMatch(/MAI-\d{4}-\d{6}/);
     expect(await registrationsOf(person.lastName)).toHaveLength(1);
     await ctx.close();
+  });
+});
+
+/** Issue 12, item 8: after every journey above, no log line of the three apps holds personal data. */
+describe('the logs of the whole journey', () => {
+  it('hold none of the demo people’s or the typed people’s names, phone numbers or e-mail addresses', async () => {
+    const { DEMO_PEOPLE } = await import('../src/features/demo/seed.ts');
+    const digits = (phone: string) => phone.replace(/\D/g, '');
+    const needles = new Set<string>();
+    for (const p of [...DEMO_PEOPLE, ...typed]) {
+      needles.add(`${p.firstName} ${p.lastName}`);
+      needles.add(p.lastName);
+      const national = digits(p.phone).replace(/^33/, '0');
+      needles.add(national);
+      needles.add(`+33${national.slice(1)}`);
+      needles.add(national.replace(/(\d{2})(?=\d)/g, '$1 '));
+      if (p.email) needles.add(p.email);
+    }
+    expect(typed.length).toBeGreaterThan(5);
+    const lines = platform.logs().split('\n');
+    expect(lines.length).toBeGreaterThan(10);
+    // The three apps' output is all there (a capture that read nothing would find nothing).
+    for (const app of ['[extranet]', '[site]']) expect(lines.some((l) => l.startsWith(app))).toBe(true);
+    expect(platform.logs()).toContain('[internal migration]'); // Strapi's own start-up lines
+    const found = lines.filter((line) => [...needles].some((n) => line.includes(n)));
+    expect(found).toEqual([]);
   });
 });

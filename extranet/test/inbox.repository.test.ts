@@ -9,7 +9,7 @@ const TERRITORIES = ['valenciennois', 'douaisis', 'cambresis'];
 const LAST = ['arnaud', 'bernard', 'colin', 'dupont', null];
 
 describe.each(BACKENDS)('inbox list on %s', (backend) => {
-  it('returns each page in the order of its sort, with the total, within the viewer’s territories', async () => {
+  it('returns each page in the order of its sort, with the total (capped), within the viewer’s territories', async () => {
     const database = await throwawayDatabase(backend);
     const { db, close } = database.open();
     try {
@@ -115,9 +115,33 @@ describe.each(BACKENDS)('inbox list on %s', (backend) => {
               `${viewer.role}, ${sort}, page ${page}`,
             ).toEqual(all.slice((page - 1) * PAGE_SIZE, page * PAGE_SIZE));
             expect(result.total).toBe(all.length);
+            expect(result.more).toBe(false);
             expect(result.pages).toBe(pages);
+            expect(result.hasNext).toBe(page < pages);
+            // With a count capped below the number of matches: the same rows, "more than 20",
+            // no number of pages, and a next page while the pages seen are full.
+            const capped = await listInbox(db, viewer, inboxFilters.parse({ sort, page: String(page) }), {
+              countCap: 20,
+            });
+            expect(capped.items.map((r) => r.id)).toEqual(result.items.map((r) => r.id));
+            expect(capped.total).toBe(20);
+            expect(capped.more).toBe(true);
+            expect(capped.pages).toBeNull();
+            expect(capped.hasNext).toBe(capped.items.length === PAGE_SIZE);
           }
         }
+        // A search: the same per-registration check whatever the sort, and its capped count.
+        const dupont = visible.filter((r) => r.name === 'dupont').map((r) => r.id);
+        const found = await listInbox(db, viewer, inboxFilters.parse({ q: 'DUPONT', sort: 'name' }));
+        expect([...found.items.map((r) => r.id)].sort((a, b) => a - b)).toEqual(
+          [...dupont].sort((a, b) => a - b),
+        );
+        expect(found.total).toBe(dupont.length);
+        const cappedSearch = await listInbox(db, viewer, inboxFilters.parse({ q: 'dupont' }), {
+          countCap: 5,
+        });
+        expect(cappedSearch).toMatchObject({ total: 5, more: true, pages: null });
+        expect(cappedSearch.items).toHaveLength(dupont.length);
       }
       // Details come with each row.
       const first = (await listInbox(db, advisor, inboxFilters.parse({ sort: 'oldest' }))).items[0];

@@ -35,6 +35,8 @@ export interface Platform {
     previewSecret: string;
   };
   cms: Awaited<ReturnType<typeof startStrapi>>;
+  /** Everything the three apps printed so far (to check that logs hold no personal data). */
+  logs(): string;
   /** Stops the CMS only (to test "CMS down"). */
   stopCms(): Promise<void>;
   stop(): Promise<void>;
@@ -77,6 +79,11 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
   const outboxDir = join(tmp, 'outbox');
   const extranetDbFile = join(tmp, 'extranet.db');
   const services: Service[] = [];
+  const output: string[] = [];
+  const capture = (service: Service) => {
+    for (const stream of [service.child.stdout, service.child.stderr])
+      stream?.on('data', (chunk: Buffer) => output.push(`[${service.name}] ${chunk}`));
+  };
   try {
     const extranet = runService('extranet', process.execPath, ['dist/server/entry.mjs'], {
       cwd: appDir('extranet'),
@@ -97,6 +104,7 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
       }),
     });
     services.push(extranet);
+    capture(extranet);
     const site = runService('site', process.execPath, ['dist/server/entry.mjs'], {
       cwd: appDir('site'),
       quiet: !options.verbose,
@@ -110,6 +118,7 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
       }),
     });
     services.push(site);
+    capture(site);
     await Promise.all([
       waitForHttp(`${extranetUrl}/`, extranet, 60_000),
       waitForHttp(`${siteUrl}/`, site, 60_000),
@@ -134,6 +143,7 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
       previewSecret: cms.previewSecret,
     },
     cms,
+    logs: () => `${cms.logs()}\n${output.join('')}`,
     stopCms: () => cms.stop(),
     async stop() {
       await Promise.all([...services.map((s) => s.stop()), cms.stop()]);

@@ -4,7 +4,7 @@
 // Run: npm run bench -w site (needs `npm run build -w cms` and `npm run build -w site`).
 
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -171,6 +171,17 @@ try {
   ].map(([mesure, valeur, budget, ok]) => ({ mesure, valeur, budget, respecté: ok ? 'oui' : 'NON' }));
   console.log('\nBudgets');
   console.table(budget);
+  // scripts/bench.ts merges these figures into the run's one table and JSON file.
+  if (process.env.BENCH_JSON) {
+    writeFileSync(
+      process.env.BENCH_JSON,
+      JSON.stringify(
+        { pages: rows, throughput: { siteRps, staticRps, ratio }, budgets: BUDGET, budget },
+        null,
+        2,
+      ),
+    );
+  }
   process.exitCode = budget.every((b) => b.respecté === 'oui') ? 0 : 1;
 } finally {
   await stack.stop();

@@ -20,6 +20,17 @@ export const bootstrapEnv = {
   get siteUrl() {
     return str('SITE_URL', 'http://localhost:4321');
   },
+  /**
+   * Where the site's webhook goes: every site instance (comma-separated internal URLs) when several
+   * run behind a load balancer, since each keeps its own cache; SITE_URL when unset.
+   */
+  get siteWebhookUrls() {
+    const list = str('SITE_WEBHOOK_URLS')
+      .split(',')
+      .map((u) => u.trim())
+      .filter(Boolean);
+    return list.length ? list : [this.siteUrl];
+  },
   get extranetUrl() {
     return str('EXTRANET_URL', 'http://localhost:4322');
   },

@@ -32,7 +32,7 @@ export function signWebhook(secret: string, timestamp: string, rawBody: string):
 }
 
 /**
- * After every write on a public content type, tells the site and the extranet (signed POST,
+ * After every write on a public content type, tells every site instance and the extranet (signed POST,
  * fire and forget). A Document Service middleware sees the admin, the REST API and our seed alike.
  */
 export function registerWebhook(strapi: Core.Strapi): void {
@@ -64,7 +64,8 @@ function notify(strapi: Core.Strapi, body: WebhookBody): void {
     'x-maillage-timestamp': timestamp,
     'x-maillage-signature': signWebhook(secret, timestamp, rawBody),
   };
-  for (const base of [bootstrapEnv.siteUrl, bootstrapEnv.extranetUrl]) {
+  // Every site instance (each has its own cache); one extranet instance is enough (shared database).
+  for (const base of [...bootstrapEnv.siteWebhookUrls, bootstrapEnv.extranetUrl]) {
     const url = `${base.replace(/\/+$/, '')}/api/cms-webhook`;
     fetch(url, {
       method: 'POST',

@@ -67,6 +67,12 @@ export function createDb(options: {
     const pool = new pg.Pool({ connectionString: options.databaseUrl, max: options.poolSize ?? 10 });
     // An idle client error must not crash the process; the pool replaces the client.
     pool.on('error', (err) => console.error('[db] erreur PostgreSQL (client inactif) :', err.message));
+    // Nor may a client in use lose its connection without a listener (a database restarted while a
+    // transaction waits between two statements): that 'error' event would end the process. The
+    // statement under way fails (503, retryable) and the pool drops the broken client.
+    pool.on('connect', (client) =>
+      client.on('error', (err) => console.error('[db] connexion PostgreSQL perdue :', err.message)),
+    );
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
     return { db, kind: 'postgres', close: () => db.destroy() };
   }

@@ -89,6 +89,8 @@ export interface RunningServer {
   env: Record<string, string>;
   db: Db;
   logs(): string;
+  /** Kills the process without letting it finish anything (SIGKILL), leaving the database as is. */
+  kill(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -159,9 +161,15 @@ export async function startServer(
     env,
     db,
     logs: () => output,
+    kill: async () => {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      const exited = new Promise((r) => child.once('exit', r));
+      child.kill('SIGKILL');
+      await exited;
+    },
     stop: async () => {
       await db.close();
-      if (child.exitCode === null) {
+      if (child.exitCode === null && child.signalCode === null) {
         const exited = new Promise((r) => child.once('exit', r));
         child.kill('SIGTERM');
         await exited;

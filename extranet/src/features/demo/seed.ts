@@ -42,7 +42,8 @@ export async function seedDemoAccounts(
   });
 }
 
-const PEOPLE = [
+/** The demo people (exported for the test that checks no log line holds their details). */
+export const DEMO_PEOPLE = [
   {
     firstName: 'Nadia',
     lastName: 'Benali',
@@ -102,13 +103,13 @@ export async function seedDemoRegistrations(
   );
   if (!events.length) {
     log(
-      `[démo] ${PEOPLE.length} inscriptions de démonstration en attente : aucune session ouverte aux inscriptions dans la copie des sessions pour l’instant ; nouvel essai à la prochaine mise à jour des sessions.`,
+      `[démo] ${DEMO_PEOPLE.length} inscriptions de démonstration en attente : aucune session ouverte aux inscriptions dans la copie des sessions pour l’instant ; nouvel essai à la prochaine mise à jour des sessions.`,
     );
-    return { arrived: 0, waiting: PEOPLE.length, done: false };
+    return { arrived: 0, waiting: DEMO_PEOPLE.length, done: false };
   }
   let arrived = 0;
   const waiting: string[] = [];
-  for (const [i, p] of PEOPLE.entries()) {
+  for (const [i, p] of DEMO_PEOPLE.entries()) {
     const event = events[i % events.length]!;
     try {
       await submitRegistration(

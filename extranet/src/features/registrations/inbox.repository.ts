@@ -25,8 +25,19 @@ export const inboxFilters = z.object({
 export type InboxFilters = z.infer<typeof inboxFilters>;
 
 export const PAGE_SIZE = 25;
+/** Matches counted at most per inbox view (`more` says there are more). */
+export const COUNT_CAP = 200;
 
-export async function listInbox(db: Kysely<Database>, viewer: Viewer, f: InboxFilters) {
+/**
+ * One page of the inbox: its rows, the number of matches up to `countCap` (`more` when there are
+ * more than that), the number of pages when known, and whether a next page may hold rows.
+ */
+export async function listInbox(
+  db: Kysely<Database>,
+  viewer: Viewer,
+  f: InboxFilters,
+  opts: { countCap?: number } = {},
+) {
   const phone = f.q ? normaliseFrenchPhone(f.q) : null;
   const digits = f.q ? f.q.replace(/\D/g, '') : '';
   const term = f.q ? `%${f.q.toLowerCase().replace(/[%_\\]/g, '')}%` : '';
@@ -54,48 +65,65 @@ export async function listInbox(db: Kysely<Database>, viewer: Viewer, f: InboxFi
     if (/^MAI-\d{4}-\d{6}$/.test(ref)) {
       // A reference typed in the search box finds that registration.
       base = base.where('registration.reference', '=', ref);
-    } else {
+    } else if (phone) {
+      // A whole phone number: the people with it, through person_phone_idx.
       base = base.where('registration.person_id', 'in', (eb) =>
-        eb
-          .selectFrom('person')
-          .select('person.id')
-          .where((w) =>
-            w.or([
-              // "last first last" holds both "first last" and "last first".
-              w(
-                sql`lower(coalesce(person.last_name, '') || ' ' || person.first_name || ' ' || coalesce(person.last_name, ''))`,
-                'like',
-                term,
-              ),
-              ...(phone ? [w('person.phone', '=', phone)] : []),
-              ...(digits.length >= 4 && !phone
-                ? [w('person.phone', 'like', `%${digits.replace(/^0/, '')}%`)]
-                : []),
-            ]),
-          ),
+        eb.selectFrom('person').select('person.id').where('person.phone', '=', phone),
+      );
+    } else {
+      // A name (or part of a number): a per-registration check of its person (primary key),
+      // written as a scalar sub-query so that neither database turns it into a join that reads
+      // every person first: the page walks registrations in its order and stops once it is full.
+      base = base.where((eb) =>
+        eb(
+          eb
+            .selectFrom('person')
+            .select(sql<number>`1`.as('hit'))
+            .whereRef('person.id', '=', 'registration.person_id')
+            .where((w) =>
+              w.or([
+                // "last first last" holds both "first last" and "last first".
+                w(
+                  sql`lower(coalesce(person.last_name, '') || ' ' || person.first_name || ' ' || coalesce(person.last_name, ''))`,
+                  'like',
+                  term,
+                ),
+                ...(digits.length >= 4 ? [w('person.phone', 'like', `%${digits.replace(/^0/, '')}%`)] : []),
+              ]),
+            ),
+          'is not',
+          null,
+        ),
       );
     }
   }
 
   const offset = (f.page - 1) * PAGE_SIZE;
-  // One round trip per inbox view: the page of ids and the total (count over the window) are
-  // chosen on the registration table in a CTE, then only those 25 rows are joined to their
-  // details and put back in the same order.
-  const total = sql<number>`count(*) over ()`.as('total');
+  // The page of ids is chosen on the registration table in a CTE, then only those 25 rows are
+  // joined to their details and put back in the same order. Each sort walks an index in order and
+  // stops after the page (cost grows with the page number, not with the table).
   const pageOfIds = () => {
     if (f.sort === 'name') {
-      return base
-        .innerJoin('person', 'person.id', 'registration.person_id')
-        .select(['registration.id', total])
+      // person first (CROSS JOIN keeps SQLite's loop order): people in name order through
+      // person_sort_name_idx, then each one's registrations.
+      // The filters are checked per registration walked (EXISTS on the primary key).
+      return db
+        .selectFrom('person')
+        .crossJoin('registration as r')
+        .whereRef('r.person_id', '=', 'person.id')
+        .where((eb) =>
+          eb.exists(base.select('registration.id').where('registration.id', '=', sql.ref<number>('r.id'))),
+        )
+        .select('r.id as id')
         .orderBy(sql`lower(coalesce(person.last_name, person.first_name))`)
-        .orderBy('registration.id', 'desc')
+        .orderBy('r.id', 'desc')
         .limit(PAGE_SIZE)
         .offset(offset);
     }
     if (f.sort === 'event') {
       return base
         .leftJoin('event_copy', 'event_copy.document_id', 'registration.event_id')
-        .select(['registration.id', total])
+        .select('registration.id')
         .orderBy('event_copy.first_slot_at', 'asc')
         .orderBy('registration.id', 'asc')
         .limit(PAGE_SIZE)
@@ -103,16 +131,33 @@ export async function listInbox(db: Kysely<Database>, viewer: Viewer, f: InboxFi
     }
     const direction = f.sort === 'oldest' ? 'asc' : 'desc';
     return base
-      .select(['registration.id', total])
+      .select('registration.id')
       .orderBy('registration.created_at', direction)
       .orderBy('registration.id', direction)
       .limit(PAGE_SIZE)
       .offset(offset);
   };
+  // The total is counted up to a cap: past it the page says "plus de 200 demandes". An exact count
+  // of every match on every view was what made the inbox slower as the table grew (issue 12).
+  const cap = opts.countCap ?? COUNT_CAP;
+  const capped = db
+    .selectFrom(
+      // Counted from the newest, as the default page walks: the rows just read, in the same index.
+      base
+        .select('registration.id')
+        .orderBy('registration.created_at', 'desc')
+        .orderBy('registration.id', 'desc')
+        .limit(cap + 1)
+        .as('capped'),
+    )
+    .select((eb) => eb.fn.countAll<number>().as('n'));
   const details = db
     .with('page', () => pageOfIds())
     .selectFrom('page')
-    .innerJoin('registration', 'registration.id', 'page.id')
+    // CROSS JOIN: SQLite keeps the 25 ids as the outer loop (with a plain join it may walk the
+    // whole registration index in the final order instead, and look each row up in the page).
+    .crossJoin('registration')
+    .whereRef('registration.id', '=', 'page.id')
     .innerJoin('person', 'person.id', 'registration.person_id')
     .leftJoin('event_copy', 'event_copy.document_id', 'registration.event_id')
     .leftJoin('registration_read', (join) =>
@@ -121,7 +166,7 @@ export async function listInbox(db: Kysely<Database>, viewer: Viewer, f: InboxFi
         .on('registration_read.user_id', '=', viewer.id),
     )
     .select([
-      'page.total',
+      capped.as('total'),
       'registration.id',
       'registration.reference',
       'registration.kind',
@@ -159,9 +204,15 @@ export async function listInbox(db: Kysely<Database>, viewer: Viewer, f: InboxFi
     ? Number(rows[0]?.total)
     : offset === 0
       ? 0
-      : Number((await base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
+      : Number((await capped.executeTakeFirstOrThrow()).n);
   const items = rows.map(({ total: _total, ...row }) => row);
-  return { items, total: n, pages: Math.max(1, Math.ceil(n / PAGE_SIZE)) };
+  const more = n > cap;
+  const total = more ? cap : n;
+  // With more than `cap` matches the number of pages is unknown: the pager offers the next page
+  // while the pages seen so far are full (the next one may be empty, and then says so).
+  const pages = more ? null : Math.max(1, Math.ceil(n / PAGE_SIZE));
+  const hasNext = pages === null ? items.length === PAGE_SIZE : f.page < pages;
+  return { items, total, more, pages, hasNext };
 }
 
 /** One registration with its person and event, or undefined when the viewer may not see it. */

@@ -1,0 +1,198 @@
+// `npm run backup` / `npm run restore`: back up, destroy the data, restore, and find every request,
+// note, published page and uploaded file again — with SQLite for both databases, and with
+// PostgreSQL for both when TEST_DATABASE_URL is set. Needs the built CMS (npm run build -w cms).
+import { randomBytes, randomUUID } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import { describe, expect, it } from 'vitest';
+import { createDb } from '../../extranet/src/db/connect.ts';
+import { migrateToLatest } from '../../extranet/src/db/migrate.ts';
+import { backup, type Locations, restore } from '../lib/backup.ts';
+import { startStrapi } from '../testing/strapi.ts';
+
+const serverUrl = process.env.TEST_DATABASE_URL;
+const backends = serverUrl ? (['sqlite', 'postgres'] as const) : (['sqlite'] as const);
+
+async function pgAdmin(sql: string): Promise<void> {
+  const c = new pg.Client({ connectionString: serverUrl });
+  await c.connect();
+  try {
+    await c.query(sql);
+  } finally {
+    await c.end();
+  }
+}
+const databaseUrl = (name: string) => {
+  const url = new URL(serverUrl as string);
+  url.pathname = `/${name}`;
+  return url.toString();
+};
+
+async function publishedPages(url: string, token: string): Promise<string[]> {
+  const res = await fetch(`${url}/api/pages?fields[0]=slug&pagination[pageSize]=100`, {
+    headers: { authorization: `Bearer ${token}` },
+  });
+  expect(res.status).toBe(200);
+  return ((await res.json()) as { data: { slug: string }[] }).data.map((p) => p.slug).sort();
+}
+
+describe.each(backends)('backup and restore with %s', (backend) => {
+  it('finds every request, note, published page and upload again after the data is destroyed', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'maillage-backup-test-'));
+    const suffix = randomBytes(5).toString('hex');
+    const names = { extranet: `backup_extranet_${suffix}`, cms: `backup_cms_${suffix}` };
+    if (backend === 'postgres') {
+      await pgAdmin(`CREATE DATABASE ${names.extranet}`);
+      await pgAdmin(`CREATE DATABASE ${names.cms}`);
+    }
+    const locations: Locations = {
+      extranet:
+        backend === 'postgres'
+          ? { databaseUrl: databaseUrl(names.extranet), file: '' }
+          : { file: join(dir, 'extranet.db') },
+      cms:
+        backend === 'postgres'
+          ? { databaseUrl: databaseUrl(names.cms), file: '' }
+          : { file: join(dir, 'cms', 'data.db') },
+      uploads: join(dir, 'uploads'),
+    };
+    const cmsEnv: Record<string, string> =
+      backend === 'postgres' ? {} : { DATABASE_FILENAME: locations.cms.file };
+    mkdirSync(join(dir, 'cms'), { recursive: true });
+    try {
+      // The extranet's data: requests and notes, with a few characters that dumps must keep.
+      const open = () =>
+        createDb({ databaseUrl: locations.extranet.databaseUrl, file: locations.extranet.file });
+      const extranet = open();
+      await migrateToLatest(extranet.db);
+      const at = '2026-11-20T10:00:00.000Z';
+      const references: string[] = [];
+      const notes: string[] = [];
+      for (let i = 0; i < 30; i++) {
+        const person = await extranet.db
+          .insertInto('person')
+          .values({
+            first_name: `Zoé ${i}`,
+            last_name: `L’Hôte-${i}`,
+            phone: `+3361${String(2_000_000 + i).slice(-7)}`,
+            email: null,
+            commune_insee: null,
+            commune_name: null,
+            territory: 'valenciennois',
+            situation_rsa: 'oui',
+            situation_job_seeker: 'oui',
+            preferred_contact: 'appel',
+            consent_at: at,
+            last_contact_at: at,
+            created_at: at,
+            updated_at: at,
+          })
+          .returning('id')
+          .executeTakeFirstOrThrow();
+        const reference = `MAI-2026-${String(700_000 + i)}`;
+        await extranet.db
+          .insertInto('registration')
+          .values({
+            reference,
+            person_id: person.id,
+            kind: 'support',
+            event_id: null,
+            territory: 'valenciennois',
+            status: 'received',
+            source_type: 'self',
+            preferred_contact: 'appel',
+            idempotency_key: randomUUID(),
+            created_at: at,
+            updated_at: at,
+          })
+          .execute();
+        references.push(reference);
+        const body = `Entretien n° ${i} : projet de « ferme pédagogique », suite le 12/01.`;
+        await extranet.db
+          .insertInto('note')
+          .values({
+            person_id: person.id,
+            support_id: null,
+            author_id: null,
+            kind: 'entretien',
+            occurred_at: at,
+            body,
+            next_action: null,
+            due_at: null,
+            created_at: at,
+          })
+          .execute();
+        notes.push(body);
+      }
+      // An uploaded photo (bytes that must come back identical).
+      const photo = randomBytes(4096);
+      mkdirSync(locations.uploads, { recursive: true });
+      writeFileSync(join(locations.uploads, 'portrait_nadia.jpg'), photo);
+
+      // The CMS with its seeded, published pages; the backup is taken while both apps run.
+      const cms = await startStrapi({ databaseUrl: locations.cms.databaseUrl, env: cmsEnv });
+      let pages: string[];
+      let archive: string;
+      try {
+        pages = await publishedPages(cms.url, cms.siteToken);
+        expect(pages).toEqual(
+          expect.arrayContaining(['a-propos', 'donnees-personnelles', 'mentions-legales']),
+        );
+        archive = await backup(locations, join(dir, 'backups'), new Date('2026-12-02T03:00:00.000Z'));
+        expect(archive).toMatch(/maillage-2026-12-02T03-00-00-000Z\.tar\.gz$/);
+      } finally {
+        await cms.stop();
+      }
+      await extranet.close();
+
+      // Destroy everything.
+      if (backend === 'postgres') {
+        for (const name of Object.values(names)) {
+          await pgAdmin(`DROP DATABASE ${name} WITH (FORCE)`);
+          await pgAdmin(`CREATE DATABASE ${name}`);
+        }
+      } else {
+        rmSync(locations.extranet.file, { force: true });
+        rmSync(locations.cms.file, { force: true });
+      }
+      rmSync(locations.uploads, { recursive: true, force: true });
+      const emptied = open();
+      expect(
+        await emptied.db.introspection.getTables().then((t) => t.some((x) => x.name === 'registration')),
+      ).toBe(false);
+      await emptied.close();
+
+      // Restore, then look for everything.
+      const manifest = await restore(archive, locations);
+      expect(manifest).toMatchObject({ extranet: backend, cms: backend });
+      const restored = open();
+      try {
+        const rows = await restored.db.selectFrom('registration').select('reference').execute();
+        expect(rows.map((r) => r.reference).sort()).toEqual([...references].sort());
+        const bodies = await restored.db.selectFrom('note').select('body').execute();
+        expect(bodies.map((n) => n.body).sort()).toEqual([...notes].sort());
+      } finally {
+        await restored.close();
+      }
+      expect(readFileSync(join(locations.uploads, 'portrait_nadia.jpg')).equals(photo)).toBe(true);
+      // No demo seeding on this start: every page it serves comes from the restored database.
+      const again = await startStrapi({
+        databaseUrl: locations.cms.databaseUrl,
+        env: { ...cms.env, ...cmsEnv, SEED_DEMO: 'false', PORT: '' },
+      });
+      try {
+        expect(await publishedPages(again.url, again.siteToken)).toEqual(pages);
+      } finally {
+        await again.stop();
+      }
+    } finally {
+      if (backend === 'postgres') {
+        for (const name of Object.values(names))
+          await pgAdmin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      }
+      if (existsSync(dir)) rmSync(dir, { recursive: true, force: true });
+    }
+  }, 240_000);
+});
