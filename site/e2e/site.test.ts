@@ -181,15 +181,15 @@ describe('public site in Chromium', () => {
       );
       await page.getByText('Image de couverture').first().waitFor({ timeout: 30_000 });
       await page
-        .getByText(/Cliquez pour sélectionner un média/)
+        .getByText(/Cliquer pour ajouter un média/)
         .first()
         .click();
       const dialog = page.getByRole('dialog');
       // The library already holds the demo images: add a new one from the computer.
-      const add = dialog.getByRole('button', { name: /Ajouter (de nouveaux|des) médias/ });
-      if (await add.isVisible({ timeout: 5_000 }).catch(() => false)) await add.click();
-      await dialog.locator('input[type="file"]').setInputFiles(file);
-      await dialog.getByRole('button', { name: /Importer 1 média dans la médiathèque/ }).click();
+      await dialog.getByRole('button', { name: 'Ajouter plus de médias' }).click();
+      await page.locator('input[type="file"]').first().setInputFiles(file);
+      await dialog.getByRole('button', { name: 'Importer 1 média dans la médiathèque' }).click();
+      // Back in the library with the new image selected.
       await dialog.getByRole('button', { name: 'Terminer' }).click({ timeout: 30_000 });
       await page.getByLabel('Texte alternatif de l’image').fill('Un carré jaune sur fond bleu');
       const started = Date.now();

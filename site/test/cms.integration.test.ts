@@ -197,6 +197,34 @@ describe('the built site', () => {
     expect(await bad.text()).not.toContain(draftTitle);
   });
 
+  it('previews a draft of every type: a page, news and the global settings', async () => {
+    const admin = await adminClient(stack.cms.url);
+    const stamp = Date.now();
+    const preview = (type: string, documentId: string) =>
+      get(
+        `/apercu?secret=${encodeURIComponent(stack.cms.previewSecret)}&type=${type}&documentId=${documentId}`,
+      );
+    const page = (await client().page('a-propos'))!;
+    await admin.updateDraft('api::page.page', page.documentId, { title: `Qui sommes-nous ${stamp}` });
+    const pageRes = await preview('page', page.documentId);
+    expect(pageRes.status).toBe(200);
+    expect(await pageRes.text()).toContain(`<h1>Qui sommes-nous ${stamp}</h1>`);
+    expect(await text('/a-propos')).not.toContain(String(stamp));
+
+    const news = (await client().news())[0]!;
+    await admin.updateDraft('api::news.news', news.documentId, { title: `Brouillon d’actualité ${stamp}` });
+    expect(await (await preview('news', news.documentId)).text()).toContain(`Brouillon d’actualité ${stamp}`);
+
+    const global = await fetch(`${stack.cms.url}/api/global?fields[0]=siteName`, {
+      headers: { authorization: `Bearer ${stack.cms.siteToken}` },
+    }).then((r) => r.json() as Promise<{ data: { documentId: string } }>);
+    await admin.updateSingleDraft('api::global.global', { tagline: `Accroche en brouillon ${stamp}` });
+    const globalRes = await preview('global', global.data.documentId);
+    expect(globalRes.status).toBe(200);
+    expect(await globalRes.text()).toContain(`Accroche en brouillon ${stamp}`);
+    expect(await text('/')).not.toContain(`Accroche en brouillon ${stamp}`);
+  });
+
   it('shows places left from the extranet, and the capacity alone when it does not answer', async () => {
     const events = await client().upcomingEvents();
     const [a, b] = [events[0]!, events[1]!];
@@ -468,11 +496,14 @@ describe('the built site', () => {
     expect(created.status).toBe(200);
     const started = Date.now();
     let home = '';
-    while (Date.now() - started < 5000) {
-      home = await text('/');
-      if (home.includes(slug)) break;
+    // The site shows it within seconds (webhook); 10 s here leaves room for a busy CI machine.
+    let list = '';
+    while (Date.now() - started < 10_000) {
+      [home, list] = await Promise.all([text('/'), text('/actualites')]);
+      if (home.includes(slug) && list.includes(slug)) break;
       await new Promise((r) => setTimeout(r, 200));
     }
+    expect({ list: list.includes(slug), home: home.includes(slug) }).toEqual({ list: true, home: true });
     const une = /<section aria-labelledby="a-la-une">.*?<\/section>/s.exec(home)?.[0] ?? '';
     expect(une).toContain(`href="/actualites/${slug}"`);
     expect(await text('/actualites')).toContain(`href="/actualites/${slug}"`);

@@ -270,6 +270,15 @@ export async function adminClient(cmsUrl: string) {
       await call('PUT', `${uid}/${documentId}`, data);
       await call('POST', `${uid}/${documentId}/actions/publish`, {});
     },
+    /** Changes the draft of a single type (the global settings) only. */
+    async updateSingleDraft(uid: string, data: Record<string, unknown>) {
+      const res = await fetch(`${cmsUrl}/content-manager/single-types/${uid}`, {
+        method: 'PUT',
+        headers: { authorization: `Bearer ${jwt}`, 'content-type': 'application/json' },
+        body: JSON.stringify(data),
+      });
+      if (!res.ok) throw new Error(`PUT ${uid}: ${res.status} ${await res.text()}`);
+    },
     /** Changes the draft only (for the preview). */
     async updateDraft(uid: string, documentId: string, data: Record<string, unknown>) {
       await call('PUT', `${uid}/${documentId}`, data);
