@@ -33,7 +33,7 @@ export const SCHEDULED_TYPES: readonly PublicUid[] = [
 
 /**
  * Addresses the site already uses (site/src/pages): a CMS page cannot take one of them, since
- * the site's own route would win. Keep in step with the site (site/test/pages.test.ts checks it).
+ * the site's own route would win. Keep in step with the site (site/test/routes.test.ts checks it).
  */
 export const RESERVED_PAGE_SLUGS: readonly string[] = [
   '404',
