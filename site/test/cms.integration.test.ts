@@ -558,6 +558,23 @@ describe('the built site', () => {
     expect((await fetch(`${stack.cms.url}${file.url}`)).status).toBe(404);
   });
 
+  it('shows the funders’ mentions: the FSE+ emblem and sentence on a program it co-funds, all funders on « Partenaires »', async () => {
+    const program = await text('/programmes/parcours-emploi');
+    expect(program).toContain('Cofinancé par l’Union européenne.');
+    expect(program).toMatch(
+      /alt="Emblème de l’Union européenne : douze étoiles jaunes en cercle sur fond bleu"/,
+    );
+    expect(await text('/programmes/accompagnement-individuel-creation-ess')).not.toContain(
+      'Cofinancé par l’Union européenne',
+    );
+    const partners = await text('/partenaires');
+    expect(partners).toContain(
+      'Projet cofinancé par le Fonds social européen dans le cadre du programme national FSE+.',
+    );
+    expect(partners).toContain('Avec le soutien de la Région Hauts-de-France.');
+    expect(await text('/')).toContain('href="/partenaires"');
+  });
+
   it('lists every published program on the home page', async () => {
     const programs = await client().programs();
     const home = await text('/');

@@ -16,7 +16,7 @@ import { imageCache as cache, parseTransform, UPLOAD_PATH } from '../../lib/imag
 const MAX_BYTES = 24 * 1024 * 1024;
 const MAX_ENTRIES = 500;
 // Not immutable: a photo whose consent is withdrawn must leave browsers and CDNs within the hour.
-const IMMUTABLE = 'public, max-age=3600, stale-while-revalidate=86400';
+const IMAGE_CACHE_CONTROL = 'public, max-age=3600, stale-while-revalidate=86400';
 
 function remember(key: string, value: { body: Uint8Array; type: string }): void {
   let total = value.body.byteLength;
@@ -61,7 +61,7 @@ export const GET: APIRoute = async ({ params, url }) => {
   const hit = cache.get(key);
   if (hit) {
     return new Response(hit.body as BodyInit, {
-      headers: { 'content-type': hit.type, 'cache-control': IMMUTABLE, 'x-image-cache': 'hit' },
+      headers: { 'content-type': hit.type, 'cache-control': IMAGE_CACHE_CONTROL, 'x-image-cache': 'hit' },
     });
   }
   const source = await original(path);
@@ -91,6 +91,6 @@ export const GET: APIRoute = async ({ params, url }) => {
   }
   remember(key, result);
   return new Response(result.body as BodyInit, {
-    headers: { 'content-type': result.type, 'cache-control': IMMUTABLE },
+    headers: { 'content-type': result.type, 'cache-control': IMAGE_CACHE_CONTROL },
   });
 };
