@@ -1,9 +1,13 @@
 import type { Core } from '@strapi/strapi';
 
-const PREVIEWABLE: Record<string, 'program' | 'event' | 'story'> = {
+const PREVIEWABLE: Record<string, 'program' | 'event' | 'story' | 'page' | 'news' | 'global'> = {
   'api::program.program': 'program',
   'api::event.event': 'event',
   'api::story.story': 'story',
+  'api::page.page': 'page',
+  'api::news.news': 'news',
+  // The global settings show on every page: their preview is the home page with the draft settings.
+  'api::global.global': 'global',
 };
 
 const config = ({ env }: Core.Config.Shared.ConfigParams): Core.Config.Admin => ({

@@ -58,6 +58,8 @@ describe.each(databases)('CMS on $name', ({ serverUrl }) => {
         EXTRANET_URL: `${receiver.url}/extranet`,
         // Kept outside startStrapi's own temp folder so that a restart reuses the same file.
         DATABASE_FILENAME: join(tmp, 'cms.db'),
+        // The scheduled-publication job every second (30 s in production).
+        SCHEDULE_INTERVAL_MS: '1000',
       },
     });
   });
@@ -453,6 +455,227 @@ describe.each(databases)('CMS on $name', ({ serverUrl }) => {
     expect(await endUserRoutes()).toEqual([401, 401, 401, 401]);
     const users = await fetch(`${cms.url}/api/users?filters[email][$eq]=intrus@example.test`);
     expect(users.status).toBe(401);
+  });
+
+  // Strapi limits admin sign-ins (5 a minute per address): the Editor signs in once for these tests.
+  let editorSession: { url: string; jwt: string } | undefined;
+  async function editorJwt(): Promise<string> {
+    if (editorSession?.url !== cms.url)
+      editorSession = {
+        url: cms.url,
+        jwt: await adminLogin(cms.url, 'communication@maillage.test', DEMO_PASSWORD),
+      };
+    return editorSession.jwt;
+  }
+
+  async function uploadImage(jwt: string, name: string): Promise<{ id: number; url: string }> {
+    const form = new FormData();
+    form.append('files', new Blob([TINY_PNG], { type: 'image/png' }), name);
+    const upload = await fetch(`${cms.url}/upload`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${jwt}` },
+      body: form,
+    });
+    expect(upload.status).toBe(201);
+    const [file] = (await upload.json()) as Array<{ id: number; url: string }>;
+    return file!;
+  }
+
+  it('lets the Editor publish news with an image, and never touch API tokens, webhooks, users or roles', async () => {
+    const editor = await editorJwt();
+    const superAdmin = await adminLogin(cms.url, 'admin@maillage.test', DEMO_PASSWORD);
+    const settings = [
+      ['GET', '/admin/api-tokens'],
+      ['POST', '/admin/api-tokens'],
+      ['GET', '/admin/webhooks'],
+      ['POST', '/admin/webhooks'],
+      ['GET', '/admin/users'],
+      ['POST', '/admin/users'],
+      ['GET', '/admin/roles'],
+      ['POST', '/admin/roles'],
+      ['GET', '/users-permissions/roles'],
+    ] as const;
+    const body = { name: 'Intrus', type: 'full-access', url: 'http://127.0.0.1:9', email: 'x@example.test' };
+    for (const [method, path] of settings) {
+      const asEditor = await admin(cms.url, editor, method, path, method === 'POST' ? body : undefined);
+      expect(asEditor.status, `${method} ${path} as Editor`).toBe(403);
+    }
+    // The same reads succeed for the super admin: the 403 is the role, not a broken route.
+    for (const path of ['/admin/api-tokens', '/admin/webhooks', '/admin/users', '/admin/roles']) {
+      expect((await admin(cms.url, superAdmin, 'GET', path)).status, path).toBe(200);
+    }
+
+    const file = await uploadImage(editor, 'actualite.png');
+    const news = await admin(
+      cms.url,
+      editor,
+      'POST',
+      '/content-manager/collection-types/api::news.news/actions/publish',
+      {
+        title: 'Nouvelle session à Denain',
+        slug: 'nouvelle-session-denain',
+        date: '2026-11-30',
+        summary: 'Un Parcours création ouvre à Denain en janvier.',
+        cover: file.id,
+        coverAlt: 'Affiche de la session, fond vert',
+        featured: true,
+      },
+    );
+    expect(news.status).toBe(200);
+    const served = await api(
+      cms.url,
+      '/api/news-items?filters[slug][$eq]=nouvelle-session-denain&populate[cover][fields][0]=url',
+      cms.siteToken,
+    );
+    expect(served.body.data[0]).toMatchObject({
+      featured: true,
+      coverAlt: 'Affiche de la session, fond vert',
+      cover: { url: file.url },
+    });
+  });
+
+  it('refuses a page at an address the site already uses, in French, and accepts a free one', async () => {
+    const editor = await editorJwt();
+    const create = (slug: string) =>
+      admin(cms.url, editor, 'POST', '/content-manager/collection-types/api::page.page/actions/publish', {
+        title: 'Nos partenaires locaux',
+        slug,
+        summary: 'Les structures qui travaillent avec nous.',
+      });
+    for (const slug of ['agenda', 'programmes', 'actualites', 'partenaires']) {
+      const refused = await create(slug);
+      expect(refused.status, slug).toBe(400);
+      expect(refused.body.error.message).toMatch(/adresse est déjà utilisée par le site/);
+    }
+    const accepted = await create('nos-partenaires-locaux');
+    expect(accepted.status).toBe(200);
+    const { body } = await api(
+      cms.url,
+      '/api/pages?filters[slug][$eq]=nos-partenaires-locaux',
+      cms.siteToken,
+    );
+    expect(body.data).toHaveLength(1);
+  });
+
+  it('takes a story and its photo off the site when consent is withdrawn, and deletes the photo file', async () => {
+    const editor = await editorJwt();
+    const file = await uploadImage(editor, 'portrait-retire.png');
+    expect((await fetch(`${cms.url}${file.url}`)).status).toBe(200);
+    const published = await admin(
+      cms.url,
+      editor,
+      'POST',
+      '/content-manager/collection-types/api::story.story/actions/publish',
+      {
+        title: 'Histoire dont l’accord sera retiré',
+        slug: 'histoire-accord-retire',
+        displayName: 'Nadia',
+        sector: 'couture',
+        summary: 'Une histoire publiée avec accord.',
+        consentDate: '2026-09-01',
+        consentScope: 'site',
+        cover: file.id,
+        coverAlt: 'Des tissus colorés sur une table',
+      },
+    );
+    expect(published.status).toBe(200);
+    const documentId = published.body.data.documentId as string;
+    const path = '/api/stories?filters[slug][$eq]=histoire-accord-retire';
+    expect((await api(cms.url, path, cms.siteToken)).body.data).toHaveLength(1);
+
+    const withdrawn = await admin(
+      cms.url,
+      editor,
+      'PUT',
+      `/content-manager/collection-types/api::story.story/${documentId}`,
+      { consentWithdrawn: true },
+    );
+    expect(withdrawn.status).toBe(200);
+    // Off the site at once, and the site and the extranet are told.
+    expect((await api(cms.url, path, cms.siteToken)).body.data).toHaveLength(0);
+    const deliveries = await receiver.waitFor(
+      (w) =>
+        JSON.parse(w.rawBody).event === 'entry.unpublish' && JSON.parse(w.rawBody).documentId === documentId,
+    );
+    expect(deliveries.map((d) => d.path)).toContain('/site/api/cms-webhook');
+    // The photo is gone from the uploads, not only detached.
+    expect((await fetch(`${cms.url}${file.url}`)).status).toBe(404);
+    expect((await admin(cms.url, editor, 'GET', `/upload/files/${file.id}`)).status).toBe(404);
+    const draft = await admin(
+      cms.url,
+      editor,
+      'GET',
+      `/content-manager/collection-types/api::story.story/${documentId}`,
+    );
+    expect(draft.body.data.consentWithdrawn).toBe(true);
+    expect(Date.parse(draft.body.data.consentWithdrawnAt)).toBeGreaterThan(Date.now() - 60_000);
+    // And it cannot be published again.
+    const again = await admin(
+      cms.url,
+      editor,
+      'POST',
+      `/content-manager/collection-types/api::story.story/${documentId}/actions/publish`,
+      {},
+    );
+    expect(again.status).toBe(400);
+    expect(again.body.error.message).toMatch(/retiré son accord/);
+  });
+
+  it('publishes and unpublishes on the scheduled date, and leaves a future date alone', async () => {
+    const editor = await editorJwt();
+    const draft = (slug: string, extra: Record<string, unknown>) =>
+      admin(cms.url, editor, 'POST', '/content-manager/collection-types/api::news.news', {
+        title: slug,
+        slug,
+        date: '2026-12-01',
+        summary: 'Une actualité programmée.',
+        ...extra,
+      });
+    const soon = new Date(Date.now() + 1500).toISOString();
+    const due = await draft('actualite-programmee', { publishAt: soon });
+    const later = await draft('actualite-plus-tard', { publishAt: '2099-01-01T08:00:00.000Z' });
+    expect(due.status).toBe(201);
+    expect(later.status).toBe(201);
+    const ending = await admin(
+      cms.url,
+      editor,
+      'POST',
+      '/content-manager/collection-types/api::news.news/actions/publish',
+      {
+        title: 'Actualité qui s’arrête',
+        slug: 'actualite-qui-s-arrete',
+        date: '2026-11-01',
+        summary: 'Elle quitte le site à la date choisie.',
+        unpublishAt: new Date(Date.now() + 1500).toISOString(),
+      },
+    );
+    expect(ending.status).toBe(200);
+    const visible = async (slug: string) =>
+      (await api(cms.url, `/api/news-items?filters[slug][$eq]=${slug}`, cms.siteToken)).body.data.length;
+    expect(await visible('actualite-programmee')).toBe(0);
+    expect(await visible('actualite-qui-s-arrete')).toBe(1);
+    const deadline = Date.now() + 15_000;
+    while (Date.now() < deadline) {
+      if ((await visible('actualite-programmee')) === 1 && (await visible('actualite-qui-s-arrete')) === 0)
+        break;
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    expect(await visible('actualite-programmee')).toBe(1);
+    expect(await visible('actualite-qui-s-arrete')).toBe(0);
+    expect(await visible('actualite-plus-tard')).toBe(0);
+    await receiver.waitFor(
+      (w) =>
+        JSON.parse(w.rawBody).event === 'entry.publish' &&
+        JSON.parse(w.rawBody).documentId === due.body.data.documentId,
+    );
+    // The date it acted on is cleared: the job does not act twice.
+    const after = await admin(
+      cms.url,
+      editor,
+      'GET',
+      `/content-manager/collection-types/api::news.news/${due.body.data.documentId}`,
+    );
+    expect(after.body.data.publishAt).toBeNull();
   });
 
   it('creates nothing new when the seed runs again on the same database', async () => {

@@ -1,4 +1,8 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
+import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { axeViolations } from '../../scripts/testing/axe.ts';
 import { adminClient, pagePaths, postWebhook, type Stack, startStack } from '../test/helpers/stack.ts';
@@ -144,6 +148,80 @@ describe('public site in Chromium', () => {
     expect(seen).toBe(title);
     e.title = title;
     await ctx.close();
+  });
+
+  it('lets the Editor upload an image with its alternative text to a session in the Strapi admin and publish: the site shows it within 5 seconds, responsive', async () => {
+    const e = events.find((x) => x.territory?.slug === 'valenciennois') ?? (events[1] as CmsEventLite);
+    const dir = mkdtempSync(join(tmpdir(), 'maillage-e2e-image-'));
+    const file = join(dir, 'atelier-couleurs.png');
+    // A generated picture (no photo of anyone).
+    writeFileSync(
+      file,
+      await sharp({ create: { width: 960, height: 640, channels: 3, background: '#264653' } })
+        .composite([
+          {
+            input: Buffer.from(
+              '<svg width="960" height="640"><rect x="280" y="160" width="400" height="320" fill="#e9c46a"/></svg>',
+            ),
+          },
+        ])
+        .png()
+        .toBuffer(),
+    );
+    const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'fr-FR' });
+    const page = await ctx.newPage();
+    try {
+      await page.goto(`${stack.cms.url}/admin`);
+      await page.getByLabel(/e-?mail/i).fill('communication@maillage.test');
+      await page.getByLabel(/mot de passe/i).fill('maillage-demo-2026');
+      await page.getByRole('button', { name: /connexion|se connecter/i }).click();
+      await page.waitForURL(/\/admin(\/)?$/, { timeout: 30_000 });
+      await page.goto(
+        `${stack.cms.url}/admin/content-manager/collection-types/api::event.event/${e.documentId}`,
+      );
+      await page.getByText('Image de couverture').first().waitFor({ timeout: 30_000 });
+      await page
+        .getByText(/Cliquer pour ajouter un média/)
+        .first()
+        .click();
+      const dialog = page.getByRole('dialog');
+      // The library already holds the demo images: add a new one from the computer.
+      await dialog.getByRole('button', { name: 'Ajouter plus de médias' }).click();
+      await page.locator('input[type="file"]').first().setInputFiles(file);
+      await dialog.getByRole('button', { name: 'Importer 1 média dans la médiathèque' }).click();
+      // Back in the library with the new image selected.
+      await dialog.getByRole('button', { name: 'Terminer' }).click({ timeout: 30_000 });
+      await page.getByLabel('Texte alternatif de l’image').fill('Un carré jaune sur fond bleu');
+      const started = Date.now();
+      await page.getByRole('button', { name: 'Publier' }).first().click();
+      let html = '';
+      while (Date.now() - started < 5000) {
+        html = await (await fetch(`${stack.siteUrl}/agenda/${e.slug}`)).text();
+        if (html.includes('alt="Un carré jaune sur fond bleu"')) break;
+        await new Promise((r) => setTimeout(r, 200));
+      }
+      expect(Date.now() - started).toBeLessThan(5000);
+      const picture = /<picture>.*?<\/picture>/s.exec(html)?.[0] ?? '';
+      expect(picture).toContain('alt="Un carré jaune sur fond bleu"');
+      expect(picture).toMatch(
+        /<source type="image\/avif" srcset="\/media\/uploads\/atelier_couleurs_\w+\.png\?w=320&amp;f=avif 320w, /,
+      );
+      expect(picture).toMatch(/width="960" height="640"/);
+      // A phone downloads one small AVIF, not the original.
+      const phoneCtx = await phone(browser);
+      const phonePage = await phoneCtx.newPage();
+      const images: string[] = [];
+      phonePage.on('response', (r) => {
+        if (r.request().resourceType() === 'image')
+          images.push(`${r.status()} ${r.headers()['content-type']}`);
+      });
+      await phonePage.goto(`${stack.siteUrl}/agenda/${e.slug}`, { waitUntil: 'networkidle' });
+      expect(images).toContain('200 image/avif');
+      await phoneCtx.close();
+    } finally {
+      await ctx.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('still renders every page type with the CMS stopped', async () => {

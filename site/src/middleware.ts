@@ -34,6 +34,9 @@ export const onRequest = defineMiddleware(async (context, next) => {
     if (hit) return send(hit, encoding);
   }
 
+  // Read before rendering: a webhook purge that lands while this page renders (with the content
+  // read before it) must not let this page into the cache.
+  const generation = pageCache.generation;
   const response = await next();
   const headers = new Headers(response.headers);
   for (const [k, v] of Object.entries(SECURITY_HEADERS)) headers.set(k, v);
@@ -84,6 +87,6 @@ export const onRequest = defineMiddleware(async (context, next) => {
   };
   // Anything personal (a cookie, a private answer) is never kept.
   const noStore = /no-store|private/.test(headers.get('cache-control') ?? '') || headers.has('set-cookie');
-  if (cacheable && response.status === 200 && !noStore) pageCache.set(key, page);
+  if (cacheable && response.status === 200 && !noStore) pageCache.set(key, page, generation);
   return send(page, encoding);
 });

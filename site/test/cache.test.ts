@@ -133,3 +133,23 @@ describe('upcoming sessions across midnight with the CMS down', () => {
     expect((await cms.upcomingEvents()).map((e) => e.slug)).toEqual(['b']);
   });
 });
+
+describe('page cache and the webhook', () => {
+  it('does not keep a page whose rendering straddled a purge (it may show what the purge removed)', async () => {
+    const { pageCache } = await import('../src/lib/page-cache.ts');
+    const page = (text: string) => ({
+      status: 200,
+      headers: [['content-type', 'text/html']] as [string, string][],
+      body: new TextEncoder().encode(text),
+      variants: new Map(),
+      at: Date.now(),
+    });
+    const before = pageCache.generation;
+    pageCache.purge(); // the webhook lands while the page renders
+    pageCache.set('/straddled', page('ancienne'), before);
+    expect(pageCache.get('/straddled')).toBeNull();
+    pageCache.set('/fresh', page('nouvelle'), pageCache.generation);
+    expect(pageCache.get('/fresh')).not.toBeNull();
+    pageCache.purge();
+  });
+});

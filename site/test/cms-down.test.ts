@@ -22,7 +22,16 @@ afterAll(async () => {
 
 describe('site started with the CMS down', () => {
   it('renders each page with a notice, and lets neither its page cache nor a CDN keep it', async () => {
-    for (const path of ['/', '/programmes', '/agenda', '/temoignages', '/a-propos', '/contact']) {
+    for (const path of [
+      '/',
+      '/programmes',
+      '/agenda',
+      '/temoignages',
+      '/actualites',
+      '/partenaires',
+      '/a-propos',
+      '/contact',
+    ]) {
       for (const attempt of [1, 2]) {
         const res = await fetch(`${siteUrl}${path}`);
         expect(res.status, path).toBe(200);
@@ -40,11 +49,24 @@ describe('site started with the CMS down', () => {
       '/temoignages/rss.xml',
       '/sitemap.xml',
       '/programmes/parcours-emploi',
+      '/actualites/rss.xml',
+      '/actualites/une-actualite',
+      '/une-page-creee-dans-le-cms',
     ]) {
       const res = await fetch(`${siteUrl}${path}`);
       expect(res.status, path).toBe(503);
       expect(res.headers.get('cache-control'), path).toBe('no-store');
       expect(await res.text(), path).toMatch(/indisponible|pas disponible/);
+    }
+  });
+});
+
+describe('images with the CMS down', () => {
+  it('answers a 404 for the image alone, never cached', async () => {
+    for (const path of ['/media/uploads/atelier_ab12.png', '/media/uploads/atelier_ab12.png?w=320&f=avif']) {
+      const res = await fetch(`${siteUrl}${path}`);
+      expect(res.status, path).toBe(404);
+      expect(res.headers.get('cache-control'), path).toBe('no-store');
     }
   });
 });

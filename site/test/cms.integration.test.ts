@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { brotliCompressSync } from 'node:zlib';
 import ICAL from 'ical.js';
+import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CmsUnavailableError, createCmsClient } from '../src/lib/cms/client.ts';
 import { parisIso } from '../src/lib/dates.ts';
@@ -196,6 +197,34 @@ describe('the built site', () => {
     expect(await bad.text()).not.toContain(draftTitle);
   });
 
+  it('previews a draft of every type: a page, news and the global settings', async () => {
+    const admin = await adminClient(stack.cms.url);
+    const stamp = Date.now();
+    const preview = (type: string, documentId: string) =>
+      get(
+        `/apercu?secret=${encodeURIComponent(stack.cms.previewSecret)}&type=${type}&documentId=${documentId}`,
+      );
+    const page = (await client().page('a-propos'))!;
+    await admin.updateDraft('api::page.page', page.documentId, { title: `Qui sommes-nous ${stamp}` });
+    const pageRes = await preview('page', page.documentId);
+    expect(pageRes.status).toBe(200);
+    expect(await pageRes.text()).toContain(`<h1>Qui sommes-nous ${stamp}</h1>`);
+    expect(await text('/a-propos')).not.toContain(String(stamp));
+
+    const news = (await client().news())[0]!;
+    await admin.updateDraft('api::news.news', news.documentId, { title: `Brouillon d’actualité ${stamp}` });
+    expect(await (await preview('news', news.documentId)).text()).toContain(`Brouillon d’actualité ${stamp}`);
+
+    const global = await fetch(`${stack.cms.url}/api/global?fields[0]=siteName`, {
+      headers: { authorization: `Bearer ${stack.cms.siteToken}` },
+    }).then((r) => r.json() as Promise<{ data: { documentId: string } }>);
+    await admin.updateSingleDraft('api::global.global', { tagline: `Accroche en brouillon ${stamp}` });
+    const globalRes = await preview('global', global.data.documentId);
+    expect(globalRes.status).toBe(200);
+    expect(await globalRes.text()).toContain(`Accroche en brouillon ${stamp}`);
+    expect(await text('/')).not.toContain(`Accroche en brouillon ${stamp}`);
+  });
+
   it('shows places left from the extranet, and the capacity alone when it does not answer', async () => {
     const events = await client().upcomingEvents();
     const [a, b] = [events[0]!, events[1]!];
@@ -360,7 +389,15 @@ describe('the built site', () => {
     const story = (await client().stories())[0]!;
     for (const path of pagePaths(e.slug, story.slug)) {
       const html = await (await get(path)).text();
-      expect(html, path).toContain(`<meta property="og:image" content="${stack.siteUrl}/partage.png">`);
+      // A program has its own illustration (demo seed); every other page the site's sharing image.
+      const own = path === '/programmes/parcours-emploi';
+      expect(html, path).toMatch(
+        own
+          ? new RegExp(
+              `<meta property="og:image" content="${stack.siteUrl}/media/uploads/demo_programme_parcours_emploi_\\w+\\.webp">`,
+            )
+          : new RegExp(`<meta property="og:image" content="${stack.siteUrl}/partage.png">`),
+      );
       expect(html, path).toContain('<meta name="twitter:card" content="summary_large_image">');
       // Pages stay tiny: a few KB on the wire (the site sends them compressed with brotli).
       expect(brotliCompressSync(html).byteLength, path).toBeLessThan(6_000);
@@ -368,6 +405,174 @@ describe('the built site', () => {
     const image = await get('/partage.png');
     expect(image.status).toBe(200);
     expect(image.headers.get('content-type')).toBe('image/png');
+  });
+
+  it('shows an image uploaded to a session within 5 seconds, responsive, and never breaks a page for it', async () => {
+    const admin = await adminClient(stack.cms.url);
+    // A generated picture (no photo of anyone): 1200 × 800 coloured shapes.
+    const png = await sharp({ create: { width: 1200, height: 800, channels: 3, background: '#2f6f5e' } })
+      .composite([
+        {
+          input: Buffer.from(
+            '<svg width="1200" height="800"><circle cx="600" cy="400" r="300" fill="#f2c14e"/></svg>',
+          ),
+        },
+      ])
+      .png()
+      .toBuffer();
+    const file = await admin.upload(png, 'session-soleil.png', 'Un soleil jaune sur fond vert');
+    const e = (await client().upcomingEvents())[1]!;
+    const started = Date.now();
+    await admin.updateAndPublish('api::event.event', e.documentId, {
+      cover: file.id,
+      coverAlt: 'Un soleil jaune sur fond vert',
+    });
+    let html = '';
+    while (Date.now() - started < 5000) {
+      html = await text(`/agenda/${e.slug}`);
+      if (html.includes('<picture>')) break;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    const picture = /<picture>.*?<\/picture>/s.exec(html)?.[0] ?? '';
+    expect(picture).toContain('type="image/avif"');
+    expect(picture).toContain('type="image/webp"');
+    expect(picture).toMatch(/alt="Un soleil jaune sur fond vert"/);
+    expect(picture).toMatch(/width="1200" height="800"/);
+    const srcset = /type="image\/avif" srcset="([^"]+)"/.exec(picture)?.[1] ?? '';
+    const candidates = srcset.split(', ').map((c) => c.split(' ')[0]!.replaceAll('&amp;', '&'));
+    expect(candidates.length).toBeGreaterThanOrEqual(3);
+    const avif = await get(candidates[0]!);
+    expect(avif.status).toBe(200);
+    expect(avif.headers.get('content-type')).toBe('image/avif');
+    const small = new Uint8Array(await avif.arrayBuffer());
+    expect((await sharp(small).metadata()).width).toBe(320);
+    expect(small.byteLength).toBeLessThan(png.byteLength);
+    // Only the listed sizes exist, and an address that is not an upload is refused.
+    expect((await get(`/media${file.url}?w=333&f=avif`)).status).toBe(404);
+    expect((await get('/media/uploads/nope.png?w=320&f=webp')).status).toBe(404);
+    // An image the CMS cannot serve: the page is still there, whole.
+    await admin.updateAndPublish('api::event.event', e.documentId, {
+      cover: file.id,
+      coverAlt: 'Un soleil jaune sur fond vert',
+      title: `${e.title} `,
+    });
+    expect((await get(`/agenda/${e.slug}`)).status).toBe(200);
+  });
+
+  it('shows a page created in the CMS at its address and in the sitemap', async () => {
+    const admin = await adminClient(stack.cms.url);
+    const slug = `nos-partenaires-locaux-${Date.now()}`;
+    const created = await admin.createAndPublish('api::page.page', {
+      title: 'Nos partenaires locaux',
+      slug,
+      summary: 'Les structures qui travaillent avec nous.',
+    });
+    expect(created.status).toBe(200);
+    const started = Date.now();
+    let res = await get(`/${slug}`);
+    while (res.status !== 200 && Date.now() - started < 5000) {
+      await new Promise((r) => setTimeout(r, 200));
+      res = await get(`/${slug}`);
+    }
+    expect(res.status).toBe(200);
+    expect(await res.text()).toContain('<h1>Nos partenaires locaux</h1>');
+    expect(await text('/sitemap.xml')).toContain(`<loc>${stack.siteUrl}/${slug}</loc>`);
+    const refused = await admin.createAndPublish('api::page.page', { title: 'Agenda bis', slug: 'agenda' });
+    expect(refused.status).toBe(400);
+    expect(refused.body.error.message).toMatch(/^Cette adresse est déjà utilisée par le site/);
+    expect((await get('/une-page-jamais-creee')).status).toBe(404);
+  });
+
+  it('publishes news: list, page, valid RSS, and the home page (« à la une » when marked)', async () => {
+    const admin = await adminClient(stack.cms.url);
+    const slug = `ouverture-denain-${Date.now()}`;
+    const created = await admin.createAndPublish('api::news.news', {
+      title: 'Un Parcours création ouvre à Denain & alentours',
+      slug,
+      date: '2026-11-30',
+      summary: 'Dix places, en janvier, près de la gare.',
+      featured: true,
+    });
+    expect(created.status).toBe(200);
+    const started = Date.now();
+    let home = '';
+    // The site shows it within seconds (webhook); 10 s here leaves room for a busy CI machine.
+    let list = '';
+    while (Date.now() - started < 10_000) {
+      [home, list] = await Promise.all([text('/'), text('/actualites')]);
+      if (home.includes(slug) && list.includes(slug)) break;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    expect({ list: list.includes(slug), home: home.includes(slug) }).toEqual({ list: true, home: true });
+    const une = /<section aria-labelledby="a-la-une">.*?<\/section>/s.exec(home)?.[0] ?? '';
+    expect(une).toContain(`href="/actualites/${slug}"`);
+    expect(await text('/actualites')).toContain(`href="/actualites/${slug}"`);
+    const page = await get(`/actualites/${slug}`);
+    expect(page.status).toBe(200);
+    expect(await page.text()).toMatch(/<time datetime="2026-11-30">lundi 30 novembre 2026<\/time>/);
+    const rss = await get('/actualites/rss.xml');
+    expect(rss.headers.get('content-type')).toBe('application/rss+xml; charset=utf-8');
+    const xml = await rss.text();
+    expect(wellFormed(xml)).toBe(true);
+    expect(xml).toContain(`<link>${stack.siteUrl}/actualites/${slug}</link>`);
+    expect(xml).toContain('<title>Un Parcours création ouvre à Denain &amp; alentours</title>');
+    expect(xml).toMatch(/<pubDate>Mon, 30 Nov 2026 11:00:00 GMT<\/pubDate>/);
+  });
+
+  it('takes a story and its photo off the site at once when consent is withdrawn', async () => {
+    const admin = await adminClient(stack.cms.url);
+    const png = await sharp({ create: { width: 800, height: 600, channels: 3, background: '#8a4f7d' } })
+      .png()
+      .toBuffer();
+    const file = await admin.upload(png, 'portrait-retire.png', 'Des tissus colorés');
+    const slug = `histoire-retiree-${Date.now()}`;
+    const created = await admin.createAndPublish('api::story.story', {
+      title: 'Une histoire dont l’accord sera retiré',
+      slug,
+      displayName: 'Nadia',
+      sector: 'couture',
+      summary: 'Une histoire publiée avec accord.',
+      consentDate: '2026-09-01',
+      consentScope: 'site',
+      cover: file.id,
+      coverAlt: 'Des tissus colorés',
+    });
+    expect(created.status).toBe(200);
+    const waitFor = async (check: () => Promise<boolean>) => {
+      const started = Date.now();
+      while (!(await check()) && Date.now() - started < 5000) await new Promise((r) => setTimeout(r, 200));
+      return check();
+    };
+    expect(await waitFor(async () => (await get(`/temoignages/${slug}`)).status === 200)).toBe(true);
+    const html = await text(`/temoignages/${slug}`);
+    const photo = (/<img src="([^"]+)"/.exec(html)?.[1] ?? '').replaceAll('&amp;', '&');
+    expect(photo).toMatch(/^\/media\/uploads\//);
+    expect((await get(photo)).status).toBe(200);
+
+    await admin.updateDraft('api::story.story', created.body.data.documentId, { consentWithdrawn: true });
+    expect(await waitFor(async () => (await get(`/temoignages/${slug}`)).status === 404)).toBe(true);
+    expect(await text('/temoignages')).not.toContain(slug);
+    expect(await text('/temoignages/rss.xml')).not.toContain(slug);
+    // The photo is gone too: neither the site's image cache nor the CMS has it any more.
+    expect((await get(photo)).status).toBe(404);
+    expect((await fetch(`${stack.cms.url}${file.url}`)).status).toBe(404);
+  });
+
+  it('shows the funders’ mentions: the FSE+ emblem and sentence on a program it co-funds, all funders on « Partenaires »', async () => {
+    const program = await text('/programmes/parcours-emploi');
+    expect(program).toContain('Cofinancé par l’Union européenne.');
+    expect(program).toMatch(
+      /alt="Emblème de l’Union européenne : douze étoiles jaunes en cercle sur fond bleu"/,
+    );
+    expect(await text('/programmes/accompagnement-individuel-creation-ess')).not.toContain(
+      'Cofinancé par l’Union européenne',
+    );
+    const partners = await text('/partenaires');
+    expect(partners).toContain(
+      'Projet cofinancé par le Fonds social européen dans le cadre du programme national FSE+.',
+    );
+    expect(partners).toContain('Avec le soutien de la Région Hauts-de-France.');
+    expect(await text('/')).toContain('href="/partenaires"');
   });
 
   it('lists every published program on the home page', async () => {
@@ -410,3 +615,22 @@ describe('the built site', () => {
     expect(await unknown.text()).toContain('Cette page n’est pas disponible pour le moment');
   });
 });
+
+/** Strict enough for a feed: one root, every tag closed in order, entities escaped. */
+function wellFormed(xml: string): boolean {
+  const body = xml.replace(/^<\?xml[^>]*\?>\s*/, '');
+  if (/&(?!(amp|lt|gt|quot|apos|#\d+|#x[0-9a-f]+);)/i.test(body)) return false;
+  const stack: string[] = [];
+  let roots = 0;
+  for (const [, close, name, , selfClosing] of body.matchAll(
+    /<(\/?)([\w:]+)((?:\s+[\w:]+="[^"<]*")*)\s*(\/?)>/g,
+  )) {
+    if (close) {
+      if (stack.pop() !== name) return false;
+    } else if (!selfClosing) {
+      if (stack.length === 0) roots++;
+      stack.push(name!);
+    } else if (stack.length === 0) roots++;
+  }
+  return stack.length === 0 && roots === 1 && !/<(?![\w/?!])/.test(body);
+}

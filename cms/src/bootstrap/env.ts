@@ -38,6 +38,11 @@ export const bootstrapEnv = {
     const n = Number.parseInt(str('CMS_WEBHOOK_TIMEOUT_MS', '3000'), 10);
     return Number.isFinite(n) && n > 0 ? n : 3000;
   },
+  /** How often the scheduled-publication job runs (ms); 30 s so the site shows it within a minute. */
+  get scheduleIntervalMs() {
+    const n = Number.parseInt(str('SCHEDULE_INTERVAL_MS', '30000'), 10);
+    return Number.isFinite(n) && n >= 200 ? n : 30_000;
+  },
   get seedDemo() {
     return str('SEED_DEMO', 'false').toLowerCase() === 'true';
   },

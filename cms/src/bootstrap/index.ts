@@ -1,10 +1,12 @@
 import type { Core } from '@strapi/strapi';
-import { ensureDemoAdmins } from './admin-users';
+import { ensureDemoAdmins, ensureEditorPermissions } from './admin-users';
 import { ensureApiTokens } from './api-tokens';
+import { registerConsentWithdrawal } from './consent';
 import { closeEndUserAccounts } from './end-users';
 import { bootstrapEnv } from './env';
 import { ensureFrenchLabels } from './labels';
 import { registerPublishedOnly } from './published-only';
+import { startScheduler } from './schedule';
 import { seedDemoContent } from './seed';
 import { registerPublicationRules } from './validation';
 import { registerWebhook } from './webhook';
@@ -33,6 +35,7 @@ function refuseRemoteDemo(): void {
 export function registerDocumentMiddlewares(strapi: Core.Strapi): void {
   registerPublishedOnly(strapi);
   registerPublicationRules(strapi);
+  registerConsentWithdrawal(strapi);
   registerWebhook(strapi);
 }
 
@@ -64,4 +67,6 @@ export async function runBootstrap(strapi: Core.Strapi): Promise<void> {
   if (bootstrapEnv.demo && bootstrapEnv.seedDemo) {
     await step(strapi, 'demo content', () => seedDemoContent(strapi), true);
   }
+  await step(strapi, 'editor permissions', () => ensureEditorPermissions(strapi), false);
+  startScheduler(strapi, bootstrapEnv.scheduleIntervalMs);
 }

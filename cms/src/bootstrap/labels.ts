@@ -3,6 +3,33 @@ import type { Core } from '@strapi/strapi';
 /** French labels (and a few hints) of the content-manager edit and list views. */
 type Label = string | { label: string; description?: string; placeholder?: string };
 
+const COVER: Record<string, Label> = {
+  cover: 'Image de couverture',
+  coverAlt: {
+    label: 'Texte alternatif de l’image',
+    description: 'Décrit l’image pour les personnes qui ne la voient pas. Obligatoire s’il y a une image.',
+  },
+};
+
+const SCHEDULE: Record<string, Label> = {
+  publishAt: {
+    label: 'Publier le',
+    description:
+      'Date et heure de publication programmée (heure de Paris). Laissez vide pour publier vous-même.',
+  },
+  unpublishAt: {
+    label: 'Dépublier le',
+    description: 'Date et heure à laquelle le contenu quitte le site (heure de Paris).',
+  },
+};
+
+const FEATURED: Record<string, Label> = {
+  featured: {
+    label: 'À la une',
+    description: 'Mis en avant sur la page d’accueil du site.',
+  },
+};
+
 const CONTENT_TYPE_LABELS: Record<string, Record<string, Label>> = {
   'api::program.program': {
     title: 'Titre',
@@ -37,6 +64,14 @@ const CONTENT_TYPE_LABELS: Record<string, Record<string, Label>> = {
     diNombreSemaines: { label: 'Nombre de semaines' },
     order: { label: 'Ordre d’affichage', description: 'Les plus petits nombres s’affichent en premier.' },
     events: 'Sessions',
+    ...COVER,
+    fundingMentions: {
+      label: 'Mentions obligatoires des financeurs',
+      description:
+        'Logo et phrase exigés par chaque financeur de ce programme (par exemple le FSE+ : l’emblème européen et « Cofinancé par l’Union européenne »).',
+    },
+    ...FEATURED,
+    ...SCHEDULE,
     seo: 'Référencement (SEO)',
   },
   'api::event.event': {
@@ -65,6 +100,9 @@ const CONTENT_TYPE_LABELS: Record<string, Record<string, Label>> = {
     },
     practicalNotes: { label: 'Infos pratiques', description: 'Garde d’enfants, aide au transport, repas…' },
     description: 'Description',
+    ...COVER,
+    ...FEATURED,
+    ...SCHEDULE,
     seo: 'Référencement (SEO)',
   },
   'api::story.story': {
@@ -94,6 +132,14 @@ const CONTENT_TYPE_LABELS: Record<string, Record<string, Label>> = {
       label: 'Texte alternatif de l’image',
       description: 'Décrit l’image pour les personnes qui ne la voient pas. Obligatoire s’il y a une image.',
     },
+    consentWithdrawn: {
+      label: 'Accord retiré',
+      description:
+        'Cochez quand la personne retire son accord : le témoignage quitte le site à l’enregistrement et sa photo est supprimée de la médiathèque.',
+    },
+    consentWithdrawnAt: { label: 'Date du retrait de l’accord', description: 'Remplie automatiquement.' },
+    ...FEATURED,
+    ...SCHEDULE,
     seo: 'Référencement (SEO)',
   },
   'api::territory.territory': {
@@ -114,6 +160,25 @@ const CONTENT_TYPE_LABELS: Record<string, Record<string, Label>> = {
     slug: 'Adresse de la page (slug)',
     summary: 'Résumé',
     body: 'Contenu',
+    ...SCHEDULE,
+    seo: 'Référencement (SEO)',
+  },
+  'api::news.news': {
+    title: 'Titre',
+    slug: {
+      label: 'Adresse de la page (slug)',
+      description: 'Fabriquée à partir du titre ; évitez de la changer une fois publiée.',
+    },
+    date: 'Date',
+    ...COVER,
+    summary: {
+      label: 'Résumé',
+      description: '300 caractères au plus. Il apparaît dans les listes et le flux RSS.',
+    },
+    body: 'Texte',
+    territory: 'Territoire',
+    ...FEATURED,
+    ...SCHEDULE,
     seo: 'Référencement (SEO)',
   },
   'api::global.global': {

@@ -631,3 +631,43 @@ export const GLOBAL = {
       'Parcours en groupe, accompagnement individuel et formations gratuites pour créer votre activité dans le Valenciennois, le Douaisis, le Cambrésis et la Pévèle.',
   },
 };
+
+/** Alternative text of each program's generated illustration (cms/src/bootstrap/demo-images.ts). */
+export const PROGRAM_COVER_ALT = 'Illustration : des collines, un soleil et un chemin qui monte';
+
+/** The FSE+ mention a program it co-funds must show: the European emblem and its sentence. */
+export const FSE_MENTION = {
+  name: 'Union européenne — Fonds social européen plus (FSE+)',
+  mention:
+    'Cofinancé par l’Union européenne. Ce programme est soutenu par le Fonds social européen plus (FSE+).',
+  logoAlt: 'Emblème de l’Union européenne : douze étoiles jaunes en cercle sur fond bleu',
+};
+
+export const NEWS = [
+  {
+    slug: 'nouvelles-sessions-parcours-creation',
+    title: 'De nouvelles sessions du Parcours création en janvier',
+    daysAgo: 3,
+    territory: 'valenciennois',
+    featured: true,
+    summary:
+      'Trois nouveaux groupes démarrent en janvier à Saint-Amand-les-Eaux, Templeuve et au Cateau-Cambrésis. Dix places par groupe, gratuit.',
+    body: blocks(`
+Vous avez une idée d’activité ? Les Parcours création reprennent en janvier, près de chez vous.
+
+Inscrivez-vous depuis l’agenda, ou appelez-nous : nous vous aidons à choisir la session qui vous convient.`),
+    coverAlt: 'Illustration : un soleil au-dessus de collines vertes',
+  },
+  {
+    slug: 'forum-ess-douaisis',
+    title: 'Rencontrez-nous au forum de l’économie sociale et solidaire du Douaisis',
+    daysAgo: 12,
+    territory: 'douaisis',
+    featured: false,
+    summary:
+      'L’équipe du Douaisis tient un stand au forum de l’ESS : venez poser vos questions sur la création d’activité.',
+    body: blocks(`
+Le forum réunit les structures de l’économie sociale et solidaire du territoire. Passez nous voir : sans rendez-vous, gratuit.`),
+    coverAlt: 'Illustration : un chemin qui traverse des collines sous un soleil orange',
+  },
+];

@@ -1,7 +1,19 @@
 import { addDays, now, parisDate, parisInstant } from '@maillage/extranet/clock';
 import type { Core } from '@strapi/strapi';
 import { PUBLIC_CONTENT_TYPES } from './constants';
-import { EVENTS, type EventSeed, GLOBAL, PAGES, PROGRAMS, STORIES, TERRITORIES } from './seed-content';
+import { demoIllustration, europeanEmblem, uploadDemoImage } from './demo-images';
+import {
+  EVENTS,
+  type EventSeed,
+  FSE_MENTION,
+  GLOBAL,
+  NEWS,
+  PAGES,
+  PROGRAM_COVER_ALT,
+  PROGRAMS,
+  STORIES,
+  TERRITORIES,
+} from './seed-content';
 import { withoutWebhook } from './webhook';
 
 type Uid = (typeof PUBLIC_CONTENT_TYPES)[keyof typeof PUBLIC_CONTENT_TYPES];
@@ -134,8 +146,32 @@ export async function seedDemoContent(strapi: Core.Strapi): Promise<Record<strin
         await ensure('territory', t.slug, () => ({ ...t, epciCodes: [...t.epciCodes] })),
       );
 
+    // Generated illustrations (no photo, nothing downloaded): one per program and per news item,
+    // and the European emblem for the programs the FSE+ co-funds.
+    const emblem = await uploadDemoImage(strapi, {
+      name: 'demo-embleme-union-europeenne',
+      alt: FSE_MENTION.logoAlt,
+      svg: europeanEmblem(),
+      format: 'png',
+    });
     const programIds = new Map<string, string>();
-    for (const p of PROGRAMS) programIds.set(p.slug, await ensure('program', p.slug, () => ({ ...p })));
+    for (const [i, p] of PROGRAMS.entries()) {
+      const cover = await uploadDemoImage(strapi, {
+        name: `demo-programme-${p.slug}`,
+        alt: PROGRAM_COVER_ALT,
+        svg: demoIllustration(i),
+        format: 'webp',
+      });
+      programIds.set(
+        p.slug,
+        await ensure('program', p.slug, () => ({
+          ...p,
+          cover: cover.id,
+          coverAlt: PROGRAM_COVER_ALT,
+          fundingMentions: p.kind === 'parcours' ? [{ ...FSE_MENTION, logo: emblem.id }] : [],
+        })),
+      );
+    }
 
     const today = todayInFrance();
     for (const e of EVENTS) {
@@ -154,6 +190,22 @@ export async function seedDemoContent(strapi: Core.Strapi): Promise<Record<strin
     }
 
     for (const p of PAGES) await ensure('page', p.slug, () => ({ ...p }));
+
+    for (const [i, n] of NEWS.entries()) {
+      const cover = await uploadDemoImage(strapi, {
+        name: `demo-actualite-${n.slug}`,
+        alt: n.coverAlt,
+        svg: demoIllustration(PROGRAMS.length + i),
+        format: 'webp',
+      });
+      const { daysAgo, territory, ...fields } = n;
+      await ensure('news', n.slug, () => ({
+        ...fields,
+        date: addDays(today, -daysAgo),
+        cover: cover.id,
+        territory: territoryIds.get(territory)!,
+      }));
+    }
 
     const global = await docs(PUBLIC_CONTENT_TYPES.global).findFirst({
       status: 'draft',

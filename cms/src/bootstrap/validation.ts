@@ -1,6 +1,6 @@
 import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
-import { PUBLIC_CONTENT_TYPES } from './constants';
+import { PUBLIC_CONTENT_TYPES, RESERVED_PAGE_SLUGS } from './constants';
 
 type Data = Record<string, unknown>;
 type Problem = { path: string[]; message: string };
@@ -25,6 +25,12 @@ export const MESSAGES = {
   codeList:
     'Ce champ attend une liste de codes du référentiel data·inclusion, par exemple ["demandeurs-emploi"].',
   weeklyHours: 'Le volume horaire par semaine ne peut pas être négatif.',
+  consentWithdrawn:
+    'La personne a retiré son accord : ce témoignage ne peut plus être publié (champ « Accord retiré »).',
+  reservedSlug:
+    'Cette adresse est déjà utilisée par le site (par exemple /agenda ou /programmes) : choisissez une autre adresse pour la page (champ « Adresse de la page »).',
+  scheduleOrder:
+    'La date de dépublication doit venir après la date de publication programmée (champs « Publier le » et « Dépublier le »).',
 } as const;
 
 const present = (value: unknown): boolean =>
@@ -43,18 +49,40 @@ const hasMedia = (value: unknown): boolean => {
   return true;
 };
 
+/** An image needs its alternative text (programs, sessions, stories, news). */
+export function coverProblems(data: Data): Problem[] {
+  return hasMedia(data.cover) && !present(data.coverAlt)
+    ? [{ path: ['coverAlt'], message: MESSAGES.coverAlt }]
+    : [];
+}
+
+/** Publish-at must come before unpublish-at when both are set. */
+export function scheduleProblems(data: Data): Problem[] {
+  const at = present(data.publishAt) ? Date.parse(String(data.publishAt)) : Number.NaN;
+  const until = present(data.unpublishAt) ? Date.parse(String(data.unpublishAt)) : Number.NaN;
+  return at >= until ? [{ path: ['unpublishAt'], message: MESSAGES.scheduleOrder }] : [];
+}
+
+/** A CMS page cannot take an address the site already answers (site/src/pages). */
+export function reservedSlugProblems(data: Data): Problem[] {
+  const slug = typeof data.slug === 'string' ? data.slug.trim().toLowerCase() : '';
+  return slug && RESERVED_PAGE_SLUGS.includes(slug)
+    ? [{ path: ['slug'], message: MESSAGES.reservedSlug }]
+    : [];
+}
+
 export function storyProblems(data: Data): Problem[] {
   const problems: Problem[] = [];
+  if (data.consentWithdrawn === true) {
+    problems.push({ path: ['consentWithdrawn'], message: MESSAGES.consentWithdrawn });
+  }
   if (!present(data.consentDate) || !present(data.consentScope)) {
     problems.push({
       path: present(data.consentDate) ? ['consentScope'] : ['consentDate'],
       message: MESSAGES.consent,
     });
   }
-  if (hasMedia(data.cover) && !present(data.coverAlt)) {
-    problems.push({ path: ['coverAlt'], message: MESSAGES.coverAlt });
-  }
-  return problems;
+  return problems.concat(coverProblems(data));
 }
 
 /** Images inside a rich-text field ("blocks") must carry their alternative text. */
@@ -114,8 +142,19 @@ const RULES: Record<string, { check: (data: Data) => Problem[]; populate: Record
     check: (data) => [...storyProblems(data), ...richTextProblems('body', data)],
     populate: { cover: true },
   },
-  [PUBLIC_CONTENT_TYPES.program]: { check: programProblems, populate: {} },
-  [PUBLIC_CONTENT_TYPES.page]: { check: (data) => richTextProblems('body', data), populate: {} },
+  [PUBLIC_CONTENT_TYPES.program]: {
+    check: (data) => [...programProblems(data), ...coverProblems(data)],
+    populate: { cover: true },
+  },
+  [PUBLIC_CONTENT_TYPES.event]: { check: coverProblems, populate: { cover: true } },
+  [PUBLIC_CONTENT_TYPES.news]: {
+    check: (data) => [...coverProblems(data), ...richTextProblems('body', data)],
+    populate: { cover: true },
+  },
+  [PUBLIC_CONTENT_TYPES.page]: {
+    check: (data) => [...reservedSlugProblems(data), ...richTextProblems('body', data)],
+    populate: {},
+  },
   [PUBLIC_CONTENT_TYPES.global]: {
     check: globalProblems,
     populate: { funders: { populate: { logo: true } }, shareImage: true },
@@ -134,6 +173,15 @@ export function registerPublicationRules(strapi: Core.Strapi): void {
     const params = context.params as { documentId?: string; data?: Data; status?: string; locale?: string };
     const { action } = context;
 
+    // Checked on every save, draft included: an editor learns at once that the address is taken.
+    if ((action === 'create' || action === 'update') && params.data) {
+      const early = [
+        ...(context.uid === PUBLIC_CONTENT_TYPES.page ? reservedSlugProblems(params.data) : []),
+        ...scheduleProblems(params.data),
+      ];
+      if (early.length > 0) throw validationError(early);
+    }
+
     let candidate: Data | undefined;
     if (action === 'publish') {
       candidate = await loadDraft(strapi, context.uid, params.documentId, rule.populate);
@@ -146,13 +194,15 @@ export function registerPublicationRules(strapi: Core.Strapi): void {
     }
     if (candidate) {
       const problems = rule.check(candidate);
-      if (problems.length > 0) {
-        throw new errors.ValidationError(problems[0]!.message, {
-          errors: problems.map((p) => ({ path: p.path, message: p.message, name: 'ValidationError' })),
-        });
-      }
+      if (problems.length > 0) throw validationError(problems);
     }
     return next();
+  });
+}
+
+function validationError(problems: Problem[]): Error {
+  return new errors.ValidationError(problems[0]!.message, {
+    errors: problems.map((p) => ({ path: p.path, message: p.message, name: 'ValidationError' })),
   });
 }
 

@@ -1,8 +1,26 @@
-import type { CmsEvent, Global, Program, Territory } from './cms/schemas.ts';
+import type { CmsEvent, Global, Media, Program, Territory } from './cms/schemas.ts';
 import { parisIso } from './dates.ts';
 import { e164, splitAddress } from './feeds/data-inclusion.ts';
 
 /** The site-wide image for sharing (og:image): the CMS global's, else the site's own. */
+/** og:image of a page with its own cover (program, session, story, news), else the site's. */
+export function pageShareImage(
+  own: { media: Media; alt: string | null | undefined } | undefined,
+  global: Global,
+  absolute: (path: string) => string,
+) {
+  const img = own?.media;
+  if (img && /^\/uploads\/[\w.-]+$/.test(img.url)) {
+    return {
+      url: absolute(`/media${img.url}`),
+      alt: own.alt ?? img.alternativeText ?? '',
+      width: img.width,
+      height: img.height,
+    };
+  }
+  return shareImage(global, absolute);
+}
+
 export function shareImage(global: Global, absolute: (path: string) => string) {
   const img = global.shareImage;
   if (img && /^\/uploads\/[\w.-]+$/.test(img.url)) {

@@ -44,6 +44,8 @@ export function answer(page: CachedPage, encoding: Encoding): RawAnswer {
 
 class PageCache {
   private pages = new Map<string, CachedPage>();
+  /** Bumped by every purge: a page rendered across a purge may hold what the purge removed. */
+  generation = 0;
   constructor(
     private ttlMs: number,
     private max: number,
@@ -57,7 +59,9 @@ class PageCache {
     }
     return p;
   }
-  set(key: string, page: CachedPage): void {
+  /** Keeps a page rendered since `generation` (read before rendering); a purge since then wins. */
+  set(key: string, page: CachedPage, generation = this.generation): void {
+    if (generation !== this.generation) return;
     this.pages.delete(key);
     this.pages.set(key, page);
     while (this.pages.size > this.max) {
@@ -67,6 +71,7 @@ class PageCache {
     }
   }
   purge(): void {
+    this.generation++;
     this.pages.clear();
   }
   /** For the node front server: a ready answer for "path?query", or null. */

@@ -69,8 +69,10 @@ export async function startProxy(target: () => string): Promise<CmsProxy> {
           accept: 'application/json',
         },
       });
-      let body = await upstream.text();
+      // Uploaded images pass through as bytes.
+      let body: string | Uint8Array = new Uint8Array(await upstream.arrayBuffer());
       if (proxy.mode === 'corrupt-item' && upstream.ok) {
+        body = new TextDecoder().decode(body);
         const json = JSON.parse(body) as { data: unknown };
         if (Array.isArray(json.data) && json.data.length > 0) {
           // The first entry loses its required slug: it must be dropped, not break the list.
@@ -214,29 +216,68 @@ export async function startStack(opts: { site?: boolean } = {}): Promise<Stack> 
   };
 }
 
+// Strapi allows 5 admin sign-ins a minute per address: one session per CMS for a test file.
+const adminTokens = new Map<string, string>();
+
 /** Logs into the Strapi admin as the demo admin and returns a small content-manager client. */
 export async function adminClient(cmsUrl: string) {
-  const login = await fetch(`${cmsUrl}/admin/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ email: 'admin@maillage.test', password: 'maillage-demo-2026' }),
-  });
-  if (!login.ok) throw new Error(`Connexion admin refusée (${login.status})`);
-  const token = ((await login.json()) as { data: { token: string } }).data.token;
+  let token = adminTokens.get(cmsUrl);
+  if (!token) {
+    const login = await fetch(`${cmsUrl}/admin/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: 'admin@maillage.test', password: 'maillage-demo-2026' }),
+    });
+    if (!login.ok) throw new Error(`Connexion admin refusée (${login.status})`);
+    token = ((await login.json()) as { data: { token: string } }).data.token;
+    adminTokens.set(cmsUrl, token);
+  }
+  const jwt = token;
   const call = async (method: string, path: string, body?: unknown) => {
     const res = await fetch(`${cmsUrl}/content-manager/collection-types/${path}`, {
       method,
-      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      headers: { authorization: `Bearer ${jwt}`, 'content-type': 'application/json' },
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
     });
     if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
     return res.json() as Promise<{ data: Record<string, unknown> }>;
   };
   return {
+    /** Uploads an image to the media library, with its alternative text. */
+    async upload(bytes: Uint8Array, name: string, alternativeText: string) {
+      const form = new FormData();
+      form.append('files', new Blob([bytes as BlobPart], { type: 'image/png' }), name);
+      form.append('fileInfo', JSON.stringify({ alternativeText, name }));
+      const res = await fetch(`${cmsUrl}/upload`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${jwt}` },
+        body: form,
+      });
+      if (!res.ok) throw new Error(`upload: ${res.status} ${await res.text()}`);
+      return ((await res.json()) as Array<{ id: number; url: string }>)[0]!;
+    },
+    /** Creates and publishes a document in one call; the raw answer (status and JSON). */
+    async createAndPublish(uid: string, data: Record<string, unknown>) {
+      const res = await fetch(`${cmsUrl}/content-manager/collection-types/${uid}/actions/publish`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${jwt}`, 'content-type': 'application/json' },
+        body: JSON.stringify(data),
+      });
+      return { status: res.status, body: (await res.json()) as any };
+    },
     /** Changes fields of a document and publishes it (what an editor does in the admin). */
     async updateAndPublish(uid: string, documentId: string, data: Record<string, unknown>) {
       await call('PUT', `${uid}/${documentId}`, data);
       await call('POST', `${uid}/${documentId}/actions/publish`, {});
+    },
+    /** Changes the draft of a single type (the global settings) only. */
+    async updateSingleDraft(uid: string, data: Record<string, unknown>) {
+      const res = await fetch(`${cmsUrl}/content-manager/single-types/${uid}`, {
+        method: 'PUT',
+        headers: { authorization: `Bearer ${jwt}`, 'content-type': 'application/json' },
+        body: JSON.stringify(data),
+      });
+      if (!res.ok) throw new Error(`PUT ${uid}: ${res.status} ${await res.text()}`);
     },
     /** Changes the draft only (for the preview). */
     async updateDraft(uid: string, documentId: string, data: Record<string, unknown>) {
@@ -256,6 +297,8 @@ export function pagePaths(eventSlug: string, storySlug: string): string[] {
     `/agenda/${eventSlug}`,
     '/temoignages',
     `/temoignages/${storySlug}`,
+    '/actualites',
+    '/partenaires',
     '/a-propos',
     '/contact',
     '/mentions-legales',

@@ -24,7 +24,9 @@ export interface CmsClientOptions {
 /** Characters Strapi allows in a UID field (slug). */
 const UID = /^[A-Za-z0-9._~-]{1,200}$/;
 
-export type PreviewType = 'program' | 'event' | 'story';
+export type PreviewType = 'program' | 'event' | 'story' | 'page' | 'news' | 'global';
+
+const MEDIA = { fields: ['url', 'alternativeText', 'width', 'height'] };
 
 const PROGRAM_QUERY = {
   fields: [
@@ -44,9 +46,15 @@ const PROGRAM_QUERY = {
     'diVolumeHoraireHebdomadaire',
     'diNombreSemaines',
     'order',
+    'coverAlt',
+    'featured',
     'updatedAt',
   ],
-  populate: { seo: true },
+  populate: {
+    seo: true,
+    cover: MEDIA,
+    fundingMentions: { populate: { logo: MEDIA } },
+  },
 };
 
 const EVENT_QUERY = {
@@ -60,6 +68,8 @@ const EVENT_QUERY = {
     'cancelled',
     'practicalNotes',
     'description',
+    'coverAlt',
+    'featured',
     'updatedAt',
   ],
   populate: {
@@ -67,6 +77,7 @@ const EVENT_QUERY = {
     territory: { fields: ['name', 'slug'] },
     venue: true,
     slots: true,
+    cover: MEDIA,
     seo: true,
   },
 };
@@ -78,21 +89,28 @@ const STORY_QUERY = {
     'displayName',
     'consentDate',
     'consentScope',
+    'consentWithdrawn',
     'sector',
     'year',
     'summary',
     'body',
     'quote',
     'coverAlt',
+    'featured',
     'publishedAt',
     'updatedAt',
   ],
   populate: {
     territory: { fields: ['name', 'slug'] },
     program: { fields: ['title', 'slug', 'kind'] },
-    cover: { fields: ['url', 'alternativeText', 'width', 'height'] },
+    cover: MEDIA,
     seo: true,
   },
+};
+
+const NEWS_QUERY = {
+  fields: ['title', 'slug', 'date', 'summary', 'body', 'coverAlt', 'featured', 'publishedAt', 'updatedAt'],
+  populate: { territory: { fields: ['name', 'slug'] }, cover: MEDIA, seo: true },
 };
 
 const PAGE_FIELDS = ['title', 'slug', 'summary', 'body', 'updatedAt'];
@@ -108,8 +126,8 @@ const GLOBAL_FIELDS = [
   'updatedAt',
 ];
 const GLOBAL_POPULATE = {
-  funders: { populate: { logo: { fields: ['url', 'alternativeText', 'width', 'height'] } } },
-  shareImage: { fields: ['url', 'alternativeText', 'width', 'height'] },
+  funders: { populate: { logo: MEDIA } },
+  shareImage: MEDIA,
   defaultSeo: true,
 };
 
@@ -233,7 +251,9 @@ export function createCmsClient(options: CmsClientOptions) {
         const fb = firstSlot(b);
         return (fa.date + fa.start).localeCompare(fb.date + fb.start);
       });
-  const withConsent = (stories: s.Story[]) => stories.filter((st) => st.consentDate);
+  // Belt and braces: the CMS unpublishes a story whose consent is withdrawn; never show one anyway.
+  const hasConsent = (st: s.Story) => Boolean(st.consentDate) && !st.consentWithdrawn;
+  const withConsent = (stories: s.Story[]) => stories.filter(hasConsent);
   let lastUpcoming: s.CmsEvent[] | null = null;
 
   return {
@@ -313,7 +333,7 @@ export function createCmsClient(options: CmsClientOptions) {
           ...STORY_QUERY,
           filters: bySlug(slug),
         });
-        return st?.consentDate ? st : null;
+        return st && hasConsent(st) ? st : null;
       }),
 
     page: (slug: string) =>
@@ -321,10 +341,44 @@ export function createCmsClient(options: CmsClientOptions) {
         one('/api/pages', s.page, { fields: PAGE_FIELDS, populate: { seo: true }, filters: bySlug(slug) }),
       ),
 
+    /** Every published page (catch-all route and sitemap). */
+    pages: () =>
+      cache.get('pages', () =>
+        list('/api/pages', s.page, { fields: PAGE_FIELDS, populate: { seo: true }, sort: ['title:asc'] }),
+      ),
+
+    /** News, newest first. */
+    news: () =>
+      cache.get('news', () =>
+        list('/api/news-items', s.news, { ...NEWS_QUERY, sort: ['date:desc', 'publishedAt:desc'] }),
+      ),
+
+    newsItem: (slug: string) =>
+      cachedBySlug('news', slug, () =>
+        one('/api/news-items', s.news, { ...NEWS_QUERY, filters: bySlug(slug) }),
+      ),
+
     /** Draft content for the preview route: never cached. */
     async preview(type: PreviewType, ref: { documentId?: string; slug?: string }) {
       const filters = ref.documentId ? { documentId: { $eq: ref.documentId } } : bySlug(ref.slug ?? '');
       const draft = { filters, status: 'draft' };
+      if (type === 'global') {
+        const item = await single('/api/global', s.global, {
+          fields: GLOBAL_FIELDS,
+          populate: GLOBAL_POPULATE,
+          status: 'draft',
+        });
+        return { type, item: item ? { ...item, title: item.siteName } : null } as const;
+      }
+      if (type === 'page') {
+        return {
+          type,
+          item: await one('/api/pages', s.page, { fields: PAGE_FIELDS, populate: { seo: true }, ...draft }),
+        } as const;
+      }
+      if (type === 'news') {
+        return { type, item: await one('/api/news-items', s.news, { ...NEWS_QUERY, ...draft }) } as const;
+      }
       if (type === 'program') {
         return { type, item: await one('/api/programs', s.program, { ...PROGRAM_QUERY, ...draft }) } as const;
       }

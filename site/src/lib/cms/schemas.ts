@@ -28,7 +28,7 @@ export const blocks = z
   .transform((v) => v ?? []);
 export type Blocks = z.infer<typeof blocks>;
 
-const media = z
+export const media = z
   .object({
     url: z.string(),
     alternativeText: nullableString,
@@ -37,6 +37,13 @@ const media = z
   })
   .nullish()
   .transform((v) => v ?? null);
+
+export type Media = z.infer<typeof media>;
+
+const flag = z
+  .boolean()
+  .nullish()
+  .transform((v) => v ?? false);
 
 export const territoryRef = z
   .object({ documentId: z.string().optional(), name: z.string(), slug: z.string() })
@@ -52,6 +59,15 @@ export const programRef = z
   })
   .nullish()
   .transform((v) => v ?? null);
+
+/** A funder: name, mandatory mention, logo with its alternative text. */
+export const funder = z.object({
+  name: z.string(),
+  mention: nullableString,
+  logo: media,
+  logoAlt: nullableString,
+});
+export type Funder = z.infer<typeof funder>;
 
 export const territory = z.object({
   documentId: z.string(),
@@ -85,6 +101,14 @@ export const program = z.object({
   diVolumeHoraireHebdomadaire: z.coerce.number().nullish().catch(null),
   diNombreSemaines: z.number().int().nullish(),
   order: z.number().nullish(),
+  cover: media,
+  coverAlt: nullableString,
+  /** Mentions the funders of this program require on its pages (FSE+: emblem and sentence). */
+  fundingMentions: z
+    .array(funder)
+    .nullish()
+    .transform((v) => v ?? []),
+  featured: flag,
   updatedAt: z.string(),
   seo,
 });
@@ -139,6 +163,9 @@ export const event = z.object({
     .transform((v) => v ?? false),
   practicalNotes: nullableString,
   description: nullableString,
+  cover: media,
+  coverAlt: nullableString,
+  featured: flag,
   updatedAt: z.string(),
   seo,
 });
@@ -151,6 +178,7 @@ export const story = z.object({
   displayName: z.string(),
   consentDate: nullableString,
   consentScope: nullableString,
+  consentWithdrawn: flag,
   territory: territoryRef,
   sector: z.string(),
   program: programRef,
@@ -160,6 +188,7 @@ export const story = z.object({
   quote: nullableString,
   cover: media,
   coverAlt: nullableString,
+  featured: flag,
   publishedAt: nullableString,
   updatedAt: z.string(),
   seo,
@@ -177,12 +206,23 @@ export const page = z.object({
 });
 export type Page = z.infer<typeof page>;
 
-export const funder = z.object({
-  name: z.string(),
-  mention: nullableString,
-  logo: media,
-  logoAlt: nullableString,
+/** An « actualité ». */
+export const news = z.object({
+  documentId: z.string(),
+  title: z.string(),
+  slug: z.string(),
+  date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
+  summary: z.string(),
+  body: blocks,
+  cover: media,
+  coverAlt: nullableString,
+  territory: territoryRef,
+  featured: flag,
+  publishedAt: nullableString,
+  updatedAt: z.string(),
+  seo,
 });
+export type News = z.infer<typeof news>;
 
 export const global = z.object({
   siteName: z.string(),

@@ -1,4 +1,5 @@
 import type { APIRoute } from 'astro';
+import { purgeImagesFor } from '../../lib/images.ts';
 import { config, purgeAll } from '../../lib/runtime.ts';
 import { createReplayGuard, verifyWebhook, WEBHOOK_MAX_AGE_MS, webhookBody } from '../../lib/webhook.ts';
 
@@ -39,6 +40,7 @@ export const POST: APIRoute = async ({ request }) => {
   const parsed = webhookBody.safeParse(body);
   if (!parsed.success) return json(400, { error: 'Notification du CMS au format inattendu.' });
   purgeAll();
+  purgeImagesFor(parsed.data.event, parsed.data.model);
   console.info(`[cms-webhook] ${parsed.data.event} ${parsed.data.model}: cache vidé`);
   return json(200, { ok: true });
 };
