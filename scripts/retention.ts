@@ -23,7 +23,10 @@ const setting = (key: string, fallback = '') => process.env[key] ?? dotenv.get(k
 const fromExtranet = (path: string) => (isAbsolute(path) ? path : resolve(extranet, path));
 
 const databaseUrl = setting('DATABASE_URL') || undefined;
-const database = createDb({ databaseUrl, file: fromExtranet(setting('EXTRANET_DB_FILE', 'data/extranet.db')) });
+const database = createDb({
+  databaseUrl,
+  file: fromExtranet(setting('EXTRANET_DB_FILE', 'data/extranet.db')),
+});
 try {
   // The same schema as the running extranet (a no-op when it is already up to date).
   await migrateToLatest(database.db);

@@ -198,11 +198,13 @@ describe.each(BACKENDS)('extranet on %s', (backend) => {
     });
 
     it('keeps admin pages and actions for admins', async () => {
-      const person = (await server.db.db
-        .selectFrom('registration')
-        .select('person_id')
-        .where('id', '=', ids.val)
-        .executeTakeFirstOrThrow()).person_id;
+      const person = (
+        await server.db.db
+          .selectFrom('registration')
+          .select('person_id')
+          .where('id', '=', ids.val)
+          .executeTakeFirstOrThrow()
+      ).person_id;
       for (const path of [
         '/admin/comptes',
         '/admin/journal',
@@ -226,8 +228,13 @@ describe.each(BACKENDS)('extranet on %s', (backend) => {
       expect((await advisor.get(`/admin/personnes/${person}/donnees.json`)).status).toBe(403);
       expect(await server.db.db.selectFrom('retention_setting').select('id').execute()).toEqual([]);
       expect(
-        (await server.db.db.selectFrom('person').select('erased_at').where('id', '=', person).executeTakeFirstOrThrow())
-          .erased_at,
+        (
+          await server.db.db
+            .selectFrom('person')
+            .select('erased_at')
+            .where('id', '=', person)
+            .executeTakeFirstOrThrow()
+        ).erased_at,
       ).toBeNull();
       expect((await admin.get('/demandes')).status).toBe(200);
     });
@@ -581,9 +588,9 @@ describe.each(BACKENDS)('extranet on %s', (backend) => {
       expect(await statusOf(ids.val)).toBe('received');
       expect(await server.db.db.selectFrom('support').select('id').execute()).toEqual([]);
       expect(await server.db.db.selectFrom('retention_setting').select('id').execute()).toEqual([]);
-      expect(await server.db.db.selectFrom('person').select('id').where('erased_at', 'is not', null).execute()).toEqual(
-        [],
-      );
+      expect(
+        await server.db.db.selectFrom('person').select('id').where('erased_at', 'is not', null).execute(),
+      ).toEqual([]);
       expect(
         await server.db.db
           .selectFrom('users')

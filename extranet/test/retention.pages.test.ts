@@ -50,7 +50,10 @@ describe.each(BACKENDS)('retention and rights pages on %s', (backend) => {
 
   it('lets an admin set the retention period, kept with its history, shown on the public API', async () => {
     expect((await anonymous.get('/api/public/retention')).status).toBe(200);
-    expect(await (await anonymous.get('/api/public/retention')).json()).toEqual({ months: 36, label: '3 ans' });
+    expect(await (await anonymous.get('/api/public/retention')).json()).toEqual({
+      months: 36,
+      label: '3 ans',
+    });
     const page = visibleText(await (await admin.get('/admin/conservation')).text());
     expect(page).toContain('3 ans après le dernier contact');
     expect((await advisor.get('/admin/conservation')).status).toBe(403);
@@ -67,7 +70,10 @@ describe.each(BACKENDS)('retention and rights pages on %s', (backend) => {
     const ok = await admin.post('/admin/conservation', { months: '24' });
     expect(ok.status).toBe(303);
     expect(location(ok)).toBe('/admin/conservation?fait=1');
-    expect(await (await anonymous.get('/api/public/retention')).json()).toEqual({ months: 24, label: '2 ans' });
+    expect(await (await anonymous.get('/api/public/retention')).json()).toEqual({
+      months: 24,
+      label: '2 ans',
+    });
     const history = visibleText(await (await admin.get('/admin/conservation')).text());
     expect(history).toContain('2 ans après le dernier contact');
     const audit = await server.db.db
@@ -89,16 +95,28 @@ describe.each(BACKENDS)('retention and rights pages on %s', (backend) => {
     const html = await admin.get(`/admin/personnes/${personId}`);
     expect(html.status).toBe(200);
     const readable = visibleText(await html.text());
-    for (const t of ['Fiche de la personne', 'Octavie', 'Exportée', 'Demandes et inscriptions', 'Messages envoyés'])
+    for (const t of [
+      'Fiche de la personne',
+      'Octavie',
+      'Exportée',
+      'Demandes et inscriptions',
+      'Messages envoyés',
+    ])
       expect(readable).toContain(t);
 
     const file = await admin.get(`/admin/personnes/${personId}/donnees.json`);
     expect(file.status).toBe(200);
     expect(file.headers.get('content-disposition')).toBe(`attachment; filename="dossier-${personId}.json"`);
     const data = (await file.json()) as Record<string, unknown[] | Record<string, unknown>>;
-    expect(data.person).toMatchObject({ id: personId, first_name: 'Octavie', email: 'octavie.exportee@exemple.test' });
+    expect(data.person).toMatchObject({
+      id: personId,
+      first_name: 'Octavie',
+      email: 'octavie.exportee@exemple.test',
+    });
     expect((data.registration as unknown[]).length).toBe(1);
-    expect((data.audit_log as { action: string }[]).some((a) => a.action === 'registration.create')).toBe(true);
+    expect((data.audit_log as { action: string }[]).some((a) => a.action === 'registration.create')).toBe(
+      true,
+    );
 
     expect((await advisor.get(`/admin/personnes/${personId}`)).status).toBe(403);
     expect((await advisor.get(`/admin/personnes/${personId}/donnees.json`)).status).toBe(403);
@@ -114,10 +132,17 @@ describe.each(BACKENDS)('retention and rights pages on %s', (backend) => {
   });
 
   it('erases a person on request after a confirmation step, every copy included', async () => {
-    const who = { firstName: 'Philomena', lastName: 'Aeffacerzq', phone: '07 66 55 44 33', email: 'philomene.aeffacer@exemple.test', preferredContact: 'email' };
+    const who = {
+      firstName: 'Philomena',
+      lastName: 'Aeffacerzq',
+      phone: '07 66 55 44 33',
+      email: 'philomene.aeffacer@exemple.test',
+      preferredContact: 'email',
+    };
     const { personId } = await personFromIntake(server, 'ev-val', who);
     // The receipt reaches the outbox folder first (demo mode writes .eml files).
-    for (let i = 0; i < 150 && !outbox().includes(who.email); i++) await new Promise((r) => setTimeout(r, 200));
+    for (let i = 0; i < 150 && !outbox().includes(who.email); i++)
+      await new Promise((r) => setTimeout(r, 200));
     expect(outbox()).toContain(who.email);
 
     const ask = await admin.post(`/admin/personnes/${personId}`, { intent: 'erase' });

@@ -2,7 +2,7 @@ import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { parisInstant } from '../src/contract/clock.ts';
-import { createDb, type Db } from '../src/db/connect.ts';
+import type { Db } from '../src/db/connect.ts';
 import type { Database } from '../src/db/database.ts';
 import { migrateToLatest } from '../src/db/migrate.ts';
 import { upsertEventCopy } from '../src/features/events/events.repository.ts';
@@ -64,6 +64,7 @@ async function seed(db: Db, outboxDir: string, p: Someone): Promise<number> {
       territoryName: 'Valenciennois',
       slots: [{ date: '2022-03-14', start: '09:00', end: '12:00' }],
       capacity: 10,
+      venue: { name: 'Maison de l’emploi', commune: 'Valenciennes', inseeCode: '59606' },
     },
     new Date(at),
   );
@@ -123,10 +124,19 @@ async function seed(db: Db, outboxDir: string, p: Someone): Promise<number> {
     })
     .returning('id')
     .executeTakeFirstOrThrow();
-  await k.insertInto('registration_read').values({ user_id: ADVISOR_ID, registration_id: reg.id, read_at: at }).execute();
+  await k
+    .insertInto('registration_read')
+    .values({ user_id: ADVISOR_ID, registration_id: reg.id, read_at: at })
+    .execute();
   await k
     .insertInto('attendance')
-    .values({ registration_id: reg.id, slot_date: '2022-03-14', slot_start: '09:00', status: 'present', recorded_at: at })
+    .values({
+      registration_id: reg.id,
+      slot_date: '2022-03-14',
+      slot_start: '09:00',
+      status: 'present',
+      recorded_at: at,
+    })
     .execute();
   const support = await k
     .insertInto('support')
@@ -150,7 +160,13 @@ async function seed(db: Db, outboxDir: string, p: Someone): Promise<number> {
     .execute();
   await k
     .insertInto('parcours_outcome')
-    .values({ registration_id: reg.id, kind: 'creation', outcome_date: '2022-04-01', support_id: support.id, recorded_at: at })
+    .values({
+      registration_id: reg.id,
+      kind: 'creation',
+      outcome_date: '2022-04-01',
+      support_id: support.id,
+      recorded_at: at,
+    })
     .execute();
   const note = await k
     .insertInto('note')
@@ -168,7 +184,13 @@ async function seed(db: Db, outboxDir: string, p: Someone): Promise<number> {
     .executeTakeFirstOrThrow();
   await k
     .insertInto('note_revision')
-    .values({ note_id: note.id, kind: 'appel', occurred_at: at, body: `Première version : ${p.last}`, edited_at: at })
+    .values({
+      note_id: note.id,
+      kind: 'appel',
+      occurred_at: at,
+      body: `Première version : ${p.last}`,
+      edited_at: at,
+    })
     .execute();
   await k
     .insertInto('notification')
@@ -206,7 +228,10 @@ async function seed(db: Db, outboxDir: string, p: Someone): Promise<number> {
       })
       .returning('id')
       .executeTakeFirstOrThrow();
-    writeFileSync(join(outboxDir, emlFileName(row.id, kind)), `To: ${to}\n\nBonjour ${p.first} ${p.last}, ${p.phone}\n`);
+    writeFileSync(
+      join(outboxDir, emlFileName(row.id, kind)),
+      `To: ${to}\n\nBonjour ${p.first} ${p.last}, ${p.phone}\n`,
+    );
   }
   await k
     .insertInto('audit_log')
@@ -218,7 +243,10 @@ async function seed(db: Db, outboxDir: string, p: Someone): Promise<number> {
         entity_type: 'person',
         entity_id: String(person.id),
         person_id: person.id,
-        details_json: JSON.stringify({ before: { phone: e164, email: p.email }, after: { last_name: p.last } }),
+        details_json: JSON.stringify({
+          before: { phone: e164, email: p.email },
+          after: { last_name: p.last },
+        }),
       },
       {
         at,
@@ -271,7 +299,14 @@ function folder(dir: string): string {
 }
 
 /** The traces of someone: names, phone (as typed, E.164, digits), e-mail. */
-const traces = (p: Someone) => [p.first, p.last, p.phone, `+33${p.phone.slice(1)}`, p.phone.slice(1), p.email];
+const traces = (p: Someone) => [
+  p.first,
+  p.last,
+  p.phone,
+  `+33${p.phone.slice(1)}`,
+  p.phone.slice(1),
+  p.email,
+];
 
 /**
  * Interim indicators for a year (until the reporting functions land): distinct Parcours
@@ -298,7 +333,11 @@ async function indicators(db: Db, year: number) {
     .where((eb) => eb.or([eb('ended_at', 'is', null), eb('ended_at', '>=', `${year}-01-01`)]))
     .orderBy('id')
     .execute();
-  const outcomes = await db.db.selectFrom('parcours_outcome').select(['kind', 'outcome_date']).orderBy('id').execute();
+  const outcomes = await db.db
+    .selectFrom('parcours_outcome')
+    .select(['kind', 'outcome_date'])
+    .orderBy('id')
+    .execute();
   return {
     participants: participants.length,
     rsa: participants.filter((p) => p.situation_rsa === 'oui').length,
@@ -345,7 +384,7 @@ describe.each(BACKENDS)('retention on %s', (backend) => {
     lastContact: '2022-05-01T10:00:00.000Z',
     openSupport: true,
   };
-  const ids: Record<string, number> = {};
+  const ids = { anna: 0, boris: 0, celine: 0, dorian: 0 };
 
   beforeEach(async () => {
     database = await throwawayDatabase(backend);
@@ -377,7 +416,15 @@ describe.each(BACKENDS)('retention on %s', (backend) => {
     const before2022 = await indicators(db, 2022);
     expect(before2022.participants).toBe(4);
     const report = await runRetention(db.db, { at: AT, outboxDir: outboxDir() });
-    expect(report).toMatchObject({ months: 36, cutoff: '2023-12-02', persons: 1, registrations: 1, notes: 1, outbox: 2, emlFiles: 2 });
+    expect(report).toMatchObject({
+      months: 36,
+      cutoff: '2023-12-02',
+      persons: 1,
+      registrations: 1,
+      notes: 1,
+      outbox: 2,
+      emlFiles: 2,
+    });
 
     const all = await dump(db);
     const files = folder(outboxDir());
@@ -389,7 +436,11 @@ describe.each(BACKENDS)('retention on %s', (backend) => {
     for (const p of [BORIS, CELINE, DORIAN]) for (const t of traces(p)) expect(all, t).toContain(t);
     expect(files).toContain(BORIS.last);
 
-    const anna = await db.db.selectFrom('person').selectAll().where('id', '=', ids.anna).executeTakeFirstOrThrow();
+    const anna = await db.db
+      .selectFrom('person')
+      .selectAll()
+      .where('id', '=', ids.anna)
+      .executeTakeFirstOrThrow();
     expect(anna).toMatchObject({
       first_name: ERASED_FIRST_NAME,
       last_name: null,
@@ -401,18 +452,36 @@ describe.each(BACKENDS)('retention on %s', (backend) => {
       situation_job_seeker: 'oui',
       erased_at: AT.toISOString(),
     });
-    const reg = await db.db.selectFrom('registration').selectAll().where('person_id', '=', ids.anna).executeTakeFirstOrThrow();
-    expect(reg).toMatchObject({ kind: 'event', status: 'accepted', source_type: 'prescriber', territory: 'valenciennois' });
-    expect([reg.prescriber_email, reg.prescriber_name, reg.needs_details, reg.project_idea, reg.message, reg.contact_phone]).toEqual([
-      null,
-      null,
-      null,
-      null,
-      null,
-      null,
-    ]);
-    const support = await db.db.selectFrom('support').selectAll().where('person_id', '=', ids.anna).executeTakeFirstOrThrow();
-    expect(support).toMatchObject({ activity_name: null, legal_form: 'association', jobs_created: 2, outcome_date: '2022-11-30' });
+    const reg = await db.db
+      .selectFrom('registration')
+      .selectAll()
+      .where('person_id', '=', ids.anna)
+      .executeTakeFirstOrThrow();
+    expect(reg).toMatchObject({
+      kind: 'event',
+      status: 'accepted',
+      source_type: 'prescriber',
+      territory: 'valenciennois',
+    });
+    expect([
+      reg.prescriber_email,
+      reg.prescriber_name,
+      reg.needs_details,
+      reg.project_idea,
+      reg.message,
+      reg.contact_phone,
+    ]).toEqual([null, null, null, null, null, null]);
+    const support = await db.db
+      .selectFrom('support')
+      .selectAll()
+      .where('person_id', '=', ids.anna)
+      .executeTakeFirstOrThrow();
+    expect(support).toMatchObject({
+      activity_name: null,
+      legal_form: 'association',
+      jobs_created: 2,
+      outcome_date: '2022-11-30',
+    });
     expect(
       await db.db
         .selectFrom('note_revision')
@@ -454,7 +523,11 @@ describe.each(BACKENDS)('retention on %s', (backend) => {
     expect(await expiredPersons(db.db, AT, await retentionMonths(db.db))).toEqual([]);
     await setRetentionMonths(db.db, admin, 12);
     expect(await expiredPersons(db.db, AT, await retentionMonths(db.db))).toEqual([ids.anna, ids.boris]);
-    const history = await db.db.selectFrom('retention_setting').select(['months', 'changed_by']).orderBy('id').execute();
+    const history = await db.db
+      .selectFrom('retention_setting')
+      .select(['months', 'changed_by'])
+      .orderBy('id')
+      .execute();
     expect(history).toEqual([
       { months: 48, changed_by: admin },
       { months: 12, changed_by: admin },
@@ -462,7 +535,8 @@ describe.each(BACKENDS)('retention on %s', (backend) => {
     const report = await runRetention(db.db, { at: AT, outboxDir: outboxDir() });
     expect(report.persons).toBe(2);
     const all = await dump(db);
-    for (const t of [...traces(ANNA), ...traces(BORIS)]) expect(all.toLowerCase(), t).not.toContain(t.toLowerCase());
+    for (const t of [...traces(ANNA), ...traces(BORIS)])
+      expect(all.toLowerCase(), t).not.toContain(t.toLowerCase());
     for (const t of traces(CELINE)) expect(all, t).toContain(t);
   });
 
@@ -474,11 +548,21 @@ describe.each(BACKENDS)('retention on %s', (backend) => {
       expect(list.length, table).toBeGreaterThan(0);
     }
     const text = JSON.stringify(data);
-    for (const t of [CELINE.first, CELINE.email, `+33${CELINE.phone.slice(1)}`, 'Entretien avec', 'Première version'])
+    for (const t of [
+      CELINE.first,
+      CELINE.email,
+      `+33${CELINE.phone.slice(1)}`,
+      'Entretien avec',
+      'Première version',
+    ])
       expect(text).toContain(t);
     expect(text).not.toContain(ANNA.first);
 
-    const counts = await erasePerson(db.db, ids.celine, { actorId: null, reason: 'request', outboxDir: outboxDir() });
+    const counts = await erasePerson(db.db, ids.celine, {
+      actorId: null,
+      reason: 'request',
+      outboxDir: outboxDir(),
+    });
     expect(counts).toMatchObject({ registrations: 1, notes: 1, noteRevisions: 1, outbox: 2, emlFiles: 2 });
     expect(await erasePerson(db.db, ids.celine, { actorId: null, reason: 'request' })).toBeNull();
     const all = await dump(db);
@@ -515,6 +599,8 @@ describe.each(BACKENDS)('retention on %s', (backend) => {
       .execute();
     expect(lines.map((l) => l.person_id)).toEqual([ids.anna, ids.boris]);
     // The next day it runs again (and finds no one new).
-    expect(await runDailyRetention(db.db, { at: new Date(AT.getTime() + 86_400_000) })).toMatchObject({ persons: 0 });
+    expect(await runDailyRetention(db.db, { at: new Date(AT.getTime() + 86_400_000) })).toMatchObject({
+      persons: 0,
+    });
   });
 });

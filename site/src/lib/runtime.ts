@@ -9,10 +9,10 @@ import {
   SITE_URL,
 } from 'astro:env/server';
 import { createAvailabilityClient } from './availability.ts';
-import { createRetentionClient } from './retention.ts';
 import { CmsUnavailableError, createCmsClient } from './cms/client.ts';
 import type { Global } from './cms/schemas.ts';
 import { pageCache } from './page-cache.ts';
+import { createRetentionClient } from './retention.ts';
 
 /**
  * Origins of the given CMS addresses; a loopback CMS is also reached under its other loopback

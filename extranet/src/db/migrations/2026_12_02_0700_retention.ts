@@ -13,10 +13,9 @@ const isPg = (db: Kysely<any>) => db.getExecutor().adapter instanceof PostgresAd
 export async function up(db: Kysely<any>): Promise<void> {
   await db.schema.alterTable('person').addColumn('erased_at', 'text').execute();
   const table = db.schema.createTable('retention_setting');
-  await (
-    isPg(db)
-      ? table.addColumn('id', 'serial', (c) => c.primaryKey())
-      : table.addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
+  await (isPg(db)
+    ? table.addColumn('id', 'serial', (c) => c.primaryKey())
+    : table.addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
   )
     .addColumn('months', 'integer', (c) => c.notNull())
     .addColumn('changed_by', 'text', (c) => c.references('users.id').onDelete('set null'))

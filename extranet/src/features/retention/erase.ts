@@ -31,7 +31,11 @@ export function emlFileName(id: number, kind: string): string {
 export async function footprint(db: Kysely<Database> | Transaction<Database>, personId: number) {
   const person = await db.selectFrom('person').selectAll().where('id', '=', personId).executeTakeFirst();
   if (!person) return null;
-  const registrations = await db.selectFrom('registration').selectAll().where('person_id', '=', personId).execute();
+  const registrations = await db
+    .selectFrom('registration')
+    .selectAll()
+    .where('person_id', '=', personId)
+    .execute();
   const regIds = registrations.map((r) => r.id);
   const notes = await db.selectFrom('note').select(['id']).where('person_id', '=', personId).execute();
   const noteIds = notes.map((n) => n.id);
@@ -55,9 +59,22 @@ export async function footprint(db: Kysely<Database> | Transaction<Database>, pe
     person.last_name,
     person.phone,
     person.email,
-    ...registrations.flatMap((r) => [r.contact_first_name, r.contact_last_name, r.contact_phone, r.contact_email]),
+    ...registrations.flatMap((r) => [
+      r.contact_first_name,
+      r.contact_last_name,
+      r.contact_phone,
+      r.contact_email,
+    ]),
   ].filter((s): s is string => typeof s === 'string' && s.trim().length >= 3);
-  return { person, registrations, regIds, noteIds, supportIds, outbox, identifiers: [...new Set(identifiers)] };
+  return {
+    person,
+    registrations,
+    regIds,
+    noteIds,
+    supportIds,
+    outbox,
+    identifiers: [...new Set(identifiers)],
+  };
 }
 
 /** Audit rows about the person, their requests, notes or supports. */
@@ -98,7 +115,9 @@ export function scrubDetails(json: string | null, identifiers: string[]): string
   const personal = (s: string) => {
     const lower = s.toLowerCase();
     const d = s.replace(/\D/g, '');
-    return needles.some((n) => lower.includes(n)) || (d.length >= 8 && digits.some((x) => d.includes(x.slice(-9))));
+    return (
+      needles.some((n) => lower.includes(n)) || (d.length >= 8 && digits.some((x) => d.includes(x.slice(-9))))
+    );
   };
   const walk = (value: unknown): unknown => {
     if (typeof value === 'string') return personal(value) ? ERASED_TEXT : value;
@@ -123,7 +142,7 @@ export function scrubDetails(json: string | null, identifiers: string[]): string
  * Erases one person (retention or on request): identity, contact details, needs, free text and
  * notes, and every copy — request contact columns, professionals' details, outbox messages and
  * their .eml files, call scripts, note revisions, the values kept in audit rows. Keeps, anonymised,
- * what the indicators need (see docs in features/retention/README.md). Claimed by a conditional
+ * what the indicators need (README, "Personal data"). Claimed by a conditional
  * UPDATE of `erased_at`: twice, or on two instances, is still once. Returns null when the person
  * does not exist or was already erased.
  */
@@ -196,7 +215,10 @@ export async function erasePerson(
       counts.notifications = Number(calls.numUpdatedRows);
     }
     if (f.noteIds.length) {
-      const revisions = await trx.deleteFrom('note_revision').where('note_id', 'in', f.noteIds).executeTakeFirst();
+      const revisions = await trx
+        .deleteFrom('note_revision')
+        .where('note_id', 'in', f.noteIds)
+        .executeTakeFirst();
       counts.noteRevisions = Number(revisions.numDeletedRows);
       // The note stays as a dated contact of its kind (an indicator may count interviews), without its text.
       await trx
@@ -223,7 +245,14 @@ export async function erasePerson(
         .execute();
       await trx
         .updateTable('outbox')
-        .set({ to_address: '', reply_to: null, subject: ERASED_TEXT, text_body: '', html_body: null, attachments_json: null })
+        .set({
+          to_address: '',
+          reply_to: null,
+          subject: ERASED_TEXT,
+          text_body: '',
+          html_body: null,
+          attachments_json: null,
+        })
         .where('id', 'in', ids)
         .execute();
     }

@@ -12,7 +12,9 @@ export async function exportPerson(db: Kysely<Database>, personId: number) {
   if (!f) return null;
   const { regIds, noteIds, supportIds } = f;
   const none = <T>(): T[] => [];
-  const eventIds = [...new Set(f.registrations.map((r) => r.event_id).filter((e): e is string => Boolean(e)))];
+  const eventIds = [
+    ...new Set(f.registrations.map((r) => r.event_id).filter((e): e is string => Boolean(e))),
+  ];
   const outboxIds = f.outbox.map((o) => o.id);
   return {
     person: f.person,
@@ -25,7 +27,12 @@ export async function exportPerson(db: Kysely<Database>, personId: number) {
           .execute()
       : none(),
     attendance: regIds.length
-      ? await db.selectFrom('attendance').selectAll().where('registration_id', 'in', regIds).orderBy('id').execute()
+      ? await db
+          .selectFrom('attendance')
+          .selectAll()
+          .where('registration_id', 'in', regIds)
+          .orderBy('id')
+          .execute()
       : none(),
     parcours_outcome: regIds.length
       ? await db
@@ -35,7 +42,12 @@ export async function exportPerson(db: Kysely<Database>, personId: number) {
           .orderBy('id')
           .execute()
       : none(),
-    support: await db.selectFrom('support').selectAll().where('person_id', '=', personId).orderBy('id').execute(),
+    support: await db
+      .selectFrom('support')
+      .selectAll()
+      .where('person_id', '=', personId)
+      .orderBy('id')
+      .execute(),
     support_phase: supportIds.length
       ? await db
           .selectFrom('support_phase')
@@ -46,7 +58,12 @@ export async function exportPerson(db: Kysely<Database>, personId: number) {
       : none(),
     note: await db.selectFrom('note').selectAll().where('person_id', '=', personId).orderBy('id').execute(),
     note_revision: noteIds.length
-      ? await db.selectFrom('note_revision').selectAll().where('note_id', 'in', noteIds).orderBy('id').execute()
+      ? await db
+          .selectFrom('note_revision')
+          .selectAll()
+          .where('note_id', 'in', noteIds)
+          .orderBy('id')
+          .execute()
       : none(),
     notification: regIds.length
       ? await db

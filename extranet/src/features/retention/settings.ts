@@ -41,7 +41,11 @@ export async function retentionHistory(db: Db) {
 }
 
 /** A new period, kept with the previous ones, and written to the audit log. */
-export async function setRetentionMonths(db: Kysely<Database>, actorId: string, months: number): Promise<void> {
+export async function setRetentionMonths(
+  db: Kysely<Database>,
+  actorId: string,
+  months: number,
+): Promise<void> {
   await db.transaction().execute(async (trx) => {
     const previous = await retentionMonths(trx);
     await trx
