@@ -170,6 +170,8 @@ describe.each(BACKENDS)('retention and rights pages on %s', (backend) => {
       .executeTakeFirstOrThrow();
     expect(line.actor_id).not.toBeNull();
     expect(JSON.parse(line.details_json ?? '{}')).toMatchObject({ reason: 'request', registrations: 1 });
+    // Out of the person list (the anonymised record stays for the indicators).
+    expect(visibleText(await (await admin.get('/personnes')).text())).not.toContain('Personne effacée');
     const after = visibleText(await (await admin.get(`/admin/personnes/${personId}?fait=efface`)).text());
     expect(after).toContain('La personne a été effacée.');
     expect((await admin.post(`/admin/personnes/${personId}`, { intent: 'erase' })).status).toBe(409);
