@@ -6,6 +6,7 @@ import type { Db } from '../src/db/connect.ts';
 import type { Database } from '../src/db/database.ts';
 import { migrateToLatest } from '../src/db/migrate.ts';
 import { upsertEventCopy } from '../src/features/events/events.repository.ts';
+import { MergeNotAllowedError, mergePersons } from '../src/features/persons/merge.service.ts';
 import { ERASED_FIRST_NAME, emlFileName, erasePerson } from '../src/features/retention/erase.ts';
 import { exportPerson } from '../src/features/retention/export.ts';
 import { addMonths, expiredPersons, runDailyRetention, runRetention } from '../src/features/retention/job.ts';
@@ -568,6 +569,14 @@ describe.each(BACKENDS)('retention on %s', (backend) => {
     const all = await dump(db);
     for (const t of traces(CELINE)) expect(all.toLowerCase(), t).not.toContain(t.toLowerCase());
     expect(folder(outboxDir()).toLowerCase()).not.toContain(CELINE.last.toLowerCase());
+    // An erased record is never merged, either way (the indicators would move with it).
+    const viewer = { id: ADVISOR_ID, role: 'admin' as const, territories: [] };
+    await expect(mergePersons(db.db, { viewer, keepId: ids.boris, mergeId: ids.celine })).rejects.toThrow(
+      MergeNotAllowedError,
+    );
+    await expect(mergePersons(db.db, { viewer, keepId: ids.celine, mergeId: ids.boris })).rejects.toThrow(
+      MergeNotAllowedError,
+    );
   });
 
   it('runs once a day whichever instance gets there first, and erases each person once', async () => {
