@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 root=$PWD
 # Lets start.ts report the whole time, Node and dependency installs included.
 export MAILLAGE_STARTED_AT=${MAILLAGE_STARTED_AT:-$(date +%s%3N)}
-cmd=${1:?usage: platform.sh start|test|test-hours|bench|setup|backup|restore}
+cmd=${1:?usage: platform.sh start|test|test-hours|bench|setup|backup|restore|retention}
 shift || true
 
 export STRAPI_TELEMETRY_DISABLED=true ASTRO_TELEMETRY_DISABLED=1 TURBO_TELEMETRY_DISABLED=1 \

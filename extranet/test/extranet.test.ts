@@ -121,6 +121,8 @@ describe.each(BACKENDS)('extranet on %s', (backend) => {
         '/accompagnements/1',
         '/notes/1',
         '/actions',
+        '/admin/conservation',
+        '/admin/personnes/1',
       ]) {
         const res = await anonymous.get(path);
         expect(res.status, path).toBe(303);
@@ -141,6 +143,8 @@ describe.each(BACKENDS)('extranet on %s', (backend) => {
         ['/accompagnements/1', { action: 'phase', phase: 'maturation' }],
         ['/notes/1', { action: 'done' }],
         ['/actions', { note: '1' }],
+        ['/admin/conservation', { months: '1' }],
+        ['/admin/personnes/1', { intent: 'erase-confirm', confirm: 'on' }],
       ] as const) {
         const post = await anonymous.post(path, form);
         expect(post.status, path).toBe(303);
@@ -194,7 +198,20 @@ describe.each(BACKENDS)('extranet on %s', (backend) => {
     });
 
     it('keeps admin pages and actions for admins', async () => {
-      for (const path of ['/admin/comptes', '/admin/journal', '/courriels']) {
+      const person = (
+        await server.db.db
+          .selectFrom('registration')
+          .select('person_id')
+          .where('id', '=', ids.val)
+          .executeTakeFirstOrThrow()
+      ).person_id;
+      for (const path of [
+        '/admin/comptes',
+        '/admin/journal',
+        '/courriels',
+        '/admin/conservation',
+        `/admin/personnes/${person}`,
+      ]) {
         expect((await advisor.get(path)).status, path).toBe(403);
         expect((await outsider.get(path)).status, path).toBe(403);
         expect((await admin.get(path)).status, path).toBe(200);
@@ -205,6 +222,20 @@ describe.each(BACKENDS)('extranet on %s', (backend) => {
       expect(res.status).toBe(403);
       expect((await advisor.post('/courriels', { retry: '1' })).status).toBe(403);
       expect((await advisor.get('/courriels/1')).status).toBe(403);
+      expect((await advisor.post('/admin/conservation', { months: '1' })).status).toBe(403);
+      const erase = { intent: 'erase-confirm', confirm: 'on' };
+      expect((await advisor.post(`/admin/personnes/${person}`, erase)).status).toBe(403);
+      expect((await advisor.get(`/admin/personnes/${person}/donnees.json`)).status).toBe(403);
+      expect(await server.db.db.selectFrom('retention_setting').select('id').execute()).toEqual([]);
+      expect(
+        (
+          await server.db.db
+            .selectFrom('person')
+            .select('erased_at')
+            .where('id', '=', person)
+            .executeTakeFirstOrThrow()
+        ).erased_at,
+      ).toBeNull();
       expect((await admin.get('/demandes')).status).toBe(200);
     });
 
@@ -533,6 +564,8 @@ describe.each(BACKENDS)('extranet on %s', (backend) => {
         [advisor, '/accompagnements/1', { action: 'phase', phase: 'maturation', startedOn: '2026-01-01' }],
         [advisor, '/notes/1', { action: 'done' }],
         [advisor, '/actions', { note: '1' }],
+        [admin, '/admin/conservation', { months: '1' }],
+        [admin, '/admin/personnes/1', { intent: 'erase-confirm', confirm: 'on' }],
         [anonymous, '/connexion', { email: ADVISOR, password: DEMO_PASSWORD }],
         [anonymous, '/connexion/code', { code: '123456' }],
         [anonymous, '/mot-de-passe-oublie', { email: ADVISOR }],
@@ -554,6 +587,10 @@ describe.each(BACKENDS)('extranet on %s', (backend) => {
       }
       expect(await statusOf(ids.val)).toBe('received');
       expect(await server.db.db.selectFrom('support').select('id').execute()).toEqual([]);
+      expect(await server.db.db.selectFrom('retention_setting').select('id').execute()).toEqual([]);
+      expect(
+        await server.db.db.selectFrom('person').select('id').where('erased_at', 'is not', null).execute(),
+      ).toEqual([]);
       expect(
         await server.db.db
           .selectFrom('users')

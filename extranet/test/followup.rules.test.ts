@@ -157,6 +157,7 @@ describe('merging two records of a person', () => {
     last_contact_at: '2026-06-01T10:00:00.000Z',
     created_at: '2026-05-01T10:00:00.000Z',
     updated_at: '2026-05-01T10:00:00.000Z',
+    erased_at: null,
   };
   it('keeps what is known of the kept record and fills its gaps from the other', () => {
     const other = {

@@ -60,6 +60,13 @@ describe('CMS client against a real Strapi', () => {
     expect([...stack.proxy.hits.keys()].every((p) => p.startsWith('/api/'))).toBe(true);
   });
 
+  it('shows the retention period set in the extranet on the personal-data page and in the forms', async () => {
+    const page = await (await get('/donnees-personnelles')).text();
+    expect(page).toContain('2 ans après notre dernier contact');
+    expect(page).not.toContain('{durée de conservation}');
+    expect(await (await get('/etre-rappele')).text()).toContain('Nous les gardons 2 ans après');
+  });
+
   it('answers a second read from its cache without calling the CMS', async () => {
     const cms = client();
     const first = await cms.programs();

@@ -575,7 +575,7 @@ Pour vous recontacter, organiser les sessions et vous accompagner. Nous ne vendo
 Seule l’équipe de Maillage qui vous accompagne. Les personnes qui écrivent sur le site n’y ont pas accès.
 
 ## Combien de temps
-Trois ans après notre dernier contact, puis vos données sont effacées.
+{durée de conservation} après notre dernier contact, puis vos données sont effacées.
 
 ## Vos droits
 Vous pouvez demander à voir, corriger ou effacer vos informations, ou vous opposer à leur utilisation : écrivez à dpo@maillage.test ou appelez le 03 27 00 00 00. Si vous n’êtes pas satisfait·e de notre réponse, vous pouvez vous adresser à la CNIL (Commission nationale de l’informatique et des libertés).

@@ -21,6 +21,8 @@ export interface PersonTable {
   last_contact_at: Timestamp;
   created_at: Timestamp;
   updated_at: Timestamp;
+  /** When identity, contact details, needs and notes were erased (retention or on request). */
+  erased_at: Generated<Timestamp | null>;
 }
 
 export interface RegistrationTable {
@@ -238,6 +240,14 @@ export interface WebhookSeenTable {
   expires_at: Timestamp;
 }
 
+/** The retention period set by an admin, with its history: the latest row applies. */
+export interface RetentionSettingTable {
+  id: Generated<number>;
+  months: number;
+  changed_by: string | null;
+  changed_at: Timestamp;
+}
+
 export interface AppStateTable {
   key: string;
   value: string;
@@ -334,6 +344,7 @@ export interface Database {
   counter: CounterTable;
   login_throttle: LoginThrottleTable;
   app_state: AppStateTable;
+  retention_setting: RetentionSettingTable;
   webhook_seen: WebhookSeenTable;
   territory: TerritoryTable;
   user_territory: UserTerritoryTable;

@@ -27,6 +27,7 @@ import { startMailWorker } from '../features/mail/worker.ts';
 import { startNotifications } from '../features/notifications/notify.ts';
 import { configureNotifications, notifySettings } from '../features/notifications/settings.ts';
 import { createTeamDirectory } from '../features/notifications/teams.ts';
+import { startRetentionJob } from '../features/retention/job.ts';
 import { startParcoursEndJob } from '../features/sessions/parcours-end.ts';
 import { checkDeployment, demoMode } from './deployment.ts';
 import { clearMemo } from './memo.ts';
@@ -175,6 +176,9 @@ async function boot(): Promise<Runtime> {
   // End of each Parcours: the professionals who asked are told whether the person came.
   startParcoursEndJob(database.db, notifySettings);
 
+  // Once a day, on one instance: people past the retention period are erased (their .eml copies too).
+  startRetentionJob(database.db, fromAppRoot(OUTBOX_DIR));
+
   startMailWorker({
     db: database.db,
     kind: database.kind,
@@ -206,6 +210,11 @@ function fromAppRoot(path: string): string {
     ? resolve(dirname(entry), '..', '..')
     : process.cwd();
   return resolve(root, path);
+}
+
+/** The folder of demo mode's .eml copies (erasures delete a person's copies there). */
+export function outboxDir(): string {
+  return fromAppRoot(OUTBOX_DIR);
 }
 
 let runtime: Promise<Runtime> | null = null;

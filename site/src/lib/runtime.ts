@@ -12,6 +12,7 @@ import { createAvailabilityClient } from './availability.ts';
 import { CmsUnavailableError, createCmsClient } from './cms/client.ts';
 import type { Global } from './cms/schemas.ts';
 import { pageCache } from './page-cache.ts';
+import { createRetentionClient } from './retention.ts';
 
 /**
  * Origins of the given CMS addresses; a loopback CMS is also reached under its other loopback
@@ -39,6 +40,8 @@ export const cms = createCmsClient({
   previewToken: CMS_PREVIEW_TOKEN,
 });
 export const availability = createAvailabilityClient({ baseUrl: EXTRANET_URL });
+/** The data-retention period in force, set by an admin in the extranet. */
+export const retentionPeriod = createRetentionClient({ baseUrl: EXTRANET_URL });
 export const config = {
   siteUrl: SITE_URL.replace(/\/$/, ''),
   webhookSecret: CMS_WEBHOOK_SECRET,

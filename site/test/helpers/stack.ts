@@ -99,6 +99,8 @@ export interface AvailabilityStub {
   down: boolean;
   /** Answers after 10 s instead (the site must not wait that long). */
   slow: boolean;
+  /** What /api/public/retention answers: not the default, so a page showing it proves it was read. */
+  retention: { months: number; label: string };
   close(): Promise<void>;
 }
 
@@ -109,6 +111,7 @@ export async function startAvailabilityStub(): Promise<AvailabilityStub> {
     entries: new Map(),
     down: false,
     slow: false,
+    retention: { months: 24, label: '2 ans' },
     close: () => closeServer(server),
   };
   const server = createServer((req, res) => {
@@ -119,6 +122,11 @@ export async function startAvailabilityStub(): Promise<AvailabilityStub> {
     }
     if (stub.down) {
       req.socket.destroy();
+      return;
+    }
+    if (req.url === '/api/public/retention') {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify(stub.retention));
       return;
     }
     const m = /^\/api\/public\/availability\/([^/?]+)/.exec(req.url ?? '');

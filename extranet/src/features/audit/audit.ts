@@ -78,6 +78,10 @@ export const ACTION_LABELS: Record<string, string> = {
   'note.read': 'Note consultée',
   'note.action-done': 'Action faite',
   'note.action-reopen': 'Action rouverte',
+  'person.export': 'Données d’une personne exportées',
+  'person.erase': 'Personne effacée à sa demande',
+  'person.retention-erase': 'Personne effacée (durée de conservation)',
+  'retention.setting': 'Durée de conservation modifiée',
 };
 
 /** How the journal names the kind of record a line is about. */
@@ -90,6 +94,7 @@ export const ENTITY_LABELS: Record<string, string> = {
   person: 'Personne',
   support: 'Accompagnement',
   note: 'Note',
+  retention_setting: 'Conservation',
 };
 
 export async function listAudit(

@@ -59,6 +59,8 @@ export async function mergePersons(
       ),
     );
     if (!keep || !other) throw new PersonNotFoundError();
+    // An erased record stays as it is for the indicators: nothing moves in or out of it.
+    if (keep.erased_at || other.erased_at) throw new MergeNotAllowedError();
     const moved: Record<string, number> = {};
     for (const table of ['registration', 'support', 'note', 'audit_log'] as const) {
       const result = await trx

@@ -15,7 +15,8 @@ export class PhoneTakenError extends Error {}
 
 /** The person list: search (name or phone), territory, situation, in support, last contact. */
 export async function listPersons(db: Kysely<Database>, viewer: Viewer, f: PersonFilters) {
-  let base = db.selectFrom('person').where(personScope(viewer));
+  // Erased people (retention, or on request) stay only for the indicators, not in the list.
+  let base = db.selectFrom('person').where(personScope(viewer)).where('person.erased_at', 'is', null);
   if (f.territory) base = base.where('person.territory', '=', f.territory);
   if (f.situation === 'rsa') base = base.where('person.situation_rsa', '=', 'oui');
   if (f.situation === 'demandeur') base = base.where('person.situation_job_seeker', '=', 'oui');
