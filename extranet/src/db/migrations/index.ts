@@ -7,6 +7,7 @@ import * as requestContact from './2026_12_02_0100_request_contact.ts';
 import * as followupSessions from './2026_12_02_0300_followup_sessions.ts';
 import * as followupPeople from './2026_12_02_0350_followup_people.ts';
 import * as webhookSeen from './2026_12_02_0400_webhook_seen.ts';
+import * as indicatorTargets from './2026_12_02_0600_indicator_targets.ts';
 
 /**
  * Every migration, by timestamped name. Listed in code rather than read from disk so the built
@@ -21,4 +22,5 @@ export const migrations: Record<string, Migration> = {
   '2026_12_02_0300_followup_sessions': followupSessions,
   '2026_12_02_0350_followup_people': followupPeople,
   '2026_12_02_0400_webhook_seen': webhookSeen,
+  '2026_12_02_0600_indicator_targets': indicatorTargets,
 };
