@@ -121,6 +121,8 @@ describe.each(BACKENDS)('extranet on %s', (backend) => {
         '/accompagnements/1',
         '/notes/1',
         '/actions',
+        '/indicateurs',
+        '/indicateurs/export?annee=2024&jeu=participants&format=csv',
       ]) {
         const res = await anonymous.get(path);
         expect(res.status, path).toBe(303);
@@ -141,6 +143,7 @@ describe.each(BACKENDS)('extranet on %s', (backend) => {
         ['/accompagnements/1', { action: 'phase', phase: 'maturation' }],
         ['/notes/1', { action: 'done' }],
         ['/actions', { note: '1' }],
+        ['/indicateurs', { annee: '2024', participants: '50', porteurs: '20' }],
       ] as const) {
         const post = await anonymous.post(path, form);
         expect(post.status, path).toBe(303);
@@ -206,6 +209,16 @@ describe.each(BACKENDS)('extranet on %s', (backend) => {
       expect((await advisor.post('/courriels', { retry: '1' })).status).toBe(403);
       expect((await advisor.get('/courriels/1')).status).toBe(403);
       expect((await admin.get('/demandes')).status).toBe(200);
+      // Indicators: every role reads them (scoped); only admins set the targets or export contacts.
+      expect((await advisor.get('/indicateurs')).status).toBe(200);
+      expect(
+        (await advisor.post('/indicateurs', { annee: '2024', participants: '1', porteurs: '1' })).status,
+      ).toBe(403);
+      expect(
+        (await outsider.get('/indicateurs/export?annee=2024&jeu=participants&format=csv&coordonnees=1'))
+          .status,
+      ).toBe(403);
+      expect(await server.db.db.selectFrom('indicator_target').select('id').execute()).toEqual([]);
     });
 
     it('records reads and changes in the audit log shown to admins', async () => {
@@ -533,6 +546,7 @@ describe.each(BACKENDS)('extranet on %s', (backend) => {
         [advisor, '/accompagnements/1', { action: 'phase', phase: 'maturation', startedOn: '2026-01-01' }],
         [advisor, '/notes/1', { action: 'done' }],
         [advisor, '/actions', { note: '1' }],
+        [admin, '/indicateurs', { annee: '2024', participants: '50', porteurs: '20' }],
         [anonymous, '/connexion', { email: ADVISOR, password: DEMO_PASSWORD }],
         [anonymous, '/connexion/code', { code: '123456' }],
         [anonymous, '/mot-de-passe-oublie', { email: ADVISOR }],

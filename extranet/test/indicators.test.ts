@@ -262,10 +262,20 @@ describe.each(BACKENDS)('indicators on hand-made data (%s)', (backend) => {
     const mine = await computeIndicators(db, douaisis, { year: 2024, territories: [] });
     expect(mine.parcours.participants).toBe(5);
     expect(mine.supports.holders).toBe(2);
+    // Asking for another territory gives their own, never the other one.
     const asked = await computeIndicators(db, douaisis, { year: 2024, territories: ['valenciennois'] });
-    expect(asked.parcours.participants).toBe(0);
-    expect(asked.supports.holders).toBe(0);
-    expect(asked.attendanceRows).toEqual([]);
+    expect(asked.territories).toEqual(['douaisis']);
+    expect(asked.parcours.participants).toBe(5);
+    expect(asked.attendanceRows.every((r) => r.territory === 'douaisis')).toBe(true);
+    expect(asked.supportRows.every((r) => r.territory === 'douaisis')).toBe(true);
+    const none = await computeIndicators(
+      db,
+      { ...douaisis, territories: [] },
+      { year: 2024, territories: [] },
+    );
+    expect([none.parcours.participants, none.supports.holders, none.attendanceRows.length]).toEqual([
+      0, 0, 0,
+    ]);
   });
 
   it('does not move when the people are anonymised (names, contact details and free text blanked)', async () => {

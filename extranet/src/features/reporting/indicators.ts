@@ -110,10 +110,14 @@ export interface Indicators {
   supportRows: SupportRow[];
 }
 
-/** Territories the figures cover: the chosen ones the viewer may see, or all the viewer may see. */
+/**
+ * Territories the figures cover: the chosen ones the viewer may see, or all the viewer may see
+ * (territories an advisor may not see are ignored). null: every territory, none excluded (admins).
+ */
 export function scopeTerritories(viewer: Viewer, chosen: string[]): string[] | null {
   if (viewer.role === 'admin') return chosen.length ? chosen : null;
-  return chosen.length ? chosen.filter((t) => viewer.territories.includes(t)) : [...viewer.territories];
+  const mine = chosen.filter((t) => viewer.territories.includes(t));
+  return mine.length ? mine : [...viewer.territories];
 }
 
 export function variantOf(programSlug: string | null): ParcoursVariant {
