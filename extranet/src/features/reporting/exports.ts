@@ -1,3 +1,4 @@
+import { once } from 'node:events';
 import { PassThrough, Readable, type Writable } from 'node:stream';
 import ExcelJS from 'exceljs';
 import type { Kysely } from 'kysely';
@@ -327,8 +328,15 @@ export async function writeXlsx(table: ExportTable, out: Writable): Promise<void
   wb.creator = 'Extranet Maillage';
   const sheet = wb.addWorksheet(table.title);
   sheet.addRow(table.columns.map((c) => c.header)).commit();
-  for (const row of table.rows)
+  let n = 0;
+  for (const row of table.rows) {
     sheet.addRow(table.columns.map((c) => neutralise(row[c.key] ?? null))).commit();
+    // Let the zip stream drain what is written, and wait for a slow reader: memory stays flat.
+    if (++n % 500 === 0) {
+      await new Promise((r) => setImmediate(r));
+      if (out.writableNeedDrain) await once(out, 'drain');
+    }
+  }
   sheet.commit();
   const help = wb.addWorksheet('Colonnes');
   help.addRow(['Colonne', 'Ce qu’elle contient']).commit();
