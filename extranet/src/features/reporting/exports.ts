@@ -334,7 +334,8 @@ export async function writeXlsx(table: ExportTable, out: Writable): Promise<void
     // Let the zip stream drain what is written, and wait for a slow reader: memory stays flat.
     if (++n % 500 === 0) {
       await new Promise((r) => setImmediate(r));
-      if (out.writableNeedDrain) await once(out, 'drain');
+      // (or for the reader to go: a closed download ends the export with an error, logged)
+      if (out.writableNeedDrain) await Promise.race([once(out, 'drain'), once(out, 'close')]);
     }
   }
   sheet.commit();
