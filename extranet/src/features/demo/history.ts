@@ -13,11 +13,13 @@ import type { Phase } from '../supports/supports.rules.ts';
  * solidaire, a maraîchage, a culture project…), the 4-day training on the associative employer's
  * role at Oscaar in Marly with 6 participants — plus 2025 and the current year up to today.
  *
- * Past sessions live only in the events copy (the CMS publishes upcoming ones): the next CMS
- * refresh marks them `removed`, which keeps them, their registrations and their attendance; the
- * indicators count removed events. Written once (claimed in app_state), in one transaction.
+ * Past sessions live only in the events copy (the CMS publishes upcoming ones), marked `removed`
+ * as a CMS refresh would: kept with their registrations and attendance, out of the sessions lists,
+ * and counted by the indicators. Written once (claimed in app_state), in one transaction.
  */
 const HISTORY_KEY = 'demo_history';
+/** Every session of the history has an id starting with this. */
+export const HISTORY_PREFIX = 'histoire-';
 
 type Tx = Transaction<Database>;
 
@@ -166,6 +168,8 @@ async function addSession(ctx: Ctx, s: SessionSpec): Promise<void> {
     },
     parisInstant(s.dates[0]!, '08:00'),
   );
+  // Past: the CMS does not publish it (the next refresh would say the same). Kept, and counted.
+  await ctx.trx.updateTable('event_copy').set({ removed: 1 }).where('document_id', '=', s.id).execute();
 }
 
 type Source = 'self' | 'prescriber' | 'advisor';
