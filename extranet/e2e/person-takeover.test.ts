@@ -26,6 +26,8 @@ beforeAll(async () => {
     const n = await db.db
       .selectFrom('registration')
       .select((eb) => eb.fn.countAll<number>().as('n'))
+      // the inbox's requests (the sessions demo and the indicators' history have decided ones)
+      .where('status', '=', 'received')
       .executeTakeFirstOrThrow();
     if (Number(n.n) > 0) break;
     if (Date.now() > deadline) throw new Error('les inscriptions de démonstration ne sont pas arrivées');
@@ -46,6 +48,8 @@ it('a stranger using a known phone changes nobody; the advisor sees it and attac
     .select(['registration.event_id', 'person.id as person_id', 'person.phone'])
     .where('registration.territory', 'in', ['valenciennois', 'douaisis'])
     .where('registration.kind', '=', 'event')
+    // a request waiting in the inbox, on a session that takes registrations (not the Parcours in progress)
+    .where('registration.status', '=', 'received')
     .orderBy('registration.id')
     .executeTakeFirstOrThrow();
   const before = await db.db
