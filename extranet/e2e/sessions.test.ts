@@ -87,6 +87,7 @@ beforeAll(async () => {
       CMS_EXTRANET_TOKEN: 'e2e',
       BETTER_AUTH_SECRET: SECRET,
       EXTRANET_SERVICE_TOKEN: 'e2e',
+      MAILLAGE_DEMO: '1',
       SEED_DEMO: 'true',
       DEMO_PASSWORD: PASSWORD,
       EXTRANET_DB_FILE: join(tmp, 'extranet.db'),
