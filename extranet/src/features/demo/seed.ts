@@ -87,23 +87,13 @@ export async function seedDemoRegistrations(
   extranetUrl: string,
   log: (message: string) => void = (m) => console.warn(m),
 ): Promise<DemoRegistrationsResult> {
-  const result = await seedDemoInbox(db, kind, extranetUrl, log);
-  // Past years for the indicators page (2022 as the project description tells it), written once,
-  // after the requests waiting in the inbox so that those come first.
-  await seedDemoHistory(db, DEMO_ADVISOR);
-  return result;
-}
-
-async function seedDemoInbox(
-  db: Kysely<Database>,
-  kind: DbKind,
-  extranetUrl: string,
-  log: (message: string) => void,
-): Promise<DemoRegistrationsResult> {
   // The Parcours in progress (sessions follow-up), written again after every CMS refresh.
   await seedDemoFollowupSessions(db);
   // People followed in individual support, with notes and next actions (no event needed).
   await seedDemoFollowUp(db, DEMO_ADVISOR);
+  // Past years for the indicators page (2022 as the project description tells it), written once,
+  // before the inbox's requests: a test that sees those arrive sees a finished refresh.
+  await seedDemoHistory(db, DEMO_ADVISOR);
   const done = await db
     .selectFrom('app_state')
     .select('value')
