@@ -5,7 +5,6 @@ import { seriousViolations } from '../../scripts/testing/axe.ts';
 import { launchChromium } from '../../scripts/testing/chromium.ts';
 import { type Platform, startPlatform } from '../../scripts/testing/platform.ts';
 import { createDb, type Db } from '../src/db/connect.ts';
-import { DEMO_PARCOURS_ID } from '../src/features/demo/followup-sessions.ts';
 
 /**
  * Issue 8, item 1 in Chromium, against the built site, the built extranet and a real seeded
@@ -27,6 +26,8 @@ beforeAll(async () => {
     const n = await db.db
       .selectFrom('registration')
       .select((eb) => eb.fn.countAll<number>().as('n'))
+      // the inbox's requests (the sessions demo and the indicators' history have decided ones)
+      .where('status', '=', 'received')
       .executeTakeFirstOrThrow();
     if (Number(n.n) > 0) break;
     if (Date.now() > deadline) throw new Error('les inscriptions de démonstration ne sont pas arrivées');
@@ -47,8 +48,8 @@ it('a stranger using a known phone changes nobody; the advisor sees it and attac
     .select(['registration.event_id', 'person.id as person_id', 'person.phone'])
     .where('registration.territory', 'in', ['valenciennois', 'douaisis'])
     .where('registration.kind', '=', 'event')
-    // A session open to requests, not the demo Parcours already in progress.
-    .where('registration.event_id', '!=', DEMO_PARCOURS_ID)
+    // a request waiting in the inbox, on a session that takes registrations (not the Parcours in progress)
+    .where('registration.status', '=', 'received')
     .orderBy('registration.id')
     .executeTakeFirstOrThrow();
   const before = await db.db

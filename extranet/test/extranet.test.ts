@@ -123,6 +123,8 @@ describe.each(BACKENDS)('extranet on %s', (backend) => {
         '/actions',
         '/admin/conservation',
         '/admin/personnes/1',
+        '/indicateurs',
+        '/indicateurs/export?annee=2024&jeu=participants&format=csv',
       ]) {
         const res = await anonymous.get(path);
         expect(res.status, path).toBe(303);
@@ -145,6 +147,7 @@ describe.each(BACKENDS)('extranet on %s', (backend) => {
         ['/actions', { note: '1' }],
         ['/admin/conservation', { months: '1' }],
         ['/admin/personnes/1', { intent: 'erase-confirm', confirm: 'on' }],
+        ['/indicateurs', { annee: '2024', participants: '50', porteurs: '20' }],
       ] as const) {
         const post = await anonymous.post(path, form);
         expect(post.status, path).toBe(303);
@@ -237,6 +240,16 @@ describe.each(BACKENDS)('extranet on %s', (backend) => {
         ).erased_at,
       ).toBeNull();
       expect((await admin.get('/demandes')).status).toBe(200);
+      // Indicators: every role reads them (scoped); only admins set the targets or export contacts.
+      expect((await advisor.get('/indicateurs')).status).toBe(200);
+      expect(
+        (await advisor.post('/indicateurs', { annee: '2024', participants: '1', porteurs: '1' })).status,
+      ).toBe(403);
+      expect(
+        (await outsider.get('/indicateurs/export?annee=2024&jeu=participants&format=csv&coordonnees=1'))
+          .status,
+      ).toBe(403);
+      expect(await server.db.db.selectFrom('indicator_target').select('id').execute()).toEqual([]);
     });
 
     it('records reads and changes in the audit log shown to admins', async () => {
@@ -566,6 +579,7 @@ describe.each(BACKENDS)('extranet on %s', (backend) => {
         [advisor, '/actions', { note: '1' }],
         [admin, '/admin/conservation', { months: '1' }],
         [admin, '/admin/personnes/1', { intent: 'erase-confirm', confirm: 'on' }],
+        [admin, '/indicateurs', { annee: '2024', participants: '50', porteurs: '20' }],
         [anonymous, '/connexion', { email: ADVISOR, password: DEMO_PASSWORD }],
         [anonymous, '/connexion/code', { code: '123456' }],
         [anonymous, '/mot-de-passe-oublie', { email: ADVISOR }],

@@ -185,6 +185,16 @@ export interface ParcoursOutcomeTable {
   recorded_at: Timestamp;
 }
 
+/** A yearly target of the indicators page; one row per change (history), the latest wins. */
+export interface IndicatorTargetTable {
+  id: Generated<number>;
+  year: number;
+  parcours_participants: number;
+  project_holders: number;
+  set_by: string | null;
+  set_at: Timestamp;
+}
+
 export interface OutboxTable {
   id: Generated<number>;
   /** What the message is: receipt, new-request, decision, invitation, password-reset… */
@@ -337,6 +347,7 @@ export interface Database {
   note: NoteTable;
   parcours_outcome: ParcoursOutcomeTable;
   support_phase: SupportPhaseTable;
+  indicator_target: IndicatorTargetTable;
   note_revision: NoteRevisionTable;
   outbox: OutboxTable;
   notification: NotificationTable;

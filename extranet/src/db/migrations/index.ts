@@ -8,6 +8,7 @@ import * as followupSessions from './2026_12_02_0300_followup_sessions.ts';
 import * as followupPeople from './2026_12_02_0350_followup_people.ts';
 import * as webhookSeen from './2026_12_02_0400_webhook_seen.ts';
 import * as inboxScale from './2026_12_02_0500_inbox_scale.ts';
+import * as indicatorTargets from './2026_12_02_0600_indicator_targets.ts';
 import * as retention from './2026_12_02_0700_retention.ts';
 
 /**
@@ -24,5 +25,6 @@ export const migrations: Record<string, Migration> = {
   '2026_12_02_0350_followup_people': followupPeople,
   '2026_12_02_0400_webhook_seen': webhookSeen,
   '2026_12_02_0500_inbox_scale': inboxScale,
+  '2026_12_02_0600_indicator_targets': indicatorTargets,
   '2026_12_02_0700_retention': retention,
 };

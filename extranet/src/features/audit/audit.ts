@@ -53,6 +53,8 @@ export const ACTION_LABELS: Record<string, string> = {
   'account.territories': 'Territoires modifiés',
   'account.password-reset': 'Mot de passe réinitialisé',
   'audit.read': 'Journal consulté',
+  'indicators.export': 'Export des indicateurs',
+  'indicators.targets': 'Objectifs de l’année modifiés',
   'registration.list': 'Liste des demandes consultée',
   'registration.search': 'Recherche dans les demandes',
   'registration.attach': 'Demande rattachée à une autre personne',

@@ -9,6 +9,7 @@ import { isRegistrationOpen, listEvents } from '../events/events.repository.ts';
 import { submitRegistration } from '../registrations/intake.service.ts';
 import { seedDemoFollowUp } from './followup-people.ts';
 import { seedDemoFollowupSessions } from './followup-sessions.ts';
+import { seedDemoHistory } from './history.ts';
 
 /** A stable UUID-shaped key (version 4 layout) derived from a demo person. */
 function demoKey(seed: string): string {
@@ -91,6 +92,9 @@ export async function seedDemoRegistrations(
   await seedDemoFollowupSessions(db);
   // People followed in individual support, with notes and next actions (no event needed).
   await seedDemoFollowUp(db, DEMO_ADVISOR);
+  // Past years for the indicators page (2022 as the project description tells it), written once,
+  // before the inbox's requests: a test that sees those arrive sees a finished refresh.
+  await seedDemoHistory(db, DEMO_ADVISOR);
   const done = await db
     .selectFrom('app_state')
     .select('value')
