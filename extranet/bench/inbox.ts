@@ -7,20 +7,22 @@
 //   (BENCH_SIZES=10000,100000): p95 within 200 ms at the first size, and within 1.5× of it at the last.
 // Prints a table; with BENCH_JSON=<file> also writes the figures there (scripts/bench.ts merges them).
 // Usage: node bench/inbox.ts   (from extranet/)
-import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { writeFileSync } from 'node:fs';
 import { sql } from 'kysely';
-import pg from 'pg';
-import { createDb, type Db } from '../src/db/connect.ts';
+import type { Db } from '../src/db/connect.ts';
 import { createSealer } from '../src/lib/sealed.ts';
+import {
+  get,
+  printTable,
+  requireBuiltServer,
+  signIn,
+  startServer,
+  stopServer,
+  TERRITORIES,
+  targets,
+} from './support.ts';
 
-const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
-const ENTRY = join(ROOT, 'dist', 'server', 'entry.mjs');
 const SECRET = randomBytes(32).toString('hex');
 const SIZES = (process.env.BENCH_SIZES ?? '10000,100000').split(',').map(Number);
 const INTAKE_CONCURRENCY = 200;
@@ -28,9 +30,7 @@ const SERVICE_TOKEN = 'bench-service-token';
 const GROWTH_LIMIT = 1.5;
 const USERS = 25;
 const REQUESTS_PER_USER = Number(process.env.BENCH_REQUESTS_PER_USER ?? 40);
-const PASSWORD = 'maillage-demo-2026';
 const BUDGET_P95_MS = 200;
-const TERRITORIES = ['valenciennois', 'douaisis', 'cambresis', 'pevele-carembault'];
 const FIRST = ['Nadia', 'Kevin', 'Sylvie', 'Mohamed', 'Julie', 'Bruno', 'Awa', 'Léa', 'Yanis', 'Chantal'];
 const LAST = [
   'Benali',
@@ -46,101 +46,7 @@ const LAST = [
 ];
 const STATUSES = ['received', 'received', 'accepted', 'waitlisted', 'declined', 'cancelled'] as const;
 
-if (!existsSync(ENTRY)) {
-  console.error('✗ Serveur non construit : lancez `npm run build -w extranet` avant le banc.');
-  process.exit(1);
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-interface Target {
-  name: string;
-  env: Record<string, string>;
-  open(): Db;
-  drop(): Promise<void>;
-}
-
-async function targets(): Promise<Target[]> {
-  const dir = mkdtempSync(join(tmpdir(), 'extranet-bench-'));
-  const file = join(dir, 'extranet.db');
-  const list: Target[] = [
-    {
-      name: 'SQLite',
-      env: { EXTRANET_DB_FILE: file, DATABASE_URL: '', OUTBOX_DIR: join(dir, 'outbox') },
-      open: () => createDb({ file }),
-      drop: async () => rmSync(dir, { recursive: true, force: true }),
-    },
-  ];
-  const serverUrl = process.env.BENCH_DATABASE_URL || process.env.TEST_DATABASE_URL;
-  if (serverUrl) {
-    const name = `extranet_bench_${randomBytes(4).toString('hex')}`;
-    const admin = new pg.Client({ connectionString: serverUrl });
-    await admin.connect();
-    await admin.query(`CREATE DATABASE ${name}`);
-    await admin.end();
-    const url = new URL(serverUrl);
-    url.pathname = `/${name}`;
-    list.push({
-      name: 'PostgreSQL',
-      env: { DATABASE_URL: url.toString(), OUTBOX_DIR: join(dir, 'outbox-pg') },
-      open: () => createDb({ databaseUrl: url.toString(), file: '' }),
-      drop: async () => {
-        const c = new pg.Client({ connectionString: serverUrl });
-        await c.connect();
-        await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-        await c.end();
-      },
-    });
-  } else {
-    console.log('(PostgreSQL ignoré : définissez BENCH_DATABASE_URL ou TEST_DATABASE_URL pour le mesurer.)');
-  }
-  return list;
-}
-
-async function startServer(env: Record<string, string>): Promise<{ url: string; child: ChildProcess }> {
-  const port = await freePort();
-  const url = `http://127.0.0.1:${port}`;
-  const child = spawn(process.execPath, [ENTRY], {
-    cwd: ROOT,
-    stdio: ['ignore', 'ignore', 'inherit'],
-    env: {
-      PATH: process.env.PATH ?? '',
-      HOST: '127.0.0.1',
-      PORT: String(port),
-      ASTRO_TELEMETRY_DISABLED: '1',
-      EXTRANET_URL: url,
-      CMS_URL: 'http://127.0.0.1:9',
-      BETTER_AUTH_SECRET: SECRET,
-      EXTRANET_SERVICE_TOKEN: SERVICE_TOKEN,
-      MAILLAGE_DEMO: '1',
-      SEED_DEMO: 'true',
-      DEMO_PASSWORD: PASSWORD,
-      // e.g. --cpu-prof --cpu-prof-dir=/tmp/prof to see where the server spends its time
-      ...(process.env.BENCH_SERVER_NODE_OPTIONS
-        ? { NODE_OPTIONS: process.env.BENCH_SERVER_NODE_OPTIONS }
-        : {}),
-      ...env,
-    },
-  });
-  for (let i = 0; i < 300; i++) {
-    try {
-      if ((await fetch(`${url}/`)).ok) return { url, child };
-    } catch {
-      // not yet
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  child.kill();
-  throw new Error('le serveur ne démarre pas');
-}
+requireBuiltServer();
 
 async function seed(db: Db, from: number, to: number): Promise<void> {
   const now = Date.now();
@@ -218,38 +124,6 @@ async function seed(db: Db, from: number, to: number): Promise<void> {
       )
       .execute();
   }
-}
-
-/**
- * fetch, once more when a kept-alive connection turns out closed by the server while idle (the
- * seeding between two sizes takes longer than its keep-alive timeout): not a server error.
- */
-async function get(input: string, init?: RequestInit): Promise<Response> {
-  try {
-    return await fetch(input, init);
-  } catch (error) {
-    if ((error as { cause?: { code?: string } }).cause?.code !== 'UND_ERR_SOCKET') throw error;
-    return fetch(input, init);
-  }
-}
-
-async function signIn(url: string): Promise<string> {
-  const res = await get(`${url}/connexion`, {
-    method: 'POST',
-    redirect: 'manual',
-    headers: { 'content-type': 'application/x-www-form-urlencoded', origin: url },
-    body: new URLSearchParams({
-      email: 'conseiller@maillage.test',
-      password: PASSWORD,
-      suivant: '/demandes',
-    }),
-  });
-  const cookie = res.headers
-    .getSetCookie()
-    .map((c) => c.split(';')[0])
-    .join('; ');
-  if (res.status !== 303 || !cookie) throw new Error(`connexion impossible (${res.status})`);
-  return cookie;
 }
 
 // Searches are sealed in the URL (src/lib/sealed.ts); the bench knows the server's secret.
@@ -387,7 +261,7 @@ const inbox: InboxFigure[] = [];
 const intake: IntakeFigure[] = [];
 const bases = (process.env.BENCH_BASES ?? 'SQLite,PostgreSQL').split(',');
 for (const target of (await targets()).filter((t) => bases.includes(t.name))) {
-  const { url, child } = await startServer(target.env);
+  const { url, child } = await startServer({ ...target.env, EXTRANET_SERVICE_TOKEN: SERVICE_TOKEN }, SECRET);
   const db = target.open();
   try {
     let seeded = 0;
@@ -409,18 +283,9 @@ for (const target of (await targets()).filter((t) => bases.includes(t.name))) {
     }
   } finally {
     await db.close();
-    child.kill('SIGTERM');
-    await new Promise((r) => child.once('exit', r));
+    await stopServer(child);
     await target.drop();
   }
-}
-
-function table(header: string[], rows: string[][]): void {
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i]!)).join(' | ')} |`;
-  console.log(line(header));
-  console.log(`|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`);
-  for (const r of rows) console.log(line(r));
 }
 
 /** p95 at the largest size over p95 at the smallest, per base. */
@@ -431,7 +296,7 @@ const growth = (base: string) => {
   return first && last && mine.length > 1 ? last.p95 / first.p95 : null;
 };
 console.log(`\nDépôt de ${INTAKE_CONCURRENCY} demandes simultanées (API d’inscription) :\n`);
-table(
+printTable(
   ['Base', 'Acceptées (201)', 'Enregistrées', 'Perdues', 'req/s', 'Zéro perte'],
   intake.map((r) => [
     r.base,
@@ -443,7 +308,7 @@ table(
   ]),
 );
 console.log(`\nListe des demandes (/demandes), ${USERS} utilisateurs connectés en parallèle :\n`);
-table(
+printTable(
   ['Base', 'Inscriptions', 'Requêtes', 'p50 (ms)', 'p95 (ms)', 'max (ms)', 'req/s', 'Erreurs', 'Budget'],
   inbox.map((r, i) => {
     const first = inbox.findIndex((x) => x.base === r.base) === i;

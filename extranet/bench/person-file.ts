@@ -4,27 +4,17 @@
 // dashboard, on SQLite and (when BENCH_DATABASE_URL or TEST_DATABASE_URL points to a PostgreSQL
 // server whose role may create databases) on PostgreSQL. Runs the BUILT server.
 // Usage: node bench/person-file.ts   (from extranet/)
-import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import pg from 'pg';
 import { addDays, nowMs, parisDate } from '../src/contract/clock.ts';
-import { createDb, type Db } from '../src/db/connect.ts';
+import type { Db } from '../src/db/connect.ts';
 import { createSealer } from '../src/lib/sealed.ts';
+import { requireBuiltServer, signIn, startServer, stopServer, TERRITORIES, targets } from './support.ts';
 
-const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
-const ENTRY = join(ROOT, 'dist', 'server', 'entry.mjs');
 const SECRET = randomBytes(32).toString('hex');
 const PERSONS = Number(process.env.BENCH_PERSONS ?? 10_000);
 const USERS = Number(process.env.BENCH_USERS ?? 25);
 const REQUESTS_PER_USER = Number(process.env.BENCH_REQUESTS_PER_USER ?? 40);
-const PASSWORD = 'maillage-demo-2026';
 const BUDGET_P95_MS = 100;
-const TERRITORIES = ['valenciennois', 'douaisis', 'cambresis', 'pevele-carembault'];
 const FIRST = ['Nadia', 'Kevin', 'Sylvie', 'Mohamed', 'Julie', 'Bruno', 'Awa', 'Léa', 'Yanis', 'Chantal'];
 const LAST = [
   'Benali',
@@ -40,103 +30,8 @@ const LAST = [
 ];
 const PHASES = ['emergence', 'maturation', 'creation', 'developpement'] as const;
 
-if (!existsSync(ENTRY)) {
-  console.error('✗ Serveur non construit : lancez `npm run build -w extranet` avant le banc.');
-  process.exit(1);
-}
+requireBuiltServer();
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-interface Target {
-  name: string;
-  env: Record<string, string>;
-  open(): Db;
-  drop(): Promise<void>;
-}
-
-async function targets(): Promise<Target[]> {
-  const dir = mkdtempSync(join(tmpdir(), 'extranet-bench-persons-'));
-  const file = join(dir, 'extranet.db');
-  const list: Target[] = [
-    {
-      name: 'SQLite',
-      env: { EXTRANET_DB_FILE: file, DATABASE_URL: '', OUTBOX_DIR: join(dir, 'outbox') },
-      open: () => createDb({ file }),
-      drop: async () => rmSync(dir, { recursive: true, force: true }),
-    },
-  ];
-  const serverUrl = process.env.BENCH_DATABASE_URL || process.env.TEST_DATABASE_URL;
-  if (serverUrl) {
-    const name = `extranet_bench_${randomBytes(4).toString('hex')}`;
-    const admin = new pg.Client({ connectionString: serverUrl });
-    await admin.connect();
-    await admin.query(`CREATE DATABASE ${name}`);
-    await admin.end();
-    const url = new URL(serverUrl);
-    url.pathname = `/${name}`;
-    list.push({
-      name: 'PostgreSQL',
-      env: { DATABASE_URL: url.toString(), OUTBOX_DIR: join(dir, 'outbox-pg') },
-      open: () => createDb({ databaseUrl: url.toString(), file: '' }),
-      drop: async () => {
-        const c = new pg.Client({ connectionString: serverUrl });
-        await c.connect();
-        await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-        await c.end();
-      },
-    });
-  } else {
-    console.log('(PostgreSQL ignoré : définissez BENCH_DATABASE_URL ou TEST_DATABASE_URL pour le mesurer.)');
-  }
-  return list;
-}
-
-async function startServer(env: Record<string, string>): Promise<{ url: string; child: ChildProcess }> {
-  const port = await freePort();
-  const url = `http://127.0.0.1:${port}`;
-  const child = spawn(process.execPath, [ENTRY], {
-    cwd: ROOT,
-    stdio: ['ignore', 'ignore', 'inherit'],
-    env: {
-      PATH: process.env.PATH ?? '',
-      HOST: '127.0.0.1',
-      PORT: String(port),
-      ASTRO_TELEMETRY_DISABLED: '1',
-      EXTRANET_URL: url,
-      CMS_URL: 'http://127.0.0.1:9',
-      BETTER_AUTH_SECRET: SECRET,
-      EXTRANET_SERVICE_TOKEN: 'bench',
-      MAILLAGE_DEMO: '1',
-      SEED_DEMO: 'true',
-      DEMO_PASSWORD: PASSWORD,
-      ...env,
-    },
-  });
-  for (let i = 0; i < 300; i++) {
-    try {
-      if ((await fetch(`${url}/`)).ok) return { url, child };
-    } catch {
-      // not yet
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  child.kill();
-  throw new Error('le serveur ne démarre pas');
-}
-
-/**
- * 10,000 persons, each with one request and its receipt (20,000 rows); one in two decided (5,000
- * audit rows); one in five in support with 3 phases (2,000 + 6,000); 17,000 notes — 50,000
- * timeline rows in all. Returns ids of persons in the demo advisor's territories.
- */
 async function seed(db: Db, advisorId: string): Promise<{ visible: number[]; timelineRows: number }> {
   const now = nowMs();
   const iso = (ms: number) => new Date(ms).toISOString();
@@ -282,21 +177,6 @@ async function seed(db: Db, advisorId: string): Promise<{ visible: number[]; tim
   return { visible, timelineRows };
 }
 
-async function signIn(url: string): Promise<string> {
-  const res = await fetch(`${url}/connexion`, {
-    method: 'POST',
-    redirect: 'manual',
-    headers: { 'content-type': 'application/x-www-form-urlencoded', origin: url },
-    body: new URLSearchParams({ email: 'conseiller@maillage.test', password: PASSWORD, suivant: '/' }),
-  });
-  const cookie = res.headers
-    .getSetCookie()
-    .map((c) => c.split(';')[0])
-    .join('; ');
-  if (res.status !== 303 || !cookie) throw new Error(`connexion impossible (${res.status})`);
-  return cookie;
-}
-
 async function measure(url: string, visible: number[]) {
   const sealed = createSealer(SECRET);
   // Mostly person files (what advisors open between appointments), then the lists around them.
@@ -353,7 +233,7 @@ async function measure(url: string, visible: number[]) {
 
 const rows: string[][] = [];
 for (const target of await targets()) {
-  const { url, child } = await startServer(target.env);
+  const { url, child } = await startServer(target.env, SECRET);
   const db = target.open();
   try {
     const advisor = await db.db
@@ -379,8 +259,7 @@ for (const target of await targets()) {
     ]);
   } finally {
     await db.close();
-    child.kill('SIGTERM');
-    await new Promise((r) => child.once('exit', r));
+    await stopServer(child);
     // BENCH_KEEP=1 keeps the seeded database, to look at query plans afterwards.
     if (process.env.BENCH_KEEP) console.log(`(base gardée : ${JSON.stringify(target.env)})`);
     else await target.drop();

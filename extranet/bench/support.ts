@@ -124,9 +124,22 @@ export async function stopServer(child: ChildProcess): Promise<void> {
   await new Promise((r) => child.once('exit', r));
 }
 
+/**
+ * fetch, once more when a kept-alive connection turns out closed by the server while idle (the
+ * seeding between two measures can outlast its keep-alive timeout): not a server error.
+ */
+export async function get(input: string, init?: RequestInit): Promise<Response> {
+  try {
+    return await fetch(input, init);
+  } catch (error) {
+    if ((error as { cause?: { code?: string } }).cause?.code !== 'UND_ERR_SOCKET') throw error;
+    return fetch(input, init);
+  }
+}
+
 /** Signs the demo advisor in and returns the session cookie. */
 export async function signIn(url: string): Promise<string> {
-  const res = await fetch(`${url}/connexion`, {
+  const res = await get(`${url}/connexion`, {
     method: 'POST',
     redirect: 'manual',
     headers: { 'content-type': 'application/x-www-form-urlencoded', origin: url },
