@@ -3,6 +3,7 @@ import * as clock from '../../contract/clock.ts';
 import type { DbKind } from '../../db/connect.ts';
 import type { Database } from '../../db/database.ts';
 import { audit } from '../audit/audit.ts';
+import { startPeriodicJob } from '../jobs/periodic.ts';
 import { type MailMessage, sendCappedMail, sendMail } from '../mail/mail.ts';
 import { canSeeTerritory, registrationScope, type Viewer } from '../registrations/scope.ts';
 import { cancelUrl } from '../sessions/cancel-link.ts';
@@ -378,33 +379,18 @@ export function startNotifications(
   settings: NotifySettings,
   intervalMs = 15 * 60_000,
 ): { stop(): void } {
-  let running = false;
-  const tick = async () => {
-    if (running) return;
-    running = true;
-    try {
+  // The team contacts at once (the first messages need them), the reminders a little later.
+  void settings.teams.refresh();
+  return startPeriodicJob(
+    'rappels',
+    async () => {
       await settings.teams.refresh();
       const n = await queueDueReminders(db, settings);
       if (n > 0) console.log(`[rappels] ${n} rappel(s) mis en file`);
       if (settings.sms?.available) await sendPendingSms(db, settings.sms);
-    } catch (error) {
-      console.error('[rappels] erreur :', (error as Error).message);
-    } finally {
-      running = false;
-    }
-  };
-  // The team contacts at once (the first messages need them), the reminders a little later.
-  void settings.teams.refresh();
-  const first = setTimeout(() => void tick(), 5_000);
-  first.unref();
-  const timer = setInterval(() => void tick(), intervalMs);
-  timer.unref();
-  return {
-    stop: () => {
-      clearTimeout(first);
-      clearInterval(timer);
     },
-  };
+    { firstDelayMs: 5_000, intervalMs },
+  );
 }
 
 /**

@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import { now as clockNow, parisDate, parisInstant } from '../../contract/clock.ts';
 import type { Database } from '../../db/database.ts';
+import { startPeriodicJob } from '../jobs/periodic.ts';
 import { type ErasureCounts, erasePerson } from './erase.ts';
 import { retentionMonths } from './settings.ts';
 
@@ -153,28 +154,13 @@ export function startRetentionJob(
   outboxDir: string,
   intervalMs = 60 * 60_000,
 ): { stop(): void } {
-  let running = false;
-  const tick = async () => {
-    if (running) return;
-    running = true;
-    try {
+  return startPeriodicJob(
+    'conservation',
+    async () => {
       const report = await runDailyRetention(db, { outboxDir });
       if (report && report.persons > 0)
         console.log(`[conservation] ${report.persons} personne(s) effacée(s) (avant le ${report.cutoff})`);
-    } catch (error) {
-      console.error('[conservation] erreur :', (error as Error).message);
-    } finally {
-      running = false;
-    }
-  };
-  const first = setTimeout(() => void tick(), 20_000);
-  first.unref();
-  const timer = setInterval(() => void tick(), intervalMs);
-  timer.unref();
-  return {
-    stop: () => {
-      clearTimeout(first);
-      clearInterval(timer);
     },
-  };
+    { firstDelayMs: 20_000, intervalMs },
+  );
 }

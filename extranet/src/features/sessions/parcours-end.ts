@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import { addDays, now as clockNow, parisDate } from '../../contract/clock.ts';
 import type { Database } from '../../db/database.ts';
 import { audit } from '../audit/audit.ts';
+import { startPeriodicJob } from '../jobs/periodic.ts';
 import { sendMail } from '../mail/mail.ts';
 import { loadContext, type NotifySettings, toOutbox } from '../notifications/notify.ts';
 import { parcoursEndToPrescriber } from '../notifications/templates.ts';
@@ -82,27 +83,12 @@ export function startParcoursEndJob(
   settings: () => NotifySettings,
   intervalMs = 15 * 60_000,
 ): { stop(): void } {
-  let running = false;
-  const tick = async () => {
-    if (running) return;
-    running = true;
-    try {
+  return startPeriodicJob(
+    'parcours',
+    async () => {
       const n = await queueParcoursEndMessages(db, settings());
       if (n > 0) console.log(`[parcours] ${n} message(s) de fin de parcours mis en file`);
-    } catch (error) {
-      console.error('[parcours] erreur :', (error as Error).message);
-    } finally {
-      running = false;
-    }
-  };
-  const first = setTimeout(() => void tick(), 7_000);
-  first.unref();
-  const timer = setInterval(() => void tick(), intervalMs);
-  timer.unref();
-  return {
-    stop: () => {
-      clearTimeout(first);
-      clearInterval(timer);
     },
-  };
+    { firstDelayMs: 7_000, intervalMs },
+  );
 }
