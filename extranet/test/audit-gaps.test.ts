@@ -84,6 +84,21 @@ describe.each(BACKENDS)('audit log on %s', (backend) => {
     expect(everything.toLowerCase()).not.toContain('cherchable');
   });
 
+  it('records each view of the person list, and a search with its number of results but never the term', async () => {
+    expect((await advisor.get('/personnes')).status).toBe(200);
+    const list = await lastRow('person.list');
+    expect(list?.actor_id).toBe(advisorId);
+    expect(details(list)).toMatchObject({ page: 1 });
+
+    const res = await advisor.post('/personnes', { q: 'cherchable' });
+    expect((await advisor.get(location(res))).status).toBe(200);
+    const search = await lastRow('person.search');
+    expect(search?.actor_id).toBe(advisorId);
+    expect(details(search)).toMatchObject({ results: 1, shown: 1 });
+    const everything = JSON.stringify(await server.db.db.selectFrom('audit_log').selectAll().execute());
+    expect(everything.toLowerCase()).not.toContain('cherchable');
+  });
+
   it('records the call list and the outbox, list and message', async () => {
     // An accepted person who prefers a call: one call to make.
     const { id: toCall } = await server.db.db
@@ -168,6 +183,8 @@ describe.each(BACKENDS)('audit log on %s', (backend) => {
       ['auth.signin-failed', 'Connexion refusée'],
       ['registration.list', 'Liste des demandes consultée'],
       ['registration.search', 'Recherche dans les demandes'],
+      ['person.list', 'Liste des personnes consultée'],
+      ['person.search', 'Recherche dans les personnes'],
       ['call.list', 'Liste « À appeler » consultée'],
       ['outbox.list', 'Liste des courriels consultée'],
       ['account.two-factor-enable', 'Double authentification activée'],

@@ -68,6 +68,8 @@ export const ACTION_LABELS: Record<string, string> = {
   'account.two-factor-enable': 'Double authentification activée',
   'account.reinvite': 'Invitation renvoyée',
   'person.read': 'Dossier de personne consulté',
+  'person.list': 'Liste des personnes consultée',
+  'person.search': 'Recherche dans les personnes',
   'person.update': 'Coordonnées corrigées',
   'person.create': 'Personne enregistrée par un·e conseiller·e',
   'person.merge': 'Personnes fusionnées',

@@ -1,5 +1,6 @@
 import { type ExpressionBuilder, sql } from 'kysely';
 import type { Database } from '../../db/database.ts';
+import { TERRITORIES, type Territory } from '../territories/territories.ts';
 
 export interface Viewer {
   id: string;
@@ -21,4 +22,11 @@ export function registrationScope(viewer: Viewer) {
 
 export function canSeeTerritory(viewer: Viewer, territory: string | null): boolean {
   return viewer.role === 'admin' || (territory !== null && viewer.territories.includes(territory));
+}
+
+/** The territories a viewer may filter on: all for admins, their own for advisors. */
+export function visibleTerritories(viewer: Viewer): Territory[] {
+  return viewer.role === 'admin'
+    ? TERRITORIES
+    : TERRITORIES.filter((t) => viewer.territories.includes(t.slug));
 }
