@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { migrateToLatest } from '../src/db/migrate.ts';
+import type { Viewer } from '../src/features/auth/viewer.ts';
 import { inboxFilters, listInbox, PAGE_SIZE } from '../src/features/registrations/inbox.repository.ts';
-import type { Viewer } from '../src/features/registrations/scope.ts';
 import { BACKENDS, throwawayDatabase } from './support/server.ts';
 
 const TERRITORIES = ['valenciennois', 'douaisis', 'cambresis'];

@@ -1,6 +1,6 @@
 import type { APIContext, AstroGlobal } from 'astro';
 import { clientAddress } from '../contract/client-address.ts';
-import type { Viewer } from '../features/registrations/scope.ts';
+import type { Viewer } from '../features/auth/viewer.ts';
 
 export interface CurrentUser extends Viewer {
   email: string;

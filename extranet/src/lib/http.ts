@@ -28,25 +28,6 @@ export const json = (body: unknown, status = 200, headers: Record<string, string
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-export const STATUS_LABEL: Record<string, string> = {
-  received: 'Reçue',
-  accepted: 'Acceptée',
-  waitlisted: 'Liste d’attente',
-  declined: 'Refusée',
-  cancelled: 'Annulée',
-};
-export const KIND_LABEL: Record<string, string> = {
-  event: 'Inscription à une session',
-  support: 'Accompagnement individuel',
-  callback: 'Demande de rappel',
-};
-export const ANSWER_LABEL: Record<string, string> = {
-  oui: 'Oui',
-  non: 'Non',
-  'ne-se-prononce-pas': 'Ne se prononce pas',
-};
-export const CONTACT_LABEL: Record<string, string> = { appel: 'Appel', sms: 'SMS', email: 'E-mail' };
-
 // Intl formatters are costly to build: one of each, reused (it showed in the inbox profile).
 const DATE_TIME = new Intl.DateTimeFormat('fr-FR', {
   dateStyle: 'short',

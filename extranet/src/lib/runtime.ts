@@ -19,6 +19,7 @@ import {
 import { randomBytes } from 'node:crypto';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { createDb, type Db } from '../db/connect.ts';
+import { clearMemo } from '../db/memo.ts';
 import { migrateToLatest } from '../db/migrate.ts';
 import { type Auth, createAuth } from '../features/auth/auth.ts';
 import { seedDemoAccounts, seedDemoRegistrations } from '../features/demo/seed.ts';
@@ -30,7 +31,6 @@ import { createTeamDirectory } from '../features/notifications/teams.ts';
 import { startRetentionJob } from '../features/retention/job.ts';
 import { startParcoursEndJob } from '../features/sessions/parcours-end.ts';
 import { checkDeployment, demoMode } from './deployment.ts';
-import { clearMemo } from './memo.ts';
 import { createSealer, type Sealer } from './sealed.ts';
 
 export interface Config {

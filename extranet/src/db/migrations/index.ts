@@ -1,6 +1,7 @@
 import type { Migration } from 'kysely/migration';
-import * as notifications from '../../features/notifications/migration.ts';
+
 import * as initial from './2026_11_26_1300_initial.ts';
+import * as notifications from './2026_11_26_1400_notifications.ts';
 import * as practicalNotes from './2026_11_26_1500_event_practical_notes.ts';
 import * as inboxListIndex from './2026_11_26_1600_inbox_list_index.ts';
 import * as requestContact from './2026_12_02_0100_request_contact.ts';

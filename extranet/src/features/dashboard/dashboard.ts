@@ -1,9 +1,10 @@
 import type { Kysely } from 'kysely';
 import { addDays, parisDate, parisInstant } from '../../contract/clock.ts';
 import type { Database } from '../../db/database.ts';
+import type { Viewer } from '../auth/viewer.ts';
 import { parseSlots } from '../events/events.repository.ts';
 import { listOpenActions } from '../notes/notes.service.ts';
-import { registrationScope, type Viewer } from '../registrations/scope.ts';
+import { registrationScope } from '../registrations/scope.ts';
 import { listCaseload } from '../supports/supports.service.ts';
 
 /** How many actions and quiet supports the dashboard lists (the counts cover them all). */

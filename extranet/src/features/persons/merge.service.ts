@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import { now } from '../../contract/clock.ts';
 import type { Database, Person } from '../../db/database.ts';
 import { audit } from '../audit/audit.ts';
-import type { Viewer } from '../registrations/scope.ts';
+import type { Viewer } from '../auth/viewer.ts';
 import { PersonNotFoundError } from './persons.scope.ts';
 
 export class MergeNotAllowedError extends Error {}

@@ -4,7 +4,7 @@ import { normaliseFrenchPhone } from '../../contract/index.ts';
 import { isUniqueViolation } from '../../db/connect.ts';
 import type { Database } from '../../db/database.ts';
 import { audit } from '../audit/audit.ts';
-import type { Viewer } from '../registrations/scope.ts';
+import type { Viewer } from '../auth/viewer.ts';
 import { territoryOfCommune } from '../territories/territories.ts';
 import type { PersonEdit, PersonFilters } from './persons.rules.ts';
 import { PersonNotFoundError, personScope } from './persons.scope.ts';

@@ -1,6 +1,6 @@
 import { type ExpressionBuilder, sql } from 'kysely';
 import type { Database } from '../../db/database.ts';
-import type { Viewer } from '../registrations/scope.ts';
+import type { Viewer } from '../auth/viewer.ts';
 
 /**
  * Territory scoping of people (by the person's own territory): admins see everyone, advisors the

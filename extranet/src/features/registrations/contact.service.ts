@@ -3,9 +3,10 @@ import { now } from '../../contract/clock.ts';
 import type { DbKind } from '../../db/connect.ts';
 import type { Database } from '../../db/database.ts';
 import { audit } from '../audit/audit.ts';
+import type { Viewer } from '../auth/viewer.ts';
 import { territoryOfCommune } from '../territories/territories.ts';
 import { NotFoundError } from './errors.ts';
-import { canSeeTerritory, type Viewer } from './scope.ts';
+import { canSeeTerritory } from './scope.ts';
 
 /**
  * The contact details given with a request stay with that request (design §8): an anonymous

@@ -2,8 +2,9 @@ import type { Kysely } from 'kysely';
 import * as clock from '../../contract/clock.ts';
 import type { DbKind } from '../../db/connect.ts';
 import type { Database } from '../../db/database.ts';
-import { clearMemo } from '../../lib/memo.ts';
+import { clearMemo } from '../../db/memo.ts';
 import { audit } from '../audit/audit.ts';
+import type { Viewer } from '../auth/viewer.ts';
 import { countAccepted } from '../events/events.repository.ts';
 import { queueDecision } from '../notifications/notify.ts';
 import { notifySettings } from '../notifications/settings.ts';
@@ -15,7 +16,7 @@ import {
   ReasonRequiredError,
   StaleDecisionError,
 } from './errors.ts';
-import { canSeeTerritory, registrationScope, type Viewer } from './scope.ts';
+import { canSeeTerritory, registrationScope } from './scope.ts';
 
 export type Decision = 'accept' | 'waitlist' | 'decline' | 'cancel';
 

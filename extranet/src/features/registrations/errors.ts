@@ -1,3 +1,4 @@
+import type { RegistrationStatus } from '../../contract/index.ts';
 /** Domain errors, translated to HTTP statuses and French messages at the edge. */
 export class EventFullError extends Error {
   constructor() {
@@ -21,12 +22,12 @@ export class NotFoundError extends Error {
 }
 /** The registration changed since the page was displayed (another advisor decided first). */
 export class StaleDecisionError extends Error {
-  constructor(public readonly currentStatus: string) {
+  constructor(public readonly currentStatus: RegistrationStatus) {
     super('stale decision');
   }
 }
 export class DecisionNotAllowedError extends Error {
-  constructor(public readonly currentStatus: string) {
+  constructor(public readonly currentStatus: RegistrationStatus) {
     super('decision not allowed');
   }
 }

@@ -3,7 +3,8 @@ import { z } from 'zod';
 import * as clock from '../../contract/clock.ts';
 import { normaliseFrenchPhone } from '../../contract/index.ts';
 import type { Database } from '../../db/database.ts';
-import { registrationScope, type Viewer } from './scope.ts';
+import type { Viewer } from '../auth/viewer.ts';
+import { registrationScope } from './scope.ts';
 
 const optional = <T extends z.ZodType>(s: T) =>
   z.preprocess((v) => (v === '' || v === null ? undefined : v), s.optional());

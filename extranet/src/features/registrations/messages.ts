@@ -1,4 +1,3 @@
-import { STATUS_LABEL } from '../../lib/http.ts';
 import {
   DecisionNotAllowedError,
   EventClosedError,
@@ -7,6 +6,7 @@ import {
   ReasonRequiredError,
   StaleDecisionError,
 } from './errors.ts';
+import { STATUS_LABEL } from './labels.ts';
 
 /** French messages for the decision errors, shown to the advisor. */
 export function decisionErrorMessage(error: unknown): string | null {

@@ -1,12 +1,7 @@
 import { type ExpressionBuilder, sql } from 'kysely';
 import type { Database } from '../../db/database.ts';
+import type { Viewer } from '../auth/viewer.ts';
 import { TERRITORIES, type Territory } from '../territories/territories.ts';
-
-export interface Viewer {
-  id: string;
-  role: 'admin' | 'advisor';
-  territories: string[];
-}
 
 /**
  * Territory scoping of registrations, applied in every query an advisor can reach: admins see

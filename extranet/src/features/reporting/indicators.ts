@@ -15,7 +15,7 @@
 import { type Kysely, sql } from 'kysely';
 import { parisInstant } from '../../contract/clock.ts';
 import type { Database } from '../../db/database.ts';
-import type { Viewer } from '../registrations/scope.ts';
+import type { Viewer } from '../auth/viewer.ts';
 import { requiredHalfDays } from '../sessions/completion.ts';
 import type { Phase } from '../supports/supports.rules.ts';
 import { PHASES } from '../supports/supports.rules.ts';

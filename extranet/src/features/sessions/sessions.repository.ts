@@ -1,9 +1,10 @@
 import { type Kysely, sql, type Transaction } from 'kysely';
 import { parisDate } from '../../contract/clock.ts';
 import type { Database, EventCopy } from '../../db/database.ts';
-import { memo } from '../../lib/memo.ts';
+import { memo } from '../../db/memo.ts';
+import type { Viewer } from '../auth/viewer.ts';
 import { parseSlots, parseVenue, type Slot, type Venue } from '../events/events.repository.ts';
-import { canSeeTerritory, type Viewer } from '../registrations/scope.ts';
+import { canSeeTerritory } from '../registrations/scope.ts';
 import {
   type AttendanceStatus,
   type Completion,

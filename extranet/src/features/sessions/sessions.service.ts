@@ -3,9 +3,10 @@ import { now as clockNow, parisDate } from '../../contract/clock.ts';
 import type { DbKind } from '../../db/connect.ts';
 import type { Database } from '../../db/database.ts';
 import { audit } from '../audit/audit.ts';
+import type { Viewer } from '../auth/viewer.ts';
 import { decide } from '../registrations/decision.service.ts';
 import { DecisionNotAllowedError, NotFoundError, StaleDecisionError } from '../registrations/errors.ts';
-import { canSeeTerritory, type Viewer } from '../registrations/scope.ts';
+import { canSeeTerritory } from '../registrations/scope.ts';
 import type { AttendanceStatus, ParcoursOutcomeKind } from './completion.ts';
 import { halfDays } from './sessions.repository.ts';
 

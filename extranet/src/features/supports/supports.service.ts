@@ -3,8 +3,9 @@ import { now, parisDate } from '../../contract/clock.ts';
 import { isUniqueViolation } from '../../db/connect.ts';
 import type { Database } from '../../db/database.ts';
 import { audit } from '../audit/audit.ts';
+import type { Viewer } from '../auth/viewer.ts';
 import { PersonNotFoundError, personScope } from '../persons/persons.scope.ts';
-import { canSeeTerritory, type Viewer } from '../registrations/scope.ts';
+import { canSeeTerritory } from '../registrations/scope.ts';
 import { checkPhaseChange, type EndSupport, isQuiet, type Phase } from './supports.rules.ts';
 
 type Db = Kysely<Database> | Transaction<Database>;
