@@ -28,6 +28,8 @@ export const json = (body: unknown, status = 200, headers: Record<string, string
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+export { formatPhone as displayPhone } from '../contract/phone.ts';
+
 // Intl formatters are costly to build: one of each, reused (it showed in the inbox profile).
 const DATE_TIME = new Intl.DateTimeFormat('fr-FR', {
   dateStyle: 'short',
@@ -43,12 +45,6 @@ export function formatDateTime(iso: string | null | undefined): string {
 export function formatDate(iso: string | null | undefined): string {
   if (!iso) return '';
   return DATE.format(new Date(iso));
-}
-
-/** +33612345678 → "06 12 34 56 78" (other numbers unchanged): how advisors read and dial them. */
-export function displayPhone(e164: string): string {
-  const m = /^\+33(\d{9})$/.exec(e164);
-  return m ? `0${m[1]}`.replace(/(\d{2})(?=\d)/g, '$1 ') : e164;
 }
 
 const SLOT_DAY = new Intl.DateTimeFormat('fr-FR', {

@@ -1,9 +1,4 @@
-export function escapeHtml(s: string): string {
-  return s.replace(
-    /[&<>"']/g,
-    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string,
-  );
-}
+export { escapeHtml } from '@maillage/extranet/html';
 
 /** Only http(s), mailto, tel and site-relative links survive; anything else becomes "#". */
 export function safeHref(href: unknown): string {

@@ -1,3 +1,4 @@
+import { escapeHtml } from '../../contract/html.ts';
 import { formatDay, formatPhone, formatSlot, formatTime, formatVenue, sortSlots } from './format.ts';
 import { eventCalendar } from './ics.ts';
 import type {
@@ -28,15 +29,6 @@ const facts = (rows: Array<[string, string | null | undefined]>): Block => ({
   rows: rows.filter((r): r is [string, string] => Boolean(r[1])),
 });
 const link = (label: string, url: string): Block => ({ kind: 'link', label, url });
-
-export function escapeHtml(value: string): string {
-  return value
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;')
-    .replace(/'/g, '&#39;');
-}
 
 function renderText(blocks: Block[]): string {
   return `${blocks

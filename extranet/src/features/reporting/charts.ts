@@ -4,8 +4,7 @@
  * for screen readers (aria-hidden): the page prints its figures in a table next to it.
  */
 
-const esc = (s: string) =>
-  s.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;').replaceAll('"', '&quot;');
+import { escapeHtml as esc } from '../../contract/html.ts';
 
 export interface Bar {
   label: string;
