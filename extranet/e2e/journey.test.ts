@@ -5,12 +5,8 @@ import { seriousViolations as axe } from '../../scripts/testing/axe.ts';
 import { launchChromium } from '../../scripts/testing/chromium.ts';
 import { type Platform, startPlatform } from '../../scripts/testing/platform.ts';
 import { createDb, type Db } from '../src/db/connect.ts';
-import {
-  type ReceivedMail,
-  type SmtpSink,
-  startSmtpSink,
-} from '../src/features/notifications/testing/smtp-sink.ts';
 import { Browser as HttpClient } from '../test/support/browser.ts';
+import { type ReceivedMail, type SmtpSink, startSmtpSink } from '../test/support/smtp-sink.ts';
 
 /**
  * The registration journey end to end: the built site, the built extranet and a real seeded

@@ -10,7 +10,6 @@ import {
   receiptToPrescriber,
   reminderToPerson,
 } from '../src/features/notifications/templates.ts';
-import { type SmtpSink, startSmtpSink } from '../src/features/notifications/testing/smtp-sink.ts';
 import type { NotificationContext, RegistrationStatus } from '../src/features/notifications/types.ts';
 import { Browser, location } from './support/browser.ts';
 import { addEvent, eventRequest, intake } from './support/fixtures.ts';
@@ -21,6 +20,7 @@ import {
   startServer,
   throwawayDatabase,
 } from './support/server.ts';
+import { type SmtpSink, startSmtpSink } from './support/smtp-sink.ts';
 
 /**
  * Issue 8, item 7: the public forms must not make the extranet a mail relay. Receipts are capped

@@ -11,19 +11,17 @@ import { createDb, type Db } from '../src/db/connect.ts';
 import { migrateToLatest } from '../src/db/migrate.ts';
 import { upsertEventCopy } from '../src/features/events/events.repository.ts';
 import { deliverDue } from '../src/features/mail/worker.ts';
-import {
-  listCalls,
-  queueDueReminders,
-  recordCallOutcome,
-  sendPendingSms,
-} from '../src/features/notifications/notify.ts';
+import { listCalls } from '../src/features/notifications/calls.repository.ts';
+import { recordCallOutcome } from '../src/features/notifications/calls.service.ts';
+import { queueDueReminders } from '../src/features/notifications/reminders.job.ts';
 import { configureNotifications } from '../src/features/notifications/settings.ts';
 import { manualSmsChannel, type SmsChannel } from '../src/features/notifications/sms.ts';
+import { sendPendingSms } from '../src/features/notifications/sms.worker.ts';
 import { createTeamDirectory } from '../src/features/notifications/teams.ts';
-import { type SmtpSink, startSmtpSink } from '../src/features/notifications/testing/smtp-sink.ts';
 import { decide } from '../src/features/registrations/decision.service.ts';
 import { submitRegistration } from '../src/features/registrations/intake.service.ts';
 import { dropDatabase } from './support/server.ts';
+import { type SmtpSink, startSmtpSink } from './support/smtp-sink.ts';
 
 /**
  * Notifications through the real outbox: real database (SQLite, and PostgreSQL when

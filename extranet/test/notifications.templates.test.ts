@@ -13,8 +13,8 @@ import {
   receiptToPrescriber,
   reminderToPerson,
 } from '../src/features/notifications/templates.ts';
-import { type SmtpSink, startSmtpSink } from '../src/features/notifications/testing/smtp-sink.ts';
 import type { NotificationContext } from '../src/features/notifications/types.ts';
+import { type SmtpSink, startSmtpSink } from './support/smtp-sink.ts';
 
 const event = {
   id: 'evt123',
@@ -92,7 +92,7 @@ describe('message templates', () => {
   });
 
   it('sends no email receipt to someone who gave no email', () => {
-    expect(receiptToPerson(ctx({}, { email: null, preferredContact: 'phone' }))).toBeNull();
+    expect(receiptToPerson(ctx({}, { email: null, preferredContact: 'appel' }))).toBeNull();
     expect(decisionToPerson(ctx({ status: 'accepted' }, { email: null }))).toBeNull();
   });
 

@@ -7,9 +7,9 @@ import { registrationRequest } from '../src/contract/index.ts';
 import { migrateToLatest } from '../src/db/migrate.ts';
 import { migrations } from '../src/db/migrations/index.ts';
 import { upsertEventCopy } from '../src/features/events/events.repository.ts';
-import { listCalls, queueDueReminders } from '../src/features/notifications/notify.ts';
-import { notifySettings } from '../src/features/notifications/settings.ts';
-import { type SmtpSink, startSmtpSink } from '../src/features/notifications/testing/smtp-sink.ts';
+import { listCalls } from '../src/features/notifications/calls.repository.ts';
+import { queueDueReminders } from '../src/features/notifications/reminders.job.ts';
+import { defaultNotifySettings } from '../src/features/notifications/settings.ts';
 import { decide } from '../src/features/registrations/decision.service.ts';
 import { submitRegistration } from '../src/features/registrations/intake.service.ts';
 import { Browser, location } from './support/browser.ts';
@@ -21,6 +21,7 @@ import {
   startServer,
   throwawayDatabase,
 } from './support/server.ts';
+import { type SmtpSink, startSmtpSink } from './support/smtp-sink.ts';
 
 /**
  * Issue 8, item 1: an anonymous request (public form, intake API) never changes an existing
@@ -466,7 +467,7 @@ describe.each(BACKENDS)('reminders and calls about a request on %s', (backend) =
           .where('reference', '=', reference)
           .execute();
       }
-      expect(await queueDueReminders(db, notifySettings())).toBe(2);
+      expect(await queueDueReminders(db, defaultNotifySettings())).toBe(2);
       const reminders = await db
         .selectFrom('outbox')
         .select(['to_address', 'text_body'])

@@ -3,7 +3,7 @@ import { extractText } from 'unpdf';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { addDays, parisDate, setClock } from '../src/contract/clock.ts';
 import { upsertEventCopy } from '../src/features/events/events.repository.ts';
-import type { NotifySettings } from '../src/features/notifications/notify.ts';
+import type { NotifySettings } from '../src/features/notifications/settings.ts';
 import { createTeamDirectory } from '../src/features/notifications/teams.ts';
 import { signCancelToken } from '../src/features/sessions/cancel-link.ts';
 import { shortDay } from '../src/features/sessions/emargement.pdf.ts';

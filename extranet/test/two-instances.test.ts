@@ -6,10 +6,10 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { accountKey } from '../src/features/auth/throttle.ts';
-import { type SmtpSink, startSmtpSink } from '../src/features/notifications/testing/smtp-sink.ts';
 import { Browser, location } from './support/browser.ts';
 import { addEvent, eventRequest, intake } from './support/fixtures.ts';
 import { BACKENDS, DEMO_PASSWORD, type RunningServer, startServer } from './support/server.ts';
+import { type SmtpSink, startSmtpSink } from './support/smtp-sink.ts';
 
 describe.each(BACKENDS)('two extranet instances on %s', (backend) => {
   let sink: SmtpSink;

@@ -330,7 +330,7 @@ export interface NotificationTable {
   dedupe_key: string;
   channel: 'email' | 'appel' | 'sms';
   call_text: string | null;
-  call_status: 'todo' | 'sending' | 'done' | 'unreachable' | null;
+  call_status: 'todo' | 'sending' | 'done' | null;
   outcome: string | null;
   handled_by: string | null;
   handled_at: string | null;

@@ -25,8 +25,8 @@ import { type Auth, createAuth } from '../features/auth/auth.ts';
 import { seedDemoAccounts, seedDemoRegistrations } from '../features/demo/seed.ts';
 import { refreshEventsFromCms } from '../features/events/events.sync.ts';
 import { startMailWorker } from '../features/mail/worker.ts';
-import { startNotifications } from '../features/notifications/notify.ts';
-import { configureNotifications, notifySettings } from '../features/notifications/settings.ts';
+import { startNotifications } from '../features/notifications/reminders.job.ts';
+import { configureNotifications } from '../features/notifications/settings.ts';
 import { createTeamDirectory } from '../features/notifications/teams.ts';
 import { startRetentionJob } from '../features/retention/job.ts';
 import { startParcoursEndJob } from '../features/sessions/parcours-end.ts';
@@ -162,19 +162,18 @@ async function boot(): Promise<Runtime> {
   void refreshEvents();
   setInterval(() => void refreshEvents(), EVENTS_REFRESH_MS).unref();
 
-  // Notifications: team contacts from the CMS, reminders two days before each session.
-  startNotifications(
-    database.db,
-    configureNotifications({
-      siteUrl: config.siteUrl,
-      extranetUrl: config.extranetUrl,
-      mailFrom: MAIL_FROM,
-      teams: createTeamDirectory({ cmsUrl: config.cmsUrl, token: config.cmsToken }),
-      cancelSecret: secret,
-    }),
-  );
+  // Notifications: read once here and passed to their jobs (team contacts from the CMS, reminders
+  // two days before each session); kept too for the intake, the decisions and the cancel page.
+  const notify = configureNotifications({
+    siteUrl: config.siteUrl,
+    extranetUrl: config.extranetUrl,
+    mailFrom: MAIL_FROM,
+    teams: createTeamDirectory({ cmsUrl: config.cmsUrl, token: config.cmsToken }),
+    cancelSecret: secret,
+  });
+  startNotifications(database.db, notify);
   // End of each Parcours: the professionals who asked are told whether the person came.
-  startParcoursEndJob(database.db, notifySettings);
+  startParcoursEndJob(database.db, () => notify);
 
   // Once a day, on one instance: people past the retention period are erased (their .eml copies too).
   startRetentionJob(database.db, fromAppRoot(OUTBOX_DIR));

@@ -1,20 +1,41 @@
-import type { NotifySettings } from './notify.ts';
-import { createTeamDirectory } from './teams.ts';
+import type { SmsChannel } from './sms.ts';
+import { createTeamDirectory, type TeamDirectory } from './teams.ts';
+
+/** What the notifications need from the deployment: read once at start, passed to each job and service. */
+export interface NotifySettings {
+  siteUrl: string;
+  extranetUrl: string;
+  teams: TeamDirectory;
+  /** Envelope address (MAIL_FROM's address): the display name is the team's. */
+  mailFrom?: string | undefined;
+  /** SMS provider; without one (the default), SMS are sent by hand from the "à appeler" list. */
+  sms?: SmsChannel | undefined;
+  /** The extranet's secret: signs the "je ne peux pas venir" links (none without it). */
+  cancelSecret?: string | undefined;
+}
+
+/** The declared defaults (astro.config.ts: SITE_URL, EXTRANET_URL), with the general contact. */
+export function defaultNotifySettings(): NotifySettings {
+  return {
+    siteUrl: 'http://localhost:4321',
+    extranetUrl: 'http://localhost:4322',
+    teams: createTeamDirectory({}),
+  };
+}
 
 let current: NotifySettings | null = null;
 
-/** Set once at start by the extranet's runtime (URLs, MAIL_FROM, the CMS for team contacts). */
+/**
+ * Kept by the runtime at start (src/lib/runtime.ts), for the callers that do not yet receive the
+ * settings from theirs: the intake and decision services and the cancel-link page.
+ */
 export function configureNotifications(settings: NotifySettings): NotifySettings {
   current = settings;
   return settings;
 }
 
-/** The process-wide settings; defaults (local URLs, general contact) until configured. */
+/** The settings the runtime configured; the declared defaults where there is no runtime (tests). */
 export function notifySettings(): NotifySettings {
-  current ??= {
-    siteUrl: process.env.SITE_URL || 'http://localhost:4321',
-    extranetUrl: process.env.EXTRANET_URL || 'http://localhost:4322',
-    teams: createTeamDirectory({}),
-  };
+  current ??= defaultNotifySettings();
   return current;
 }

@@ -3,9 +3,14 @@
  * notification service maps database rows to these views; templates are pure functions of them.
  */
 
-export type ContactChannel = 'phone' | 'sms' | 'email';
-export type RegistrationKind = 'event' | 'support' | 'callback';
-export type RegistrationStatus = 'received' | 'accepted' | 'waitlisted' | 'declined' | 'cancelled';
+import type { PreferredContact, RegistrationKind, RegistrationStatus } from '../../contract/index.ts';
+import type { NotificationTable } from '../../db/database.ts';
+
+// The registration's vocabulary is the contract's: one schema, one set of words.
+export type { PreferredContact, RegistrationKind, RegistrationStatus };
+
+/** Why a person is told something (one notification row each, deduplicated by key). */
+export type NotificationPurpose = NotificationTable['purpose'];
 
 /** The territory's team: sender identity, reply-to and the phone number people can call. */
 export interface TeamIdentity {
@@ -53,7 +58,7 @@ export interface PersonView {
   lastName?: string | null;
   email?: string | null;
   phone: string;
-  preferredContact: ContactChannel;
+  preferredContact: PreferredContact;
 }
 
 export interface PrescriberView {

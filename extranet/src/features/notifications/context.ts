@@ -1,0 +1,48 @@
+import { cancelUrl } from '../sessions/cancel-link.ts';
+import { sortSlots } from './format.ts';
+import { type Db, findSubject, type RegistrationSubject } from './notifications.repository.ts';
+import type { NotifySettings } from './settings.ts';
+import type { EventView, NotificationContext } from './types.ts';
+
+/** What the templates need about one registration: its row, with the deployment's links and team. */
+export function toContext(subject: RegistrationSubject, settings: NotifySettings): NotificationContext {
+  let event: EventView | null = null;
+  if (subject.event) {
+    const { slug, ...copy } = subject.event;
+    event = { ...copy, url: slug ? `${settings.siteUrl.replace(/\/$/, '')}/agenda/${slug}` : null };
+  }
+  return {
+    person: { ...subject.contact, preferredContact: subject.preferredContact },
+    registration: {
+      reference: subject.reference,
+      kind: subject.kind,
+      status: subject.status,
+      decisionReason: subject.decisionReason,
+      source: subject.source,
+      prescriber: subject.prescriber,
+      event,
+      cancelUrl:
+        event && settings.cancelSecret
+          ? cancelUrl(
+              settings.cancelSecret,
+              settings.extranetUrl,
+              subject.id,
+              sortSlots(event.slots).at(-1)?.date,
+            )
+          : null,
+    },
+    team: settings.teams.team(subject.territory, subject.territoryName),
+    links: { siteUrl: settings.siteUrl, extranetUrl: settings.extranetUrl },
+    mailFrom: settings.mailFrom ? (/<([^>]+)>/.exec(settings.mailFrom)?.[1] ?? settings.mailFrom) : null,
+  };
+}
+
+/** Everything the templates need about one registration, read in the caller's transaction. */
+export async function loadContext(
+  db: Db,
+  registrationId: number,
+  settings: NotifySettings,
+): Promise<NotificationContext | null> {
+  const subject = await findSubject(db, registrationId);
+  return subject ? toContext(subject, settings) : null;
+}
