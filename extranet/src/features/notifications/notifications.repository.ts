@@ -1,6 +1,10 @@
 import { type Kysely, sql, type Transaction } from 'kysely';
-import type { PreferredContact } from '../../contract/index.ts';
-import { preferredContactSchema } from '../../contract/index.ts';
+import {
+  type PreferredContact,
+  preferredContactSchema,
+  type RegistrationKind,
+  type RegistrationStatus,
+} from '../../contract/index.ts';
 import type { Database, NotificationTable } from '../../db/database.ts';
 import type { EventView, NotificationPurpose, SlotView } from './types.ts';
 
@@ -18,7 +22,7 @@ export const CONTACT_COLUMNS = [
   'registration.contact_phone',
 ] as const;
 
-export function parseJson<T>(text: string | null | undefined, fallback: T): T {
+function parseJson<T>(text: string | null | undefined, fallback: T): T {
   if (!text) return fallback;
   try {
     return JSON.parse(text) as T;
@@ -56,8 +60,8 @@ export function requestContact(row: {
 export interface RegistrationSubject {
   id: number;
   reference: string;
-  kind: Database['registration']['kind'];
-  status: Database['registration']['status'];
+  kind: RegistrationKind;
+  status: RegistrationStatus;
   /** The territory's slug, and its name (the event's territory, else the territory's row). */
   territory: string | null;
   territoryName: string | null;
