@@ -239,13 +239,14 @@ export const intakeError = z.object({
 export type IntakeError = z.infer<typeof intakeError>;
 
 export const availabilityEntry = z.object({
-  capacity: z.number().int(),
-  taken: z.number().int(),
-  left: z.number().int(),
+  capacity: z.number().int().nonnegative(),
+  taken: z.number().int().nonnegative(),
+  left: z.number().int().nonnegative(),
   waitlistOpen: z.boolean(),
   registrationOpen: z.boolean(),
 });
 export type AvailabilityEntry = z.infer<typeof availabilityEntry>;
+/** `GET /api/public/availability/<documentId>` answers one entry; `GET /api/public/availability` all of them. */
 export const availabilityResponse = z.object({ events: z.record(z.string(), availabilityEntry) });
 export type AvailabilityResponse = z.infer<typeof availabilityResponse>;
 
