@@ -135,7 +135,10 @@ export function fieldOf(path: string): string {
   return path;
 }
 
-/** Fields of the forms, in page order: the error summary lists errors in this order. */
+/**
+ * Fields of the forms, in page order: the error summary lists errors in this order. The
+ * professional's page shows them all; each public page shows its kind's fields, in this order.
+ */
 export const FIELD_ORDER = [
   'source.name',
   'source.organisation',
@@ -143,6 +146,7 @@ export const FIELD_ORDER = [
   'source.email',
   'request',
   'eventId',
+  'projectIdea',
   'firstName',
   'lastName',
   'phone',
@@ -152,12 +156,27 @@ export const FIELD_ORDER = [
   'situation.jobSeeker',
   'needs.details',
   'preferredContact',
-  'projectIdea',
   'message',
   'acceptWaitlist',
   'source.personConsent',
   'source.keepInformed',
 ];
+
+/**
+ * What a form sends but does not ask on its page: the event page's session is fixed (a hidden
+ * field), the project and call-back forms skip the needs, the call-back form the situation.
+ */
+const NOT_ASKED: Record<FormKind, readonly string[]> = {
+  event: ['eventId'],
+  support: ['needs.details'],
+  callback: ['situation.rsa', 'situation.jobSeeker', 'needs.details'],
+  prescriber: [],
+};
+
+/** The fields a form's page shows, in page order (the error summary links to these). */
+export function shownFields(kind: FormKind): readonly string[] {
+  return FIELD_ORDER.filter((f) => FORM_FIELDS[kind].includes(f) && !NOT_ASKED[kind].includes(f));
+}
 
 /** The HTML id of a field's input (`source.name` → `f-source-name`). */
 export function inputId(field: string): string {
