@@ -6,6 +6,7 @@ import {
   buildServices,
   buildStructure,
   dataInclusionPublics,
+  e164,
   serviceDescription,
   splitAddress,
 } from '../src/lib/feeds/data-inclusion.ts';
@@ -149,6 +150,17 @@ describe('data·inclusion’s own rules and quality score', () => {
     expect(score({ ...s, publics: null }, now).score).toBeLessThan(1);
     expect(score({ ...s, date_maj: '2024-01-01' }, now).details.date_maj_recente).toBe(0);
     expect(score({ ...s, telephone: null }, now).details.telephone_bien_defini).toBe(0);
+  });
+
+  it('gives the phone in E.164 by the registration contract’s rule, and other text as typed', () => {
+    expect(e164('03 27 00 00 00')).toBe('+33327000000');
+    expect(e164('Standard : 03.27.00.00.00')).toBe('+33327000000');
+    expect(e164('+33 (0)3 27 00 00 00')).toBe('+33327000000');
+    expect(e164('0033 3 27 00 00 00')).toBe('+33327000000');
+    expect(e164('+262 262 12 34 56')).toBe('+262262123456');
+    expect(e164('+32 2 123 45 67')).toBe('+3221234567');
+    expect(e164('le 3949')).toBe('le 3949');
+    expect(e164('  ')).toBeNull();
   });
 
   it('publishes `tous-publics` alone, never with other publics', () => {

@@ -1,6 +1,6 @@
 import { addDays, parisDate, parisInstant } from '@maillage/extranet/clock';
+import type { AvailabilityEntry } from '@maillage/extranet/contract';
 import { describe, expect, it } from 'vitest';
-import type { Availability } from '../src/lib/availability.ts';
 import { closedReason, nextOpening, nextOpenSession } from '../src/lib/registration/sessions.ts';
 import { sampleEvent } from './fixtures/content.ts';
 
@@ -17,8 +17,14 @@ const session = (id: string, over: Record<string, unknown> = {}) =>
     registrationClosesAt: parisInstant(addDays(today, 19), '18:00').toISOString(),
     ...over,
   });
-const open: Availability = { capacity: 10, taken: 2, left: 8, waitlistOpen: false, registrationOpen: true };
-const shut: Availability = { ...open, registrationOpen: false };
+const open: AvailabilityEntry = {
+  capacity: 10,
+  taken: 2,
+  left: 8,
+  waitlistOpen: false,
+  registrationOpen: true,
+};
+const shut: AvailabilityEntry = { ...open, registrationOpen: false };
 
 describe('where a closed session points to', () => {
   const closed = session('fermee', {

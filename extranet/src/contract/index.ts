@@ -1,40 +1,14 @@
 /**
  * The registration contract between the public site and the extranet.
  *
- * This module is imported by the site (bundled by Vite) and by the extranet's intake API: it must
- * only import zod. Every rule carries a French message written for the person filling the form.
+ * This module is imported by the site (bundled by Vite, server side only) and by the extranet's
+ * intake API: it imports only zod and the phone rule (libphonenumber-js). Every rule carries a
+ * French message written for the person filling the form.
  */
 import { z } from 'zod';
+import { normaliseFrenchPhone } from './phone.ts';
 
-// ---------------------------------------------------------------------------------------------
-// Phone numbers
-// ---------------------------------------------------------------------------------------------
-
-/** Overseas country codes that use the French numbering plan (9 national digits). */
-const FRENCH_COUNTRY_CODES = ['33', '262', '508', '590', '594', '596', '687', '689', '269'];
-
-/**
- * Normalises a French phone number to E.164 (`+33612345678`), or returns null when it is not one.
- * Accepts spaces, dots, dashes, parentheses, `+33 (0)6…`, `0033…` and the national `06…` form.
- */
-export function normaliseFrenchPhone(input: string): string | null {
-  let s = input.trim().replace(/[\s.\-/]/g, '');
-  s = s.replace(/^\+33\(0\)/, '+33').replace(/[()]/g, '');
-  if (s.startsWith('00')) s = `+${s.slice(2)}`;
-  if (/^0[1-9]\d{8}$/.test(s)) return `+33${s.slice(1)}`;
-  if (!/^\+\d+$/.test(s)) return null;
-  for (const cc of FRENCH_COUNTRY_CODES) {
-    if (s.startsWith(`+${cc}`)) {
-      let national = s.slice(cc.length + 1);
-      if (national.startsWith('0')) national = national.slice(1);
-      if (/^[1-9]\d{8}$/.test(national)) return `+${cc}${national}`;
-      // Pacific territories use 6-digit national numbers.
-      if ((cc === '687' || cc === '689') && /^\d{6,8}$/.test(national)) return `+${cc}${national}`;
-      return null;
-    }
-  }
-  return null;
-}
+export { normaliseFrenchPhone };
 
 // ---------------------------------------------------------------------------------------------
 // Building blocks
@@ -265,13 +239,14 @@ export const intakeError = z.object({
 export type IntakeError = z.infer<typeof intakeError>;
 
 export const availabilityEntry = z.object({
-  capacity: z.number().int(),
-  taken: z.number().int(),
-  left: z.number().int(),
+  capacity: z.number().int().nonnegative(),
+  taken: z.number().int().nonnegative(),
+  left: z.number().int().nonnegative(),
   waitlistOpen: z.boolean(),
   registrationOpen: z.boolean(),
 });
 export type AvailabilityEntry = z.infer<typeof availabilityEntry>;
+/** `GET /api/public/availability/<documentId>` answers one entry; `GET /api/public/availability` all of them. */
 export const availabilityResponse = z.object({ events: z.record(z.string(), availabilityEntry) });
 export type AvailabilityResponse = z.infer<typeof availabilityResponse>;
 

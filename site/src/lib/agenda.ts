@@ -90,6 +90,12 @@ export function filterEvents(
   return [...near, ...far];
 }
 
+/** The `?page=` of a list page: a whole number from 1, else the first page. */
+export function requestedPage(url: URL): number {
+  const requested = Number(url.searchParams.get('page') ?? '1');
+  return Number.isInteger(requested) && requested > 0 ? requested : 1;
+}
+
 export function paginate<T>(items: T[], page: number, size = PAGE_SIZE) {
   const pageCount = Math.max(1, Math.ceil(items.length / size));
   const current = Math.min(page, pageCount);

@@ -1,13 +1,5 @@
-import { z } from 'zod';
-
-export const availabilityEntry = z.object({
-  capacity: z.number().int().nonnegative(),
-  taken: z.number().int().nonnegative(),
-  left: z.number().int().nonnegative(),
-  waitlistOpen: z.boolean(),
-  registrationOpen: z.boolean(),
-});
-export type Availability = z.infer<typeof availabilityEntry>;
+import { nowMs } from '@maillage/extranet/clock';
+import { type AvailabilityEntry, availabilityEntry } from '@maillage/extranet/contract';
 
 /**
  * Places left for one event, from the extranet's public endpoint. Any failure (down, slow, 404,
@@ -16,33 +8,27 @@ export type Availability = z.infer<typeof availabilityEntry>;
 export function createAvailabilityClient(opts: { baseUrl: string; timeoutMs?: number; ttlMs?: number }) {
   const base = opts.baseUrl.replace(/\/$/, '');
   const ttl = opts.ttlMs ?? 10_000;
-  const memo = new Map<string, { at: number; value: Availability | null }>();
-  return async function availability(documentId: string): Promise<Availability | null> {
+  const memo = new Map<string, { at: number; value: AvailabilityEntry | null }>();
+  return async function availability(documentId: string): Promise<AvailabilityEntry | null> {
     const hit = memo.get(documentId);
-    if (hit && Date.now() - hit.at < ttl) return hit.value;
-    let value: Availability | null = null;
+    if (hit && nowMs() - hit.at < ttl) return hit.value;
+    let value: AvailabilityEntry | null = null;
     try {
       const res = await fetch(`${base}/api/public/availability/${encodeURIComponent(documentId)}`, {
         headers: { accept: 'application/json' },
         signal: AbortSignal.timeout(opts.timeoutMs ?? 800),
       });
       if (res.ok) {
-        const body: unknown = await res.json();
-        // Accept either the bare entry or {"events":{"<id>":entry}}.
-        const direct = availabilityEntry.safeParse(body);
-        const wrapped = z.object({ events: z.record(z.string(), availabilityEntry) }).safeParse(body);
-        value = direct.success
-          ? direct.data
-          : wrapped.success
-            ? (wrapped.data.events[documentId] ?? null)
-            : null;
+        // The extranet's answer for one event, validated by the contract it is written against.
+        const parsed = availabilityEntry.safeParse(await res.json());
+        value = parsed.success ? parsed.data : null;
       } else {
         await res.body?.cancel();
       }
     } catch {
       value = null;
     }
-    memo.set(documentId, { at: Date.now(), value });
+    memo.set(documentId, { at: nowMs(), value });
     if (memo.size > 2000) memo.clear();
     return value;
   };

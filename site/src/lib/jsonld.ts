@@ -2,42 +2,54 @@ import type { CmsEvent, Global, Media, Program, Territory } from './cms/schemas.
 import { parisIso } from './dates.ts';
 import { e164, splitAddress } from './feeds/data-inclusion.ts';
 
-/** The site-wide image for sharing (og:image): the CMS global's, else the site's own. */
+/** A CMS image served by the site's /media route, or null when it is not an upload. */
+function servedImage(
+  img: Media | null | undefined,
+  alt: string | null | undefined,
+  absolute: (path: string) => string,
+) {
+  if (!img || !/^\/uploads\/[\w.-]+$/.test(img.url)) return null;
+  return {
+    url: absolute(`/media${img.url}`),
+    alt: alt ?? img.alternativeText ?? '',
+    width: img.width,
+    height: img.height,
+  };
+}
+
 /** og:image of a page with its own cover (program, session, story, news), else the site's. */
 export function pageShareImage(
   own: { media: Media; alt: string | null | undefined } | undefined,
   global: Global,
   absolute: (path: string) => string,
 ) {
-  const img = own?.media;
-  if (img && /^\/uploads\/[\w.-]+$/.test(img.url)) {
-    return {
-      url: absolute(`/media${img.url}`),
-      alt: own.alt ?? img.alternativeText ?? '',
-      width: img.width,
-      height: img.height,
-    };
-  }
-  return shareImage(global, absolute);
+  return servedImage(own?.media, own?.alt, absolute) ?? shareImage(global, absolute);
 }
 
+/** The site-wide image for sharing (og:image): the CMS global's, else the site's own. */
 export function shareImage(global: Global, absolute: (path: string) => string) {
-  const img = global.shareImage;
-  if (img && /^\/uploads\/[\w.-]+$/.test(img.url)) {
-    return {
-      url: absolute(`/media${img.url}`),
-      alt: global.shareImageAlt ?? img.alternativeText ?? '',
-      width: img.width,
-      height: img.height,
-    };
-  }
-  return {
-    url: absolute('/partage.png'),
-    alt: `${global.siteName} : créer son activité près de chez soi, dans l’économie sociale et solidaire`,
-    width: 1200,
-    height: 630,
-  };
+  return (
+    servedImage(global.shareImage, global.shareImageAlt, absolute) ?? {
+      url: absolute('/partage.png'),
+      alt: `${global.siteName} : créer son activité près de chez soi, dans l’économie sociale et solidaire`,
+      width: 1200,
+      height: 630,
+    }
+  );
 }
+
+/** schema.org Place of a session's venue. */
+const place = (v: CmsEvent['venue']) => ({
+  '@type': 'Place',
+  name: v.name,
+  address: {
+    '@type': 'PostalAddress',
+    streetAddress: v.address,
+    postalCode: v.postcode,
+    addressLocality: v.commune,
+    addressCountry: 'FR',
+  },
+});
 
 const postalAddress = (address: string) => {
   const a = splitAddress(address);
@@ -105,17 +117,7 @@ export function courseJsonLd(program: Program, sessions: CmsEvent[], global: Glo
             name: e.title,
             startDate: parisIso(first.date, first.start),
             endDate: parisIso(last.date, last.end),
-            location: {
-              '@type': 'Place',
-              name: e.venue.name,
-              address: {
-                '@type': 'PostalAddress',
-                streetAddress: e.venue.address,
-                postalCode: e.venue.postcode,
-                addressLocality: e.venue.commune,
-                addressCountry: 'FR',
-              },
-            },
+            location: place(e.venue),
             url: `${siteUrl}/agenda/${e.slug}`,
           }
         : {}),
@@ -146,16 +148,8 @@ export function eventJsonLd(e: CmsEvent, url: string, global: Global, left: numb
   const first = e.slots[0];
   const last = e.slots[e.slots.length - 1];
   if (!first || !last) return null;
-  const place = {
-    '@type': 'Place',
-    name: e.venue.name,
-    address: {
-      '@type': 'PostalAddress',
-      streetAddress: e.venue.address,
-      postalCode: e.venue.postcode,
-      addressLocality: e.venue.commune,
-      addressCountry: 'FR',
-    },
+  const where = {
+    ...place(e.venue),
     ...(e.venue.latitude != null && e.venue.longitude != null
       ? { geo: { '@type': 'GeoCoordinates', latitude: e.venue.latitude, longitude: e.venue.longitude } }
       : {}),
@@ -172,7 +166,7 @@ export function eventJsonLd(e: CmsEvent, url: string, global: Global, left: numb
     eventAttendanceMode: 'https://schema.org/OfflineEventAttendanceMode',
     inLanguage: 'fr',
     isAccessibleForFree: true,
-    location: place,
+    location: where,
     maximumAttendeeCapacity: e.capacity,
     ...(left !== null ? { remainingAttendeeCapacity: left } : {}),
     organizer: { '@type': 'Organization', name: global.siteName, url: url.replace(/\/agenda\/.*$/, '/') },
@@ -190,7 +184,7 @@ export function eventJsonLd(e: CmsEvent, url: string, global: Global, left: numb
             name: s.label ?? e.title,
             startDate: parisIso(s.date, s.start),
             endDate: parisIso(s.date, s.end),
-            location: place,
+            location: where,
           })),
         }
       : {}),

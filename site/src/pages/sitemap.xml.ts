@@ -16,6 +16,12 @@ const STATIC = [
   '/accessibilite',
 ];
 
+interface Listed {
+  slug: string;
+  updatedAt?: string | undefined;
+  seo?: { noIndex?: boolean | null | undefined } | null | undefined;
+}
+
 export const GET: APIRoute = async () => {
   const [programs, events, stories, news, pages] = await Promise.all([
     safely(() => cms.programs(), []),
@@ -27,24 +33,20 @@ export const GET: APIRoute = async () => {
   if (programs.degraded || events.degraded || stories.degraded || news.degraded || pages.degraded)
     return feedUnavailable();
   const u = (p: string) => `${config.siteUrl}${p}`;
+  /** Every document a search engine may index, at its address. */
+  const indexed = (docs: Listed[], path: (slug: string) => string) =>
+    docs.filter((d) => !d.seo?.noIndex).map((d) => ({ loc: u(path(d.slug)), lastmod: d.updatedAt }));
   const urls = [
     ...STATIC.map((p) => ({ loc: u(p) })),
-    ...programs.value
-      .filter((p) => !p.seo?.noIndex)
-      .map((p) => ({ loc: u(`/programmes/${p.slug}`), lastmod: p.updatedAt })),
-    ...events.value
-      .filter((e) => !e.seo?.noIndex)
-      .map((e) => ({ loc: u(`/agenda/${e.slug}`), lastmod: e.updatedAt })),
-    ...stories.value
-      .filter((s) => !s.seo?.noIndex)
-      .map((s) => ({ loc: u(`/temoignages/${s.slug}`), lastmod: s.updatedAt })),
-    ...news.value
-      .filter((n) => !n.seo?.noIndex)
-      .map((n) => ({ loc: u(`/actualites/${n.slug}`), lastmod: n.updatedAt })),
+    ...indexed(programs.value, (slug) => `/programmes/${slug}`),
+    ...indexed(events.value, (slug) => `/agenda/${slug}`),
+    ...indexed(stories.value, (slug) => `/temoignages/${slug}`),
+    ...indexed(news.value, (slug) => `/actualites/${slug}`),
     // Pages created in the CMS (the catch-all route); those listed above are not repeated.
-    ...pages.value
-      .filter((p) => !p.seo?.noIndex && !STATIC.includes(`/${p.slug}`))
-      .map((p) => ({ loc: u(`/${p.slug}`), lastmod: p.updatedAt })),
+    ...indexed(
+      pages.value.filter((p) => !STATIC.includes(`/${p.slug}`)),
+      (slug) => `/${slug}`,
+    ),
   ];
   return new Response(buildSitemap(urls), { headers: { 'content-type': 'application/xml; charset=utf-8' } });
 };

@@ -1,11 +1,19 @@
-import type { z } from 'zod';
 import { parisToday } from '../dates.ts';
 import { SwrCache, type SwrOptions } from './cache.ts';
-import { toQuery } from './query.ts';
+import {
+  EVENT_QUERY,
+  GLOBAL_FIELDS,
+  GLOBAL_POPULATE,
+  NEWS_QUERY,
+  PAGE_FIELDS,
+  PROGRAM_QUERY,
+  STORY_QUERY,
+  TERRITORY_FIELDS,
+} from './queries.ts';
 import * as s from './schemas.ts';
+import { CmsUnavailableError, createTransport } from './transport.ts';
 
-/** The CMS could not give an answer and no earlier copy exists. */
-export class CmsUnavailableError extends Error {}
+export { CmsUnavailableError };
 
 export interface CmsClientOptions {
   baseUrl: string;
@@ -26,215 +34,23 @@ const UID = /^[A-Za-z0-9._~-]{1,200}$/;
 
 export type PreviewType = 'program' | 'event' | 'story' | 'page' | 'news' | 'global';
 
-const MEDIA = { fields: ['url', 'alternativeText', 'width', 'height'] };
-
-const PROGRAM_QUERY = {
-  fields: [
-    'title',
-    'slug',
-    'kind',
-    'summary',
-    'description',
-    'audience',
-    'format',
-    'cost',
-    'eligibility',
-    'outcomes',
-    'diThematiques',
-    'diPublics',
-    'diType',
-    'diVolumeHoraireHebdomadaire',
-    'diNombreSemaines',
-    'order',
-    'coverAlt',
-    'featured',
-    'updatedAt',
-  ],
-  populate: {
-    seo: true,
-    cover: MEDIA,
-    fundingMentions: { populate: { logo: MEDIA } },
-  },
-};
-
-const EVENT_QUERY = {
-  fields: [
-    'title',
-    'slug',
-    'kind',
-    'capacity',
-    'registrationOpensAt',
-    'registrationClosesAt',
-    'cancelled',
-    'practicalNotes',
-    'description',
-    'coverAlt',
-    'featured',
-    'updatedAt',
-  ],
-  populate: {
-    program: { fields: ['title', 'slug', 'kind'] },
-    territory: { fields: ['name', 'slug'] },
-    venue: true,
-    slots: true,
-    cover: MEDIA,
-    seo: true,
-  },
-};
-
-const STORY_QUERY = {
-  fields: [
-    'title',
-    'slug',
-    'displayName',
-    'consentDate',
-    'consentScope',
-    'consentWithdrawn',
-    'sector',
-    'year',
-    'summary',
-    'body',
-    'quote',
-    'coverAlt',
-    'featured',
-    'publishedAt',
-    'updatedAt',
-  ],
-  populate: {
-    territory: { fields: ['name', 'slug'] },
-    program: { fields: ['title', 'slug', 'kind'] },
-    cover: MEDIA,
-    seo: true,
-  },
-};
-
-const NEWS_QUERY = {
-  fields: ['title', 'slug', 'date', 'summary', 'body', 'coverAlt', 'featured', 'publishedAt', 'updatedAt'],
-  populate: { territory: { fields: ['name', 'slug'] }, cover: MEDIA, seo: true },
-};
-
-const PAGE_FIELDS = ['title', 'slug', 'summary', 'body', 'updatedAt'];
-const TERRITORY_FIELDS = ['name', 'slug', 'description', 'epciCodes', 'teamPhone', 'teamEmail'];
-const GLOBAL_FIELDS = [
-  'siteName',
-  'tagline',
-  'contactPhone',
-  'contactEmail',
-  'address',
-  'openingHours',
-  'shareImageAlt',
-  'updatedAt',
-];
-const GLOBAL_POPULATE = {
-  funders: { populate: { logo: MEDIA } },
-  shareImage: MEDIA,
-  defaultSeo: true,
-};
-
 /** Sort key of an event: its first half-day. */
 export function firstSlot(e: s.CmsEvent): s.Slot {
   return [...e.slots].sort((a, b) => (a.date + a.start).localeCompare(b.date + b.start))[0] as s.Slot;
 }
 
 export function createCmsClient(options: CmsClientOptions) {
-  const baseUrl = options.baseUrl.replace(/\/$/, '');
-  const doFetch = options.fetch ?? fetch;
-  const timeoutMs = options.timeoutMs ?? 3000;
   const warn = options.warn ?? ((m: string) => console.warn(`[cms] ${m}`));
   const today = options.today ?? parisToday;
   const cache = new SwrCache({ ttlMs: 60_000, retryAfterMs: 5_000, maxEntries: 1000, ...options.cache });
-
-  async function request(path: string, params: Record<string, unknown>): Promise<unknown> {
-    const url = `${baseUrl}${path}?${toQuery(params)}`;
-    const token = params.status === 'draft' ? options.previewToken : options.token;
-    let res: Response;
-    try {
-      res = await doFetch(url, {
-        headers: {
-          accept: 'application/json',
-          ...(token ? { authorization: `Bearer ${token}` } : {}),
-        },
-        signal: AbortSignal.timeout(timeoutMs),
-      });
-    } catch (error) {
-      warn(`${path}: CMS injoignable (${(error as Error).name})`);
-      throw new CmsUnavailableError('CMS injoignable', { cause: error });
-    }
-    if (res.status === 404) {
-      await res.body?.cancel();
-      return null;
-    }
-    if (!res.ok) {
-      await res.body?.cancel();
-      warn(`${path}: réponse HTTP ${res.status}`);
-      throw new CmsUnavailableError(`CMS HTTP ${res.status}`);
-    }
-    try {
-      return await res.json();
-    } catch (error) {
-      warn(`${path}: réponse illisible`);
-      throw new CmsUnavailableError('Réponse du CMS illisible', { cause: error });
-    }
-  }
-
-  /** Validates each entry; an invalid entry is dropped (and logged), an invalid envelope fails. */
-  function parseItems<T extends z.ZodType>(schema: T, items: unknown[], path: string): z.infer<T>[] {
-    const out: z.infer<T>[] = [];
-    for (const item of items) {
-      const parsed = schema.safeParse(item);
-      if (parsed.success) out.push(parsed.data);
-      else {
-        const id = (item as { documentId?: unknown } | null)?.documentId;
-        warn(`${path}: entrée ${typeof id === 'string' ? id : '?'} ignorée (format inattendu)`);
-      }
-    }
-    return out;
-  }
-
-  async function list<T extends z.ZodType>(
-    path: string,
-    schema: T,
-    params: Record<string, unknown>,
-  ): Promise<z.infer<T>[]> {
-    const all: z.infer<T>[] = [];
-    for (let page = 1; page <= 20; page++) {
-      const body = await request(path, { ...params, pagination: { page, pageSize: 100 } });
-      const env = s.listEnvelope.safeParse(body);
-      if (!env.success) {
-        warn(`${path}: réponse inattendue`);
-        throw new CmsUnavailableError('Réponse du CMS inattendue');
-      }
-      all.push(...parseItems(schema, env.data.data, path));
-      const pageCount = env.data.meta.pagination?.pageCount ?? 1;
-      if (page >= pageCount) break;
-    }
-    return all;
-  }
-
-  async function one<T extends z.ZodType>(
-    path: string,
-    schema: T,
-    params: Record<string, unknown>,
-  ): Promise<z.infer<T> | null> {
-    const items = await list(path, schema, params);
-    return items[0] ?? null;
-  }
-
-  async function single<T extends z.ZodType>(
-    path: string,
-    schema: T,
-    params: Record<string, unknown>,
-  ): Promise<z.infer<T> | null> {
-    const body = await request(path, params);
-    if (body === null) return null;
-    const env = s.singleEnvelope.safeParse(body);
-    const parsed = env.success ? schema.safeParse(env.data.data) : null;
-    if (!parsed?.success) {
-      warn(`${path}: réponse inattendue`);
-      throw new CmsUnavailableError('Réponse du CMS inattendue');
-    }
-    return parsed.data;
-  }
+  const { list, one, single } = createTransport({
+    baseUrl: options.baseUrl,
+    token: options.token,
+    previewToken: options.previewToken,
+    timeoutMs: options.timeoutMs ?? 3000,
+    fetch: options.fetch ?? fetch,
+    warn,
+  });
 
   const bySlug = (slug: string) => ({ slug: { $eq: slug } });
   /** Slugs are Strapi UIDs: anything else cannot exist, so it reaches neither the CMS nor the cache. */

@@ -1,4 +1,5 @@
 import { parisDate } from '@maillage/extranet/clock';
+import { normaliseFrenchPhone } from '@maillage/extranet/contract';
 import { blocksToText } from '../cms/blocks.ts';
 import type { Global, Program, Territory } from '../cms/schemas.ts';
 import serviceSchema from './data-inclusion-v1/service.json' with { type: 'json' };
@@ -41,12 +42,15 @@ export function dataInclusionPublics(values: string[] | null | undefined): strin
   return list?.includes('tous-publics') ? ['tous-publics'] : list;
 }
 
-/** A French number in E.164, the format the standard prefers ("03 27 00 00 00" → "+33327000000"). */
+/**
+ * A French number in E.164, the format the standard prefers ("03 27 00 00 00" → "+33327000000"),
+ * by the registration contract's rule. The editors' text may carry words ("Standard : 03…"),
+ * which are left out; a number that is not French is given as typed (the standard only prefers
+ * E.164).
+ */
 export function e164(phone: string | null | undefined): string | null {
   const digits = (phone ?? '').replace(/[^\d+]/g, '');
-  if (/^0[1-9]\d{8}$/.test(digits)) return `+33${digits.slice(1)}`;
-  if (/^\+\d{8,15}$/.test(digits)) return digits;
-  return phone?.trim() || null;
+  return normaliseFrenchPhone(digits) ?? (/^\+\d{8,15}$/.test(digits) ? digits : phone?.trim() || null);
 }
 
 /** Opening hours only in the OpenStreetMap format the standard asks for ("Mo-Fr 09:00-17:00"). */

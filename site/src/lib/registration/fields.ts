@@ -1,3 +1,4 @@
+import type { RegistrationRequest } from '@maillage/extranet/contract';
 import { type Commune, findCommunes, normalizeName } from '../geo/communes.ts';
 
 /**
@@ -7,6 +8,26 @@ import { type Commune, findCommunes, normalizeName } from '../geo/communes.ts';
  * smuggle a `source` in, for instance.
  */
 export type FormKind = 'event' | 'support' | 'callback' | 'prescriber';
+
+/** Dotted paths of the leaves of a contract request (`situation.rsa`, `source.name`…). */
+type Paths<T> = T extends object
+  ? {
+      [K in keyof T & string]: NonNullable<T[K]> extends string | number | boolean
+        ? K
+        : `${K}.${Paths<NonNullable<T[K]>>}`;
+    }[keyof T & string]
+  : never;
+
+/**
+ * The contract's fields a person fills in. Not typed: the kind (the form's own), the source type
+ * (self or prescriber, from the form), the commune's code and name (from the typed commune).
+ */
+type ContractField = Exclude<
+  Paths<RegistrationRequest>,
+  'kind' | 'source.type' | 'communeInsee' | 'communeName'
+>;
+/** The site's own: the commune as typed and as chosen, the session's slug, what a professional asks. */
+type FormField = ContractField | 'commune' | 'communeChoice' | 'eventSlug' | 'request';
 
 const PERSON = [
   'idempotencyKey',
@@ -24,7 +45,7 @@ const PERSON = [
   'needs.details',
   'preferredContact',
   'message',
-] as const;
+] as const satisfies readonly FormField[];
 
 const PRESCRIBER = [
   'source.name',
@@ -33,14 +54,21 @@ const PRESCRIBER = [
   'source.email',
   'source.personConsent',
   'source.keepInformed',
-] as const;
+] as const satisfies readonly FormField[];
 
-export const FORM_FIELDS: Record<FormKind, readonly string[]> = {
+const ALL_FIELDS = [...PERSON, ...PRESCRIBER, 'request', 'eventId', 'projectIdea', 'acceptWaitlist'] as const;
+
+export const FORM_FIELDS: Record<FormKind, readonly FormField[]> = {
   event: [...PERSON, 'eventId', 'eventSlug', 'acceptWaitlist'],
   support: [...PERSON, 'projectIdea'],
   callback: [...PERSON],
-  prescriber: [...PERSON, ...PRESCRIBER, 'request', 'eventId', 'projectIdea', 'acceptWaitlist'],
+  prescriber: ALL_FIELDS,
 };
+
+/** A field added to the contract and to no form fails the type check here. */
+const everyContractField: Exclude<ContractField, (typeof ALL_FIELDS)[number]> extends never ? true : never =
+  true;
+void everyContractField;
 
 /** What the person typed, by field name; checkboxes are "on" when ticked. */
 export type FormValues = Record<string, string>;
@@ -130,19 +158,21 @@ export function resolveCommune(
 
 /** Form field that shows an error reported on a contract path. */
 export function fieldOf(path: string): string {
-  if (path === 'communeInsee' || path === 'communeName') return 'commune';
-  if (path.startsWith('situation.') || path.startsWith('needs.') || path.startsWith('source.')) return path;
-  return path;
+  return path === 'communeInsee' || path === 'communeName' ? 'commune' : path;
 }
 
-/** Fields of the forms, in page order: the error summary lists errors in this order. */
-export const FIELD_ORDER = [
+/**
+ * Fields of the forms, in page order: the error summary lists errors in this order. The
+ * professional's page shows them all; each public page shows its kind's fields, in this order.
+ */
+export const FIELD_ORDER: readonly FormField[] = [
   'source.name',
   'source.organisation',
   'source.phone',
   'source.email',
   'request',
   'eventId',
+  'projectIdea',
   'firstName',
   'lastName',
   'phone',
@@ -152,12 +182,27 @@ export const FIELD_ORDER = [
   'situation.jobSeeker',
   'needs.details',
   'preferredContact',
-  'projectIdea',
   'message',
   'acceptWaitlist',
   'source.personConsent',
   'source.keepInformed',
 ];
+
+/**
+ * What a form sends but does not ask on its page: the event page's session is fixed (a hidden
+ * field), the project and call-back forms skip the needs, the call-back form the situation.
+ */
+const NOT_ASKED: Record<FormKind, readonly FormField[]> = {
+  event: ['eventId'],
+  support: ['needs.details'],
+  callback: ['situation.rsa', 'situation.jobSeeker', 'needs.details'],
+  prescriber: [],
+};
+
+/** The fields a form's page shows, in page order (the error summary links to these). */
+export function shownFields(kind: FormKind): readonly string[] {
+  return FIELD_ORDER.filter((f) => FORM_FIELDS[kind].includes(f) && !NOT_ASKED[kind].includes(f));
+}
 
 /** The HTML id of a field's input (`source.name` → `f-source-name`). */
 export function inputId(field: string): string {

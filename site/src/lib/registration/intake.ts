@@ -1,4 +1,4 @@
-import { intakeAccepted, intakeError } from '@maillage/extranet/contract';
+import { intakeAccepted, intakeError, type RegistrationRequest } from '@maillage/extranet/contract';
 
 /** What the extranet's intake API answered, in the site's terms. */
 export type IntakeOutcome =
@@ -10,7 +10,8 @@ export type IntakeOutcome =
   | { type: 'unavailable' };
 
 export interface IntakeClient {
-  submit(request: unknown): Promise<IntakeOutcome>;
+  /** Sends what the contract produced; the extranet validates it again with the same schema. */
+  submit(request: RegistrationRequest): Promise<IntakeOutcome>;
 }
 
 /**

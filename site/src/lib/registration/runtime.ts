@@ -1,7 +1,9 @@
 import { EXTRANET_SERVICE_TOKEN, EXTRANET_URL } from 'astro:env/server';
 import { randomUUID } from 'node:crypto';
+import type { AstroGlobal } from 'astro';
 import { cms } from '../runtime.ts';
 import { issueStamp } from './antibot.ts';
+import { type FormKind, shownFields } from './fields.ts';
 import { createIntakeClient } from './intake.ts';
 import { createRateLimiter } from './rate-limit.ts';
 import { deriveKey } from './signing.ts';
@@ -45,14 +47,14 @@ export function newFormState(values: Record<string, string> = {}): FormState {
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-export type PageOutcome = { redirect: string } | { state: FormState; status: number };
+type PageOutcome = { redirect: string } | { state: FormState; status: number };
 
 /**
  * What a form page does with its action's result: after a success, redirect (POST → redirect →
  * GET) to the confirmation; after a caught bot, to the neutral page; otherwise show the form,
  * blank or as typed with its errors.
  */
-export function formPage(
+function formPage(
   result: { data?: SubmitResult | undefined; error?: unknown } | undefined,
   initial: Record<string, string> = {},
 ): PageOutcome {
@@ -84,4 +86,22 @@ export function formPage(
       notice: 'Votre demande n’a pas pu être lue. Remplissez à nouveau le formulaire, ou appelez-nous.',
     },
   };
+}
+
+/**
+ * The start of a form page. Never cached by the site or a CDN: every form carries its own key and
+ * signed timestamp. Not no-store either, so that "back" shows the same form (same key) instead of
+ * a new one. Then the action's outcome (`formPage`): the redirect to return, or the form to show,
+ * with the page's fields.
+ */
+export function openForm(
+  page: Pick<AstroGlobal, 'response' | 'redirect'>,
+  kind: FormKind,
+  result: Parameters<typeof formPage>[0],
+  initial: Record<string, string> = {},
+): Response | { state: FormState; status: number; hasErrors: boolean; fields: readonly string[] } {
+  page.response.headers.set('cache-control', 'private, no-cache');
+  const outcome = formPage(result, initial);
+  if ('redirect' in outcome) return page.redirect(outcome.redirect, 303);
+  return { ...outcome, hasErrors: Object.keys(outcome.state.errors).length > 0, fields: shownFields(kind) };
 }

@@ -1,9 +1,13 @@
 import { nowMs, parisDate } from '@maillage/extranet/clock';
-import type { Availability } from '../availability.ts';
+import type { AvailabilityEntry } from '@maillage/extranet/contract';
 import type { CmsEvent } from '../cms/schemas.ts';
 
 /** Why a session takes no registration right now, or null when it does. */
-export function closedReason(event: CmsEvent, places: Availability | null, now = nowMs()): string | null {
+export function closedReason(
+  event: CmsEvent,
+  places: AvailabilityEntry | null,
+  now = nowMs(),
+): string | null {
   if (event.cancelled) return 'Cette session est annulée.';
   const today = parisDate(new Date(now));
   if (event.slots.every((s) => s.date < today)) return 'Cette session est passée.';
@@ -45,7 +49,7 @@ function sameProgram(event: CmsEvent, upcoming: CmsEvent[], now: number): CmsEve
 export async function nextOpenSession(
   event: CmsEvent,
   upcoming: CmsEvent[],
-  places: (documentId: string) => Promise<Availability | null>,
+  places: (documentId: string) => Promise<AvailabilityEntry | null>,
   now = nowMs(),
 ): Promise<CmsEvent | null> {
   for (const candidate of sameProgram(event, upcoming, now)) {

@@ -96,22 +96,24 @@ export async function submitRegistration(
       if (!(field in errors)) errors[field] = message;
     }
   }
-  if (Object.keys(errors).length > 0) return state({ errors, ...(communeChoices ? { communeChoices } : {}) });
+  if (!parsed.success || Object.keys(errors).length > 0) {
+    return state({ errors, ...(communeChoices ? { communeChoices } : {}) });
+  }
 
   if (!deps.submissions.hit(ip, now)) return { outcome: 'rate-limited' };
   // What the contract produced (normalised phone, booleans, defaults) is what the extranet gets;
   // it validates it again with the same schema.
-  const body = parsed.success ? { ...parsed.data, idempotencyKey: requestKey(parsed.data) } : request;
-  const answer = await deps.intake.submit(body);
+  const answer = await deps.intake.submit({ ...parsed.data, idempotencyKey: requestKey(parsed.data) });
   switch (answer.type) {
     case 'ok': {
-      const requestKind = (request as { kind: 'event' | 'support' | 'callback' }).kind;
+      const requestKind = parsed.data.kind;
       let eventSlug =
         values.eventSlug && /^[a-z0-9-]{1,200}$/.test(values.eventSlug) ? values.eventSlug : undefined;
       if (!eventSlug && requestKind === 'event' && values.eventId && deps.eventSlugOf) {
         eventSlug = await deps.eventSlugOf(values.eventId).catch(() => undefined);
       }
-      const contact = (request as { preferredContact?: string }).preferredContact;
+      // As chosen on the form: the contract's default ("appel") is not the person's choice.
+      const contact = values.preferredContact;
       const token = signConfirmation(
         deps.confirmationKey,
         {
