@@ -19,10 +19,10 @@ import {
 } from '../src/features/notifications/notify.ts';
 import { configureNotifications } from '../src/features/notifications/settings.ts';
 import { manualSmsChannel, type SmsChannel } from '../src/features/notifications/sms.ts';
-import { createTeamDirectory } from '../src/features/notifications/teams.ts';
 import { type SmtpSink, startSmtpSink } from '../src/features/notifications/testing/smtp-sink.ts';
 import { decide } from '../src/features/registrations/decision.service.ts';
 import { submitRegistration } from '../src/features/registrations/intake.service.ts';
+import { createTeamDirectory } from '../src/features/territories/teams.ts';
 import { dropDatabase } from './support/server.ts';
 
 /**

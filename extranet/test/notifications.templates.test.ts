@@ -3,7 +3,6 @@ import nodemailer from 'nodemailer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { foldLine } from '../src/contract/icalendar.ts';
 import { eventCalendar } from '../src/features/notifications/ics.ts';
-import { createTeamDirectory } from '../src/features/notifications/teams.ts';
 import {
   callScript,
   decisionToPerson,
@@ -15,6 +14,7 @@ import {
 } from '../src/features/notifications/templates.ts';
 import { type SmtpSink, startSmtpSink } from '../src/features/notifications/testing/smtp-sink.ts';
 import type { NotificationContext } from '../src/features/notifications/types.ts';
+import { createTeamDirectory } from '../src/features/territories/teams.ts';
 
 const event = {
   id: 'evt123',

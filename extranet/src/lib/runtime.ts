@@ -27,9 +27,9 @@ import { refreshEventsFromCms } from '../features/events/events.sync.ts';
 import { startMailWorker } from '../features/mail/worker.ts';
 import { startNotifications } from '../features/notifications/notify.ts';
 import { configureNotifications, notifySettings } from '../features/notifications/settings.ts';
-import { createTeamDirectory } from '../features/notifications/teams.ts';
 import { startRetentionJob } from '../features/retention/job.ts';
 import { startParcoursEndJob } from '../features/sessions/parcours-end.ts';
+import { createTeamDirectory } from '../features/territories/teams.ts';
 import { checkDeployment, demoMode } from './deployment.ts';
 import { createSealer, type Sealer } from './sealed.ts';
 

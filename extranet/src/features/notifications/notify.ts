@@ -8,9 +8,9 @@ import { startPeriodicJob } from '../jobs/periodic.ts';
 import { type MailMessage, sendCappedMail, sendMail } from '../mail/mail.ts';
 import { canSeeTerritory, registrationScope } from '../registrations/scope.ts';
 import { cancelUrl } from '../sessions/cancel-link.ts';
+import type { TeamDirectory } from '../territories/teams.ts';
 import { addDays, parisDate, sortSlots } from './format.ts';
 import type { SmsChannel } from './sms.ts';
-import type { TeamDirectory } from './teams.ts';
 import {
   callScript,
   decisionToPerson,

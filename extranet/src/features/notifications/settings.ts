@@ -1,5 +1,5 @@
+import { createTeamDirectory } from '../territories/teams.ts';
 import type { NotifySettings } from './notify.ts';
-import { createTeamDirectory } from './teams.ts';
 
 let current: NotifySettings | null = null;
 
