@@ -99,6 +99,16 @@ describe('territories from the real CMS', () => {
       return row;
     }
 
+    /** 1 or 0 once the copy holds the territory, undefined before. */
+    async function activeOf(slug: string) {
+      const row = await server.db.db
+        .selectFrom('territory')
+        .select('active')
+        .where('slug', '=', slug)
+        .executeTakeFirst();
+      return row?.active;
+    }
+
     async function send(communeInsee: string) {
       const res = await intake(server.url, supportRequest(communeInsee));
       expect(res.status).toBe(201);
@@ -125,19 +135,7 @@ describe('territories from the real CMS', () => {
       });
       // Publishing sends the CMS's signed webhook to the extranet, which refreshes its copy.
       await cmsEditor.publish(created.data.documentId);
-      await expect
-        .poll(
-          async () =>
-            (
-              await server.db.db
-                .selectFrom('territory')
-                .select(['slug', 'active'])
-                .where('slug', '=', slug)
-                .executeTakeFirst()
-            )?.active,
-          { timeout: 20_000 },
-        )
-        .toBe(1);
+      await expect.poll(() => activeOf(slug), { timeout: 20_000 }).toBe(1);
 
       expect(await send(LENS)).toEqual({ territory: slug, personTerritory: slug });
       expect(await send(LIEVIN)).toEqual({ territory: slug, personTerritory: slug });
@@ -145,19 +143,7 @@ describe('territories from the real CMS', () => {
 
       // Unpublished: kept (past requests still name it) but no longer routed to.
       await cmsEditor.unpublish(created.data.documentId);
-      await expect
-        .poll(
-          async () =>
-            (
-              await server.db.db
-                .selectFrom('territory')
-                .select('active')
-                .where('slug', '=', slug)
-                .executeTakeFirst()
-            )?.active,
-          { timeout: 20_000 },
-        )
-        .toBe(0);
+      await expect.poll(() => activeOf(slug), { timeout: 20_000 }).toBe(0);
       expect(await send(LIEVIN)).toEqual({ territory: null, personTerritory: null });
     });
   });
