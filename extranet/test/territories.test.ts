@@ -2,7 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type StartedStrapi, startStrapi } from '../../scripts/testing/strapi.ts';
 import { territoriesQuery } from '../src/features/territories/territories.sync.ts';
+import { Browser, location } from './support/browser.ts';
 import { intake, uniquePhone } from './support/fixtures.ts';
+import { ADMIN, invite, visibleText } from './support/people.ts';
 import { BACKENDS, DEMO_PASSWORD, freePort, type RunningServer, startServer } from './support/server.ts';
 
 // Lens and Liévin (Pas-de-Calais) belong to the Communauté d'agglomération de Lens-Liévin, in none of
@@ -37,12 +39,12 @@ async function editor(cms: StartedStrapi) {
   };
 }
 
-function supportRequest(communeInsee: string) {
+function supportRequest(communeInsee: string, lastName: string) {
   return {
     kind: 'support',
     idempotencyKey: randomUUID(),
     firstName: 'Inès',
-    lastName: 'Martin',
+    lastName,
     phone: uniquePhone(),
     preferredContact: 'appel',
     communeInsee,
@@ -80,8 +82,6 @@ describe('territories from the real CMS', () => {
         CMS_URL: cms.url,
         CMS_EXTRANET_TOKEN: cms.extranetToken,
         CMS_WEBHOOK_SECRET: cms.webhookSecret,
-        // No demo registrations: their seeding would hold the first refresh open.
-        SEED_DEMO: 'false',
       });
     });
 
@@ -109,18 +109,16 @@ describe('territories from the real CMS', () => {
       return row?.active;
     }
 
-    async function send(communeInsee: string) {
-      const res = await intake(server.url, supportRequest(communeInsee));
+    async function send(communeInsee: string, lastName = `Martin-${randomUUID().slice(0, 6)}`) {
+      const res = await intake(server.url, supportRequest(communeInsee, lastName));
       expect(res.status).toBe(201);
       return territoryOf(((await res.json()) as { reference: string }).reference);
     }
 
-    it('routes a request from a commune of a territory an editor adds and publishes in the CMS, and stops when it is unpublished', async () => {
-      // The copy of the CMS is refreshed at start. (A webhook arriving while a refresh runs joins
-      // it rather than starting another, so the test waits for that first refresh to end.)
-      await expect
-        .poll(() => server.logs(), { timeout: 20_000 })
-        .toContain('[sessions] copie des sessions à jour');
+    it('routes requests from the communes of a territory an editor publishes in the CMS to it and its advisors, and stops when it is unpublished', async () => {
+      // The copy of the CMS is refreshed at start, then the demo registrations are seeded. (A webhook
+      // arriving while a refresh runs joins it rather than starting another: wait for it to end.)
+      await expect.poll(() => server.logs(), { timeout: 30_000 }).toContain('[démo]');
       expect(await send('59178')).toEqual({ territory: 'douaisis', personTerritory: 'douaisis' });
       expect(await send(LENS)).toEqual({ territory: null, personTerritory: null });
 
@@ -137,9 +135,20 @@ describe('territories from the real CMS', () => {
       await cmsEditor.publish(created.data.documentId);
       await expect.poll(() => activeOf(slug), { timeout: 20_000 }).toBe(1);
 
-      expect(await send(LENS)).toEqual({ territory: slug, personTerritory: slug });
+      expect(await send(LENS, `Lens-${backend}`)).toEqual({ territory: slug, personTerritory: slug });
       expect(await send(LIEVIN)).toEqual({ territory: slug, personTerritory: slug });
-      expect(await send('59178')).toEqual({ territory: 'douaisis', personTerritory: 'douaisis' });
+      expect(await send('59178', `Douai-${backend}`)).toEqual({
+        territory: 'douaisis',
+        personTerritory: 'douaisis',
+      });
+
+      // The admin can give the new territory to an advisor, who then sees its requests only.
+      const admin = new Browser(server.url);
+      expect(location(await admin.signIn(ADMIN, DEMO_PASSWORD))).toContain('/demandes');
+      const lensAdvisor = await invite(server, admin, `lens-${backend}@maillage.test`, 'advisor', [slug]);
+      const inbox = visibleText(await (await lensAdvisor.get('/demandes')).text());
+      expect(inbox).toContain(`Lens-${backend}`);
+      expect(inbox).not.toContain(`Douai-${backend}`);
 
       // Unpublished: kept (past requests still name it) but no longer routed to.
       await cmsEditor.unpublish(created.data.documentId);
