@@ -17,9 +17,9 @@ import { queueDueReminders } from '../src/features/notifications/reminders.job.t
 import { configureNotifications } from '../src/features/notifications/settings.ts';
 import { manualSmsChannel, type SmsChannel } from '../src/features/notifications/sms.ts';
 import { sendPendingSms } from '../src/features/notifications/sms.worker.ts';
-import { createTeamDirectory } from '../src/features/notifications/teams.ts';
 import { decide } from '../src/features/registrations/decision.service.ts';
 import { submitRegistration } from '../src/features/registrations/intake.service.ts';
+import { createTeamDirectory } from '../src/features/territories/teams.ts';
 import { dropDatabase } from './support/server.ts';
 import { type SmtpSink, startSmtpSink } from './support/smtp-sink.ts';
 

@@ -268,6 +268,10 @@ export interface TerritoryTable {
   name: string;
   /** JSON array of EPCI SIREN codes */
   epci_codes: string;
+  /** 0 once the CMS no longer publishes it: kept for the names, never routed to */
+  active: ColumnType<number, number | undefined, number>;
+  /** order of lists and filters */
+  position: ColumnType<number, number | undefined, number>;
 }
 
 export interface UserTerritoryTable {

@@ -22,14 +22,14 @@ import { createDb, type Db } from '../db/connect.ts';
 import { clearMemo } from '../db/memo.ts';
 import { migrateToLatest } from '../db/migrate.ts';
 import { type Auth, createAuth } from '../features/auth/auth.ts';
+import { refreshCmsCopy } from '../features/cms/sync.ts';
 import { seedDemoAccounts, seedDemoRegistrations } from '../features/demo/seed.ts';
-import { refreshEventsFromCms } from '../features/events/events.sync.ts';
 import { startMailWorker } from '../features/mail/worker.ts';
 import { startNotifications } from '../features/notifications/reminders.job.ts';
 import { configureNotifications } from '../features/notifications/settings.ts';
-import { createTeamDirectory } from '../features/notifications/teams.ts';
 import { startRetentionJob } from '../features/retention/job.ts';
 import { startParcoursEndJob } from '../features/sessions/parcours-end.ts';
+import { createTeamDirectory } from '../features/territories/teams.ts';
 import { checkDeployment, demoMode } from './deployment.ts';
 import { createSealer, type Sealer } from './sealed.ts';
 
@@ -123,7 +123,7 @@ async function boot(): Promise<Runtime> {
   const refreshEvents = () => {
     refreshing ??= (async () => {
       try {
-        const n = await refreshEventsFromCms(database.db, { cmsUrl: config.cmsUrl, token: config.cmsToken });
+        const n = await refreshCmsCopy(database.db, { cmsUrl: config.cmsUrl, token: config.cmsToken });
         clearMemo();
         console.log(`[sessions] copie des sessions à jour (${n})`);
         // After the copy, never before: the demo registrations need the sessions they go to.

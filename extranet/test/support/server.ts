@@ -106,7 +106,8 @@ export async function startServer(
   shared?: Awaited<ReturnType<typeof throwawayDatabase>>,
 ): Promise<RunningServer> {
   const database = shared ?? (await throwawayDatabase(backend));
-  const port = await freePort();
+  // A given PORT: a test that must know the address before the server starts (the CMS's webhooks).
+  const port = extraEnv.PORT ? Number(extraEnv.PORT) : await freePort();
   const url = `http://127.0.0.1:${port}`;
   const env: Record<string, string> = {
     PATH: process.env.PATH ?? '',

@@ -11,6 +11,7 @@ import * as webhookSeen from './2026_12_02_0400_webhook_seen.ts';
 import * as inboxScale from './2026_12_02_0500_inbox_scale.ts';
 import * as indicatorTargets from './2026_12_02_0600_indicator_targets.ts';
 import * as retention from './2026_12_02_0700_retention.ts';
+import * as territoryCopy from './2026_12_02_0800_territory_copy.ts';
 
 /**
  * Every migration, by timestamped name. Listed in code rather than read from disk so the built
@@ -28,4 +29,5 @@ export const migrations: Record<string, Migration> = {
   '2026_12_02_0500_inbox_scale': inboxScale,
   '2026_12_02_0600_indicator_targets': indicatorTargets,
   '2026_12_02_0700_retention': retention,
+  '2026_12_02_0800_territory_copy': territoryCopy,
 };

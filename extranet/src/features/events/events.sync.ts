@@ -1,27 +1,12 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/database.ts';
+import { type CmsClient, type CmsClientOptions, createCmsClient, fieldParams } from '../cms/client.ts';
+import { type CmsEvent, cmsEvent } from '../cms/schemas.ts';
 import { type EventCopyInput, markRemovedExcept, upsertEventCopy } from './events.repository.ts';
-
-interface CmsEvent {
-  documentId: string;
-  title: string;
-  slug?: string;
-  kind?: string;
-  capacity?: number;
-  cancelled?: boolean | null;
-  registrationOpensAt?: string | null;
-  registrationClosesAt?: string | null;
-  practicalNotes?: string | null;
-  program?: { title?: string; slug?: string; kind?: string } | null;
-  territory?: { name?: string; slug?: string } | null;
-  venue?: Record<string, unknown> | null;
-  slots?: { date: string; start: string; end: string; label?: string | null }[] | null;
-}
 
 /** Explicit fields and populate: never populate=* (docs/contracts.md). */
 export function eventsQuery(page: number): string {
-  const p = new URLSearchParams();
-  for (const [i, f] of [
+  const p = fieldParams(new URLSearchParams(), [
     'title',
     'slug',
     'kind',
@@ -30,11 +15,9 @@ export function eventsQuery(page: number): string {
     'registrationOpensAt',
     'registrationClosesAt',
     'practicalNotes',
-  ].entries()) {
-    p.set(`fields[${i}]`, f);
-  }
-  for (const [i, f] of ['title', 'slug', 'kind'].entries()) p.set(`populate[program][fields][${i}]`, f);
-  for (const [i, f] of ['name', 'slug'].entries()) p.set(`populate[territory][fields][${i}]`, f);
+  ]);
+  fieldParams(p, ['title', 'slug', 'kind'], 'program');
+  fieldParams(p, ['name', 'slug'], 'territory');
   p.set('populate[venue]', 'true');
   p.set('populate[slots]', 'true');
   p.set('pagination[page]', String(page));
@@ -67,30 +50,21 @@ export function mapCmsEvent(e: CmsEvent): EventCopyInput {
 
 /**
  * Pulls every published event from the CMS and refreshes event_copy. Throws when the CMS cannot be
- * read; the copy is then left as it was, so the extranet keeps working while the CMS is down.
+ * read; the copy is then left as it was, so the extranet keeps working while the CMS is down. An
+ * entry that does not match the schema keeps its last good copy (it is not marked removed).
  */
 export async function refreshEventsFromCms(
   db: Kysely<Database>,
-  options: { cmsUrl: string; token?: string | undefined; fetchImpl?: typeof fetch },
+  cms: CmsClient | CmsClientOptions,
 ): Promise<number> {
-  const fetchImpl = options.fetchImpl ?? fetch;
-  const events: CmsEvent[] = [];
-  for (let page = 1; page < 100; page++) {
-    const res = await fetchImpl(new URL(eventsQuery(page), options.cmsUrl), {
-      headers: options.token ? { authorization: `Bearer ${options.token}` } : {},
-      signal: AbortSignal.timeout(10_000),
-    });
-    if (!res.ok) throw new Error(`Le CMS a répondu ${res.status} à la lecture des sessions`);
-    const body = (await res.json()) as { data: CmsEvent[]; meta?: { pagination?: { pageCount?: number } } };
-    events.push(...body.data);
-    if (page >= (body.meta?.pagination?.pageCount ?? 1)) break;
-  }
+  const client = 'collection' in cms ? cms : createCmsClient(cms);
+  const { items, rejected } = await client.collection(eventsQuery, cmsEvent);
+  const kept = rejected
+    .map((e) => (e as { documentId?: unknown } | null)?.documentId)
+    .filter((id): id is string => typeof id === 'string');
   await db.transaction().execute(async (trx) => {
-    for (const e of events) await upsertEventCopy(trx, mapCmsEvent(e));
-    await markRemovedExcept(
-      trx,
-      events.map((e) => e.documentId),
-    );
+    for (const e of items) await upsertEventCopy(trx, mapCmsEvent(e));
+    await markRemovedExcept(trx, [...items.map((e) => e.documentId), ...kept]);
   });
-  return events.length;
+  return items.length;
 }

@@ -1,7 +1,7 @@
 import { type ExpressionBuilder, sql } from 'kysely';
 import type { Database } from '../../db/database.ts';
 import type { Viewer } from '../auth/viewer.ts';
-import { TERRITORIES, type Territory } from '../territories/territories.ts';
+import { listTerritories, type Territory } from '../territories/territories.ts';
 
 /**
  * Territory scoping of registrations, applied in every query an advisor can reach: admins see
@@ -21,7 +21,8 @@ export function canSeeTerritory(viewer: Viewer, territory: string | null): boole
 
 /** The territories a viewer may filter on: all for admins, their own for advisors. */
 export function visibleTerritories(viewer: Viewer): Territory[] {
+  const territories = listTerritories();
   return viewer.role === 'admin'
-    ? TERRITORIES
-    : TERRITORIES.filter((t) => viewer.territories.includes(t.slug));
+    ? territories
+    : territories.filter((t) => viewer.territories.includes(t.slug));
 }

@@ -1,4 +1,4 @@
-import { communeTerritory } from './communes.generated.ts';
+import { communeEpci } from './communes.generated.ts';
 
 export interface Territory {
   slug: string;
@@ -6,22 +6,63 @@ export interface Territory {
   epciCodes: string[];
 }
 
-/** The four territories (design §3). Same slugs as the CMS territories. */
-export const TERRITORIES: Territory[] = [
+/**
+ * The territories come from the CMS (its territory entries: name, slug, EPCI codes). The extranet
+ * keeps a copy in its `territory` table (territories.sync.ts) and this module holds what was last
+ * read from it, for the synchronous questions below: which territory a commune belongs to, the
+ * name of a slug, the list advisors and filters offer.
+ *
+ * Until the table has been read (the first moments of a process, or code running without the
+ * runtime), the answer is the initial migration's seed: the four territories of design §3.
+ */
+const SEED: Territory[] = [
   { slug: 'valenciennois', name: 'Valenciennois', epciCodes: ['245901160', '200042190'] },
   { slug: 'douaisis', name: 'Douaisis', epciCodes: ['200044618', '245901152'] },
   { slug: 'cambresis', name: 'Cambrésis', epciCodes: ['200068500', '200030633', '245901038'] },
   { slug: 'pevele-carembault', name: 'Pévèle-Carembault', epciCodes: ['200041960'] },
 ];
 
-export const TERRITORY_SLUGS = TERRITORIES.map((t) => t.slug);
+/**
+ * The active territories, in order. Kept as one array updated in place so the pages that still read
+ * it directly (admin/comptes.astro, indicateurs/index.astro) see the CMS copy: prefer
+ * listTerritories().
+ */
+export const TERRITORIES: Territory[] = [...SEED];
+/** Their slugs (same remark as TERRITORIES: prefer listTerritories()). */
+export const TERRITORY_SLUGS: string[] = SEED.map((t) => t.slug);
+/** Names of every territory ever copied, active or not: past requests keep their territory's name. */
+let names = new Map(SEED.map((t) => [t.slug, t.name]));
 
-export function territoryName(slug: string | null | undefined): string {
-  return TERRITORIES.find((t) => t.slug === slug)?.name ?? 'Hors territoire';
+/** Replaces what this process knows (territories.sync.ts, after reading the table). */
+export function useTerritories(active: Territory[], all: { slug: string; name: string }[] = active): void {
+  TERRITORIES.splice(0, TERRITORIES.length, ...active);
+  TERRITORY_SLUGS.splice(0, TERRITORY_SLUGS.length, ...active.map((t) => t.slug));
+  names = new Map(all.map((t) => [t.slug, t.name]));
 }
 
-/** The territory of a commune (INSEE code), through its EPCI; null outside the four territories. */
+/** The active territories, in their order. */
+export function listTerritories(): Territory[] {
+  return [...TERRITORIES];
+}
+
+export function territoryName(slug: string | null | undefined): string {
+  return (slug && names.get(slug)) || 'Hors territoire';
+}
+
+/**
+ * The territory of a commune (INSEE code): the first active territory whose EPCI codes hold the
+ * commune's EPCI; null outside every territory (the request then goes to the admins).
+ */
 export function territoryOfCommune(inseeCode: string | null | undefined): string | null {
   if (!inseeCode) return null;
-  return communeTerritory[inseeCode] ?? null;
+  const epci = communeEpci[inseeCode];
+  if (!epci) return null;
+  return TERRITORIES.find((t) => t.epciCodes.includes(epci))?.slug ?? null;
+}
+
+const epciCodes = new Set(Object.values(communeEpci));
+
+/** Whether the commune table knows the EPCI (communes.generated.ts covers the Nord and Pas-de-Calais). */
+export function knownEpci(code: string): boolean {
+  return epciCodes.has(code);
 }

@@ -1,4 +1,6 @@
-import type { TeamIdentity } from './types.ts';
+import { type CmsClient, type CmsClientOptions, createCmsClient, fieldParams } from '../cms/client.ts';
+import { type CmsTerritory, cmsGlobalContact, cmsTerritory } from '../cms/schemas.ts';
+import type { TeamIdentity } from '../notifications/types.ts';
 
 /**
  * Who a message comes from: the territory's team (name, email for replies, phone). The CMS holds
@@ -11,34 +13,23 @@ export interface TeamDirectory {
   refresh(): Promise<boolean>;
 }
 
-interface CmsTerritory {
-  slug?: string;
-  name?: string;
-  teamEmail?: string | null;
-  teamPhone?: string | null;
-}
-
 // Nothing invented: until the CMS answers, messages carry no phone number and replies go to MAIL_FROM.
 const FALLBACK = { email: '', phone: '' };
 
-export function createTeamDirectory(opts: {
-  cmsUrl?: string | undefined;
-  token?: string | undefined;
-  fallback?: { email: string; phone: string };
-  fetchImpl?: typeof fetch;
-}): TeamDirectory {
+const teamsQuery = (page: number) => {
+  const p = fieldParams(new URLSearchParams(), ['name', 'slug', 'teamEmail', 'teamPhone']);
+  p.set('pagination[page]', String(page));
+  p.set('pagination[pageSize]', '100');
+  return `/api/territories?${p.toString()}`;
+};
+const globalQuery = `/api/global?${fieldParams(new URLSearchParams(), ['contactEmail', 'contactPhone'])}`;
+
+export function createTeamDirectory(
+  opts: CmsClientOptions & { fallback?: { email: string; phone: string }; client?: CmsClient },
+): TeamDirectory {
   let general = opts.fallback ?? FALLBACK;
   let byTerritory = new Map<string, CmsTerritory>();
-  const doFetch = opts.fetchImpl ?? fetch;
-
-  async function read<T>(path: string): Promise<T> {
-    const res = await doFetch(new URL(path, opts.cmsUrl), {
-      headers: opts.token ? { authorization: `Bearer ${opts.token}` } : {},
-      signal: AbortSignal.timeout(5_000),
-    });
-    if (!res.ok) throw new Error(`CMS HTTP ${res.status}`);
-    return (await res.json()) as T;
-  }
+  const cms = opts.client ?? createCmsClient({ timeoutMs: 5_000, ...opts });
 
   return {
     team(slug, name) {
@@ -52,16 +43,12 @@ export function createTeamDirectory(opts: {
       };
     },
     async refresh() {
-      if (!opts.cmsUrl) return false;
+      if (!cms.configured) return false;
       try {
-        const territories = await read<{ data: CmsTerritory[] }>(
-          '/api/territories?fields[0]=name&fields[1]=slug&fields[2]=teamEmail&fields[3]=teamPhone&pagination[pageSize]=100',
-        );
-        byTerritory = new Map(territories.data.filter((t) => t.slug).map((t) => [t.slug as string, t]));
+        const territories = await cms.collection(teamsQuery, cmsTerritory);
+        byTerritory = new Map(territories.items.map((t) => [t.slug, t]));
         try {
-          const g = await read<{ data: { contactEmail?: string; contactPhone?: string } | null }>(
-            '/api/global?fields[0]=contactEmail&fields[1]=contactPhone',
-          );
+          const g = await cms.get(globalQuery, cmsGlobalContact);
           // Each of the association's contacts on its own: a phone number without an email
           // address (or the reverse) still replaces "nothing".
           general = {
