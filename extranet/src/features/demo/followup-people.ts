@@ -1,7 +1,8 @@
 import type { Kysely } from 'kysely';
-import { addDays, now, parisDate, parisInstant } from '../../contract/clock.ts';
+import { addDays, parisDate, parisInstant } from '../../contract/clock.ts';
 import type { Database, NoteTable } from '../../db/database.ts';
 import type { Phase } from '../supports/supports.rules.ts';
+import { claimMarker, markerOf } from './marker.ts';
 
 /**
  * Demo follow-up (issue 10, people half): five supports in different phases with notes and next
@@ -172,12 +173,7 @@ const SUPPORTS: DemoSupport[] = [
 ];
 
 export async function seedDemoFollowUp(db: Kysely<Database>, advisorEmail: string): Promise<number> {
-  const done = await db
-    .selectFrom('app_state')
-    .select('value')
-    .where('key', '=', 'demo_followup')
-    .executeTakeFirst();
-  if (done) return 0;
+  if (await markerOf(db, 'demo_followup')) return 0;
   const advisor = await db
     .selectFrom('users')
     .select('id')
@@ -267,11 +263,7 @@ export async function seedDemoFollowUp(db: Kysely<Database>, advisorEmail: strin
           .execute();
       n++;
     }
-    await trx
-      .insertInto('app_state')
-      .values({ key: 'demo_followup', value: now().toISOString() })
-      .onConflict((oc) => oc.column('key').doNothing())
-      .execute();
+    await claimMarker(trx, 'demo_followup');
   });
   return n;
 }
