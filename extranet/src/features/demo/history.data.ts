@@ -1,3 +1,4 @@
+import { parcoursOutcomeKind } from '../sessions/completion.ts';
 import type { Phase } from '../supports/supports.rules.ts';
 
 // The demo history's fixed data: where people live, their names, the venues and the 2022
@@ -137,7 +138,8 @@ export const OSCAAR = {
   inseeCode: '59383',
 };
 
-export const NEXT = ['emploi', 'formation', 'creation', 'recherche', 'sans-nouvelles'] as const;
+/** What came next after a Parcours. */
+export const NEXT = parcoursOutcomeKind.options;
 
 /** 11 project holders supported in 2022, in maturation or développement at the end of the year. */
 export const SUPPORTS_2022: SupportSpec[] = [

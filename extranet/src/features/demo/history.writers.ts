@@ -4,6 +4,7 @@ import { addDays, parisInstant } from '../../contract/clock.ts';
 import type { Database, SupportTable } from '../../db/database.ts';
 import { upsertEventCopy } from '../events/events.repository.ts';
 import { formatReference, nextCounter } from '../registrations/intake.service.ts';
+import type { ParcoursOutcomeKind } from '../sessions/completion.ts';
 import {
   COMMUNES,
   FIRST,
@@ -109,7 +110,7 @@ export async function enrol(
     status: 'accepted' | 'cancelled' | 'declined';
     present: number;
     source: Source;
-    next?: { kind: 'emploi' | 'formation' | 'creation' | 'recherche' | 'sans-nouvelles'; daysAfter: number };
+    next?: { kind: ParcoursOutcomeKind; daysAfter: number };
   },
 ): Promise<void> {
   const year = Number(s.dates[0]!.slice(0, 4));

@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import { parisInstant } from '../../contract/clock.ts';
 import type { Viewer } from '../auth/viewer.ts';
+import { type ParcoursOutcomeKind, parcoursOutcomeKind } from '../sessions/completion.ts';
 import type { Phase } from '../supports/supports.rules.ts';
 
 // The indicators' vocabulary and shape (what the page, the CSV and the XLSX read) and the scope
@@ -14,8 +15,9 @@ export const VARIANT_LABEL: Record<ParcoursVariant, string> = {
   competences: 'Parcours compétences',
   autre: 'Autre Parcours',
 };
-export const OUTCOME_KINDS = ['emploi', 'formation', 'creation', 'recherche', 'sans-nouvelles'] as const;
-export type NextStep = (typeof OUTCOME_KINDS)[number];
+/** What came next after a Parcours: the follow-up's own list. */
+export const OUTCOME_KINDS = parcoursOutcomeKind.options;
+export type NextStep = ParcoursOutcomeKind;
 export const SOURCES = ['self', 'prescriber', 'advisor'] as const;
 export const SOURCE_LABEL: Record<(typeof SOURCES)[number], string> = {
   self: 'La personne elle-même',
