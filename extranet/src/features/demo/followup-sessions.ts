@@ -5,6 +5,7 @@ import type { Database } from '../../db/database.ts';
 import { upsertEventCopy } from '../events/events.repository.ts';
 import { formatReference, nextCounter } from '../registrations/intake.service.ts';
 import { claimMarker, markerOf } from './marker.ts';
+import { demoPerson } from './person.ts';
 
 /**
  * Demo of the sessions follow-up (issue 10): a Parcours des Possibles in progress in the
@@ -87,22 +88,18 @@ export async function seedDemoFollowupSessions(db: Kysely<Database>): Promise<vo
         taken ??
         (await trx
           .insertInto('person')
-          .values({
-            first_name: p.first,
-            last_name: p.last,
-            phone,
-            email: null,
-            commune_insee: '59606',
-            commune_name: 'Valenciennes',
-            territory: 'valenciennois',
-            situation_rsa: 'oui',
-            situation_job_seeker: 'oui',
-            preferred_contact: 'appel',
-            consent_at: at,
-            last_contact_at: at,
-            created_at: at,
-            updated_at: at,
-          })
+          .values(
+            demoPerson({
+              firstName: p.first,
+              lastName: p.last,
+              phone,
+              commune: { insee: '59606', name: 'Valenciennes' },
+              territory: 'valenciennois',
+              rsa: 'oui',
+              jobSeeker: 'oui',
+              createdAt: at,
+            }),
+          )
           .returning('id')
           .executeTakeFirstOrThrow());
       const year = Number(parisDate().slice(0, 4));

@@ -16,6 +16,7 @@ import {
   type Territory,
   VENUES,
 } from './history.data.ts';
+import { demoPerson } from './person.ts';
 
 // What the demo history writes: people, past sessions, requests with their attendance and what
 // came next, supports with their phases — all in the history's transaction.
@@ -51,22 +52,18 @@ export async function addPerson(
   const at = parisInstant(createdOn, '10:00').toISOString();
   const row = await ctx.trx
     .insertInto('person')
-    .values({
-      first_name: FIRST[i % FIRST.length]!,
-      last_name: LAST[(i * 7) % LAST.length]!,
-      phone: `+3378${String(i).padStart(7, '0')}`,
-      email: null,
-      commune_insee: commune.insee,
-      commune_name: commune.name,
-      territory,
-      situation_rsa: rsa ? 'oui' : 'non',
-      situation_job_seeker: rsa || i % 3 !== 0 ? 'oui' : 'non',
-      preferred_contact: 'appel',
-      consent_at: at,
-      last_contact_at: at,
-      created_at: at,
-      updated_at: at,
-    })
+    .values(
+      demoPerson({
+        firstName: FIRST[i % FIRST.length]!,
+        lastName: LAST[(i * 7) % LAST.length]!,
+        phone: `+3378${String(i).padStart(7, '0')}`,
+        commune,
+        territory,
+        rsa: rsa ? 'oui' : 'non',
+        jobSeeker: rsa || i % 3 !== 0 ? 'oui' : 'non',
+        createdAt: at,
+      }),
+    )
     .returning('id')
     .executeTakeFirstOrThrow();
   return row.id;
