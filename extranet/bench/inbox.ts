@@ -13,16 +13,7 @@ import { sql } from 'kysely';
 import type { Db } from '../src/db/connect.ts';
 import { createSealer } from '../src/lib/sealed.ts';
 import { benchPerson, benchRegistration, benchSession } from './rows.ts';
-import {
-  concurrentLoad,
-  eachTarget,
-  percentile,
-  printTable,
-  requireBuiltServer,
-  signInUsers,
-  stats,
-  TERRITORIES,
-} from './support.ts';
+import * as bench from './support.ts';
 import { type ExtranetFigures, type InboxFigure, type IntakeFigure, noLoss } from './table.ts';
 
 const SECRET = randomBytes(32).toString('hex');
@@ -35,12 +26,12 @@ const REQUESTS_PER_USER = Number(process.env.BENCH_REQUESTS_PER_USER ?? 40);
 const BUDGET_P95_MS = 200;
 const STATUSES = ['received', 'received', 'accepted', 'waitlisted', 'declined', 'cancelled'] as const;
 
-requireBuiltServer();
+bench.requireBuiltServer();
 
 async function seed(db: Db, from: number, to: number): Promise<void> {
   const now = Date.now();
   const iso = (ms: number) => new Date(ms).toISOString();
-  for (const [i, territory] of (from === 0 ? TERRITORIES : []).entries()) {
+  for (const [i, territory] of (from === 0 ? bench.TERRITORIES : []).entries()) {
     const date = new Date(now + (10 + i) * 86400_000).toISOString().slice(0, 10);
     await db.db
       .insertInto('event_copy')
@@ -60,7 +51,7 @@ async function seed(db: Db, from: number, to: number): Promise<void> {
   for (let start = from; start < to; start += chunk) {
     const n = Math.min(chunk, to - start);
     const people = Array.from({ length: n }, (_, k) =>
-      benchPerson(start + k, TERRITORIES[(start + k) % 4]!, iso(now)),
+      benchPerson(start + k, bench.TERRITORIES[(start + k) % 4]!, iso(now)),
     );
     const ids = await db.db.insertInto('person').values(people).returning('id').execute();
     await db.db
@@ -68,7 +59,7 @@ async function seed(db: Db, from: number, to: number): Promise<void> {
       .values(
         ids.map(({ id }, k) => {
           const i = start + k;
-          const territory = TERRITORIES[i % 4]!;
+          const territory = bench.TERRITORIES[i % 4]!;
           const created = iso(now - i * 60_000);
           return benchRegistration({
             reference: `MAI-2026-${String(900_000 + i).padStart(6, '0')}`,
@@ -94,8 +85,8 @@ const PATHS = [
 ];
 
 async function measure(url: string) {
-  const cookies = await signInUsers(url, USERS);
-  const load = await concurrentLoad(url, cookies, {
+  const cookies = await bench.signInUsers(url, USERS);
+  const load = await bench.concurrentLoad(url, cookies, {
     perUser: REQUESTS_PER_USER,
     pathOf: (u, i) => PATHS[(u + i) % PATHS.length]!,
     // Per kind of view (the sealed search shows as « recherche »): where the time goes.
@@ -104,10 +95,15 @@ async function measure(url: string) {
   if (load.statuses.size)
     console.log(`réponses non 200 : ${JSON.stringify(Object.fromEntries(load.statuses))}`);
   const paths = Object.fromEntries(
-    [...load.byKind].map(([kind, list]) => [kind, Math.round(percentile(list, 95))]),
+    [...load.byKind].map(([kind, list]) => [kind, Math.round(bench.percentile(list, 95))]),
   );
   console.log(`p95 par vue (ms) : ${JSON.stringify(paths)}`);
-  return { paths, ...stats(load.latencies), rps: load.latencies.length / load.seconds, errors: load.errors };
+  return {
+    paths,
+    ...bench.stats(load.latencies),
+    rps: load.latencies.length / load.seconds,
+    errors: load.errors,
+  };
 }
 
 /** 200 registrations at once through the intake API: throughput, and none lost or invented. */
@@ -122,7 +118,7 @@ async function intakeBurst(url: string, db: Db) {
           headers: { 'content-type': 'application/json', authorization: `Bearer ${SERVICE_TOKEN}` },
           body: JSON.stringify({
             kind: 'event',
-            eventId: `bench-${TERRITORIES[i % 4]}`,
+            eventId: `bench-${bench.TERRITORIES[i % 4]}`,
             idempotencyKey,
             firstName: 'Bench',
             lastName: `Intake-${i}`,
@@ -160,7 +156,7 @@ async function intakeBurst(url: string, db: Db) {
 const inbox: InboxFigure[] = [];
 const intake: IntakeFigure[] = [];
 const bases = (process.env.BENCH_BASES ?? 'SQLite,PostgreSQL').split(',');
-await eachTarget(
+await bench.eachTarget(
   SECRET,
   { env: { EXTRANET_SERVICE_TOKEN: SERVICE_TOKEN }, bases },
   async ({ target, url, db }) => {
@@ -192,7 +188,7 @@ const growth = (base: string) => {
   return first && last && mine.length > 1 ? last.p95 / first.p95 : null;
 };
 console.log(`\nDépôt de ${INTAKE_CONCURRENCY} demandes simultanées (API d’inscription) :\n`);
-printTable(
+bench.printTable(
   ['Base', 'Acceptées (201)', 'Enregistrées', 'Perdues', 'req/s', 'Zéro perte'],
   intake.map((r) => [
     r.base,
@@ -204,7 +200,7 @@ printTable(
   ]),
 );
 console.log(`\nListe des demandes (/demandes), ${USERS} utilisateurs connectés en parallèle :\n`);
-printTable(
+bench.printTable(
   ['Base', 'Inscriptions', 'Requêtes', 'p50 (ms)', 'p95 (ms)', 'max (ms)', 'req/s', 'Erreurs', 'Budget'],
   inbox.map((r, i) => {
     const first = inbox.findIndex((x) => x.base === r.base) === i;

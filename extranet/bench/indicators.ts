@@ -13,16 +13,7 @@ import { migrateToLatest } from '../src/db/migrate.ts';
 import { type Cell, exportTable, writeXlsx } from '../src/features/reporting/exports.ts';
 import { computeIndicators, type Indicators } from '../src/features/reporting/indicators.ts';
 import { benchPerson, benchRegistration, benchSession } from './rows.ts';
-import {
-  printTable,
-  requireBuiltServer,
-  signIn,
-  startServer,
-  stats,
-  stopServer,
-  TERRITORIES,
-  targets,
-} from './support.ts';
+import * as bench from './support.ts';
 
 const SECRET = randomBytes(32).toString('hex');
 const YEARS = 10;
@@ -37,7 +28,7 @@ const XLSX_BUDGET_MS = 3_000;
 const VARIANTS = ['parcours-emploi', 'parcours-creation', 'parcours-competences'];
 const MARKS = ['present', 'present', 'present', 'present', 'absent', 'excused'] as const;
 
-requireBuiltServer();
+bench.requireBuiltServer();
 
 /** One year: sessions of 10 with 6 half-days (≈ 5,000 attendance rows for 800 persons), supports. */
 async function seedYear(db: Db, year: number): Promise<number> {
@@ -48,7 +39,7 @@ async function seedYear(db: Db, year: number): Promise<number> {
     return benchSession({
       id: `bench-${year}-${s}`,
       title: `Parcours ${year} n° ${s}`,
-      territory: TERRITORIES[s % 4]!,
+      territory: bench.TERRITORIES[s % 4]!,
       dates: Array.from({ length: HALF_DAYS }, (_, d) => addDays(start, d * 2)),
       capacity: GROUP,
       at: now,
@@ -64,7 +55,7 @@ async function seedYear(db: Db, year: number): Promise<number> {
       .insertInto('person')
       .values(
         Array.from({ length: n }, (_, k) => ({
-          ...benchPerson(start + k, TERRITORIES[Math.floor((start + k) / GROUP) % 4]!, now),
+          ...benchPerson(start + k, bench.TERRITORIES[Math.floor((start + k) / GROUP) % 4]!, now),
           first_name: 'Bench',
           last_name: `P${year}-${start + k}`,
           phone: `+337${String(year * 10_000 + start + k).slice(-8)}`,
@@ -83,7 +74,7 @@ async function seedYear(db: Db, year: number): Promise<number> {
             reference: `B-${year}-${i}`,
             person_id: id,
             event_id: `bench-${year}-${s}`,
-            territory: TERRITORIES[s % 4]!,
+            territory: bench.TERRITORIES[s % 4]!,
             status: i % 17 === 0 ? 'cancelled' : 'accepted',
             source_type: (['self', 'prescriber', 'advisor'] as const)[i % 3]!,
             created_at: now,
@@ -153,9 +144,9 @@ async function seedYear(db: Db, year: number): Promise<number> {
 const admin = { id: 'bench', role: 'admin' as const, territories: [] };
 const rows: string[][] = [];
 let sample: Indicators | undefined;
-for (const target of await targets()) {
+for (const target of await bench.targets()) {
   const db = target.open();
-  let child: Awaited<ReturnType<typeof startServer>>['child'] | undefined;
+  let child: Awaited<ReturnType<typeof bench.startServer>>['child'] | undefined;
   try {
     await migrateToLatest(db.db);
     let attendance = 0;
@@ -168,12 +159,12 @@ for (const target of await targets()) {
       sample = await computeIndicators(db.db, admin, { year, territories: [] });
       times.push(performance.now() - t);
     }
-    const fn = stats(times);
+    const fn = bench.stats(times);
     await db.close();
     // Demo mode: the demo advisor signs in (the bench's server is local).
-    const server = await startServer({ ...target.env, MAILLAGE_DEMO: '1' }, SECRET);
+    const server = await bench.startServer({ ...target.env, MAILLAGE_DEMO: '1' }, SECRET);
     child = server.child;
-    const cookie = await signIn(server.url);
+    const cookie = await bench.signIn(server.url);
     await (await fetch(`${server.url}/indicateurs?annee=${year}`, { headers: { cookie } })).text(); // warm-up
     const page: number[] = [];
     for (let i = 0; i < RUNS; i++) {
@@ -183,7 +174,7 @@ for (const target of await targets()) {
       await res.text();
       page.push(performance.now() - t);
     }
-    const http = stats(page);
+    const http = bench.stats(page);
     rows.push([
       target.name,
       `${YEARS} × ${PERSONS_PER_YEAR}`,
@@ -195,7 +186,7 @@ for (const target of await targets()) {
       http.p95.toFixed(0),
     ]);
   } finally {
-    if (child) await stopServer(child);
+    if (child) await bench.stopServer(child);
     else await db.close();
     await target.drop();
   }
@@ -203,7 +194,7 @@ for (const target of await targets()) {
 console.log(
   `\nIndicateurs d’une année (${sample?.parcours.participants} participant·es, ${sample?.supports.holders} porteur·ses), ${YEARS} ans d’historique, ${RUNS} mesures :\n`,
 );
-printTable(
+bench.printTable(
   [
     'Base',
     'Personnes',
@@ -267,7 +258,7 @@ async function xlsx(count: number) {
 const small = await xlsx(10_000);
 const large = await xlsx(50_000);
 console.log('\nExport XLSX en flux (exceljs WorkbookWriter), lignes « participant·es » :\n');
-printTable(
+bench.printTable(
   [
     'Lignes',
     'Durée (ms)',

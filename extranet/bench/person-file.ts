@@ -9,16 +9,7 @@ import { addDays, nowMs, parisDate } from '../src/contract/clock.ts';
 import type { Db } from '../src/db/connect.ts';
 import { createSealer } from '../src/lib/sealed.ts';
 import { benchPerson, benchRegistration } from './rows.ts';
-import {
-  concurrentLoad,
-  eachTarget,
-  percentile,
-  printTable,
-  requireBuiltServer,
-  signInUsers,
-  stats,
-  TERRITORIES,
-} from './support.ts';
+import * as bench from './support.ts';
 
 const SECRET = randomBytes(32).toString('hex');
 const PERSONS = Number(process.env.BENCH_PERSONS ?? 10_000);
@@ -27,7 +18,7 @@ const REQUESTS_PER_USER = Number(process.env.BENCH_REQUESTS_PER_USER ?? 40);
 const BUDGET_P95_MS = 100;
 const PHASES = ['emergence', 'maturation', 'creation', 'developpement'] as const;
 
-requireBuiltServer();
+bench.requireBuiltServer();
 
 async function seed(db: Db, advisorId: string): Promise<{ visible: number[]; timelineRows: number }> {
   const now = nowMs();
@@ -41,7 +32,7 @@ async function seed(db: Db, advisorId: string): Promise<{ visible: number[]; tim
     const people = Array.from({ length: n }, (_, k) => {
       const i = start + k;
       return {
-        ...benchPerson(i, TERRITORIES[i % 4]!, iso(now), 20_000_000),
+        ...benchPerson(i, bench.TERRITORIES[i % 4]!, iso(now), 20_000_000),
         situation_rsa: i % 3 ? 'oui' : 'non',
         consent_at: iso(now - i * 3_600_000),
         last_contact_at: iso(now - (i % 400) * 86_400_000),
@@ -62,7 +53,7 @@ async function seed(db: Db, advisorId: string): Promise<{ visible: number[]; tim
             reference: `MAI-2025-${String(100_000 + i).padStart(6, '0')}`,
             person_id: id,
             kind: i % 5 === 0 ? 'support' : 'event',
-            territory: TERRITORIES[i % 4]!,
+            territory: bench.TERRITORIES[i % 4]!,
             status: i % 2 ? 'accepted' : 'received',
             created_at: created,
           });
@@ -172,24 +163,26 @@ async function measure(url: string, visible: number[]) {
     if (k === 8) return '/actions';
     return '/';
   };
-  const cookies = await signInUsers(url, USERS);
-  const { latencies, byKind, errors, seconds } = await concurrentLoad(url, cookies, {
+  const cookies = await bench.signInUsers(url, USERS);
+  const { latencies, byKind, errors, seconds } = await bench.concurrentLoad(url, cookies, {
     perUser: REQUESTS_PER_USER,
     pathOf: paths,
     kindOf: (path) => path.replace(/\/\d+$/, '/[id]').replace(/\?.*$/, ''),
   });
-  const pages = [...byKind].map(([kind, list]) => `${kind} ${percentile(list, 95).toFixed(0)}`).join(' · ');
+  const pages = [...byKind]
+    .map(([kind, list]) => `${kind} ${bench.percentile(list, 95).toFixed(0)}`)
+    .join(' · ');
   return {
     pages,
-    ...stats(latencies),
-    filep95: percentile(byKind.get('/personnes/[id]') ?? [0], 95),
+    ...bench.stats(latencies),
+    filep95: bench.percentile(byKind.get('/personnes/[id]') ?? [0], 95),
     rps: latencies.length / seconds,
     errors,
   };
 }
 
 const rows: string[][] = [];
-await eachTarget(SECRET, {}, async ({ target, url, db }) => {
+await bench.eachTarget(SECRET, {}, async ({ target, url, db }) => {
   const advisor = await db.db
     .selectFrom('users')
     .select('id')
@@ -227,4 +220,4 @@ const header = [
 console.log(
   `\nDossier de personne (/personnes/[id], liste, recherche, actions, accueil), ${PERSONS} personnes, ${USERS} utilisateurs connectés en parallèle :\n`,
 );
-printTable(header, rows);
+bench.printTable(header, rows);

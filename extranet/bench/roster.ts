@@ -9,15 +9,7 @@ import type { Db } from '../src/db/connect.ts';
 import { FALLBACK_ASSOCIATION } from '../src/features/sessions/association.ts';
 import { buildEmargement } from '../src/features/sessions/emargement.pdf.ts';
 import { benchPerson, benchRegistration, benchSession, FIRST_NAMES, LAST_NAMES } from './rows.ts';
-import {
-  concurrentLoad,
-  eachTarget,
-  printTable,
-  requireBuiltServer,
-  signInUsers,
-  stats,
-  TERRITORIES,
-} from './support.ts';
+import * as bench from './support.ts';
 
 const SECRET = randomBytes(32).toString('hex');
 const PERSONS = Number(process.env.BENCH_PERSONS ?? 10_000);
@@ -33,7 +25,7 @@ const MARKS = ['present', 'present', 'present', 'absent', 'excused'] as const;
 /** The roster every user opens: a Parcours in progress in the demo advisor's territory. */
 const TARGET = 'bench-session-0';
 
-requireBuiltServer();
+bench.requireBuiltServer();
 
 /** Sessions of 12 (the first one in progress, the others past), one registration per person. */
 async function seed(db: Db): Promise<void> {
@@ -51,7 +43,7 @@ async function seed(db: Db): Promise<void> {
       .values(
         Array.from({ length: Math.min(chunk, sessions - start) }, (_, k) => {
           const s = start + k;
-          const territory = TERRITORIES[s % 4]!;
+          const territory = bench.TERRITORIES[s % 4]!;
           return benchSession({
             id: `bench-session-${s}`,
             title: `Parcours des Possibles n° ${s} — ${territory}`,
@@ -74,7 +66,7 @@ async function seed(db: Db): Promise<void> {
   for (let start = 0; start < PERSONS; start += 500) {
     const n = Math.min(500, PERSONS - start);
     const people = Array.from({ length: n }, (_, k) =>
-      benchPerson(start + k, TERRITORIES[Math.floor((start + k) / GROUP) % 4]!, now),
+      benchPerson(start + k, bench.TERRITORIES[Math.floor((start + k) / GROUP) % 4]!, now),
     );
     const ids = await db.db.insertInto('person').values(people).returning('id').execute();
     const regs = await db.db
@@ -87,7 +79,7 @@ async function seed(db: Db): Promise<void> {
             reference: `MAI-2026-${String(900_000 + i).padStart(6, '0')}`,
             person_id: id,
             event_id: `bench-session-${session}`,
-            territory: TERRITORIES[session % 4]!,
+            territory: bench.TERRITORIES[session % 4]!,
             created_at: now,
           });
         }),
@@ -138,8 +130,8 @@ const PATHS = [
 ];
 
 async function measure(url: string) {
-  const cookies = await signInUsers(url, USERS);
-  const load = await concurrentLoad(url, cookies, {
+  const cookies = await bench.signInUsers(url, USERS);
+  const load = await bench.concurrentLoad(url, cookies, {
     perUser: REQUESTS_PER_USER,
     pathOf: (u, i) => PATHS[(u + i) % PATHS.length]!,
     // A roster that did not render its participants is an error too.
@@ -165,16 +157,16 @@ async function measure(url: string) {
     if (res.status !== 200 || bytes.byteLength < 1000) errors++;
   }
   return {
-    ...stats(latencies),
+    ...bench.stats(latencies),
     rps: latencies.length / seconds,
     errors,
-    pdf: stats(pdf),
-    single: stats(single),
+    pdf: bench.stats(pdf),
+    single: bench.stats(single),
   };
 }
 
 const rows: string[][] = [];
-await eachTarget(SECRET, {}, async ({ target, url, db }) => {
+await bench.eachTarget(SECRET, {}, async ({ target, url, db }) => {
   process.stdout.write(`› ${target.name} : ${PERSONS} personnes, ${ATTENDANCE_ROWS} présences… `);
   await seed(db);
   process.stdout.write('mesure… ');
@@ -217,7 +209,7 @@ for (let i = 0; i < PDF_RUNS; i++) {
   });
   alone.push(performance.now() - t);
 }
-const pdfAlone = stats(alone);
+const pdfAlone = bench.stats(alone);
 
 const header = [
   'Base',
@@ -235,7 +227,7 @@ const header = [
 console.log(
   `\nSessions et feuille de présence (/sessions, /sessions/[id]), ${PERSONS} personnes, ${ATTENDANCE_ROWS} présences, ${USERS} utilisateurs connectés en parallèle ; feuille d’émargement PDF ${GROUP} × ${HALF_DAYS} (${PDF_RUNS} fois, une à la fois) :\n`,
 );
-printTable(header, rows);
+bench.printTable(header, rows);
 console.log(
   `\nPDF seul (génération en mémoire, ${PDF_RUNS} fois) : p50 ${pdfAlone.p50.toFixed(1)} ms, p95 ${pdfAlone.p95.toFixed(1)} ms, max ${pdfAlone.max.toFixed(1)} ms.`,
 );
