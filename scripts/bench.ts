@@ -5,6 +5,7 @@
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { type ExtranetFigures, noLoss, printTable } from '../extranet/bench/table.ts';
 import { run } from './lib/processes.ts';
 import { bin, root } from './lib/workspace.ts';
 import { setup } from './setup.ts';
@@ -19,26 +20,6 @@ interface SiteFigures {
   throughput: { siteRps: number; staticRps: number; ratio: number };
   budgets: { kb: number; requests: number; jsKb: number; eco: number; lighthouse: number; ratio: number };
 }
-interface ExtranetFigures {
-  intake: {
-    base: string;
-    concurrent: number;
-    acknowledged: number;
-    stored: number;
-    lost: number;
-    rps: number;
-  }[];
-  inbox: {
-    base: string;
-    registrations: number;
-    p50: number;
-    p95: number;
-    rps: number;
-    growth: number | null;
-  }[];
-  budgets: { inboxP95Ms: number; inboxGrowth: number };
-}
-
 setup();
 if (!process.env.TEST_DATABASE_URL && !process.env.BENCH_DATABASE_URL) {
   console.log('› BENCH_DATABASE_URL absent : la mesure PostgreSQL de l’extranet est ignorée.');
@@ -105,7 +86,7 @@ if (extranet) {
       `${i.concurrent} demandes simultanées (${i.base})`,
       `${Math.round(i.rps)} req/s · ${i.acknowledged} acceptées · ${i.stored} enregistrées · ${i.lost} perdue(s)`,
       'zéro perte',
-      yes(i.lost === 0 && i.acknowledged === i.stored && i.acknowledged === i.concurrent),
+      yes(noLoss(i)),
     ]);
   }
   const b = extranet.budgets;
@@ -121,12 +102,8 @@ if (extranet) {
   }
 }
 const header = ['app', 'mesure', 'valeur', 'budget', 'respecté'];
-const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i]!)).join(' | ')} |`;
 console.log('\n━━ Tableau du banc\n');
-console.log(line(header));
-console.log(`|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`);
-for (const r of rows) console.log(line(r));
+printTable(header, rows);
 const at = new Date().toISOString();
 const dir = join(root, '.bench');
 mkdirSync(dir, { recursive: true });

@@ -12,16 +12,9 @@ import { writeFileSync } from 'node:fs';
 import { sql } from 'kysely';
 import type { Db } from '../src/db/connect.ts';
 import { createSealer } from '../src/lib/sealed.ts';
-import {
-  get,
-  printTable,
-  requireBuiltServer,
-  signIn,
-  startServer,
-  stopServer,
-  TERRITORIES,
-  targets,
-} from './support.ts';
+import { benchPerson, benchRegistration, benchSession } from './rows.ts';
+import * as bench from './support.ts';
+import { type ExtranetFigures, type InboxFigure, type IntakeFigure, noLoss } from './table.ts';
 
 const SECRET = randomBytes(32).toString('hex');
 const SIZES = (process.env.BENCH_SIZES ?? '10000,100000').split(',').map(Number);
@@ -31,95 +24,51 @@ const GROWTH_LIMIT = 1.5;
 const USERS = 25;
 const REQUESTS_PER_USER = Number(process.env.BENCH_REQUESTS_PER_USER ?? 40);
 const BUDGET_P95_MS = 200;
-const FIRST = ['Nadia', 'Kevin', 'Sylvie', 'Mohamed', 'Julie', 'Bruno', 'Awa', 'Léa', 'Yanis', 'Chantal'];
-const LAST = [
-  'Benali',
-  'Lefebvre',
-  'Dubois',
-  'Haddad',
-  'Martin',
-  'Lemaire',
-  'Diallo',
-  'Petit',
-  'Roux',
-  'Leroy',
-];
 const STATUSES = ['received', 'received', 'accepted', 'waitlisted', 'declined', 'cancelled'] as const;
 
-requireBuiltServer();
+bench.requireBuiltServer();
 
 async function seed(db: Db, from: number, to: number): Promise<void> {
   const now = Date.now();
   const iso = (ms: number) => new Date(ms).toISOString();
-  for (const [i, territory] of (from === 0 ? TERRITORIES : []).entries()) {
+  for (const [i, territory] of (from === 0 ? bench.TERRITORIES : []).entries()) {
     const date = new Date(now + (10 + i) * 86400_000).toISOString().slice(0, 10);
     await db.db
       .insertInto('event_copy')
-      .values({
-        document_id: `bench-${territory}`,
-        title: `Parcours des Possibles — ${territory}`,
-        slug: null,
-        kind: 'session',
-        program_title: 'Parcours des Possibles',
-        program_slug: 'parcours',
-        program_kind: 'parcours',
-        territory,
-        territory_name: territory,
-        slots_json: JSON.stringify([{ date, start: '09:00', end: '12:00' }]),
-        first_slot_at: `${date}T08:00:00.000Z`,
-        capacity: 10_000,
-        venue_json: '{}',
-        registration_opens_at: null,
-        registration_closes_at: null,
-        cancelled: 0,
-        removed: 0,
-        refreshed_at: iso(now),
-      })
+      .values(
+        benchSession({
+          id: `bench-${territory}`,
+          title: `Parcours des Possibles — ${territory}`,
+          territory,
+          dates: [date],
+          capacity: 10_000,
+          at: iso(now),
+        }),
+      )
       .execute();
   }
   const chunk = 500;
   for (let start = from; start < to; start += chunk) {
     const n = Math.min(chunk, to - start);
-    const people = Array.from({ length: n }, (_, k) => {
-      const i = start + k;
-      return {
-        first_name: FIRST[i % FIRST.length]!,
-        last_name: `${LAST[(i * 7) % LAST.length]}-${i}`,
-        phone: `+336${String(10_000_000 + i).slice(-8)}`,
-        email: null,
-        commune_insee: null,
-        commune_name: null,
-        territory: TERRITORIES[i % 4]!,
-        situation_rsa: 'oui',
-        situation_job_seeker: 'oui',
-        preferred_contact: 'appel',
-        consent_at: iso(now),
-        last_contact_at: iso(now),
-        created_at: iso(now),
-        updated_at: iso(now),
-      };
-    });
+    const people = Array.from({ length: n }, (_, k) =>
+      benchPerson(start + k, bench.TERRITORIES[(start + k) % 4]!, iso(now)),
+    );
     const ids = await db.db.insertInto('person').values(people).returning('id').execute();
     await db.db
       .insertInto('registration')
       .values(
         ids.map(({ id }, k) => {
           const i = start + k;
-          const territory = TERRITORIES[i % 4]!;
+          const territory = bench.TERRITORIES[i % 4]!;
           const created = iso(now - i * 60_000);
-          return {
+          return benchRegistration({
             reference: `MAI-2026-${String(900_000 + i).padStart(6, '0')}`,
             person_id: id,
-            kind: 'event' as const,
             event_id: `bench-${territory}`,
             territory,
             status: STATUSES[i % STATUSES.length]!,
-            source_type: 'self' as const,
-            preferred_contact: 'appel',
-            idempotency_key: randomUUID(),
             created_at: created,
-            updated_at: created,
-          };
+          });
         }),
       )
       .execute();
@@ -136,57 +85,24 @@ const PATHS = [
 ];
 
 async function measure(url: string) {
-  const cookies: string[] = [];
-  for (let i = 0; i < USERS; i++) cookies.push(await signIn(url));
-  // Warm-up: caches, JIT, connection pool.
-  await Promise.all(
-    cookies.map((cookie) => get(`${url}/demandes`, { headers: { cookie } }).then((r) => r.text())),
-  );
-  const latencies: number[] = [];
-  const byPath = new Map<string, number[]>(PATHS.map((p) => [p, []]));
-  let errors = 0;
-  const statuses = new Map<number, number>();
-  const started = performance.now();
-  await Promise.all(
-    cookies.map(async (cookie, u) => {
-      for (let i = 0; i < REQUESTS_PER_USER; i++) {
-        const path = PATHS[(u + i) % PATHS.length]!;
-        const t = performance.now();
-        const res = await get(`${url}${path}`, { headers: { cookie }, redirect: 'manual' });
-        await res.text();
-        latencies.push(performance.now() - t);
-        byPath.get(path)?.push(performance.now() - t);
-        if (res.status !== 200) {
-          errors++;
-          statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
-        }
-      }
-    }),
-  );
-  const seconds = (performance.now() - started) / 1000;
-  if (statuses.size) console.log(`réponses non 200 : ${JSON.stringify(Object.fromEntries(statuses))}`);
-  const percentile = (list: number[], p: number) => {
-    const sorted = [...list].sort((a, b) => a - b);
-    return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
-  };
-  const pct = (p: number) => percentile(latencies, p);
-  latencies.sort((a, b) => a - b);
-  // Per kind of view (the sealed search shows as « recherche »): where the time goes.
+  const cookies = await bench.signInUsers(url, USERS);
+  const load = await bench.concurrentLoad(url, cookies, {
+    perUser: REQUESTS_PER_USER,
+    pathOf: (u, i) => PATHS[(u + i) % PATHS.length]!,
+    // Per kind of view (the sealed search shows as « recherche »): where the time goes.
+    kindOf: (path) => (path.includes('r=') ? '/demandes?recherche' : path),
+  });
+  if (load.statuses.size)
+    console.log(`réponses non 200 : ${JSON.stringify(Object.fromEntries(load.statuses))}`);
   const paths = Object.fromEntries(
-    [...byPath].map(([path, list]) => [
-      path.includes('r=') ? '/demandes?recherche' : path,
-      Math.round(percentile(list, 95)),
-    ]),
+    [...load.byKind].map(([kind, list]) => [kind, Math.round(bench.percentile(list, 95))]),
   );
   console.log(`p95 par vue (ms) : ${JSON.stringify(paths)}`);
   return {
     paths,
-    n: latencies.length,
-    p50: pct(50),
-    p95: pct(95),
-    max: latencies[latencies.length - 1]!,
-    rps: latencies.length / seconds,
-    errors,
+    ...bench.stats(load.latencies),
+    rps: load.latencies.length / load.seconds,
+    errors: load.errors,
   };
 }
 
@@ -202,7 +118,7 @@ async function intakeBurst(url: string, db: Db) {
           headers: { 'content-type': 'application/json', authorization: `Bearer ${SERVICE_TOKEN}` },
           body: JSON.stringify({
             kind: 'event',
-            eventId: `bench-${TERRITORIES[i % 4]}`,
+            eventId: `bench-${bench.TERRITORIES[i % 4]}`,
             idempotencyKey,
             firstName: 'Bench',
             lastName: `Intake-${i}`,
@@ -237,33 +153,13 @@ async function intakeBurst(url: string, db: Db) {
   };
 }
 
-interface InboxFigure {
-  base: string;
-  registrations: number;
-  requests: number;
-  p50: number;
-  p95: number;
-  max: number;
-  rps: number;
-  errors: number;
-  /** p95 per kind of view */
-  paths: Record<string, number>;
-}
-interface IntakeFigure {
-  base: string;
-  concurrent: number;
-  acknowledged: number;
-  stored: number;
-  lost: number;
-  rps: number;
-}
 const inbox: InboxFigure[] = [];
 const intake: IntakeFigure[] = [];
 const bases = (process.env.BENCH_BASES ?? 'SQLite,PostgreSQL').split(',');
-for (const target of (await targets()).filter((t) => bases.includes(t.name))) {
-  const { url, child } = await startServer({ ...target.env, EXTRANET_SERVICE_TOKEN: SERVICE_TOKEN }, SECRET);
-  const db = target.open();
-  try {
+await bench.eachTarget(
+  SECRET,
+  { env: { EXTRANET_SERVICE_TOKEN: SERVICE_TOKEN }, bases },
+  async ({ target, url, db }) => {
     let seeded = 0;
     for (const size of SIZES) {
       process.stdout.write(`› ${target.name} : ${size} inscriptions… `);
@@ -281,12 +177,8 @@ for (const target of (await targets()).filter((t) => bases.includes(t.name))) {
       console.log('fait.');
       inbox.push({ base: target.name, registrations: size, requests: r.n, ...r });
     }
-  } finally {
-    await db.close();
-    await stopServer(child);
-    await target.drop();
-  }
-}
+  },
+);
 
 /** p95 at the largest size over p95 at the smallest, per base. */
 const growth = (base: string) => {
@@ -296,7 +188,7 @@ const growth = (base: string) => {
   return first && last && mine.length > 1 ? last.p95 / first.p95 : null;
 };
 console.log(`\nDépôt de ${INTAKE_CONCURRENCY} demandes simultanées (API d’inscription) :\n`);
-printTable(
+bench.printTable(
   ['Base', 'Acceptées (201)', 'Enregistrées', 'Perdues', 'req/s', 'Zéro perte'],
   intake.map((r) => [
     r.base,
@@ -304,11 +196,11 @@ printTable(
     String(r.stored),
     String(r.lost),
     r.rps.toFixed(0),
-    r.lost === 0 && r.acknowledged === r.stored && r.acknowledged === r.concurrent ? 'oui' : 'NON',
+    noLoss(r) ? 'oui' : 'NON',
   ]),
 );
 console.log(`\nListe des demandes (/demandes), ${USERS} utilisateurs connectés en parallèle :\n`);
-printTable(
+bench.printTable(
   ['Base', 'Inscriptions', 'Requêtes', 'p50 (ms)', 'p95 (ms)', 'max (ms)', 'req/s', 'Erreurs', 'Budget'],
   inbox.map((r, i) => {
     const first = inbox.findIndex((x) => x.base === r.base) === i;
@@ -336,7 +228,7 @@ if (process.env.BENCH_JSON) {
         intake,
         inbox: inbox.map((r) => ({ ...r, growth: growth(r.base) })),
         budgets: { inboxP95Ms: BUDGET_P95_MS, inboxGrowth: GROWTH_LIMIT },
-      },
+      } satisfies ExtranetFigures,
       null,
       2,
     ),

@@ -5,23 +5,15 @@
 // demo advisor. Then an XLSX of 10,000 rows ≤ 3 s, with memory that does not grow with the rows
 // (measured at 10,000 and 50,000). Runs the BUILT server for the page: `npm run build -w extranet`
 // first. Usage: node bench/indicators.ts (from extranet/)
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { Writable } from 'node:stream';
 import { addDays } from '../src/contract/clock.ts';
 import type { Db } from '../src/db/connect.ts';
 import { migrateToLatest } from '../src/db/migrate.ts';
 import { type Cell, exportTable, writeXlsx } from '../src/features/reporting/exports.ts';
 import { computeIndicators, type Indicators } from '../src/features/reporting/indicators.ts';
-import {
-  printTable,
-  requireBuiltServer,
-  signIn,
-  startServer,
-  stats,
-  stopServer,
-  TERRITORIES,
-  targets,
-} from './support.ts';
+import { benchPerson, benchRegistration, benchSession } from './rows.ts';
+import * as bench from './support.ts';
 
 const SECRET = randomBytes(32).toString('hex');
 const YEARS = 10;
@@ -36,7 +28,7 @@ const XLSX_BUDGET_MS = 3_000;
 const VARIANTS = ['parcours-emploi', 'parcours-creation', 'parcours-competences'];
 const MARKS = ['present', 'present', 'present', 'present', 'absent', 'excused'] as const;
 
-requireBuiltServer();
+bench.requireBuiltServer();
 
 /** One year: sessions of 10 with 6 half-days (≈ 5,000 attendance rows for 800 persons), supports. */
 async function seedYear(db: Db, year: number): Promise<number> {
@@ -44,28 +36,16 @@ async function seedYear(db: Db, year: number): Promise<number> {
   const sessions = Math.ceil(PERSONS_PER_YEAR / GROUP);
   const events = Array.from({ length: sessions }, (_, s) => {
     const start = addDays(`${year}-01-05`, Math.floor((s * 350) / sessions));
-    const dates = Array.from({ length: HALF_DAYS }, (_, d) => addDays(start, d * 2));
-    return {
-      document_id: `bench-${year}-${s}`,
+    return benchSession({
+      id: `bench-${year}-${s}`,
       title: `Parcours ${year} n° ${s}`,
-      slug: null,
-      kind: 'session',
-      program_title: 'Parcours des Possibles',
-      program_slug: VARIANTS[s % 3]!,
-      program_kind: 'parcours',
-      territory: TERRITORIES[s % 4]!,
-      territory_name: TERRITORIES[s % 4]!,
-      slots_json: JSON.stringify(dates.map((date) => ({ date, start: '09:00', end: '12:00' }))),
-      first_slot_at: `${dates[0]}T08:00:00.000Z`,
+      territory: bench.TERRITORIES[s % 4]!,
+      dates: Array.from({ length: HALF_DAYS }, (_, d) => addDays(start, d * 2)),
       capacity: GROUP,
-      venue_json: '{}',
-      registration_opens_at: null,
-      registration_closes_at: null,
-      practical_notes: null,
-      cancelled: 0,
+      at: now,
+      programSlug: VARIANTS[s % 3]!,
       removed: 1,
-      refreshed_at: now,
-    };
+    });
   });
   await db.db.insertInto('event_copy').values(events).execute();
   let attendance = 0;
@@ -75,20 +55,11 @@ async function seedYear(db: Db, year: number): Promise<number> {
       .insertInto('person')
       .values(
         Array.from({ length: n }, (_, k) => ({
+          ...benchPerson(start + k, bench.TERRITORIES[Math.floor((start + k) / GROUP) % 4]!, now),
           first_name: 'Bench',
           last_name: `P${year}-${start + k}`,
           phone: `+337${String(year * 10_000 + start + k).slice(-8)}`,
-          email: null,
-          commune_insee: null,
-          commune_name: null,
-          territory: TERRITORIES[Math.floor((start + k) / GROUP) % 4]!,
           situation_rsa: (start + k) % 5 ? 'oui' : 'non',
-          situation_job_seeker: 'oui',
-          preferred_contact: 'appel',
-          consent_at: now,
-          last_contact_at: now,
-          created_at: now,
-          updated_at: now,
         })),
       )
       .returning('id')
@@ -99,25 +70,21 @@ async function seedYear(db: Db, year: number): Promise<number> {
         people.map(({ id }, k) => {
           const i = start + k;
           const s = Math.floor(i / GROUP);
-          return {
+          return benchRegistration({
             reference: `B-${year}-${i}`,
             person_id: id,
-            kind: 'event' as const,
             event_id: `bench-${year}-${s}`,
-            territory: TERRITORIES[s % 4]!,
-            status: i % 17 === 0 ? ('cancelled' as const) : ('accepted' as const),
+            territory: bench.TERRITORIES[s % 4]!,
+            status: i % 17 === 0 ? 'cancelled' : 'accepted',
             source_type: (['self', 'prescriber', 'advisor'] as const)[i % 3]!,
-            preferred_contact: 'appel',
-            idempotency_key: randomUUID(),
             created_at: now,
-            updated_at: now,
-          };
+          });
         }),
       )
       .returning(['id', 'event_id'])
       .execute();
     const rows = regs.flatMap((r, k) => {
-      const dates = JSON.parse(events.find((e) => e.document_id === r.event_id)!.slots_json) as {
+      const dates = JSON.parse(events.find((e) => e.document_id === r.event_id)!.slots_json as string) as {
         date: string;
       }[];
       return dates.map((d, h) => ({
@@ -177,9 +144,9 @@ async function seedYear(db: Db, year: number): Promise<number> {
 const admin = { id: 'bench', role: 'admin' as const, territories: [] };
 const rows: string[][] = [];
 let sample: Indicators | undefined;
-for (const target of await targets()) {
+for (const target of await bench.targets()) {
   const db = target.open();
-  let child: Awaited<ReturnType<typeof startServer>>['child'] | undefined;
+  let child: Awaited<ReturnType<typeof bench.startServer>>['child'] | undefined;
   try {
     await migrateToLatest(db.db);
     let attendance = 0;
@@ -192,12 +159,12 @@ for (const target of await targets()) {
       sample = await computeIndicators(db.db, admin, { year, territories: [] });
       times.push(performance.now() - t);
     }
-    const fn = stats(times);
+    const fn = bench.stats(times);
     await db.close();
     // Demo mode: the demo advisor signs in (the bench's server is local).
-    const server = await startServer({ ...target.env, MAILLAGE_DEMO: '1' }, SECRET);
+    const server = await bench.startServer({ ...target.env, MAILLAGE_DEMO: '1' }, SECRET);
     child = server.child;
-    const cookie = await signIn(server.url);
+    const cookie = await bench.signIn(server.url);
     await (await fetch(`${server.url}/indicateurs?annee=${year}`, { headers: { cookie } })).text(); // warm-up
     const page: number[] = [];
     for (let i = 0; i < RUNS; i++) {
@@ -207,7 +174,7 @@ for (const target of await targets()) {
       await res.text();
       page.push(performance.now() - t);
     }
-    const http = stats(page);
+    const http = bench.stats(page);
     rows.push([
       target.name,
       `${YEARS} × ${PERSONS_PER_YEAR}`,
@@ -219,7 +186,7 @@ for (const target of await targets()) {
       http.p95.toFixed(0),
     ]);
   } finally {
-    if (child) await stopServer(child);
+    if (child) await bench.stopServer(child);
     else await db.close();
     await target.drop();
   }
@@ -227,7 +194,7 @@ for (const target of await targets()) {
 console.log(
   `\nIndicateurs d’une année (${sample?.parcours.participants} participant·es, ${sample?.supports.holders} porteur·ses), ${YEARS} ans d’historique, ${RUNS} mesures :\n`,
 );
-printTable(
+bench.printTable(
   [
     'Base',
     'Personnes',
@@ -291,7 +258,7 @@ async function xlsx(count: number) {
 const small = await xlsx(10_000);
 const large = await xlsx(50_000);
 console.log('\nExport XLSX en flux (exceljs WorkbookWriter), lignes « participant·es » :\n');
-printTable(
+bench.printTable(
   [
     'Lignes',
     'Durée (ms)',

@@ -4,33 +4,21 @@
 // dashboard, on SQLite and (when BENCH_DATABASE_URL or TEST_DATABASE_URL points to a PostgreSQL
 // server whose role may create databases) on PostgreSQL. Runs the BUILT server.
 // Usage: node bench/person-file.ts   (from extranet/)
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { addDays, nowMs, parisDate } from '../src/contract/clock.ts';
 import type { Db } from '../src/db/connect.ts';
 import { createSealer } from '../src/lib/sealed.ts';
-import { requireBuiltServer, signIn, startServer, stopServer, TERRITORIES, targets } from './support.ts';
+import { benchPerson, benchRegistration } from './rows.ts';
+import * as bench from './support.ts';
 
 const SECRET = randomBytes(32).toString('hex');
 const PERSONS = Number(process.env.BENCH_PERSONS ?? 10_000);
 const USERS = Number(process.env.BENCH_USERS ?? 25);
 const REQUESTS_PER_USER = Number(process.env.BENCH_REQUESTS_PER_USER ?? 40);
 const BUDGET_P95_MS = 100;
-const FIRST = ['Nadia', 'Kevin', 'Sylvie', 'Mohamed', 'Julie', 'Bruno', 'Awa', 'Léa', 'Yanis', 'Chantal'];
-const LAST = [
-  'Benali',
-  'Lefebvre',
-  'Dubois',
-  'Haddad',
-  'Martin',
-  'Lemaire',
-  'Diallo',
-  'Petit',
-  'Roux',
-  'Leroy',
-];
 const PHASES = ['emergence', 'maturation', 'creation', 'developpement'] as const;
 
-requireBuiltServer();
+bench.requireBuiltServer();
 
 async function seed(db: Db, advisorId: string): Promise<{ visible: number[]; timelineRows: number }> {
   const now = nowMs();
@@ -44,20 +32,11 @@ async function seed(db: Db, advisorId: string): Promise<{ visible: number[]; tim
     const people = Array.from({ length: n }, (_, k) => {
       const i = start + k;
       return {
-        first_name: FIRST[i % FIRST.length]!,
-        last_name: `${LAST[(i * 7) % LAST.length]}-${i}`,
-        phone: `+336${String(20_000_000 + i).slice(-8)}`,
-        email: null,
-        commune_insee: null,
-        commune_name: null,
-        territory: TERRITORIES[i % 4]!,
+        ...benchPerson(i, bench.TERRITORIES[i % 4]!, iso(now), 20_000_000),
         situation_rsa: i % 3 ? 'oui' : 'non',
-        situation_job_seeker: 'oui',
-        preferred_contact: 'appel',
         consent_at: iso(now - i * 3_600_000),
         last_contact_at: iso(now - (i % 400) * 86_400_000),
         created_at: iso(now - i * 3_600_000),
-        updated_at: iso(now),
       };
     });
     const ids = (await db.db.insertInto('person').values(people).returning('id').execute()).map((r) => r.id);
@@ -70,19 +49,14 @@ async function seed(db: Db, advisorId: string): Promise<{ visible: number[]; tim
         ids.map((id, k) => {
           const i = start + k;
           const created = iso(now - i * 3_600_000);
-          return {
+          return benchRegistration({
             reference: `MAI-2025-${String(100_000 + i).padStart(6, '0')}`,
             person_id: id,
-            kind: (i % 5 === 0 ? 'support' : 'event') as 'support' | 'event',
-            event_id: null,
-            territory: TERRITORIES[i % 4]!,
-            status: (i % 2 ? 'accepted' : 'received') as 'accepted' | 'received',
-            source_type: 'self' as const,
-            preferred_contact: 'appel',
-            idempotency_key: randomUUID(),
+            kind: i % 5 === 0 ? 'support' : 'event',
+            territory: bench.TERRITORIES[i % 4]!,
+            status: i % 2 ? 'accepted' : 'received',
             created_at: created,
-            updated_at: created,
-          };
+          });
         }),
       )
       .returning(['id', 'person_id'])
@@ -189,82 +163,48 @@ async function measure(url: string, visible: number[]) {
     if (k === 8) return '/actions';
     return '/';
   };
-  const cookies: string[] = [];
-  for (let i = 0; i < USERS; i++) cookies.push(await signIn(url));
-  await Promise.all(
-    cookies.map((cookie, u) => fetch(`${url}${paths(u, 0)}`, { headers: { cookie } }).then((r) => r.text())),
-  );
-  const latencies: number[] = [];
-  const byKind = new Map<string, number[]>();
-  let errors = 0;
-  const started = performance.now();
-  await Promise.all(
-    cookies.map(async (cookie, u) => {
-      for (let i = 0; i < REQUESTS_PER_USER; i++) {
-        const path = paths(u, i);
-        const t = performance.now();
-        const res = await fetch(`${url}${path}`, { headers: { cookie }, redirect: 'manual' });
-        await res.text();
-        const ms = performance.now() - t;
-        latencies.push(ms);
-        const kind = path.replace(/\/\d+$/, '/[id]').replace(/\?.*$/, '');
-        byKind.set(kind, [...(byKind.get(kind) ?? []), ms]);
-        if (res.status !== 200) errors++;
-      }
-    }),
-  );
-  const seconds = (performance.now() - started) / 1000;
-  const pct = (list: number[], p: number) => {
-    const s = [...list].sort((a, b) => a - b);
-    return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]!;
-  };
-  const pages = [...byKind].map(([kind, list]) => `${kind} ${pct(list, 95).toFixed(0)}`).join(' · ');
+  const cookies = await bench.signInUsers(url, USERS);
+  const { latencies, byKind, errors, seconds } = await bench.concurrentLoad(url, cookies, {
+    perUser: REQUESTS_PER_USER,
+    pathOf: paths,
+    kindOf: (path) => path.replace(/\/\d+$/, '/[id]').replace(/\?.*$/, ''),
+  });
+  const pages = [...byKind]
+    .map(([kind, list]) => `${kind} ${bench.percentile(list, 95).toFixed(0)}`)
+    .join(' · ');
   return {
     pages,
-    n: latencies.length,
-    p50: pct(latencies, 50),
-    p95: pct(latencies, 95),
-    max: Math.max(...latencies),
-    filep95: pct(byKind.get('/personnes/[id]') ?? [0], 95),
+    ...bench.stats(latencies),
+    filep95: bench.percentile(byKind.get('/personnes/[id]') ?? [0], 95),
     rps: latencies.length / seconds,
     errors,
   };
 }
 
 const rows: string[][] = [];
-for (const target of await targets()) {
-  const { url, child } = await startServer(target.env, SECRET);
-  const db = target.open();
-  try {
-    const advisor = await db.db
-      .selectFrom('users')
-      .select('id')
-      .where('email', '=', 'conseiller@maillage.test')
-      .executeTakeFirstOrThrow();
-    process.stdout.write(`› ${target.name} : ${PERSONS} personnes… `);
-    const { visible, timelineRows } = await seed(db, advisor.id);
-    process.stdout.write(`${timelineRows} lignes d’historique, mesure… `);
-    const r = await measure(url, visible);
-    console.log(`fait. p95 par page : ${r.pages}`);
-    rows.push([
-      target.name,
-      String(r.n),
-      r.p50.toFixed(0),
-      r.p95.toFixed(0),
-      r.filep95.toFixed(0),
-      r.max.toFixed(0),
-      r.rps.toFixed(0),
-      String(r.errors),
-      r.p95 <= BUDGET_P95_MS ? 'oui' : 'NON',
-    ]);
-  } finally {
-    await db.close();
-    await stopServer(child);
-    // BENCH_KEEP=1 keeps the seeded database, to look at query plans afterwards.
-    if (process.env.BENCH_KEEP) console.log(`(base gardée : ${JSON.stringify(target.env)})`);
-    else await target.drop();
-  }
-}
+await bench.eachTarget(SECRET, {}, async ({ target, url, db }) => {
+  const advisor = await db.db
+    .selectFrom('users')
+    .select('id')
+    .where('email', '=', 'conseiller@maillage.test')
+    .executeTakeFirstOrThrow();
+  process.stdout.write(`› ${target.name} : ${PERSONS} personnes… `);
+  const { visible, timelineRows } = await seed(db, advisor.id);
+  process.stdout.write(`${timelineRows} lignes d’historique, mesure… `);
+  const r = await measure(url, visible);
+  console.log(`fait. p95 par page : ${r.pages}`);
+  rows.push([
+    target.name,
+    String(r.n),
+    r.p50.toFixed(0),
+    r.p95.toFixed(0),
+    r.filep95.toFixed(0),
+    r.max.toFixed(0),
+    r.rps.toFixed(0),
+    String(r.errors),
+    r.p95 <= BUDGET_P95_MS ? 'oui' : 'NON',
+  ]);
+});
 
 const header = [
   'Base',
@@ -277,11 +217,7 @@ const header = [
   'Erreurs',
   `p95 ≤ ${BUDGET_P95_MS} ms`,
 ];
-const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i]!)).join(' | ')} |`;
 console.log(
   `\nDossier de personne (/personnes/[id], liste, recherche, actions, accueil), ${PERSONS} personnes, ${USERS} utilisateurs connectés en parallèle :\n`,
 );
-console.log(line(header));
-console.log(`|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`);
-for (const r of rows) console.log(line(r));
+bench.printTable(header, rows);

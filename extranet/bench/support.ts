@@ -1,6 +1,7 @@
 // What the extranet benchmarks share: the built server on a free port, the databases to measure
 // (a temp SQLite file, and PostgreSQL when BENCH_DATABASE_URL or TEST_DATABASE_URL points to a server
-// whose role may create databases), signing in the demo advisor, percentiles and the result table.
+// whose role may create databases), signing in the demo advisor, the concurrent load, percentiles
+// and the result table (table.ts); the rows they write are in rows.ts.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
@@ -125,6 +126,30 @@ export async function stopServer(child: ChildProcess): Promise<void> {
 }
 
 /**
+ * For each database to measure (those named in `bases`, or all): the built server on it, a
+ * connection, then `measure`; the server stopped and the database dropped afterwards (kept with
+ * BENCH_KEEP=1, to look at query plans).
+ */
+export async function eachTarget(
+  secret: string,
+  options: { env?: Record<string, string>; bases?: string[] },
+  measure: (run: { target: Target; url: string; db: Db }) => Promise<void>,
+): Promise<void> {
+  for (const target of (await targets()).filter((t) => !options.bases || options.bases.includes(t.name))) {
+    const { url, child } = await startServer({ ...target.env, ...options.env }, secret);
+    const db = target.open();
+    try {
+      await measure({ target, url, db });
+    } finally {
+      await db.close();
+      await stopServer(child);
+      if (process.env.BENCH_KEEP) console.log(`(base gardée : ${JSON.stringify(target.env)})`);
+      else await target.drop();
+    }
+  }
+}
+
+/**
  * fetch, once more when a kept-alive connection turns out closed by the server while idle (the
  * seeding between two measures can outlast its keep-alive timeout): not a server error.
  */
@@ -157,18 +182,77 @@ export async function signIn(url: string): Promise<string> {
   return cookie;
 }
 
-/** p50, p95 and max of a list of durations (ms). */
-export function stats(values: number[]) {
+/** The p-th percentile of a list of durations (ms); 0 for none. */
+export function percentile(values: number[], p: number): number {
   const sorted = [...values].sort((a, b) => a - b);
-  const pct = (p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
-  return { n: sorted.length, p50: pct(50), p95: pct(95), max: sorted[sorted.length - 1]! };
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
 }
 
-/** Prints a Markdown table. */
-export function printTable(header: string[], rows: string[][]): void {
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i]!)).join(' | ')} |`;
-  console.log(line(header));
-  console.log(`|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`);
-  for (const r of rows) console.log(line(r));
+/** p50, p95 and max of a list of durations (ms). */
+export function stats(values: number[]) {
+  return {
+    n: values.length,
+    p50: percentile(values, 50),
+    p95: percentile(values, 95),
+    max: percentile(values, 100),
+  };
 }
+
+/** `users` sessions of the demo advisor, each with its own cookie. */
+export async function signInUsers(url: string, users: number): Promise<string[]> {
+  const cookies: string[] = [];
+  for (let i = 0; i < users; i++) cookies.push(await signIn(url));
+  return cookies;
+}
+
+export interface Load {
+  latencies: number[];
+  /** latencies by kind of page */
+  byKind: Map<string, number[]>;
+  errors: number;
+  /** how many answers of each status other than 200 */
+  statuses: Map<number, number>;
+  seconds: number;
+}
+
+/**
+ * The signed-in users at once, each asking `perUser` pages in turn (`pathOf(user, i)`), after one
+ * warm-up page each (caches, JIT, connection pool). An answer other than 200, or one `accept`
+ * refuses, is an error.
+ */
+export async function concurrentLoad(
+  url: string,
+  cookies: string[],
+  o: {
+    perUser: number;
+    pathOf: (user: number, i: number) => string;
+    kindOf?: (path: string) => string;
+    accept?: (path: string, body: string) => boolean;
+  },
+): Promise<Load> {
+  await Promise.all(
+    cookies.map((cookie, u) => get(`${url}${o.pathOf(u, 0)}`, { headers: { cookie } }).then((r) => r.text())),
+  );
+  const load: Load = { latencies: [], byKind: new Map(), errors: 0, statuses: new Map(), seconds: 0 };
+  const started = performance.now();
+  await Promise.all(
+    cookies.map(async (cookie, u) => {
+      for (let i = 0; i < o.perUser; i++) {
+        const path = o.pathOf(u, i);
+        const t = performance.now();
+        const res = await get(`${url}${path}`, { headers: { cookie }, redirect: 'manual' });
+        const body = await res.text();
+        const ms = performance.now() - t;
+        load.latencies.push(ms);
+        const kind = o.kindOf?.(path) ?? path;
+        load.byKind.set(kind, [...(load.byKind.get(kind) ?? []), ms]);
+        if (res.status !== 200) load.statuses.set(res.status, (load.statuses.get(res.status) ?? 0) + 1);
+        if (res.status !== 200 || (o.accept && !o.accept(path, body))) load.errors++;
+      }
+    }),
+  );
+  load.seconds = (performance.now() - started) / 1000;
+  return load;
+}
+
+export { printTable } from './table.ts';

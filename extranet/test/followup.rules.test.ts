@@ -152,7 +152,7 @@ describe('merging two records of a person', () => {
     territory: 'valenciennois',
     situation_rsa: 'ne-se-prononce-pas',
     situation_job_seeker: 'oui',
-    preferred_contact: 'appel',
+    preferred_contact: 'appel' as const,
     consent_at: '2026-05-01T10:00:00.000Z',
     last_contact_at: '2026-06-01T10:00:00.000Z',
     created_at: '2026-05-01T10:00:00.000Z',

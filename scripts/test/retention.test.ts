@@ -51,7 +51,7 @@ describe('npm run retention', () => {
       territory: 'valenciennois',
       situation_rsa: 'oui',
       situation_job_seeker: 'non',
-      preferred_contact: 'appel',
+      preferred_contact: 'appel' as const,
       consent_at: lastContact,
       last_contact_at: lastContact,
       created_at: lastContact,

@@ -1,7 +1,9 @@
 import type { Kysely } from 'kysely';
-import { addDays, now, parisDate, parisInstant } from '../../contract/clock.ts';
+import { addDays, parisDate, parisInstant } from '../../contract/clock.ts';
 import type { Database, NoteTable } from '../../db/database.ts';
 import type { Phase } from '../supports/supports.rules.ts';
+import { claimMarker, markerOf } from './marker.ts';
+import { demoPerson } from './person.ts';
 
 /**
  * Demo follow-up (issue 10, people half): five supports in different phases with notes and next
@@ -172,12 +174,7 @@ const SUPPORTS: DemoSupport[] = [
 ];
 
 export async function seedDemoFollowUp(db: Kysely<Database>, advisorEmail: string): Promise<number> {
-  const done = await db
-    .selectFrom('app_state')
-    .select('value')
-    .where('key', '=', 'demo_followup')
-    .executeTakeFirst();
-  if (done) return 0;
+  if (await markerOf(db, 'demo_followup')) return 0;
   const advisor = await db
     .selectFrom('users')
     .select('id')
@@ -201,22 +198,19 @@ export async function seedDemoFollowUp(db: Kysely<Database>, advisorEmail: strin
       if (taken) continue;
       const person = await trx
         .insertInto('person')
-        .values({
-          first_name: s.firstName,
-          last_name: s.lastName,
-          phone: s.phone,
-          email: null,
-          commune_insee: s.commune.insee,
-          commune_name: s.commune.name,
-          territory: s.commune.territory,
-          situation_rsa: s.rsa,
-          situation_job_seeker: 'oui',
-          preferred_contact: 'appel',
-          consent_at: at(first + 5),
-          last_contact_at: at(lastNote, '12:00'),
-          created_at: at(first + 5),
-          updated_at: at(lastNote, '12:00'),
-        })
+        .values(
+          demoPerson({
+            firstName: s.firstName,
+            lastName: s.lastName,
+            phone: s.phone,
+            commune: s.commune,
+            territory: s.commune.territory,
+            rsa: s.rsa,
+            jobSeeker: 'oui',
+            createdAt: at(first + 5),
+            lastContactAt: at(lastNote, '12:00'),
+          }),
+        )
         .returning('id')
         .executeTakeFirstOrThrow();
       const last = s.phases[s.phases.length - 1]!;
@@ -267,11 +261,7 @@ export async function seedDemoFollowUp(db: Kysely<Database>, advisorEmail: strin
           .execute();
       n++;
     }
-    await trx
-      .insertInto('app_state')
-      .values({ key: 'demo_followup', value: now().toISOString() })
-      .onConflict((oc) => oc.column('key').doNothing())
-      .execute();
+    await claimMarker(trx, 'demo_followup');
   });
   return n;
 }

@@ -4,6 +4,8 @@ import { addDays, now, parisDate } from '../../contract/clock.ts';
 import type { Database } from '../../db/database.ts';
 import { upsertEventCopy } from '../events/events.repository.ts';
 import { formatReference, nextCounter } from '../registrations/intake.service.ts';
+import { claimMarker, markerOf } from './marker.ts';
+import { demoPerson } from './person.ts';
 
 /**
  * Demo of the sessions follow-up (issue 10): a Parcours des Possibles in progress in the
@@ -38,16 +40,10 @@ const PARTICIPANTS: { first: string; last: string; phone: string; marks: Mark[];
 const WAITING = { first: 'Grégory', last: 'Wattiez', phone: '0712340008' };
 
 export async function seedDemoFollowupSessions(db: Kysely<Database>): Promise<void> {
-  let anchor = (
-    await db.selectFrom('app_state').select('value').where('key', '=', ANCHOR_KEY).executeTakeFirst()
-  )?.value;
+  let anchor = await markerOf(db, ANCHOR_KEY);
   if (!anchor) {
     anchor = parisDate();
-    await db
-      .insertInto('app_state')
-      .values({ key: ANCHOR_KEY, value: anchor })
-      .onConflict((oc) => oc.column('key').doNothing())
-      .execute();
+    await claimMarker(db, ANCHOR_KEY, anchor);
   }
   const dates = OFFSETS.map((d) => addDays(anchor, d));
   await upsertEventCopy(db, {
@@ -76,21 +72,10 @@ export async function seedDemoFollowupSessions(db: Kysely<Database>): Promise<vo
     },
   });
 
-  const seeded = await db
-    .selectFrom('app_state')
-    .select('value')
-    .where('key', '=', PEOPLE_KEY)
-    .executeTakeFirst();
-  if (seeded) return;
+  if (await markerOf(db, PEOPLE_KEY)) return;
   await db.transaction().execute(async (trx) => {
     // Claimed first: two instances starting together seed the people once.
-    const claimed = await trx
-      .insertInto('app_state')
-      .values({ key: PEOPLE_KEY, value: now().toISOString() })
-      .onConflict((oc) => oc.column('key').doNothing())
-      .returning('key')
-      .executeTakeFirst();
-    if (!claimed) return;
+    if (!(await claimMarker(trx, PEOPLE_KEY))) return;
     const at = now().toISOString();
     const enrol = async (
       p: { first: string; last: string; phone: string; prescriber?: boolean | undefined },
@@ -103,22 +88,18 @@ export async function seedDemoFollowupSessions(db: Kysely<Database>): Promise<vo
         taken ??
         (await trx
           .insertInto('person')
-          .values({
-            first_name: p.first,
-            last_name: p.last,
-            phone,
-            email: null,
-            commune_insee: '59606',
-            commune_name: 'Valenciennes',
-            territory: 'valenciennois',
-            situation_rsa: 'oui',
-            situation_job_seeker: 'oui',
-            preferred_contact: 'appel',
-            consent_at: at,
-            last_contact_at: at,
-            created_at: at,
-            updated_at: at,
-          })
+          .values(
+            demoPerson({
+              firstName: p.first,
+              lastName: p.last,
+              phone,
+              commune: { insee: '59606', name: 'Valenciennes' },
+              territory: 'valenciennois',
+              rsa: 'oui',
+              jobSeeker: 'oui',
+              createdAt: at,
+            }),
+          )
           .returning('id')
           .executeTakeFirstOrThrow());
       const year = Number(parisDate().slice(0, 4));

@@ -1,10 +1,27 @@
-import { randomUUID } from 'node:crypto';
-import type { Kysely, Transaction } from 'kysely';
-import { addDays, now, parisDate, parisInstant } from '../../contract/clock.ts';
-import type { Database, SupportTable } from '../../db/database.ts';
-import { upsertEventCopy } from '../events/events.repository.ts';
-import { formatReference, nextCounter } from '../registrations/intake.service.ts';
+import type { Kysely } from 'kysely';
+import { addDays, parisDate } from '../../contract/clock.ts';
+import type { Database } from '../../db/database.ts';
 import type { Phase } from '../supports/supports.rules.ts';
+import {
+  COMMUNES,
+  NEXT,
+  OSCAAR,
+  PARCOURS,
+  type SessionSpec,
+  SUPPORTS_2022,
+  type Territory,
+} from './history.data.ts';
+import {
+  addPerson,
+  addSession,
+  addSupport,
+  type Ctx,
+  enrol,
+  parcoursSpec,
+  prng,
+  type Source,
+} from './history.writers.ts';
+import { claimMarker, markerOf } from './marker.ts';
 
 /**
  * Demo history for the indicators page (issue 11): the year 2022 as the project description tells
@@ -20,343 +37,6 @@ import type { Phase } from '../supports/supports.rules.ts';
 const HISTORY_KEY = 'demo_history';
 /** Every session of the history has an id starting with this. */
 export const HISTORY_PREFIX = 'histoire-';
-
-type Tx = Transaction<Database>;
-
-const COMMUNES = {
-  valenciennois: [
-    { insee: '59606', name: 'Valenciennes' },
-    { insee: '59526', name: 'Saint-Amand-les-Eaux' },
-    { insee: '59383', name: 'Marly' },
-  ],
-  douaisis: [
-    { insee: '59178', name: 'Douai' },
-    { insee: '59574', name: 'Somain' },
-  ],
-  cambresis: [
-    { insee: '59122', name: 'Cambrai' },
-    { insee: '59136', name: 'Le Cateau-Cambrésis' },
-  ],
-  'pevele-carembault': [{ insee: '59449', name: 'Orchies' }],
-} as const;
-type Territory = keyof typeof COMMUNES;
-const TERRITORY_NAME: Record<Territory, string> = {
-  valenciennois: 'Valenciennois',
-  douaisis: 'Douaisis',
-  cambresis: 'Cambrésis',
-  'pevele-carembault': 'Pévèle-Carembault',
-};
-
-const FIRST = [
-  'Aline',
-  'Bilal',
-  'Chantal',
-  'Dylan',
-  'Estelle',
-  'Farid',
-  'Gaëlle',
-  'Hugo',
-  'Inès',
-  'Jordan',
-  'Karima',
-  'Loïc',
-  'Manon',
-  'Nordine',
-  'Océane',
-  'Pascal',
-  'Rachida',
-  'Steven',
-  'Tiphaine',
-  'Wassim',
-];
-const LAST = [
-  'Delattre',
-  'Lefebvre',
-  'Moreau',
-  'Dupuis',
-  'Caron',
-  'Lemaire',
-  'Duhamel',
-  'Benmansour',
-  'Wattiez',
-  'Descamps',
-  'Petit',
-  'Lecomte',
-  'Dufour',
-  'Ramdani',
-  'Leroy',
-  'Hanot',
-  'Delcroix',
-];
-
-/** A deterministic pseudo-random generator, so the demo is the same on every machine. */
-function prng(seed: number) {
-  let s = seed >>> 0 || 1;
-  return () => {
-    s ^= s << 13;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    return (s >>> 0) / 0x1_0000_0000;
-  };
-}
-
-interface Ctx {
-  trx: Tx;
-  advisorId: string | null;
-  seq: number;
-}
-
-async function addPerson(ctx: Ctx, territory: Territory, rsa: boolean, createdOn: string): Promise<number> {
-  const i = ctx.seq++;
-  const communes = COMMUNES[territory];
-  const commune = communes[i % communes.length]!;
-  const at = parisInstant(createdOn, '10:00').toISOString();
-  const row = await ctx.trx
-    .insertInto('person')
-    .values({
-      first_name: FIRST[i % FIRST.length]!,
-      last_name: LAST[(i * 7) % LAST.length]!,
-      phone: `+3378${String(i).padStart(7, '0')}`,
-      email: null,
-      commune_insee: commune.insee,
-      commune_name: commune.name,
-      territory,
-      situation_rsa: rsa ? 'oui' : 'non',
-      situation_job_seeker: rsa || i % 3 !== 0 ? 'oui' : 'non',
-      preferred_contact: 'appel',
-      consent_at: at,
-      last_contact_at: at,
-      created_at: at,
-      updated_at: at,
-    })
-    .returning('id')
-    .executeTakeFirstOrThrow();
-  return row.id;
-}
-
-interface SessionSpec {
-  id: string;
-  title: string;
-  programSlug: string;
-  programTitle: string;
-  programKind: 'parcours' | 'formation';
-  territory: Territory;
-  venue: { name: string; address: string; postcode: string; commune: string; inseeCode: string };
-  dates: string[];
-}
-
-async function addSession(ctx: Ctx, s: SessionSpec): Promise<void> {
-  await upsertEventCopy(
-    ctx.trx,
-    {
-      documentId: s.id,
-      title: s.title,
-      kind: 'session',
-      programTitle: s.programTitle,
-      programSlug: s.programSlug,
-      programKind: s.programKind,
-      territory: s.territory,
-      territoryName: TERRITORY_NAME[s.territory],
-      slots: s.dates.map((date, i) => ({
-        date,
-        start: s.programKind === 'formation' ? '09:00' : '13:30',
-        end: s.programKind === 'formation' ? '17:00' : '16:30',
-        label: `${s.programKind === 'formation' ? 'Jour' : 'Demi-journée'} ${i + 1} sur ${s.dates.length}`,
-      })),
-      capacity: s.programKind === 'formation' ? 8 : 10,
-      venue: { ...s.venue, stepFreeAccess: true },
-    },
-    parisInstant(s.dates[0]!, '08:00'),
-  );
-  // Past: the CMS does not publish it (the next refresh would say the same). Kept, and counted.
-  await ctx.trx.updateTable('event_copy').set({ removed: 1 }).where('document_id', '=', s.id).execute();
-}
-
-type Source = 'self' | 'prescriber' | 'advisor';
-
-/** A request for a session: attended half-days as `present` (the rest `absent`), or not kept. */
-async function enrol(
-  ctx: Ctx,
-  s: SessionSpec,
-  personId: number,
-  options: {
-    status: 'accepted' | 'cancelled' | 'declined';
-    present: number;
-    source: Source;
-    next?: { kind: 'emploi' | 'formation' | 'creation' | 'recherche' | 'sans-nouvelles'; daysAfter: number };
-  },
-): Promise<void> {
-  const year = Number(s.dates[0]!.slice(0, 4));
-  const createdOn = addDays(s.dates[0]!, -21);
-  const created = parisInstant(createdOn, '11:00').toISOString();
-  const decided = parisInstant(addDays(createdOn, 2), '10:00').toISOString();
-  const reg = await ctx.trx
-    .insertInto('registration')
-    .values({
-      reference: formatReference(year, await nextCounter(ctx.trx, `registration-${year}`)),
-      person_id: personId,
-      kind: 'event',
-      event_id: s.id,
-      territory: s.territory,
-      status: options.status,
-      source_type: options.source,
-      prescriber_name: options.source === 'prescriber' ? 'Référent RSA' : null,
-      prescriber_organisation: options.source === 'prescriber' ? 'Département du Nord' : null,
-      preferred_contact: 'appel',
-      idempotency_key: randomUUID(),
-      decision_reason: options.status === 'declined' ? 'Projet déjà accompagné ailleurs' : null,
-      decided_by: ctx.advisorId,
-      decided_at: decided,
-      created_at: created,
-      updated_at: decided,
-      entered_by: options.source === 'advisor' ? ctx.advisorId : null,
-    })
-    .returning('id')
-    .executeTakeFirstOrThrow();
-  if (options.status !== 'accepted') return;
-  const rows = s.dates.map((date, i) => ({
-    registration_id: reg.id,
-    slot_date: date,
-    slot_start: s.programKind === 'formation' ? '09:00' : '13:30',
-    status: (i < options.present ? 'present' : 'absent') as 'present' | 'absent',
-    recorded_by: ctx.advisorId,
-    recorded_at: parisInstant(date, '17:00').toISOString(),
-  }));
-  await ctx.trx.insertInto('attendance').values(rows).execute();
-  if (options.next)
-    await ctx.trx
-      .insertInto('parcours_outcome')
-      .values({
-        registration_id: reg.id,
-        kind: options.next.kind,
-        outcome_date: addDays(s.dates.at(-1)!, options.next.daysAfter),
-        support_id: null,
-        recorded_by: ctx.advisorId,
-        recorded_at: parisInstant(addDays(s.dates.at(-1)!, options.next.daysAfter), '12:00').toISOString(),
-      })
-      .execute();
-}
-
-interface SupportSpec {
-  territory: Territory;
-  rsa: boolean;
-  activity: string;
-  phases: [Phase, string][];
-  ended?: {
-    on: string;
-    outcome: 'activite-creee' | 'arret';
-    legalForm?: string;
-    jobs?: number;
-    reason?: string;
-  };
-}
-
-async function addSupport(ctx: Ctx, s: SupportSpec, personId?: number): Promise<number> {
-  const startedOn = s.phases[0]![1];
-  const person = personId ?? (await addPerson(ctx, s.territory, s.rsa, addDays(startedOn, -10)));
-  const last = s.phases.at(-1)!;
-  const support = await ctx.trx
-    .insertInto('support')
-    .values({
-      person_id: person,
-      advisor_id: ctx.advisorId,
-      phase: last[0] as SupportTable['phase'],
-      started_at: parisInstant(startedOn, '09:30').toISOString(),
-      created_at: parisInstant(startedOn, '09:30').toISOString(),
-      updated_at: parisInstant(s.ended?.on ?? last[1], '09:30').toISOString(),
-      ended_at: s.ended ? parisInstant(s.ended.on, '17:00').toISOString() : null,
-      outcome: s.ended?.outcome ?? null,
-      activity_name: s.activity,
-      legal_form: s.ended?.legalForm ?? null,
-      jobs_created: s.ended?.jobs ?? null,
-      end_reason: s.ended?.reason ?? null,
-      outcome_date: s.ended?.on ?? null,
-    })
-    .returning('id')
-    .executeTakeFirstOrThrow();
-  for (const [phase, on] of s.phases)
-    await ctx.trx
-      .insertInto('support_phase')
-      .values({
-        support_id: support.id,
-        phase,
-        started_on: on,
-        changed_by: ctx.advisorId,
-        created_at: parisInstant(on, '09:30').toISOString(),
-      })
-      .execute();
-  return person;
-}
-
-const PARCOURS = {
-  emploi: { slug: 'parcours-emploi', title: 'Parcours emploi' },
-  creation: { slug: 'parcours-creation', title: 'Parcours création' },
-  competences: { slug: 'parcours-competences', title: 'Parcours compétences' },
-} as const;
-const VENUES: Record<Territory, SessionSpec['venue']> = {
-  valenciennois: {
-    name: 'Maison de l’emploi',
-    address: '8 rue de Famars',
-    postcode: '59300',
-    commune: 'Valenciennes',
-    inseeCode: '59606',
-  },
-  douaisis: {
-    name: 'Centre social',
-    address: '2 place du Marché',
-    postcode: '59490',
-    commune: 'Somain',
-    inseeCode: '59574',
-  },
-  cambresis: {
-    name: 'France Services',
-    address: '12 rue Saint-Jacques',
-    postcode: '59400',
-    commune: 'Cambrai',
-    inseeCode: '59122',
-  },
-  'pevele-carembault': {
-    name: 'Maison des associations',
-    address: '5 rue Jules-Roch',
-    postcode: '59310',
-    commune: 'Orchies',
-    inseeCode: '59449',
-  },
-};
-const OSCAAR = {
-  name: 'Oscaar',
-  address: '1 rue des Déportés',
-  postcode: '59770',
-  commune: 'Marly',
-  inseeCode: '59383',
-};
-
-/** Six half-days, two a week, from `start` (a Tuesday or so). */
-function halfDays(start: string, n = 6): string[] {
-  return Array.from({ length: n }, (_, i) => addDays(start, Math.floor(i / 2) * 7 + (i % 2) * 2));
-}
-
-function parcoursSpec(
-  id: string,
-  variant: keyof typeof PARCOURS,
-  territory: Territory,
-  start: string,
-  n = 6,
-): SessionSpec {
-  const p = PARCOURS[variant];
-  return {
-    id,
-    title: `${p.title} à ${VENUES[territory].commune}`,
-    programSlug: p.slug,
-    programTitle: p.title,
-    programKind: 'parcours',
-    territory,
-    venue: VENUES[territory],
-    dates: halfDays(start, n),
-  };
-}
-
-const NEXT = ['emploi', 'formation', 'creation', 'recherche', 'sans-nouvelles'] as const;
 
 /**
  * 2022, exactly the project description's figures. 42 kept registrations across 6 Parcours, three
@@ -402,103 +82,8 @@ async function seed2022(ctx: Ctx): Promise<void> {
   }
 
   // 11 project holders supported in 2022, in maturation or développement at the end of the year.
-  const supports: SupportSpec[] = [
-    {
-      territory: 'valenciennois',
-      rsa: true,
-      activity: 'Épicerie solidaire à Saint-Amand-les-Eaux',
-      phases: [
-        ['emergence', '2021-02-01'],
-        ['maturation', '2021-06-14'],
-        ['developpement', '2022-04-04'],
-      ],
-      ended: { on: '2022-10-03', outcome: 'activite-creee', legalForm: 'association', jobs: 2 },
-    },
-    {
-      territory: 'cambresis',
-      rsa: true,
-      activity: 'Maraîchage biologique au Cateau',
-      phases: [
-        ['emergence', '2021-09-06'],
-        ['maturation', '2022-01-17'],
-        ['developpement', '2022-09-12'],
-      ],
-      ended: { on: '2022-12-15', outcome: 'activite-creee', legalForm: 'entreprise-individuelle', jobs: 1 },
-    },
-    {
-      territory: 'valenciennois',
-      rsa: false,
-      activity: 'Compagnie de théâtre itinérante (culture)',
-      phases: [
-        ['emergence', '2021-11-08'],
-        ['maturation', '2022-03-07'],
-      ],
-    },
-    {
-      territory: 'valenciennois',
-      rsa: true,
-      activity: 'Ressourcerie',
-      phases: [['maturation', '2022-01-10']],
-    },
-    {
-      territory: 'valenciennois',
-      rsa: true,
-      activity: 'Café associatif',
-      phases: [
-        ['emergence', '2021-05-03'],
-        ['maturation', '2021-10-04'],
-        ['developpement', '2022-06-20'],
-      ],
-    },
-    {
-      territory: 'valenciennois',
-      rsa: false,
-      activity: 'Atelier vélo',
-      phases: [['maturation', '2022-02-14']],
-    },
-    {
-      territory: 'douaisis',
-      rsa: true,
-      activity: 'Garde d’enfants à domicile',
-      phases: [['maturation', '2022-04-25']],
-    },
-    {
-      territory: 'douaisis',
-      rsa: true,
-      activity: 'Conciergerie rurale',
-      phases: [
-        ['maturation', '2021-12-06'],
-        ['developpement', '2022-10-10'],
-      ],
-    },
-    {
-      territory: 'cambresis',
-      rsa: true,
-      activity: 'Couture et retouches',
-      phases: [['maturation', '2022-05-16']],
-    },
-    {
-      territory: 'pevele-carembault',
-      rsa: false,
-      activity: 'Jardin partagé',
-      phases: [
-        ['emergence', '2022-01-24'],
-        ['maturation', '2022-07-04'],
-      ],
-    },
-    {
-      territory: 'valenciennois',
-      rsa: true,
-      activity: 'Traiteur solidaire',
-      phases: [
-        ['maturation', '2021-03-15'],
-        ['developpement', '2022-02-07'],
-      ],
-      ended: { on: '2022-06-30', outcome: 'arret', reason: 'emploi-salarie' },
-    },
-  ];
   const holders: number[] = [];
-  for (const s of supports) holders.push(await addSupport(ctx, s));
+  for (const s of SUPPORTS_2022) holders.push(await addSupport(ctx, s));
   // Before and after 2022: not counted in it.
   await addSupport(ctx, {
     territory: 'douaisis',
@@ -587,23 +172,12 @@ async function seedYear(
 
 /** Writes the history once. Returns false when it was already there. */
 export async function seedDemoHistory(db: Kysely<Database>, advisorEmail?: string): Promise<boolean> {
-  const done = await db
-    .selectFrom('app_state')
-    .select('value')
-    .where('key', '=', HISTORY_KEY)
-    .executeTakeFirst();
-  if (done) return false;
+  if (await markerOf(db, HISTORY_KEY)) return false;
   const advisor = advisorEmail
     ? await db.selectFrom('users').select('id').where('email', '=', advisorEmail).executeTakeFirst()
     : undefined;
   return db.transaction().execute(async (trx) => {
-    const claimed = await trx
-      .insertInto('app_state')
-      .values({ key: HISTORY_KEY, value: now().toISOString() })
-      .onConflict((oc) => oc.column('key').doNothing())
-      .returning('key')
-      .executeTakeFirst();
-    if (!claimed) return false;
+    if (!(await claimMarker(trx, HISTORY_KEY))) return false;
     const ctx: Ctx = { trx, advisorId: advisor?.id ?? null, seq: 0 };
     await seed2022(ctx);
     await seedYear(ctx, 2025, '2026-01-01', { sessions: 8, holders: 18 });

@@ -10,6 +10,7 @@ import { submitRegistration } from '../registrations/intake.service.ts';
 import { seedDemoFollowUp } from './followup-people.ts';
 import { seedDemoFollowupSessions } from './followup-sessions.ts';
 import { seedDemoHistory } from './history.ts';
+import { claimMarker, markerOf } from './marker.ts';
 
 /** A stable UUID-shaped key (version 4 layout) derived from a demo person. */
 function demoKey(seed: string): string {
@@ -95,12 +96,7 @@ export async function seedDemoRegistrations(
   // Past years for the indicators page (2022 as the project description tells it), written once,
   // before the inbox's requests: a test that sees those arrive sees a finished refresh.
   await seedDemoHistory(db, DEMO_ADVISOR);
-  const done = await db
-    .selectFrom('app_state')
-    .select('value')
-    .where('key', '=', 'demo_registrations')
-    .executeTakeFirst();
-  if (done) return { arrived: 0, waiting: 0, done: true };
+  if (await markerOf(db, 'demo_registrations')) return { arrived: 0, waiting: 0, done: true };
   const at = clock.now();
   const events = (await listEvents(db, { upcomingOnly: true })).filter(
     (e) => !e.cancelled && e.kind !== 'information' && isRegistrationOpen(e, at),
@@ -147,10 +143,6 @@ export async function seedDemoRegistrations(
     );
     return { arrived, waiting: waiting.length, done: false };
   }
-  await db
-    .insertInto('app_state')
-    .values({ key: 'demo_registrations', value: clock.now().toISOString() })
-    .onConflict((oc) => oc.column('key').doNothing())
-    .execute();
+  await claimMarker(db, 'demo_registrations', clock.now().toISOString());
   return { arrived, waiting: 0, done: true };
 }

@@ -25,6 +25,35 @@ async function touchLastContact(trx: Db, personId: number, at: string) {
     .execute();
 }
 
+/** What a note says, as the form gives it: written on creation and on each edit. */
+function noteContent(n: NoteInput) {
+  return {
+    kind: n.kind,
+    occurred_at: noteInstant(n.occurredOn),
+    body: n.body,
+    next_action: n.nextAction ?? null,
+    due_at: n.dueOn ?? null,
+  };
+}
+
+/** A change to a note is audit-logged against its person (never with the note's text). */
+async function auditNote(
+  trx: Db,
+  viewer: Viewer,
+  action: string,
+  note: { id: number; personId: number },
+  details?: Record<string, unknown>,
+) {
+  await audit(trx, {
+    actorId: viewer.id,
+    action,
+    entityType: 'note',
+    entityId: note.id,
+    personId: note.personId,
+    details,
+  });
+}
+
 /** Writes a note on a person, or on one of their supports. */
 export async function addNote(
   db: Kysely<Database>,
@@ -48,7 +77,7 @@ export async function addNote(
       if (!s) throw new PersonNotFoundError();
     }
     const n = input.note;
-    const occurred = noteInstant(n.occurredOn);
+    const content = noteContent(n);
     const iso = now().toISOString();
     const row = await trx
       .insertInto('note')
@@ -56,25 +85,20 @@ export async function addNote(
         person_id: person.id,
         support_id: input.supportId ?? null,
         author_id: input.viewer.id,
-        kind: n.kind,
-        occurred_at: occurred,
-        body: n.body,
-        next_action: n.nextAction ?? null,
-        due_at: n.dueOn ?? null,
+        ...content,
         created_at: iso,
         updated_at: iso,
       })
       .returning('id')
       .executeTakeFirstOrThrow();
-    await touchLastContact(trx, person.id, occurred);
-    await audit(trx, {
-      actorId: input.viewer.id,
-      action: 'note.create',
-      entityType: 'note',
-      entityId: row.id,
-      personId: person.id,
-      details: { kind: n.kind, support: input.supportId ?? null, action: Boolean(n.nextAction) },
-    });
+    await touchLastContact(trx, person.id, content.occurred_at);
+    await auditNote(
+      trx,
+      input.viewer,
+      'note.create',
+      { id: row.id, personId: person.id },
+      { kind: n.kind, support: input.supportId ?? null, action: Boolean(n.nextAction) },
+    );
     return row.id;
   });
 }
@@ -99,8 +123,7 @@ export async function editNote(
 ): Promise<void> {
   await db.transaction().execute(async (trx) => {
     const old = await visibleNote(trx, input.viewer, input.noteId);
-    const n = input.note;
-    const occurred = noteInstant(n.occurredOn);
+    const content = noteContent(input.note);
     const iso = now().toISOString();
     await trx
       .insertInto('note_revision')
@@ -117,24 +140,11 @@ export async function editNote(
       .execute();
     await trx
       .updateTable('note')
-      .set({
-        kind: n.kind,
-        occurred_at: occurred,
-        body: n.body,
-        next_action: n.nextAction ?? null,
-        due_at: n.dueOn ?? null,
-        updated_at: iso,
-      })
+      .set({ ...content, updated_at: iso })
       .where('id', '=', old.id)
       .execute();
-    await touchLastContact(trx, old.person_id, occurred);
-    await audit(trx, {
-      actorId: input.viewer.id,
-      action: 'note.edit',
-      entityType: 'note',
-      entityId: old.id,
-      personId: old.person_id,
-    });
+    await touchLastContact(trx, old.person_id, content.occurred_at);
+    await auditNote(trx, input.viewer, 'note.edit', { id: old.id, personId: old.person_id });
   });
 }
 
@@ -155,11 +165,8 @@ export async function setActionDone(
       )
       .where('id', '=', note.id)
       .execute();
-    await audit(trx, {
-      actorId: input.viewer.id,
-      action: input.done ? 'note.action-done' : 'note.action-reopen',
-      entityType: 'note',
-      entityId: note.id,
+    await auditNote(trx, input.viewer, input.done ? 'note.action-done' : 'note.action-reopen', {
+      id: note.id,
       personId: note.person_id,
     });
   });

@@ -7,7 +7,7 @@ import type { Viewer } from '../auth/viewer.ts';
 import { type IntakeResult, submitRegistration } from '../registrations/intake.service.ts';
 import { canSeeTerritory } from '../registrations/scope.ts';
 import { territoryOfCommune } from '../territories/territories.ts';
-import { type DuplicateCandidate, isPossibleDuplicate } from './persons.rules.ts';
+import { type DuplicateCandidate, isPossibleDuplicate, type NewPersonIdentity } from './persons.rules.ts';
 import { personScope } from './persons.scope.ts';
 
 /**
@@ -17,13 +17,7 @@ import { personScope } from './persons.scope.ts';
 export async function findDuplicates(
   db: Kysely<Database>,
   viewer: Viewer,
-  candidate: {
-    firstName: string;
-    lastName?: string | null;
-    phone: string;
-    communeInsee?: string | null;
-    communeName?: string | null;
-  },
+  candidate: NewPersonIdentity,
 ): Promise<(DuplicateCandidate & { reason: 'phone' | 'name' })[]> {
   const rows = await db
     .selectFrom('person')

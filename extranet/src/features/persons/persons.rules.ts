@@ -95,6 +95,15 @@ const strip = (s: string | null | undefined) =>
     .replace(/[^a-z]+/g, ' ')
     .trim();
 
+/** Who an advisor is about to record, as the duplicate search compares them. */
+export interface NewPersonIdentity {
+  firstName: string;
+  lastName?: string | null;
+  phone: string;
+  communeInsee?: string | null;
+  communeName?: string | null;
+}
+
 export interface DuplicateCandidate {
   id: number;
   first_name: string;
@@ -109,13 +118,7 @@ export interface DuplicateCandidate {
  * and last name (accents and case aside) in the same commune.
  */
 export function isPossibleDuplicate(
-  candidate: {
-    firstName: string;
-    lastName?: string | null;
-    phone: string;
-    communeInsee?: string | null;
-    communeName?: string | null;
-  },
+  candidate: NewPersonIdentity,
   other: DuplicateCandidate,
 ): 'phone' | 'name' | null {
   if (candidate.phone === other.phone) return 'phone';

@@ -1,7 +1,8 @@
 import { PDFDocument, type PDFFont, type PDFPage, rgb, StandardFonts } from 'pdf-lib';
 import { now } from '../../contract/clock.ts';
+import { calendarDateFormat } from '../../contract/dates.ts';
 import type { Association } from './association.ts';
-import type { HalfDay } from './sessions.repository.ts';
+import type { HalfDay } from './half-days.ts';
 
 /**
  * The feuille d'émargement: the association and its funders' mentions (from the CMS global), the
@@ -31,19 +32,13 @@ const INK = rgb(0.1, 0.1, 0.1);
 const GREY = rgb(0.35, 0.35, 0.35);
 const LINE = rgb(0.45, 0.45, 0.45);
 
-const SHORT_DAY = new Intl.DateTimeFormat('fr-FR', {
+/** "mar. 12/01/2027" for "2027-01-12" (the calendar date as it is). */
+export const shortDay = calendarDateFormat({
   weekday: 'short',
   day: '2-digit',
   month: '2-digit',
   year: 'numeric',
-  timeZone: 'UTC',
 });
-
-/** "mar. 12/01/2027" for "2027-01-12" (the calendar date as it is). */
-export function shortDay(date: string): string {
-  const [y, m, d] = date.split('-').map(Number) as [number, number, number];
-  return SHORT_DAY.format(new Date(Date.UTC(y, m - 1, d, 12)));
-}
 
 /** Letters with no decomposed form (Polish ł…), spelled without their stroke. */
 const STROKED: Record<string, string> = { Ł: 'L', ł: 'l', Đ: 'D', đ: 'd', Ħ: 'H', ħ: 'h', ı: 'i' };

@@ -6,7 +6,7 @@ import { startPeriodicJob } from '../jobs/periodic.ts';
 import { sendMail } from '../mail/mail.ts';
 import { loadContext, type NotifySettings, toOutbox } from '../notifications/notify.ts';
 import { parcoursEndToPrescriber } from '../notifications/templates.ts';
-import { halfDays } from './sessions.repository.ts';
+import { halfDays } from './half-days.ts';
 
 /** Without attendance on the last half-day, the professional is told anyway after this many days. */
 export const WAIT_FOR_ATTENDANCE_DAYS = 7;

@@ -8,7 +8,7 @@ import { decide } from '../registrations/decision.service.ts';
 import { DecisionNotAllowedError, NotFoundError, StaleDecisionError } from '../registrations/errors.ts';
 import { canSeeTerritory } from '../registrations/scope.ts';
 import type { AttendanceStatus, ParcoursOutcomeKind } from './completion.ts';
-import { halfDays } from './sessions.repository.ts';
+import { halfDays } from './half-days.ts';
 
 export class UnknownHalfDayError extends Error {
   constructor() {
@@ -27,6 +27,10 @@ export class AlreadyCancelledError extends Error {
   }
 }
 
+/** A registration with its session (the events copy). */
+const withSession = (db: Kysely<Database>) =>
+  db.selectFrom('registration').innerJoin('event_copy', 'event_copy.document_id', 'registration.event_id');
+
 /**
  * Reads an accepted registration of a session the viewer may act on, in the caller's transaction.
  * Anything else (another session's registration, another territory, waiting list) is "not found".
@@ -37,9 +41,7 @@ async function acceptedOnSession(
   eventId: string,
   registrationId: number,
 ) {
-  const row = await trx
-    .selectFrom('registration')
-    .innerJoin('event_copy', 'event_copy.document_id', 'registration.event_id')
+  const row = await withSession(trx)
     .select([
       'registration.id',
       'registration.person_id',
@@ -187,9 +189,7 @@ export async function cancelTarget(
   db: Kysely<Database>,
   registrationId: number,
 ): Promise<CancelTarget | null> {
-  const row = await db
-    .selectFrom('registration')
-    .innerJoin('event_copy', 'event_copy.document_id', 'registration.event_id')
+  const row = await withSession(db)
     .select([
       'registration.id',
       'registration.status',

@@ -1,4 +1,4 @@
-import { type Kysely, sql, type Transaction } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import { now, parisDate } from '../../contract/clock.ts';
 import { isUniqueViolation } from '../../db/connect.ts';
 import type { Database } from '../../db/database.ts';
@@ -6,11 +6,14 @@ import { audit } from '../audit/audit.ts';
 import type { Viewer } from '../auth/viewer.ts';
 import { PersonNotFoundError, personScope } from '../persons/persons.scope.ts';
 import { canSeeTerritory } from '../registrations/scope.ts';
-import { checkPhaseChange, type EndSupport, isQuiet, type Phase } from './supports.rules.ts';
+import { eligibleAdvisors, SupportNotFoundError } from './supports.read.ts';
+import { checkPhaseChange, type EndSupport, type Phase } from './supports.rules.ts';
+
+// Reads (getSupport, listCaseload, eligibleAdvisors) are in supports.read.ts; pages import them here.
+export { eligibleAdvisors, getSupport, listCaseload, SupportNotFoundError } from './supports.read.ts';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
-export class SupportNotFoundError extends Error {}
 /** The request is not an accepted support request (or was decided otherwise meanwhile). */
 export class NotAcceptedSupportRequestError extends Error {}
 export class PhaseChangeError extends Error {
@@ -184,24 +187,6 @@ export async function changePhase(
   });
 }
 
-/** Advisors who may be put in charge of a person of `territory`: active, covering it (or admins). */
-export async function eligibleAdvisors(db: Db, territory: string | null) {
-  const rows = await db
-    .selectFrom('users')
-    .leftJoin('user_territory', 'user_territory.user_id', 'users.id')
-    .select(['users.id', 'users.name', 'users.role', 'users.disabled', 'user_territory.territory'])
-    .orderBy('users.name')
-    .execute();
-  const seen = new Map<string, { id: string; name: string }>();
-  for (const r of rows) {
-    // disabled is a boolean on PostgreSQL, 0/1 on SQLite
-    if (r.disabled) continue;
-    if (r.role === 'admin' || (territory !== null && r.territory === territory))
-      seen.set(r.id, { id: r.id, name: r.name });
-  }
-  return [...seen.values()];
-}
-
 /** Puts another advisor in charge (audit-logged with the previous and the new one). */
 export async function reassignSupport(
   db: Kysely<Database>,
@@ -265,86 +250,4 @@ export async function endSupport(
           : { outcome: 'arret', reason: e.reason },
     });
   });
-}
-
-/** The latest contact (a note, a call) with each person, as an ISO instant. */
-function lastNoteAt() {
-  return sql<string | null>`(select max(n.occurred_at) from note n where n.person_id = support.person_id)`;
-}
-
-/** Last contact as a Paris date: the latest note, or the start of the support when none. */
-function lastContactOn(lastNote: string | null, startedAt: string): string {
-  const latest = lastNote && lastNote > startedAt ? lastNote : startedAt;
-  return parisDate(new Date(latest));
-}
-
-/** A support with its person, phases and advisor, or SupportNotFoundError. */
-export async function getSupport(db: Kysely<Database>, viewer: Viewer, supportId: number) {
-  const row = await db
-    .selectFrom('support')
-    .innerJoin('person', 'person.id', 'support.person_id')
-    .leftJoin('users', 'users.id', 'support.advisor_id')
-    .selectAll('support')
-    .select([
-      'person.first_name',
-      'person.last_name',
-      'person.phone',
-      'person.territory',
-      'users.name as advisor_name',
-      lastNoteAt().as('last_note_at'),
-    ])
-    .where('support.id', '=', supportId)
-    .where(personScope(viewer))
-    .executeTakeFirst();
-  if (!row) throw new SupportNotFoundError();
-  const phases = await db
-    .selectFrom('support_phase')
-    .leftJoin('users', 'users.id', 'support_phase.changed_by')
-    .select(['support_phase.phase', 'support_phase.started_on', 'users.name as changed_by_name'])
-    .where('support_phase.support_id', '=', supportId)
-    .orderBy('support_phase.id', 'desc')
-    .execute();
-  const lastContact = lastContactOn(row.last_note_at, row.started_at);
-  return { ...row, phases, lastContact, quiet: !row.ended_at && isQuiet(lastContact, parisDate()) };
-}
-
-/**
- * The caseload: open supports (of one advisor, or of every advisor the viewer can see), with the
- * last contact and the quiet warning; the quietest first.
- */
-export async function listCaseload(
-  db: Kysely<Database>,
-  viewer: Viewer,
-  options: { advisorId?: string | null | undefined; limit?: number } = {},
-) {
-  let q = db
-    .selectFrom('support')
-    .innerJoin('person', 'person.id', 'support.person_id')
-    .leftJoin('users', 'users.id', 'support.advisor_id')
-    .select([
-      'support.id',
-      'support.person_id',
-      'support.phase',
-      'support.started_at',
-      'support.advisor_id',
-      'person.first_name',
-      'person.last_name',
-      'person.territory',
-      'users.name as advisor_name',
-      lastNoteAt().as('last_note_at'),
-    ])
-    .where('support.ended_at', 'is', null)
-    .where(personScope(viewer));
-  if (options.advisorId) q = q.where('support.advisor_id', '=', options.advisorId);
-  const rows = await q
-    .orderBy('support.id')
-    .limit(options.limit ?? 500)
-    .execute();
-  const today = parisDate();
-  return rows
-    .map((r) => {
-      const lastContact = lastContactOn(r.last_note_at, r.started_at);
-      return { ...r, lastContact, quiet: isQuiet(lastContact, today) };
-    })
-    .sort((a, b) => a.lastContact.localeCompare(b.lastContact) || a.id - b.id);
 }
