@@ -1,0 +1,73 @@
+import type { APIContext, AstroGlobal } from 'astro';
+import { z } from 'zod';
+import { pageNumber } from '../db/paging.ts';
+import { type CurrentUser, notFound, requireUser } from './guard.ts';
+import type { Runtime } from './runtime.ts';
+
+type Ctx = Pick<AstroGlobal | APIContext, 'locals' | 'url' | 'redirect' | 'params'>;
+
+/** A database id in a URL or a form: a positive 32-bit integer. */
+export const recordId = z.coerce.number().int().positive().max(2_147_483_647);
+/** A CMS document id (a session's), as it stands in a URL. */
+export const documentId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/);
+
+/** `?page=` of a list page (see db/paging.ts). */
+export function pageOf(url: URL, max?: number): number {
+  return pageNumber(max).parse(url.searchParams.get('page') ?? 1);
+}
+
+export interface PageContext {
+  user: CurrentUser;
+  runtime: Runtime;
+  db: Runtime['db'];
+}
+
+/**
+ * The start of every signed-in page: anonymous → sign-in page, wrong role → 403 (requireUser),
+ * else the user and the runtime.
+ */
+export function signedIn(ctx: Ctx, options: { role?: 'admin' } = {}): PageContext | Response {
+  const user = requireUser(ctx, options);
+  if (user instanceof Response) return user;
+  const runtime = ctx.locals.runtime;
+  return { user, runtime, db: runtime.db };
+}
+
+/** What each record page answers when its record does not exist or is not the viewer's. */
+const RECORDS = {
+  Demande: { href: '/demandes', label: 'Retour aux demandes' },
+  Message: { href: '/courriels', label: 'Retour aux courriels' },
+  Session: { href: '/sessions', label: 'Retour aux sessions' },
+  Personne: { href: '/personnes', label: 'Retour aux personnes' },
+  Accompagnement: { href: '/accompagnements', label: 'Retour aux accompagnements' },
+  Note: { href: '/actions', label: 'Retour à mes prochaines actions' },
+} as const;
+export type RecordKind = keyof typeof RECORDS;
+
+/** The 404 of a record page (the same answer for "does not exist" and "not yours"). */
+export function missingRecord(what: RecordKind): Response {
+  return notFound(what, RECORDS[what]);
+}
+
+export interface RecordContext<Id> extends PageContext {
+  id: Id;
+  /** the record's 404, for when the service says it is not there */
+  missing: () => Response;
+}
+
+/**
+ * The start of a record page (`/things/[id]`): signedIn, then the id of the URL parsed (a database
+ * id unless `id` says otherwise), a malformed id answering the record's 404.
+ */
+export function openRecord<Id = number>(
+  ctx: Ctx,
+  what: RecordKind,
+  options: { role?: 'admin'; id?: z.ZodType<Id> } = {},
+): RecordContext<Id> | Response {
+  const page = signedIn(ctx, options);
+  if (page instanceof Response) return page;
+  const missing = () => missingRecord(what);
+  const id = (options.id ?? (recordId as unknown as z.ZodType<Id>)).safeParse(ctx.params.id);
+  if (!id.success) return missing();
+  return { ...page, id: id.data, missing };
+}
