@@ -60,3 +60,7 @@ export function formatSlot(slot: { date: string; start: string; end: string }): 
   const day = SLOT_DAY.format(new Date(`${slot.date}T00:00:00Z`));
   return `${day}, ${slot.start} – ${slot.end}`;
 }
+
+/** A short plain-text answer (a form posted without the page, e.g. an unknown action). */
+export const plainText = (body: string, status: number) =>
+  new Response(body, { status, headers: { 'content-type': 'text/plain; charset=utf-8' } });

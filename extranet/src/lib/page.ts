@@ -2,7 +2,9 @@ import type { APIContext, AstroGlobal } from 'astro';
 import { z } from 'zod';
 import { pageNumber } from '../db/paging.ts';
 import { type CurrentUser, notFound, requireUser } from './guard.ts';
+import { str } from './http.ts';
 import type { Runtime } from './runtime.ts';
+import type { Sealer } from './sealed.ts';
 
 type Ctx = Pick<AstroGlobal | APIContext, 'locals' | 'url' | 'redirect' | 'params'>;
 
@@ -70,4 +72,42 @@ export function openRecord<Id = number>(
   const id = (options.id ?? (recordId as unknown as z.ZodType<Id>)).safeParse(ctx.params.id);
   if (!id.success) return missing();
   return { ...page, id: id.data, missing };
+}
+
+/** This page's URL (path and query) with `changes` applied: a null value removes the parameter. */
+export function urlWith(url: URL, changes: Record<string, string | null>): string {
+  const u = new URL(url);
+  for (const [k, v] of Object.entries(changes)) {
+    if (v === null) u.searchParams.delete(k);
+    else u.searchParams.set(k, v);
+  }
+  return u.pathname + u.search;
+}
+
+/**
+ * The list filters post, so that a searched name or phone number never appears in a URL: the
+ * search is sealed into `r` (lib/sealed.ts), the other fields kept as they are (cut to
+ * `maxLength`), then POST → redirect → GET. Returns where to redirect.
+ */
+export function sealedFilterLocation(
+  path: string,
+  form: Record<string, string | string[]>,
+  fields: readonly string[],
+  options: { sealer: Sealer; maxLength: number },
+): string {
+  const params = new URLSearchParams();
+  for (const field of fields) {
+    const value = str(form[field]).slice(0, options.maxLength);
+    if (value) params.set(field, value);
+  }
+  const q = str(form.q).trim().slice(0, 80);
+  if (q) params.set('r', options.sealer.seal(q));
+  return `${path}${params.size ? `?${params}` : ''}`;
+}
+
+/** The query of a list whose search is sealed: `q` never read from the URL, only from `r`. */
+export function sealedFilterQuery(url: URL, sealer: Sealer): Record<string, string | undefined> {
+  const query: Record<string, string | undefined> = Object.fromEntries(url.searchParams);
+  delete query.q;
+  return { ...query, q: sealer.open(url.searchParams.get('r')) || undefined };
 }
