@@ -222,7 +222,7 @@ describe.each(backends)('notifications on $name', ({ open }) => {
 
   it('queues the receipt and the advisors’ note in the intake’s transaction, and they arrive by SMTP', async () => {
     const answer = await submitRegistration(db.db, db.kind, request({}), {
-      extranetUrl: settings.extranetUrl,
+      notify: settings,
     });
     const id = await registrationId(db, answer.reference);
     const queued = await db.db
@@ -280,7 +280,7 @@ describe.each(backends)('notifications on $name', ({ open }) => {
       db.kind,
       request({ eventId: 'evt-pevele', communeInsee: '59449' }),
       {
-        extranetUrl: settings.extranetUrl,
+        notify: settings,
       },
     );
     const id = await registrationId(db, answer.reference);
@@ -295,10 +295,15 @@ describe.each(backends)('notifications on $name', ({ open }) => {
 
   it('sends the acceptance with an .ics whose first slot is the right Paris time', async () => {
     const answer = await submitRegistration(db.db, db.kind, request({ email: 'accepte@exemple.test' }), {
-      extranetUrl: settings.extranetUrl,
+      notify: settings,
     });
     const id = await registrationId(db, answer.reference);
-    await decide(db.db, db.kind, { registrationId: id, decision: 'accept', viewer: advisorCambresis });
+    await decide(
+      db.db,
+      db.kind,
+      { registrationId: id, decision: 'accept', viewer: advisorCambresis },
+      settings,
+    );
     while ((await deliverDue(worker())) > 0) {}
     const m = await sink.waitFor(
       (r) =>
@@ -327,15 +332,20 @@ describe.each(backends)('notifications on $name', ({ open }) => {
           personConsent: true,
         },
       }),
-      { extranetUrl: settings.extranetUrl },
+      { notify: settings },
     );
     const id = await registrationId(db, answer.reference);
-    await decide(db.db, db.kind, {
-      registrationId: id,
-      decision: 'decline',
-      reason: 'Session réservée aux moins de 26 ans.',
-      viewer: admin,
-    });
+    await decide(
+      db.db,
+      db.kind,
+      {
+        registrationId: id,
+        decision: 'decline',
+        reason: 'Session réservée aux moins de 26 ans.',
+        viewer: admin,
+      },
+      settings,
+    );
     const kinds = await db.db
       .selectFrom('outbox')
       .select(['kind', 'to_address'])
@@ -362,7 +372,7 @@ describe.each(backends)('notifications on $name', ({ open }) => {
   it('keeps messages while SMTP is down, with attempts and the last error, and delivers them when it is back', async () => {
     await sink.stop();
     const answer = await submitRegistration(db.db, db.kind, request({ email: 'panne@exemple.test' }), {
-      extranetUrl: settings.extranetUrl,
+      notify: settings,
     });
     const id = await registrationId(db, answer.reference);
     expect(await deliverDue(worker())).toBe(0);
@@ -398,11 +408,16 @@ describe.each(backends)('notifications on $name', ({ open }) => {
       db.kind,
       request({ email: undefined, preferredContact: 'appel', firstName: 'Karim' }),
       {
-        extranetUrl: settings.extranetUrl,
+        notify: settings,
       },
     );
     const id = await registrationId(db, answer.reference);
-    await decide(db.db, db.kind, { registrationId: id, decision: 'accept', viewer: advisorCambresis });
+    await decide(
+      db.db,
+      db.kind,
+      { registrationId: id, decision: 'accept', viewer: advisorCambresis },
+      settings,
+    );
     expect(
       await db.db
         .selectFrom('outbox')
@@ -444,10 +459,15 @@ describe.each(backends)('notifications on $name', ({ open }) => {
       db.db,
       db.kind,
       request({ email: undefined, preferredContact: 'sms', firstName: 'Sofia' }),
-      { extranetUrl: settings.extranetUrl },
+      { notify: settings },
     );
     const id = await registrationId(db, answer.reference);
-    await decide(db.db, db.kind, { registrationId: id, decision: 'waitlist', viewer: advisorCambresis });
+    await decide(
+      db.db,
+      db.kind,
+      { registrationId: id, decision: 'waitlist', viewer: advisorCambresis },
+      settings,
+    );
     expect(await sendPendingSms(db.db, manualSmsChannel)).toBe(0);
     const item = (await listCalls(db.db, advisorCambresis)).find((c) => c.reference === answer.reference);
     expect(item?.channel).toBe('sms');
@@ -495,11 +515,11 @@ describe.each(backends)('notifications on $name', ({ open }) => {
       db.kind,
       request({ eventId: 'evt-soon', email: 'rappel@exemple.test' }),
       {
-        extranetUrl: settings.extranetUrl,
+        notify: settings,
       },
     );
     const id = await registrationId(db, answer.reference);
-    await decide(db.db, db.kind, { registrationId: id, decision: 'accept', viewer: admin });
+    await decide(db.db, db.kind, { registrationId: id, decision: 'accept', viewer: admin }, settings);
     // Accepted today, two days before: the confirmation just sent is the reminder.
     expect(await queueDueReminders(db.db, settings)).toBe(0);
     // Accepted a week ago: reminded, once.

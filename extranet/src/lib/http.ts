@@ -26,8 +26,6 @@ export const json = (body: unknown, status = 200, headers: Record<string, string
     headers: { 'content-type': 'application/json; charset=utf-8', ...headers },
   });
 
-export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
 export { formatPhone as displayPhone } from '../contract/phone.ts';
 
 // Intl formatters are costly to build: one of each, reused (it showed in the inbox profile).

@@ -18,7 +18,7 @@ export function pageOf(url: URL, max?: number): number {
   return pageNumber(max).parse(url.searchParams.get('page') ?? 1);
 }
 
-export interface PageContext {
+interface PageContext {
   user: CurrentUser;
   runtime: Runtime;
   db: Runtime['db'];
@@ -44,14 +44,14 @@ const RECORDS = {
   Accompagnement: { href: '/accompagnements', label: 'Retour aux accompagnements' },
   Note: { href: '/actions', label: 'Retour à mes prochaines actions' },
 } as const;
-export type RecordKind = keyof typeof RECORDS;
+type RecordKind = keyof typeof RECORDS;
 
 /** The 404 of a record page (the same answer for "does not exist" and "not yours"). */
-export function missingRecord(what: RecordKind): Response {
+function missingRecord(what: RecordKind): Response {
   return notFound(what, RECORDS[what]);
 }
 
-export interface RecordContext<Id> extends PageContext {
+interface RecordContext<Id> extends PageContext {
   id: Id;
   /** the record's 404, for when the service says it is not there */
   missing: () => Response;

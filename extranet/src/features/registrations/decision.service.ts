@@ -7,8 +7,7 @@ import { clearMemo } from '../../db/memo.ts';
 import { audit } from '../audit/audit.ts';
 import type { Viewer } from '../auth/viewer.ts';
 import { countAccepted } from '../events/events.repository.ts';
-import { queueDecision } from '../notifications/notify.ts';
-import { notifySettings } from '../notifications/settings.ts';
+import { type NotifySettings, queueDecision } from '../notifications/notify.ts';
 import {
   DecisionNotAllowedError,
   EventClosedError,
@@ -93,6 +92,8 @@ export async function decide(
     viewer: Viewer;
     expectedStatus?: string | undefined;
   },
+  /** the app's notification settings (read once at start, lib/runtime.ts) */
+  notify: NotifySettings,
 ): Promise<DecisionResult> {
   const reason = input.reason?.trim() || null;
   if (input.decision === 'decline' && !reason) throw new ReasonRequiredError();
@@ -160,7 +161,7 @@ export async function decide(
       details: { from: reg.status, to: status },
     });
     // The person (channel of their choice) and the professional: queued in this transaction.
-    await queueDecision(trx, reg.id, notifySettings());
+    await queueDecision(trx, reg.id, notify);
 
     let proposeRegistrationId: number | null = null;
     if (event && reg.status === 'accepted' && status === 'cancelled') {
@@ -191,12 +192,13 @@ export async function acceptMany(
   kind: DbKind,
   viewer: Viewer,
   registrationIds: number[],
+  notify: NotifySettings,
 ): Promise<{ accepted: number; refused: number }> {
   let accepted = 0;
   let refused = 0;
   for (const registrationId of registrationIds) {
     try {
-      await decide(db, kind, { registrationId, decision: 'accept', viewer });
+      await decide(db, kind, { registrationId, decision: 'accept', viewer }, notify);
       accepted++;
     } catch (error) {
       if (!isDecisionRefusal(error)) throw error;

@@ -5,7 +5,7 @@ import type { Database } from '../../db/database.ts';
 import { audit } from '../audit/audit.ts';
 import type { Viewer } from '../auth/viewer.ts';
 import { availabilityOne, parseSlots, parseVenue } from '../events/events.repository.ts';
-import { requestContact } from '../notifications/notify.ts';
+import { type NotifySettings, requestContact } from '../notifications/notify.ts';
 import {
   attachCandidates,
   attachRequest,
@@ -56,6 +56,7 @@ export async function requestAction(
   viewer: Viewer,
   registrationId: number,
   form: Record<string, string>,
+  notify: NotifySettings,
 ): Promise<RequestActionResult> {
   if (form.intent === 'contact-confirm' || form.intent === 'contact-attach') {
     const parsed = contactForm.safeParse({
@@ -91,13 +92,18 @@ export async function requestAction(
   if (!parsed.success)
     return { decisionError: parsed.error.issues[0]?.message ?? 'Formulaire invalide.', status: 400 };
   try {
-    const result = await decide(db, kind, {
-      registrationId,
-      decision: parsed.data.decision,
-      reason: parsed.data.reason,
-      viewer,
-      expectedStatus: parsed.data.expected,
-    });
+    const result = await decide(
+      db,
+      kind,
+      {
+        registrationId,
+        decision: parsed.data.decision,
+        reason: parsed.data.reason,
+        viewer,
+        expectedStatus: parsed.data.expected,
+      },
+      notify,
+    );
     return { done: parsed.data.decision, propose: result.proposeRegistrationId };
   } catch (e) {
     if (e instanceof NotFoundError) return { missing: true };
