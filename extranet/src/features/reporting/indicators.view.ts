@@ -3,7 +3,7 @@ import { now } from '../../contract/clock.ts';
 import type { Database } from '../../db/database.ts';
 import { audit } from '../audit/audit.ts';
 import type { Viewer } from '../auth/viewer.ts';
-import { TERRITORIES } from '../territories/territories.ts';
+import { visibleTerritories } from '../registrations/scope.ts';
 import { computeIndicators, setTargets, targetHistory } from './indicators.ts';
 import { currentYear, FIRST_YEAR, targetsForm } from './reporting.rules.ts';
 
@@ -81,8 +81,7 @@ export async function indicatorsView(
   viewer: Viewer,
   filter: { year: number; territories: string[] },
 ) {
-  const visible =
-    viewer.role === 'admin' ? TERRITORIES : TERRITORIES.filter((t) => viewer.territories.includes(t.slug));
+  const visible = visibleTerritories(viewer);
   const indicators = await computeIndicators(db, viewer, filter);
   const history = viewer.role === 'admin' ? await targetHistory(db, filter.year) : [];
   const chosen = indicators.territories.length
