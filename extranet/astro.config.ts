@@ -34,7 +34,7 @@ function eagerStart(): AstroIntegration {
   };
 }
 
-const secret = (extra: { optional?: boolean; default?: string } = { optional: true }) =>
+const secret = (extra: { optional?: boolean; default?: string; url?: boolean } = { optional: true }) =>
   envField.string({ context: 'server', access: 'secret', ...extra });
 
 // Everything is rendered on the server: the extranet holds personal data and must check the
@@ -72,9 +72,10 @@ export default defineConfig({
   env: {
     validateSecrets: false,
     schema: {
-      EXTRANET_URL: secret({ default: 'http://localhost:4322' }),
-      SITE_URL: secret({ default: 'http://localhost:4321' }),
-      CMS_URL: secret({ default: 'http://127.0.0.1:1337' }),
+      // Addresses: a value that is not a URL refuses to start (astro:env validates on import).
+      EXTRANET_URL: secret({ default: 'http://localhost:4322', url: true }),
+      SITE_URL: secret({ default: 'http://localhost:4321', url: true }),
+      CMS_URL: secret({ default: 'http://127.0.0.1:1337', url: true }),
       CMS_EXTRANET_TOKEN: secret(),
       CMS_WEBHOOK_SECRET: secret(),
       EXTRANET_SERVICE_TOKEN: secret(),

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { registrationRequest } from '../src/contract/index.ts';
 import { migrateToLatest } from '../src/db/migrate.ts';
+import { defaultNotifySettings } from '../src/features/notifications/settings.ts';
 import { allowedDecisions, decide } from '../src/features/registrations/decision.service.ts';
 import { DecisionNotAllowedError } from '../src/features/registrations/errors.ts';
 import { submitRegistration } from '../src/features/registrations/intake.service.ts';
@@ -47,14 +48,19 @@ describe.each(BACKENDS)('decisions on %s', (backend) => {
           communeName: 'Valenciennes',
           ...(kind === 'support' ? { projectIdea: 'Une épicerie solidaire' } : {}),
         });
-        await submitRegistration(db.db, db.kind, request, { extranetUrl: 'http://127.0.0.1:9' });
+        await submitRegistration(db.db, db.kind, request, { notify: defaultNotifySettings() });
         const row = await db.db
           .selectFrom('registration')
           .select(['id', 'status'])
           .where('kind', '=', kind)
           .executeTakeFirstOrThrow();
         await expect(
-          decide(db.db, db.kind, { registrationId: row.id, decision: 'waitlist', viewer: admin }),
+          decide(
+            db.db,
+            db.kind,
+            { registrationId: row.id, decision: 'waitlist', viewer: admin },
+            defaultNotifySettings(),
+          ),
         ).rejects.toBeInstanceOf(DecisionNotAllowedError);
         const after = await db.db
           .selectFrom('registration')
@@ -63,7 +69,12 @@ describe.each(BACKENDS)('decisions on %s', (backend) => {
           .executeTakeFirstOrThrow();
         expect(after.status).toBe('received');
         // The same request can still be accepted.
-        await decide(db.db, db.kind, { registrationId: row.id, decision: 'accept', viewer: admin });
+        await decide(
+          db.db,
+          db.kind,
+          { registrationId: row.id, decision: 'accept', viewer: admin },
+          defaultNotifySettings(),
+        );
       }
     } finally {
       await db.close();

@@ -3,6 +3,7 @@ import { addDays, nowMs, parisDate, parisInstant, setClock } from '../src/contra
 import { migrateToLatest } from '../src/db/migrate.ts';
 import { seedDemoRegistrations } from '../src/features/demo/seed.ts';
 import { upsertEventCopy } from '../src/features/events/events.repository.ts';
+import { defaultNotifySettings } from '../src/features/notifications/settings.ts';
 import { BACKENDS, throwawayDatabase } from './support/server.ts';
 
 afterEach(() => setClock(null));
@@ -38,7 +39,7 @@ describe.each(BACKENDS)('demo registrations on %s', (backend) => {
         db.db.selectFrom('registration').select('id').where('event_id', 'in', ['demo-a', 'demo-b']).execute();
 
       // Nothing is open yet: nothing stored, nothing marked as done, and the log says what waits.
-      expect(await seedDemoRegistrations(db.db, db.kind, 'http://127.0.0.1:9', log)).toEqual({
+      expect(await seedDemoRegistrations(db.db, db.kind, defaultNotifySettings(), log)).toEqual({
         arrived: 0,
         waiting: 6,
         done: false,
@@ -47,12 +48,12 @@ describe.each(BACKENDS)('demo registrations on %s', (backend) => {
       expect(await sessionRegistrations()).toHaveLength(0);
 
       // A second pass while still closed: the same, never "ignorée" for good.
-      expect((await seedDemoRegistrations(db.db, db.kind, 'http://127.0.0.1:9', log)).done).toBe(false);
+      expect((await seedDemoRegistrations(db.db, db.kind, defaultNotifySettings(), log)).done).toBe(false);
 
       // The next day the sessions open: the next pass registers the six people.
       setClock(new Date(Date.parse(opensAt) + 60_000));
       expect(nowMs()).toBeGreaterThan(Date.parse(opensAt));
-      expect(await seedDemoRegistrations(db.db, db.kind, 'http://127.0.0.1:9', log)).toEqual({
+      expect(await seedDemoRegistrations(db.db, db.kind, defaultNotifySettings(), log)).toEqual({
         arrived: 6,
         waiting: 0,
         done: true,
@@ -60,7 +61,7 @@ describe.each(BACKENDS)('demo registrations on %s', (backend) => {
       expect(await sessionRegistrations()).toHaveLength(6);
 
       // Once done, later passes add nothing.
-      expect((await seedDemoRegistrations(db.db, db.kind, 'http://127.0.0.1:9', log)).arrived).toBe(0);
+      expect((await seedDemoRegistrations(db.db, db.kind, defaultNotifySettings(), log)).arrived).toBe(0);
       expect(await sessionRegistrations()).toHaveLength(6);
     } finally {
       await db.close();

@@ -14,7 +14,7 @@ import { deliverDue } from '../src/features/mail/worker.ts';
 import { listCalls } from '../src/features/notifications/calls.repository.ts';
 import { recordCallOutcome } from '../src/features/notifications/calls.service.ts';
 import { queueDueReminders } from '../src/features/notifications/reminders.job.ts';
-import { configureNotifications } from '../src/features/notifications/settings.ts';
+import type { NotifySettings } from '../src/features/notifications/settings.ts';
 import { manualSmsChannel, type SmsChannel } from '../src/features/notifications/sms.ts';
 import { sendPendingSms } from '../src/features/notifications/sms.worker.ts';
 import { decide } from '../src/features/registrations/decision.service.ts';
@@ -123,12 +123,12 @@ async function registrationId(db: Db, reference: string): Promise<number> {
   ).id;
 }
 
-const settings = configureNotifications({
+const settings: NotifySettings = {
   siteUrl: 'http://site.test',
   extranetUrl: 'http://extranet.test',
   mailFrom: 'Maillage <ne-pas-repondre@maillage.test>',
   teams: createTeamDirectory({ fallback: { email: 'equipe@maillage.test', phone: '+33327000000' } }),
-});
+};
 
 const backends: Array<{ name: string; open: () => Promise<{ db: Db; cleanup: () => Promise<void> }> }> = [
   {
@@ -220,7 +220,7 @@ describe.each(backends)('notifications on $name', ({ open }) => {
 
   it('queues the receipt and the advisors’ note in the intake’s transaction, and they arrive by SMTP', async () => {
     const answer = await submitRegistration(db.db, db.kind, request({}), {
-      extranetUrl: settings.extranetUrl,
+      notify: settings,
     });
     const id = await registrationId(db, answer.reference);
     const queued = await db.db
@@ -278,7 +278,7 @@ describe.each(backends)('notifications on $name', ({ open }) => {
       db.kind,
       request({ eventId: 'evt-pevele', communeInsee: '59449' }),
       {
-        extranetUrl: settings.extranetUrl,
+        notify: settings,
       },
     );
     const id = await registrationId(db, answer.reference);
@@ -293,10 +293,15 @@ describe.each(backends)('notifications on $name', ({ open }) => {
 
   it('sends the acceptance with an .ics whose first slot is the right Paris time', async () => {
     const answer = await submitRegistration(db.db, db.kind, request({ email: 'accepte@exemple.test' }), {
-      extranetUrl: settings.extranetUrl,
+      notify: settings,
     });
     const id = await registrationId(db, answer.reference);
-    await decide(db.db, db.kind, { registrationId: id, decision: 'accept', viewer: advisorCambresis });
+    await decide(
+      db.db,
+      db.kind,
+      { registrationId: id, decision: 'accept', viewer: advisorCambresis },
+      settings,
+    );
     while ((await deliverDue(worker())) > 0) {}
     const m = await sink.waitFor(
       (r) =>
@@ -325,15 +330,20 @@ describe.each(backends)('notifications on $name', ({ open }) => {
           personConsent: true,
         },
       }),
-      { extranetUrl: settings.extranetUrl },
+      { notify: settings },
     );
     const id = await registrationId(db, answer.reference);
-    await decide(db.db, db.kind, {
-      registrationId: id,
-      decision: 'decline',
-      reason: 'Session réservée aux moins de 26 ans.',
-      viewer: admin,
-    });
+    await decide(
+      db.db,
+      db.kind,
+      {
+        registrationId: id,
+        decision: 'decline',
+        reason: 'Session réservée aux moins de 26 ans.',
+        viewer: admin,
+      },
+      settings,
+    );
     const kinds = await db.db
       .selectFrom('outbox')
       .select(['kind', 'to_address'])
@@ -360,7 +370,7 @@ describe.each(backends)('notifications on $name', ({ open }) => {
   it('keeps messages while SMTP is down, with attempts and the last error, and delivers them when it is back', async () => {
     await sink.stop();
     const answer = await submitRegistration(db.db, db.kind, request({ email: 'panne@exemple.test' }), {
-      extranetUrl: settings.extranetUrl,
+      notify: settings,
     });
     const id = await registrationId(db, answer.reference);
     expect(await deliverDue(worker())).toBe(0);
@@ -396,11 +406,16 @@ describe.each(backends)('notifications on $name', ({ open }) => {
       db.kind,
       request({ email: undefined, preferredContact: 'appel', firstName: 'Karim' }),
       {
-        extranetUrl: settings.extranetUrl,
+        notify: settings,
       },
     );
     const id = await registrationId(db, answer.reference);
-    await decide(db.db, db.kind, { registrationId: id, decision: 'accept', viewer: advisorCambresis });
+    await decide(
+      db.db,
+      db.kind,
+      { registrationId: id, decision: 'accept', viewer: advisorCambresis },
+      settings,
+    );
     expect(
       await db.db
         .selectFrom('outbox')
@@ -442,10 +457,15 @@ describe.each(backends)('notifications on $name', ({ open }) => {
       db.db,
       db.kind,
       request({ email: undefined, preferredContact: 'sms', firstName: 'Sofia' }),
-      { extranetUrl: settings.extranetUrl },
+      { notify: settings },
     );
     const id = await registrationId(db, answer.reference);
-    await decide(db.db, db.kind, { registrationId: id, decision: 'waitlist', viewer: advisorCambresis });
+    await decide(
+      db.db,
+      db.kind,
+      { registrationId: id, decision: 'waitlist', viewer: advisorCambresis },
+      settings,
+    );
     expect(await sendPendingSms(db.db, manualSmsChannel)).toBe(0);
     const item = (await listCalls(db.db, advisorCambresis)).find((c) => c.reference === answer.reference);
     expect(item?.channel).toBe('sms');
@@ -493,11 +513,11 @@ describe.each(backends)('notifications on $name', ({ open }) => {
       db.kind,
       request({ eventId: 'evt-soon', email: 'rappel@exemple.test' }),
       {
-        extranetUrl: settings.extranetUrl,
+        notify: settings,
       },
     );
     const id = await registrationId(db, answer.reference);
-    await decide(db.db, db.kind, { registrationId: id, decision: 'accept', viewer: admin });
+    await decide(db.db, db.kind, { registrationId: id, decision: 'accept', viewer: admin }, settings);
     // Accepted today, two days before: the confirmation just sent is the reminder.
     expect(await queueDueReminders(db.db, settings)).toBe(0);
     // Accepted a week ago: reminded, once.

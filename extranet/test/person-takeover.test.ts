@@ -420,7 +420,7 @@ describe.each(BACKENDS)('reminders and calls about a request on %s', (backend) =
           phone: '06 55 44 33 22',
           ...extra,
         });
-      const options = { extranetUrl: 'http://extranet.test' };
+      const options = { notify: defaultNotifySettings() };
       await submitRegistration(
         db,
         kind,
@@ -459,7 +459,12 @@ describe.each(BACKENDS)('reminders and calls about a request on %s', (backend) =
         ).id;
       const admin = { id: 'admin', role: 'admin' as const, territories: [] };
       for (const reference of [other.reference, byPhone.reference]) {
-        await decide(db, kind, { registrationId: await id(reference), decision: 'accept', viewer: admin });
+        await decide(
+          db,
+          kind,
+          { registrationId: await id(reference), decision: 'accept', viewer: admin },
+          defaultNotifySettings(),
+        );
         // Accepted a week ago: due for its reminder now.
         await db
           .updateTable('registration')

@@ -7,7 +7,7 @@
 export class DeploymentError extends Error {}
 
 /** The password of the demo accounts, printed by `npm start`: public, never a secret. */
-export const PUBLIC_DEMO_PASSWORD = 'maillage-demo-2026';
+const PUBLIC_DEMO_PASSWORD = 'maillage-demo-2026';
 const MIN_SECRET_LENGTH = 32;
 
 /** MAILLAGE_DEMO=1 or true (any case): demo mode. */
@@ -17,7 +17,7 @@ export function demoMode(value: string | boolean | undefined): boolean {
 }
 
 /** localhost, *.localhost, 127.0.0.0/8 and ::1: an address only this machine reaches. */
-export function isLocalUrl(url: string): boolean {
+function isLocalUrl(url: string): boolean {
   let host: string;
   try {
     host = new URL(url).hostname.toLowerCase();
@@ -33,7 +33,7 @@ export function isLocalUrl(url: string): boolean {
   );
 }
 
-export interface DeploymentSettings {
+interface DeploymentSettings {
   demo: boolean;
   publicUrl: string;
   smtpUrl: string | undefined;

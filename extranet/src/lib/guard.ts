@@ -12,7 +12,7 @@ export interface CurrentUser extends Viewer {
 type Ctx = Pick<AstroGlobal | APIContext, 'locals' | 'url' | 'redirect'>;
 
 /** Where an anonymous visitor is sent: the sign-in page, then back to where they were going. */
-export function signInRedirect(ctx: Pick<Ctx, 'url' | 'redirect'>): Response {
+function signInRedirect(ctx: Pick<Ctx, 'url' | 'redirect'>): Response {
   const next = ctx.url.pathname + ctx.url.search;
   return ctx.redirect(`/connexion?suivant=${encodeURIComponent(next)}`, 303);
 }
@@ -24,7 +24,7 @@ function plainPage(status: number, title: string, body: string): Response {
   );
 }
 
-export function forbidden(): Response {
+function forbidden(): Response {
   return plainPage(
     403,
     'Accès refusé',

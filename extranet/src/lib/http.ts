@@ -26,8 +26,6 @@ export const json = (body: unknown, status = 200, headers: Record<string, string
     headers: { 'content-type': 'application/json; charset=utf-8', ...headers },
   });
 
-export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
 export { formatPhone as displayPhone } from '../contract/phone.ts';
 
 // Intl formatters are costly to build: one of each, reused (it showed in the inbox profile).
@@ -60,3 +58,7 @@ export function formatSlot(slot: { date: string; start: string; end: string }): 
   const day = SLOT_DAY.format(new Date(`${slot.date}T00:00:00Z`));
   return `${day}, ${slot.start} – ${slot.end}`;
 }
+
+/** A short plain-text answer (a form posted without the page, e.g. an unknown action). */
+export const plainText = (body: string, status: number) =>
+  new Response(body, { status, headers: { 'content-type': 'text/plain; charset=utf-8' } });

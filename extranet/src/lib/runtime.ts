@@ -26,14 +26,14 @@ import { refreshCmsCopy } from '../features/cms/sync.ts';
 import { seedDemoAccounts, seedDemoRegistrations } from '../features/demo/seed.ts';
 import { startMailWorker } from '../features/mail/worker.ts';
 import { startNotifications } from '../features/notifications/reminders.job.ts';
-import { configureNotifications } from '../features/notifications/settings.ts';
+import type { NotifySettings } from '../features/notifications/settings.ts';
 import { startRetentionJob } from '../features/retention/job.ts';
 import { startParcoursEndJob } from '../features/sessions/parcours-end.ts';
 import { createTeamDirectory } from '../features/territories/teams.ts';
 import { checkDeployment, demoMode } from './deployment.ts';
 import { createSealer, type Sealer } from './sealed.ts';
 
-export interface Config {
+interface Config {
   extranetUrl: string;
   siteUrl: string;
   cmsUrl: string;
@@ -56,6 +56,8 @@ export interface Runtime extends Db {
   /** seals search terms kept in URLs */
   sealer: Sealer;
   config: Config;
+  /** the notification settings, read once at start: passed to what queues messages */
+  notify: NotifySettings;
   refreshEvents(): Promise<boolean>;
 }
 
@@ -63,7 +65,7 @@ const EVENTS_REFRESH_MS = 5 * 60_000;
 const DEMO_RETRY_MS = 15_000;
 
 /** The declared settings, checked: throws a DeploymentError (French) on what must not start. */
-export function readConfig(): Config {
+function readConfig(): Config {
   const demo = demoMode(MAILLAGE_DEMO);
   checkDeployment({
     demo,
@@ -113,6 +115,15 @@ async function boot(): Promise<Runtime> {
     https: config.https,
   });
 
+  // Notifications: team contacts from the CMS, the links' URLs, the signing secret of cancel links.
+  const notify: NotifySettings = {
+    siteUrl: config.siteUrl,
+    extranetUrl: config.extranetUrl,
+    mailFrom: MAIL_FROM,
+    teams: createTeamDirectory({ cmsUrl: config.cmsUrl, token: config.cmsToken }),
+    cancelSecret: secret,
+  };
+
   if (config.demo) {
     if (!config.demoPassword)
       console.warn('[démo] DEMO_PASSWORD absent : comptes de démonstration non créés.');
@@ -129,7 +140,7 @@ async function boot(): Promise<Runtime> {
         // After the copy, never before: the demo registrations need the sessions they go to.
         if (config.demo) {
           try {
-            const demo = await seedDemoRegistrations(database.db, database.kind, config.extranetUrl);
+            const demo = await seedDemoRegistrations(database.db, database.kind, notify);
             demoPending = !demo.done;
             if (demo.arrived > 0)
               console.log(`[démo] ${demo.arrived} inscription(s) de démonstration enregistrée(s)`);
@@ -162,15 +173,7 @@ async function boot(): Promise<Runtime> {
   void refreshEvents();
   setInterval(() => void refreshEvents(), EVENTS_REFRESH_MS).unref();
 
-  // Notifications: read once here and passed to their jobs (team contacts from the CMS, reminders
-  // two days before each session); kept too for the intake, the decisions and the cancel page.
-  const notify = configureNotifications({
-    siteUrl: config.siteUrl,
-    extranetUrl: config.extranetUrl,
-    mailFrom: MAIL_FROM,
-    teams: createTeamDirectory({ cmsUrl: config.cmsUrl, token: config.cmsToken }),
-    cancelSecret: secret,
-  });
+  // Reminders two days before each session.
   startNotifications(database.db, notify);
   // End of each Parcours: the professionals who asked are told whether the person came.
   startParcoursEndJob(database.db, () => notify);
@@ -194,7 +197,7 @@ async function boot(): Promise<Runtime> {
     });
   }
 
-  return { ...database, auth, config, refreshEvents, sealer: createSealer(secret) };
+  return { ...database, auth, config, notify, refreshEvents, sealer: createSealer(secret) };
 }
 
 /**

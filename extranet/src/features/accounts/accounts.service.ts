@@ -4,8 +4,11 @@ import { type DbKind, isUniqueViolation } from '../../db/connect.ts';
 import type { Database } from '../../db/database.ts';
 import { audit } from '../audit/audit.ts';
 import { type Auth, INVITATION_SECONDS } from '../auth/auth.ts';
+import { passwordProblem } from '../auth/passwords.ts';
+import { accountKey, clearThrottle } from '../auth/throttle.ts';
 import { sendMail } from '../mail/mail.ts';
 import { invitationMail } from '../mail/templates.ts';
+import { findAccount } from './accounts.repository.ts';
 
 export class AccountExistsError extends Error {
   constructor() {
@@ -235,4 +238,46 @@ export async function ensureUserWithPassword(
   } catch (error) {
     if (!isUniqueViolation(error)) throw error;
   }
+}
+
+/** A new password set, or why it was refused (in French, for the form). */
+export type PasswordResetResult = { ok: true } | { ok: false; error: string };
+
+const EXPIRED_LINK = 'Ce lien n’est plus valable. Demandez un nouveau lien avec « Mot de passe oublié ».';
+
+/**
+ * Sets a new password from a reset or invitation link: the token must still be valid, the password
+ * acceptable (passwords.ts) and typed twice the same. better-auth checks the token again, stores
+ * the hash and ends every session of the account; earlier wrong passwords stop slowing the account
+ * down (whoever held the link owns the mailbox). Audited.
+ */
+export async function resetPassword(
+  db: Kysely<Database>,
+  auth: Auth,
+  input: { token: string; password: string; confirmation: string },
+): Promise<PasswordResetResult> {
+  const ctx = await auth.$context;
+  const verification = input.token
+    ? await ctx.internalAdapter.findVerificationValue(`reset-password:${input.token}`)
+    : null;
+  // better-auth dates its tokens on the machine's clock, not the app's (contract/clock.ts).
+  const userId = verification && new Date(verification.expiresAt) > new Date() ? verification.value : null;
+  const user = userId ? await findAccount(db, userId) : undefined;
+  if (!user) return { ok: false, error: EXPIRED_LINK };
+  const problem =
+    passwordProblem(input.password, user.email) ??
+    (input.password !== input.confirmation ? 'Les deux mots de passe ne sont pas identiques.' : null);
+  if (problem) return { ok: false, error: problem };
+  const res = await auth.api
+    .resetPassword({ body: { newPassword: input.password, token: input.token } })
+    .catch(() => null);
+  if (!res?.status) return { ok: false, error: EXPIRED_LINK };
+  await clearThrottle(db, accountKey(user.email));
+  await audit(db, {
+    actorId: user.id,
+    action: 'account.password-reset',
+    entityType: 'user',
+    entityId: user.id,
+  });
+  return { ok: true };
 }

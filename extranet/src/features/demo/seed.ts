@@ -6,6 +6,7 @@ import type { Database } from '../../db/database.ts';
 import { ensureUserWithPassword } from '../accounts/accounts.service.ts';
 import type { Auth } from '../auth/auth.ts';
 import { isRegistrationOpen, listEvents } from '../events/events.repository.ts';
+import type { NotifySettings } from '../notifications/notify.ts';
 import { submitRegistration } from '../registrations/intake.service.ts';
 import { seedDemoFollowUp } from './followup-people.ts';
 import { seedDemoFollowupSessions } from './followup-sessions.ts';
@@ -86,7 +87,7 @@ export interface DemoRegistrationsResult {
 export async function seedDemoRegistrations(
   db: Kysely<Database>,
   kind: DbKind,
-  extranetUrl: string,
+  notify: NotifySettings,
   log: (message: string) => void = (m) => console.warn(m),
 ): Promise<DemoRegistrationsResult> {
   // The Parcours in progress (sessions follow-up), written again after every CMS refresh.
@@ -130,7 +131,7 @@ export async function seedDemoRegistrations(
           source: { type: 'self' },
           acceptWaitlist: true,
         },
-        { extranetUrl },
+        { notify },
       );
       arrived++;
     } catch (error) {

@@ -22,20 +22,3 @@ export function defaultNotifySettings(): NotifySettings {
     teams: createTeamDirectory({}),
   };
 }
-
-let current: NotifySettings | null = null;
-
-/**
- * Kept by the runtime at start (src/lib/runtime.ts), for the callers that do not yet receive the
- * settings from theirs: the intake and decision services and the cancel-link page.
- */
-export function configureNotifications(settings: NotifySettings): NotifySettings {
-  current = settings;
-  return settings;
-}
-
-/** The settings the runtime configured; the declared defaults where there is no runtime (tests). */
-export function notifySettings(): NotifySettings {
-  current ??= defaultNotifySettings();
-  return current;
-}

@@ -4,6 +4,7 @@ import type { RegistrationRequest } from '../../contract/index.ts';
 import type { DbKind } from '../../db/connect.ts';
 import type { Database } from '../../db/database.ts';
 import type { Viewer } from '../auth/viewer.ts';
+import type { NotifySettings } from '../notifications/notify.ts';
 import { type IntakeResult, submitRegistration } from '../registrations/intake.service.ts';
 import { canSeeTerritory } from '../registrations/scope.ts';
 import { territoryOfCommune } from '../territories/territories.ts';
@@ -77,10 +78,10 @@ export async function manualEntryScopeErrors(
 export async function recordManualEntry(
   db: Kysely<Database>,
   kind: DbKind,
-  input: { viewer: Viewer; request: RegistrationRequest; extranetUrl: string },
+  input: { viewer: Viewer; request: RegistrationRequest; notify: NotifySettings },
 ): Promise<IntakeResult & { registrationId: number; personId: number }> {
   const result = await submitRegistration(db, kind, input.request, {
-    extranetUrl: input.extranetUrl,
+    notify: input.notify,
     enteredBy: input.viewer.id,
   });
   const row = await db

@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { z } from 'zod';
 import * as clock from '../../contract/clock.ts';
 import type { DbKind } from '../../db/connect.ts';
 import type { Database } from '../../db/database.ts';
@@ -6,19 +7,40 @@ import { clearMemo } from '../../db/memo.ts';
 import { audit } from '../audit/audit.ts';
 import type { Viewer } from '../auth/viewer.ts';
 import { countAccepted } from '../events/events.repository.ts';
-import { queueDecision } from '../notifications/notify.ts';
-import { notifySettings } from '../notifications/settings.ts';
+import { type NotifySettings, queueDecision } from '../notifications/notify.ts';
 import {
   DecisionNotAllowedError,
   EventClosedError,
   EventFullError,
+  isDecisionRefusal,
   NotFoundError,
   ReasonRequiredError,
   StaleDecisionError,
 } from './errors.ts';
 import { canSeeTerritory, registrationScope } from './scope.ts';
 
-export type Decision = 'accept' | 'waitlist' | 'decline' | 'cancel';
+export const decision = z.enum(['accept', 'waitlist', 'decline', 'cancel'], {
+  error: 'Choisissez une décision.',
+});
+export type Decision = z.infer<typeof decision>;
+
+/** The request page's decision form: the decision, its reason, the status the advisor saw. */
+export const decisionForm = z.object({
+  decision,
+  reason: z
+    .string()
+    .trim()
+    .max(1000, { error: 'Le motif est trop long (1 000 caractères au plus).' })
+    .optional(),
+  expected: z.string().max(20).optional(),
+});
+
+/** The inbox's bulk accept: up to 100 requests ticked at once. */
+export const bulkAcceptForm = z
+  .array(z.coerce.number({ error: 'Demande inconnue.' }).int().positive().max(2_147_483_647), {
+    error: 'Choisissez des demandes.',
+  })
+  .max(100, { error: 'Acceptez au plus 100 demandes à la fois.' });
 
 const TARGET = {
   accept: 'accepted',
@@ -70,6 +92,8 @@ export async function decide(
     viewer: Viewer;
     expectedStatus?: string | undefined;
   },
+  /** the app's notification settings (read once at start, lib/runtime.ts) */
+  notify: NotifySettings,
 ): Promise<DecisionResult> {
   const reason = input.reason?.trim() || null;
   if (input.decision === 'decline' && !reason) throw new ReasonRequiredError();
@@ -137,7 +161,7 @@ export async function decide(
       details: { from: reg.status, to: status },
     });
     // The person (channel of their choice) and the professional: queued in this transaction.
-    await queueDecision(trx, reg.id, notifySettings());
+    await queueDecision(trx, reg.id, notify);
 
     let proposeRegistrationId: number | null = null;
     if (event && reg.status === 'accepted' && status === 'cancelled') {
@@ -156,6 +180,32 @@ export async function decide(
   // The inbox banner of this instance shows the change at once.
   clearMemo();
   return result;
+}
+
+/**
+ * Accepts each request in turn, as `decide` would one by one: a request that cannot be accepted
+ * (session full or closed, request changed meanwhile, not the viewer's) is counted as refused and
+ * the others go on; any other error stops the batch.
+ */
+export async function acceptMany(
+  db: Kysely<Database>,
+  kind: DbKind,
+  viewer: Viewer,
+  registrationIds: number[],
+  notify: NotifySettings,
+): Promise<{ accepted: number; refused: number }> {
+  let accepted = 0;
+  let refused = 0;
+  for (const registrationId of registrationIds) {
+    try {
+      await decide(db, kind, { registrationId, decision: 'accept', viewer }, notify);
+      accepted++;
+    } catch (error) {
+      if (!isDecisionRefusal(error)) throw error;
+      refused++;
+    }
+  }
+  return { accepted, refused };
 }
 
 /** First person waiting for each event that has a free place (for the inbox banner). */

@@ -36,3 +36,18 @@ export class ReasonRequiredError extends Error {
     super('reason required');
   }
 }
+
+/**
+ * The errors that refuse one decision for a reason the advisor is told (the session is full or
+ * closed, the request changed or is not theirs, the reason is missing); anything else is a fault.
+ */
+export function isDecisionRefusal(error: unknown): boolean {
+  return (
+    error instanceof EventFullError ||
+    error instanceof EventClosedError ||
+    error instanceof ReasonRequiredError ||
+    error instanceof StaleDecisionError ||
+    error instanceof DecisionNotAllowedError ||
+    error instanceof NotFoundError
+  );
+}

@@ -1,9 +1,11 @@
-import { type Kysely, sql } from 'kysely';
+import { type Expression, type Kysely, type SelectQueryBuilder, sql } from 'kysely';
 import { z } from 'zod';
 import * as clock from '../../contract/clock.ts';
-import { normaliseFrenchPhone } from '../../contract/index.ts';
+import { normaliseFrenchPhone, type RegistrationKind, registrationStatus } from '../../contract/index.ts';
 import type { Database } from '../../db/database.ts';
+import { pageNumber } from '../../db/paging.ts';
 import type { Viewer } from '../auth/viewer.ts';
+import { KIND_LABEL } from './labels.ts';
 import { registrationScope } from './scope.ts';
 
 const optional = <T extends z.ZodType>(s: T) =>
@@ -12,18 +14,53 @@ const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
 
 /** Inbox filters, read from the query string (GET form). Invalid values are ignored. */
 export const inboxFilters = z.object({
-  status: optional(z.enum(['received', 'accepted', 'waitlisted', 'declined', 'cancelled'])).catch(undefined),
+  status: optional(registrationStatus).catch(undefined),
   territory: optional(z.string().max(40)).catch(undefined),
   program: optional(z.enum(['parcours', 'accompagnement', 'formation'])).catch(undefined),
-  kind: optional(z.enum(['event', 'support', 'callback'])).catch(undefined),
+  // The contract's kinds (KIND_LABEL names every one of them, checked by its type).
+  kind: optional(z.enum(Object.keys(KIND_LABEL) as [RegistrationKind, ...RegistrationKind[]])).catch(
+    undefined,
+  ),
   event: optional(z.string().max(64)).catch(undefined),
   from: optional(isoDate).catch(undefined),
   to: optional(isoDate).catch(undefined),
   q: optional(z.string().trim().max(80)).catch(undefined),
   sort: z.enum(['recent', 'oldest', 'name', 'event']).catch('recent'),
-  page: z.coerce.number().int().min(1).max(10_000).catch(1),
+  page: pageNumber(),
 });
 export type InboxFilters = z.infer<typeof inboxFilters>;
+
+type SortKey = [Expression<unknown>, 'asc' | 'desc'];
+
+/**
+ * The inbox's one order, for each sort: the keys, then the registration id (`id`: how the query
+ * names it) so that equal keys keep a stable order from page to page.
+ */
+function sortKeys(sort: InboxFilters['sort'], id: 'r.id' | 'registration.id'): SortKey[] {
+  const idRef = sql.ref(id);
+  if (sort === 'name')
+    return [
+      [sql`lower(coalesce(person.last_name, person.first_name))`, 'asc'],
+      [idRef, 'desc'],
+    ];
+  if (sort === 'event')
+    return [
+      [sql.ref('event_copy.first_slot_at'), 'asc'],
+      [idRef, 'asc'],
+    ];
+  const direction = sort === 'oldest' ? 'asc' : 'desc';
+  return [
+    [sql.ref('registration.created_at'), direction],
+    [idRef, direction],
+  ];
+}
+
+function inOrder<DB, TB extends keyof DB, O>(
+  query: SelectQueryBuilder<DB, TB, O>,
+  keys: SortKey[],
+): SelectQueryBuilder<DB, TB, O> {
+  return keys.reduce((q, [key, direction]) => q.orderBy(key, direction), query);
+}
 
 export const PAGE_SIZE = 25;
 /** Matches counted at most per inbox view (`more` says there are more). */
@@ -108,35 +145,23 @@ export async function listInbox(
       // person first (CROSS JOIN keeps SQLite's loop order): people in name order through
       // person_sort_name_idx, then each one's registrations.
       // The filters are checked per registration walked (EXISTS on the primary key).
-      return db
+      const walk = db
         .selectFrom('person')
         .crossJoin('registration as r')
         .whereRef('r.person_id', '=', 'person.id')
         .where((eb) =>
           eb.exists(base.select('registration.id').where('registration.id', '=', sql.ref<number>('r.id'))),
         )
-        .select('r.id as id')
-        .orderBy(sql`lower(coalesce(person.last_name, person.first_name))`)
-        .orderBy('r.id', 'desc')
-        .limit(PAGE_SIZE)
-        .offset(offset);
+        .select('r.id as id');
+      return inOrder(walk, sortKeys('name', 'r.id')).limit(PAGE_SIZE).offset(offset);
     }
-    if (f.sort === 'event') {
-      return base
-        .leftJoin('event_copy', 'event_copy.document_id', 'registration.event_id')
-        .select('registration.id')
-        .orderBy('event_copy.first_slot_at', 'asc')
-        .orderBy('registration.id', 'asc')
-        .limit(PAGE_SIZE)
-        .offset(offset);
-    }
-    const direction = f.sort === 'oldest' ? 'asc' : 'desc';
-    return base
-      .select('registration.id')
-      .orderBy('registration.created_at', direction)
-      .orderBy('registration.id', direction)
-      .limit(PAGE_SIZE)
-      .offset(offset);
+    const walk =
+      f.sort === 'event'
+        ? base
+            .leftJoin('event_copy', 'event_copy.document_id', 'registration.event_id')
+            .select('registration.id')
+        : base.select('registration.id');
+    return inOrder(walk, sortKeys(f.sort, 'registration.id')).limit(PAGE_SIZE).offset(offset);
   };
   // The total is counted up to a cap: past it the page says "plus de 200 demandes". An exact count
   // of every match on every view was what made the inbox slower as the table grew (issue 12).
@@ -144,10 +169,7 @@ export async function listInbox(
   const capped = db
     .selectFrom(
       // Counted from the newest, as the default page walks: the rows just read, in the same index.
-      base
-        .select('registration.id')
-        .orderBy('registration.created_at', 'desc')
-        .orderBy('registration.id', 'desc')
+      inOrder(base.select('registration.id'), sortKeys('recent', 'registration.id'))
         .limit(cap + 1)
         .as('capped'),
     )
@@ -189,16 +211,7 @@ export async function listInbox(
       'registration_read.read_at',
     ]);
   // The same order as the page (same keys, now on 25 rows).
-  const ordered =
-    f.sort === 'name'
-      ? details
-          .orderBy(sql`lower(coalesce(person.last_name, person.first_name))`)
-          .orderBy('registration.id', 'desc')
-      : f.sort === 'event'
-        ? details.orderBy('event_copy.first_slot_at', 'asc').orderBy('registration.id', 'asc')
-        : details
-            .orderBy('registration.created_at', f.sort === 'oldest' ? 'asc' : 'desc')
-            .orderBy('registration.id', f.sort === 'oldest' ? 'asc' : 'desc');
+  const ordered = inOrder(details, sortKeys(f.sort, 'registration.id'));
   const rows = await ordered.execute();
   // Past the last page there is no row to carry the total: count separately (rare).
   const n = rows.length

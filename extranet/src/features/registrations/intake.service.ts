@@ -5,8 +5,7 @@ import { type DbKind, isUniqueViolation } from '../../db/connect.ts';
 import type { Database } from '../../db/database.ts';
 import { audit } from '../audit/audit.ts';
 import { countAccepted, isRegistrationOpen } from '../events/events.repository.ts';
-import { queueReceipt } from '../notifications/notify.ts';
-import { notifySettings } from '../notifications/settings.ts';
+import { type NotifySettings, queueReceipt } from '../notifications/notify.ts';
 import { territoryOfCommune } from '../territories/territories.ts';
 import { EventClosedError, EventFullError, UnknownEventError } from './errors.ts';
 
@@ -81,12 +80,15 @@ export async function submitRegistration(
   db: Kysely<Database>,
   kind: DbKind,
   request: RegistrationRequest,
-  /** enteredBy: the advisor who records the request in the extranet (source 'advisor') */
-  options: { extranetUrl: string; now?: Date; enteredBy?: string },
+  /**
+   * notify: the app's notification settings (read once at start, lib/runtime.ts); enteredBy: the
+   * advisor who records the request in the extranet (source 'advisor')
+   */
+  options: { notify: NotifySettings; enteredBy?: string },
 ): Promise<IntakeResult> {
   const already = await existing(db, request.idempotencyKey);
   if (already) return already;
-  const now = options.now ?? clock.now();
+  const now = clock.now();
   const nowIso = now.toISOString();
   try {
     return await db.transaction().execute(async (trx) => {
@@ -192,7 +194,7 @@ export async function submitRegistration(
       });
 
       // Receipt, professional's receipt, advisors' note: queued in this transaction.
-      await queueReceipt(trx, kind, registration.id, notifySettings());
+      await queueReceipt(trx, kind, registration.id, options.notify);
       return { reference, status, created: true };
     });
   } catch (error) {

@@ -24,3 +24,13 @@ export function decisionErrorMessage(error: unknown): string | null {
   if (error instanceof NotFoundError) return 'Demande introuvable.';
   return null;
 }
+
+/**
+ * A refused decision as the request page answers it: its message, 400 for what the form lacks,
+ * 409 when the registration or the session changed meanwhile; null for an unexpected error.
+ */
+export function decisionRefusal(error: unknown): { message: string; status: 400 | 409 } | null {
+  const message = decisionErrorMessage(error);
+  if (!message) return null;
+  return { message, status: error instanceof ReasonRequiredError ? 400 : 409 };
+}

@@ -4,6 +4,7 @@ import type { DbKind } from '../../db/connect.ts';
 import type { Database } from '../../db/database.ts';
 import { audit } from '../audit/audit.ts';
 import type { Viewer } from '../auth/viewer.ts';
+import type { NotifySettings } from '../notifications/notify.ts';
 import { decide } from '../registrations/decision.service.ts';
 import { DecisionNotAllowedError, NotFoundError, StaleDecisionError } from '../registrations/errors.ts';
 import { canSeeTerritory } from '../registrations/scope.ts';
@@ -222,18 +223,24 @@ export async function cancelFromLink(
   db: Kysely<Database>,
   kind: DbKind,
   registrationId: number,
+  notify: NotifySettings,
 ): Promise<{ proposeRegistrationId: number | null }> {
   const target = await cancelTarget(db, registrationId);
   if (!target) throw new NotFoundError();
   if (!['received', 'accepted', 'waitlisted'].includes(target.status))
     throw new AlreadyCancelledError(target.status);
   try {
-    const result = await decide(db, kind, {
-      registrationId,
-      decision: 'cancel',
-      reason: SELF_CANCEL_REASON,
-      viewer: SELF_VIEWER,
-    });
+    const result = await decide(
+      db,
+      kind,
+      {
+        registrationId,
+        decision: 'cancel',
+        reason: SELF_CANCEL_REASON,
+        viewer: SELF_VIEWER,
+      },
+      notify,
+    );
     return { proposeRegistrationId: result.proposeRegistrationId };
   } catch (error) {
     // Two taps on the button at once: the second finds the place already freed.

@@ -4,9 +4,7 @@ import { contactsOf, csvStream, exportTable, xlsxStream } from '../../features/r
 import { computeIndicators } from '../../features/reporting/indicators.ts';
 import { exportRequest, readFilter } from '../../features/reporting/reporting.rules.ts';
 import { requireUser } from '../../lib/guard.ts';
-
-const text = (status: number, body: string) =>
-  new Response(body, { status, headers: { 'content-type': 'text/plain; charset=utf-8' } });
+import { plainText } from '../../lib/http.ts';
 
 /**
  * Exports of the indicators page (issue 11, item 3): the same computation as the page, for the
@@ -24,11 +22,11 @@ export const GET: APIRoute = async (ctx) => {
     format: params.get('format') ?? undefined,
     coordonnees: params.get('coordonnees') ?? undefined,
   });
-  if (!parsed.success) return text(400, parsed.error.issues.map((i) => i.message).join(' '));
+  if (!parsed.success) return plainText(parsed.error.issues.map((i) => i.message).join(' '), 400);
   const { jeu, format } = parsed.data;
   const contact = parsed.data.coordonnees === '1';
   if (contact && user.role !== 'admin')
-    return text(403, 'Seul·e un·e administrateur·rice peut exporter les coordonnées des personnes.');
+    return plainText('Seul·e un·e administrateur·rice peut exporter les coordonnées des personnes.', 403);
   const filter = readFilter(params);
   const indicators = await computeIndicators(db, user, filter);
   const contacts =

@@ -39,8 +39,7 @@ export const POST: APIRoute = async ({ request, locals }) => {
   const parsed = registrationRequest.safeParse(body);
   if (!parsed.success) return json({ error: 'invalid', fieldErrors: fieldErrors(parsed.error) }, 400);
 
-  const submit = () =>
-    submitRegistration(rt.db, rt.kind, parsed.data, { extranetUrl: rt.config.extranetUrl });
+  const submit = () => submitRegistration(rt.db, rt.kind, parsed.data, { notify: rt.notify });
   try {
     let result: IntakeResult;
     try {

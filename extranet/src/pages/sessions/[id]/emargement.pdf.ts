@@ -1,5 +1,4 @@
 import type { APIRoute } from 'astro';
-import { z } from 'zod';
 import { audit } from '../../../features/audit/audit.ts';
 import { associationSource } from '../../../features/sessions/association.ts';
 import { buildEmargement } from '../../../features/sessions/emargement.pdf.ts';
@@ -8,20 +7,15 @@ import {
   loadRoster,
   sessionView,
 } from '../../../features/sessions/sessions.repository.ts';
-import { notFound, requireUser } from '../../../lib/guard.ts';
+import { documentId, openRecord } from '../../../lib/page.ts';
 
 /** The printable feuille d'émargement of a session: accepted participants, one box per half-day. */
 export const GET: APIRoute = async (ctx) => {
-  const guard = requireUser(ctx);
-  if (guard instanceof Response) return guard;
-  const { db, config } = ctx.locals.runtime;
-  const missing = () => notFound('Session', { href: '/sessions', label: 'Retour aux sessions' });
-  const id = z
-    .string()
-    .regex(/^[A-Za-z0-9_-]{1,64}$/)
-    .safeParse(ctx.params.id);
-  if (!id.success) return missing();
-  const event = await getSessionForViewer(db, guard, id.data);
+  const page = openRecord(ctx, 'Session', { id: documentId });
+  if (page instanceof Response) return page;
+  const { user, db, id, missing } = page;
+  const { config } = page.runtime;
+  const event = await getSessionForViewer(db, user, id);
   if (!event) return missing();
   const [roster, association] = await Promise.all([
     loadRoster(db, event),
@@ -33,7 +27,7 @@ export const GET: APIRoute = async (ctx) => {
     participants: roster.accepted.map((r) => ({ firstName: r.firstName, lastName: r.lastName })),
   });
   await audit(db, {
-    actorId: guard.id,
+    actorId: user.id,
     action: 'session.emargement',
     entityType: 'session',
     entityId: event.document_id,

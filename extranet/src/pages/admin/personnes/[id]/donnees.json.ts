@@ -1,15 +1,15 @@
 import type { APIRoute } from 'astro';
-import { z } from 'zod';
 import { audit } from '../../../../features/audit/audit.ts';
 import { exportPerson } from '../../../../features/retention/export.ts';
 import { requireApiUser } from '../../../../lib/guard.ts';
 import { json } from '../../../../lib/http.ts';
+import { recordId } from '../../../../lib/page.ts';
 
 /** Everything held on one person, as a JSON download (right of access). Admins only, audited. */
 export const GET: APIRoute = async (ctx) => {
   const user = requireApiUser(ctx, { role: 'admin' });
   if (user instanceof Response) return user;
-  const id = z.coerce.number().int().positive().max(2_147_483_647).safeParse(ctx.params.id);
+  const id = recordId.safeParse(ctx.params.id);
   const db = ctx.locals.runtime.db;
   const data = id.success ? await exportPerson(db, id.data) : null;
   if (!id.success || !data) return json({ error: 'not_found', message: 'Personne introuvable.' }, 404);
