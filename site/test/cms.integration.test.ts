@@ -643,6 +643,15 @@ describe('the built site', () => {
     }
     expect(await until('/agenda', (html) => !html.includes(option))).not.toContain(option);
     expect(await until('/etre-rappele', (html) => !lens.test(html))).not.toMatch(lens);
+    // The CMS down after a purge: the last good copy of the territories still serves both.
+    stack.proxy.mode = 'down';
+    try {
+      await postWebhook(stack, { event: 'entry.update', model: 'territory', documentId: 'x' });
+      expect(await text('/etre-rappele')).toMatch(/<option value="Orchies"/);
+      expect(await text('/agenda')).toContain('<option value="douaisis">Douaisis</option>');
+    } finally {
+      stack.proxy.mode = 'pass';
+    }
   });
 
   it('still renders every page with the CMS stopped', async () => {
