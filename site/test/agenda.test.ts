@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { TERRITORIES } from '../../cms/src/bootstrap/seed-content.ts';
 import { filterEvents, paginate, parseAgendaQuery, resolveNearMe } from '../src/lib/agenda.ts';
 import { renderBlocks } from '../src/lib/cms/blocks.ts';
 import { pickEncoding } from '../src/lib/delivery.ts';
@@ -33,7 +34,7 @@ describe('agenda filters', () => {
   });
 
   it('lists the sessions of the commune’s territory first (Orchies → Pévèle-Carembault)', () => {
-    const near = resolveNearMe('Orchies', []);
+    const near = resolveNearMe('Orchies', TERRITORIES);
     expect(near?.territory?.slug).toBe('pevele-carembault');
     const q = parseAgendaQuery(new URLSearchParams('commune=Orchies'));
     expect(filterEvents(events, q, near?.territory?.slug ?? null).map((e) => e.slug)).toEqual([

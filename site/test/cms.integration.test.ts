@@ -601,6 +601,59 @@ describe('the built site', () => {
     expect(stack.proxy.total()).toBe(before);
   });
 
+  it('offers a territory published in the CMS in the agenda’s filter and near me, and its communes in the forms', async () => {
+    // The Communauté d’agglomération de Lens-Liévin: in none of the four seeded territories.
+    const slug = 'lens-lievin';
+    const option = `<option value="${slug}">Lens-Liévin</option>`;
+    const lens = /<option value="Lens"/;
+    const until = async (path: string, done: (html: string) => boolean) => {
+      let html = await text(path);
+      for (const started = Date.now(); !done(html) && Date.now() - started < 5000; ) {
+        await new Promise((r) => setTimeout(r, 200));
+        html = await text(path);
+      }
+      return html;
+    };
+    expect(await text('/agenda')).not.toContain(option);
+    expect(await text('/agenda?commune=Lens')).toContain('Lens (62) n’est dans aucun de nos territoires');
+    expect(await text('/etre-rappele')).not.toMatch(lens);
+
+    const admin = await adminClient(stack.cms.url);
+    const created = await admin.createAndPublish('api::territory.territory', {
+      name: 'Lens-Liévin',
+      slug,
+      epciCodes: ['246200364'],
+    });
+    expect(created.status).toBe(200);
+    try {
+      const agenda = await until('/agenda', (html) => html.includes(option));
+      expect(agenda).toContain(option);
+      expect(agenda).toContain('<option value="pevele-carembault">Pévèle-Carembault</option>');
+      expect(await text('/agenda?commune=Lens')).toContain(
+        'Lens fait partie du territoire <strong>Lens-Liévin</strong>.',
+      );
+      for (const path of ['/etre-rappele', '/idee-de-projet', '/professionnel']) {
+        const form = await text(path);
+        expect(form, path).toMatch(lens);
+        expect(form, path).toMatch(/<option value="Liévin"/);
+        expect(form, path).toMatch(/<option value="Orchies"/);
+      }
+    } finally {
+      await admin.unpublish('api::territory.territory', created.body.data.documentId);
+    }
+    expect(await until('/agenda', (html) => !html.includes(option))).not.toContain(option);
+    expect(await until('/etre-rappele', (html) => !lens.test(html))).not.toMatch(lens);
+    // The CMS down after a purge: the last good copy of the territories still serves both.
+    stack.proxy.mode = 'down';
+    try {
+      await postWebhook(stack, { event: 'entry.update', model: 'territory', documentId: 'x' });
+      expect(await text('/etre-rappele')).toMatch(/<option value="Orchies"/);
+      expect(await text('/agenda')).toContain('<option value="douaisis">Douaisis</option>');
+    } finally {
+      stack.proxy.mode = 'pass';
+    }
+  });
+
   it('still renders every page with the CMS stopped', async () => {
     const e = (await client().upcomingEvents())[0]!;
     const s = (await client().stories())[0]!;

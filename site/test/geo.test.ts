@@ -1,14 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import {
-  DEFAULT_TERRITORIES,
-  findCommunes,
-  normalizeName,
-  territoryOfCommune,
-} from '../src/lib/geo/communes.ts';
+import { TERRITORIES } from '../../cms/src/bootstrap/seed-content.ts';
+import { findCommunes, normalizeName, territoryOfCommune } from '../src/lib/geo/communes.ts';
+import { communeNames } from '../src/lib/registration/communes.ts';
 
 const territoryOf = (q: string) => {
   const c = findCommunes(q)[0];
-  return c ? (territoryOfCommune(c, DEFAULT_TERRITORIES)?.name ?? null) : undefined;
+  return c ? (territoryOfCommune(c, TERRITORIES)?.name ?? null) : undefined;
 };
 
 describe('commune → territory lookup', () => {
@@ -42,7 +39,7 @@ describe('commune → territory lookup', () => {
   it('knows a commune outside the four territories', () => {
     const [lille] = findCommunes('Lille');
     expect(lille?.code).toBe('59350');
-    expect(territoryOfCommune(lille!, DEFAULT_TERRITORIES)).toBeNull();
+    expect(territoryOfCommune(lille!, TERRITORIES)).toBeNull();
   });
 
   it('prefers the Nord commune when a name exists in several departments', () => {
@@ -55,12 +52,33 @@ describe('commune → territory lookup', () => {
   it('finds a homonym by its department', () => {
     const [marly57] = findCommunes('Marly (57)');
     expect(marly57?.departement).toBe('57');
-    expect(territoryOfCommune(marly57!, DEFAULT_TERRITORIES)).toBeNull();
+    expect(territoryOfCommune(marly57!, TERRITORIES)).toBeNull();
   });
 
   it('returns nothing for an unknown name or an empty query', () => {
     expect(findCommunes('Zzyzx-sur-Mer')).toEqual([]);
     expect(findCommunes('  ')).toEqual([]);
     expect(findCommunes('00000')).toEqual([]);
+  });
+});
+
+describe('the commune suggestions of the registration forms', () => {
+  it('lists the communes of the CMS territories’ EPCIs, each once, in French order', () => {
+    const names = communeNames(TERRITORIES);
+    expect(names).toHaveLength(291);
+    for (const n of ['Orchies', 'Douai', 'Cambrai', 'Valenciennes', 'Denain', 'Écaillon']) {
+      expect(names).toContain(n);
+    }
+    expect(names).not.toContain('Lille');
+    expect(names).toEqual([...new Set(names)].sort((a, b) => a.localeCompare(b, 'fr')));
+  });
+
+  it('follows the territories: one more in the CMS brings its communes, none brings none', () => {
+    const lensLievin = { slug: 'lens-lievin', name: 'Lens-Liévin', epciCodes: ['246200364'] };
+    const names = communeNames([...TERRITORIES, lensLievin]);
+    expect(names).toContain('Lens');
+    expect(names).toContain('Liévin');
+    expect(names).toHaveLength(291 + communeNames([lensLievin]).length);
+    expect(communeNames([])).toEqual([]);
   });
 });

@@ -1,13 +1,7 @@
 import { z } from 'zod';
 import { firstSlot } from './cms/client.ts';
-import type { CmsEvent, Territory } from './cms/schemas.ts';
-import {
-  type Commune,
-  DEFAULT_TERRITORIES,
-  findCommunes,
-  type TerritoryLike,
-  territoryOfCommune,
-} from './geo/communes.ts';
+import type { CmsEvent } from './cms/schemas.ts';
+import { type Commune, findCommunes, type TerritoryLike, territoryOfCommune } from './geo/communes.ts';
 
 export const PAGE_SIZE = 10;
 
@@ -51,16 +45,16 @@ export interface NearMe {
   territory: TerritoryLike | null;
 }
 
-export function resolveNearMe(query: string, territories: Territory[]): NearMe | null {
+/** The commune typed in "near me" and its territory among `territories` (the CMS's). */
+export function resolveNearMe(query: string, territories: readonly TerritoryLike[]): NearMe | null {
   if (!query) return null;
   const found = findCommunes(query, 6);
   const commune = found[0] ?? null;
-  const known: TerritoryLike[] = territories.length > 0 ? territories : DEFAULT_TERRITORIES;
   return {
     query,
     commune,
     alternatives: found.slice(1),
-    territory: commune ? territoryOfCommune(commune, known) : null,
+    territory: commune ? territoryOfCommune(commune, territories) : null,
   };
 }
 

@@ -278,6 +278,10 @@ export async function adminClient(cmsUrl: string) {
       await call('PUT', `${uid}/${documentId}`, data);
       await call('POST', `${uid}/${documentId}/actions/publish`, {});
     },
+    /** Takes a document off the site (its draft stays in the CMS). */
+    async unpublish(uid: string, documentId: string) {
+      await call('POST', `${uid}/${documentId}/actions/unpublish`, {});
+    },
     /** Changes the draft of a single type (the global settings) only. */
     async updateSingleDraft(uid: string, data: Record<string, unknown>) {
       const res = await fetch(`${cmsUrl}/content-manager/single-types/${uid}`, {

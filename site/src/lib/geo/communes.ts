@@ -22,18 +22,19 @@ interface RawCommune {
 }
 interface RawEpci {
   code: string;
-  membres: { code: string }[];
+  membres: { code: string; nom: string }[];
 }
+
+const require = createRequire(import.meta.url);
+const read = (file: string) =>
+  JSON.parse(
+    readFileSync(require.resolve(`@etalab/decoupage-administratif/data/${file}`), 'utf8'),
+  ) as unknown;
 
 let communes: Commune[] | null = null;
 
 function load(): Commune[] {
   if (communes) return communes;
-  const require = createRequire(import.meta.url);
-  const read = (file: string) =>
-    JSON.parse(
-      readFileSync(require.resolve(`@etalab/decoupage-administratif/data/${file}`), 'utf8'),
-    ) as unknown;
   const epciOf = new Map<string, string>();
   for (const epci of read('epci.json') as RawEpci[]) {
     for (const m of epci.membres) epciOf.set(m.code, epci.code);
@@ -48,6 +49,18 @@ function load(): Commune[] {
       epci: epciOf.get(c.code) ?? null,
     }));
   return communes;
+}
+
+/**
+ * Names of the member communes of the given EPCIs, each once, in French alphabetical order. Reads
+ * the EPCI file each time and keeps nothing: callers keep the answer.
+ */
+export function communeNamesOfEpcis(codes: Iterable<string>): string[] {
+  const wanted = new Set(codes);
+  const names = (read('epci.json') as RawEpci[])
+    .filter((e) => wanted.has(e.code))
+    .flatMap((e) => e.membres.map((m) => m.nom));
+  return [...new Set(names)].sort((a, b) => a.localeCompare(b, 'fr'));
 }
 
 /** Lower case, no accents, words separated by one space ("Saint-Amand-les-Eaux" → "saint amand les eaux"). */
@@ -97,22 +110,18 @@ export function findCommunes(query: string, limit = 10): Commune[] {
   return found.sort((a, b) => rank(a) - rank(b) || a.nom.localeCompare(b.nom, 'fr')).slice(0, limit);
 }
 
+/** What the site needs of a territory (the CMS's territory entries: lib/cms/schemas.ts). */
 export interface TerritoryLike {
   slug: string;
   name: string;
-  epciCodes: string[];
+  epciCodes: readonly string[];
 }
 
-/** The territory whose EPCI list contains the commune's EPCI, or null (outside our four territories). */
-export function territoryOfCommune<T extends TerritoryLike>(commune: Commune, territories: T[]): T | null {
+/** The territory whose EPCI list contains the commune's EPCI, or null (outside every given territory). */
+export function territoryOfCommune<T extends TerritoryLike>(
+  commune: Commune,
+  territories: readonly T[],
+): T | null {
   if (!commune.epci) return null;
   return territories.find((t) => t.epciCodes.includes(commune.epci as string)) ?? null;
 }
-
-/** The four territories and their EPCIs (design.md §3): used when the CMS is unreachable. */
-export const DEFAULT_TERRITORIES: TerritoryLike[] = [
-  { slug: 'valenciennois', name: 'Valenciennois', epciCodes: ['245901160', '200042190'] },
-  { slug: 'douaisis', name: 'Douaisis', epciCodes: ['200044618', '245901152'] },
-  { slug: 'cambresis', name: 'Cambrésis', epciCodes: ['200068500', '200030633', '245901038'] },
-  { slug: 'pevele-carembault', name: 'Pévèle-Carembault', epciCodes: ['200041960'] },
-];
