@@ -11,11 +11,13 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { createDb, type Db } from '../src/db/connect.ts';
+import { listTerritories } from '../src/features/territories/territories.ts';
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const ENTRY = join(ROOT, 'dist', 'server', 'entry.mjs');
 export const PASSWORD = 'maillage-demo-2026';
-export const TERRITORIES = ['valenciennois', 'douaisis', 'cambresis', 'pevele-carembault'];
+/** The built-in territories (a bench runs without the CMS): the rows spread over them. */
+export const TERRITORIES = listTerritories().map((t) => t.slug);
 
 /** Stops with a clear message when the server has not been built. */
 export function requireBuiltServer(): void {

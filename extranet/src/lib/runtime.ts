@@ -30,6 +30,7 @@ import type { NotifySettings } from '../features/notifications/settings.ts';
 import { startRetentionJob } from '../features/retention/job.ts';
 import { startParcoursEndJob } from '../features/sessions/parcours-end.ts';
 import { createTeamDirectory } from '../features/territories/teams.ts';
+import { coalesce } from './coalesce.ts';
 import { checkDeployment, demoMode } from './deployment.ts';
 import { createSealer, type Sealer } from './sealed.ts';
 
@@ -130,38 +131,34 @@ async function boot(): Promise<Runtime> {
     else await seedDemoAccounts(database.db, database.kind, auth, config.demoPassword);
   }
 
-  let refreshing: Promise<boolean> | null = null;
-  const refreshEvents = () => {
-    refreshing ??= (async () => {
-      try {
-        const n = await refreshCmsCopy(database.db, { cmsUrl: config.cmsUrl, token: config.cmsToken });
-        clearMemo();
-        console.log(`[sessions] copie des sessions à jour (${n})`);
-        // After the copy, never before: the demo registrations need the sessions they go to.
-        if (config.demo) {
-          try {
-            const demo = await seedDemoRegistrations(database.db, database.kind, notify);
-            demoPending = !demo.done;
-            if (demo.arrived > 0)
-              console.log(`[démo] ${demo.arrived} inscription(s) de démonstration enregistrée(s)`);
-          } catch (error) {
-            console.warn(
-              `[démo] inscriptions de démonstration en attente, nouvel essai bientôt : ${(error as Error).message}`,
-            );
-          }
+  // A webhook arriving during a refresh gets one more refresh after it (coalesce.ts): what was
+  // just published may not be in the refresh already under way.
+  const refreshEvents = coalesce(async () => {
+    try {
+      const n = await refreshCmsCopy(database.db, { cmsUrl: config.cmsUrl, token: config.cmsToken });
+      clearMemo();
+      console.log(`[sessions] copie des sessions à jour (${n})`);
+      // After the copy, never before: the demo registrations need the sessions they go to.
+      if (config.demo) {
+        try {
+          const demo = await seedDemoRegistrations(database.db, database.kind, notify);
+          demoPending = !demo.done;
+          if (demo.arrived > 0)
+            console.log(`[démo] ${demo.arrived} inscription(s) de démonstration enregistrée(s)`);
+        } catch (error) {
+          console.warn(
+            `[démo] inscriptions de démonstration en attente, nouvel essai bientôt : ${(error as Error).message}`,
+          );
         }
-        return true;
-      } catch (error) {
-        console.warn(
-          `[sessions] CMS injoignable, la copie locale reste utilisée : ${(error as Error).message}`,
-        );
-        return false;
-      } finally {
-        refreshing = null;
       }
-    })();
-    return refreshing;
-  };
+      return true;
+    } catch (error) {
+      console.warn(
+        `[sessions] CMS injoignable, la copie locale reste utilisée : ${(error as Error).message}`,
+      );
+      return false;
+    }
+  });
   // In the demo, the CMS may start after the extranet, or its sessions may open later: try again
   // every DEMO_RETRY_MS until the demo registrations have all arrived (each try logs what waits).
   let demoPending = config.demo;

@@ -28,6 +28,16 @@ export const cmsGlobalContact = z.object({
   data: z.object({ contactEmail: optionalText, contactPhone: optionalText }).nullable(),
 });
 
+/** The association's name and funders (single type `global`), printed on the sign-in sheet. */
+export const cmsAssociation = z.object({
+  data: z
+    .object({
+      siteName: optionalText,
+      funders: z.array(z.object({ name: optionalText, mention: optionalText })).nullish(),
+    })
+    .nullish(),
+});
+
 const slot = z.object({
   date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
   start: z.string().regex(/^\d{2}:\d{2}/),

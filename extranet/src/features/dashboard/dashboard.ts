@@ -4,7 +4,7 @@ import type { Database } from '../../db/database.ts';
 import type { Viewer } from '../auth/viewer.ts';
 import { parseSlots } from '../events/events.repository.ts';
 import { listOpenActions } from '../notes/notes.service.ts';
-import { registrationScope } from '../registrations/scope.ts';
+import { readByViewer, registrationScope } from '../registrations/scope.ts';
 import { listCaseload } from '../supports/supports.service.ts';
 
 /** How many actions and quiet supports the dashboard lists (the counts cover them all). */
@@ -36,11 +36,7 @@ export async function dashboard(db: Kysely<Database>, viewer: Viewer) {
     db
       .selectFrom('registration')
       .innerJoin('person', 'person.id', 'registration.person_id')
-      .leftJoin('registration_read', (join) =>
-        join
-          .onRef('registration_read.registration_id', '=', 'registration.id')
-          .on('registration_read.user_id', '=', viewer.id),
-      )
+      .leftJoin('registration_read', readByViewer(viewer))
       .select([
         'registration.id',
         'registration.reference',

@@ -21,12 +21,6 @@ export const COMMUNES = {
   'pevele-carembault': [{ insee: '59449', name: 'Orchies' }],
 } as const;
 export type Territory = keyof typeof COMMUNES;
-export const TERRITORY_NAME: Record<Territory, string> = {
-  valenciennois: 'Valenciennois',
-  douaisis: 'Douaisis',
-  cambresis: 'Cambrésis',
-  'pevele-carembault': 'Pévèle-Carembault',
-};
 
 export const FIRST = [
   'Aline',

@@ -5,6 +5,7 @@ import type { Database, SupportTable } from '../../db/database.ts';
 import { upsertEventCopy } from '../events/events.repository.ts';
 import { formatReference, nextCounter } from '../registrations/intake.service.ts';
 import type { ParcoursOutcomeKind } from '../sessions/completion.ts';
+import { territoryName } from '../territories/territories.ts';
 import {
   COMMUNES,
   FIRST,
@@ -12,7 +13,6 @@ import {
   PARCOURS,
   type SessionSpec,
   type SupportSpec,
-  TERRITORY_NAME,
   type Territory,
   VENUES,
 } from './history.data.ts';
@@ -80,7 +80,7 @@ export async function addSession(ctx: Ctx, s: SessionSpec): Promise<void> {
       programSlug: s.programSlug,
       programKind: s.programKind,
       territory: s.territory,
-      territoryName: TERRITORY_NAME[s.territory],
+      territoryName: territoryName(s.territory),
       slots: s.dates.map((date, i) => ({
         date,
         start: s.programKind === 'formation' ? '09:00' : '13:30',

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { normaliseFrenchPhone } from '../../contract/index.ts';
+import { pageNumber } from '../../db/paging.ts';
 
 const emptyToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
 const NO_MARKUP = /^[^<>]*$/;
@@ -83,7 +84,7 @@ export const personFilters = z.object({
   accompagnement: z.enum(['oui', 'non']).optional().catch(undefined),
   contact: z.enum(['30', '90', '365', 'plus']).optional().catch(undefined),
   q: z.string().trim().max(80).optional().catch(undefined),
-  page: z.coerce.number().int().min(1).max(10_000).catch(1),
+  page: pageNumber(),
 });
 export type PersonFilters = z.infer<typeof personFilters>;
 

@@ -6,7 +6,7 @@ import type { Database } from '../../db/database.ts';
 import { pageNumber } from '../../db/paging.ts';
 import type { Viewer } from '../auth/viewer.ts';
 import { KIND_LABEL } from './labels.ts';
-import { registrationScope } from './scope.ts';
+import { readByViewer, registrationScope } from './scope.ts';
 
 const optional = <T extends z.ZodType>(s: T) =>
   z.preprocess((v) => (v === '' || v === null ? undefined : v), s.optional());
@@ -183,11 +183,7 @@ export async function listInbox(
     .whereRef('registration.id', '=', 'page.id')
     .innerJoin('person', 'person.id', 'registration.person_id')
     .leftJoin('event_copy', 'event_copy.document_id', 'registration.event_id')
-    .leftJoin('registration_read', (join) =>
-      join
-        .onRef('registration_read.registration_id', '=', 'registration.id')
-        .on('registration_read.user_id', '=', viewer.id),
-    )
+    .leftJoin('registration_read', readByViewer(viewer))
     .select([
       capped.as('total'),
       'registration.id',

@@ -1,4 +1,4 @@
-import { type ExpressionBuilder, sql } from 'kysely';
+import { type ExpressionBuilder, type JoinBuilder, sql } from 'kysely';
 import type { Database } from '../../db/database.ts';
 import type { Viewer } from '../auth/viewer.ts';
 import { listTerritories, type Territory } from '../territories/territories.ts';
@@ -13,6 +13,19 @@ export function registrationScope(viewer: Viewer) {
     if (!viewer.territories.length) return sql<boolean>`1 = 0`;
     return eb('registration.territory', 'in', viewer.territories);
   };
+}
+
+/**
+ * The join to the viewer's own read mark of each registration (`leftJoin('registration_read', …)`):
+ * `registration_read.read_at` is null for a request this viewer has not opened yet.
+ */
+export function readByViewer(viewer: Viewer) {
+  // Checked against the two tables it joins; the query around it (its other tables, a CTE) is the
+  // caller's, which Kysely's generics cannot carry through a shared helper.
+  return <J>(join: J): J =>
+    (join as unknown as JoinBuilder<Database, 'registration' | 'registration_read'>)
+      .onRef('registration_read.registration_id', '=', 'registration.id')
+      .on('registration_read.user_id', '=', viewer.id) as unknown as J;
 }
 
 export function canSeeTerritory(viewer: Viewer, territory: string | null): boolean {

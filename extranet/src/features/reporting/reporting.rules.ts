@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { parisDate } from '../../contract/clock.ts';
-import { TERRITORY_SLUGS } from '../territories/territories.ts';
+import { listTerritories } from '../territories/territories.ts';
 import { DATASETS } from './exports.ts';
 
 /** The first year the extranet holds (the 2022 history). */
@@ -15,9 +15,10 @@ export function readFilter(params: URLSearchParams): { year: number; territories
     .min(FIRST_YEAR)
     .max(currentYear())
     .safeParse(params.get('annee') ?? undefined);
+  const known = new Set(listTerritories().map((t) => t.slug));
   return {
     year: year.success ? year.data : currentYear(),
-    territories: [...new Set(params.getAll('territoire'))].filter((t) => TERRITORY_SLUGS.includes(t)),
+    territories: [...new Set(params.getAll('territoire'))].filter((t) => known.has(t)),
   };
 }
 

@@ -22,27 +22,23 @@ const SEED: Territory[] = [
   { slug: 'pevele-carembault', name: 'Pévèle-Carembault', epciCodes: ['200041960'] },
 ];
 
-/**
- * The active territories, in order. Kept as one array updated in place so the pages that still read
- * it directly (admin/comptes.astro, indicateurs/index.astro) see the CMS copy: prefer
- * listTerritories().
- */
-export const TERRITORIES: Territory[] = [...SEED];
-/** Their slugs (same remark as TERRITORIES: prefer listTerritories()). */
-export const TERRITORY_SLUGS: string[] = SEED.map((t) => t.slug);
+/** The active territories, in order: replaced as a whole (never changed in place) on each read. */
+let active: readonly Territory[] = SEED;
 /** Names of every territory ever copied, active or not: past requests keep their territory's name. */
 let names = new Map(SEED.map((t) => [t.slug, t.name]));
 
 /** Replaces what this process knows (territories.sync.ts, after reading the table). */
-export function useTerritories(active: Territory[], all: { slug: string; name: string }[] = active): void {
-  TERRITORIES.splice(0, TERRITORIES.length, ...active);
-  TERRITORY_SLUGS.splice(0, TERRITORY_SLUGS.length, ...active.map((t) => t.slug));
+export function useTerritories(
+  territories: Territory[],
+  all: { slug: string; name: string }[] = territories,
+): void {
+  active = territories.map((t) => ({ ...t, epciCodes: [...t.epciCodes] }));
   names = new Map(all.map((t) => [t.slug, t.name]));
 }
 
 /** The active territories, in their order. */
 export function listTerritories(): Territory[] {
-  return [...TERRITORIES];
+  return active.map((t) => ({ ...t, epciCodes: [...t.epciCodes] }));
 }
 
 export function territoryName(slug: string | null | undefined): string {
@@ -57,7 +53,7 @@ export function territoryOfCommune(inseeCode: string | null | undefined): string
   if (!inseeCode) return null;
   const epci = communeEpci[inseeCode];
   if (!epci) return null;
-  return TERRITORIES.find((t) => t.epciCodes.includes(epci))?.slug ?? null;
+  return active.find((t) => t.epciCodes.includes(epci))?.slug ?? null;
 }
 
 const epciCodes = new Set(Object.values(communeEpci));
