@@ -1,37 +1,23 @@
 import { appendFileSync, existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import node from '@astrojs/node';
-import type { AstroIntegration } from 'astro';
 import { defineConfig, envField } from 'astro/config';
+import { afterServerBuild, nodeAdapter, trustedProxiesField } from './src/contract/astro-server.ts';
 
 /**
  * Astro loads the middleware on the first request. The extranet must migrate, pull the CMS events
  * and start its outbox worker when the process starts: the built entry imports the middleware
  * module at once with a flag set, and the module starts the (memoised) runtime the middleware awaits.
  */
-function eagerStart(): AstroIntegration {
-  let serverDir: URL | null = null;
-  return {
-    name: 'maillage-eager-start',
-    hooks: {
-      'astro:config:done': ({ config }) => {
-        serverDir = config.build.server;
-      },
-      'astro:build:done': () => {
-        if (!serverDir) return;
-        const entry = fileURLToPath(new URL('entry.mjs', serverDir));
-        if (
-          !existsSync(entry) ||
-          !existsSync(fileURLToPath(new URL('virtual_astro_middleware.mjs', serverDir)))
-        )
-          return;
-        appendFileSync(
-          entry,
-          "\nglobalThis[Symbol.for('maillage.extranet.eagerStart')] = true;\nimport('./virtual_astro_middleware.mjs');\n",
-        );
-      },
-    },
-  };
+function eagerStart() {
+  return afterServerBuild('maillage-eager-start', (serverDir) => {
+    const entry = fileURLToPath(new URL('entry.mjs', serverDir));
+    if (!existsSync(entry) || !existsSync(fileURLToPath(new URL('virtual_astro_middleware.mjs', serverDir))))
+      return;
+    appendFileSync(
+      entry,
+      "\nglobalThis[Symbol.for('maillage.extranet.eagerStart')] = true;\nimport('./virtual_astro_middleware.mjs');\n",
+    );
+  });
 }
 
 const secret = (extra: { optional?: boolean; default?: string; url?: boolean } = { optional: true }) =>
@@ -41,10 +27,7 @@ const secret = (extra: { optional?: boolean; default?: string; url?: boolean } =
 // signed-in user on every request.
 export default defineConfig({
   output: 'server',
-  // Backstop: the middleware answers 413 past 64 KB (@maillage/extranet/body-limit) and stops
-  // reading; the adapter never reads more than 1 MB for a route the middleware would miss (reaching
-  // the same limit as the middleware at once would cut the connection before the 413 is sent).
-  adapter: node({ mode: 'standalone', bodySizeLimit: 1024 * 1024 }),
+  adapter: nodeAdapter(),
   integrations: [eagerStart()],
   server: { port: 4322, host: true },
   site: process.env.EXTRANET_URL || 'http://localhost:4322',
@@ -89,16 +72,7 @@ export default defineConfig({
       // `npm start`, refused unless EXTRANET_URL is local (src/lib/deployment.ts).
       MAILLAGE_DEMO: secret(),
       SEED_DEMO: envField.boolean({ context: 'server', access: 'secret', default: false }),
-      // How many reverse proxies / load balancers of ours stand in front of the extranet: the client's
-      // address is then the right-most X-Forwarded-For hop they did not add (sign-in throttling).
-      TRUSTED_PROXIES: envField.number({
-        context: 'server',
-        access: 'secret',
-        default: 0,
-        int: true,
-        min: 0,
-        max: 10,
-      }),
+      TRUSTED_PROXIES: trustedProxiesField(),
       DEMO_PASSWORD: secret(),
     },
   },

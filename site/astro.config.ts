@@ -1,35 +1,22 @@
 import { copyFileSync } from 'node:fs';
-import node from '@astrojs/node';
-import type { AstroIntegration } from 'astro';
+import { afterServerBuild, nodeAdapter, trustedProxiesField } from '@maillage/extranet/astro-server';
 import { defineConfig, envField } from 'astro/config';
 
 /**
  * Astro's server is built as dist/server/app.mjs and dist/server/entry.mjs becomes our small node
  * server (server/entry.mjs): it answers cached pages before Astro's pipeline, then hands over.
  */
-function frontServer(): AstroIntegration {
-  let serverDir: URL;
-  return {
-    name: 'maillage-front-server',
-    hooks: {
-      'astro:config:done': ({ config }) => {
-        serverDir = config.build.server;
-      },
-      'astro:build:done': () => {
-        copyFileSync(new URL('./server/entry.mjs', import.meta.url), new URL('entry.mjs', serverDir));
-      },
-    },
-  };
+function frontServer() {
+  return afterServerBuild('maillage-front-server', (serverDir) => {
+    copyFileSync(new URL('./server/entry.mjs', import.meta.url), new URL('entry.mjs', serverDir));
+  });
 }
 
 // Every page is rendered on the server from the CMS cache: content changes show within seconds
 // of publishing without a rebuild.
 export default defineConfig({
   output: 'server',
-  // Backstop: the middleware answers 413 past 64 KB (@maillage/extranet/body-limit) and stops
-  // reading; the adapter never reads more than 1 MB for a route the middleware would miss (reaching
-  // the same limit as the middleware at once would cut the connection before the 413 is sent).
-  adapter: node({ mode: 'standalone', bodySizeLimit: 1024 * 1024 }),
+  adapter: nodeAdapter(),
   server: { port: 4321, host: true },
   site: process.env.SITE_URL ?? 'http://localhost:4321',
   trailingSlash: 'ignore',
@@ -78,16 +65,7 @@ export default defineConfig({
       EXTRANET_SERVICE_TOKEN: envField.string({ context: 'server', access: 'secret', optional: true }),
       SITE_URL: envField.string({ context: 'server', access: 'secret', default: 'http://localhost:4321' }),
       PREVIEW_SECRET: envField.string({ context: 'server', access: 'secret', optional: true }),
-      // How many reverse proxies / load balancers of ours stand in front of the site (0: none): the
-      // client's address is the right-most X-Forwarded-For hop they did not add (form rate limits).
-      TRUSTED_PROXIES: envField.number({
-        context: 'server',
-        access: 'secret',
-        default: 0,
-        int: true,
-        min: 0,
-        max: 10,
-      }),
+      TRUSTED_PROXIES: trustedProxiesField(),
     },
   },
   vite: {

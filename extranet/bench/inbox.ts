@@ -98,12 +98,7 @@ async function measure(url: string) {
     [...load.byKind].map(([kind, list]) => [kind, Math.round(bench.percentile(list, 95))]),
   );
   console.log(`p95 par vue (ms) : ${JSON.stringify(paths)}`);
-  return {
-    paths,
-    ...bench.stats(load.latencies),
-    rps: load.latencies.length / load.seconds,
-    errors: load.errors,
-  };
+  return { paths, ...bench.loadSummary(load) };
 }
 
 /** 200 registrations at once through the intake API: throughput, and none lost or invented. */
@@ -201,7 +196,7 @@ bench.printTable(
 );
 console.log(`\nListe des demandes (/demandes), ${USERS} utilisateurs connectés en parallèle :\n`);
 bench.printTable(
-  ['Base', 'Inscriptions', 'Requêtes', 'p50 (ms)', 'p95 (ms)', 'max (ms)', 'req/s', 'Erreurs', 'Budget'],
+  ['Base', 'Inscriptions', ...bench.LOAD_HEADER, 'Budget'],
   inbox.map((r, i) => {
     const first = inbox.findIndex((x) => x.base === r.base) === i;
     const g = growth(r.base);
@@ -210,12 +205,7 @@ bench.printTable(
     return [
       r.base,
       String(r.registrations),
-      String(r.requests),
-      r.p50.toFixed(0),
-      r.p95.toFixed(0),
-      r.max.toFixed(0),
-      r.rps.toFixed(0),
-      String(r.errors),
+      ...bench.loadCells({ ...r, n: r.requests }),
       `${budget} : ${ok ? 'oui' : 'NON'}`,
     ];
   }),

@@ -157,9 +157,7 @@ async function measure(url: string) {
     if (res.status !== 200 || bytes.byteLength < 1000) errors++;
   }
   return {
-    ...bench.stats(latencies),
-    rps: latencies.length / seconds,
-    errors,
+    ...bench.loadSummary({ latencies, seconds, errors }),
     pdf: bench.stats(pdf),
     single: bench.stats(single),
   };
@@ -174,12 +172,7 @@ await bench.eachTarget(SECRET, {}, async ({ target, url, db }) => {
   console.log('fait.');
   rows.push([
     target.name,
-    String(r.n),
-    r.p50.toFixed(0),
-    r.p95.toFixed(0),
-    r.max.toFixed(0),
-    r.rps.toFixed(0),
-    String(r.errors),
+    ...bench.loadCells(r),
     r.p95 <= BUDGET_P95_MS ? 'oui' : 'NON',
     r.single.p95.toFixed(0),
     r.pdf.p95.toFixed(0),
@@ -213,12 +206,7 @@ const pdfAlone = bench.stats(alone);
 
 const header = [
   'Base',
-  'Requêtes',
-  'p50 (ms)',
-  'p95 (ms)',
-  'max (ms)',
-  'req/s',
-  'Erreurs',
+  ...bench.LOAD_HEADER,
   `p95 ≤ ${BUDGET_P95_MS} ms`,
   '1 utilisateur p95 (ms)',
   'PDF p95 (ms)',

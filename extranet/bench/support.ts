@@ -257,4 +257,22 @@ export async function concurrentLoad(
   return load;
 }
 
+/** What a load comes to: pages asked (n), p50, p95 and max (ms), pages per second, errors. */
+export function loadSummary(load: Pick<Load, 'latencies' | 'seconds' | 'errors'>) {
+  return { ...stats(load.latencies), rps: load.latencies.length / load.seconds, errors: load.errors };
+}
+
+/** The table columns of a load summary, then (loadCells) its cells for one row. */
+export const LOAD_HEADER = ['Requêtes', 'p50 (ms)', 'p95 (ms)', 'max (ms)', 'req/s', 'Erreurs'];
+export function loadCells(r: ReturnType<typeof loadSummary>): string[] {
+  return [
+    String(r.n),
+    r.p50.toFixed(0),
+    r.p95.toFixed(0),
+    r.max.toFixed(0),
+    r.rps.toFixed(0),
+    String(r.errors),
+  ];
+}
+
 export { printTable } from './table.ts';

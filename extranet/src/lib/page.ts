@@ -74,6 +74,23 @@ export function openRecord<Id = number>(
   return { ...page, id: id.data, missing };
 }
 
+/**
+ * What `read` gives, or the record's 404 (`missing`) when the service throws `notFound`: the record
+ * does not exist or is not the viewer's.
+ */
+export async function orMissing<T>(
+  read: Promise<T>,
+  notFound: abstract new (...args: never[]) => Error,
+  missing: () => Response,
+): Promise<T | Response> {
+  try {
+    return await read;
+  } catch (e) {
+    if (e instanceof notFound) return missing();
+    throw e;
+  }
+}
+
 /** This page's URL (path and query) with `changes` applied: a null value removes the parameter. */
 export function urlWith(url: URL, changes: Record<string, string | null>): string {
   const u = new URL(url);

@@ -186,6 +186,19 @@ export async function getNote(db: Kysely<Database>, viewer: Viewer, noteId: numb
   return { ...note, revisions };
 }
 
+/** getNote for the note's page: a read of the note, audited. */
+export async function readNote(db: Kysely<Database>, viewer: Viewer, noteId: number) {
+  const note = await getNote(db, viewer, noteId);
+  await audit(db, {
+    actorId: viewer.id,
+    action: 'note.read',
+    entityType: 'note',
+    entityId: note.id,
+    personId: note.person_id,
+  });
+  return note;
+}
+
 /** Notes of a person or of a support, newest first, with their author. */
 export async function listNotes(
   db: Kysely<Database>,

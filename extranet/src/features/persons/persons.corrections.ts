@@ -11,33 +11,45 @@ import { PersonNotFoundError, personScope } from './persons.scope.ts';
 export class PhoneTakenError extends Error {}
 
 /**
- * Writes the changed fields of a person's record, and the audit log keeps each of them before and
- * after (so the change can be traced and undone: the journal is for admins only).
+ * Writes the changed fields of a person's record (`after`, their old values in `before`), and the
+ * audit log keeps each of them before and after (so the change can be traced and undone: the
+ * journal is for admins only). With `communeInsee`, a commune of one of our territories places the
+ * person there; otherwise the territory stays. Returns the fields written (none: nothing written).
  */
 export async function writePersonChange(
   trx: Transaction<Database>,
+  by: { viewer: Viewer; action: string; entity: { type: string; id: number } },
   change: {
-    actorId: string;
-    action: string;
-    entity: { type: string; id: number };
-    personId: number;
+    person: { id: number; territory: string | null };
     before: Record<string, unknown>;
     after: Record<string, unknown>;
+    communeInsee?: string | null | undefined;
   },
-): Promise<void> {
+): Promise<string[]> {
+  const { person, before, after } = change;
+  if (change.communeInsee !== undefined) {
+    const territory = territoryOfCommune(change.communeInsee) ?? person.territory;
+    if (territory !== person.territory) {
+      before.territory = person.territory;
+      after.territory = territory;
+    }
+  }
+  const changed = Object.keys(after);
+  if (!changed.length) return changed;
   await trx
     .updateTable('person')
-    .set({ ...change.after, updated_at: now().toISOString() })
-    .where('id', '=', change.personId)
+    .set({ ...after, updated_at: now().toISOString() })
+    .where('id', '=', person.id)
     .execute();
   await audit(trx, {
-    actorId: change.actorId,
-    action: change.action,
-    entityType: change.entity.type,
-    entityId: change.entity.id,
-    personId: change.personId,
-    details: { before: change.before, after: change.after },
+    actorId: by.viewer.id,
+    action: by.action,
+    entityType: by.entity.type,
+    entityId: by.entity.id,
+    personId: person.id,
+    details: { before, after },
   });
+  return changed;
 }
 
 const FIELDS: [keyof PersonEdit, keyof Database['person']][] = [
@@ -78,23 +90,8 @@ export async function updatePerson(
           after[column] = value;
         }
       }
-      // A commune of one of our territories places the person there; otherwise the territory stays.
-      const territory = territoryOfCommune(input.values.communeInsee) ?? person.territory;
-      if (territory !== person.territory) {
-        before.territory = person.territory;
-        after.territory = territory;
-      }
-      const changed = Object.keys(after);
-      if (!changed.length) return [];
-      await writePersonChange(trx, {
-        actorId: input.viewer.id,
-        action: 'person.update',
-        entity: { type: 'person', id: person.id },
-        personId: person.id,
-        before,
-        after,
-      });
-      return changed;
+      const by = { viewer: input.viewer, action: 'person.update', entity: { type: 'person', id: person.id } };
+      return writePersonChange(trx, by, { person, before, after, communeInsee: input.values.communeInsee });
     });
   } catch (error) {
     if (isUniqueViolation(error)) throw new PhoneTakenError();

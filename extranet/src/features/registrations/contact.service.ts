@@ -159,24 +159,18 @@ export async function confirmContact(
       before[c.field] = person[c.field];
       after[c.field] = c.given;
     }
-    if (after.commune_name !== undefined) {
+    const communeChanged = after.commune_name !== undefined;
+    if (communeChanged) {
       before.commune_insee = person.commune_insee;
       after.commune_insee = reg.contact_commune_insee;
-      const territory = territoryOfCommune(reg.contact_commune_insee) ?? person.territory;
-      if (territory !== person.territory) {
-        before.territory = person.territory;
-        after.territory = territory;
-      }
     }
-    await writePersonChange(trx, {
-      actorId: input.viewer.id,
+    const by = {
+      viewer: input.viewer,
       action: 'person.confirm-contact',
       entity: { type: 'registration', id: reg.id },
-      personId: person.id,
-      before,
-      after,
-    });
-    return Object.keys(after);
+    };
+    const communeInsee = communeChanged ? reg.contact_commune_insee : undefined;
+    return writePersonChange(trx, by, { person, before, after, communeInsee });
   });
 }
 

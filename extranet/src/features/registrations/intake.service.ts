@@ -15,6 +15,13 @@ export interface IntakeResult {
   created: boolean;
 }
 
+type AsContact<T> = { [K in keyof T & string as `contact_${K}`]: T[K] };
+
+/** A person's details as a request's own copy of them (its `contact_…` columns). */
+function asContact<T extends Record<string, unknown>>(details: T): AsContact<T> {
+  return Object.fromEntries(Object.entries(details).map(([k, v]) => [`contact_${k}`, v])) as AsContact<T>;
+}
+
 /** Next value of a named counter, atomically (row lock on PostgreSQL, single writer on SQLite). */
 export async function nextCounter(trx: Transaction<Database>, name: string): Promise<number> {
   const row = await trx
@@ -109,17 +116,19 @@ export async function submitRegistration(
         territory = event.territory ?? territory;
       }
 
-      // The request's own contact details: kept on the request, never written over a person.
-      const contact = {
-        contact_first_name: request.firstName,
-        contact_last_name: request.lastName ?? null,
-        contact_phone: request.phone,
-        contact_email: request.email ?? null,
-        contact_commune_insee: request.communeInsee ?? null,
-        contact_commune_name: request.communeName ?? null,
-        contact_situation_rsa: request.situation.rsa,
-        contact_situation_job_seeker: request.situation.jobSeeker,
+      // The person's details as the request gives them: the new person's record when the phone is
+      // unknown, and the request's own contact details (kept on the request, never written over a person).
+      const details = {
+        first_name: request.firstName,
+        last_name: request.lastName ?? null,
+        phone: request.phone,
+        email: request.email ?? null,
+        commune_insee: request.communeInsee ?? null,
+        commune_name: request.communeName ?? null,
+        situation_rsa: request.situation.rsa,
+        situation_job_seeker: request.situation.jobSeeker,
       };
+      const contact = asContact(details);
       const found = await findPersonByPhone(trx, kind, request.phone, request.firstName);
       const personId =
         found ??
@@ -127,15 +136,8 @@ export async function submitRegistration(
           await trx
             .insertInto('person')
             .values({
-              first_name: request.firstName,
-              last_name: request.lastName ?? null,
-              phone: request.phone,
-              email: request.email ?? null,
-              commune_insee: request.communeInsee ?? null,
-              commune_name: request.communeName ?? null,
+              ...details,
               territory: territoryOfCommune(request.communeInsee) ?? territory,
-              situation_rsa: request.situation.rsa,
-              situation_job_seeker: request.situation.jobSeeker,
               preferred_contact: request.preferredContact,
               consent_at: nowIso,
               last_contact_at: nowIso,

@@ -1,6 +1,32 @@
-import type { Kysely } from 'kysely';
+import { type Kysely, type Selectable, sql } from 'kysely';
 import type { Database } from '../../db/database.ts';
 import { auditRowsAbout, footprint } from './erase.ts';
+
+type ById =
+  | 'attendance'
+  | 'parcours_outcome'
+  | 'support'
+  | 'support_phase'
+  | 'note'
+  | 'note_revision'
+  | 'notification';
+
+/** Every row of `table` whose `column` is one of `ids`, by id (none, without a query, for no ids). */
+async function rowsIn<T extends ById>(
+  db: Kysely<Database>,
+  table: T,
+  column: keyof Database[T] & string,
+  ids: readonly number[],
+): Promise<Selectable<Database[T]>[]> {
+  if (!ids.length) return [];
+  const rows = await db
+    .selectFrom(table as ById)
+    .selectAll()
+    .where(sql.ref(column), 'in', ids)
+    .orderBy(sql.ref('id'))
+    .execute();
+  return rows as Selectable<Database[T]>[];
+}
 
 /**
  * Everything held on one person (right of access), table by table: their record, requests (with
@@ -26,53 +52,13 @@ export async function exportPerson(db: Kysely<Database>, personId: number) {
           .where('document_id', 'in', eventIds)
           .execute()
       : none(),
-    attendance: regIds.length
-      ? await db
-          .selectFrom('attendance')
-          .selectAll()
-          .where('registration_id', 'in', regIds)
-          .orderBy('id')
-          .execute()
-      : none(),
-    parcours_outcome: regIds.length
-      ? await db
-          .selectFrom('parcours_outcome')
-          .selectAll()
-          .where('registration_id', 'in', regIds)
-          .orderBy('id')
-          .execute()
-      : none(),
-    support: await db
-      .selectFrom('support')
-      .selectAll()
-      .where('person_id', '=', personId)
-      .orderBy('id')
-      .execute(),
-    support_phase: supportIds.length
-      ? await db
-          .selectFrom('support_phase')
-          .selectAll()
-          .where('support_id', 'in', supportIds)
-          .orderBy('id')
-          .execute()
-      : none(),
-    note: await db.selectFrom('note').selectAll().where('person_id', '=', personId).orderBy('id').execute(),
-    note_revision: noteIds.length
-      ? await db
-          .selectFrom('note_revision')
-          .selectAll()
-          .where('note_id', 'in', noteIds)
-          .orderBy('id')
-          .execute()
-      : none(),
-    notification: regIds.length
-      ? await db
-          .selectFrom('notification')
-          .selectAll()
-          .where('registration_id', 'in', regIds)
-          .orderBy('id')
-          .execute()
-      : none(),
+    attendance: await rowsIn(db, 'attendance', 'registration_id', regIds),
+    parcours_outcome: await rowsIn(db, 'parcours_outcome', 'registration_id', regIds),
+    support: await rowsIn(db, 'support', 'person_id', [personId]),
+    support_phase: await rowsIn(db, 'support_phase', 'support_id', supportIds),
+    note: await rowsIn(db, 'note', 'person_id', [personId]),
+    note_revision: await rowsIn(db, 'note_revision', 'note_id', noteIds),
+    notification: await rowsIn(db, 'notification', 'registration_id', regIds),
     outbox: outboxIds.length
       ? await db
           .selectFrom('outbox')

@@ -2,6 +2,7 @@ import type { Kysely, Transaction } from 'kysely';
 import { sql } from 'kysely';
 import { parisDate } from '../../contract/clock.ts';
 import type { Database } from '../../db/database.ts';
+import { audit } from '../audit/audit.ts';
 import type { Viewer } from '../auth/viewer.ts';
 import { personScope } from '../persons/persons.scope.ts';
 import { isQuiet } from './supports.rules.ts';
@@ -74,6 +75,19 @@ export async function getSupport(db: Kysely<Database>, viewer: Viewer, supportId
     .execute();
   const lastContact = lastContactOn(row.last_note_at, row.started_at);
   return { ...row, phases, lastContact, quiet: !row.ended_at && isQuiet(lastContact, parisDate()) };
+}
+
+/** getSupport for the support's page: it shows the person's follow-up, a read of their record (audited). */
+export async function readSupport(db: Kysely<Database>, viewer: Viewer, supportId: number) {
+  const support = await getSupport(db, viewer, supportId);
+  await audit(db, {
+    actorId: viewer.id,
+    action: 'person.read',
+    entityType: 'support',
+    entityId: support.id,
+    personId: support.person_id,
+  });
+  return support;
 }
 
 /**

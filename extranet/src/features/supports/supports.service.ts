@@ -9,8 +9,14 @@ import { canSeeTerritory } from '../registrations/scope.ts';
 import { eligibleAdvisors, SupportNotFoundError } from './supports.read.ts';
 import { checkPhaseChange, type EndSupport, type Phase } from './supports.rules.ts';
 
-// Reads (getSupport, listCaseload, eligibleAdvisors) are in supports.read.ts; pages import them here.
-export { eligibleAdvisors, getSupport, listCaseload, SupportNotFoundError } from './supports.read.ts';
+// Reads (getSupport, readSupport, listCaseload, eligibleAdvisors) are in supports.read.ts; pages import them here.
+export {
+  eligibleAdvisors,
+  getSupport,
+  listCaseload,
+  readSupport,
+  SupportNotFoundError,
+} from './supports.read.ts';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
