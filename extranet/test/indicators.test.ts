@@ -9,6 +9,7 @@ import { migrateToLatest } from '../src/db/migrate.ts';
 import { upsertEventCopy } from '../src/features/events/events.repository.ts';
 import { csvChunks, exportTable, neutralise, writeXlsx } from '../src/features/reporting/exports.ts';
 import { computeIndicators, setTargets } from '../src/features/reporting/indicators.ts';
+import { insertPerson } from './support/rows.ts';
 import { BACKENDS, throwawayDatabase } from './support/server.ts';
 
 const admin = { id: 'a', role: 'admin' as const, territories: [] };
@@ -41,27 +42,16 @@ describe.each(BACKENDS)('indicators on hand-made data (%s)', (backend) => {
   }
   async function person(territory: string, rsa: 'oui' | 'non' = 'oui', name = 'Personne'): Promise<number> {
     const at = '2024-01-01T10:00:00.000Z';
-    const row = await db
-      .insertInto('person')
-      .values({
-        first_name: name,
-        last_name: 'Test',
-        phone: `+3361${String(++n).padStart(7, '0')}`,
-        email: null,
-        commune_insee: '59178',
-        commune_name: 'Douai',
-        territory,
-        situation_rsa: rsa,
-        situation_job_seeker: 'non',
-        preferred_contact: 'appel',
-        consent_at: at,
-        last_contact_at: at,
-        created_at: at,
-        updated_at: at,
-      })
-      .returning('id')
-      .executeTakeFirstOrThrow();
-    return row.id;
+    return insertPerson(db, at, {
+      first_name: name,
+      last_name: 'Test',
+      phone: `+3361${String(++n).padStart(7, '0')}`,
+      commune_insee: '59178',
+      commune_name: 'Douai',
+      territory,
+      situation_rsa: rsa,
+      situation_job_seeker: 'non',
+    });
   }
   async function register(
     personId: number,

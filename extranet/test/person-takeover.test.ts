@@ -14,6 +14,7 @@ import { decide } from '../src/features/registrations/decision.service.ts';
 import { submitRegistration } from '../src/features/registrations/intake.service.ts';
 import { Browser, location } from './support/browser.ts';
 import { addEvent, eventRequest, intake, lastMailLink, uniquePhone } from './support/fixtures.ts';
+import { personRow } from './support/rows.ts';
 import {
   BACKENDS,
   DEMO_PASSWORD,
@@ -297,22 +298,18 @@ describe.each(BACKENDS)('request contact migration on %s', (backend) => {
       const old = db as unknown as Kysely<any>;
       const { id: personId } = await old
         .insertInto('person')
-        .values({
-          first_name: 'Lina',
-          last_name: 'Avant',
-          phone: '+33611223344',
-          email: 'lina@exemple.test',
-          commune_insee: '59606',
-          commune_name: 'Valenciennes',
-          territory: 'valenciennois',
-          situation_rsa: 'oui',
-          situation_job_seeker: 'non',
-          preferred_contact: 'email',
-          consent_at: at,
-          last_contact_at: at,
-          created_at: at,
-          updated_at: at,
-        })
+        .values(
+          personRow(at, {
+            first_name: 'Lina',
+            last_name: 'Avant',
+            phone: '+33611223344',
+            email: 'lina@exemple.test',
+            commune_insee: '59606',
+            commune_name: 'Valenciennes',
+            situation_job_seeker: 'non',
+            preferred_contact: 'email',
+          }),
+        )
         .returning('id')
         .executeTakeFirstOrThrow();
       const { id: registrationId } = await old

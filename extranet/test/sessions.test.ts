@@ -11,6 +11,7 @@ import { SELF_CANCEL_ACTOR } from '../src/features/sessions/sessions.service.ts'
 import { createTeamDirectory } from '../src/features/territories/teams.ts';
 import { Browser, location } from './support/browser.ts';
 import { eventRequest, intake, lastMailLink } from './support/fixtures.ts';
+import { insertPerson } from './support/rows.ts';
 import { BACKENDS, DEMO_PASSWORD, type RunningServer, startServer } from './support/server.ts';
 
 /**
@@ -76,32 +77,17 @@ describe.each(BACKENDS)('sessions on %s', (backend) => {
     const db = server.db.db;
     const at = new Date().toISOString();
     phone += 1;
-    const person = await db
-      .insertInto('person')
-      .values({
-        first_name: firstName,
-        last_name: lastName,
-        phone: `+336${phone}`,
-        email: null,
-        commune_insee: null,
-        commune_name: null,
-        territory: 'valenciennois',
-        situation_rsa: 'oui',
-        situation_job_seeker: 'oui',
-        preferred_contact: 'appel',
-        consent_at: at,
-        last_contact_at: at,
-        created_at: at,
-        updated_at: at,
-      })
-      .returning('id')
-      .executeTakeFirstOrThrow();
+    const personId = await insertPerson(db, at, {
+      first_name: firstName,
+      last_name: lastName,
+      phone: `+336${phone}`,
+    });
     const reg = await db
       .insertInto('registration')
       .values({
         // Far above the counter's references (MAI-2026-000001…).
         reference: `MAI-2026-9${String(phone).slice(-5)}`,
-        person_id: person.id,
+        person_id: personId,
         kind: 'event',
         event_id: eventId,
         territory: (

@@ -9,6 +9,7 @@ import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { createDb } from '../../extranet/src/db/connect.ts';
 import { migrateToLatest } from '../../extranet/src/db/migrate.ts';
+import { insertPerson } from '../../extranet/test/support/rows.ts';
 import { backup, type Locations, restore } from '../lib/backup.ts';
 import { startStrapi } from '../testing/strapi.ts';
 
@@ -71,32 +72,17 @@ describe.each(backends)('backup and restore with %s', (backend) => {
       const references: string[] = [];
       const notes: string[] = [];
       for (let i = 0; i < 30; i++) {
-        const person = await extranet.db
-          .insertInto('person')
-          .values({
-            first_name: `Zoé ${i}`,
-            last_name: `L’Hôte-${i}`,
-            phone: `+3361${String(2_000_000 + i).slice(-7)}`,
-            email: null,
-            commune_insee: null,
-            commune_name: null,
-            territory: 'valenciennois',
-            situation_rsa: 'oui',
-            situation_job_seeker: 'oui',
-            preferred_contact: 'appel',
-            consent_at: at,
-            last_contact_at: at,
-            created_at: at,
-            updated_at: at,
-          })
-          .returning('id')
-          .executeTakeFirstOrThrow();
+        const personId = await insertPerson(extranet.db, at, {
+          first_name: `Zoé ${i}`,
+          last_name: `L’Hôte-${i}`,
+          phone: `+3361${String(2_000_000 + i).slice(-7)}`,
+        });
         const reference = `MAI-2026-${String(700_000 + i)}`;
         await extranet.db
           .insertInto('registration')
           .values({
             reference,
-            person_id: person.id,
+            person_id: personId,
             kind: 'support',
             event_id: null,
             territory: 'valenciennois',
@@ -113,7 +99,7 @@ describe.each(backends)('backup and restore with %s', (backend) => {
         await extranet.db
           .insertInto('note')
           .values({
-            person_id: person.id,
+            person_id: personId,
             support_id: null,
             author_id: null,
             kind: 'entretien',
