@@ -118,6 +118,16 @@ describe.each(BACKENDS)('sessions on %s', (backend) => {
       .orderBy('slot_date')
       .execute();
 
+  /** One attendance mark on a half-day of ses-val, posted by `who`. */
+  function presence(who: Browser, registration: number | undefined, halfDay: string, status: string) {
+    return who.post('/sessions/ses-val', {
+      action: 'presence',
+      registration: String(registration),
+      halfDay,
+      status,
+    });
+  }
+
   async function auditOf(action: string, registrationId: number) {
     const rows = await server.db.db
       .selectFrom('audit_log')
@@ -174,12 +184,7 @@ describe.each(BACKENDS)('sessions on %s', (backend) => {
         expect(res.status, path).toBe(303);
         expect(location(res), path).toContain('/connexion?suivant=');
       }
-      const post = await anonymous.post('/sessions/ses-val', {
-        action: 'presence',
-        registration: String(people.ines),
-        halfDay: key(running[0]!),
-        status: 'present',
-      });
+      const post = await presence(anonymous, people.ines, key(running[0]!), 'present');
       expect(post.status).toBe(303);
       expect(location(post)).toContain('/connexion');
       expect(await marks(people.ines!)).toEqual([]);
@@ -223,12 +228,7 @@ describe.each(BACKENDS)('sessions on %s', (backend) => {
       }
       expect(await marks(people.ines!)).toEqual([]);
       // Nor can a registration of another session be marked through this roster.
-      const cross = await advisor.post('/sessions/ses-val', {
-        action: 'presence',
-        registration: String(people.camb),
-        halfDay: key(running[0]!),
-        status: 'present',
-      });
+      const cross = await presence(advisor, people.camb, key(running[0]!), 'present');
       expect(cross.status).toBe(404);
       expect(await marks(people.camb!)).toEqual([]);
     });
@@ -255,12 +255,7 @@ describe.each(BACKENDS)('sessions on %s', (backend) => {
     });
 
     it('saves one row per post and sends the browser back to that row (no JavaScript needed)', async () => {
-      const res = await advisor.post('/sessions/ses-val', {
-        action: 'presence',
-        registration: String(people.ines),
-        halfDay: key(running[0]!),
-        status: 'present',
-      });
+      const res = await presence(advisor, people.ines, key(running[0]!), 'present');
       expect(res.status).toBe(303);
       expect(location(res)).toBe(
         `/sessions/ses-val?demi-journee=${encodeURIComponent(key(running[0]!))}&note=${people.ines}#p-${people.ines}`,
@@ -276,13 +271,7 @@ describe.each(BACKENDS)('sessions on %s', (backend) => {
     });
 
     it('corrects a mark later, with the status before and after in the audit log', async () => {
-      const post = (status: string) =>
-        advisor.post('/sessions/ses-val', {
-          action: 'presence',
-          registration: String(people.theo),
-          halfDay: key(running[1]!),
-          status,
-        });
+      const post = (status: string) => presence(advisor, people.theo, key(running[1]!), status);
       expect((await post('absent')).status).toBe(303);
       expect((await post('excused')).status).toBe(303);
       expect((await post('excused')).status).toBe(303); // the same again: nothing to log
@@ -293,35 +282,20 @@ describe.each(BACKENDS)('sessions on %s', (backend) => {
     });
 
     it('refuses present or absent for a half-day still to come, with the reason beside the row', async () => {
-      const res = await advisor.post('/sessions/ses-val', {
-        action: 'presence',
-        registration: String(people.zoe),
-        halfDay: key(running[4]!),
-        status: 'present',
-      });
+      const res = await presence(advisor, people.zoe, key(running[4]!), 'present');
       expect(res.status).toBe(400);
       const html = await page(res);
       expect(html).toContain(
         `id="erreur-${people.zoe}" role="alert">Présent ou absent se note à partir du jour`,
       );
       // Excused may be noted in advance, and an unknown half-day or status is refused.
-      const excused = await advisor.post('/sessions/ses-val', {
-        action: 'presence',
-        registration: String(people.zoe),
-        halfDay: key(running[4]!),
-        status: 'excused',
-      });
+      const excused = await presence(advisor, people.zoe, key(running[4]!), 'excused');
       expect(excused.status).toBe(303);
       for (const [halfDay, status] of [
         [`${day(-30)}T09:00`, 'present'],
         [key(running[0]!), 'late'],
       ] as const) {
-        const bad = await advisor.post('/sessions/ses-val', {
-          action: 'presence',
-          registration: String(people.zoe),
-          halfDay,
-          status,
-        });
+        const bad = await presence(advisor, people.zoe, halfDay, status);
         expect(bad.status).toBe(400);
       }
       expect((await marks(people.zoe!)).map((m) => m.status)).toEqual(['excused']);
@@ -329,12 +303,7 @@ describe.each(BACKENDS)('sessions on %s', (backend) => {
 
     it('shows completion: 4 half-days attended complete a Parcours of 5', async () => {
       for (const d of running.slice(0, 4)) {
-        const res = await advisor.post('/sessions/ses-val', {
-          action: 'presence',
-          registration: String(people.ines),
-          halfDay: key(d),
-          status: 'present',
-        });
+        const res = await presence(advisor, people.ines, key(d), 'present');
         expect(res.status).toBe(303);
       }
       const html = await page(advisor.get('/sessions/ses-val'));
