@@ -13,7 +13,8 @@ import { defaultNotifySettings } from '../src/features/notifications/settings.ts
 import { decide } from '../src/features/registrations/decision.service.ts';
 import { submitRegistration } from '../src/features/registrations/intake.service.ts';
 import { Browser, location } from './support/browser.ts';
-import { addEvent, eventRequest, intake, lastMailLink, uniquePhone } from './support/fixtures.ts';
+import { addEvent, eventRequest, lastMailLink, uniquePhone } from './support/fixtures.ts';
+import { intakeRow } from './support/people.ts';
 import { personRow } from './support/rows.ts';
 import {
   BACKENDS,
@@ -52,16 +53,7 @@ describe.each(BACKENDS)('person takeover on %s', (backend) => {
   const registration = (id: number) =>
     server.db.db.selectFrom('registration').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
   async function submit(body: Record<string, unknown>): Promise<number> {
-    const res = await intake(server.url, body);
-    expect(res.status).toBe(201);
-    const { reference } = (await res.json()) as { reference: string };
-    return (
-      await server.db.db
-        .selectFrom('registration')
-        .select('id')
-        .where('reference', '=', reference)
-        .executeTakeFirstOrThrow()
-    ).id;
+    return (await intakeRow(server, body)).registrationId;
   }
   const auditRows = (action: string, entityId?: number) => {
     let q = server.db.db.selectFrom('audit_log').selectAll().where('action', '=', action);
