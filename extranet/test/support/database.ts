@@ -14,3 +14,20 @@ export async function withMigratedDatabase(backend: Backend, body: (db: Db) => P
     await database.drop();
   }
 }
+
+/** A fresh migrated database opened twice, as by two server instances (each its own connections). */
+export async function twoInstances(backend: Backend): Promise<{ one: Db; two: Db; close(): Promise<void> }> {
+  const database = await throwawayDatabase(backend);
+  const one = database.open();
+  const two = database.open();
+  await migrateToLatest(one.db);
+  return {
+    one,
+    two,
+    close: async () => {
+      await one.close();
+      await two.close();
+      await database.drop();
+    },
+  };
+}
