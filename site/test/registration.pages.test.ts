@@ -230,14 +230,13 @@ describe('the call-back form without JavaScript', () => {
   });
 });
 
+/** The person the other forms are filled for. */
+const AWA = { firstName: 'Awa', lastName: 'Diallo', phone: '0612345678' };
+
 describe('the other forms', () => {
   it('asks the idea, the commune and the person’s details for individual support', async () => {
-    const { form, res } = await submit('/idee-de-projet', 'requestSupport', {
-      firstName: 'Awa',
-      lastName: 'Diallo',
-      phone: '0612345678',
-      commune: '59400',
-    });
+    const awa = { ...AWA, commune: '59400' };
+    const { form, res } = await submit('/idee-de-projet', 'requestSupport', awa);
     const html = await res.text();
     expect(html).toContain('href="#f-projectIdea">Décrivez votre idée de projet en quelques mots.</a>');
     // A postcode shared by several communes: a short list to choose from, no JavaScript needed.
@@ -245,10 +244,7 @@ describe('the other forms', () => {
     expect(html).toMatch(/<select id="f-communeChoice" name="communeChoice">[\s\S]*Cambrai \(59400\)/);
     const ok = await post('/idee-de-projet', 'requestSupport', {
       ...form,
-      firstName: 'Awa',
-      lastName: 'Diallo',
-      phone: '0612345678',
-      commune: '59400',
+      ...awa,
       communeChoice: '59122',
       projectIdea: 'Une épicerie solidaire',
     });
@@ -267,9 +263,7 @@ describe('the other forms', () => {
       'source.email': 'paul@ft.test',
       request: 'support',
       projectIdea: 'Maraîchage',
-      firstName: 'Awa',
-      lastName: 'Diallo',
-      phone: '0612345678',
+      ...AWA,
       commune: 'Douai',
     });
     const html = await res.text();
