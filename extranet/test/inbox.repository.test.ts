@@ -1,9 +1,8 @@
-import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import type { Viewer } from '../src/features/auth/viewer.ts';
 import { inboxFilters, listInbox, PAGE_SIZE } from '../src/features/registrations/inbox.repository.ts';
 import { withMigratedDatabase } from './support/database.ts';
-import { insertPerson } from './support/rows.ts';
+import { insertPerson, registrationRow } from './support/rows.ts';
 import { BACKENDS } from './support/server.ts';
 
 const TERRITORIES = ['valenciennois', 'douaisis', 'cambresis'];
@@ -59,19 +58,16 @@ describe.each(BACKENDS)('inbox list on %s', (backend) => {
         });
         const reg = await db
           .insertInto('registration')
-          .values({
-            reference: `MAI-2026-${String(500_000 + i)}`,
-            person_id: personId,
-            kind: 'event',
-            event_id: event.id,
-            territory,
-            status: 'received',
-            source_type: 'self',
-            preferred_contact: 'appel',
-            idempotency_key: randomUUID(),
-            created_at: created,
-            updated_at: created,
-          })
+          .values(
+            registrationRow({
+              reference: `MAI-2026-${String(500_000 + i)}`,
+              person_id: personId,
+              event_id: event.id,
+              territory,
+              status: 'received',
+              created_at: created,
+            }),
+          )
           .returning('id')
           .executeTakeFirstOrThrow();
         seeded.push({ id: reg.id, name: last ?? first, created, slot: event.at, territory });

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { PassThrough } from 'node:stream';
 import { parse } from 'csv-parse/sync';
 import ExcelJS from 'exceljs';
@@ -9,7 +8,7 @@ import { migrateToLatest } from '../src/db/migrate.ts';
 import { upsertEventCopy } from '../src/features/events/events.repository.ts';
 import { csvChunks, exportTable, neutralise, writeXlsx } from '../src/features/reporting/exports.ts';
 import { computeIndicators, setTargets } from '../src/features/reporting/indicators.ts';
-import { insertPerson } from './support/rows.ts';
+import { insertPerson, registrationRow } from './support/rows.ts';
 import { BACKENDS, throwawayDatabase } from './support/server.ts';
 
 const admin = { id: 'a', role: 'admin' as const, territories: [] };
@@ -63,19 +62,16 @@ describe.each(BACKENDS)('indicators on hand-made data (%s)', (backend) => {
     const at = '2024-01-02T10:00:00.000Z';
     const reg = await db
       .insertInto('registration')
-      .values({
-        reference: `T-${++n}`,
-        person_id: personId,
-        kind: 'event',
-        event_id: eventId,
-        territory,
-        status,
-        source_type: 'self',
-        preferred_contact: 'appel',
-        idempotency_key: randomUUID(),
-        created_at: at,
-        updated_at: at,
-      })
+      .values(
+        registrationRow({
+          reference: `T-${++n}`,
+          person_id: personId,
+          event_id: eventId,
+          territory,
+          status,
+          created_at: at,
+        }),
+      )
       .returning('id')
       .executeTakeFirstOrThrow();
     const event = await db

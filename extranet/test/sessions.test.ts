@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { extractText } from 'unpdf';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { addDays, parisDate, setClock } from '../src/contract/clock.ts';
@@ -11,7 +10,7 @@ import { SELF_CANCEL_ACTOR } from '../src/features/sessions/sessions.service.ts'
 import { createTeamDirectory } from '../src/features/territories/teams.ts';
 import { Browser, location } from './support/browser.ts';
 import { eventRequest, intake, lastMailLink } from './support/fixtures.ts';
-import { insertPerson } from './support/rows.ts';
+import { insertPerson, registrationRow } from './support/rows.ts';
 import { BACKENDS, DEMO_PASSWORD, type RunningServer, startServer } from './support/server.ts';
 
 /**
@@ -85,24 +84,21 @@ describe.each(BACKENDS)('sessions on %s', (backend) => {
     const reg = await db
       .insertInto('registration')
       .values({
-        // Far above the counter's references (MAI-2026-000001…).
-        reference: `MAI-2026-9${String(phone).slice(-5)}`,
-        person_id: personId,
-        kind: 'event',
-        event_id: eventId,
-        territory: (
-          await db
-            .selectFrom('event_copy')
-            .select('territory')
-            .where('document_id', '=', eventId)
-            .executeTakeFirstOrThrow()
-        ).territory,
-        status,
-        source_type: 'self',
-        preferred_contact: 'appel',
-        idempotency_key: randomUUID(),
-        created_at: at,
-        updated_at: at,
+        ...registrationRow({
+          // Far above the counter's references (MAI-2026-000001…).
+          reference: `MAI-2026-9${String(phone).slice(-5)}`,
+          person_id: personId,
+          event_id: eventId,
+          territory: (
+            await db
+              .selectFrom('event_copy')
+              .select('territory')
+              .where('document_id', '=', eventId)
+              .executeTakeFirstOrThrow()
+          ).territory,
+          status,
+          created_at: at,
+        }),
         ...extra,
       })
       .returning('id')

@@ -1,7 +1,7 @@
 // `npm run backup` / `npm run restore`: back up, destroy the data, restore, and find every request,
 // note, published page and uploaded file again — with SQLite for both databases, and with
 // PostgreSQL for both when TEST_DATABASE_URL is set. Needs the built CMS (npm run build -w cms).
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,7 +9,7 @@ import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { createDb } from '../../extranet/src/db/connect.ts';
 import { migrateToLatest } from '../../extranet/src/db/migrate.ts';
-import { insertPerson } from '../../extranet/test/support/rows.ts';
+import { insertPerson, registrationRow } from '../../extranet/test/support/rows.ts';
 import { backup, type Locations, restore } from '../lib/backup.ts';
 import { startStrapi } from '../testing/strapi.ts';
 
@@ -80,19 +80,16 @@ describe.each(backends)('backup and restore with %s', (backend) => {
         const reference = `MAI-2026-${String(700_000 + i)}`;
         await extranet.db
           .insertInto('registration')
-          .values({
-            reference,
-            person_id: personId,
-            kind: 'support',
-            event_id: null,
-            territory: 'valenciennois',
-            status: 'received',
-            source_type: 'self',
-            preferred_contact: 'appel',
-            idempotency_key: randomUUID(),
-            created_at: at,
-            updated_at: at,
-          })
+          .values(
+            registrationRow({
+              reference,
+              person_id: personId,
+              kind: 'support',
+              territory: 'valenciennois',
+              status: 'received',
+              created_at: at,
+            }),
+          )
           .execute();
         references.push(reference);
         const body = `Entretien n° ${i} : projet de « ferme pédagogique », suite le 12/01.`;

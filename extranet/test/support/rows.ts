@@ -1,5 +1,10 @@
 // Rows the tests write straight into the tables, when the intake API is not what is under test.
 import type { Insertable, Kysely } from 'kysely';
+import { benchPerson } from '../../bench/rows.ts';
+
+/** A request row (an accepted event registration from the person unless `fields` say otherwise). */
+export { benchRegistration as registrationRow } from '../../bench/rows.ts';
+
 import type { Database } from '../../src/db/database.ts';
 import type { PersonTable } from '../../src/db/tables/registrations.ts';
 
@@ -8,20 +13,7 @@ type PersonFields = Pick<Insertable<PersonTable>, 'first_name' | 'last_name' | '
 
 /** A person of the Valenciennois (RSA, job seeker, by phone, no email, no commune), every date `at`, then `fields`. */
 export function personRow(at: string, fields: PersonFields): Insertable<PersonTable> {
-  return {
-    email: null,
-    commune_insee: null,
-    commune_name: null,
-    territory: 'valenciennois',
-    situation_rsa: 'oui',
-    situation_job_seeker: 'oui',
-    preferred_contact: 'appel',
-    consent_at: at,
-    last_contact_at: at,
-    created_at: at,
-    updated_at: at,
-    ...fields,
-  };
+  return { ...benchPerson(0, 'valenciennois', at), ...fields };
 }
 
 /** Inserts `personRow(at, fields)` and returns its id. */
