@@ -1,7 +1,7 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seriousViolations as axe } from '../../scripts/testing/axe.ts';
-import { launchChromium } from '../../scripts/testing/chromium.ts';
+import { launchChromium, phoneContext } from '../../scripts/testing/chromium.ts';
 import { type Platform, startPlatform } from '../../scripts/testing/platform.ts';
 import { createDb, type Db } from '../src/db/connect.ts';
 import { Browser as HttpClient } from '../test/support/browser.ts';
@@ -30,15 +30,7 @@ const timings: Record<string, number> = {};
 let counter = 0;
 
 function phone(opts: { javaScriptEnabled?: boolean; bypassCSP?: boolean } = {}): Promise<BrowserContext> {
-  return browser.newContext({
-    viewport: { width: 390, height: 844 },
-    isMobile: true,
-    hasTouch: true,
-    locale: 'fr-FR',
-    timezoneId: 'Europe/Paris',
-    javaScriptEnabled: opts.javaScriptEnabled ?? true,
-    bypassCSP: opts.bypassCSP ?? false,
-  });
+  return phoneContext(browser, opts);
 }
 
 interface Person {
