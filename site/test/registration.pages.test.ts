@@ -23,6 +23,21 @@ let logs = '';
 const TOKEN = 'pages-test-service-token';
 const stampKey = deriveKey(TOKEN, 'form-stamp');
 
+/** The built site on `port` at `siteUrl`: the intake played by the recording server, the CMS down. */
+function siteEnv(port: number, siteUrl: string, extra: Record<string, string> = {}): Record<string, string> {
+  return {
+    PATH: process.env.PATH ?? '',
+    HOST: '127.0.0.1',
+    PORT: String(port),
+    NODE_ENV: 'production',
+    SITE_URL: siteUrl,
+    EXTRANET_URL: intake.url,
+    EXTRANET_SERVICE_TOKEN: TOKEN,
+    CMS_URL: 'http://127.0.0.1:9',
+    ...extra,
+  };
+}
+
 beforeAll(async () => {
   // Inside the workspace (node_modules is git-ignored) so the server finds its dependencies.
   mkdirSync(join(root, 'node_modules'), { recursive: true });
@@ -33,20 +48,12 @@ beforeAll(async () => {
   base = `http://127.0.0.1:${port}`;
   server = spawn(process.execPath, [join(out, 'server', 'entry.mjs')], {
     cwd: root,
-    env: {
-      PATH: process.env.PATH ?? '',
-      HOST: '127.0.0.1',
-      PORT: String(port),
-      NODE_ENV: 'production',
-      SITE_URL: base,
-      EXTRANET_URL: intake.url,
-      EXTRANET_SERVICE_TOKEN: TOKEN,
-      CMS_URL: 'http://127.0.0.1:9',
+    env: siteEnv(port, base, {
       CMS_SITE_TOKEN: 'none',
       // One proxy of ours in front: the client is the right-most X-Forwarded-For hop (tests without
       // the header are the socket's 127.0.0.1, as before).
       TRUSTED_PROXIES: '1',
-    },
+    }),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   server.stdout?.on('data', (d) => (logs += d));
@@ -327,16 +334,7 @@ describe('served over https', () => {
     const port = await freePort();
     const child = spawn(process.execPath, [join(out, 'server', 'entry.mjs')], {
       cwd: root,
-      env: {
-        PATH: process.env.PATH ?? '',
-        HOST: '127.0.0.1',
-        PORT: String(port),
-        NODE_ENV: 'production',
-        SITE_URL: 'https://www.maillage.test',
-        EXTRANET_URL: intake.url,
-        EXTRANET_SERVICE_TOKEN: TOKEN,
-        CMS_URL: 'http://127.0.0.1:9',
-      },
+      env: siteEnv(port, 'https://www.maillage.test'),
       stdio: 'ignore',
     });
     try {
