@@ -4,8 +4,9 @@ import { seriousViolations } from '../../scripts/testing/axe.ts';
 import { launchChromium } from '../../scripts/testing/chromium.ts';
 import { addDays, parisDate } from '../src/contract/clock.ts';
 import { seedDemoFollowUp } from '../src/features/demo/followup-people.ts';
+import { cspViolations, signInPage } from '../test/support/chromium.ts';
 import { addEvent, eventRequest, intake } from '../test/support/fixtures.ts';
-import { DEMO_PASSWORD, type RunningServer, startServer } from '../test/support/server.ts';
+import { type RunningServer, startServer } from '../test/support/server.ts';
 
 /**
  * Issue 10's follow-up journey in Chromium on a phone-sized screen, against the built extranet:
@@ -39,16 +40,9 @@ it('the demo advisor starts a support, writes a note with a next action and find
     bypassCSP: true,
   });
   const page = await context.newPage();
-  const problems: string[] = [];
-  // Once the strict Content-Security-Policy is in (issue 8), a refused style or script shows here.
-  page.on('console', (m) => {
-    if (/Content[- ]Security[- ]Policy/i.test(m.text())) problems.push(`CSP: ${m.text()}`);
-  });
-  await page.goto(`${server.url}/connexion`);
-  await page.getByLabel('Adresse e-mail').fill('conseiller@maillage.test');
-  await page.getByLabel('Mot de passe').fill(DEMO_PASSWORD);
-  await page.getByRole('button', { name: 'Se connecter' }).click();
-  await page.waitForURL(/\/demandes/);
+  // A refused style or script (strict Content-Security-Policy) shows here.
+  const problems = cspViolations(page);
+  await signInPage(page, server.url, 'conseiller@maillage.test');
 
   // The dashboard: the demo's late action and quiet support are there.
   await page.getByRole('link', { name: 'Accueil' }).click();

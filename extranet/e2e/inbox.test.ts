@@ -1,24 +1,15 @@
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { seriousViolations } from '../../scripts/testing/axe.ts';
-import { launchChromium } from '../../scripts/testing/chromium.ts';
-import { type Platform, startPlatform } from '../../scripts/testing/platform.ts';
-import { createDb, type Db } from '../src/db/connect.ts';
+import type { Platform } from '../../scripts/testing/platform.ts';
+import type { Db } from '../src/db/connect.ts';
+import { cspViolations, type DemoPlatform, signInPage, startDemoPlatform } from '../test/support/chromium.ts';
 
 /**
  * Issue 4's journey in Chromium against the built site, the built extranet and a real seeded
  * Strapi: the demo advisor signs in, finds a registration by name, accepts it, and the site's
  * event page shows one place less. axe-core checks the extranet pages on the way.
  */
-
-/** Content-Security-Policy violations reported in the page's console (the extranet's CSP is strict). */
-function cspViolations(page: Page): string[] {
-  const found: string[] = [];
-  page.on('console', (m) => {
-    if (/Content[- ]Security[- ]Policy/i.test(m.text())) found.push(`${page.url()} ${m.text()}`);
-  });
-  return found;
-}
 
 let platform: Platform;
 let browser: Browser;
@@ -38,30 +29,14 @@ async function placesLeft(slug: string): Promise<number> {
   }
 }
 
+let demo: DemoPlatform;
+
 beforeAll(async () => {
-  platform = await startPlatform();
-  db = createDb({ file: platform.extranetDbFile });
-  browser = await launchChromium();
-  // The extranet pulls the CMS events at start, then seeds the demo registrations.
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    const n = await db.db
-      .selectFrom('registration')
-      .select((eb) => eb.fn.countAll<number>().as('n'))
-      // the inbox's requests (the sessions demo and the indicators' history have decided ones)
-      .where('status', '=', 'received')
-      .executeTakeFirstOrThrow();
-    if (Number(n.n) > 0) break;
-    if (Date.now() > deadline) throw new Error('les inscriptions de démonstration ne sont pas arrivées');
-    await new Promise((r) => setTimeout(r, 500));
-  }
+  demo = await startDemoPlatform();
+  ({ platform, db, browser } = demo);
 });
 
-afterAll(async () => {
-  await browser?.close();
-  await db?.close();
-  await platform?.stop();
-});
+afterAll(() => demo?.stop());
 
 it('the demo advisor finds a registration by name, accepts it, and the site shows one place less', async () => {
   const target = await db.db
@@ -118,11 +93,7 @@ it('the admin pages (accounts, audit log, security) have no serious accessibilit
   const context = await browser.newContext({ locale: 'fr-FR' });
   const page = await context.newPage();
   const violations = cspViolations(page);
-  await page.goto(`${platform.extranetUrl}/connexion`);
-  await page.getByLabel('Adresse e-mail').fill('admin@maillage.test');
-  await page.getByLabel('Mot de passe').fill('maillage-demo-2026');
-  await page.getByRole('button', { name: 'Se connecter' }).click();
-  await page.waitForURL(/\/demandes/);
+  await signInPage(page, platform.extranetUrl, 'admin@maillage.test');
   const problems: string[] = [];
   for (const path of ['/admin/comptes', '/admin/journal', '/compte/securite', '/mot-de-passe-oublie']) {
     await page.goto(`${platform.extranetUrl}${path}`);

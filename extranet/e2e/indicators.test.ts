@@ -5,7 +5,8 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { seriousViolations } from '../../scripts/testing/axe.ts';
 import { launchChromium } from '../../scripts/testing/chromium.ts';
 import { seedDemoHistory } from '../src/features/demo/history.ts';
-import { DEMO_PASSWORD, type RunningServer, startServer } from '../test/support/server.ts';
+import { cspViolations, signInPage } from '../test/support/chromium.ts';
+import { type RunningServer, startServer } from '../test/support/server.ts';
 
 /**
  * Issue 11 in Chromium, against the built extranet: the demo admin opens the
@@ -36,15 +37,9 @@ it('the admin opens 2022, reads 39 participants against 55 and downloads the XLS
   });
   const page = await context.newPage();
   page.setDefaultTimeout(15_000);
-  const problems: string[] = [];
-  page.on('console', (m) => {
-    if (/Content[- ]Security[- ]Policy/i.test(m.text())) problems.push(`CSP: ${m.text()}`);
-  });
-  await page.goto(`${server.url}/connexion`);
-  await page.getByLabel('Adresse e-mail').fill('admin@maillage.test');
-  await page.getByLabel('Mot de passe').fill(DEMO_PASSWORD);
-  await page.getByRole('button', { name: 'Se connecter' }).click();
-  await page.waitForURL(/\/demandes/);
+  // A refused style or script (strict Content-Security-Policy) shows here.
+  const problems = cspViolations(page);
+  await signInPage(page, server.url, 'admin@maillage.test');
 
   await page.getByRole('link', { name: 'Indicateurs' }).click();
   await page.waitForURL(/\/indicateurs$/);

@@ -1,12 +1,13 @@
-import ICAL from 'ical.js';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seriousViolations as axe } from '../../scripts/testing/axe.ts';
-import { launchChromium } from '../../scripts/testing/chromium.ts';
+import { launchChromium, phoneContext } from '../../scripts/testing/chromium.ts';
 import { type Platform, startPlatform } from '../../scripts/testing/platform.ts';
 import { createDb, type Db } from '../src/db/connect.ts';
 import { Browser as HttpClient } from '../test/support/browser.ts';
-import { type ReceivedMail, type SmtpSink, startSmtpSink } from '../test/support/smtp-sink.ts';
+import { signInPage } from '../test/support/chromium.ts';
+import { icsFirstStart, parisWallClock } from '../test/support/ics.ts';
+import { type SmtpSink, startSmtpSink } from '../test/support/smtp-sink.ts';
 
 /**
  * The registration journey end to end: the built site, the built extranet and a real seeded
@@ -29,45 +30,7 @@ const timings: Record<string, number> = {};
 let counter = 0;
 
 function phone(opts: { javaScriptEnabled?: boolean; bypassCSP?: boolean } = {}): Promise<BrowserContext> {
-  return browser.newContext({
-    viewport: { width: 390, height: 844 },
-    isMobile: true,
-    hasTouch: true,
-    locale: 'fr-FR',
-    timezoneId: 'Europe/Paris',
-    javaScriptEnabled: opts.javaScriptEnabled ?? true,
-    bypassCSP: opts.bypassCSP ?? false,
-  });
-}
-
-/** The UTC instant at which Paris wall-clock time reads `date time`. */
-function parisInstant(date: string, time: string): Date {
-  const [y, m, d] = date.split('-').map(Number) as [number, number, number];
-  const [h, mi] = time.split(':').map(Number) as [number, number];
-  for (const offset of [1, 2]) {
-    const candidate = new Date(Date.UTC(y, m - 1, d, h - offset, mi));
-    const shown = new Intl.DateTimeFormat('en-GB', {
-      timeZone: 'Europe/Paris',
-      hour: '2-digit',
-      minute: '2-digit',
-      hourCycle: 'h23',
-    }).format(candidate);
-    if (shown === time.slice(0, 5)) return candidate;
-  }
-  throw new Error('no such Paris time');
-}
-
-/** First VEVENT start of an .ics attachment, read by ical.js with the file's own VTIMEZONE. */
-function icsFirstStart(mail: ReceivedMail): Date {
-  const ics = mail.parsed.attachments.find((a) => a.filename.endsWith('.ics'));
-  if (!ics) throw new Error('no .ics attachment');
-  const comp = new ICAL.Component(ICAL.parse(ics.content));
-  for (const tz of comp.getAllSubcomponents('vtimezone'))
-    ICAL.TimezoneService.register(new ICAL.Timezone(tz));
-  return comp
-    .getAllSubcomponents('vevent')
-    .map((v) => new ICAL.Event(v).startDate.toJSDate())
-    .sort((a, b) => a.getTime() - b.getTime())[0] as Date;
+  return phoneContext(browser, opts);
 }
 
 interface Person {
@@ -265,7 +228,7 @@ describe('registration journey', () => {
       );
       expect(decision.parsed.text).toContain('Espace France Services');
       expect(icsFirstStart(decision).toISOString()).toBe(
-        parisInstant(firstSlot.date, firstSlot.start).toISOString(),
+        parisWallClock(firstSlot.date, firstSlot.start).toISOString(),
       );
     });
   }
@@ -318,7 +281,7 @@ describe('registration journey', () => {
     );
     for (const m of [decision, proDecision]) {
       expect(icsFirstStart(m).toISOString()).toBe(
-        parisInstant(firstSlot.date, firstSlot.start).toISOString(),
+        parisWallClock(firstSlot.date, firstSlot.start).toISOString(),
       );
     }
   });
@@ -372,11 +335,7 @@ describe('registration journey', () => {
     // The coordinator's outbox page and one message's preview.
     const adminCtx = await browser.newContext({ locale: 'fr-FR', bypassCSP: true });
     const adminPage = await adminCtx.newPage();
-    await adminPage.goto(`${platform.extranetUrl}/connexion`);
-    await adminPage.getByLabel('Adresse e-mail').fill('admin@maillage.test');
-    await adminPage.getByLabel('Mot de passe').fill(DEMO_PASSWORD);
-    await adminPage.getByRole('button', { name: 'Se connecter' }).click();
-    await adminPage.waitForURL(/\/demandes/);
+    await signInPage(adminPage, platform.extranetUrl, 'admin@maillage.test');
     await adminPage.goto(`${platform.extranetUrl}/courriels`);
     problems.push(...(await axe(adminPage)));
     await adminPage.locator('table a[href^="/courriels/"]').first().click();

@@ -2,9 +2,9 @@ import { randomUUID } from 'node:crypto';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { seriousViolations } from '../../scripts/testing/axe.ts';
-import { launchChromium } from '../../scripts/testing/chromium.ts';
-import { type Platform, startPlatform } from '../../scripts/testing/platform.ts';
-import { createDb, type Db } from '../src/db/connect.ts';
+import type { Platform } from '../../scripts/testing/platform.ts';
+import type { Db } from '../src/db/connect.ts';
+import { type DemoPlatform, signInPage, startDemoPlatform } from '../test/support/chromium.ts';
 
 /**
  * Issue 8, item 1 in Chromium, against the built site, the built extranet and a real seeded
@@ -17,29 +17,14 @@ let platform: Platform;
 let browser: Browser;
 let db: Db;
 
+let demo: DemoPlatform;
+
 beforeAll(async () => {
-  platform = await startPlatform();
-  db = createDb({ file: platform.extranetDbFile });
-  browser = await launchChromium();
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    const n = await db.db
-      .selectFrom('registration')
-      .select((eb) => eb.fn.countAll<number>().as('n'))
-      // the inbox's requests (the sessions demo and the indicators' history have decided ones)
-      .where('status', '=', 'received')
-      .executeTakeFirstOrThrow();
-    if (Number(n.n) > 0) break;
-    if (Date.now() > deadline) throw new Error('les inscriptions de démonstration ne sont pas arrivées');
-    await new Promise((r) => setTimeout(r, 500));
-  }
+  demo = await startDemoPlatform();
+  ({ platform, db, browser } = demo);
 });
 
-afterAll(async () => {
-  await browser?.close();
-  await db?.close();
-  await platform?.stop();
-});
+afterAll(() => demo?.stop());
 
 it('a stranger using a known phone changes nobody; the advisor sees it and attaches the request to a new person', async () => {
   const target = await db.db
@@ -87,11 +72,7 @@ it('a stranger using a known phone changes nobody; the advisor sees it and attac
 
   const context = await browser.newContext({ locale: 'fr-FR' });
   const page = await context.newPage();
-  await page.goto(`${platform.extranetUrl}/connexion`);
-  await page.getByLabel('Adresse e-mail').fill('conseiller@maillage.test');
-  await page.getByLabel('Mot de passe').fill('maillage-demo-2026');
-  await page.getByRole('button', { name: 'Se connecter' }).click();
-  await page.waitForURL(/\/demandes/);
+  await signInPage(page, platform.extranetUrl, 'conseiller@maillage.test');
   await page.goto(`${platform.extranetUrl}/demandes/${request.id}`);
   await page.getByText('Elles diffèrent de la fiche de la personne').waitFor();
   await page.getByRole('cell', { name: 'intrus@exemple.test' }).waitFor();

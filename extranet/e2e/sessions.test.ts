@@ -1,19 +1,15 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { extractText } from 'unpdf';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { seriousViolations } from '../../scripts/testing/axe.ts';
 import { launchChromium } from '../../scripts/testing/chromium.ts';
-import { createDb, type Db } from '../src/db/connect.ts';
+import type { Db } from '../src/db/connect.ts';
 import { DEMO_PARCOURS_ID } from '../src/features/demo/followup-sessions.ts';
 import { signCancelToken } from '../src/features/sessions/cancel-link.ts';
+import { signInPage, waitUntil } from '../test/support/chromium.ts';
+import { type RunningServer, startServer } from '../test/support/server.ts';
 
 /**
  * Issue 10's sessions journey in Chromium on a phone-sized screen (390 × 844): the demo advisor
@@ -23,18 +19,13 @@ import { signCancelToken } from '../src/features/sessions/cancel-link.ts';
  * as at a real start and the sign-in sheet prints what the CMS says. axe-core checks every new page.
  */
 
-const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
-const ENTRY = join(ROOT, 'dist', 'server', 'entry.mjs');
-const PASSWORD = 'maillage-demo-2026';
 const PHONE = { viewport: { width: 390, height: 844 }, locale: 'fr-FR', bypassCSP: true } as const;
 
 let cms: Server;
-let extranet: ChildProcess;
+let server: RunningServer;
 let url = '';
-let tmp = '';
 let db: Db;
 let browser: Browser;
-const SECRET = randomBytes(32).toString('hex');
 
 function listen(server: Server): Promise<number> {
   return new Promise((resolve) =>
@@ -43,7 +34,6 @@ function listen(server: Server): Promise<number> {
 }
 
 beforeAll(async () => {
-  if (!existsSync(ENTRY)) throw new Error('extranet non construit : lancez `npm run build -w extranet`.');
   cms = createServer((req, res) => {
     const path = new URL(req.url ?? '/', 'http://cms').pathname;
     const body =
@@ -67,73 +57,33 @@ beforeAll(async () => {
     res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(body));
   });
   const cmsPort = await listen(cms);
-  const probe = createServer();
-  const port = await listen(probe);
-  await new Promise((r) => probe.close(r));
-  url = `http://127.0.0.1:${port}`;
-  tmp = mkdtempSync(join(tmpdir(), 'extranet-e2e-sessions-'));
-  extranet = spawn(process.execPath, [ENTRY], {
-    cwd: ROOT,
-    stdio: ['ignore', 'ignore', 'inherit'],
-    env: {
-      PATH: process.env.PATH ?? '',
-      HOST: '127.0.0.1',
-      PORT: String(port),
-      NODE_ENV: 'test',
-      ASTRO_TELEMETRY_DISABLED: '1',
-      EXTRANET_URL: url,
-      SITE_URL: 'http://127.0.0.1:9',
-      CMS_URL: `http://127.0.0.1:${cmsPort}`,
-      CMS_EXTRANET_TOKEN: 'e2e',
-      BETTER_AUTH_SECRET: SECRET,
-      EXTRANET_SERVICE_TOKEN: 'e2e',
-      MAILLAGE_DEMO: '1',
-      SEED_DEMO: 'true',
-      DEMO_PASSWORD: PASSWORD,
-      EXTRANET_DB_FILE: join(tmp, 'extranet.db'),
-      DATABASE_URL: '',
-      OUTBOX_DIR: join(tmp, 'outbox'),
-    },
-  });
-  db = createDb({ file: join(tmp, 'extranet.db') });
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    const seeded = await fetch(`${url}/`)
-      .then(() =>
-        db.db
-          .selectFrom('attendance')
-          .innerJoin('registration', 'registration.id', 'attendance.registration_id')
-          .select('attendance.id')
-          .where('registration.event_id', '=', DEMO_PARCOURS_ID)
-          .executeTakeFirst(),
-      )
-      .catch(() => undefined);
-    if (seeded) break;
-    if (Date.now() > deadline) throw new Error('le Parcours de démonstration n’est pas arrivé');
-    await new Promise((r) => setTimeout(r, 300));
-  }
+  server = await startServer('sqlite', { CMS_URL: `http://127.0.0.1:${cmsPort}`, CMS_EXTRANET_TOKEN: 'e2e' });
+  url = server.url;
+  db = server.db;
+  await waitUntil(
+    async () =>
+      (await db.db
+        .selectFrom('attendance')
+        .innerJoin('registration', 'registration.id', 'attendance.registration_id')
+        .select('attendance.id')
+        .where('registration.event_id', '=', DEMO_PARCOURS_ID)
+        .executeTakeFirst()) !== undefined,
+    'le Parcours de démonstration n’est pas arrivé',
+    60_000,
+    300,
+  );
   browser = await launchChromium();
 });
 
 afterAll(async () => {
   await browser?.close();
-  await db?.close();
-  if (extranet && extranet.exitCode === null) {
-    const exited = new Promise((r) => extranet.once('exit', r));
-    extranet.kill('SIGTERM');
-    await exited;
-  }
+  await server?.stop();
   await new Promise((r) => cms?.close(r));
-  if (tmp) rmSync(tmp, { recursive: true, force: true });
 });
 
 async function signIn(context: BrowserContext): Promise<Page> {
   const page = await context.newPage();
-  await page.goto(`${url}/connexion`);
-  await page.getByLabel('Adresse e-mail').fill('conseiller@maillage.test');
-  await page.getByLabel('Mot de passe').fill(PASSWORD);
-  await page.getByRole('button', { name: 'Se connecter' }).click();
-  await page.waitForURL(/\/demandes/);
+  await signInPage(page, url, 'conseiller@maillage.test');
   return page;
 }
 
@@ -243,7 +193,11 @@ it('prints the sign-in sheet with the CMS’s association name and funders, and 
     .where('event_id', '=', DEMO_PARCOURS_ID)
     .where('status', '=', 'waitlisted')
     .executeTakeFirstOrThrow();
-  const token = signCancelToken(SECRET, waiting.id, Math.floor(Date.now() / 1000) + 3600);
+  const token = signCancelToken(
+    server.env.BETTER_AUTH_SECRET as string,
+    waiting.id,
+    Math.floor(Date.now() / 1000) + 3600,
+  );
   expect((await visitor.goto(`${url}/je-ne-peux-pas-venir?t=${token}`))?.status()).toBe(200);
   await visitor.getByRole('button', { name: 'Je confirme : je ne peux pas venir' }).waitFor();
   expect(await seriousViolations(visitor)).toEqual([]);

@@ -69,35 +69,42 @@ describe.each(BACKENDS)('audit log on %s', (backend) => {
     for (const secret of [wrong, stranger, 'dinconnu']) expect(everything).not.toContain(secret);
   });
 
-  it('records each view of the inbox, and a search with its number of results but never the term', async () => {
-    expect((await advisor.get('/demandes?status=received')).status).toBe(200);
-    const list = await lastRow('registration.list');
-    expect(list?.actor_id).toBe(advisorId);
-    expect(details(list)).toMatchObject({ page: 1, results: 2, shown: 2, filters: ['status'] });
+  it.each([
+    {
+      what: 'inbox',
+      listPath: '/demandes?status=received',
+      list: 'registration.list',
+      listDetails: { page: 1, results: 2, shown: 2, filters: ['status'] },
+      searchPath: '/demandes',
+      searchForm: { filtrer: '1', q: 'cherchable', status: '' } as Record<string, string>,
+      search: 'registration.search',
+    },
+    {
+      what: 'person list',
+      listPath: '/personnes',
+      list: 'person.list',
+      listDetails: { page: 1 },
+      searchPath: '/personnes',
+      searchForm: { q: 'cherchable' },
+      search: 'person.search',
+    },
+  ])(
+    'records each view of the $what, and a search with its number of results but never the term',
+    async (c) => {
+      expect((await advisor.get(c.listPath)).status).toBe(200);
+      const list = await lastRow(c.list);
+      expect(list?.actor_id).toBe(advisorId);
+      expect(details(list)).toMatchObject(c.listDetails);
 
-    const res = await advisor.post('/demandes', { filtrer: '1', q: 'cherchable', status: '' });
-    expect((await advisor.get(location(res))).status).toBe(200);
-    const search = await lastRow('registration.search');
-    expect(search?.actor_id).toBe(advisorId);
-    expect(details(search)).toMatchObject({ results: 1, shown: 1 });
-    const everything = JSON.stringify(await server.db.db.selectFrom('audit_log').selectAll().execute());
-    expect(everything.toLowerCase()).not.toContain('cherchable');
-  });
-
-  it('records each view of the person list, and a search with its number of results but never the term', async () => {
-    expect((await advisor.get('/personnes')).status).toBe(200);
-    const list = await lastRow('person.list');
-    expect(list?.actor_id).toBe(advisorId);
-    expect(details(list)).toMatchObject({ page: 1 });
-
-    const res = await advisor.post('/personnes', { q: 'cherchable' });
-    expect((await advisor.get(location(res))).status).toBe(200);
-    const search = await lastRow('person.search');
-    expect(search?.actor_id).toBe(advisorId);
-    expect(details(search)).toMatchObject({ results: 1, shown: 1 });
-    const everything = JSON.stringify(await server.db.db.selectFrom('audit_log').selectAll().execute());
-    expect(everything.toLowerCase()).not.toContain('cherchable');
-  });
+      const res = await advisor.post(c.searchPath, c.searchForm);
+      expect((await advisor.get(location(res))).status).toBe(200);
+      const search = await lastRow(c.search);
+      expect(search?.actor_id).toBe(advisorId);
+      expect(details(search)).toMatchObject({ results: 1, shown: 1 });
+      const everything = JSON.stringify(await server.db.db.selectFrom('audit_log').selectAll().execute());
+      expect(everything.toLowerCase()).not.toContain('cherchable');
+    },
+  );
 
   it('records the call list and the outbox, list and message', async () => {
     // An accepted person who prefers a call: one call to make.

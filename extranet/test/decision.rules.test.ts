@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { registrationRequest } from '../src/contract/index.ts';
-import { migrateToLatest } from '../src/db/migrate.ts';
 import { defaultNotifySettings } from '../src/features/notifications/settings.ts';
 import { allowedDecisions, decide } from '../src/features/registrations/decision.service.ts';
 import { DecisionNotAllowedError } from '../src/features/registrations/errors.ts';
 import { submitRegistration } from '../src/features/registrations/intake.service.ts';
-import { BACKENDS, throwawayDatabase } from './support/server.ts';
+import { withMigratedDatabase } from './support/database.ts';
+import { BACKENDS } from './support/server.ts';
 
 const admin = { id: 'admin-1', role: 'admin' as const, territories: [] };
 
@@ -32,10 +32,7 @@ describe('which decisions a request can take', () => {
 
 describe.each(BACKENDS)('decisions on %s', (backend) => {
   it('refuses to put a support or call-back request on a waiting list', async () => {
-    const database = await throwawayDatabase(backend);
-    const db = database.open();
-    try {
-      await migrateToLatest(db.db);
+    await withMigratedDatabase(backend, async (db) => {
       for (const kind of ['support', 'callback'] as const) {
         const request = registrationRequest.parse({
           kind,
@@ -76,9 +73,6 @@ describe.each(BACKENDS)('decisions on %s', (backend) => {
           defaultNotifySettings(),
         );
       }
-    } finally {
-      await db.close();
-      await database.drop();
-    }
+    });
   });
 });

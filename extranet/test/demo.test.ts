@@ -1,10 +1,10 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { addDays, nowMs, parisDate, parisInstant, setClock } from '../src/contract/clock.ts';
-import { migrateToLatest } from '../src/db/migrate.ts';
 import { seedDemoRegistrations } from '../src/features/demo/seed.ts';
 import { upsertEventCopy } from '../src/features/events/events.repository.ts';
 import { defaultNotifySettings } from '../src/features/notifications/settings.ts';
-import { BACKENDS, throwawayDatabase } from './support/server.ts';
+import { withMigratedDatabase } from './support/database.ts';
+import { BACKENDS } from './support/server.ts';
 
 afterEach(() => setClock(null));
 
@@ -12,10 +12,7 @@ describe.each(BACKENDS)('demo registrations on %s', (backend) => {
   it('waits, says so in French and tries again until the sessions open, then registers all six once', async () => {
     // 00:30 in Paris, summer: the first Paris hours are where the demo inbox used to stay empty.
     setClock('2027-07-14T00:30:00+02:00');
-    const database = await throwawayDatabase(backend);
-    const db = database.open();
-    try {
-      await migrateToLatest(db.db);
+    await withMigratedDatabase(backend, async (db) => {
       const today = parisDate();
       const opensAt = parisInstant(addDays(today, 1), '00:00').toISOString();
       for (const id of ['demo-a', 'demo-b']) {
@@ -63,9 +60,6 @@ describe.each(BACKENDS)('demo registrations on %s', (backend) => {
       // Once done, later passes add nothing.
       expect((await seedDemoRegistrations(db.db, db.kind, defaultNotifySettings(), log)).arrived).toBe(0);
       expect(await sessionRegistrations()).toHaveLength(6);
-    } finally {
-      await db.close();
-      await database.drop();
-    }
+    });
   });
 });

@@ -74,6 +74,16 @@ function sign(body: string, ts = String(Date.now())) {
   };
 }
 
+/** A signed CMS webhook about one event, as Strapi sends it. */
+function webhook(base: string, event: string, documentId: string): Promise<Response> {
+  const body = JSON.stringify({ event, model: 'event', documentId, at: new Date().toISOString() });
+  return fetch(`${base}/api/cms-webhook`, {
+    method: 'POST',
+    body,
+    headers: { 'content-type': 'application/json', ...sign(body) },
+  });
+}
+
 it('converts Paris wall-clock times to UTC, summer and winter', () => {
   expect(parisToIso('2026-12-01', '09:00')).toBe('2026-12-01T08:00:00.000Z');
   expect(parisToIso('2026-07-01', '09:00')).toBe('2026-07-01T07:00:00.000Z');
@@ -156,17 +166,7 @@ describe.each(BACKENDS)('events copy on %s', (backend) => {
 
   it('refreshes on a signed webhook, and marks events the CMS no longer publishes', async () => {
     cms.state.events = [cmsEvent('cms-douai', 'Douaisis', 12), cmsEvent('cms-cambrai', 'Cambrésis')];
-    const body = JSON.stringify({
-      event: 'entry.publish',
-      model: 'event',
-      documentId: 'cms-cambrai',
-      at: new Date().toISOString(),
-    });
-    const res = await fetch(`${server.url}/api/cms-webhook`, {
-      method: 'POST',
-      body,
-      headers: { 'content-type': 'application/json', ...sign(body) },
-    });
+    const res = await webhook(server.url, 'entry.publish', 'cms-cambrai');
     expect(res.status).toBe(200);
     expect((await copy()).map((e) => e.document_id)).toEqual(['cms-cambrai', 'cms-douai']);
     expect((await copy()).find((e) => e.document_id === 'cms-douai')?.capacity).toBe(12);
@@ -184,17 +184,7 @@ describe.each(BACKENDS)('events copy on %s', (backend) => {
   it('keeps working on its copy when the CMS is down', async () => {
     cms.server.closeAllConnections();
     await new Promise((r) => cms.server.close(r));
-    const body = JSON.stringify({
-      event: 'entry.update',
-      model: 'event',
-      documentId: 'cms-douai',
-      at: new Date().toISOString(),
-    });
-    const res = await fetch(`${server.url}/api/cms-webhook`, {
-      method: 'POST',
-      body,
-      headers: { 'content-type': 'application/json', ...sign(body) },
-    });
+    const res = await webhook(server.url, 'entry.update', 'cms-douai');
     expect(res.status).toBe(202);
     expect(await copy()).toHaveLength(2);
     const availability = (await (await fetch(`${server.url}/api/public/availability/cms-douai`)).json()) as {

@@ -1,19 +1,16 @@
-import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { migrateToLatest } from '../src/db/migrate.ts';
 import type { Viewer } from '../src/features/auth/viewer.ts';
 import { inboxFilters, listInbox, PAGE_SIZE } from '../src/features/registrations/inbox.repository.ts';
-import { BACKENDS, throwawayDatabase } from './support/server.ts';
+import { withMigratedDatabase } from './support/database.ts';
+import { insertPerson, registrationRow } from './support/rows.ts';
+import { BACKENDS } from './support/server.ts';
 
 const TERRITORIES = ['valenciennois', 'douaisis', 'cambresis'];
 const LAST = ['arnaud', 'bernard', 'colin', 'dupont', null];
 
 describe.each(BACKENDS)('inbox list on %s', (backend) => {
   it('returns each page in the order of its sort, with the total (capped), within the viewer’s territories', async () => {
-    const database = await throwawayDatabase(backend);
-    const { db, close } = database.open();
-    try {
-      await migrateToLatest(db);
+    await withMigratedDatabase(backend, async ({ db }) => {
       const now = Date.parse('2026-11-20T10:00:00.000Z');
       const iso = (ms: number) => new Date(ms).toISOString();
       const events = [
@@ -53,41 +50,24 @@ describe.each(BACKENDS)('inbox list on %s', (backend) => {
         const event = events[i % 2] as (typeof events)[number];
         // Several registrations share a creation time: the id breaks the tie.
         const created = iso(now - Math.floor(i / 3) * 60_000);
-        const person = await db
-          .insertInto('person')
-          .values({
-            first_name: first,
-            last_name: last,
-            phone: `+3361${String(1_000_000 + i).slice(-7)}`,
-            email: null,
-            commune_insee: null,
-            commune_name: null,
-            territory,
-            situation_rsa: 'oui',
-            situation_job_seeker: 'oui',
-            preferred_contact: 'appel',
-            consent_at: created,
-            last_contact_at: created,
-            created_at: created,
-            updated_at: created,
-          })
-          .returning('id')
-          .executeTakeFirstOrThrow();
+        const personId = await insertPerson(db, created, {
+          first_name: first,
+          last_name: last,
+          phone: `+3361${String(1_000_000 + i).slice(-7)}`,
+          territory,
+        });
         const reg = await db
           .insertInto('registration')
-          .values({
-            reference: `MAI-2026-${String(500_000 + i)}`,
-            person_id: person.id,
-            kind: 'event',
-            event_id: event.id,
-            territory,
-            status: 'received',
-            source_type: 'self',
-            preferred_contact: 'appel',
-            idempotency_key: randomUUID(),
-            created_at: created,
-            updated_at: created,
-          })
+          .values(
+            registrationRow({
+              reference: `MAI-2026-${String(500_000 + i)}`,
+              person_id: personId,
+              event_id: event.id,
+              territory,
+              status: 'received',
+              created_at: created,
+            }),
+          )
           .returning('id')
           .executeTakeFirstOrThrow();
         seeded.push({ id: reg.id, name: last ?? first, created, slot: event.at, territory });
@@ -150,9 +130,6 @@ describe.each(BACKENDS)('inbox list on %s', (backend) => {
       expect(first?.event_title).toBe('Session ev-early');
       expect(first?.first_name).toBe('prenom3');
       expect(first?.read_at).toBeNull();
-    } finally {
-      await close();
-      await database.drop();
-    }
+    });
   });
 });

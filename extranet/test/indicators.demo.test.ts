@@ -1,10 +1,10 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { setClock } from '../src/contract/clock.ts';
-import { migrateToLatest } from '../src/db/migrate.ts';
 import { seedDemoHistory } from '../src/features/demo/history.ts';
 import { markRemovedExcept } from '../src/features/events/events.repository.ts';
 import { computeIndicators } from '../src/features/reporting/indicators.ts';
-import { BACKENDS, throwawayDatabase } from './support/server.ts';
+import { withMigratedDatabase } from './support/database.ts';
+import { BACKENDS } from './support/server.ts';
 
 afterEach(() => setClock(null));
 
@@ -13,10 +13,7 @@ const admin = { id: 'admin', role: 'admin' as const, territories: [] };
 describe.each(BACKENDS)('demo history on %s', (backend) => {
   it('reproduces 2022 exactly — 6 Parcours, 39 participants, 31 on the RSA, 11 holders, 6 trained — even once the CMS no longer publishes those sessions', async () => {
     setClock('2026-12-02T10:00:00+01:00');
-    const database = await throwawayDatabase(backend);
-    const db = database.open();
-    try {
-      await migrateToLatest(db.db);
+    await withMigratedDatabase(backend, async (db) => {
       expect(await seedDemoHistory(db.db)).toBe(true);
       // Twice, or two instances at once: written once.
       expect(await seedDemoHistory(db.db)).toBe(false);
@@ -45,9 +42,6 @@ describe.each(BACKENDS)('demo history on %s', (backend) => {
       expect(y2025.supports.holders).toBeGreaterThan(10);
       const y2026 = await computeIndicators(db.db, admin, { year: 2026, territories: [] });
       expect(y2026.parcours.participants).toBeGreaterThan(0);
-    } finally {
-      await db.close();
-      await database.drop();
-    }
+    });
   });
 });

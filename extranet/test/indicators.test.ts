@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { PassThrough } from 'node:stream';
 import { parse } from 'csv-parse/sync';
 import ExcelJS from 'exceljs';
@@ -9,6 +8,7 @@ import { migrateToLatest } from '../src/db/migrate.ts';
 import { upsertEventCopy } from '../src/features/events/events.repository.ts';
 import { csvChunks, exportTable, neutralise, writeXlsx } from '../src/features/reporting/exports.ts';
 import { computeIndicators, setTargets } from '../src/features/reporting/indicators.ts';
+import { insertPerson, registrationRow } from './support/rows.ts';
 import { BACKENDS, throwawayDatabase } from './support/server.ts';
 
 const admin = { id: 'a', role: 'admin' as const, territories: [] };
@@ -41,27 +41,16 @@ describe.each(BACKENDS)('indicators on hand-made data (%s)', (backend) => {
   }
   async function person(territory: string, rsa: 'oui' | 'non' = 'oui', name = 'Personne'): Promise<number> {
     const at = '2024-01-01T10:00:00.000Z';
-    const row = await db
-      .insertInto('person')
-      .values({
-        first_name: name,
-        last_name: 'Test',
-        phone: `+3361${String(++n).padStart(7, '0')}`,
-        email: null,
-        commune_insee: '59178',
-        commune_name: 'Douai',
-        territory,
-        situation_rsa: rsa,
-        situation_job_seeker: 'non',
-        preferred_contact: 'appel',
-        consent_at: at,
-        last_contact_at: at,
-        created_at: at,
-        updated_at: at,
-      })
-      .returning('id')
-      .executeTakeFirstOrThrow();
-    return row.id;
+    return insertPerson(db, at, {
+      first_name: name,
+      last_name: 'Test',
+      phone: `+3361${String(++n).padStart(7, '0')}`,
+      commune_insee: '59178',
+      commune_name: 'Douai',
+      territory,
+      situation_rsa: rsa,
+      situation_job_seeker: 'non',
+    });
   }
   async function register(
     personId: number,
@@ -73,19 +62,16 @@ describe.each(BACKENDS)('indicators on hand-made data (%s)', (backend) => {
     const at = '2024-01-02T10:00:00.000Z';
     const reg = await db
       .insertInto('registration')
-      .values({
-        reference: `T-${++n}`,
-        person_id: personId,
-        kind: 'event',
-        event_id: eventId,
-        territory,
-        status,
-        source_type: 'self',
-        preferred_contact: 'appel',
-        idempotency_key: randomUUID(),
-        created_at: at,
-        updated_at: at,
-      })
+      .values(
+        registrationRow({
+          reference: `T-${++n}`,
+          person_id: personId,
+          event_id: eventId,
+          territory,
+          status,
+          created_at: at,
+        }),
+      )
       .returning('id')
       .executeTakeFirstOrThrow();
     const event = await db

@@ -1,7 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { parisInstant, setClock } from '../src/contract/clock.ts';
 import type { Db } from '../src/db/connect.ts';
-import { migrateToLatest } from '../src/db/migrate.ts';
 import { HELD_REASON, type MailMessage, sendCappedMail } from '../src/features/mail/mail.ts';
 import {
   decisionToPerson,
@@ -12,14 +11,9 @@ import {
 } from '../src/features/notifications/templates.ts';
 import type { NotificationContext, RegistrationStatus } from '../src/features/notifications/types.ts';
 import { Browser, location } from './support/browser.ts';
+import { twoInstances } from './support/database.ts';
 import { addEvent, eventRequest, intake } from './support/fixtures.ts';
-import {
-  BACKENDS,
-  DEMO_PASSWORD,
-  type RunningServer,
-  startServer,
-  throwawayDatabase,
-} from './support/server.ts';
+import { BACKENDS, DEMO_PASSWORD, type RunningServer, startServer } from './support/server.ts';
 import { type SmtpSink, startSmtpSink } from './support/smtp-sink.ts';
 
 /**
@@ -31,22 +25,15 @@ import { type SmtpSink, startSmtpSink } from './support/smtp-sink.ts';
 const receipt = (to: string, kind = 'receipt'): MailMessage => ({ kind, to, subject: 'Reçu', text: 'x' });
 
 describe.each(BACKENDS)('daily cap on receipts on %s', (backend) => {
-  let database: Awaited<ReturnType<typeof throwawayDatabase>>;
   let one: Db;
   let two: Db;
+  let close: () => Promise<void>;
 
   beforeAll(async () => {
-    database = await throwawayDatabase(backend);
-    one = database.open();
-    await migrateToLatest(one.db);
-    two = database.open();
+    ({ one, two, close } = await twoInstances(backend));
   });
   afterEach(() => setClock(null));
-  afterAll(async () => {
-    await one?.close();
-    await two?.close();
-    await database?.drop();
-  });
+  afterAll(() => close?.());
 
   const statuses = async (to: string) =>
     (

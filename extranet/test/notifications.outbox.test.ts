@@ -1,13 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import ICAL from 'ical.js';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { nowMs } from '../src/contract/clock.ts';
 import { registrationRequest } from '../src/contract/index.ts';
-import { createDb, type Db } from '../src/db/connect.ts';
+import type { Db } from '../src/db/connect.ts';
 import { migrateToLatest } from '../src/db/migrate.ts';
 import { upsertEventCopy } from '../src/features/events/events.repository.ts';
 import { deliverDue } from '../src/features/mail/worker.ts';
@@ -20,7 +15,8 @@ import { sendPendingSms } from '../src/features/notifications/sms.worker.ts';
 import { decide } from '../src/features/registrations/decision.service.ts';
 import { submitRegistration } from '../src/features/registrations/intake.service.ts';
 import { createTeamDirectory } from '../src/features/territories/teams.ts';
-import { dropDatabase } from './support/server.ts';
+import { firstStartOf, parisWallClock } from './support/ics.ts';
+import { BACKENDS, throwawayDatabase } from './support/server.ts';
 import { type SmtpSink, startSmtpSink } from './support/smtp-sink.ts';
 
 /**
@@ -37,34 +33,6 @@ function parisDay(offsetDays: number): string {
   return new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Paris' }).format(
     new Date(nowMs() + offsetDays * 86_400_000),
   );
-}
-
-/** The instant of a Paris wall-clock time, through ical.js (independent of our own code). */
-function firstStartOf(ics: string): Date {
-  const comp = new ICAL.Component(ICAL.parse(ics));
-  for (const tz of comp.getAllSubcomponents('vtimezone'))
-    ICAL.TimezoneService.register(new ICAL.Timezone(tz));
-  return comp
-    .getAllSubcomponents('vevent')
-    .map((v) => new ICAL.Event(v).startDate.toJSDate())
-    .sort((a, b) => a.getTime() - b.getTime())[0] as Date;
-}
-
-function parisInstant(date: string, time: string): Date {
-  // Find the UTC instant whose Paris wall clock reads date + time.
-  const [y, m, d] = date.split('-').map(Number) as [number, number, number];
-  const [h, mi] = time.split(':').map(Number) as [number, number];
-  for (const offset of [1, 2]) {
-    const candidate = new Date(Date.UTC(y, m - 1, d, h - offset, mi));
-    const shown = new Intl.DateTimeFormat('en-GB', {
-      timeZone: 'Europe/Paris',
-      hour: '2-digit',
-      minute: '2-digit',
-      hourCycle: 'h23',
-    }).format(candidate);
-    if (shown === time) return candidate;
-  }
-  throw new Error('no instant');
 }
 
 async function seedUsers(db: Db) {
@@ -130,49 +98,9 @@ const settings: NotifySettings = {
   teams: createTeamDirectory({ fallback: { email: 'equipe@maillage.test', phone: '+33327000000' } }),
 };
 
-const backends: Array<{ name: string; open: () => Promise<{ db: Db; cleanup: () => Promise<void> }> }> = [
-  {
-    name: 'SQLite',
-    open: async () => {
-      const dir = mkdtempSync(join(tmpdir(), 'maillage-notif-'));
-      const db = createDb({ file: join(dir, 'extranet.db') });
-      return {
-        db,
-        cleanup: async () => {
-          await db.close();
-          rmSync(dir, { recursive: true, force: true });
-        },
-      };
-    },
-  },
-];
-const pgUrl = process.env.TEST_DATABASE_URL;
-if (pgUrl) {
-  backends.push({
-    name: 'PostgreSQL',
-    open: async () => {
-      const name = `maillage_notif_${randomUUID().replace(/-/g, '').slice(0, 12)}`;
-      const admin = new pg.Client({ connectionString: pgUrl });
-      await admin.connect();
-      await admin.query(`CREATE DATABASE ${name}`);
-      await admin.end();
-      const url = new URL(pgUrl);
-      url.pathname = `/${name}`;
-      const db = createDb({ databaseUrl: url.toString(), poolSize: 4 });
-      return {
-        db,
-        cleanup: async () => {
-          await db.close();
-          await dropDatabase(pgUrl, name);
-        },
-      };
-    },
-  });
-}
-
-describe.each(backends)('notifications on $name', ({ open }) => {
+describe.each(BACKENDS)('notifications on %s', (backend) => {
+  let database: Awaited<ReturnType<typeof throwawayDatabase>>;
   let db: Db;
-  let cleanup: () => Promise<void>;
   let sink: SmtpSink;
   const firstDay = parisDay(20);
   const secondDay = parisDay(27);
@@ -184,8 +112,15 @@ describe.each(backends)('notifications on $name', ({ open }) => {
     outboxDir: '',
   });
 
+  /** A request submitted through the intake service: its answer and its id. */
+  async function submitted(extra: Record<string, unknown>) {
+    const answer = await submitRegistration(db.db, db.kind, request(extra), { notify: settings });
+    return { answer, id: await registrationId(db, answer.reference) };
+  }
+
   beforeAll(async () => {
-    ({ db, cleanup } = await open());
+    database = await throwawayDatabase(backend);
+    db = database.open();
     await migrateToLatest(db.db);
     await seedUsers(db);
     await upsertEventCopy(db.db, {
@@ -215,14 +150,12 @@ describe.each(backends)('notifications on $name', ({ open }) => {
   });
   afterAll(async () => {
     await sink?.stop();
-    await cleanup?.();
+    await db?.close();
+    await database?.drop();
   });
 
   it('queues the receipt and the advisors’ note in the intake’s transaction, and they arrive by SMTP', async () => {
-    const answer = await submitRegistration(db.db, db.kind, request({}), {
-      notify: settings,
-    });
-    const id = await registrationId(db, answer.reference);
+    const { answer, id } = await submitted({});
     const queued = await db.db
       .selectFrom('outbox')
       .select(['kind', 'to_address', 'from_name'])
@@ -273,15 +206,7 @@ describe.each(backends)('notifications on $name', ({ open }) => {
         inseeCode: '59449',
       },
     } as never);
-    const answer = await submitRegistration(
-      db.db,
-      db.kind,
-      request({ eventId: 'evt-pevele', communeInsee: '59449' }),
-      {
-        notify: settings,
-      },
-    );
-    const id = await registrationId(db, answer.reference);
+    const { id } = await submitted({ eventId: 'evt-pevele', communeInsee: '59449' });
     const notes = await db.db
       .selectFrom('outbox')
       .select('to_address')
@@ -292,10 +217,7 @@ describe.each(backends)('notifications on $name', ({ open }) => {
   });
 
   it('sends the acceptance with an .ics whose first slot is the right Paris time', async () => {
-    const answer = await submitRegistration(db.db, db.kind, request({ email: 'accepte@exemple.test' }), {
-      notify: settings,
-    });
-    const id = await registrationId(db, answer.reference);
+    const { id } = await submitted({ email: 'accepte@exemple.test' });
     await decide(
       db.db,
       db.kind,
@@ -312,27 +234,21 @@ describe.each(backends)('notifications on $name', ({ open }) => {
     const ics = m.parsed.attachments.find((a) => a.filename === 'agenda.ics');
     expect(ics?.contentType).toBe('text/calendar');
     expect(firstStartOf(ics?.content ?? '').toISOString()).toBe(
-      parisInstant(firstDay, '09:30').toISOString(),
+      parisWallClock(firstDay, '09:30').toISOString(),
     );
   });
 
   it('keeps the professional informed: receipt and decision, the person gets hers', async () => {
-    const answer = await submitRegistration(
-      db.db,
-      db.kind,
-      request({
-        email: 'personne@exemple.test',
-        source: {
-          type: 'prescriber',
-          name: 'Paul Martin',
-          organisation: 'France Travail Cambrai',
-          email: 'paul@ft.test',
-          personConsent: true,
-        },
-      }),
-      { notify: settings },
-    );
-    const id = await registrationId(db, answer.reference);
+    const { id } = await submitted({
+      email: 'personne@exemple.test',
+      source: {
+        type: 'prescriber',
+        name: 'Paul Martin',
+        organisation: 'France Travail Cambrai',
+        email: 'paul@ft.test',
+        personConsent: true,
+      },
+    });
     await decide(
       db.db,
       db.kind,
@@ -369,10 +285,7 @@ describe.each(backends)('notifications on $name', ({ open }) => {
 
   it('keeps messages while SMTP is down, with attempts and the last error, and delivers them when it is back', async () => {
     await sink.stop();
-    const answer = await submitRegistration(db.db, db.kind, request({ email: 'panne@exemple.test' }), {
-      notify: settings,
-    });
-    const id = await registrationId(db, answer.reference);
+    const { id } = await submitted({ email: 'panne@exemple.test' });
     expect(await deliverDue(worker())).toBe(0);
     const waiting = await db.db
       .selectFrom('outbox')
@@ -401,15 +314,11 @@ describe.each(backends)('notifications on $name', ({ open }) => {
   });
 
   it('puts people who prefer a call in the "à appeler" list with the words to say, and records the call', async () => {
-    const answer = await submitRegistration(
-      db.db,
-      db.kind,
-      request({ email: undefined, preferredContact: 'appel', firstName: 'Karim' }),
-      {
-        notify: settings,
-      },
-    );
-    const id = await registrationId(db, answer.reference);
+    const { answer, id } = await submitted({
+      email: undefined,
+      preferredContact: 'appel',
+      firstName: 'Karim',
+    });
     await decide(
       db.db,
       db.kind,
@@ -453,13 +362,7 @@ describe.each(backends)('notifications on $name', ({ open }) => {
   });
 
   it('leaves SMS to send by hand without a provider, and sends them once through a provider', async () => {
-    const answer = await submitRegistration(
-      db.db,
-      db.kind,
-      request({ email: undefined, preferredContact: 'sms', firstName: 'Sofia' }),
-      { notify: settings },
-    );
-    const id = await registrationId(db, answer.reference);
+    const { answer, id } = await submitted({ email: undefined, preferredContact: 'sms', firstName: 'Sofia' });
     await decide(
       db.db,
       db.kind,
@@ -508,15 +411,7 @@ describe.each(backends)('notifications on $name', ({ open }) => {
         inseeCode: '59122',
       },
     } as never);
-    const answer = await submitRegistration(
-      db.db,
-      db.kind,
-      request({ eventId: 'evt-soon', email: 'rappel@exemple.test' }),
-      {
-        notify: settings,
-      },
-    );
-    const id = await registrationId(db, answer.reference);
+    const { id } = await submitted({ eventId: 'evt-soon', email: 'rappel@exemple.test' });
     await decide(db.db, db.kind, { registrationId: id, decision: 'accept', viewer: admin }, settings);
     // Accepted today, two days before: the confirmation just sent is the reminder.
     expect(await queueDueReminders(db.db, settings)).toBe(0);

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Browser, location } from './support/browser.ts';
-import { addEvent, eventRequest, intake } from './support/fixtures.ts';
+import { addEvent, eventRequest } from './support/fixtures.ts';
+import { intakeRow } from './support/people.ts';
 import { DEMO_PASSWORD, type RunningServer, startServer } from './support/server.ts';
 
 /**
@@ -24,19 +25,10 @@ describe('outbox and "à appeler" pages', () => {
     advisor = new Browser(server.url);
     expect(location(await admin.signIn('admin@maillage.test', DEMO_PASSWORD))).toContain('/demandes');
     expect(location(await advisor.signIn('conseiller@maillage.test', DEMO_PASSWORD))).toContain('/demandes');
-    const res = await intake(
-      server.url,
+    ({ reference, registrationId } = await intakeRow(
+      server,
       eventRequest('ev-val', { firstName: 'Karim', email: undefined, preferredContact: 'appel' }),
-    );
-    expect(res.status).toBe(201);
-    reference = ((await res.json()) as { reference: string }).reference;
-    registrationId = (
-      await server.db.db
-        .selectFrom('registration')
-        .select('id')
-        .where('reference', '=', reference)
-        .executeTakeFirstOrThrow()
-    ).id;
+    ));
     expect((await advisor.post(`/demandes/${registrationId}`, { decision: 'accept' })).status).toBe(303);
   });
   afterAll(async () => {

@@ -1,26 +1,34 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../src/db/connect.ts';
-import { migrateToLatest } from '../src/db/migrate.ts';
 import { sendMail } from '../src/features/mail/mail.ts';
 import { deliverDue, isPermanentFailure, MAX_ATTEMPTS } from '../src/features/mail/worker.ts';
-import { BACKENDS, throwawayDatabase } from './support/server.ts';
+import { twoInstances } from './support/database.ts';
+import { BACKENDS } from './support/server.ts';
 
 describe.each(BACKENDS)('outbox worker on %s', (backend) => {
-  let database: Awaited<ReturnType<typeof throwawayDatabase>>;
   let one: Db;
-  let two: Db;
+  let two: Db; // a second server instance: its own connections
+  let close: () => Promise<void>;
 
   beforeAll(async () => {
-    database = await throwawayDatabase(backend);
-    one = database.open();
-    two = database.open(); // a second server instance: its own connections
-    await migrateToLatest(one.db);
+    ({ one, two, close } = await twoInstances(backend));
   });
+  afterAll(() => close?.());
 
-  afterAll(async () => {
-    await one?.close();
-    await two?.close();
-    await database?.drop();
+  /** A transport that hands each message to `send` (which may wait or throw). */
+  const transportOf = <M>(send: (m: M) => Promise<void>) =>
+    ({
+      sendMail: async (m: M) => {
+        await send(m);
+        return { message: Buffer.from('') };
+      },
+    }) as unknown as Parameters<typeof deliverDue>[1];
+  const workerOn = (db: Db) => ({
+    db: db.db,
+    kind: db.kind,
+    from: 'Maillage <test@maillage.test>',
+    smtpUrl: 'smtp://unused',
+    outboxDir: '',
   });
 
   it('never sends a message twice when two instances deliver at the same time', async () => {
@@ -34,21 +42,11 @@ describe.each(BACKENDS)('outbox worker on %s', (backend) => {
     }
     const sent: string[] = [];
     // A transport that only records what it was asked to send (and takes a little time, like SMTP).
-    const transport = {
-      sendMail: async (m: { headers: Record<string, string> }) => {
-        await new Promise((r) => setTimeout(r, 2));
-        sent.push(m.headers['X-Maillage-Outbox-Id'] as string);
-        return { message: Buffer.from('') };
-      },
-    } as unknown as Parameters<typeof deliverDue>[1];
-    const options = (db: Db) => ({
-      db: db.db,
-      kind: db.kind,
-      from: 'Maillage <test@maillage.test>',
-      smtpUrl: 'smtp://unused',
-      outboxDir: '',
-      batchSize: 7,
+    const transport = transportOf(async (m: { headers: Record<string, string> }) => {
+      await new Promise((r) => setTimeout(r, 2));
+      sent.push(m.headers['X-Maillage-Outbox-Id'] as string);
     });
+    const options = (db: Db) => ({ ...workerOn(db), batchSize: 7 });
     const drain = async (db: Db) => {
       while ((await deliverDue(options(db), transport)) > 0) {
         // keep going
@@ -67,21 +65,11 @@ describe.each(BACKENDS)('outbox worker on %s', (backend) => {
       await sendMail(one.db, { kind: 'test', to: 'lent2@exemple.test', subject: 'Lent 2', text: 'x' }),
     ];
     const sent: string[] = [];
-    const transport = {
-      sendMail: async (m: { subject: string }) => {
-        await new Promise((r) => setTimeout(r, 300)); // longer than what is left of the claim
-        sent.push(m.subject);
-        return { message: Buffer.from('') };
-      },
-    } as unknown as Parameters<typeof deliverDue>[1];
-    const options = {
-      db: one.db,
-      kind: one.kind,
-      from: 'Maillage <test@maillage.test>',
-      smtpUrl: 'smtp://unused',
-      outboxDir: '',
-      lockMs: 400,
-    };
+    const transport = transportOf(async (m: { subject: string }) => {
+      await new Promise((r) => setTimeout(r, 300)); // longer than what is left of the claim
+      sent.push(m.subject);
+    });
+    const options = { ...workerOn(one), lockMs: 400 };
     expect(await deliverDue(options, transport)).toBe(1);
     expect(sent).toEqual(['Lent 1']);
     const left = await one.db
@@ -121,18 +109,10 @@ describe.each(BACKENDS)('outbox worker on %s', (backend) => {
       .set({ attempts: MAX_ATTEMPTS - 1 })
       .where('id', 'in', ids)
       .execute();
-    const transport = {
-      sendMail: async (m: { subject: string }) => {
-        throw m.subject === 'Panne' ? down : refused;
-      },
-    } as unknown as Parameters<typeof deliverDue>[1];
-    const options = {
-      db: one.db,
-      kind: one.kind,
-      from: 'Maillage <test@maillage.test>',
-      smtpUrl: 'smtp://unused',
-      outboxDir: '',
-    };
+    const transport = transportOf(async (m: { subject: string }) => {
+      throw m.subject === 'Panne' ? down : refused;
+    });
+    const options = workerOn(one);
     expect(await deliverDue(options, transport)).toBe(0);
     const rows = await one.db
       .selectFrom('outbox')

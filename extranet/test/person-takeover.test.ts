@@ -13,7 +13,9 @@ import { defaultNotifySettings } from '../src/features/notifications/settings.ts
 import { decide } from '../src/features/registrations/decision.service.ts';
 import { submitRegistration } from '../src/features/registrations/intake.service.ts';
 import { Browser, location } from './support/browser.ts';
-import { addEvent, eventRequest, intake, lastMailLink, uniquePhone } from './support/fixtures.ts';
+import { addEvent, eventRequest, lastMailLink, uniquePhone } from './support/fixtures.ts';
+import { intakeRow } from './support/people.ts';
+import { personRow } from './support/rows.ts';
 import {
   BACKENDS,
   DEMO_PASSWORD,
@@ -51,16 +53,7 @@ describe.each(BACKENDS)('person takeover on %s', (backend) => {
   const registration = (id: number) =>
     server.db.db.selectFrom('registration').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
   async function submit(body: Record<string, unknown>): Promise<number> {
-    const res = await intake(server.url, body);
-    expect(res.status).toBe(201);
-    const { reference } = (await res.json()) as { reference: string };
-    return (
-      await server.db.db
-        .selectFrom('registration')
-        .select('id')
-        .where('reference', '=', reference)
-        .executeTakeFirstOrThrow()
-    ).id;
+    return (await intakeRow(server, body)).registrationId;
   }
   const auditRows = (action: string, entityId?: number) => {
     let q = server.db.db.selectFrom('audit_log').selectAll().where('action', '=', action);
@@ -297,22 +290,18 @@ describe.each(BACKENDS)('request contact migration on %s', (backend) => {
       const old = db as unknown as Kysely<any>;
       const { id: personId } = await old
         .insertInto('person')
-        .values({
-          first_name: 'Lina',
-          last_name: 'Avant',
-          phone: '+33611223344',
-          email: 'lina@exemple.test',
-          commune_insee: '59606',
-          commune_name: 'Valenciennes',
-          territory: 'valenciennois',
-          situation_rsa: 'oui',
-          situation_job_seeker: 'non',
-          preferred_contact: 'email',
-          consent_at: at,
-          last_contact_at: at,
-          created_at: at,
-          updated_at: at,
-        })
+        .values(
+          personRow(at, {
+            first_name: 'Lina',
+            last_name: 'Avant',
+            phone: '+33611223344',
+            email: 'lina@exemple.test',
+            commune_insee: '59606',
+            commune_name: 'Valenciennes',
+            situation_job_seeker: 'non',
+            preferred_contact: 'email',
+          }),
+        )
         .returning('id')
         .executeTakeFirstOrThrow();
       const { id: registrationId } = await old

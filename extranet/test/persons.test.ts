@@ -3,8 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parisDate } from '../src/contract/clock.ts';
 import type { Browser } from './support/browser.ts';
 import { location } from './support/browser.ts';
-import { addEvent, intake, uniquePhone } from './support/fixtures.ts';
-import { auditRows, personFromIntake, signedInTeam, visibleText } from './support/people.ts';
+import { addEvent, uniquePhone } from './support/fixtures.ts';
+import { auditRows, intakeRow, personFromIntake, signedInTeam, visibleText } from './support/people.ts';
 import { BACKENDS, type RunningServer, startServer } from './support/server.ts';
 
 describe.each(BACKENDS)('person file on %s', (backend) => {
@@ -188,7 +188,7 @@ describe.each(BACKENDS)('person file on %s', (backend) => {
   });
 
   it('shows calls and attendance in the timeline', async () => {
-    const res = await intake(server.url, {
+    const reg = await intakeRow(server, {
       kind: 'callback',
       idempotencyKey: randomUUID(),
       firstName: 'Rappel',
@@ -198,17 +198,10 @@ describe.each(BACKENDS)('person file on %s', (backend) => {
       communeInsee: '59606',
       communeName: 'Valenciennes',
     });
-    expect(res.status).toBe(201);
-    const { reference } = (await res.json()) as { reference: string };
-    const reg = await server.db.db
-      .selectFrom('registration')
-      .select(['id', 'person_id'])
-      .where('reference', '=', reference)
-      .executeTakeFirstOrThrow();
     const call = await server.db.db
       .selectFrom('notification')
       .select('id')
-      .where('registration_id', '=', reg.id)
+      .where('registration_id', '=', reg.registrationId)
       .where('call_status', '=', 'todo')
       .executeTakeFirstOrThrow();
     expect(
@@ -228,7 +221,7 @@ describe.each(BACKENDS)('person file on %s', (backend) => {
       })
       .execute();
     const calls =
-      visibleText(await (await advisor.get(`/personnes/${reg.person_id}`)).text()).split('Historique')[1] ??
+      visibleText(await (await advisor.get(`/personnes/${reg.personId}`)).text()).split('Historique')[1] ??
       '';
     expect(calls).toMatch(/Appel[\s\S]*Personne jointe, message transmis/);
     const attended =

@@ -1,11 +1,11 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { setClock } from '../src/contract/clock.ts';
-import { migrateToLatest } from '../src/db/migrate.ts';
 import { seedDemoHistory } from '../src/features/demo/history.ts';
 import { computeIndicators } from '../src/features/reporting/indicators.ts';
 import { ERASED_FIRST_NAME } from '../src/features/retention/erase.ts';
 import { runRetention } from '../src/features/retention/job.ts';
-import { BACKENDS, throwawayDatabase } from './support/server.ts';
+import { withMigratedDatabase } from './support/database.ts';
+import { BACKENDS } from './support/server.ts';
 
 afterEach(() => setClock(null));
 
@@ -16,10 +16,7 @@ const admin = { id: 'admin', role: 'admin' as const, territories: [] };
 describe.each(BACKENDS)('retention and indicators on %s', (backend) => {
   it('keeps every past year’s indicators identical after the retention job erases the 2022 people', async () => {
     setClock('2026-12-02T00:30:00+01:00');
-    const database = await throwawayDatabase(backend);
-    const db = database.open();
-    try {
-      await migrateToLatest(db.db);
+    await withMigratedDatabase(backend, async (db) => {
       expect(await seedDemoHistory(db.db)).toBe(true);
       const years = [2022, 2025, 2026];
       const figures = async () =>
@@ -49,9 +46,6 @@ describe.each(BACKENDS)('retention and indicators on %s', (backend) => {
       expect(Number(erased.n)).toBe(report.persons);
 
       expect(await figures()).toEqual(before);
-    } finally {
-      await db.close();
-      await database.drop();
-    }
+    });
   });
 });

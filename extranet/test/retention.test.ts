@@ -11,6 +11,7 @@ import { ERASED_FIRST_NAME, emlFileName, erasePerson } from '../src/features/ret
 import { exportPerson } from '../src/features/retention/export.ts';
 import { addMonths, expiredPersons, runDailyRetention, runRetention } from '../src/features/retention/job.ts';
 import { retentionMonths, setRetentionMonths } from '../src/features/retention/settings.ts';
+import { insertPerson } from './support/rows.ts';
 import { BACKENDS, throwawayDatabase } from './support/server.ts';
 
 /** 00:30 in Paris on 2 December 2026 is still 1 December in UTC: the boundary must follow Paris. */
@@ -70,31 +71,22 @@ async function seed(db: Db, outboxDir: string, p: Someone): Promise<number> {
     new Date(at),
   );
   const e164 = `+33${p.phone.slice(1)}`;
-  const person = await k
-    .insertInto('person')
-    .values({
-      first_name: p.first,
-      last_name: p.last,
-      phone: e164,
-      email: p.email,
-      commune_insee: '59606',
-      commune_name: 'Valenciennes',
-      territory: 'valenciennois',
-      situation_rsa: p.rsa ?? 'oui',
-      situation_job_seeker: 'oui',
-      preferred_contact: 'email',
-      consent_at: at,
-      last_contact_at: p.lastContact,
-      created_at: at,
-      updated_at: at,
-    })
-    .returning('id')
-    .executeTakeFirstOrThrow();
+  const personId = await insertPerson(k, at, {
+    first_name: p.first,
+    last_name: p.last,
+    phone: e164,
+    email: p.email,
+    commune_insee: '59606',
+    commune_name: 'Valenciennes',
+    situation_rsa: p.rsa ?? 'oui',
+    preferred_contact: 'email',
+    last_contact_at: p.lastContact,
+  });
   const reg = await k
     .insertInto('registration')
     .values({
       reference: `REF-${serial}`,
-      person_id: person.id,
+      person_id: personId,
       kind: 'event',
       event_id: eventId,
       territory: 'valenciennois',
@@ -142,7 +134,7 @@ async function seed(db: Db, outboxDir: string, p: Someone): Promise<number> {
   const support = await k
     .insertInto('support')
     .values({
-      person_id: person.id,
+      person_id: personId,
       phase: 'creation',
       started_at: '2022-04-01T08:00:00.000Z',
       ended_at: p.openSupport ? null : '2022-11-30T08:00:00.000Z',
@@ -172,7 +164,7 @@ async function seed(db: Db, outboxDir: string, p: Someone): Promise<number> {
   const note = await k
     .insertInto('note')
     .values({
-      person_id: person.id,
+      person_id: personId,
       support_id: support.id,
       kind: 'entretien',
       occurred_at: at,
@@ -242,8 +234,8 @@ async function seed(db: Db, outboxDir: string, p: Someone): Promise<number> {
         actor_id: null,
         action: 'person.update',
         entity_type: 'person',
-        entity_id: String(person.id),
-        person_id: person.id,
+        entity_id: String(personId),
+        person_id: personId,
         details_json: JSON.stringify({
           before: { phone: e164, email: p.email },
           after: { last_name: p.last },
@@ -255,12 +247,12 @@ async function seed(db: Db, outboxDir: string, p: Someone): Promise<number> {
         action: 'registration.accept',
         entity_type: 'registration',
         entity_id: String(reg.id),
-        person_id: person.id,
+        person_id: personId,
         details_json: JSON.stringify({ from: 'received', to: 'accepted' }),
       },
     ])
     .execute();
-  return person.id;
+  return personId;
 }
 
 const TABLES: (keyof Database)[] = [

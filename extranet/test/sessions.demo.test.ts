@@ -1,17 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { parisDate } from '../src/contract/clock.ts';
-import { migrateToLatest } from '../src/db/migrate.ts';
 import { DEMO_PARCOURS_ID, seedDemoFollowupSessions } from '../src/features/demo/followup-sessions.ts';
 import { markRemovedExcept } from '../src/features/events/events.repository.ts';
 import { halfDays, loadRoster } from '../src/features/sessions/sessions.repository.ts';
-import { BACKENDS, throwawayDatabase } from './support/server.ts';
+import { withMigratedDatabase } from './support/database.ts';
+import { BACKENDS } from './support/server.ts';
 
 describe.each(BACKENDS)('sessions demo data on %s', (backend) => {
   it('shows a Parcours in progress with attendance partly recorded and a professional kept informed, seeded once', async () => {
-    const database = await throwawayDatabase(backend);
-    const { db, close } = database.open();
-    try {
-      await migrateToLatest(db);
+    await withMigratedDatabase(backend, async ({ db }) => {
       await Promise.all([seedDemoFollowupSessions(db), seedDemoFollowupSessions(db)]);
       // A CMS refresh marks it removed; the next seeding brings it back, adding nobody twice.
       await markRemovedExcept(db, ['another']);
@@ -35,9 +32,6 @@ describe.each(BACKENDS)('sessions demo data on %s', (backend) => {
       expect(roster.accepted.filter((r) => r.keepInformed).map((r) => r.prescriberOrganisation)).toEqual([
         'France Travail Valenciennes',
       ]);
-    } finally {
-      await close();
-      await database.drop();
-    }
+    });
   });
 });

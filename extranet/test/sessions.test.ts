@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { extractText } from 'unpdf';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { addDays, parisDate, setClock } from '../src/contract/clock.ts';
@@ -11,6 +10,7 @@ import { SELF_CANCEL_ACTOR } from '../src/features/sessions/sessions.service.ts'
 import { createTeamDirectory } from '../src/features/territories/teams.ts';
 import { Browser, location } from './support/browser.ts';
 import { eventRequest, intake, lastMailLink } from './support/fixtures.ts';
+import { insertPerson, registrationRow } from './support/rows.ts';
 import { BACKENDS, DEMO_PASSWORD, type RunningServer, startServer } from './support/server.ts';
 
 /**
@@ -76,47 +76,29 @@ describe.each(BACKENDS)('sessions on %s', (backend) => {
     const db = server.db.db;
     const at = new Date().toISOString();
     phone += 1;
-    const person = await db
-      .insertInto('person')
-      .values({
-        first_name: firstName,
-        last_name: lastName,
-        phone: `+336${phone}`,
-        email: null,
-        commune_insee: null,
-        commune_name: null,
-        territory: 'valenciennois',
-        situation_rsa: 'oui',
-        situation_job_seeker: 'oui',
-        preferred_contact: 'appel',
-        consent_at: at,
-        last_contact_at: at,
-        created_at: at,
-        updated_at: at,
-      })
-      .returning('id')
-      .executeTakeFirstOrThrow();
+    const personId = await insertPerson(db, at, {
+      first_name: firstName,
+      last_name: lastName,
+      phone: `+336${phone}`,
+    });
     const reg = await db
       .insertInto('registration')
       .values({
-        // Far above the counter's references (MAI-2026-000001…).
-        reference: `MAI-2026-9${String(phone).slice(-5)}`,
-        person_id: person.id,
-        kind: 'event',
-        event_id: eventId,
-        territory: (
-          await db
-            .selectFrom('event_copy')
-            .select('territory')
-            .where('document_id', '=', eventId)
-            .executeTakeFirstOrThrow()
-        ).territory,
-        status,
-        source_type: 'self',
-        preferred_contact: 'appel',
-        idempotency_key: randomUUID(),
-        created_at: at,
-        updated_at: at,
+        ...registrationRow({
+          // Far above the counter's references (MAI-2026-000001…).
+          reference: `MAI-2026-9${String(phone).slice(-5)}`,
+          person_id: personId,
+          event_id: eventId,
+          territory: (
+            await db
+              .selectFrom('event_copy')
+              .select('territory')
+              .where('document_id', '=', eventId)
+              .executeTakeFirstOrThrow()
+          ).territory,
+          status,
+          created_at: at,
+        }),
         ...extra,
       })
       .returning('id')
@@ -131,6 +113,16 @@ describe.each(BACKENDS)('sessions on %s', (backend) => {
       .where('registration_id', '=', registrationId)
       .orderBy('slot_date')
       .execute();
+
+  /** One attendance mark on a half-day of ses-val, posted by `who`. */
+  function presence(who: Browser, registration: number | undefined, halfDay: string, status: string) {
+    return who.post('/sessions/ses-val', {
+      action: 'presence',
+      registration: String(registration),
+      halfDay,
+      status,
+    });
+  }
 
   async function auditOf(action: string, registrationId: number) {
     const rows = await server.db.db
@@ -188,12 +180,7 @@ describe.each(BACKENDS)('sessions on %s', (backend) => {
         expect(res.status, path).toBe(303);
         expect(location(res), path).toContain('/connexion?suivant=');
       }
-      const post = await anonymous.post('/sessions/ses-val', {
-        action: 'presence',
-        registration: String(people.ines),
-        halfDay: key(running[0]!),
-        status: 'present',
-      });
+      const post = await presence(anonymous, people.ines, key(running[0]!), 'present');
       expect(post.status).toBe(303);
       expect(location(post)).toContain('/connexion');
       expect(await marks(people.ines!)).toEqual([]);
@@ -237,12 +224,7 @@ describe.each(BACKENDS)('sessions on %s', (backend) => {
       }
       expect(await marks(people.ines!)).toEqual([]);
       // Nor can a registration of another session be marked through this roster.
-      const cross = await advisor.post('/sessions/ses-val', {
-        action: 'presence',
-        registration: String(people.camb),
-        halfDay: key(running[0]!),
-        status: 'present',
-      });
+      const cross = await presence(advisor, people.camb, key(running[0]!), 'present');
       expect(cross.status).toBe(404);
       expect(await marks(people.camb!)).toEqual([]);
     });
@@ -269,12 +251,7 @@ describe.each(BACKENDS)('sessions on %s', (backend) => {
     });
 
     it('saves one row per post and sends the browser back to that row (no JavaScript needed)', async () => {
-      const res = await advisor.post('/sessions/ses-val', {
-        action: 'presence',
-        registration: String(people.ines),
-        halfDay: key(running[0]!),
-        status: 'present',
-      });
+      const res = await presence(advisor, people.ines, key(running[0]!), 'present');
       expect(res.status).toBe(303);
       expect(location(res)).toBe(
         `/sessions/ses-val?demi-journee=${encodeURIComponent(key(running[0]!))}&note=${people.ines}#p-${people.ines}`,
@@ -290,13 +267,7 @@ describe.each(BACKENDS)('sessions on %s', (backend) => {
     });
 
     it('corrects a mark later, with the status before and after in the audit log', async () => {
-      const post = (status: string) =>
-        advisor.post('/sessions/ses-val', {
-          action: 'presence',
-          registration: String(people.theo),
-          halfDay: key(running[1]!),
-          status,
-        });
+      const post = (status: string) => presence(advisor, people.theo, key(running[1]!), status);
       expect((await post('absent')).status).toBe(303);
       expect((await post('excused')).status).toBe(303);
       expect((await post('excused')).status).toBe(303); // the same again: nothing to log
@@ -307,35 +278,20 @@ describe.each(BACKENDS)('sessions on %s', (backend) => {
     });
 
     it('refuses present or absent for a half-day still to come, with the reason beside the row', async () => {
-      const res = await advisor.post('/sessions/ses-val', {
-        action: 'presence',
-        registration: String(people.zoe),
-        halfDay: key(running[4]!),
-        status: 'present',
-      });
+      const res = await presence(advisor, people.zoe, key(running[4]!), 'present');
       expect(res.status).toBe(400);
       const html = await page(res);
       expect(html).toContain(
         `id="erreur-${people.zoe}" role="alert">Présent ou absent se note à partir du jour`,
       );
       // Excused may be noted in advance, and an unknown half-day or status is refused.
-      const excused = await advisor.post('/sessions/ses-val', {
-        action: 'presence',
-        registration: String(people.zoe),
-        halfDay: key(running[4]!),
-        status: 'excused',
-      });
+      const excused = await presence(advisor, people.zoe, key(running[4]!), 'excused');
       expect(excused.status).toBe(303);
       for (const [halfDay, status] of [
         [`${day(-30)}T09:00`, 'present'],
         [key(running[0]!), 'late'],
       ] as const) {
-        const bad = await advisor.post('/sessions/ses-val', {
-          action: 'presence',
-          registration: String(people.zoe),
-          halfDay,
-          status,
-        });
+        const bad = await presence(advisor, people.zoe, halfDay, status);
         expect(bad.status).toBe(400);
       }
       expect((await marks(people.zoe!)).map((m) => m.status)).toEqual(['excused']);
@@ -343,12 +299,7 @@ describe.each(BACKENDS)('sessions on %s', (backend) => {
 
     it('shows completion: 4 half-days attended complete a Parcours of 5', async () => {
       for (const d of running.slice(0, 4)) {
-        const res = await advisor.post('/sessions/ses-val', {
-          action: 'presence',
-          registration: String(people.ines),
-          halfDay: key(d),
-          status: 'present',
-        });
+        const res = await presence(advisor, people.ines, key(d), 'present');
         expect(res.status).toBe(303);
       }
       const html = await page(advisor.get('/sessions/ses-val'));

@@ -1,7 +1,7 @@
 // `npm run backup` / `npm run restore`: back up, destroy the data, restore, and find every request,
 // note, published page and uploaded file again — with SQLite for both databases, and with
 // PostgreSQL for both when TEST_DATABASE_URL is set. Needs the built CMS (npm run build -w cms).
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,6 +9,7 @@ import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { createDb } from '../../extranet/src/db/connect.ts';
 import { migrateToLatest } from '../../extranet/src/db/migrate.ts';
+import { insertPerson, registrationRow } from '../../extranet/test/support/rows.ts';
 import { backup, type Locations, restore } from '../lib/backup.ts';
 import { startStrapi } from '../testing/strapi.ts';
 
@@ -71,49 +72,31 @@ describe.each(backends)('backup and restore with %s', (backend) => {
       const references: string[] = [];
       const notes: string[] = [];
       for (let i = 0; i < 30; i++) {
-        const person = await extranet.db
-          .insertInto('person')
-          .values({
-            first_name: `Zoé ${i}`,
-            last_name: `L’Hôte-${i}`,
-            phone: `+3361${String(2_000_000 + i).slice(-7)}`,
-            email: null,
-            commune_insee: null,
-            commune_name: null,
-            territory: 'valenciennois',
-            situation_rsa: 'oui',
-            situation_job_seeker: 'oui',
-            preferred_contact: 'appel',
-            consent_at: at,
-            last_contact_at: at,
-            created_at: at,
-            updated_at: at,
-          })
-          .returning('id')
-          .executeTakeFirstOrThrow();
+        const personId = await insertPerson(extranet.db, at, {
+          first_name: `Zoé ${i}`,
+          last_name: `L’Hôte-${i}`,
+          phone: `+3361${String(2_000_000 + i).slice(-7)}`,
+        });
         const reference = `MAI-2026-${String(700_000 + i)}`;
         await extranet.db
           .insertInto('registration')
-          .values({
-            reference,
-            person_id: person.id,
-            kind: 'support',
-            event_id: null,
-            territory: 'valenciennois',
-            status: 'received',
-            source_type: 'self',
-            preferred_contact: 'appel',
-            idempotency_key: randomUUID(),
-            created_at: at,
-            updated_at: at,
-          })
+          .values(
+            registrationRow({
+              reference,
+              person_id: personId,
+              kind: 'support',
+              territory: 'valenciennois',
+              status: 'received',
+              created_at: at,
+            }),
+          )
           .execute();
         references.push(reference);
         const body = `Entretien n° ${i} : projet de « ferme pédagogique », suite le 12/01.`;
         await extranet.db
           .insertInto('note')
           .values({
-            person_id: person.id,
+            person_id: personId,
             support_id: null,
             author_id: null,
             kind: 'entretien',

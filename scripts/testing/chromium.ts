@@ -1,6 +1,6 @@
 // The machine's Chromium for browser tests and benchmarks, driven by playwright-core: never a
 // downloaded browser, no network of its own (no updates, sync or background requests).
-import { type Browser, chromium } from 'playwright-core';
+import { type Browser, type BrowserContext, chromium } from 'playwright-core';
 
 export const CHROMIUM_PATH = process.env.CHROME_PATH ?? '/usr/bin/chromium';
 
@@ -18,4 +18,21 @@ export const CHROMIUM_ARGS = [
 /** Launches Chromium with a fresh temporary profile (Playwright creates and removes it). */
 export function launchChromium(): Promise<Browser> {
   return chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
+}
+
+/** A phone-sized context (390 × 844, touch, French, Paris time), JavaScript on or off. */
+export function phoneContext(
+  browser: Browser,
+  opts: { javaScriptEnabled?: boolean; bypassCSP?: boolean } = {},
+): Promise<BrowserContext> {
+  return browser.newContext({
+    viewport: { width: 390, height: 844 },
+    deviceScaleFactor: 1,
+    isMobile: true,
+    hasTouch: true,
+    locale: 'fr-FR',
+    timezoneId: 'Europe/Paris',
+    javaScriptEnabled: opts.javaScriptEnabled ?? true,
+    bypassCSP: opts.bypassCSP ?? false,
+  });
 }

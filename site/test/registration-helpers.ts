@@ -5,6 +5,16 @@ import type { AddressInfo } from 'node:net';
  * A stand-in for the extranet's intake API (docs/contracts.md) on 127.0.0.1: it records what the
  * site sends, so tests can check that nothing at all reached it, and answers like the real one.
  */
+/** A professional's registration of someone for the event `evt123abc`, as the form posts it. */
+export const PRESCRIBER_FIELDS = {
+  request: 'event',
+  eventId: 'evt123abc',
+  'source.name': 'Paul Martin',
+  'source.organisation': 'France Travail Cambrai',
+  'source.email': 'paul.martin@francetravail.test',
+  'source.personConsent': 'on',
+};
+
 export type IntakeMode = 'ok' | 'full' | 'closed' | 'down' | 'invalid-phone';
 
 export interface FakeIntake {

@@ -4,7 +4,7 @@ import { createIntakeClient } from '../src/lib/registration/intake.ts';
 import { createRateLimiter } from '../src/lib/registration/rate-limit.ts';
 import { deriveKey } from '../src/lib/registration/signing.ts';
 import { type SubmitDeps, submitRegistration } from '../src/lib/registration/submit.ts';
-import { type FakeIntake, startFakeIntake } from './registration-helpers.ts';
+import { type FakeIntake, PRESCRIBER_FIELDS, startFakeIntake } from './registration-helpers.ts';
 
 // The professional form's "keep me informed at the end of the Parcours" box (issue 10, item 6).
 const stampKey = deriveKey('secret', 'form-stamp');
@@ -20,12 +20,7 @@ function professional(extra: Record<string, string>): FormData {
     phone: '06 12 34 56 78',
     commune: 'Caudry',
     preferredContact: 'appel',
-    request: 'event',
-    eventId: 'evt123abc',
-    'source.name': 'Paul Martin',
-    'source.organisation': 'France Travail Cambrai',
-    'source.email': 'paul.martin@francetravail.test',
-    'source.personConsent': 'on',
+    ...PRESCRIBER_FIELDS,
     ...extra,
   }))
     f.set(k, v);

@@ -1,9 +1,9 @@
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { astroBuild } from '../../scripts/testing/astro-build.ts';
 import { postChunked } from '../../scripts/testing/chunked.ts';
 import { issueStamp, MIN_FILL_MS } from '../src/lib/registration/antibot.ts';
 import { deriveKey } from '../src/lib/registration/signing.ts';
@@ -23,39 +23,37 @@ let logs = '';
 const TOKEN = 'pages-test-service-token';
 const stampKey = deriveKey(TOKEN, 'form-stamp');
 
+/** The built site on `port` at `siteUrl`: the intake played by the recording server, the CMS down. */
+function siteEnv(port: number, siteUrl: string, extra: Record<string, string> = {}): Record<string, string> {
+  return {
+    PATH: process.env.PATH ?? '',
+    HOST: '127.0.0.1',
+    PORT: String(port),
+    NODE_ENV: 'production',
+    SITE_URL: siteUrl,
+    EXTRANET_URL: intake.url,
+    EXTRANET_SERVICE_TOKEN: TOKEN,
+    CMS_URL: 'http://127.0.0.1:9',
+    ...extra,
+  };
+}
+
 beforeAll(async () => {
   // Inside the workspace (node_modules is git-ignored) so the server finds its dependencies.
   mkdirSync(join(root, 'node_modules'), { recursive: true });
   out = mkdtempSync(join(root, 'node_modules', '.registration-pages-'));
-  const astro = join(
-    dirname(createRequire(join(root, 'package.json')).resolve('astro/package.json')),
-    'bin',
-    'astro.mjs',
-  );
-  execFileSync(process.execPath, [astro, 'build', '--outDir', out], {
-    cwd: root,
-    stdio: ['ignore', 'ignore', 'inherit'],
-    env: { ...process.env, ASTRO_TELEMETRY_DISABLED: '1' },
-  });
+  astroBuild(root, out);
   intake = await startFakeIntake(TOKEN);
   const port = await freePort();
   base = `http://127.0.0.1:${port}`;
   server = spawn(process.execPath, [join(out, 'server', 'entry.mjs')], {
     cwd: root,
-    env: {
-      PATH: process.env.PATH ?? '',
-      HOST: '127.0.0.1',
-      PORT: String(port),
-      NODE_ENV: 'production',
-      SITE_URL: base,
-      EXTRANET_URL: intake.url,
-      EXTRANET_SERVICE_TOKEN: TOKEN,
-      CMS_URL: 'http://127.0.0.1:9',
+    env: siteEnv(port, base, {
       CMS_SITE_TOKEN: 'none',
       // One proxy of ours in front: the client is the right-most X-Forwarded-For hop (tests without
       // the header are the socket's 127.0.0.1, as before).
       TRUSTED_PROXIES: '1',
-    },
+    }),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   server.stdout?.on('data', (d) => (logs += d));
@@ -106,6 +104,12 @@ async function freshForm(path: string) {
   };
 }
 
+/** Posts `fields` over a fresh copy of the form at `path` (its key, stamp and empty honeypot). */
+async function submit(path: string, action: string, fields: Record<string, string>) {
+  const form = await freshForm(path);
+  return { form, res: await post(path, action, { ...form, ...fields }) };
+}
+
 describe('the call-back form without JavaScript', () => {
   it('is served privately, with a key, a signed timestamp, a hidden honeypot and a label for every field', async () => {
     const res = await fetch(`${base}/etre-rappele`);
@@ -122,9 +126,7 @@ describe('the call-back form without JavaScript', () => {
   });
 
   it('shows every error next to its field and in a summary, keeps what was typed, and sends nothing', async () => {
-    const form = await freshForm('/etre-rappele');
-    const res = await post('/etre-rappele', 'requestCallback', {
-      ...form,
+    const { form, res } = await submit('/etre-rappele', 'requestCallback', {
       firstName: '',
       phone: '12',
       message: 'Plutôt le matin',
@@ -145,9 +147,7 @@ describe('the call-back form without JavaScript', () => {
   });
 
   it('never echoes a script back as markup', async () => {
-    const form = await freshForm('/etre-rappele');
-    const res = await post('/etre-rappele', 'requestCallback', {
-      ...form,
+    const { res } = await submit('/etre-rappele', 'requestCallback', {
       firstName: '"><script>alert(1)</script>',
       phone: '0612345678',
     });
@@ -162,9 +162,7 @@ describe('the call-back form without JavaScript', () => {
   });
 
   it('redirects to a confirmation with the reference, and no personal data in the URL', async () => {
-    const form = await freshForm('/etre-rappele');
-    const res = await post('/etre-rappele', 'requestCallback', {
-      ...form,
+    const { res } = await submit('/etre-rappele', 'requestCallback', {
       firstName: 'Nadia',
       phone: '06 12 34 56 78',
       preferredContact: 'appel',
@@ -239,16 +237,13 @@ describe('the call-back form without JavaScript', () => {
   });
 });
 
+/** The person the other forms are filled for. */
+const AWA = { firstName: 'Awa', lastName: 'Diallo', phone: '0612345678' };
+
 describe('the other forms', () => {
   it('asks the idea, the commune and the person’s details for individual support', async () => {
-    const form = await freshForm('/idee-de-projet');
-    const res = await post('/idee-de-projet', 'requestSupport', {
-      ...form,
-      firstName: 'Awa',
-      lastName: 'Diallo',
-      phone: '0612345678',
-      commune: '59400',
-    });
+    const awa = { ...AWA, commune: '59400' };
+    const { form, res } = await submit('/idee-de-projet', 'requestSupport', awa);
     const html = await res.text();
     expect(html).toContain('href="#f-projectIdea">Décrivez votre idée de projet en quelques mots.</a>');
     // A postcode shared by several communes: a short list to choose from, no JavaScript needed.
@@ -256,10 +251,7 @@ describe('the other forms', () => {
     expect(html).toMatch(/<select id="f-communeChoice" name="communeChoice">[\s\S]*Cambrai \(59400\)/);
     const ok = await post('/idee-de-projet', 'requestSupport', {
       ...form,
-      firstName: 'Awa',
-      lastName: 'Diallo',
-      phone: '0612345678',
-      commune: '59400',
+      ...awa,
       communeChoice: '59122',
       projectIdea: 'Une épicerie solidaire',
     });
@@ -272,17 +264,13 @@ describe('the other forms', () => {
   });
 
   it('requires the professional to confirm the person agrees', async () => {
-    const form = await freshForm('/professionnel');
-    const res = await post('/professionnel', 'registerOnBehalf', {
-      ...form,
+    const { res } = await submit('/professionnel', 'registerOnBehalf', {
       'source.name': 'Paul Martin',
       'source.organisation': 'France Travail',
       'source.email': 'paul@ft.test',
       request: 'support',
       projectIdea: 'Maraîchage',
-      firstName: 'Awa',
-      lastName: 'Diallo',
-      phone: '0612345678',
+      ...AWA,
       commune: 'Douai',
     });
     const html = await res.text();
@@ -306,9 +294,7 @@ describe('request bodies', () => {
 
   it('answers 413 in French to a declared body over 64 KB, and nothing reaches the extranet', async () => {
     const before = intake.requests.length;
-    const form = await freshForm('/etre-rappele');
-    const res = await post('/etre-rappele', 'requestCallback', {
-      ...form,
+    const { res } = await submit('/etre-rappele', 'requestCallback', {
       firstName: 'Awa',
       lastName: 'x'.repeat(70 * 1024),
       phone: '0612345678',
@@ -348,16 +334,7 @@ describe('served over https', () => {
     const port = await freePort();
     const child = spawn(process.execPath, [join(out, 'server', 'entry.mjs')], {
       cwd: root,
-      env: {
-        PATH: process.env.PATH ?? '',
-        HOST: '127.0.0.1',
-        PORT: String(port),
-        NODE_ENV: 'production',
-        SITE_URL: 'https://www.maillage.test',
-        EXTRANET_URL: intake.url,
-        EXTRANET_SERVICE_TOKEN: TOKEN,
-        CMS_URL: 'http://127.0.0.1:9',
-      },
+      env: siteEnv(port, 'https://www.maillage.test'),
       stdio: 'ignore',
     });
     try {

@@ -19,7 +19,7 @@ import {
   TOO_FAST,
 } from '../src/lib/registration/submit.ts';
 import { readConfirmation, signConfirmation } from '../src/lib/registration/token.ts';
-import { type FakeIntake, startFakeIntake } from './registration-helpers.ts';
+import { type FakeIntake, PRESCRIBER_FIELDS, startFakeIntake } from './registration-helpers.ts';
 
 const stampKey = deriveKey('secret', 'form-stamp');
 const confirmationKey = deriveKey('secret', 'confirmation');
@@ -43,14 +43,7 @@ function valid(kind: FormKind): Record<string, string> {
   if (kind === 'event') Object.assign(base, { eventId: 'evt123abc', eventSlug: 'parcours-caudry' });
   if (kind === 'support') base.projectIdea = 'Ouvrir une épicerie solidaire à Caudry.';
   if (kind === 'prescriber') {
-    Object.assign(base, {
-      request: 'event',
-      eventId: 'evt123abc',
-      'source.name': 'Paul Martin',
-      'source.organisation': 'France Travail Cambrai',
-      'source.email': 'paul.martin@francetravail.test',
-      'source.personConsent': 'on',
-    });
+    Object.assign(base, PRESCRIBER_FIELDS);
   }
   return base;
 }

@@ -49,13 +49,12 @@ export async function signedInTeam(server: RunningServer) {
   return { anonymous, admin, advisor, outsider };
 }
 
-/** A person of the event's territory, created through the intake API; returns ids. */
-export async function personFromIntake(
+/** Sends `body` to the intake API, expects it stored (201); the stored request's reference and ids. */
+export async function intakeRow(
   server: RunningServer,
-  eventId: string,
-  extra: Record<string, unknown> = {},
+  body: unknown,
 ): Promise<{ personId: number; registrationId: number; reference: string }> {
-  const res = await intake(server.url, eventRequest(eventId, extra));
+  const res = await intake(server.url, body);
   expect(res.status).toBe(201);
   const { reference } = (await res.json()) as { reference: string };
   const row = await server.db.db
@@ -66,9 +65,18 @@ export async function personFromIntake(
   return { personId: row.person_id, registrationId: row.id, reference };
 }
 
+/** A person of the event's territory, created through the intake API; returns ids. */
+export async function personFromIntake(
+  server: RunningServer,
+  eventId: string,
+  extra: Record<string, unknown> = {},
+) {
+  return intakeRow(server, eventRequest(eventId, extra));
+}
+
 /** A support request from the site (Valenciennes), then its id. */
 export async function supportRequest(server: RunningServer, firstName = 'Inès') {
-  const res = await intake(server.url, {
+  const { registrationId, personId } = await intakeRow(server, {
     kind: 'support',
     idempotencyKey: randomUUID(),
     firstName,
@@ -79,14 +87,7 @@ export async function supportRequest(server: RunningServer, firstName = 'Inès')
     communeName: 'Valenciennes',
     projectIdea: 'Une épicerie solidaire itinérante.',
   });
-  expect(res.status).toBe(201);
-  const { reference } = (await res.json()) as { reference: string };
-  const row = await server.db.db
-    .selectFrom('registration')
-    .select(['id', 'person_id'])
-    .where('reference', '=', reference)
-    .executeTakeFirstOrThrow();
-  return { registrationId: row.id, personId: row.person_id };
+  return { registrationId, personId };
 }
 
 export async function auditRows(db: Db, action: string, entityId: number | string) {
