@@ -49,10 +49,16 @@ export default defineConfig({
   env: {
     validateSecrets: false,
     schema: {
-      CMS_URL: envField.string({ context: 'server', access: 'secret', default: 'http://127.0.0.1:1337' }),
+      // Addresses: a value that is not a URL refuses to start (astro:env validates on import at run time).
+      CMS_URL: envField.string({
+        context: 'server',
+        access: 'secret',
+        default: 'http://127.0.0.1:1337',
+        url: true,
+      }),
       // Public address of the Strapi admin when it differs from CMS_URL (the site's server-side
       // address): the admin frames the preview route, so its origin must be allowed to.
-      CMS_PUBLIC_URL: envField.string({ context: 'server', access: 'secret', optional: true }),
+      CMS_PUBLIC_URL: envField.string({ context: 'server', access: 'secret', optional: true, url: true }),
       CMS_SITE_TOKEN: envField.string({ context: 'server', access: 'secret', optional: true }),
       // Read-only token that may read drafts: used by the preview route /apercu only.
       CMS_PREVIEW_TOKEN: envField.string({ context: 'server', access: 'secret', optional: true }),
@@ -61,9 +67,15 @@ export default defineConfig({
         context: 'server',
         access: 'secret',
         default: 'http://localhost:4322',
+        url: true,
       }),
       EXTRANET_SERVICE_TOKEN: envField.string({ context: 'server', access: 'secret', optional: true }),
-      SITE_URL: envField.string({ context: 'server', access: 'secret', default: 'http://localhost:4321' }),
+      SITE_URL: envField.string({
+        context: 'server',
+        access: 'secret',
+        default: 'http://localhost:4321',
+        url: true,
+      }),
       PREVIEW_SECRET: envField.string({ context: 'server', access: 'secret', optional: true }),
       TRUSTED_PROXIES: trustedProxiesField(),
     },

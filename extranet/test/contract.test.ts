@@ -38,6 +38,13 @@ describe('registration contract', () => {
     // Too short or too long for the territory
     expect(normaliseFrenchPhone('+262 692 12 34')).toBeNull();
     expect(normaliseFrenchPhone('+590 690 12 34 56 78')).toBeNull();
+    // The Pacific and Saint-Pierre-et-Miquelon, at their real lengths (libphonenumber-js metadata)
+    expect(normaliseFrenchPhone('+508 41 12 34')).toBe('+508411234');
+    expect(normaliseFrenchPhone('+687 12 34 56')).toBe('+687123456');
+    expect(normaliseFrenchPhone('+687 123 456 7')).toBeNull();
+    expect(normaliseFrenchPhone('+689 87 12 34 56')).toBe('+68987123456');
+    // +269 is the Comoros, not Mayotte (+262): a foreign number
+    expect(normaliseFrenchPhone('+269 321 23 45')).toBeNull();
   });
 
   it('refuses foreign numbers with the French message', () => {

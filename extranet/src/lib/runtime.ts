@@ -30,6 +30,7 @@ import type { NotifySettings } from '../features/notifications/settings.ts';
 import { startRetentionJob } from '../features/retention/job.ts';
 import { startParcoursEndJob } from '../features/sessions/parcours-end.ts';
 import { createTeamDirectory } from '../features/territories/teams.ts';
+import { loadTerritories } from '../features/territories/territories.sync.ts';
 import { coalesce } from './coalesce.ts';
 import { checkDeployment, demoMode } from './deployment.ts';
 import { createSealer, type Sealer } from './sealed.ts';
@@ -167,13 +168,15 @@ async function boot(): Promise<Runtime> {
     void refreshEvents().finally(() => setTimeout(retryDemo, DEMO_RETRY_MS).unref());
   };
   if (config.demo) setTimeout(retryDemo, DEMO_RETRY_MS).unref();
+  // Route by the last copy from the first request, before (and even without) the CMS answering.
+  await loadTerritories(database.db);
   void refreshEvents();
   setInterval(() => void refreshEvents(), EVENTS_REFRESH_MS).unref();
 
   // Reminders two days before each session.
   startNotifications(database.db, notify);
   // End of each Parcours: the professionals who asked are told whether the person came.
-  startParcoursEndJob(database.db, () => notify);
+  startParcoursEndJob(database.db, notify);
 
   // Once a day, on one instance: people past the retention period are erased (their .eml copies too).
   startRetentionJob(database.db, fromAppRoot(OUTBOX_DIR));

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { DbKind } from '../../db/connect.ts';
 import type { Database } from '../../db/database.ts';
 import type { Auth } from '../auth/auth.ts';
-import { listTerritories } from '../territories/territories.ts';
+import { knownTerritories } from '../territories/territories.ts';
 import { findAccount } from './accounts.repository.ts';
 import {
   AccountExistsError,
@@ -50,9 +50,12 @@ export interface AccountAdminDeps {
 
 export const EMPTY_INVITE: InviteValues = { name: '', email: '', role: 'advisor', territories: [] };
 
-/** Territories known now (the CMS copy): read at each call, a territory added in the CMS is offered. */
+/**
+ * Territories known now (the CMS copy, read at each call: a territory added in the CMS is offered),
+ * the ones it no longer publishes included, so saving an advisor does not silently drop one.
+ */
 const territoriesField = () => {
-  const slugs = listTerritories().map((t) => t.slug);
+  const slugs = knownTerritories().map((t) => t.slug);
   return z.array(z.enum(slugs as [string, ...string[]], { error: 'Territoire inconnu.' }));
 };
 

@@ -4,11 +4,9 @@
  * notifications.service.ts (the queue* functions), reminders.job.ts, sms.worker.ts, calls.service.ts.
  */
 
-export { type CallItem, listCalls } from './calls.repository.ts';
-export { CALL_OUTCOMES, CallNotFoundError, type CallOutcome, recordCallOutcome } from './calls.service.ts';
+export { listCalls } from './calls.repository.ts';
+export { CALL_OUTCOMES, CallNotFoundError, recordCallOutcome } from './calls.service.ts';
 export { loadContext } from './context.ts';
 export { requestContact } from './notifications.repository.ts';
 export { queueDecision, queueReceipt, toOutbox } from './notifications.service.ts';
-export { queueDueReminders, startNotifications } from './reminders.job.ts';
 export type { NotifySettings } from './settings.ts';
-export { sendPendingSms } from './sms.worker.ts';

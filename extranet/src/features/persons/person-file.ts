@@ -4,10 +4,7 @@ import { audit } from '../audit/audit.ts';
 import type { Viewer } from '../auth/viewer.ts';
 import { PersonNotFoundError, personScope } from './persons.scope.ts';
 
-/**
- * A person's file for the viewer, or PersonNotFoundError. Every read is written to the audit log
- * (the caller passes `audited: false` only for the re-render after a refused form, which audits).
- */
+/** A person's file for the viewer, or PersonNotFoundError. Every read is written to the audit log. */
 export async function getPersonFile(db: Kysely<Database>, viewer: Viewer, personId: number) {
   const person = await db
     .selectFrom('person')

@@ -4,12 +4,6 @@
  */
 export { getPersonFile } from './person-file.ts';
 export { PhoneTakenError, updatePerson } from './persons.corrections.ts';
-export { listPersons, PERSON_PAGE_SIZE } from './persons.list.ts';
+export { listPersons } from './persons.list.ts';
 export { mergeTimeline } from './timeline.merge.ts';
-export {
-  personTimeline,
-  type RawTimeline,
-  TIMELINE_PAGE_SIZE,
-  type TimelineItem,
-  type TimelineKind,
-} from './timeline.ts';
+export { personTimeline } from './timeline.ts';

@@ -38,7 +38,7 @@ export class NothingToConfirmError extends Error {
 
 type Db = Kysely<Database> | Transaction<Database>;
 
-export { type ContactDifference, contactDifferences, identityDiffers } from './contact.rules.ts';
+export { contactDifferences, identityDiffers } from './contact.rules.ts';
 
 const PERSON_SELECT = [
   'person.id',

@@ -1,7 +1,7 @@
 import { type ExpressionBuilder, type JoinBuilder, sql } from 'kysely';
 import type { Database } from '../../db/database.ts';
 import type { Viewer } from '../auth/viewer.ts';
-import { listTerritories, type Territory } from '../territories/territories.ts';
+import { knownTerritories, type Territory } from '../territories/territories.ts';
 
 /**
  * Territory scoping of registrations, applied in every query an advisor can reach: admins see
@@ -32,9 +32,12 @@ export function canSeeTerritory(viewer: Viewer, territory: string | null): boole
   return viewer.role === 'admin' || (territory !== null && viewer.territories.includes(territory));
 }
 
-/** The territories a viewer may filter on: all for admins, their own for advisors. */
+/**
+ * The territories a viewer may filter on: all for admins, their own for advisors — including those
+ * the CMS no longer publishes, whose past requests stay to be found.
+ */
 export function visibleTerritories(viewer: Viewer): Territory[] {
-  const territories = listTerritories();
+  const territories = knownTerritories();
   return viewer.role === 'admin'
     ? territories
     : territories.filter((t) => viewer.territories.includes(t.slug));

@@ -20,7 +20,7 @@ import { type Indicators, SOURCE_LABEL, VARIANT_LABEL } from './indicators.ts';
  * The columns are in export.columns.ts, the writers in csv.ts and xlsx.ts.
  */
 export { csvChunks, csvStream } from './csv.ts';
-export { type Cell, type Column, type ExportTable, neutralise } from './export.table.ts';
+export { type Cell, neutralise } from './export.table.ts';
 export { writeXlsx, xlsxStream } from './xlsx.ts';
 
 export const DATASETS = ['participants', 'accompagnements', 'indicateurs'] as const;

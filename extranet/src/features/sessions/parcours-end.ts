@@ -80,13 +80,13 @@ export async function queueParcoursEndMessages(
 /** Runs the end-of-Parcours job now and then every `intervalMs` (like the reminders job). */
 export function startParcoursEndJob(
   db: Kysely<Database>,
-  settings: () => NotifySettings,
+  settings: NotifySettings,
   intervalMs = 15 * 60_000,
 ): { stop(): void } {
   return startPeriodicJob(
     'parcours',
     async () => {
-      const n = await queueParcoursEndMessages(db, settings());
+      const n = await queueParcoursEndMessages(db, settings);
       if (n > 0) console.log(`[parcours] ${n} message(s) de fin de parcours mis en file`);
     },
     { firstDelayMs: 7_000, intervalMs },

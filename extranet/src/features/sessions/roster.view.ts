@@ -60,9 +60,9 @@ export async function rosterAction(
   if (form.action === 'presence') {
     const halfDay = form.halfDay ?? '';
     const parsed = attendanceForm.safeParse({
-      registration: form.registration,
+      registration: form.registration ?? '',
       halfDay,
-      status: form.status,
+      status: form.status ?? '',
     });
     if (!parsed.success)
       return {

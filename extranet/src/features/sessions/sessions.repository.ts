@@ -8,8 +8,8 @@ import { type HalfDay, halfDays } from './half-days.ts';
 // The sessions' entry module: the list (sessions.list.ts), a roster (roster.ts), the half-days
 // (half-days.ts) and one session for a viewer; pages import them from here.
 export { type HalfDay, halfDays } from './half-days.ts';
-export { loadRoster, type Roster, type RosterEntry } from './roster.ts';
-export { listSessions, type SessionFilters, type SessionSummary } from './sessions.list.ts';
+export { loadRoster, type RosterEntry } from './roster.ts';
+export { listSessions } from './sessions.list.ts';
 
 type Db = Kysely<Database> | Transaction<Database>;
 

@@ -41,6 +41,18 @@ export function listTerritories(): Territory[] {
   return active.map((t) => ({ ...t, epciCodes: [...t.epciCodes] }));
 }
 
+/**
+ * Every territory this extranet has known, in order: the active ones, then those the CMS no longer
+ * publishes (never routed to, but past requests, advisors' assignments and filters keep them).
+ */
+export function knownTerritories(): (Territory & { active: boolean })[] {
+  const list = listTerritories().map((t) => ({ ...t, active: true }));
+  for (const [slug, name] of names) {
+    if (!list.some((t) => t.slug === slug)) list.push({ slug, name, epciCodes: [], active: false });
+  }
+  return list;
+}
+
 export function territoryName(slug: string | null | undefined): string {
   return (slug && names.get(slug)) || 'Hors territoire';
 }
