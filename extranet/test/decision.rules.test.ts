@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { registrationRequest } from '../src/contract/index.ts';
-import { defaultNotifySettings } from '../src/features/notifications/settings.ts';
 import { allowedDecisions, decide } from '../src/features/registrations/decision.service.ts';
 import { DecisionNotAllowedError } from '../src/features/registrations/errors.ts';
 import { submitRegistration } from '../src/features/registrations/intake.service.ts';
 import { withMigratedDatabase } from './support/database.ts';
+import { defaultNotifySettings } from './support/notify-settings.ts';
 import { BACKENDS } from './support/server.ts';
 
 const admin = { id: 'admin-1', role: 'admin' as const, territories: [] };

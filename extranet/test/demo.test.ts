@@ -2,8 +2,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { addDays, nowMs, parisDate, parisInstant, setClock } from '../src/contract/clock.ts';
 import { seedDemoRegistrations } from '../src/features/demo/seed.ts';
 import { upsertEventCopy } from '../src/features/events/events.repository.ts';
-import { defaultNotifySettings } from '../src/features/notifications/settings.ts';
 import { withMigratedDatabase } from './support/database.ts';
+import { defaultNotifySettings } from './support/notify-settings.ts';
 import { BACKENDS } from './support/server.ts';
 
 afterEach(() => setClock(null));

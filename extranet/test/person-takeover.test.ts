@@ -9,11 +9,11 @@ import { migrations } from '../src/db/migrations/index.ts';
 import { upsertEventCopy } from '../src/features/events/events.repository.ts';
 import { listCalls } from '../src/features/notifications/calls.repository.ts';
 import { queueDueReminders } from '../src/features/notifications/reminders.job.ts';
-import { defaultNotifySettings } from '../src/features/notifications/settings.ts';
 import { decide } from '../src/features/registrations/decision.service.ts';
 import { submitRegistration } from '../src/features/registrations/intake.service.ts';
 import { Browser, location } from './support/browser.ts';
 import { addEvent, eventRequest, lastMailLink, uniquePhone } from './support/fixtures.ts';
+import { defaultNotifySettings } from './support/notify-settings.ts';
 import { intakeRow } from './support/people.ts';
 import { personRow } from './support/rows.ts';
 import {

@@ -1,4 +1,4 @@
-import { createTeamDirectory, type TeamDirectory } from '../territories/teams.ts';
+import type { TeamDirectory } from '../territories/teams.ts';
 import type { SmsChannel } from './sms.ts';
 
 /** What the notifications need from the deployment: read once at start, passed to each job and service. */
@@ -12,13 +12,4 @@ export interface NotifySettings {
   sms?: SmsChannel | undefined;
   /** The extranet's secret: signs the "je ne peux pas venir" links (none without it). */
   cancelSecret?: string | undefined;
-}
-
-/** The declared defaults (astro.config.ts: SITE_URL, EXTRANET_URL), with the general contact. */
-export function defaultNotifySettings(): NotifySettings {
-  return {
-    siteUrl: 'http://localhost:4321',
-    extranetUrl: 'http://localhost:4322',
-    teams: createTeamDirectory({}),
-  };
 }
