@@ -50,7 +50,8 @@ module.exports = {
     {
       name: 'no-circular-folders',
       severity: 'error',
-      comment: 'Two folders need each other (through different modules): move the shared part into the lower one.',
+      comment:
+        'Two folders need each other (through different modules): move the shared part into the lower one.',
       scope: 'folder',
       from: { path: '^extranet/src/' },
       to: { circular: true },
