@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { visibleTerritories } from '../src/features/registrations/scope.ts';
+import { visibleTerritories } from '../src/features/auth/viewer.ts';
 import {
   knownTerritories,
   listTerritories,

@@ -1,10 +1,10 @@
 import type { Kysely } from 'kysely';
 import { addDays, parisDate, parisInstant } from '../../contract/clock.ts';
 import type { Database } from '../../db/database.ts';
+import { readByViewer, registrationScope } from '../auth/scope.repository.ts';
 import type { Viewer } from '../auth/viewer.ts';
 import { parseSlots } from '../events/events.repository.ts';
 import { listOpenActions } from '../notes/notes.service.ts';
-import { readByViewer, registrationScope } from '../registrations/scope.ts';
 import { listCaseload } from '../supports/supports.service.ts';
 
 /** How many actions and quiet supports the dashboard lists (the counts cover them all). */

@@ -2,8 +2,9 @@ import { type Kysely, SqliteAdapter, sql, type Transaction } from 'kysely';
 import { now, parisDate, parisInstant } from '../../contract/clock.ts';
 import type { Database } from '../../db/database.ts';
 import { audit } from '../audit/audit.ts';
+import { personScope } from '../auth/scope.repository.ts';
 import type { Viewer } from '../auth/viewer.ts';
-import { PersonNotFoundError, personScope } from '../persons/persons.scope.ts';
+import { PersonNotFoundError } from '../persons/persons.rules.ts';
 import type { NoteInput } from './notes.rules.ts';
 
 type Db = Kysely<Database> | Transaction<Database>;

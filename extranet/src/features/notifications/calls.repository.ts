@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/database.ts';
+import { registrationScope } from '../auth/scope.repository.ts';
 import type { Viewer } from '../auth/viewer.ts';
-import { registrationScope } from '../registrations/scope.ts';
 import { CONTACT_COLUMNS, type Db, requestContact } from './notifications.repository.ts';
 
 /** The calls and SMS still to make, joined to their request and person (listCalls, the SMS worker). */

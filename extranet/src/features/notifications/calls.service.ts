@@ -3,7 +3,7 @@ import * as clock from '../../contract/clock.ts';
 import type { Database } from '../../db/database.ts';
 import { audit } from '../audit/audit.ts';
 import type { Viewer } from '../auth/viewer.ts';
-import { canSeeTerritory } from '../registrations/scope.ts';
+import { canSeeTerritory } from '../auth/viewer.ts';
 import { findCall, touchPerson, updateCall } from './calls.repository.ts';
 
 // The advisors' "à appeler" list: what was said on each call (calls.repository.ts reads the list).

@@ -3,13 +3,13 @@ import { sql } from 'kysely';
 import type { RegistrationRequest } from '../../contract/index.ts';
 import type { DbKind } from '../../db/connect.ts';
 import type { Database } from '../../db/database.ts';
+import { personScope } from '../auth/scope.repository.ts';
 import type { Viewer } from '../auth/viewer.ts';
+import { canSeeTerritory } from '../auth/viewer.ts';
 import type { NotifySettings } from '../notifications/notify.ts';
 import { type IntakeResult, submitRegistration } from '../registrations/intake.service.ts';
-import { canSeeTerritory } from '../registrations/scope.ts';
 import { territoryOfCommune } from '../territories/territories.ts';
 import { type DuplicateCandidate, isPossibleDuplicate, type NewPersonIdentity } from './persons.rules.ts';
-import { personScope } from './persons.scope.ts';
 
 /**
  * Possible duplicates of someone an advisor is about to record, among the people they may see:

@@ -3,7 +3,7 @@ import { now } from '../../contract/clock.ts';
 import type { Database, Person } from '../../db/database.ts';
 import { audit } from '../audit/audit.ts';
 import type { Viewer } from '../auth/viewer.ts';
-import { PersonNotFoundError } from './persons.scope.ts';
+import { PersonNotFoundError } from './persons.rules.ts';
 
 export class MergeNotAllowedError extends Error {}
 

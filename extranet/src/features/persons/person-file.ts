@@ -1,8 +1,9 @@
 import { type Kysely, sql } from 'kysely';
 import type { Database } from '../../db/database.ts';
 import { audit } from '../audit/audit.ts';
+import { personScope } from '../auth/scope.repository.ts';
 import type { Viewer } from '../auth/viewer.ts';
-import { PersonNotFoundError, personScope } from './persons.scope.ts';
+import { PersonNotFoundError } from './persons.rules.ts';
 
 /** A person's file for the viewer, or PersonNotFoundError. Every read is written to the audit log. */
 export async function getPersonFile(db: Kysely<Database>, viewer: Viewer, personId: number) {

@@ -3,10 +3,11 @@ import { now } from '../../contract/clock.ts';
 import { isUniqueViolation } from '../../db/connect.ts';
 import type { Database } from '../../db/database.ts';
 import { audit } from '../audit/audit.ts';
+import { personScope } from '../auth/scope.repository.ts';
 import type { Viewer } from '../auth/viewer.ts';
 import { territoryOfCommune } from '../territories/territories.ts';
 import type { PersonEdit } from './persons.rules.ts';
-import { PersonNotFoundError, personScope } from './persons.scope.ts';
+import { PersonNotFoundError } from './persons.rules.ts';
 
 export class PhoneTakenError extends Error {}
 

@@ -2,9 +2,9 @@ import { type ExpressionBuilder, type Kysely, sql } from 'kysely';
 import { addDays, parisDate, parisInstant } from '../../contract/clock.ts';
 import { normaliseFrenchPhone } from '../../contract/index.ts';
 import type { Database } from '../../db/database.ts';
+import { personScope } from '../auth/scope.repository.ts';
 import type { Viewer } from '../auth/viewer.ts';
 import type { PersonFilters } from './persons.rules.ts';
-import { personScope } from './persons.scope.ts';
 
 export const PERSON_PAGE_SIZE = 25;
 

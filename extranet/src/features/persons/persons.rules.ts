@@ -132,3 +132,6 @@ export function isPossibleDuplicate(
     : strip(candidate.communeName) !== '' && strip(candidate.communeName) === strip(other.commune_name);
   return sameName && sameCommune ? 'name' : null;
 }
+
+/** A person that does not exist or that the viewer may not see: the same answer (404). */
+export class PersonNotFoundError extends Error {}

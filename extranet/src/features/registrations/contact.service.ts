@@ -4,11 +4,11 @@ import type { DbKind } from '../../db/connect.ts';
 import type { Database } from '../../db/database.ts';
 import { audit } from '../audit/audit.ts';
 import type { Viewer } from '../auth/viewer.ts';
+import { canSeeTerritory } from '../auth/viewer.ts';
 import { writePersonChange } from '../persons/persons.corrections.ts';
 import { territoryOfCommune } from '../territories/territories.ts';
 import { contactDifferences, type PersonField } from './contact.rules.ts';
 import { NotFoundError } from './errors.ts';
-import { canSeeTerritory } from './scope.ts';
 
 /**
  * The contact details given with a request stay with that request (design §8): an anonymous

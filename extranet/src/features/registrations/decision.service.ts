@@ -5,7 +5,9 @@ import type { DbKind } from '../../db/connect.ts';
 import type { Database } from '../../db/database.ts';
 import { clearMemo } from '../../db/memo.ts';
 import { audit } from '../audit/audit.ts';
+import { registrationScope } from '../auth/scope.repository.ts';
 import type { Viewer } from '../auth/viewer.ts';
+import { canSeeTerritory } from '../auth/viewer.ts';
 import { countAccepted } from '../events/events.repository.ts';
 import { type NotifySettings, queueDecision } from '../notifications/notify.ts';
 import {
@@ -17,7 +19,6 @@ import {
   ReasonRequiredError,
   StaleDecisionError,
 } from './errors.ts';
-import { canSeeTerritory, registrationScope } from './scope.ts';
 
 export const decision = z.enum(['accept', 'waitlist', 'decline', 'cancel'], {
   error: 'Choisissez une décision.',

@@ -4,9 +4,9 @@ import * as clock from '../../contract/clock.ts';
 import { normaliseFrenchPhone, type RegistrationKind, registrationStatus } from '../../contract/index.ts';
 import type { Database } from '../../db/database.ts';
 import { pageNumber } from '../../db/paging.ts';
+import { readByViewer, registrationScope } from '../auth/scope.repository.ts';
 import type { Viewer } from '../auth/viewer.ts';
 import { KIND_LABEL } from './labels.ts';
-import { readByViewer, registrationScope } from './scope.ts';
 
 const optional = <T extends z.ZodType>(s: T) =>
   z.preprocess((v) => (v === '' || v === null ? undefined : v), s.optional());

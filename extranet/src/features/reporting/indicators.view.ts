@@ -3,7 +3,7 @@ import { now } from '../../contract/clock.ts';
 import type { Database } from '../../db/database.ts';
 import { audit } from '../audit/audit.ts';
 import type { Viewer } from '../auth/viewer.ts';
-import { visibleTerritories } from '../registrations/scope.ts';
+import { visibleTerritories } from '../auth/viewer.ts';
 import { computeIndicators, setTargets, targetHistory } from './indicators.ts';
 import { currentYear, FIRST_YEAR, targetsForm } from './reporting.rules.ts';
 

@@ -1,8 +1,8 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { Database, EventCopy } from '../../db/database.ts';
 import type { Viewer } from '../auth/viewer.ts';
+import { canSeeTerritory } from '../auth/viewer.ts';
 import { parseVenue, type Venue } from '../events/events.repository.ts';
-import { canSeeTerritory } from '../registrations/scope.ts';
 import { type HalfDay, halfDays } from './half-days.ts';
 
 // The sessions' entry module: the list (sessions.list.ts), a roster (roster.ts), the half-days

@@ -4,10 +4,10 @@ import type { DbKind } from '../../db/connect.ts';
 import type { Database } from '../../db/database.ts';
 import { audit } from '../audit/audit.ts';
 import type { Viewer } from '../auth/viewer.ts';
+import { canSeeTerritory } from '../auth/viewer.ts';
 import type { NotifySettings } from '../notifications/notify.ts';
 import { decide } from '../registrations/decision.service.ts';
 import { DecisionNotAllowedError, NotFoundError, StaleDecisionError } from '../registrations/errors.ts';
-import { canSeeTerritory } from '../registrations/scope.ts';
 import type { AttendanceStatus, ParcoursOutcomeKind } from './completion.ts';
 import { halfDays } from './half-days.ts';
 

@@ -3,8 +3,8 @@ import { sql } from 'kysely';
 import { parisDate } from '../../contract/clock.ts';
 import type { Database } from '../../db/database.ts';
 import { audit } from '../audit/audit.ts';
+import { personScope } from '../auth/scope.repository.ts';
 import type { Viewer } from '../auth/viewer.ts';
-import { personScope } from '../persons/persons.scope.ts';
 import { isQuiet } from './supports.rules.ts';
 
 // Reading supports: one support's page, the caseload, and who may be put in charge.

@@ -3,9 +3,10 @@ import { now, parisDate } from '../../contract/clock.ts';
 import { isUniqueViolation } from '../../db/connect.ts';
 import type { Database } from '../../db/database.ts';
 import { audit } from '../audit/audit.ts';
+import { personScope } from '../auth/scope.repository.ts';
 import type { Viewer } from '../auth/viewer.ts';
-import { PersonNotFoundError, personScope } from '../persons/persons.scope.ts';
-import { canSeeTerritory } from '../registrations/scope.ts';
+import { canSeeTerritory } from '../auth/viewer.ts';
+import { PersonNotFoundError } from '../persons/persons.rules.ts';
 import { eligibleAdvisors, SupportNotFoundError } from './supports.read.ts';
 import { checkPhaseChange, type EndSupport, type Phase } from './supports.rules.ts';
 

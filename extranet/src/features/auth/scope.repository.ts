@@ -1,17 +1,28 @@
 import { type ExpressionBuilder, type JoinBuilder, sql } from 'kysely';
 import type { Database } from '../../db/database.ts';
-import type { Viewer } from '../auth/viewer.ts';
-import { knownTerritories, type Territory } from '../territories/territories.ts';
+import type { Viewer } from './viewer.ts';
 
-/**
- * Territory scoping of registrations, applied in every query an advisor can reach: admins see
- * everything, advisors only their territories (requests outside any territory go to admins).
+/*
+ * The viewer's territory scope as query fragments, applied in every query an advisor can reach:
+ * admins see everything, advisors only their territories (what lies outside any territory goes to
+ * admins). The same rule without SQL is `canSeeTerritory` (viewer.ts).
  */
+
+/** Registrations, by the request's territory. */
 export function registrationScope(viewer: Viewer) {
   return (eb: ExpressionBuilder<Database, 'registration'>) => {
     if (viewer.role === 'admin') return sql<boolean>`1 = 1`;
     if (!viewer.territories.length) return sql<boolean>`1 = 0`;
     return eb('registration.territory', 'in', viewer.territories);
+  };
+}
+
+/** People, by the person's own territory. */
+export function personScope(viewer: Viewer) {
+  return (eb: ExpressionBuilder<Database, 'person'>) => {
+    if (viewer.role === 'admin') return sql<boolean>`1 = 1`;
+    if (!viewer.territories.length) return sql<boolean>`1 = 0`;
+    return eb('person.territory', 'in', viewer.territories);
   };
 }
 
@@ -26,19 +37,4 @@ export function readByViewer(viewer: Viewer) {
     (join as unknown as JoinBuilder<Database, 'registration' | 'registration_read'>)
       .onRef('registration_read.registration_id', '=', 'registration.id')
       .on('registration_read.user_id', '=', viewer.id) as unknown as J;
-}
-
-export function canSeeTerritory(viewer: Viewer, territory: string | null): boolean {
-  return viewer.role === 'admin' || (territory !== null && viewer.territories.includes(territory));
-}
-
-/**
- * The territories a viewer may filter on: all for admins, their own for advisors — including those
- * the CMS no longer publishes, whose past requests stay to be found.
- */
-export function visibleTerritories(viewer: Viewer): Territory[] {
-  const territories = knownTerritories();
-  return viewer.role === 'admin'
-    ? territories
-    : territories.filter((t) => viewer.territories.includes(t.slug));
 }
