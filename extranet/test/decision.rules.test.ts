@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { registrationRequest } from '../src/contract/index.ts';
 import { allowedDecisions, decide } from '../src/features/registrations/decision.service.ts';
 import { DecisionNotAllowedError } from '../src/features/registrations/errors.ts';
-import { submitRegistration } from '../src/features/registrations/intake.service.ts';
+import { receiveRegistration } from '../src/features/registrations/intake.service.ts';
 import { withMigratedDatabase } from './support/database.ts';
 import { defaultNotifySettings } from './support/notify-settings.ts';
 import { BACKENDS } from './support/server.ts';
@@ -45,7 +45,7 @@ describe.each(BACKENDS)('decisions on %s', (backend) => {
           communeName: 'Valenciennes',
           ...(kind === 'support' ? { projectIdea: 'Une épicerie solidaire' } : {}),
         });
-        await submitRegistration(db.db, db.kind, request, { notify: defaultNotifySettings() });
+        await receiveRegistration(db.db, db.kind, request, { notify: defaultNotifySettings() });
         const row = await db.db
           .selectFrom('registration')
           .select(['id', 'status'])

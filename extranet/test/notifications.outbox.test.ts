@@ -12,9 +12,9 @@ import { queueDueReminders } from '../src/features/notifications/reminders.job.t
 import type { NotifySettings } from '../src/features/notifications/settings.ts';
 import { manualSmsChannel, type SmsChannel } from '../src/features/notifications/sms.ts';
 import { sendPendingSms } from '../src/features/notifications/sms.worker.ts';
+import { createTeamDirectory } from '../src/features/notifications/teams.ts';
 import { decide } from '../src/features/registrations/decision.service.ts';
-import { submitRegistration } from '../src/features/registrations/intake.service.ts';
-import { createTeamDirectory } from '../src/features/territories/teams.ts';
+import { receiveRegistration } from '../src/features/registrations/intake.service.ts';
 import { firstStartOf, parisWallClock } from './support/ics.ts';
 import { BACKENDS, throwawayDatabase } from './support/server.ts';
 import { type SmtpSink, startSmtpSink } from './support/smtp-sink.ts';
@@ -114,7 +114,7 @@ describe.each(BACKENDS)('notifications on %s', (backend) => {
 
   /** A request submitted through the intake service: its answer and its id. */
   async function submitted(extra: Record<string, unknown>) {
-    const answer = await submitRegistration(db.db, db.kind, request(extra), { notify: settings });
+    const answer = await receiveRegistration(db.db, db.kind, request(extra), { notify: settings });
     return { answer, id: await registrationId(db, answer.reference) };
   }
 

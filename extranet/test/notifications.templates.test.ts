@@ -3,6 +3,7 @@ import nodemailer from 'nodemailer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { foldLine } from '../src/contract/icalendar.ts';
 import { eventCalendar } from '../src/features/notifications/ics.ts';
+import { createTeamDirectory } from '../src/features/notifications/teams.ts';
 import {
   callScript,
   decisionToPerson,
@@ -13,7 +14,6 @@ import {
   reminderToPerson,
 } from '../src/features/notifications/templates.ts';
 import type { NotificationContext } from '../src/features/notifications/types.ts';
-import { createTeamDirectory } from '../src/features/territories/teams.ts';
 import { type SmtpSink, startSmtpSink } from './support/smtp-sink.ts';
 
 const event = {

@@ -10,7 +10,7 @@ import { upsertEventCopy } from '../src/features/events/events.repository.ts';
 import { listCalls } from '../src/features/notifications/calls.repository.ts';
 import { queueDueReminders } from '../src/features/notifications/reminders.job.ts';
 import { decide } from '../src/features/registrations/decision.service.ts';
-import { submitRegistration } from '../src/features/registrations/intake.service.ts';
+import { receiveRegistration } from '../src/features/registrations/intake.service.ts';
 import { Browser, location } from './support/browser.ts';
 import { addEvent, eventRequest, lastMailLink, uniquePhone } from './support/fixtures.ts';
 import { defaultNotifySettings } from './support/notify-settings.ts';
@@ -410,7 +410,7 @@ describe.each(BACKENDS)('reminders and calls about a request on %s', (backend) =
           ...extra,
         });
       const options = { notify: defaultNotifySettings() };
-      await submitRegistration(
+      await receiveRegistration(
         db,
         kind,
         request({
@@ -421,7 +421,7 @@ describe.each(BACKENDS)('reminders and calls about a request on %s', (backend) =
         }),
         options,
       );
-      const other = await submitRegistration(
+      const other = await receiveRegistration(
         db,
         kind,
         request({
@@ -432,7 +432,7 @@ describe.each(BACKENDS)('reminders and calls about a request on %s', (backend) =
         }),
         options,
       );
-      const byPhone = await submitRegistration(
+      const byPhone = await receiveRegistration(
         db,
         kind,
         request({ firstName: 'Appel', lastName: 'Moi', phone: '06 55 44 33 22', preferredContact: 'appel' }),

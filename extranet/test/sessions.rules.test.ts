@@ -1,12 +1,12 @@
 import { extractText, extractTextItems } from 'unpdf';
 import { afterEach, describe, expect, it } from 'vitest';
 import { setClock } from '../src/contract/clock.ts';
-import { createAssociationSource, FALLBACK_ASSOCIATION } from '../src/features/sessions/association.ts';
 import {
   cancelLinkExpiry,
   signCancelToken,
   verifyCancelToken,
-} from '../src/features/sessions/cancel-link.ts';
+} from '../src/features/notifications/cancel-link.ts';
+import { createAssociationSource, FALLBACK_ASSOCIATION } from '../src/features/sessions/association.ts';
 import { completion, requiredHalfDays } from '../src/features/sessions/completion.ts';
 import { buildEmargement, shortDay } from '../src/features/sessions/emargement.pdf.ts';
 import type { HalfDay } from '../src/features/sessions/sessions.repository.ts';

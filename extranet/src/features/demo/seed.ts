@@ -7,7 +7,7 @@ import { ensureUserWithPassword } from '../accounts/accounts.service.ts';
 import type { Auth } from '../auth/auth.ts';
 import { isRegistrationOpen, listEvents } from '../events/events.repository.ts';
 import type { NotifySettings } from '../notifications/notify.ts';
-import { submitRegistration } from '../registrations/intake.service.ts';
+import { receiveRegistration } from '../registrations/intake.service.ts';
 import { seedDemoFollowUp } from './followup-people.ts';
 import { seedDemoFollowupSessions } from './followup-sessions.ts';
 import { seedDemoHistory } from './history.ts';
@@ -113,7 +113,7 @@ export async function seedDemoRegistrations(
   for (const [i, p] of DEMO_PEOPLE.entries()) {
     const event = events[i % events.length]!;
     try {
-      await submitRegistration(
+      await receiveRegistration(
         db,
         kind,
         {

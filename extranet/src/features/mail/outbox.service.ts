@@ -2,7 +2,6 @@ import type { Kysely } from 'kysely';
 import { now } from '../../contract/clock.ts';
 import type { Database } from '../../db/database.ts';
 import { audit } from '../audit/audit.ts';
-import type { Viewer } from '../auth/viewer.ts';
 import {
   countOutbox,
   getOutboxMessage,
@@ -15,12 +14,18 @@ import {
 export const OUTBOX_PAGE_SIZE = 50;
 
 /**
+ * Who acts (the signed-in admin: a `Viewer`). Only the id is needed for the audit trail, so mail —
+ * which auth itself uses to send password resets — needs nothing from auth.
+ */
+type Actor = { id: string };
+
+/**
  * The outbox page (admins): one page of messages and the count per state. Addresses and subjects
  * are personal data: every view of the list is recorded (how many, not whose).
  */
 export async function outboxPage(
   db: Kysely<Database>,
-  viewer: Viewer,
+  viewer: Actor,
   filter: { page: number; status?: OutboxStatus | undefined },
 ) {
   const list = await listOutbox(db, { page: filter.page, pageSize: OUTBOX_PAGE_SIZE, status: filter.status });
@@ -34,7 +39,7 @@ export async function outboxPage(
 }
 
 /** "Send now": the message goes back to the front of the queue (audited). */
-export async function retryNow(db: Kysely<Database>, viewer: Viewer, id: number): Promise<void> {
+export async function retryNow(db: Kysely<Database>, viewer: Actor, id: number): Promise<void> {
   await requeueMessage(db, id, now().toISOString());
   await audit(db, { actorId: viewer.id, action: 'outbox.retry', entityType: 'outbox', entityId: id });
 }
@@ -42,7 +47,7 @@ export async function retryNow(db: Kysely<Database>, viewer: Viewer, id: number)
 /** One message; reading a message about someone is reading their record (audited). */
 export async function readMessage(
   db: Kysely<Database>,
-  viewer: Viewer,
+  viewer: Actor,
   id: number,
 ): Promise<OutboxMessage | undefined> {
   const message = await getOutboxMessage(db, id);

@@ -1,4 +1,4 @@
-import { cancelUrl } from '../sessions/cancel-link.ts';
+import { cancelUrl } from './cancel-link.ts';
 import { sortSlots } from './format.ts';
 import { type Db, findSubject, type RegistrationSubject } from './notifications.repository.ts';
 import type { NotifySettings } from './settings.ts';

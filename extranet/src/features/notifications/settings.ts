@@ -1,5 +1,5 @@
-import type { TeamDirectory } from '../territories/teams.ts';
 import type { SmsChannel } from './sms.ts';
+import type { TeamDirectory } from './teams.ts';
 
 /** What the notifications need from the deployment: read once at start, passed to each job and service. */
 export interface NotifySettings {

@@ -83,7 +83,7 @@ async function findPersonByPhone(
  * even concurrent, gets the first answer and creates nothing. The receipt and the advisors'
  * notifications are queued in the same transaction.
  */
-export async function submitRegistration(
+export async function receiveRegistration(
   db: Kysely<Database>,
   kind: DbKind,
   request: RegistrationRequest,

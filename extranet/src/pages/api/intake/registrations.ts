@@ -6,7 +6,7 @@ import {
   EventFullError,
   UnknownEventError,
 } from '../../../features/registrations/errors.ts';
-import { type IntakeResult, submitRegistration } from '../../../features/registrations/intake.service.ts';
+import { type IntakeResult, receiveRegistration } from '../../../features/registrations/intake.service.ts';
 import { json } from '../../../lib/http.ts';
 
 const MAX_BODY = 64 * 1024;
@@ -39,7 +39,7 @@ export const POST: APIRoute = async ({ request, locals }) => {
   const parsed = registrationRequest.safeParse(body);
   if (!parsed.success) return json({ error: 'invalid', fieldErrors: fieldErrors(parsed.error) }, 400);
 
-  const submit = () => submitRegistration(rt.db, rt.kind, parsed.data, { notify: rt.notify });
+  const submit = () => receiveRegistration(rt.db, rt.kind, parsed.data, { notify: rt.notify });
   try {
     let result: IntakeResult;
     try {

@@ -1,6 +1,6 @@
 import { type CmsClient, type CmsClientOptions, createCmsClient, fieldParams } from '../cms/client.ts';
 import { type CmsTerritory, cmsGlobalContact, cmsTerritory } from '../cms/schemas.ts';
-import type { TeamIdentity } from '../notifications/types.ts';
+import type { TeamIdentity } from './types.ts';
 
 /**
  * Who a message comes from: the territory's team (name, email for replies, phone). The CMS holds

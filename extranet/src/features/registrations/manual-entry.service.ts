@@ -7,9 +7,13 @@ import { personScope } from '../auth/scope.repository.ts';
 import type { Viewer } from '../auth/viewer.ts';
 import { canSeeTerritory } from '../auth/viewer.ts';
 import type { NotifySettings } from '../notifications/notify.ts';
-import { type IntakeResult, submitRegistration } from '../registrations/intake.service.ts';
+import {
+  type DuplicateCandidate,
+  isPossibleDuplicate,
+  type NewPersonIdentity,
+} from '../persons/persons.rules.ts';
 import { territoryOfCommune } from '../territories/territories.ts';
-import { type DuplicateCandidate, isPossibleDuplicate, type NewPersonIdentity } from './persons.rules.ts';
+import { type IntakeResult, receiveRegistration } from './intake.service.ts';
 
 /**
  * Possible duplicates of someone an advisor is about to record, among the people they may see:
@@ -80,7 +84,7 @@ export async function recordManualEntry(
   kind: DbKind,
   input: { viewer: Viewer; request: RegistrationRequest; notify: NotifySettings },
 ): Promise<IntakeResult & { registrationId: number; personId: number }> {
-  const result = await submitRegistration(db, kind, input.request, {
+  const result = await receiveRegistration(db, kind, input.request, {
     notify: input.notify,
     enteredBy: input.viewer.id,
   });
