@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { migrateToLatest } from '../src/db/migrate.ts';
 import { CmsError, createCmsClient } from '../src/features/cms/client.ts';
-import { cmsEvent } from '../src/features/cms/schemas.ts';
+import { cmsEventEntry } from '../src/features/cms/schemas.ts';
 import { refreshTerritoriesFromCms } from '../src/features/territories/territories.sync.ts';
 import {
   listTerritories,
   territoryName,
-  territoryOfCommune,
+  territorySlugOfInsee,
   useTerritories,
 } from '../src/features/territories/territories.ts';
 import { BACKENDS, throwawayDatabase } from './support/server.ts';
@@ -46,7 +46,7 @@ describe('the CMS client', () => {
       { data: [good, { documentId: 'e2', title: 42 }], meta: { pagination: { pageCount: 2 } } },
       { data: [{ ...good, documentId: 'e3' }], meta: { pagination: { pageCount: 2 } } },
     );
-    const { items, rejected } = await client.collection((page) => `/api/events?page=${page}`, cmsEvent);
+    const { items, rejected } = await client.collection((page) => `/api/events?page=${page}`, cmsEventEntry);
     expect(items.map((e) => e.documentId)).toEqual(['e1', 'e3']);
     expect(rejected).toEqual([{ documentId: 'e2', title: 42 }]);
     expect(seen.map((s) => s.url)).toEqual([
@@ -59,7 +59,7 @@ describe('the CMS client', () => {
   it('fails with a CmsError on an HTTP error, an answer that is not JSON or not the expected shape', async () => {
     const fails = async (client: ReturnType<typeof createCmsClient>) =>
       client
-        .collection(() => '/api/events', cmsEvent)
+        .collection(() => '/api/events', cmsEventEntry)
         .then(
           () => null,
           (error: unknown) => error,
@@ -85,7 +85,7 @@ describe('the CMS client', () => {
           init?.signal?.addEventListener('abort', () => reject(init.signal?.reason)),
         )) as typeof fetch,
     });
-    await expect(hanging.get('/api/global', cmsEvent)).rejects.toThrow(/unreachable/);
+    await expect(hanging.get('/api/global', cmsEventEntry)).rejects.toThrow(/unreachable/);
   });
 });
 
@@ -106,8 +106,8 @@ describe.each(BACKENDS)('territories copy on %s', (backend) => {
         'pevele-carembault',
         'lens-lievin',
       ]);
-      expect(territoryOfCommune('62498')).toBe('lens-lievin');
-      expect(territoryOfCommune('59178')).toBe('douaisis');
+      expect(territorySlugOfInsee('62498')).toBe('lens-lievin');
+      expect(territorySlugOfInsee('59178')).toBe('douaisis');
 
       // Unpublished: inactive, its name kept; an unreadable entry keeps its last good copy; an EPCI
       // outside communes.generated.ts is reported.
@@ -118,9 +118,9 @@ describe.each(BACKENDS)('territories copy on %s', (backend) => {
         published: 4,
         unknownEpci: ['200054781'],
       });
-      expect(territoryOfCommune('62498')).toBeNull();
+      expect(territorySlugOfInsee('62498')).toBeNull();
       expect(territoryName('lens-lievin')).toBe('Lens-Liévin');
-      expect(territoryOfCommune('59449')).toBe('pevele-carembault');
+      expect(territorySlugOfInsee('59449')).toBe('pevele-carembault');
 
       // Nothing published at all, or the CMS down: the copy stays as it was.
       await expect(refreshTerritoriesFromCms(db, cmsAnswering({ data: [] }).client)).rejects.toThrow(

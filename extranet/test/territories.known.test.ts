@@ -4,7 +4,7 @@ import {
   knownTerritories,
   listTerritories,
   territoryName,
-  territoryOfCommune,
+  territorySlugOfInsee,
   useTerritories,
 } from '../src/features/territories/territories.ts';
 
@@ -17,9 +17,9 @@ describe('a territory the CMS no longer publishes', () => {
 
   it('is never routed to, but keeps its name and stays known', () => {
     useTerritories([...initial, lens]);
-    expect(territoryOfCommune('62498')).toBe('lens-lievin'); // Lens
+    expect(territorySlugOfInsee('62498')).toBe('lens-lievin'); // Lens
     unpublished();
-    expect(territoryOfCommune('62498')).toBeNull();
+    expect(territorySlugOfInsee('62498')).toBeNull();
     expect(territoryName('lens-lievin')).toBe('Lens-Liévin');
     expect(listTerritories().map((t) => t.slug)).not.toContain('lens-lievin');
     expect(knownTerritories().at(-1)).toMatchObject({ slug: 'lens-lievin', active: false });

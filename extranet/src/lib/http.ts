@@ -53,8 +53,11 @@ const SLOT_DAY = new Intl.DateTimeFormat('fr-FR', {
   timeZone: 'UTC',
 });
 
-/** { date: '2027-01-10', start: '09:00', end: '12:00' } → "dimanche 10 janvier 2027, 09:00 – 12:00" */
-export function formatSlot(slot: { date: string; start: string; end: string }): string {
+/**
+ * { date: '2027-01-10', start: '09:00', end: '12:00' } → "dimanche 10 janvier 2027, 09:00 – 12:00",
+ * on the staff's screens; messages and the site write "…, de 9 h à 12 h" (contract's formatSlot).
+ */
+export function formatSlotClock(slot: { date: string; start: string; end: string }): string {
   const day = SLOT_DAY.format(new Date(`${slot.date}T00:00:00Z`));
   return `${day}, ${slot.start} – ${slot.end}`;
 }

@@ -46,7 +46,7 @@ const slot = z.object({
 });
 
 /** An event (a dated session of a program, or an information meeting). */
-export const cmsEvent = z.object({
+export const cmsEventEntry = z.object({
   documentId: z.string().min(1).max(100),
   title: z.string().min(1),
   slug: optionalText,
@@ -61,4 +61,4 @@ export const cmsEvent = z.object({
   venue: z.record(z.string(), z.unknown()).nullish(),
   slots: z.array(slot).nullish(),
 });
-export type CmsEvent = z.infer<typeof cmsEvent>;
+export type CmsEventEntry = z.infer<typeof cmsEventEntry>;

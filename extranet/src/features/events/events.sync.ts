@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/database.ts';
 import { type CmsClient, type CmsClientOptions, createCmsClient, fieldParams } from '../cms/client.ts';
-import { type CmsEvent, cmsEvent } from '../cms/schemas.ts';
+import { type CmsEventEntry, cmsEventEntry } from '../cms/schemas.ts';
 import { type EventCopyInput, markRemovedExcept, upsertEventCopy } from './events.repository.ts';
 
 /** Explicit fields and populate: never populate=* (docs/contracts.md). */
@@ -25,7 +25,7 @@ export function eventsQuery(page: number): string {
   return `/api/events?${p.toString()}`;
 }
 
-export function mapCmsEvent(e: CmsEvent): EventCopyInput {
+export function mapCmsEvent(e: CmsEventEntry): EventCopyInput {
   const venue = { ...(e.venue ?? {}) };
   delete (venue as { id?: unknown }).id;
   return {
@@ -58,7 +58,7 @@ export async function refreshEventsFromCms(
   cms: CmsClient | CmsClientOptions,
 ): Promise<number> {
   const client = 'collection' in cms ? cms : createCmsClient(cms);
-  const { items, rejected } = await client.collection(eventsQuery, cmsEvent);
+  const { items, rejected } = await client.collection(eventsQuery, cmsEventEntry);
   const kept = rejected
     .map((e) => (e as { documentId?: unknown } | null)?.documentId)
     .filter((id): id is string => typeof id === 'string');

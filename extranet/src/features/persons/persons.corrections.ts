@@ -5,7 +5,7 @@ import type { Database } from '../../db/database.ts';
 import { audit } from '../audit/audit.ts';
 import { personScope } from '../auth/scope.repository.ts';
 import type { Viewer } from '../auth/viewer.ts';
-import { territoryOfCommune } from '../territories/territories.ts';
+import { territorySlugOfInsee } from '../territories/territories.ts';
 import type { PersonEdit } from './persons.rules.ts';
 import { PersonNotFoundError } from './persons.rules.ts';
 
@@ -29,7 +29,7 @@ export async function writePersonChange(
 ): Promise<string[]> {
   const { person, before, after } = change;
   if (change.communeInsee !== undefined) {
-    const territory = territoryOfCommune(change.communeInsee) ?? person.territory;
+    const territory = territorySlugOfInsee(change.communeInsee) ?? person.territory;
     if (territory !== person.territory) {
       before.territory = person.territory;
       after.territory = territory;

@@ -6,7 +6,7 @@ import { audit } from '../audit/audit.ts';
 import type { Viewer } from '../auth/viewer.ts';
 import { canSeeTerritory } from '../auth/viewer.ts';
 import { writePersonChange } from '../persons/persons.corrections.ts';
-import { territoryOfCommune } from '../territories/territories.ts';
+import { territorySlugOfInsee } from '../territories/territories.ts';
 import { contactDifferences, type PersonField } from './contact.rules.ts';
 import { NotFoundError } from './errors.ts';
 
@@ -206,7 +206,7 @@ export async function attachRequest(
           email: given ? reg.contact_email : current.email,
           commune_insee: given ? reg.contact_commune_insee : current.commune_insee,
           commune_name: given ? reg.contact_commune_name : current.commune_name,
-          territory: territoryOfCommune(reg.contact_commune_insee) ?? reg.territory,
+          territory: territorySlugOfInsee(reg.contact_commune_insee) ?? reg.territory,
           situation_rsa: reg.contact_situation_rsa ?? 'ne-se-prononce-pas',
           situation_job_seeker: reg.contact_situation_job_seeker ?? 'ne-se-prononce-pas',
           preferred_contact: reg.preferred_contact,

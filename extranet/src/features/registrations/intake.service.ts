@@ -6,7 +6,7 @@ import type { Database } from '../../db/database.ts';
 import { audit } from '../audit/audit.ts';
 import { countAccepted, isRegistrationOpen } from '../events/events.repository.ts';
 import { type NotifySettings, queueReceipt } from '../notifications/notify.ts';
-import { territoryOfCommune } from '../territories/territories.ts';
+import { territorySlugOfInsee } from '../territories/territories.ts';
 import { EventClosedError, EventFullError, UnknownEventError } from './errors.ts';
 
 export interface IntakeResult {
@@ -100,7 +100,7 @@ export async function receiveRegistration(
   try {
     return await db.transaction().execute(async (trx) => {
       let status: IntakeResult['status'] = 'received';
-      let territory: string | null = territoryOfCommune(request.communeInsee);
+      let territory: string | null = territorySlugOfInsee(request.communeInsee);
       if (request.kind === 'event') {
         // Lock the event row: capacity checks and decisions on this event run one at a time.
         let q = trx.selectFrom('event_copy').selectAll().where('document_id', '=', request.eventId);
@@ -137,7 +137,7 @@ export async function receiveRegistration(
             .insertInto('person')
             .values({
               ...details,
-              territory: territoryOfCommune(request.communeInsee) ?? territory,
+              territory: territorySlugOfInsee(request.communeInsee) ?? territory,
               preferred_contact: request.preferredContact,
               consent_at: nowIso,
               last_contact_at: nowIso,

@@ -12,7 +12,7 @@ import {
   isPossibleDuplicate,
   type NewPersonIdentity,
 } from '../persons/persons.rules.ts';
-import { territoryOfCommune } from '../territories/territories.ts';
+import { territorySlugOfInsee } from '../territories/territories.ts';
 import { type IntakeResult, receiveRegistration } from './intake.service.ts';
 
 /**
@@ -59,7 +59,7 @@ export async function manualEntryScopeErrors(
   if (viewer.role === 'admin') return {};
   if (request.kind === 'event' && !visibleEventIds.includes(request.eventId))
     return { eventId: 'Choisissez une session de vos territoires.' };
-  if (request.kind !== 'event' && !canSeeTerritory(viewer, territoryOfCommune(request.communeInsee)))
+  if (request.kind !== 'event' && !canSeeTerritory(viewer, territorySlugOfInsee(request.communeInsee)))
     return { communeInsee: 'Indiquez une commune de vos territoires (code INSEE).' };
   const owner = await db
     .selectFrom('person')

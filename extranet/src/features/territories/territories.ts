@@ -58,10 +58,10 @@ export function territoryName(slug: string | null | undefined): string {
 }
 
 /**
- * The territory of a commune (INSEE code): the first active territory whose EPCI codes hold the
+ * The slug of the territory of a commune (INSEE code): the first active territory whose EPCI codes hold the
  * commune's EPCI; null outside every territory (the request then goes to the admins).
  */
-export function territoryOfCommune(inseeCode: string | null | undefined): string | null {
+export function territorySlugOfInsee(inseeCode: string | null | undefined): string | null {
   if (!inseeCode) return null;
   const epci = communeEpci[inseeCode];
   if (!epci) return null;
