@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parisDate } from '../src/contract/clock.ts';
-import { accountKey } from '../src/features/auth/throttle.ts';
+import { accountKey } from '../src/features/auth/throttle.service.ts';
 import { Browser, location } from './support/browser.ts';
 import { addEvent, eventRequest, intake, lastMailLink, totp } from './support/fixtures.ts';
 import {

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from '../../scripts/testing/chromium.ts';
 import { postChunked } from '../../scripts/testing/chunked.ts';
 import { clientAddress } from '../src/contract/client-address.ts';
-import { ipKey } from '../src/features/auth/throttle.ts';
+import { ipKey } from '../src/features/auth/throttle.service.ts';
 import { safeNext } from '../src/lib/guard.ts';
 import { Browser } from './support/browser.ts';
 import {

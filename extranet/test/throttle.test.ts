@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { passwordProblem } from '../src/features/auth/passwords.ts';
-import { accountKey, ipKey } from '../src/features/auth/throttle.ts';
+import { passwordProblem } from '../src/features/auth/passwords.rules.ts';
+import { accountKey, ipKey } from '../src/features/auth/throttle.service.ts';
 
 describe('sign-in throttling keys', () => {
   it('groups IPv6 addresses by their /64 network', () => {

@@ -5,7 +5,7 @@
  * (Idempotency and the last place across instances: instances.test.ts.)
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { accountKey } from '../src/features/auth/throttle.ts';
+import { accountKey } from '../src/features/auth/throttle.service.ts';
 import { Browser, location } from './support/browser.ts';
 import { addEvent, eventRequest, intake } from './support/fixtures.ts';
 import { BACKENDS, DEMO_PASSWORD, type RunningServer, startServer } from './support/server.ts';

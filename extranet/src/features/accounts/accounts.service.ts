@@ -4,8 +4,8 @@ import { type DbKind, isUniqueViolation } from '../../db/connect.ts';
 import type { Database } from '../../db/database.ts';
 import { audit } from '../audit/audit.ts';
 import { type Auth, INVITATION_SECONDS } from '../auth/auth.ts';
-import { passwordProblem } from '../auth/passwords.ts';
-import { accountKey, clearThrottle } from '../auth/throttle.ts';
+import { passwordProblem } from '../auth/passwords.rules.ts';
+import { accountKey, clearThrottle } from '../auth/throttle.service.ts';
 import { sendMail } from '../mail/mail.ts';
 import { invitationMail } from '../mail/templates.ts';
 import { findAccount } from './accounts.repository.ts';
@@ -247,7 +247,7 @@ const EXPIRED_LINK = 'Ce lien n’est plus valable. Demandez un nouveau lien ave
 
 /**
  * Sets a new password from a reset or invitation link: the token must still be valid, the password
- * acceptable (passwords.ts) and typed twice the same. better-auth checks the token again, stores
+ * acceptable (passwords.rules.ts) and typed twice the same. better-auth checks the token again, stores
  * the hash and ends every session of the account; earlier wrong passwords stop slowing the account
  * down (whoever held the link owns the mailbox). Audited.
  */

@@ -5,7 +5,8 @@ import type { DbKind } from '../../db/connect.ts';
 import type { Database } from '../../db/database.ts';
 import { sendMail } from '../mail/mail.ts';
 import { passwordResetMail } from '../mail/templates.ts';
-import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from './passwords.ts';
+import { findUserDisabled } from './auth.repository.ts';
+import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from './passwords.rules.ts';
 
 /** 30 minutes without activity ends a session… */
 export const SESSION_IDLE_SECONDS = 30 * 60;
@@ -62,7 +63,7 @@ export function createAuth(options: AuthOptions) {
       cookieCache: { enabled: false },
     },
     verification: { storeIdentifier: 'hashed' },
-    // Our own throttling (features/auth/throttle.ts) is stored in the database and grows delays.
+    // Our own throttling (features/auth/throttle.service.ts) is stored in the database and grows delays.
     rateLimit: { enabled: false },
     advanced: {
       // The session and its user in one query (a join) instead of two on every request.
@@ -79,11 +80,7 @@ export function createAuth(options: AuthOptions) {
       session: {
         create: {
           before: async (session) => {
-            const user = await db
-              .selectFrom('users')
-              .select('disabled')
-              .where('id', '=', session.userId)
-              .executeTakeFirst();
+            const user = await findUserDisabled(db, session.userId);
             if (!user || user.disabled === true || user.disabled === 1) return false;
             return { data: session };
           },

@@ -1,5 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/database.ts';
+import { audit } from '../audit/audit.ts';
+import { findUserIdByEmail } from './auth.repository.ts';
 import type { Auth } from './auth.ts';
 import {
   ACCOUNT_POLICY,
@@ -10,7 +12,7 @@ import {
   ipKey,
   recordFailure,
   type ThrottlePolicy,
-} from './throttle.ts';
+} from './throttle.service.ts';
 
 export type SignInOutcome =
   | { kind: 'signed-in'; headers: Headers }
@@ -88,4 +90,53 @@ export async function signInWithPassword(
     return { kind: 'refused', status: 401, message: 'Adresse e-mail ou mot de passe incorrect.' };
   const body = (await signedIn.json().catch(() => ({}))) as { twoFactorRedirect?: boolean };
   return { kind: body.twoFactorRedirect ? 'two-factor' : 'signed-in', headers: signedIn.headers };
+}
+
+/**
+ * Sign-in successes and failures in the audit log.
+ *
+ * A failure keeps which account was aimed at (its id) when the address is one of ours, and
+ * nothing at all about the address otherwise: not even a hash. A hash of an e-mail address is
+ * still personal data (anyone can hash a guessed address and compare, and staff addresses follow
+ * a pattern), and it would keep the typos of passers-by; the account id is all an admin needs to
+ * see that someone is trying an account. The password is never stored in any form.
+ */
+export async function auditSignIn(
+  db: Kysely<Database>,
+  input:
+    | {
+        step: 'password';
+        email: string;
+        ok: boolean;
+        reason?: 'wrong-credentials' | 'throttled' | 'demo-refused';
+      }
+    | { step: 'code'; userId: string | null; ok: boolean; backupCode: boolean },
+): Promise<void> {
+  let userId: string | null;
+  if (input.step === 'password') {
+    const user = await findUserIdByEmail(db, input.email);
+    userId = user?.id ?? null;
+  } else {
+    userId = input.userId;
+  }
+  if (input.ok) {
+    await audit(db, {
+      actorId: userId,
+      action: 'auth.signin',
+      entityType: 'user',
+      entityId: userId,
+      details: { step: input.step, ...(input.step === 'code' ? { backupCode: input.backupCode } : {}) },
+    });
+    return;
+  }
+  await audit(db, {
+    actorId: null,
+    action: 'auth.signin-failed',
+    entityType: 'user',
+    entityId: userId,
+    details:
+      input.step === 'password'
+        ? { step: 'password', reason: input.reason ?? 'wrong-credentials', knownAccount: userId !== null }
+        : { step: 'code', backupCode: input.backupCode },
+  });
 }

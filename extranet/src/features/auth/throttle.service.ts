@@ -2,6 +2,12 @@ import { createHash } from 'node:crypto';
 import { isIPv6 } from 'node:net';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/database.ts';
+import {
+  deleteThrottle,
+  findThrottleRows,
+  setThrottleBlockedUntil,
+  upsertThrottleFailure,
+} from './auth.repository.ts';
 
 /**
  * Sign-in throttling, stored in the database so that several instances share it.
@@ -60,15 +66,10 @@ export async function checkThrottle(
   keys: { key: string; policy: ThrottlePolicy }[],
   now = new Date(),
 ): Promise<ThrottleVerdict> {
-  const rows = await db
-    .selectFrom('login_throttle')
-    .selectAll()
-    .where(
-      'key',
-      'in',
-      keys.map((k) => k.key),
-    )
-    .execute();
+  const rows = await findThrottleRows(
+    db,
+    keys.map((k) => k.key),
+  );
   let delayMs = 0;
   let blockedUntil: Date | null = null;
   for (const { key, policy } of keys) {
@@ -97,35 +98,15 @@ export async function recordFailure(
   const nowIso = now.toISOString();
   const forgetBefore = new Date(now.getTime() - FORGET_AFTER_MS).toISOString();
   for (const { key, policy } of keys) {
-    // One atomic upsert: concurrent failures on several instances all count.
-    const row = await db
-      .insertInto('login_throttle')
-      .values({ key, failures: 1, last_failure_at: nowIso, blocked_until: null })
-      .onConflict((oc) =>
-        oc.column('key').doUpdateSet((eb) => ({
-          failures: eb
-            .case()
-            .when('login_throttle.last_failure_at', '<', forgetBefore)
-            .then(1)
-            .else(eb('login_throttle.failures', '+', 1))
-            .end(),
-          last_failure_at: nowIso,
-        })),
-      )
-      .returning('failures')
-      .executeTakeFirstOrThrow();
+    const row = await upsertThrottleFailure(db, { key, nowIso, forgetBefore });
     const failures = Number(row.failures);
     if (policy.blockAfter !== undefined && failures >= policy.blockAfter) {
       const ms = Math.min(MAX_BLOCK_MS, 60_000 * 2 ** (failures - policy.blockAfter));
-      await db
-        .updateTable('login_throttle')
-        .set({ blocked_until: new Date(now.getTime() + ms).toISOString() })
-        .where('key', '=', key)
-        .execute();
+      await setThrottleBlockedUntil(db, key, new Date(now.getTime() + ms).toISOString());
     }
   }
 }
 
 export async function clearThrottle(db: Kysely<Database>, key: string): Promise<void> {
-  await db.deleteFrom('login_throttle').where('key', '=', key).execute();
+  await deleteThrottle(db, key);
 }
