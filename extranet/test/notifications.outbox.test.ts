@@ -5,7 +5,7 @@ import { registrationRequest } from '../src/contract/index.ts';
 import type { Db } from '../src/db/connect.ts';
 import { migrateToLatest } from '../src/db/migrate.ts';
 import { upsertEventCopy } from '../src/features/events/events.repository.ts';
-import { deliverDue } from '../src/features/mail/worker.ts';
+import { deliverDue } from '../src/features/mail/outbox.job.ts';
 import { listCalls } from '../src/features/notifications/calls.repository.ts';
 import { recordCallOutcome } from '../src/features/notifications/calls.service.ts';
 import { queueDueReminders } from '../src/features/notifications/reminders.job.ts';

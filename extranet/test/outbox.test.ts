@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../src/db/connect.ts';
-import { sendMail } from '../src/features/mail/mail.ts';
-import { deliverDue, isPermanentFailure, MAX_ATTEMPTS } from '../src/features/mail/worker.ts';
+import { sendMail } from '../src/features/mail/mail.service.ts';
+import { deliverDue, isPermanentFailure, MAX_ATTEMPTS } from '../src/features/mail/outbox.job.ts';
 import { twoInstances } from './support/database.ts';
 import { BACKENDS } from './support/server.ts';
 

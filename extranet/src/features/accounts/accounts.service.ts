@@ -6,7 +6,7 @@ import { audit } from '../audit/audit.ts';
 import { type Auth, INVITATION_SECONDS } from '../auth/auth.ts';
 import { passwordProblem } from '../auth/passwords.rules.ts';
 import { accountKey, clearThrottle } from '../auth/throttle.service.ts';
-import { sendMail } from '../mail/mail.ts';
+import { sendMail } from '../mail/mail.service.ts';
 import { invitationMail } from '../mail/templates.ts';
 import { findAccount } from './accounts.repository.ts';
 

@@ -3,7 +3,7 @@ import { twoFactor } from 'better-auth/plugins';
 import type { Kysely } from 'kysely';
 import type { DbKind } from '../../db/connect.ts';
 import type { Database } from '../../db/database.ts';
-import { sendMail } from '../mail/mail.ts';
+import { sendMail } from '../mail/mail.service.ts';
 import { passwordResetMail } from '../mail/templates.ts';
 import { findUserDisabled } from './auth.repository.ts';
 import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from './passwords.rules.ts';

@@ -1,8 +1,100 @@
-import type { Kysely } from 'kysely';
+import { type Insertable, type Kysely, sql } from 'kysely';
 import { z } from 'zod';
-import type { Database, OutboxTable } from '../../db/database.ts';
+import type { DbKind } from '../../db/connect.ts';
+import type { Database, OutboxRow, OutboxTable } from '../../db/database.ts';
 
-/** The outbox page's reading of the table: camelCase rows, snake_case stays here. */
+/**
+ * The outbox table: writing a message (mail.service.ts), the worker's claims and outcomes
+ * (outbox.job.ts), and the outbox page's reading of it (camelCase rows, snake_case stays here).
+ */
+
+/** Writes one message; in the caller's transaction when `db` is one. Returns its id. */
+export async function insertOutboxMessage(db: Kysely<Database>, values: Insertable<OutboxTable>) {
+  const row = await db.insertInto('outbox').values(values).returning('id').executeTakeFirstOrThrow();
+  return row.id;
+}
+
+/**
+ * PostgreSQL: holds a lock on one address's daily cap until the transaction ends, so concurrent
+ * requests to that address are counted one after the other (SQLite has one writer at a time).
+ */
+export async function lockAddressCap(db: Kysely<Database>, to: string): Promise<void> {
+  await sql`select pg_advisory_xact_lock(hashtext(${`mail-cap:${to}`}))`.execute(db);
+}
+
+/** Messages of these kinds written to one address in [from, until), those held aside. */
+export async function countSentTo(
+  db: Kysely<Database>,
+  filter: { to: string; from: string; until: string; kinds: string[] },
+): Promise<number> {
+  const sent = await db
+    .selectFrom('outbox')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('to_address', '=', filter.to)
+    .where('created_at', '>=', filter.from)
+    .where('created_at', '<', filter.until)
+    .where('kind', 'in', filter.kinds)
+    .where('status', '!=', 'held')
+    .executeTakeFirstOrThrow();
+  return Number(sent.n);
+}
+
+/**
+ * Claims due messages atomically (PostgreSQL: FOR UPDATE SKIP LOCKED; SQLite: a single writer):
+ * pending ones whose time has come and claims that expired, until `lockedUntil`.
+ */
+export async function claimDueMessages(
+  db: Kysely<Database>,
+  kind: DbKind,
+  claim: { nowIso: string; lockedUntil: string; batchSize: number },
+): Promise<OutboxRow[]> {
+  let due = db
+    .selectFrom('outbox')
+    .select('id')
+    .where((eb) =>
+      eb.or([
+        eb.and([eb('status', '=', 'pending'), eb('next_attempt_at', '<=', claim.nowIso)]),
+        eb.and([eb('status', '=', 'sending'), eb('locked_until', '<', claim.nowIso)]),
+      ]),
+    )
+    .orderBy('id')
+    .limit(claim.batchSize);
+  if (kind === 'postgres') due = due.forUpdate().skipLocked();
+  return db
+    .updateTable('outbox')
+    .set((eb) => ({ status: 'sending', locked_until: claim.lockedUntil, attempts: eb('attempts', '+', 1) }))
+    .where('id', 'in', due)
+    .returningAll()
+    .execute();
+}
+
+export async function markSent(db: Kysely<Database>, id: number, at: string): Promise<void> {
+  await db
+    .updateTable('outbox')
+    .set({ status: 'sent', sent_at: at, locked_until: null, last_error: null })
+    .where('id', '=', id)
+    .execute();
+}
+
+/** A failed attempt: back to pending for `nextAttemptAt`, or failed for good. */
+export async function markAttemptFailed(
+  db: Kysely<Database>,
+  id: number,
+  outcome: { failed: boolean; error: string; nextAttemptAt: string },
+): Promise<void> {
+  await db
+    .updateTable('outbox')
+    .set({
+      status: outcome.failed ? 'failed' : 'pending',
+      locked_until: null,
+      last_error: outcome.error,
+      next_attempt_at: outcome.nextAttemptAt,
+    })
+    .where('id', '=', id)
+    .execute();
+}
+
+/* The outbox page. */
 export type OutboxStatus = OutboxTable['status'];
 export const OUTBOX_STATUSES = [
   'pending',

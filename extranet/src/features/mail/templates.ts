@@ -1,4 +1,4 @@
-import type { MailMessage } from './mail.ts';
+import type { MailMessage } from './mail.service.ts';
 
 /**
  * The account messages' words (invitation, password reset). Plain French, short sentences. The

@@ -1,7 +1,7 @@
 import * as clock from '../../contract/clock.ts';
 import type { DbKind } from '../../db/connect.ts';
 import { advisorRecipients } from '../accounts/advisors.repository.ts';
-import { type MailMessage, sendCappedMail, sendMail } from '../mail/mail.ts';
+import { type MailMessage, sendCappedMail, sendMail } from '../mail/mail.service.ts';
 import { toContext } from './context.ts';
 import { callScript } from './messages/call-script.ts';
 import { decisionToPerson, decisionToPrescriber } from './messages/decision.ts';

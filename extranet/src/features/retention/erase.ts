@@ -22,7 +22,7 @@ export interface ErasureCounts {
   auditRows: number;
 }
 
-/** The file name the mail worker gives a message's .eml copy (mail/worker.ts). */
+/** The file name the mail worker gives a message's .eml copy (mail/outbox.job.ts). */
 export function emlFileName(id: number, kind: string): string {
   return `${String(id).padStart(6, '0')}-${kind}.eml`;
 }

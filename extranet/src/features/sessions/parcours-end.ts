@@ -3,7 +3,7 @@ import { addDays, now as clockNow, parisDate } from '../../contract/clock.ts';
 import type { Database } from '../../db/database.ts';
 import { audit } from '../audit/audit.ts';
 import { startPeriodicJob } from '../jobs/periodic.ts';
-import { sendMail } from '../mail/mail.ts';
+import { sendMail } from '../mail/mail.service.ts';
 import { loadContext, type NotifySettings, toOutbox } from '../notifications/notify.ts';
 import { parcoursEndToPrescriber } from '../notifications/templates.ts';
 import { halfDays } from './half-days.ts';

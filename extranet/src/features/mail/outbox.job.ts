@@ -5,7 +5,8 @@ import nodemailer from 'nodemailer';
 import * as clock from '../../contract/clock.ts';
 import type { DbKind } from '../../db/connect.ts';
 import type { Database, OutboxRow } from '../../db/database.ts';
-import type { MailAttachment } from './mail.ts';
+import type { MailAttachment } from './mail.service.ts';
+import { claimDueMessages, markAttemptFailed, markSent } from './outbox.repository.ts';
 
 /** Attempts after which a message the SMTP server refused for good (5xx) is marked failed. */
 export const MAX_ATTEMPTS = 20;
@@ -58,29 +59,11 @@ export async function claimDue(
   lockMs = LOCK_MS,
 ): Promise<OutboxRow[]> {
   const now = clock.now();
-  const nowIso = now.toISOString();
-  let due = db
-    .selectFrom('outbox')
-    .select('id')
-    .where((eb) =>
-      eb.or([
-        eb.and([eb('status', '=', 'pending'), eb('next_attempt_at', '<=', nowIso)]),
-        eb.and([eb('status', '=', 'sending'), eb('locked_until', '<', nowIso)]),
-      ]),
-    )
-    .orderBy('id')
-    .limit(batchSize);
-  if (kind === 'postgres') due = due.forUpdate().skipLocked();
-  return db
-    .updateTable('outbox')
-    .set((eb) => ({
-      status: 'sending',
-      locked_until: new Date(now.getTime() + lockMs).toISOString(),
-      attempts: eb('attempts', '+', 1),
-    }))
-    .where('id', 'in', due)
-    .returningAll()
-    .execute();
+  return claimDueMessages(db, kind, {
+    nowIso: now.toISOString(),
+    lockedUntil: new Date(now.getTime() + lockMs).toISOString(),
+    batchSize,
+  });
 }
 
 export function createTransport(options: Pick<MailWorkerOptions, 'smtpUrl'>) {
@@ -127,26 +110,17 @@ export async function deliverDue(
           info.message as Buffer,
         );
       }
-      await options.db
-        .updateTable('outbox')
-        .set({ status: 'sent', sent_at: clock.now().toISOString(), locked_until: null, last_error: null })
-        .where('id', '=', row.id)
-        .execute();
+      await markSent(options.db, row.id, clock.now().toISOString());
       sent++;
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       // SMTP being down delays a message, never loses it: only a refusal ends its retries.
       const failed = row.attempts >= MAX_ATTEMPTS && isPermanentFailure(error);
-      await options.db
-        .updateTable('outbox')
-        .set({
-          status: failed ? 'failed' : 'pending',
-          locked_until: null,
-          last_error: message.slice(0, 500),
-          next_attempt_at: new Date(clock.nowMs() + backoffMs(row.attempts)).toISOString(),
-        })
-        .where('id', '=', row.id)
-        .execute();
+      await markAttemptFailed(options.db, row.id, {
+        failed,
+        error: message.slice(0, 500),
+        nextAttemptAt: new Date(clock.nowMs() + backoffMs(row.attempts)).toISOString(),
+      });
       // No address nor content in the logs: only the message id and the error code.
       const code = (error as { code?: string }).code ?? 'erreur';
       console.warn(`[courriels] envoi du message ${row.id} échoué (tentative ${row.attempts}, ${code})`);

@@ -1,7 +1,8 @@
-import { type Kysely, sql, type Transaction } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import { addDays, now, parisDate, parisInstant } from '../../contract/clock.ts';
 import type { DbKind } from '../../db/connect.ts';
 import type { Database } from '../../db/database.ts';
+import { countSentTo, insertOutboxMessage, lockAddressCap } from './outbox.repository.ts';
 
 export interface MailAttachment {
   filename: string;
@@ -27,7 +28,7 @@ export interface MailMessage {
 /**
  * The one way to send an email: it is written to the outbox table, in the caller's transaction
  * when `db` is one, so the message exists if and only if the change that caused it was committed.
- * The outbox worker (worker.ts) delivers it later, with retries.
+ * The outbox worker (outbox.job.ts) delivers it later, with retries.
  */
 export async function sendMail(
   db: Kysely<Database> | Transaction<Database>,
@@ -36,27 +37,22 @@ export async function sendMail(
   heldBecause?: string,
 ): Promise<number> {
   const at = now().toISOString();
-  const row = await db
-    .insertInto('outbox')
-    .values({
-      kind: message.kind,
-      to_address: message.to,
-      reply_to: message.replyTo ?? null,
-      from_name: message.fromName ?? null,
-      subject: message.subject,
-      text_body: message.text,
-      html_body: message.html ?? null,
-      attachments_json: message.attachments?.length ? JSON.stringify(message.attachments) : null,
-      registration_id: message.registrationId ?? null,
-      status: heldBecause ? 'held' : 'pending',
-      last_error: heldBecause ?? null,
-      attempts: 0,
-      next_attempt_at: at,
-      created_at: at,
-    })
-    .returning('id')
-    .executeTakeFirstOrThrow();
-  return row.id;
+  return insertOutboxMessage(db, {
+    kind: message.kind,
+    to_address: message.to,
+    reply_to: message.replyTo ?? null,
+    from_name: message.fromName ?? null,
+    subject: message.subject,
+    text_body: message.text,
+    html_body: message.html ?? null,
+    attachments_json: message.attachments?.length ? JSON.stringify(message.attachments) : null,
+    registration_id: message.registrationId ?? null,
+    status: heldBecause ? 'held' : 'pending',
+    last_error: heldBecause ?? null,
+    attempts: 0,
+    next_attempt_at: at,
+    created_at: at,
+  });
 }
 
 /** Messages that anyone can cause with a public form: what the daily cap counts. */
@@ -79,18 +75,15 @@ export async function sendCappedMail(
   limit = RECEIPTS_PER_ADDRESS_PER_DAY,
 ): Promise<{ id: number; held: boolean }> {
   const to = message.to.trim().toLowerCase();
-  if (kind === 'postgres') await sql`select pg_advisory_xact_lock(hashtext(${`mail-cap:${to}`}))`.execute(db);
+  if (kind === 'postgres') await lockAddressCap(db, to);
   const today = parisDate(now());
-  const sent = await db
-    .selectFrom('outbox')
-    .select((eb) => eb.fn.countAll<number>().as('n'))
-    .where('to_address', '=', to)
-    .where('created_at', '>=', parisInstant(today).toISOString())
-    .where('created_at', '<', parisInstant(addDays(today, 1)).toISOString())
-    .where('kind', 'in', CAPPED_KINDS)
-    .where('status', '!=', 'held')
-    .executeTakeFirstOrThrow();
-  const held = Number(sent.n) >= limit;
+  const sent = await countSentTo(db, {
+    to,
+    from: parisInstant(today).toISOString(),
+    until: parisInstant(addDays(today, 1)).toISOString(),
+    kinds: CAPPED_KINDS,
+  });
+  const held = sent >= limit;
   const id = await sendMail(db, { ...message, to }, held ? HELD_REASON : undefined);
   return { id, held };
 }
