@@ -2,13 +2,9 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { parisInstant, setClock } from '../src/contract/clock.ts';
 import type { Db } from '../src/db/connect.ts';
 import { HELD_REASON, type MailMessage, sendCappedMail } from '../src/features/mail/mail.service.ts';
-import {
-  decisionToPerson,
-  decisionToPrescriber,
-  receiptToPerson,
-  receiptToPrescriber,
-  reminderToPerson,
-} from '../src/features/notifications/templates.ts';
+import { decisionToPerson, decisionToPrescriber } from '../src/features/notifications/messages/decision.ts';
+import { receiptToPerson, receiptToPrescriber } from '../src/features/notifications/messages/receipt.ts';
+import { reminderToPerson } from '../src/features/notifications/messages/sessions.ts';
 import type { NotificationContext, RegistrationStatus } from '../src/features/notifications/types.ts';
 import { Browser, location } from './support/browser.ts';
 import { twoInstances } from './support/database.ts';

@@ -8,10 +8,13 @@ import { upsertEventCopy } from '../src/features/events/events.repository.ts';
 import { deliverDue } from '../src/features/mail/outbox.job.ts';
 import { listCalls } from '../src/features/notifications/calls.repository.ts';
 import { recordCallOutcome } from '../src/features/notifications/calls.service.ts';
+import type { NotifySettings } from '../src/features/notifications/context.ts';
 import { queueDueReminders } from '../src/features/notifications/reminders.job.ts';
-import type { NotifySettings } from '../src/features/notifications/settings.ts';
-import { manualSmsChannel, type SmsChannel } from '../src/features/notifications/sms.ts';
-import { sendPendingSms } from '../src/features/notifications/sms.worker.ts';
+import {
+  manualSmsChannel,
+  type SmsChannel,
+  sendPendingSms,
+} from '../src/features/notifications/sms.service.ts';
 import { createTeamDirectory } from '../src/features/notifications/teams.ts';
 import { decide } from '../src/features/registrations/decision.service.ts';
 import { receiveRegistration } from '../src/features/registrations/intake.service.ts';

@@ -3,16 +3,15 @@ import nodemailer from 'nodemailer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { foldLine } from '../src/contract/icalendar.ts';
 import { eventCalendar } from '../src/features/notifications/ics.ts';
-import { createTeamDirectory } from '../src/features/notifications/teams.ts';
+import { callScript } from '../src/features/notifications/messages/call-script.ts';
+import { decisionToPerson, decisionToPrescriber } from '../src/features/notifications/messages/decision.ts';
 import {
-  callScript,
-  decisionToPerson,
-  decisionToPrescriber,
   newRequestToAdvisors,
   receiptToPerson,
   receiptToPrescriber,
-  reminderToPerson,
-} from '../src/features/notifications/templates.ts';
+} from '../src/features/notifications/messages/receipt.ts';
+import { reminderToPerson } from '../src/features/notifications/messages/sessions.ts';
+import { createTeamDirectory } from '../src/features/notifications/teams.ts';
 import type { NotificationContext } from '../src/features/notifications/types.ts';
 import { type SmtpSink, startSmtpSink } from './support/smtp-sink.ts';
 

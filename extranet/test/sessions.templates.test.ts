@@ -1,10 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { decisionToPerson, decisionToPrescriber } from '../src/features/notifications/messages/decision.ts';
 import {
-  decisionToPerson,
-  decisionToPrescriber,
   parcoursEndToPrescriber,
   reminderToPerson,
-} from '../src/features/notifications/templates.ts';
+} from '../src/features/notifications/messages/sessions.ts';
 import type { NotificationContext } from '../src/features/notifications/types.ts';
 
 const CANCEL = 'http://localhost:4322/je-ne-peux-pas-venir?t=42.1893456000.abcdefghijklmnopqrstuv';

@@ -3,7 +3,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { addDays, parisDate, setClock } from '../src/contract/clock.ts';
 import { upsertEventCopy } from '../src/features/events/events.repository.ts';
 import { signCancelToken } from '../src/features/notifications/cancel-link.ts';
-import type { NotifySettings } from '../src/features/notifications/settings.ts';
+import type { NotifySettings } from '../src/features/notifications/context.ts';
 import { createTeamDirectory } from '../src/features/notifications/teams.ts';
 import { shortDay } from '../src/features/sessions/emargement.pdf.ts';
 import { queueParcoursEndMessages } from '../src/features/sessions/parcours-end.ts';

@@ -1,4 +1,4 @@
-import type { NotifySettings } from '../../src/features/notifications/settings.ts';
+import type { NotifySettings } from '../../src/features/notifications/context.ts';
 import { createTeamDirectory } from '../../src/features/notifications/teams.ts';
 
 /** The settings a test runs with: the declared default addresses, the general contact, no SMS. */

@@ -6,7 +6,7 @@ import type { Database } from '../../db/database.ts';
 import { ensureUserWithPassword } from '../accounts/accounts.service.ts';
 import type { Auth } from '../auth/auth.ts';
 import { isRegistrationOpen, listEvents } from '../events/events.repository.ts';
-import type { NotifySettings } from '../notifications/notify.ts';
+import type { NotifySettings } from '../notifications/context.ts';
 import { receiveRegistration } from '../registrations/intake.service.ts';
 import { seedDemoFollowUp } from './followup-people.ts';
 import { seedDemoFollowupSessions } from './followup-sessions.ts';

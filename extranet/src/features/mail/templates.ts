@@ -2,7 +2,7 @@ import type { MailMessage } from './mail.service.ts';
 
 /**
  * The account messages' words (invitation, password reset). Plain French, short sentences. The
- * messages about registrations are in features/notifications/templates.ts.
+ * messages about registrations are in features/notifications/messages/.
  */
 
 const esc = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);

@@ -135,3 +135,21 @@ export async function findCall(db: Db, id: number) {
 export async function touchPerson(db: Db, personId: number, at: string): Promise<void> {
   await db.updateTable('person').set({ last_contact_at: at }).where('id', '=', personId).execute();
 }
+
+/** The note "appel" a call outcome adds to the person's file. */
+export async function insertCallNote(
+  db: Db,
+  note: { personId: number; authorId: string; at: string; body: string },
+): Promise<void> {
+  await db
+    .insertInto('note')
+    .values({
+      person_id: note.personId,
+      author_id: note.authorId,
+      kind: 'appel',
+      occurred_at: note.at,
+      body: note.body,
+      created_at: note.at,
+    })
+    .execute();
+}

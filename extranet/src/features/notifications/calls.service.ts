@@ -4,7 +4,7 @@ import type { Database } from '../../db/database.ts';
 import { audit } from '../audit/audit.ts';
 import type { Viewer } from '../auth/viewer.ts';
 import { canSeeTerritory } from '../auth/viewer.ts';
-import { findCall, touchPerson, updateCall } from './calls.repository.ts';
+import { findCall, insertCallNote, touchPerson, updateCall } from './calls.repository.ts';
 
 // The advisors' "à appeler" list: what was said on each call (calls.repository.ts reads the list).
 
@@ -39,17 +39,12 @@ export async function recordCallOutcome(
       handled_by: input.viewer.id,
       handled_at: now,
     });
-    await trx
-      .insertInto('note')
-      .values({
-        person_id: call.personId,
-        author_id: input.viewer.id,
-        kind: 'appel',
-        occurred_at: now,
-        body: input.comment?.trim() ? `${label}. ${input.comment.trim()}` : `${label}.`,
-        created_at: now,
-      })
-      .execute();
+    await insertCallNote(trx, {
+      personId: call.personId,
+      authorId: input.viewer.id,
+      at: now,
+      body: input.comment?.trim() ? `${label}. ${input.comment.trim()}` : `${label}.`,
+    });
     if (reached) await touchPerson(trx, call.personId, now);
     await audit(trx, {
       actorId: input.viewer.id,

@@ -1,8 +1,22 @@
 import { cancelUrl } from './cancel-link.ts';
-import { sortSlots } from './format.ts';
+import { sortSlots } from './messages/common.ts';
 import { type Db, findSubject, type RegistrationSubject } from './notifications.repository.ts';
-import type { NotifySettings } from './settings.ts';
+import type { SmsChannel } from './sms.service.ts';
+import type { TeamDirectory } from './teams.ts';
 import type { EventView, NotificationContext } from './types.ts';
+
+/** What the notifications need from the deployment: read once at start, passed to each job and service. */
+export interface NotifySettings {
+  siteUrl: string;
+  extranetUrl: string;
+  teams: TeamDirectory;
+  /** Envelope address (MAIL_FROM's address): the display name is the team's. */
+  mailFrom?: string | undefined;
+  /** SMS provider; without one (the default), SMS are sent by hand from the "à appeler" list. */
+  sms?: SmsChannel | undefined;
+  /** The extranet's secret: signs the "je ne peux pas venir" links (none without it). */
+  cancelSecret?: string | undefined;
+}
 
 /** What the templates need about one registration: its row, with the deployment's links and team. */
 export function toContext(subject: RegistrationSubject, settings: NotifySettings): NotificationContext {

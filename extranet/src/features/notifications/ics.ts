@@ -6,7 +6,7 @@ import {
   serializeLines,
   utcStamp,
 } from '../../contract/icalendar.ts';
-import { sortSlots } from './format.ts';
+import { sortSlots } from './messages/common.ts';
 import type { EventView } from './types.ts';
 
 /**

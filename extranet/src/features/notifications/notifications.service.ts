@@ -2,12 +2,12 @@ import * as clock from '../../contract/clock.ts';
 import type { DbKind } from '../../db/connect.ts';
 import { advisorRecipients } from '../accounts/advisors.repository.ts';
 import { type MailMessage, sendCappedMail, sendMail } from '../mail/mail.service.ts';
+import type { NotifySettings } from './context.ts';
 import { toContext } from './context.ts';
 import { callScript } from './messages/call-script.ts';
 import { decisionToPerson, decisionToPrescriber } from './messages/decision.ts';
 import { newRequestToAdvisors, receiptToPerson, receiptToPrescriber } from './messages/receipt.ts';
 import { type Db, findSubject, insertNotification } from './notifications.repository.ts';
-import type { NotifySettings } from './settings.ts';
 import type { NotificationContext, NotificationPurpose, RenderedMail } from './types.ts';
 
 /** A rendered message as an outbox entry. */

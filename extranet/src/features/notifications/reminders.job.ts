@@ -1,14 +1,15 @@
 import type { Kysely } from 'kysely';
 import * as clock from '../../contract/clock.ts';
+import { addDays, parisDate } from '../../contract/clock.ts';
 import type { Database } from '../../db/database.ts';
 import { startPeriodicJob } from '../jobs/periodic.ts';
+import type { NotifySettings } from './context.ts';
 import { loadContext } from './context.ts';
-import { addDays, parisDate, sortSlots } from './format.ts';
+import { sortSlots } from './messages/common.ts';
 import { reminderToPerson } from './messages/sessions.ts';
 import { reminderCandidates } from './notifications.repository.ts';
 import { queue, record } from './notifications.service.ts';
-import type { NotifySettings } from './settings.ts';
-import { sendPendingSms } from './sms.worker.ts';
+import { sendPendingSms } from './sms.service.ts';
 
 /**
  * The reminder two days before the first half-day, to every accepted person. Idempotent: the

@@ -9,7 +9,8 @@ import { registrationScope } from '../auth/scope.repository.ts';
 import type { Viewer } from '../auth/viewer.ts';
 import { canSeeTerritory } from '../auth/viewer.ts';
 import { countAccepted } from '../events/events.repository.ts';
-import { type NotifySettings, queueDecision } from '../notifications/notify.ts';
+import type { NotifySettings } from '../notifications/context.ts';
+import { queueDecision } from '../notifications/notifications.service.ts';
 import {
   DecisionNotAllowedError,
   EventClosedError,

@@ -5,7 +5,8 @@ import { type DbKind, isUniqueViolation } from '../../db/connect.ts';
 import type { Database } from '../../db/database.ts';
 import { audit } from '../audit/audit.ts';
 import { countAccepted, isRegistrationOpen } from '../events/events.repository.ts';
-import { type NotifySettings, queueReceipt } from '../notifications/notify.ts';
+import type { NotifySettings } from '../notifications/context.ts';
+import { queueReceipt } from '../notifications/notifications.service.ts';
 import { territorySlugOfInsee } from '../territories/territories.ts';
 import { EventClosedError, EventFullError, UnknownEventError } from './errors.ts';
 

@@ -6,7 +6,7 @@ import type { Database } from '../../db/database.ts';
 import { personScope } from '../auth/scope.repository.ts';
 import type { Viewer } from '../auth/viewer.ts';
 import { canSeeTerritory } from '../auth/viewer.ts';
-import type { NotifySettings } from '../notifications/notify.ts';
+import type { NotifySettings } from '../notifications/context.ts';
 import {
   type DuplicateCandidate,
   isPossibleDuplicate,

@@ -5,7 +5,8 @@ import type { Database } from '../../db/database.ts';
 import { audit } from '../audit/audit.ts';
 import type { Viewer } from '../auth/viewer.ts';
 import { availabilityOne, parseSlots, parseVenue } from '../events/events.repository.ts';
-import { type NotifySettings, requestContact } from '../notifications/notify.ts';
+import type { NotifySettings } from '../notifications/context.ts';
+import { requestContact } from '../notifications/notifications.repository.ts';
 import {
   attachCandidates,
   attachRequest,

@@ -4,8 +4,9 @@ import type { Database } from '../../db/database.ts';
 import { audit } from '../audit/audit.ts';
 import { startPeriodicJob } from '../jobs/periodic.ts';
 import { sendMail } from '../mail/mail.service.ts';
-import { loadContext, type NotifySettings, toOutbox } from '../notifications/notify.ts';
-import { parcoursEndToPrescriber } from '../notifications/templates.ts';
+import { loadContext, type NotifySettings } from '../notifications/context.ts';
+import { parcoursEndToPrescriber } from '../notifications/messages/sessions.ts';
+import { toOutbox } from '../notifications/notifications.service.ts';
 import { halfDays } from './half-days.ts';
 
 /** Without attendance on the last half-day, the professional is told anyway after this many days. */

@@ -5,7 +5,7 @@ import type { Database } from '../../db/database.ts';
 import { audit } from '../audit/audit.ts';
 import type { Viewer } from '../auth/viewer.ts';
 import { canSeeTerritory } from '../auth/viewer.ts';
-import type { NotifySettings } from '../notifications/notify.ts';
+import type { NotifySettings } from '../notifications/context.ts';
 import { decide } from '../registrations/decision.service.ts';
 import { DecisionNotAllowedError, NotFoundError, StaleDecisionError } from '../registrations/errors.ts';
 import type { AttendanceStatus, ParcoursOutcomeKind } from './completion.ts';

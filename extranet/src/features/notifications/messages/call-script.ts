@@ -1,6 +1,7 @@
-import { formatDay, formatPhone, formatTime, sortSlots } from '../format.ts';
+import { formatDay, formatTime } from '../../../contract/dates.ts';
+import { formatPhone } from '../../../contract/phone.ts';
 import type { NotificationContext, NotificationPurpose } from '../types.ts';
-import { capitalize, eventLabel, nextStepsByKind } from './common.ts';
+import { capitalize, eventLabel, nextStepsByKind, sortSlots } from './common.ts';
 
 /**
  * The words an advisor reads on the phone or sends by SMS to someone without email: the same

@@ -1,6 +1,16 @@
-import { formatPhone, formatSlot, formatVenue, sortSlots } from '../format.ts';
-import type { EventView, NotificationContext, RegistrationView } from '../types.ts';
+import { formatSlot } from '../../../contract/dates.ts';
+import { formatPhone } from '../../../contract/phone.ts';
+import type { EventView, NotificationContext, RegistrationView, SlotView, VenueView } from '../types.ts';
 import { type Block, facts, h, link, list, p } from './render.ts';
+
+/** The half-days in calendar order. */
+export function sortSlots(slots: SlotView[]): SlotView[] {
+  return [...slots].sort((a, b) => (a.date + a.start).localeCompare(b.date + b.start));
+}
+
+export function formatVenue(venue: VenueView): string {
+  return `${venue.name}, ${venue.address}, ${venue.postcode} ${venue.commune}`;
+}
 
 // Session titles in the CMS already say what and where ("Parcours création au Cateau-Cambrésis").
 export const eventLabel = (e: EventView) => e.title;

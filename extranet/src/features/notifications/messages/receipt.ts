@@ -1,4 +1,4 @@
-import { formatSlot, sortSlots } from '../format.ts';
+import { formatSlot } from '../../../contract/dates.ts';
 import type { NotificationContext, PreferredContact, RenderedMail } from '../types.ts';
 import {
   contactBlock,
@@ -7,6 +7,7 @@ import {
   nextStepsByKind,
   personShortName,
   referenceLine,
+  sortSlots,
   whatLabel,
 } from './common.ts';
 import { type Block, facts, link, mail, p } from './render.ts';

@@ -1,4 +1,4 @@
-import { formatDay, formatTime, sortSlots } from '../format.ts';
+import { formatDay, formatTime } from '../../../contract/dates.ts';
 import type { NotificationContext, RenderedMail } from '../types.ts';
 import {
   cancelLink,
@@ -8,6 +8,7 @@ import {
   personShortName,
   reach,
   referenceLine,
+  sortSlots,
   whatToBring,
 } from './common.ts';
 import { mail, p } from './render.ts';
