@@ -3,6 +3,7 @@ import { now } from '../../contract/clock.ts';
 import type { Database, Person } from '../../db/database.ts';
 import { audit } from '../audit/audit.ts';
 import type { Viewer } from '../auth/viewer.ts';
+import { deletePerson, findPerson, moveHistory, updatePersonRow } from './persons.repository.ts';
 import { PersonNotFoundError } from './persons.rules.ts';
 
 export class MergeNotAllowedError extends Error {}
@@ -53,30 +54,17 @@ export async function mergePersons(
   if (input.viewer.role !== 'admin') throw new MergeNotAllowedError();
   if (input.keepId === input.mergeId) throw new MergeNotAllowedError();
   return db.transaction().execute(async (trx) => {
-    const [keep, other] = await Promise.all(
-      [input.keepId, input.mergeId].map((id) =>
-        trx.selectFrom('person').selectAll().where('id', '=', id).executeTakeFirst(),
-      ),
-    );
+    const [keep, other] = await Promise.all([input.keepId, input.mergeId].map((id) => findPerson(trx, id)));
     if (!keep || !other) throw new PersonNotFoundError();
     // An erased record stays as it is for the indicators: nothing moves in or out of it.
     if (keep.erased_at || other.erased_at) throw new MergeNotAllowedError();
     const moved: Record<string, number> = {};
     for (const table of ['registration', 'support', 'note', 'audit_log'] as const) {
-      const result = await trx
-        .updateTable(table)
-        .set({ person_id: keep.id })
-        .where('person_id', '=', other.id)
-        .executeTakeFirst();
-      moved[table] = Number(result.numUpdatedRows);
+      moved[table] = await moveHistory(trx, table, other.id, keep.id);
     }
     const values = mergedValues(keep, other);
-    await trx
-      .updateTable('person')
-      .set({ ...values, updated_at: now().toISOString() })
-      .where('id', '=', keep.id)
-      .execute();
-    await trx.deleteFrom('person').where('id', '=', other.id).execute();
+    await updatePersonRow(trx, keep.id, values, now().toISOString());
+    await deletePerson(trx, other.id);
     const { id: _id, ...removed } = other;
     await audit(trx, {
       actorId: input.viewer.id,

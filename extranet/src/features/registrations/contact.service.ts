@@ -5,7 +5,7 @@ import type { Database } from '../../db/database.ts';
 import { audit } from '../audit/audit.ts';
 import type { Viewer } from '../auth/viewer.ts';
 import { canSeeTerritory } from '../auth/viewer.ts';
-import { writePersonChange } from '../persons/persons.corrections.ts';
+import { writePersonChange } from '../persons/persons.service.ts';
 import { territorySlugOfInsee } from '../territories/territories.ts';
 import { contactDifferences, type PersonField } from './contact.rules.ts';
 import { NotFoundError } from './errors.ts';

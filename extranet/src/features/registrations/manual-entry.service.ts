@@ -3,10 +3,10 @@ import { sql } from 'kysely';
 import type { RegistrationRequest } from '../../contract/index.ts';
 import type { DbKind } from '../../db/connect.ts';
 import type { Database } from '../../db/database.ts';
-import { personScope } from '../auth/scope.repository.ts';
 import type { Viewer } from '../auth/viewer.ts';
 import { canSeeTerritory } from '../auth/viewer.ts';
 import type { NotifySettings } from '../notifications/context.ts';
+import { duplicateCandidates, findPersonByPhone } from '../persons/persons.repository.ts';
 import {
   type DuplicateCandidate,
   isPossibleDuplicate,
@@ -24,21 +24,7 @@ export async function findDuplicates(
   viewer: Viewer,
   candidate: NewPersonIdentity,
 ): Promise<(DuplicateCandidate & { reason: 'phone' | 'name' })[]> {
-  const rows = await db
-    .selectFrom('person')
-    .select(['id', 'first_name', 'last_name', 'phone', 'commune_insee', 'commune_name'])
-    .where(personScope(viewer))
-    .where((eb) =>
-      eb.or([
-        eb('person.phone', '=', candidate.phone),
-        ...(candidate.communeInsee ? [eb('person.commune_insee', '=', candidate.communeInsee)] : []),
-        ...(!candidate.communeInsee && candidate.communeName
-          ? [eb(sql`lower(person.commune_name)`, '=', candidate.communeName.toLowerCase())]
-          : []),
-      ]),
-    )
-    .limit(5000)
-    .execute();
+  const rows = await duplicateCandidates(db, viewer, candidate);
   return rows
     .map((r) => ({ ...r, reason: isPossibleDuplicate(candidate, r) }))
     .filter((r): r is DuplicateCandidate & { reason: 'phone' | 'name' } => r.reason !== null)
@@ -61,11 +47,7 @@ export async function manualEntryScopeErrors(
     return { eventId: 'Choisissez une session de vos territoires.' };
   if (request.kind !== 'event' && !canSeeTerritory(viewer, territorySlugOfInsee(request.communeInsee)))
     return { communeInsee: 'Indiquez une commune de vos territoires (code INSEE).' };
-  const owner = await db
-    .selectFrom('person')
-    .select(['id', 'territory'])
-    .where('phone', '=', request.phone)
-    .executeTakeFirst();
+  const owner = await findPersonByPhone(db, request.phone);
   if (owner && !canSeeTerritory(viewer, owner.territory))
     return {
       phone:
