@@ -6,8 +6,8 @@
 import { randomBytes } from 'node:crypto';
 import { addDays, parisDate } from '../src/contract/clock.ts';
 import type { Db } from '../src/db/connect.ts';
-import { FALLBACK_ASSOCIATION } from '../src/features/sessions/association.ts';
-import { buildEmargement } from '../src/features/sessions/emargement.pdf.ts';
+import { FALLBACK_ASSOCIATION } from '../src/features/sessions/association.service.ts';
+import { buildEmargement } from '../src/features/sessions/emargement.view.ts';
 import { benchPerson, benchRegistration, benchSession, FIRST_NAMES, LAST_NAMES } from './rows.ts';
 import * as bench from './support.ts';
 

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { parisDate } from '../src/contract/clock.ts';
 import { DEMO_PARCOURS_ID, seedDemoFollowupSessions } from '../src/features/demo/followup-sessions.ts';
 import { markRemovedExcept } from '../src/features/events/events.repository.ts';
-import { halfDays, loadRoster } from '../src/features/sessions/sessions.repository.ts';
+import { loadRoster } from '../src/features/sessions/roster.service.ts';
+import { halfDays } from '../src/features/sessions/sessions.rules.ts';
 import { withMigratedDatabase } from './support/database.ts';
 import { BACKENDS } from './support/server.ts';
 

@@ -6,10 +6,13 @@ import {
   signCancelToken,
   verifyCancelToken,
 } from '../src/features/notifications/cancel-link.ts';
-import { createAssociationSource, FALLBACK_ASSOCIATION } from '../src/features/sessions/association.ts';
-import { completion, requiredHalfDays } from '../src/features/sessions/completion.ts';
-import { buildEmargement, shortDay } from '../src/features/sessions/emargement.pdf.ts';
-import type { HalfDay } from '../src/features/sessions/sessions.repository.ts';
+import {
+  createAssociationSource,
+  FALLBACK_ASSOCIATION,
+} from '../src/features/sessions/association.service.ts';
+import { buildEmargement, shortDay } from '../src/features/sessions/emargement.view.ts';
+import type { HalfDay } from '../src/features/sessions/sessions.rules.ts';
+import { completion, requiredHalfDays } from '../src/features/sessions/sessions.rules.ts';
 
 afterEach(() => setClock(null));
 

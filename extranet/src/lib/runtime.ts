@@ -28,7 +28,7 @@ import type { NotifySettings } from '../features/notifications/context.ts';
 import { startNotifications } from '../features/notifications/reminders.job.ts';
 import { createTeamDirectory } from '../features/notifications/teams.ts';
 import { startRetentionJob } from '../features/retention/job.ts';
-import { startParcoursEndJob } from '../features/sessions/parcours-end.ts';
+import { startParcoursEndJob } from '../features/sessions/parcours-end.job.ts';
 import { loadTerritories } from '../features/territories/territories.sync.ts';
 import { refreshCmsCopy } from './cms-copy.ts';
 import { coalesce } from './coalesce.ts';

@@ -1,4 +1,4 @@
-import { parcoursOutcomeKind } from '../sessions/completion.ts';
+import { parcoursOutcomeKind } from '../sessions/sessions.rules.ts';
 import type { Phase } from '../supports/supports.rules.ts';
 
 // The demo history's fixed data: where people live, their names, the venues and the 2022

@@ -4,7 +4,7 @@ import { addDays, parisInstant } from '../../contract/clock.ts';
 import type { Database, SupportTable } from '../../db/database.ts';
 import { upsertEventCopy } from '../events/events.repository.ts';
 import { formatReference, nextCounter } from '../registrations/intake.service.ts';
-import type { ParcoursOutcomeKind } from '../sessions/completion.ts';
+import type { ParcoursOutcomeKind } from '../sessions/sessions.rules.ts';
 import { territoryName } from '../territories/territories.ts';
 import {
   COMMUNES,

@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/database.ts';
-import { OUTCOME_LABEL } from '../sessions/completion.ts';
+import { OUTCOME_LABEL } from '../sessions/sessions.rules.ts';
 import { END_REASONS, LEGAL_FORMS, PHASE_LABEL } from '../supports/supports.rules.ts';
 import { territoryName } from '../territories/territories.ts';
 import {

@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import { parisInstant } from '../../contract/clock.ts';
 import type { Viewer } from '../auth/viewer.ts';
-import { type ParcoursOutcomeKind, parcoursOutcomeKind } from '../sessions/completion.ts';
+import { type ParcoursOutcomeKind, parcoursOutcomeKind } from '../sessions/sessions.rules.ts';
 import type { Phase } from '../supports/supports.rules.ts';
 
 // The indicators' vocabulary and shape (what the page, the CSV and the XLSX read) and the scope

@@ -1,6 +1,6 @@
 import { type Kysely, sql } from 'kysely';
 import type { Database } from '../../db/database.ts';
-import { requiredHalfDays } from '../sessions/completion.ts';
+import { requiredHalfDays } from '../sessions/sessions.rules.ts';
 import {
   type AttendanceRow,
   type Indicators,

@@ -5,8 +5,8 @@ import type { Database, EventCopy } from '../../db/database.ts';
 import { audit } from '../audit/audit.ts';
 import type { Viewer } from '../auth/viewer.ts';
 import { NotFoundError } from '../registrations/errors.ts';
-import { attendanceStatus, parcoursOutcomeKind } from './completion.ts';
-import { halfDays, loadRoster } from './sessions.repository.ts';
+import { loadRoster } from './roster.service.ts';
+import { attendanceStatus, halfDays, parcoursOutcomeKind } from './sessions.rules.ts';
 import {
   HalfDayNotYetError,
   recordAttendance,

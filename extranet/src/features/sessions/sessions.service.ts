@@ -8,8 +8,16 @@ import { canSeeTerritory } from '../auth/viewer.ts';
 import type { NotifySettings } from '../notifications/context.ts';
 import { decide } from '../registrations/decision.service.ts';
 import { DecisionNotAllowedError, NotFoundError, StaleDecisionError } from '../registrations/errors.ts';
-import type { AttendanceStatus, ParcoursOutcomeKind } from './completion.ts';
-import { halfDays } from './half-days.ts';
+import {
+  eventRegistration,
+  findAttendance,
+  findOutcome,
+  registrationOnSession,
+  setLastContact,
+  upsertAttendance,
+  upsertOutcome,
+} from './sessions.repository.ts';
+import { type AttendanceStatus, halfDays, type ParcoursOutcomeKind } from './sessions.rules.ts';
 
 export class UnknownHalfDayError extends Error {
   constructor() {
@@ -28,10 +36,6 @@ export class AlreadyCancelledError extends Error {
   }
 }
 
-/** A registration with its session (the events copy). */
-const withSession = (db: Kysely<Database>) =>
-  db.selectFrom('registration').innerJoin('event_copy', 'event_copy.document_id', 'registration.event_id');
-
 /**
  * Reads an accepted registration of a session the viewer may act on, in the caller's transaction.
  * Anything else (another session's registration, another territory, waiting list) is "not found".
@@ -42,17 +46,7 @@ async function acceptedOnSession(
   eventId: string,
   registrationId: number,
 ) {
-  const row = await withSession(trx)
-    .select([
-      'registration.id',
-      'registration.person_id',
-      'registration.status',
-      'event_copy.territory',
-      'event_copy.slots_json',
-    ])
-    .where('registration.id', '=', registrationId)
-    .where('registration.event_id', '=', eventId)
-    .executeTakeFirst();
+  const row = await registrationOnSession(trx, eventId, registrationId);
   if (row?.status !== 'accepted' || !canSeeTerritory(viewer, row.territory)) throw new NotFoundError();
   return row;
 }
@@ -77,33 +71,18 @@ export async function recordAttendance(
     const day = halfDays(reg).find((d) => d.key === input.halfDay);
     if (!day) throw new UnknownHalfDayError();
     if (input.status !== 'excused' && day.date > parisDate()) throw new HalfDayNotYetError();
-    const before = await trx
-      .selectFrom('attendance')
-      .select(['id', 'status'])
-      .where('registration_id', '=', reg.id)
-      .where('slot_date', '=', day.date)
-      .where('slot_start', '=', day.start)
-      .executeTakeFirst();
+    const before = await findAttendance(trx, { registrationId: reg.id, date: day.date, start: day.start });
     if (before?.status === input.status) return { changed: false, from: before.status };
     const at = clockNow().toISOString();
-    await trx
-      .insertInto('attendance')
-      .values({
-        registration_id: reg.id,
-        slot_date: day.date,
-        slot_start: day.start,
-        status: input.status,
-        recorded_by: input.viewer.id,
-        recorded_at: at,
-      })
-      .onConflict((oc) =>
-        oc
-          .columns(['registration_id', 'slot_date', 'slot_start'])
-          .doUpdateSet({ status: input.status, recorded_by: input.viewer.id, recorded_at: at }),
-      )
-      .execute();
-    if (input.status === 'present')
-      await trx.updateTable('person').set({ last_contact_at: at }).where('id', '=', reg.person_id).execute();
+    await upsertAttendance(trx, {
+      registrationId: reg.id,
+      date: day.date,
+      start: day.start,
+      status: input.status,
+      by: input.viewer.id,
+      at,
+    });
+    if (input.status === 'present') await setLastContact(trx, reg.person_id, at);
     await audit(trx, {
       actorId: input.viewer.id,
       action: before ? 'attendance.correct' : 'attendance.record',
@@ -129,31 +108,16 @@ export async function recordOutcome(
 ): Promise<void> {
   await db.transaction().execute(async (trx) => {
     const reg = await acceptedOnSession(trx, input.viewer, input.eventId, input.registrationId);
-    const before = await trx
-      .selectFrom('parcours_outcome')
-      .select(['kind', 'outcome_date'])
-      .where('registration_id', '=', reg.id)
-      .executeTakeFirst();
+    const before = await findOutcome(trx, reg.id);
     if (before?.kind === input.kind && before.outcome_date === input.date) return;
     const at = clockNow().toISOString();
-    await trx
-      .insertInto('parcours_outcome')
-      .values({
-        registration_id: reg.id,
-        kind: input.kind,
-        outcome_date: input.date,
-        recorded_by: input.viewer.id,
-        recorded_at: at,
-      })
-      .onConflict((oc) =>
-        oc.column('registration_id').doUpdateSet({
-          kind: input.kind,
-          outcome_date: input.date,
-          recorded_by: input.viewer.id,
-          recorded_at: at,
-        }),
-      )
-      .execute();
+    await upsertOutcome(trx, {
+      registrationId: reg.id,
+      kind: input.kind,
+      date: input.date,
+      by: input.viewer.id,
+      at,
+    });
     await audit(trx, {
       actorId: input.viewer.id,
       action: 'parcours.outcome',
@@ -190,17 +154,7 @@ export async function cancelTarget(
   db: Kysely<Database>,
   registrationId: number,
 ): Promise<CancelTarget | null> {
-  const row = await withSession(db)
-    .select([
-      'registration.id',
-      'registration.status',
-      'event_copy.title',
-      'event_copy.slots_json',
-      'event_copy.first_slot_at',
-    ])
-    .where('registration.id', '=', registrationId)
-    .where('registration.kind', '=', 'event')
-    .executeTakeFirst();
+  const row = await eventRegistration(db, registrationId);
   if (!row) return null;
   const first = halfDays(row)[0];
   return {

@@ -1,12 +1,9 @@
 import type { APIRoute } from 'astro';
 import { audit } from '../../../features/audit/audit.ts';
-import { associationSource } from '../../../features/sessions/association.ts';
-import { buildEmargement } from '../../../features/sessions/emargement.pdf.ts';
-import {
-  getSessionForViewer,
-  loadRoster,
-  sessionView,
-} from '../../../features/sessions/sessions.repository.ts';
+import { associationSource } from '../../../features/sessions/association.service.ts';
+import { buildEmargement } from '../../../features/sessions/emargement.view.ts';
+import { loadRoster } from '../../../features/sessions/roster.service.ts';
+import { getSessionForViewer, sessionView } from '../../../features/sessions/sessions.view.ts';
 import { documentId, openRecord } from '../../../lib/page.ts';
 
 /** The printable feuille d'émargement of a session: accepted participants, one box per half-day. */

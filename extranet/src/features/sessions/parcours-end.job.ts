@@ -7,7 +7,12 @@ import { sendMail } from '../mail/mail.service.ts';
 import { loadContext, type NotifySettings } from '../notifications/context.ts';
 import { parcoursEndToPrescriber } from '../notifications/messages/sessions.ts';
 import { toOutbox } from '../notifications/notifications.service.ts';
-import { halfDays } from './half-days.ts';
+import {
+  attendanceOfRegistration,
+  claimPrescriberInformed,
+  prescribersToInform,
+} from './sessions.repository.ts';
+import { halfDays } from './sessions.rules.ts';
 
 /** Without attendance on the last half-day, the professional is told anyway after this many days. */
 export const WAIT_FOR_ATTENDANCE_DAYS = 7;
@@ -26,40 +31,19 @@ export async function queueParcoursEndMessages(
   at: Date = clockNow(),
 ): Promise<number> {
   const today = parisDate(at);
-  const candidates = await db
-    .selectFrom('registration')
-    .innerJoin('event_copy', 'event_copy.document_id', 'registration.event_id')
-    .select(['registration.id', 'registration.person_id', 'event_copy.slots_json'])
-    .where('registration.prescriber_keep_informed', '=', 1)
-    .where('registration.prescriber_informed_at', 'is', null)
-    .where('registration.source_type', '=', 'prescriber')
-    .where('registration.prescriber_email', 'is not', null)
-    .where('registration.status', '=', 'accepted')
-    .where('event_copy.cancelled', '=', 0)
-    .where('event_copy.first_slot_at', '<', at.toISOString())
-    .execute();
+  const candidates = await prescribersToInform(db, at.toISOString());
   let queued = 0;
   for (const c of candidates) {
     const last = halfDays(c).at(-1);
     if (!last || last.date >= today) continue;
-    const marks = await db
-      .selectFrom('attendance')
-      .select(['slot_date', 'slot_start', 'status'])
-      .where('registration_id', '=', c.id)
-      .execute();
+    const marks = await attendanceOfRegistration(db, c.id);
     const lastRecorded = marks.some(
       (m) => m.slot_date === last.date && m.slot_start.slice(0, 5) === last.start,
     );
     if (!lastRecorded && addDays(last.date, WAIT_FOR_ATTENDANCE_DAYS) > today) continue;
     const attended = marks.some((m) => m.status === 'present');
     const done = await db.transaction().execute(async (trx) => {
-      const claimed = await trx
-        .updateTable('registration')
-        .set({ prescriber_informed_at: at.toISOString() })
-        .where('id', '=', c.id)
-        .where('prescriber_informed_at', 'is', null)
-        .executeTakeFirst();
-      if (Number(claimed.numUpdatedRows) !== 1) return false;
+      if (!(await claimPrescriberInformed(trx, c.id, at.toISOString()))) return false;
       const ctx = await loadContext(trx, c.id, settings);
       const mail = ctx ? parcoursEndToPrescriber(ctx, attended) : null;
       if (mail) await sendMail(trx, toOutbox(mail, c.id));

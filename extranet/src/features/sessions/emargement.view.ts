@@ -1,8 +1,8 @@
 import { PDFDocument, type PDFFont, type PDFPage, rgb, StandardFonts } from 'pdf-lib';
 import { now } from '../../contract/clock.ts';
 import { calendarDateFormat } from '../../contract/dates.ts';
-import type { Association } from './association.ts';
-import type { HalfDay } from './half-days.ts';
+import type { Association } from './association.service.ts';
+import type { HalfDay } from './sessions.rules.ts';
 
 /**
  * The feuille d'émargement: the association and its funders' mentions (from the CMS global), the

@@ -1,12 +1,13 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { Database, EventCopy } from '../../db/database.ts';
+import { attendanceOf, outcomesOf, rosterRows } from './sessions.repository.ts';
 import {
   type AttendanceStatus,
   type Completion,
   completion,
+  halfDays,
   type ParcoursOutcomeKind,
-} from './completion.ts';
-import { halfDays } from './half-days.ts';
+} from './sessions.rules.ts';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -52,42 +53,10 @@ export async function loadRoster(
   event: Pick<EventCopy, 'document_id' | 'slots_json'>,
 ): Promise<Roster> {
   const days = halfDays(event);
-  const rows = await db
-    .selectFrom('registration')
-    .innerJoin('person', 'person.id', 'registration.person_id')
-    .select([
-      'registration.id',
-      'registration.reference',
-      'registration.person_id',
-      'registration.status',
-      'registration.created_at',
-      'registration.decided_at',
-      'registration.decided_by',
-      'registration.decision_reason',
-      'registration.source_type',
-      'registration.prescriber_organisation',
-      'registration.prescriber_keep_informed',
-      'person.first_name',
-      'person.last_name',
-      'person.phone',
-    ])
-    .where('registration.event_id', '=', event.document_id)
-    .where('registration.status', 'in', ['accepted', 'waitlisted', 'cancelled'])
-    .execute();
+  const rows = await rosterRows(db, event.document_id);
   const ids = rows.map((r) => r.id);
   const [marks, outcomes] = ids.length
-    ? await Promise.all([
-        db
-          .selectFrom('attendance')
-          .select(['registration_id', 'slot_date', 'slot_start', 'status'])
-          .where('registration_id', 'in', ids)
-          .execute(),
-        db
-          .selectFrom('parcours_outcome')
-          .select(['registration_id', 'kind', 'outcome_date', 'support_id'])
-          .where('registration_id', 'in', ids)
-          .execute(),
-      ])
+    ? await Promise.all([attendanceOf(db, ids), outcomesOf(db, ids)])
     : [[], []];
   const known = new Set(days.map((d) => d.key));
   const byRegistration = new Map<number, Record<string, AttendanceStatus>>();

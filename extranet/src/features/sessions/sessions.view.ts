@@ -1,9 +1,11 @@
-import { type Kysely, sql, type Transaction } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import { parisDate } from '../../contract/clock.ts';
-import type { Database } from '../../db/database.ts';
+import type { Database, EventCopy } from '../../db/database.ts';
 import { memo } from '../../db/memo.ts';
-import type { Viewer } from '../auth/viewer.ts';
-import { type HalfDay, halfDays } from './half-days.ts';
+import { canSeeTerritory, type Viewer } from '../auth/viewer.ts';
+import { parseVenue, type Venue } from '../events/events.repository.ts';
+import { countByStatus, findEventCopy, scopedEventCopies } from './sessions.repository.ts';
+import { type HalfDay, halfDays } from './sessions.rules.ts';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -35,6 +37,8 @@ const fold = (s: string) =>
     .normalize('NFD')
     .replace(/\p{Diacritic}/gu, '')
     .toLowerCase();
+
+/** What the sessions pages show: the list, and one session for a viewer. */
 
 /**
  * The sessions a viewer may see (by the session's territory; admins all), upcoming (not finished
@@ -87,44 +91,37 @@ export async function listSessions(db: Db, viewer: Viewer, filters: SessionFilte
 }
 
 async function scopedSessions(db: Db, viewer: Viewer) {
-  let q = db
-    .selectFrom('event_copy')
-    .select([
-      'document_id',
-      'title',
-      'territory',
-      'territory_name',
-      'program_kind',
-      'slots_json',
-      'capacity',
-      'cancelled',
-    ])
-    .where((eb) =>
-      eb.or([
-        eb('removed', '=', 0),
-        eb.exists(
-          eb
-            .selectFrom('registration')
-            .select(sql`1`.as('one'))
-            .whereRef('registration.event_id', '=', 'event_copy.document_id'),
-        ),
-      ]),
-    );
-  if (viewer.role !== 'admin') q = q.where('territory', 'in', viewer.territories);
-  return (await q.execute()).map((e) => {
+  return (await scopedEventCopies(db, viewer)).map((e) => {
     const days = halfDays(e);
     return { e, days, first: days[0]?.date ?? null, last: days.at(-1)?.date ?? null, folded: fold(e.title) };
   });
 }
 
-async function countByStatus(db: Db, eventIds: string[]): Promise<Map<string, number>> {
-  if (!eventIds.length) return new Map();
-  const rows = await db
-    .selectFrom('registration')
-    .select(['event_id', 'status', (eb) => eb.fn.countAll<number>().as('n')])
-    .where('event_id', 'in', eventIds)
-    .where('status', 'in', ['accepted', 'waitlisted'])
-    .groupBy(['event_id', 'status'])
-    .execute();
-  return new Map(rows.map((r) => [`${r.event_id}:${r.status}`, Number(r.n)]));
+/** The session, or undefined when it does not exist or the viewer may not see it (same answer). */
+export async function getSessionForViewer(
+  db: Db,
+  viewer: Viewer,
+  documentId: string,
+): Promise<EventCopy | undefined> {
+  const event = await findEventCopy(db, documentId);
+  if (!event || !canSeeTerritory(viewer, event.territory)) return undefined;
+  return event;
+}
+
+export interface SessionView {
+  id: string;
+  title: string;
+  territoryName: string | null;
+  venue: Venue;
+  halfDays: HalfDay[];
+}
+
+export function sessionView(event: EventCopy): SessionView {
+  return {
+    id: event.document_id,
+    title: event.title,
+    territoryName: event.territory_name,
+    venue: parseVenue(event),
+    halfDays: halfDays(event),
+  };
 }

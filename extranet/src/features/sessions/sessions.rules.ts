@@ -1,4 +1,30 @@
 import { z } from 'zod';
+import type { EventCopy } from '../../db/database.ts';
+import { parseSlots, type Slot } from '../events/events.repository.ts';
+
+/** The sessions' pure rules: half-days of a session, attendance, completion of a Parcours, outcomes. */
+
+/** A half-day of a session: its key in forms and URLs is `YYYY-MM-DDTHH:MM` (no personal data). */
+export interface HalfDay {
+  key: string;
+  date: string;
+  start: string;
+  end: string;
+  label: string | null;
+}
+
+export function halfDays(event: Pick<EventCopy, 'slots_json'>): HalfDay[] {
+  return parseSlots(event)
+    .filter((s: Slot) => s.date)
+    .map((s) => ({
+      key: `${s.date}T${(s.start ?? '').slice(0, 5)}`,
+      date: s.date,
+      start: (s.start ?? '').slice(0, 5),
+      end: (s.end ?? '').slice(0, 5),
+      label: s.label ?? null,
+    }))
+    .sort((a, b) => a.key.localeCompare(b.key));
+}
 
 /** Attendance of one person at one half-day, as advisors record it. */
 export const attendanceStatus = z.enum(['present', 'absent', 'excused'], {
