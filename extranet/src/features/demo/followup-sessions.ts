@@ -3,7 +3,8 @@ import type { Kysely } from 'kysely';
 import { addDays, now, parisDate } from '../../contract/clock.ts';
 import type { Database } from '../../db/database.ts';
 import { upsertEventCopy } from '../events/events.repository.ts';
-import { formatReference, nextCounter } from '../registrations/intake.service.ts';
+import { formatReference } from '../registrations/intake.service.ts';
+import { nextCounter } from '../registrations/registrations.repository.ts';
 import { claimMarker, markerOf } from './marker.ts';
 import { demoPerson } from './person.ts';
 

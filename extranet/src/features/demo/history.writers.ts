@@ -3,7 +3,8 @@ import type { Transaction } from 'kysely';
 import { addDays, parisInstant } from '../../contract/clock.ts';
 import type { Database, SupportTable } from '../../db/database.ts';
 import { upsertEventCopy } from '../events/events.repository.ts';
-import { formatReference, nextCounter } from '../registrations/intake.service.ts';
+import { formatReference } from '../registrations/intake.service.ts';
+import { nextCounter } from '../registrations/registrations.repository.ts';
 import type { ParcoursOutcomeKind } from '../sessions/sessions.rules.ts';
 import { territoryName } from '../territories/territories.ts';
 import {

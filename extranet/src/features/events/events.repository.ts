@@ -1,6 +1,7 @@
 import { type Kysely, sql, type Transaction } from 'kysely';
 import * as clock from '../../contract/clock.ts';
 import type { AvailabilityEntry } from '../../contract/index.ts';
+import type { DbKind } from '../../db/connect.ts';
 import type { Database, EventCopy } from '../../db/database.ts';
 
 export interface Slot {
@@ -99,6 +100,31 @@ export async function markRemovedExcept(db: Db, keep: string[]): Promise<void> {
 
 export async function getEvent(db: Db, documentId: string): Promise<EventCopy | undefined> {
   return db.selectFrom('event_copy').selectAll().where('document_id', '=', documentId).executeTakeFirst();
+}
+
+/**
+ * The event row, locked until the end of the transaction on PostgreSQL (SELECT … FOR UPDATE):
+ * capacity checks and decisions on one event run one at a time (SQLite: BEGIN IMMEDIATE does it).
+ */
+export async function getEventForUpdate(
+  db: Db,
+  kind: DbKind,
+  documentId: string,
+): Promise<EventCopy | undefined> {
+  let q = db.selectFrom('event_copy').selectAll().where('document_id', '=', documentId);
+  if (kind === 'postgres') q = q.forUpdate();
+  return q.executeTakeFirst();
+}
+
+/** Published events whose first half-day is after `after`, of these territories (null: all). */
+export async function upcomingEvents(db: Db, filter: { after: string; territories: string[] | null }) {
+  let q = db
+    .selectFrom('event_copy')
+    .select(['document_id', 'capacity', 'title'])
+    .where('removed', '=', 0)
+    .where('first_slot_at', '>', filter.after);
+  if (filter.territories) q = q.where('territory', 'in', filter.territories);
+  return q.execute();
 }
 
 export async function listEvents(

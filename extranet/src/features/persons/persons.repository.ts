@@ -1,7 +1,8 @@
-import { type ExpressionBuilder, type Kysely, sql } from 'kysely';
+import { type ExpressionBuilder, type Insertable, type Kysely, sql } from 'kysely';
 import { addDays, parisDate, parisInstant } from '../../contract/clock.ts';
 import { normaliseFrenchPhone } from '../../contract/index.ts';
-import type { Database, Person } from '../../db/database.ts';
+import type { DbKind } from '../../db/connect.ts';
+import type { Database, Person, PersonTable } from '../../db/database.ts';
 import { personScope } from '../auth/scope.repository.ts';
 import type { Viewer } from '../auth/viewer.ts';
 import type { NewPersonIdentity, PersonFilters } from './persons.rules.ts';
@@ -29,6 +30,129 @@ export async function findPersonInScope(
 /** Whoever has this phone number, whatever their territory (the intake attaches by phone). */
 export async function findPersonByPhone(db: Kysely<Database>, phone: string) {
   return db.selectFrom('person').select(['id', 'territory']).where('phone', '=', phone).executeTakeFirst();
+}
+
+/** Everyone with this phone number, oldest first. */
+export async function peopleWithPhone(db: Kysely<Database>, phone: string) {
+  return db
+    .selectFrom('person')
+    .select(['id', 'first_name'])
+    .where('phone', '=', phone)
+    .orderBy('id')
+    .execute();
+}
+
+/**
+ * PostgreSQL: holds a lock on one phone number until the transaction ends, so two requests with a
+ * new number at once do not both create a person (SQLite transactions run one at a time).
+ */
+export async function lockPhone(db: Kysely<Database>, phone: string): Promise<void> {
+  await sql`select pg_advisory_xact_lock(hashtext(${`person-phone:${phone}`}))`.execute(db);
+}
+
+export async function insertPerson(db: Kysely<Database>, values: Insertable<PersonTable>): Promise<number> {
+  const row = await db.insertInto('person').values(values).returning('id').executeTakeFirstOrThrow();
+  return row.id;
+}
+
+/** The contact columns of a person's record (what a request's own details are compared with). */
+const CONTACT_COLUMNS = [
+  'person.id',
+  'person.first_name',
+  'person.last_name',
+  'person.phone',
+  'person.email',
+  'person.commune_insee',
+  'person.commune_name',
+  'person.territory',
+  'person.situation_rsa',
+  'person.situation_job_seeker',
+] as const;
+
+/** A person's contact columns; locked until the end of the transaction on PostgreSQL when asked. */
+export async function personContact(db: Kysely<Database>, id: number, lock?: DbKind) {
+  let q = db
+    .selectFrom('person')
+    .select([...CONTACT_COLUMNS])
+    .where('id', '=', id);
+  if (lock === 'postgres') q = q.forUpdate();
+  return q.executeTakeFirstOrThrow();
+}
+
+/**
+ * People a request could belong to instead of `notPersonId`: same phone, same e-mail or same first
+ * and last name, among those of these territories (by where they live or a request of theirs;
+ * null: everyone). At most 10.
+ */
+export async function personsMatching(
+  db: Kysely<Database>,
+  match: {
+    notPersonId: number;
+    phone: string | null;
+    email: string | null;
+    first: string;
+    last: string | null;
+  },
+  territories: string[] | null,
+) {
+  const { phone, email, first, last } = match;
+  let q = db
+    .selectFrom('person')
+    .select([...CONTACT_COLUMNS])
+    .where('person.id', '!=', match.notPersonId)
+    .where((eb) =>
+      eb.or([
+        ...(phone ? [eb('person.phone', '=', phone)] : []),
+        ...(email ? [eb('person.email', '=', email)] : []),
+        ...(last
+          ? [
+              eb.and([
+                eb(sql`lower(person.first_name)`, '=', first.toLocaleLowerCase('fr')),
+                eb(sql`lower(person.last_name)`, '=', last.toLocaleLowerCase('fr')),
+              ]),
+            ]
+          : []),
+      ]),
+    );
+  if (territories) {
+    q = q.where((eb) =>
+      eb.or([
+        eb('person.territory', 'in', territories),
+        eb.exists(
+          eb
+            .selectFrom('registration as other')
+            .select(sql`1`.as('one'))
+            .whereRef('other.person_id', '=', 'person.id')
+            .where('other.territory', 'in', territories),
+        ),
+      ]),
+    );
+  }
+  return q.orderBy('person.id').limit(10).execute();
+}
+
+/** Deletes the person when no request, note or support refers to them; true when deleted. */
+export async function deletePersonIfUnreferenced(db: Kysely<Database>, id: number): Promise<boolean> {
+  const removed = await db
+    .deleteFrom('person')
+    .where('id', '=', id)
+    .where(({ and, not, exists, selectFrom }) =>
+      and(
+        (['registration', 'note', 'support'] as const).map((table) =>
+          not(
+            exists(
+              selectFrom(table).select(sql`1`.as('one')).whereRef(`${table}.person_id`, '=', 'person.id'),
+            ),
+          ),
+        ),
+      ),
+    )
+    .executeTakeFirst();
+  return Number(removed.numDeletedRows) > 0;
+}
+
+export async function setLastContact(db: Kysely<Database>, personId: number, at: string): Promise<void> {
+  await db.updateTable('person').set({ last_contact_at: at }).where('id', '=', personId).execute();
 }
 
 /** Changed columns of a person's record, with the time of the change. */

@@ -1,14 +1,21 @@
-import { type Kysely, sql, type Transaction } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import { now } from '../../contract/clock.ts';
 import type { DbKind } from '../../db/connect.ts';
 import type { Database } from '../../db/database.ts';
 import { audit } from '../audit/audit.ts';
 import type { Viewer } from '../auth/viewer.ts';
 import { canSeeTerritory } from '../auth/viewer.ts';
+import {
+  deletePersonIfUnreferenced,
+  insertPerson,
+  personContact,
+  personsMatching,
+} from '../persons/persons.repository.ts';
 import { writePersonChange } from '../persons/persons.service.ts';
 import { territorySlugOfInsee } from '../territories/territories.ts';
 import { contactDifferences, type PersonField } from './contact.rules.ts';
 import { NotFoundError } from './errors.ts';
+import { findRequestContact, setPerson } from './registrations.repository.ts';
 
 /**
  * The contact details given with a request stay with that request (design §8): an anonymous
@@ -40,40 +47,8 @@ type Db = Kysely<Database> | Transaction<Database>;
 
 export { contactDifferences, identityDiffers } from './contact.rules.ts';
 
-const PERSON_SELECT = [
-  'person.id',
-  'person.first_name',
-  'person.last_name',
-  'person.phone',
-  'person.email',
-  'person.commune_insee',
-  'person.commune_name',
-  'person.territory',
-  'person.situation_rsa',
-  'person.situation_job_seeker',
-] as const;
-
 async function loadRequest(trx: Db, kind: DbKind, registrationId: number, viewer: Viewer) {
-  let q = trx
-    .selectFrom('registration')
-    .select([
-      'id',
-      'person_id',
-      'territory',
-      'created_at',
-      'preferred_contact',
-      'contact_first_name',
-      'contact_last_name',
-      'contact_phone',
-      'contact_email',
-      'contact_commune_insee',
-      'contact_commune_name',
-      'contact_situation_rsa',
-      'contact_situation_job_seeker',
-    ])
-    .where('id', '=', registrationId);
-  if (kind === 'postgres') q = q.forUpdate();
-  const reg = await q.executeTakeFirst();
+  const reg = await findRequestContact(trx, registrationId, kind);
   // Another territory's request is answered as a missing one.
   if (!reg || !canSeeTerritory(viewer, reg.territory)) throw new NotFoundError();
   return reg;
@@ -85,55 +60,20 @@ async function loadRequest(trx: Db, kind: DbKind, registrationId: number, viewer
  * advisors: people with a request in one of their territories, or living in one).
  */
 export async function attachCandidates(db: Db, viewer: Viewer, registrationId: number) {
-  const reg = await db
-    .selectFrom('registration')
-    .select([
-      'person_id',
-      'territory',
-      'contact_first_name',
-      'contact_last_name',
-      'contact_phone',
-      'contact_email',
-    ])
-    .where('id', '=', registrationId)
-    .executeTakeFirst();
+  const reg = await findRequestContact(db, registrationId);
   if (!reg || !canSeeTerritory(viewer, reg.territory) || reg.contact_first_name === null) return [];
-  const { contact_phone: phone, contact_email: email, contact_first_name: first } = reg;
-  const last = reg.contact_last_name;
-  let q = db
-    .selectFrom('person')
-    .select([...PERSON_SELECT])
-    .where('person.id', '!=', reg.person_id)
-    .where((eb) =>
-      eb.or([
-        ...(phone ? [eb('person.phone', '=', phone)] : []),
-        ...(email ? [eb('person.email', '=', email)] : []),
-        ...(last
-          ? [
-              eb.and([
-                eb(sql`lower(person.first_name)`, '=', first.toLocaleLowerCase('fr')),
-                eb(sql`lower(person.last_name)`, '=', last.toLocaleLowerCase('fr')),
-              ]),
-            ]
-          : []),
-      ]),
-    );
-  if (viewer.role !== 'admin') {
-    if (!viewer.territories.length) return [];
-    q = q.where((eb) =>
-      eb.or([
-        eb('person.territory', 'in', viewer.territories),
-        eb.exists(
-          eb
-            .selectFrom('registration as other')
-            .select(sql`1`.as('one'))
-            .whereRef('other.person_id', '=', 'person.id')
-            .where('other.territory', 'in', viewer.territories),
-        ),
-      ]),
-    );
-  }
-  return q.orderBy('person.id').limit(10).execute();
+  if (viewer.role !== 'admin' && !viewer.territories.length) return [];
+  return personsMatching(
+    db,
+    {
+      notPersonId: reg.person_id,
+      phone: reg.contact_phone,
+      email: reg.contact_email,
+      first: reg.contact_first_name,
+      last: reg.contact_last_name,
+    },
+    viewer.role === 'admin' ? null : viewer.territories,
+  );
 }
 
 /** Applies the request's contact details to its person. Returns the fields changed. */
@@ -145,12 +85,7 @@ export async function confirmContact(
   return db.transaction().execute(async (trx) => {
     const reg = await loadRequest(trx, kind, input.registrationId, input.viewer);
     if (reg.person_id !== input.expectedPersonId) throw new StaleContactError();
-    let pq = trx
-      .selectFrom('person')
-      .select([...PERSON_SELECT])
-      .where('id', '=', reg.person_id);
-    if (kind === 'postgres') pq = pq.forUpdate();
-    const person = await pq.executeTakeFirstOrThrow();
+    const person = await personContact(trx, reg.person_id, kind);
     const changes = contactDifferences(person, reg);
     if (!changes.length) throw new NothingToConfirmError();
     const before: Partial<Record<PersonField, string | null>> = {};
@@ -191,61 +126,34 @@ export async function attachRequest(
     let personId: number;
     const created = input.target === 'new';
     if (input.target === 'new') {
-      const current = await trx
-        .selectFrom('person')
-        .select([...PERSON_SELECT])
-        .where('id', '=', reg.person_id)
-        .executeTakeFirstOrThrow();
+      const current = await personContact(trx, reg.person_id);
       const given = reg.contact_first_name !== null;
-      const row = await trx
-        .insertInto('person')
-        .values({
-          first_name: given ? (reg.contact_first_name as string) : current.first_name,
-          last_name: given ? reg.contact_last_name : current.last_name,
-          phone: reg.contact_phone ?? current.phone,
-          email: given ? reg.contact_email : current.email,
-          commune_insee: given ? reg.contact_commune_insee : current.commune_insee,
-          commune_name: given ? reg.contact_commune_name : current.commune_name,
-          territory: territorySlugOfInsee(reg.contact_commune_insee) ?? reg.territory,
-          situation_rsa: reg.contact_situation_rsa ?? 'ne-se-prononce-pas',
-          situation_job_seeker: reg.contact_situation_job_seeker ?? 'ne-se-prononce-pas',
-          preferred_contact: reg.preferred_contact,
-          // Consent was given with the request.
-          consent_at: reg.created_at,
-          last_contact_at: at,
-          created_at: at,
-          updated_at: at,
-        })
-        .returning('id')
-        .executeTakeFirstOrThrow();
-      personId = row.id;
+      personId = await insertPerson(trx, {
+        first_name: given ? (reg.contact_first_name as string) : current.first_name,
+        last_name: given ? reg.contact_last_name : current.last_name,
+        phone: reg.contact_phone ?? current.phone,
+        email: given ? reg.contact_email : current.email,
+        commune_insee: given ? reg.contact_commune_insee : current.commune_insee,
+        commune_name: given ? reg.contact_commune_name : current.commune_name,
+        territory: territorySlugOfInsee(reg.contact_commune_insee) ?? reg.territory,
+        situation_rsa: reg.contact_situation_rsa ?? 'ne-se-prononce-pas',
+        situation_job_seeker: reg.contact_situation_job_seeker ?? 'ne-se-prononce-pas',
+        preferred_contact: reg.preferred_contact,
+        // Consent was given with the request.
+        consent_at: reg.created_at,
+        last_contact_at: at,
+        created_at: at,
+        updated_at: at,
+      });
     } else {
       const target = input.target;
       const allowed = await attachCandidates(trx, input.viewer, reg.id);
       if (!allowed.some((p) => p.id === target)) throw new UnknownPersonError();
       personId = target;
     }
-    await trx
-      .updateTable('registration')
-      .set({ person_id: personId, updated_at: at })
-      .where('id', '=', reg.id)
-      .execute();
+    await setPerson(trx, reg.id, personId, at);
     // The record left behind, when this request was all it had: no personal data kept for nothing.
-    const removed = await trx
-      .deleteFrom('person')
-      .where('id', '=', reg.person_id)
-      .where(({ and, not, exists, selectFrom }) =>
-        and(
-          (['registration', 'note', 'support'] as const).map((table) =>
-            not(
-              exists(
-                selectFrom(table).select(sql`1`.as('one')).whereRef(`${table}.person_id`, '=', 'person.id'),
-              ),
-            ),
-          ),
-        ),
-      )
-      .executeTakeFirst();
+    const previousPersonDeleted = await deletePersonIfUnreferenced(trx, reg.person_id);
     await audit(trx, {
       actorId: input.viewer.id,
       action: 'registration.attach',
@@ -255,20 +163,9 @@ export async function attachRequest(
       details: {
         before: { personId: reg.person_id },
         after: { personId, newPerson: created },
-        previousPersonDeleted: Number(removed.numDeletedRows) > 0,
+        previousPersonDeleted,
       },
     });
     return { personId, created };
   });
-}
-
-/** The receipts of a request that were held back by the daily cap, with the reason. */
-export async function heldMessages(db: Db, registrationId: number) {
-  return db
-    .selectFrom('outbox')
-    .select(['id', 'kind', 'last_error', 'created_at'])
-    .where('registration_id', '=', registrationId)
-    .where('status', '=', 'held')
-    .orderBy('id')
-    .execute();
 }

@@ -5,12 +5,12 @@ import type { DbKind } from '../../db/connect.ts';
 import type { Database } from '../../db/database.ts';
 import { clearMemo } from '../../db/memo.ts';
 import { audit } from '../audit/audit.ts';
-import { registrationScope } from '../auth/scope.repository.ts';
 import type { Viewer } from '../auth/viewer.ts';
 import { canSeeTerritory } from '../auth/viewer.ts';
-import { countAccepted } from '../events/events.repository.ts';
+import { countAccepted, getEventForUpdate, upcomingEvents } from '../events/events.repository.ts';
 import type { NotifySettings } from '../notifications/context.ts';
 import { queueDecision } from '../notifications/notifications.service.ts';
+import { setLastContact } from '../persons/persons.repository.ts';
 import {
   DecisionNotAllowedError,
   EventClosedError,
@@ -20,6 +20,13 @@ import {
   ReasonRequiredError,
   StaleDecisionError,
 } from './errors.ts';
+import {
+  countByEventAndStatus,
+  findEventAndTerritory,
+  findForDecision,
+  firstWaiting,
+  setDecision,
+} from './registrations.repository.ts';
 
 export const decision = z.enum(['accept', 'waitlist', 'decline', 'cancel'], {
   error: 'Choisissez une décision.',
@@ -100,40 +107,10 @@ export async function decide(
   const reason = input.reason?.trim() || null;
   if (input.decision === 'decline' && !reason) throw new ReasonRequiredError();
   const result = await db.transaction().execute(async (trx) => {
-    const peek = await trx
-      .selectFrom('registration')
-      .select(['event_id', 'territory'])
-      .where('id', '=', input.registrationId)
-      .executeTakeFirst();
+    const peek = await findEventAndTerritory(trx, input.registrationId);
     if (!peek || !canSeeTerritory(input.viewer, peek.territory)) throw new NotFoundError();
-    let event:
-      | { document_id: string; capacity: number; title: string; cancelled: number; removed: number }
-      | undefined;
-    if (peek.event_id) {
-      let q = trx
-        .selectFrom('event_copy')
-        .select(['document_id', 'capacity', 'title', 'cancelled', 'removed'])
-        .where('document_id', '=', peek.event_id);
-      if (kind === 'postgres') q = q.forUpdate();
-      event = await q.executeTakeFirst();
-    }
-    let rq = trx
-      .selectFrom('registration')
-      .innerJoin('person', 'person.id', 'registration.person_id')
-      .select([
-        'registration.id',
-        'registration.status',
-        'registration.kind',
-        'registration.reference',
-        'registration.person_id',
-        'registration.preferred_contact',
-        'registration.prescriber_email',
-        'person.first_name',
-        'person.email',
-      ])
-      .where('registration.id', '=', input.registrationId);
-    if (kind === 'postgres') rq = rq.forUpdate('registration');
-    const reg = await rq.executeTakeFirstOrThrow();
+    const event = peek.event_id ? await getEventForUpdate(trx, kind, peek.event_id) : undefined;
+    const reg = await findForDecision(trx, input.registrationId, kind);
     if (input.expectedStatus && reg.status !== input.expectedStatus) throw new StaleDecisionError(reg.status);
     if (!allowedDecisions(reg)[input.decision]) throw new DecisionNotAllowedError(reg.status);
 
@@ -145,14 +122,16 @@ export async function decide(
     }
     const now = clock.now().toISOString();
     const status = TARGET[input.decision];
-    const updated = await trx
-      .updateTable('registration')
-      .set({ status, decision_reason: reason, decided_by: input.viewer.id, decided_at: now, updated_at: now })
-      .where('id', '=', reg.id)
-      .where('status', '=', reg.status)
-      .executeTakeFirst();
-    if (Number(updated.numUpdatedRows) !== 1) throw new StaleDecisionError(reg.status);
-    await trx.updateTable('person').set({ last_contact_at: now }).where('id', '=', reg.person_id).execute();
+    const decided = await setDecision(trx, {
+      id: reg.id,
+      from: reg.status,
+      status,
+      reason,
+      by: input.viewer.id,
+      at: now,
+    });
+    if (!decided) throw new StaleDecisionError(reg.status);
+    await setLastContact(trx, reg.person_id, now);
 
     await audit(trx, {
       actorId: input.viewer.id,
@@ -167,14 +146,7 @@ export async function decide(
 
     let proposeRegistrationId: number | null = null;
     if (event && reg.status === 'accepted' && status === 'cancelled') {
-      const next = await trx
-        .selectFrom('registration')
-        .select('id')
-        .where('event_id', '=', event.document_id)
-        .where('status', '=', 'waitlisted')
-        .orderBy('created_at')
-        .orderBy('id')
-        .executeTakeFirst();
+      const next = await firstWaiting(trx, event.document_id);
       proposeRegistrationId = next?.id ?? null;
     }
     return { status, proposeRegistrationId };
@@ -214,28 +186,16 @@ export async function acceptMany(
 export async function freedPlaces(db: Kysely<Database>, viewer: Viewer) {
   // Upcoming events the viewer can see, then one aggregate that reads only the (event_id, status)
   // index: this runs on every inbox view.
-  let upcoming = db
-    .selectFrom('event_copy')
-    .select(['document_id', 'capacity', 'title'])
-    .where('removed', '=', 0)
-    .where('first_slot_at', '>', clock.now().toISOString());
-  if (viewer.role !== 'admin') {
-    if (!viewer.territories.length) return [];
-    upcoming = upcoming.where('territory', 'in', viewer.territories);
-  }
-  const events = await upcoming.execute();
+  if (viewer.role !== 'admin' && !viewer.territories.length) return [];
+  const events = await upcomingEvents(db, {
+    after: clock.now().toISOString(),
+    territories: viewer.role === 'admin' ? null : viewer.territories,
+  });
   if (!events.length) return [];
-  const counts = await db
-    .selectFrom('registration')
-    .select(['event_id', 'status', (eb) => eb.fn.countAll<number>().as('n')])
-    .where(
-      'event_id',
-      'in',
-      events.map((e) => e.document_id),
-    )
-    .where('status', 'in', ['accepted', 'waitlisted'])
-    .groupBy(['event_id', 'status'])
-    .execute();
+  const counts = await countByEventAndStatus(
+    db,
+    events.map((e) => e.document_id),
+  );
   const count = (id: string, status: string) =>
     Number(counts.find((c) => c.event_id === id && c.status === status)?.n ?? 0);
   const out: { eventId: string; title: string; left: number; registrationId: number; reference: string }[] =
@@ -243,15 +203,7 @@ export async function freedPlaces(db: Kysely<Database>, viewer: Viewer) {
   for (const e of events) {
     const left = e.capacity - count(e.document_id, 'accepted');
     if (left <= 0 || count(e.document_id, 'waitlisted') === 0) continue;
-    const first = await db
-      .selectFrom('registration')
-      .select(['id', 'reference'])
-      .where('event_id', '=', e.document_id)
-      .where('status', '=', 'waitlisted')
-      .where(registrationScope(viewer))
-      .orderBy('created_at')
-      .orderBy('id')
-      .executeTakeFirst();
+    const first = await firstWaiting(db, e.document_id, viewer);
     if (first)
       out.push({
         eventId: e.document_id,

@@ -1,14 +1,16 @@
-import { type Kysely, sql, type Transaction } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import * as clock from '../../contract/clock.ts';
 import type { RegistrationRequest } from '../../contract/index.ts';
 import { type DbKind, isUniqueViolation } from '../../db/connect.ts';
 import type { Database } from '../../db/database.ts';
 import { audit } from '../audit/audit.ts';
-import { countAccepted, isRegistrationOpen } from '../events/events.repository.ts';
+import { countAccepted, getEventForUpdate, isRegistrationOpen } from '../events/events.repository.ts';
 import type { NotifySettings } from '../notifications/context.ts';
 import { queueReceipt } from '../notifications/notifications.service.ts';
+import { insertPerson, lockPhone, peopleWithPhone } from '../persons/persons.repository.ts';
 import { territorySlugOfInsee } from '../territories/territories.ts';
 import { EventClosedError, EventFullError, UnknownEventError } from './errors.ts';
+import { findByIdempotencyKey, insertRegistration, nextCounter } from './registrations.repository.ts';
 
 export interface IntakeResult {
   reference: string;
@@ -23,27 +25,12 @@ function asContact<T extends Record<string, unknown>>(details: T): AsContact<T> 
   return Object.fromEntries(Object.entries(details).map(([k, v]) => [`contact_${k}`, v])) as AsContact<T>;
 }
 
-/** Next value of a named counter, atomically (row lock on PostgreSQL, single writer on SQLite). */
-export async function nextCounter(trx: Transaction<Database>, name: string): Promise<number> {
-  const row = await trx
-    .insertInto('counter')
-    .values({ name, value: 1 })
-    .onConflict((oc) => oc.column('name').doUpdateSet((eb) => ({ value: eb('counter.value', '+', 1) })))
-    .returning('value')
-    .executeTakeFirstOrThrow();
-  return Number(row.value);
-}
-
 export function formatReference(year: number, n: number): string {
   return `MAI-${year}-${String(n).padStart(6, '0')}`;
 }
 
 async function existing(db: Kysely<Database>, key: string): Promise<IntakeResult | null> {
-  const row = await db
-    .selectFrom('registration')
-    .select(['reference', 'status'])
-    .where('idempotency_key', '=', key)
-    .executeTakeFirst();
+  const row = await findByIdempotencyKey(db, key);
   if (!row) return null;
   // The first answer said received or waitlisted; later decisions do not change what we answer.
   return {
@@ -66,14 +53,8 @@ async function findPersonByPhone(
   phone: string,
   firstName: string,
 ): Promise<number | null> {
-  if (kind === 'postgres')
-    await sql`select pg_advisory_xact_lock(hashtext(${`person-phone:${phone}`}))`.execute(trx);
-  const people = await trx
-    .selectFrom('person')
-    .select(['id', 'first_name'])
-    .where('phone', '=', phone)
-    .orderBy('id')
-    .execute();
+  if (kind === 'postgres') await lockPhone(trx, phone);
+  const people = await peopleWithPhone(trx, phone);
   const same = (a: string) => a.trim().toLocaleLowerCase('fr') === firstName.trim().toLocaleLowerCase('fr');
   return (people.find((p) => same(p.first_name)) ?? people[0])?.id ?? null;
 }
@@ -104,9 +85,7 @@ export async function receiveRegistration(
       let territory: string | null = territorySlugOfInsee(request.communeInsee);
       if (request.kind === 'event') {
         // Lock the event row: capacity checks and decisions on this event run one at a time.
-        let q = trx.selectFrom('event_copy').selectAll().where('document_id', '=', request.eventId);
-        if (kind === 'postgres') q = q.forUpdate();
-        const event = await q.executeTakeFirst();
+        const event = await getEventForUpdate(trx, kind, request.eventId);
         if (!event || event.removed) throw new UnknownEventError();
         if (!isRegistrationOpen(event, now)) throw new EventClosedError();
         const taken = (await countAccepted(trx, [event.document_id])).get(event.document_id) ?? 0;
@@ -133,21 +112,15 @@ export async function receiveRegistration(
       const found = await findPersonByPhone(trx, kind, request.phone, request.firstName);
       const personId =
         found ??
-        (
-          await trx
-            .insertInto('person')
-            .values({
-              ...details,
-              territory: territorySlugOfInsee(request.communeInsee) ?? territory,
-              preferred_contact: request.preferredContact,
-              consent_at: nowIso,
-              last_contact_at: nowIso,
-              created_at: nowIso,
-              updated_at: nowIso,
-            })
-            .returning('id')
-            .executeTakeFirstOrThrow()
-        ).id;
+        (await insertPerson(trx, {
+          ...details,
+          territory: territorySlugOfInsee(request.communeInsee) ?? territory,
+          preferred_contact: request.preferredContact,
+          consent_at: nowIso,
+          last_contact_at: nowIso,
+          created_at: nowIso,
+          updated_at: nowIso,
+        }));
       const person = { id: personId };
 
       // The reference counts per Paris calendar year (a request at 00:30 on 1 January is the new year's).
@@ -155,49 +128,45 @@ export async function receiveRegistration(
       const reference = formatReference(year, await nextCounter(trx, `registration-${year}`));
       const source = request.source;
       const prescriber = source.type === 'prescriber' ? source : null;
-      const registration = await trx
-        .insertInto('registration')
-        .values({
-          reference,
-          person_id: person.id,
-          kind: request.kind,
-          event_id: request.kind === 'event' ? request.eventId : null,
-          territory,
-          status,
-          source_type: options.enteredBy ? 'advisor' : source.type,
-          entered_by: options.enteredBy ?? null,
-          prescriber_name: prescriber?.name ?? null,
-          prescriber_organisation: prescriber?.organisation ?? null,
-          prescriber_phone: prescriber?.phone ?? null,
-          prescriber_email: prescriber?.email ?? null,
-          prescriber_keep_informed: prescriber?.keepInformed ? 1 : 0,
-          needs_transport: request.needs.transport ? 1 : 0,
-          needs_childcare: request.needs.childcare ? 1 : 0,
-          needs_accessibility: request.needs.accessibility ? 1 : 0,
-          needs_details: request.needs.details ?? null,
-          project_idea: request.kind === 'support' ? request.projectIdea : null,
-          message: request.message ?? null,
-          preferred_contact: request.preferredContact,
-          ...contact,
-          idempotency_key: request.idempotencyKey,
-          created_at: nowIso,
-          updated_at: nowIso,
-        })
-        .returning('id')
-        .executeTakeFirstOrThrow();
+      const registrationId = await insertRegistration(trx, {
+        reference,
+        person_id: person.id,
+        kind: request.kind,
+        event_id: request.kind === 'event' ? request.eventId : null,
+        territory,
+        status,
+        source_type: options.enteredBy ? 'advisor' : source.type,
+        entered_by: options.enteredBy ?? null,
+        prescriber_name: prescriber?.name ?? null,
+        prescriber_organisation: prescriber?.organisation ?? null,
+        prescriber_phone: prescriber?.phone ?? null,
+        prescriber_email: prescriber?.email ?? null,
+        prescriber_keep_informed: prescriber?.keepInformed ? 1 : 0,
+        needs_transport: request.needs.transport ? 1 : 0,
+        needs_childcare: request.needs.childcare ? 1 : 0,
+        needs_accessibility: request.needs.accessibility ? 1 : 0,
+        needs_details: request.needs.details ?? null,
+        project_idea: request.kind === 'support' ? request.projectIdea : null,
+        message: request.message ?? null,
+        preferred_contact: request.preferredContact,
+        ...contact,
+        idempotency_key: request.idempotencyKey,
+        created_at: nowIso,
+        updated_at: nowIso,
+      });
 
       await audit(trx, {
         actorId: options.enteredBy ?? null,
         action: 'registration.create',
         entityType: 'registration',
-        entityId: registration.id,
+        entityId: registrationId,
         personId: person.id,
         // Whether the request went to a known person (whose record it did not change) or a new one.
         details: { status, kind: request.kind, source: source.type, person: found ? 'existing' : 'new' },
       });
 
       // Receipt, professional's receipt, advisors' note: queued in this transaction.
-      await queueReceipt(trx, kind, registration.id, options.notify);
+      await queueReceipt(trx, kind, registrationId, options.notify);
       return { reference, status, created: true };
     });
   } catch (error) {

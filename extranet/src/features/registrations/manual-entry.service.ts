@@ -1,5 +1,4 @@
 import type { Kysely } from 'kysely';
-import { sql } from 'kysely';
 import type { RegistrationRequest } from '../../contract/index.ts';
 import type { DbKind } from '../../db/connect.ts';
 import type { Database } from '../../db/database.ts';
@@ -14,6 +13,7 @@ import {
 } from '../persons/persons.rules.ts';
 import { territorySlugOfInsee } from '../territories/territories.ts';
 import { type IntakeResult, receiveRegistration } from './intake.service.ts';
+import { findByReference } from './registrations.repository.ts';
 
 /**
  * Possible duplicates of someone an advisor is about to record, among the people they may see:
@@ -70,10 +70,6 @@ export async function recordManualEntry(
     notify: input.notify,
     enteredBy: input.viewer.id,
   });
-  const row = await db
-    .selectFrom('registration')
-    .select(['id', 'person_id'])
-    .where('reference', '=', result.reference)
-    .executeTakeFirstOrThrow();
+  const row = await findByReference(db, result.reference);
   return { ...result, registrationId: row.id, personId: row.person_id };
 }

@@ -12,7 +12,6 @@ import {
   attachRequest,
   confirmContact,
   contactDifferences,
-  heldMessages,
   NothingToConfirmError,
   StaleContactError,
   UnknownPersonError,
@@ -21,6 +20,7 @@ import { allowedDecisions, decide, decisionForm } from './decision.service.ts';
 import { NotFoundError } from './errors.ts';
 import { getRegistrationDetail, markRead } from './inbox.repository.ts';
 import { decisionRefusal } from './messages.ts';
+import { heldMessages } from './registrations.repository.ts';
 
 /**
  * The request page (pages/demandes/[id].astro): its forms — confirm the contact details given with

@@ -1,6 +1,7 @@
 import { type Kysely, sql } from 'kysely';
 import type { Database, EventCopy } from '../../db/database.ts';
 import type { Viewer } from '../auth/viewer.ts';
+import { countByEventAndStatus } from '../registrations/registrations.repository.ts';
 import type { AttendanceStatus, ParcoursOutcomeKind } from './sessions.rules.ts';
 
 /** The sessions' queries (the events copy, registrations on a session, attendance, outcomes). */
@@ -47,13 +48,7 @@ export async function scopedEventCopies(db: Kysely<Database>, viewer: Viewer) {
 /** Accepted and waiting registrations per session, as `event_id:status` → count. */
 export async function countByStatus(db: Kysely<Database>, eventIds: string[]): Promise<Map<string, number>> {
   if (!eventIds.length) return new Map();
-  const rows = await db
-    .selectFrom('registration')
-    .select(['event_id', 'status', (eb) => eb.fn.countAll<number>().as('n')])
-    .where('event_id', 'in', eventIds)
-    .where('status', 'in', ['accepted', 'waitlisted'])
-    .groupBy(['event_id', 'status'])
-    .execute();
+  const rows = await countByEventAndStatus(db, eventIds);
   return new Map(rows.map((r) => [`${r.event_id}:${r.status}`, Number(r.n)]));
 }
 
@@ -174,10 +169,6 @@ export async function upsertAttendance(
         .doUpdateSet({ status: mark.status, recorded_by: mark.by, recorded_at: mark.at }),
     )
     .execute();
-}
-
-export async function setLastContact(db: Kysely<Database>, personId: number, at: string): Promise<void> {
-  await db.updateTable('person').set({ last_contact_at: at }).where('id', '=', personId).execute();
 }
 
 export async function findOutcome(db: Kysely<Database>, registrationId: number) {

@@ -6,6 +6,7 @@ import { audit } from '../audit/audit.ts';
 import type { Viewer } from '../auth/viewer.ts';
 import { canSeeTerritory } from '../auth/viewer.ts';
 import type { NotifySettings } from '../notifications/context.ts';
+import { setLastContact } from '../persons/persons.repository.ts';
 import { decide } from '../registrations/decision.service.ts';
 import { DecisionNotAllowedError, NotFoundError, StaleDecisionError } from '../registrations/errors.ts';
 import {
@@ -13,7 +14,6 @@ import {
   findAttendance,
   findOutcome,
   registrationOnSession,
-  setLastContact,
   upsertAttendance,
   upsertOutcome,
 } from './sessions.repository.ts';
