@@ -7,7 +7,7 @@ import { seriousViolations } from '../../scripts/testing/axe.ts';
 import { launchChromium } from '../../scripts/testing/chromium.ts';
 import type { Db } from '../src/db/connect.ts';
 import { DEMO_PARCOURS_ID } from '../src/features/demo/followup-sessions.ts';
-import { signCancelToken } from '../src/features/notifications/cancel-link.ts';
+import { signCancelToken } from '../src/features/notifications/cancel-link.rules.ts';
 import { signInPage, waitUntil } from '../test/support/chromium.ts';
 import { type RunningServer, startServer } from '../test/support/server.ts';
 

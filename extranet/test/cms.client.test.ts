@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { migrateToLatest } from '../src/db/migrate.ts';
 import { CmsError, createCmsClient } from '../src/features/cms/client.ts';
 import { cmsEventEntry } from '../src/features/cms/schemas.ts';
-import { refreshTerritoriesFromCms } from '../src/features/territories/territories.sync.ts';
+import { refreshTerritoriesFromCms } from '../src/features/territories/territories.service.ts';
 import {
   listTerritories,
   territoryName,

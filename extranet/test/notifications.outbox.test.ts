@@ -15,7 +15,7 @@ import {
   type SmsChannel,
   sendPendingSms,
 } from '../src/features/notifications/sms.service.ts';
-import { createTeamDirectory } from '../src/features/notifications/teams.ts';
+import { createTeamDirectory } from '../src/features/notifications/teams.service.ts';
 import { decide } from '../src/features/registrations/decision.service.ts';
 import { receiveRegistration } from '../src/features/registrations/intake.service.ts';
 import { firstStartOf, parisWallClock } from './support/ics.ts';

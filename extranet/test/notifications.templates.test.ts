@@ -11,7 +11,7 @@ import {
   receiptToPrescriber,
 } from '../src/features/notifications/messages/receipt.ts';
 import { reminderToPerson } from '../src/features/notifications/messages/sessions.ts';
-import { createTeamDirectory } from '../src/features/notifications/teams.ts';
+import { createTeamDirectory } from '../src/features/notifications/teams.service.ts';
 import type { NotificationContext } from '../src/features/notifications/types.ts';
 import { type SmtpSink, startSmtpSink } from './support/smtp-sink.ts';
 

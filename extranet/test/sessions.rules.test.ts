@@ -5,7 +5,7 @@ import {
   cancelLinkExpiry,
   signCancelToken,
   verifyCancelToken,
-} from '../src/features/notifications/cancel-link.ts';
+} from '../src/features/notifications/cancel-link.rules.ts';
 import {
   createAssociationSource,
   FALLBACK_ASSOCIATION,

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type StartedStrapi, startStrapi } from '../../scripts/testing/strapi.ts';
-import { territoriesQuery } from '../src/features/territories/territories.sync.ts';
+import { territoriesQuery } from '../src/features/territories/territories.service.ts';
 import { Browser, location } from './support/browser.ts';
 import { intake, uniquePhone } from './support/fixtures.ts';
 import { ADMIN, invite, visibleText } from './support/people.ts';

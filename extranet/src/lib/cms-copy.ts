@@ -1,8 +1,8 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/database.ts';
 import { type CmsClientOptions, createCmsClient } from '../features/cms/client.ts';
-import { refreshEventsFromCms } from '../features/events/events.sync.ts';
-import { loadTerritories, refreshTerritoriesFromCms } from '../features/territories/territories.sync.ts';
+import { refreshEventsFromCms } from '../features/events/events.service.ts';
+import { loadTerritories, refreshTerritoriesFromCms } from '../features/territories/territories.service.ts';
 
 /**
  * Refreshes the extranet's copy of the CMS (at start, on the CMS webhook, periodically): the

@@ -26,10 +26,10 @@ import { seedDemoAccounts, seedDemoRegistrations } from '../features/demo/seed.t
 import { startMailWorker } from '../features/mail/outbox.job.ts';
 import type { NotifySettings } from '../features/notifications/context.ts';
 import { startNotifications } from '../features/notifications/reminders.job.ts';
-import { createTeamDirectory } from '../features/notifications/teams.ts';
+import { createTeamDirectory } from '../features/notifications/teams.service.ts';
 import { startRetentionJob } from '../features/retention/job.ts';
 import { startParcoursEndJob } from '../features/sessions/parcours-end.job.ts';
-import { loadTerritories } from '../features/territories/territories.sync.ts';
+import { loadTerritories } from '../features/territories/territories.service.ts';
 import { refreshCmsCopy } from './cms-copy.ts';
 import { coalesce } from './coalesce.ts';
 import { checkDeployment, demoMode } from './deployment.ts';

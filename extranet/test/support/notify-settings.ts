@@ -1,5 +1,5 @@
 import type { NotifySettings } from '../../src/features/notifications/context.ts';
-import { createTeamDirectory } from '../../src/features/notifications/teams.ts';
+import { createTeamDirectory } from '../../src/features/notifications/teams.service.ts';
 
 /** The settings a test runs with: the declared default addresses, the general contact, no SMS. */
 export function defaultNotifySettings(): NotifySettings {

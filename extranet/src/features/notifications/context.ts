@@ -1,8 +1,8 @@
-import { cancelUrl } from './cancel-link.ts';
+import { cancelUrl } from './cancel-link.rules.ts';
 import { sortSlots } from './messages/common.ts';
 import { type Db, findSubject, type RegistrationSubject } from './notifications.repository.ts';
 import type { SmsChannel } from './sms.service.ts';
-import type { TeamDirectory } from './teams.ts';
+import type { TeamDirectory } from './teams.service.ts';
 import type { EventView, NotificationContext } from './types.ts';
 
 /** What the notifications need from the deployment: read once at start, passed to each job and service. */

@@ -8,7 +8,7 @@ export interface Territory {
 
 /**
  * The territories come from the CMS (its territory entries: name, slug, EPCI codes). The extranet
- * keeps a copy in its `territory` table (territories.sync.ts) and this module holds what was last
+ * keeps a copy in its `territory` table (territories.service.ts) and this module holds what was last
  * read from it, for the synchronous questions below: which territory a commune belongs to, the
  * name of a slug, the list advisors and filters offer.
  *
@@ -27,7 +27,7 @@ let active: readonly Territory[] = SEED;
 /** Names of every territory ever copied, active or not: past requests keep their territory's name. */
 let names = new Map(SEED.map((t) => [t.slug, t.name]));
 
-/** Replaces what this process knows (territories.sync.ts, after reading the table). */
+/** Replaces what this process knows (territories.service.ts, after reading the table). */
 export function useTerritories(
   territories: Territory[],
   all: { slug: string; name: string }[] = territories,
