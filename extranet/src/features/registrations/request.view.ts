@@ -17,9 +17,8 @@ import {
   UnknownPersonError,
 } from './contact.service.ts';
 import { allowedDecisions, decide, decisionForm } from './decision.service.ts';
-import { NotFoundError } from './errors.ts';
+import { decisionRefusal, NotFoundError } from './errors.ts';
 import { getRegistrationDetail, markRead } from './inbox.repository.ts';
-import { decisionRefusal } from './messages.ts';
 import { heldMessages } from './registrations.repository.ts';
 
 /**
