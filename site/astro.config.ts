@@ -1,5 +1,5 @@
 import { copyFileSync } from 'node:fs';
-import { afterServerBuild, nodeAdapter, trustedProxiesField } from '@maillage/extranet/astro-server';
+import { afterServerBuild, nodeAdapter, trustedProxiesField } from '@maillage/platform/astro-server';
 import { defineConfig, envField } from 'astro/config';
 
 /**

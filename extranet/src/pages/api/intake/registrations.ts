@@ -1,6 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
+import { fieldErrors, registrationRequest } from '@maillage/contract';
 import type { APIRoute } from 'astro';
-import { fieldErrors, registrationRequest } from '../../../contract/index.ts';
 import {
   EventClosedError,
   EventFullError,
