@@ -1,5 +1,5 @@
+import { parisDate } from '@maillage/platform/clock';
 import { describe, expect, it } from 'vitest';
-import { parisDate } from '../src/contract/clock.ts';
 import { DEMO_PARCOURS_ID, seedDemoFollowupSessions } from '../src/features/demo/followup-sessions.ts';
 import { markRemovedExcept } from '../src/features/events/events.repository.ts';
 import { loadRoster } from '../src/features/sessions/roster.service.ts';

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { addDays, parisInstant } from '@maillage/platform/clock';
 import type { Transaction } from 'kysely';
-import { addDays, parisInstant } from '../../contract/clock.ts';
 import type { Database, SupportTable } from '../../db/database.ts';
 import { upsertEventCopy } from '../events/events.repository.ts';
 import { formatReference } from '../registrations/intake.service.ts';

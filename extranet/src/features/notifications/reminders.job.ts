@@ -1,6 +1,6 @@
+import * as clock from '@maillage/platform/clock';
+import { addDays, parisDate } from '@maillage/platform/clock';
 import type { Kysely } from 'kysely';
-import * as clock from '../../contract/clock.ts';
-import { addDays, parisDate } from '../../contract/clock.ts';
 import type { Database } from '../../db/database.ts';
 import { startPeriodicJob } from '../jobs/periodic.ts';
 import type { NotifySettings } from './context.ts';

@@ -1,6 +1,6 @@
+import { addDays, parisDate, parisInstant } from '@maillage/platform/clock';
+import { normaliseFrenchPhone } from '@maillage/platform/phone';
 import { type ExpressionBuilder, type Insertable, type Kysely, sql } from 'kysely';
-import { addDays, parisDate, parisInstant } from '../../contract/clock.ts';
-import { normaliseFrenchPhone } from '../../contract/index.ts';
 import type { DbKind } from '../../db/connect.ts';
 import type { Database, Person, PersonTable } from '../../db/database.ts';
 import { personScope } from '../auth/scope.repository.ts';

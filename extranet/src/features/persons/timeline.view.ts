@@ -1,5 +1,5 @@
+import { parisInstant } from '@maillage/platform/clock';
 import type { Kysely } from 'kysely';
-import { parisInstant } from '../../contract/clock.ts';
 import type {
   AttendanceTable,
   Database,

@@ -1,4 +1,4 @@
-import type { RegistrationStatus } from '../../contract/index.ts';
+import type { RegistrationStatus } from '@maillage/contract';
 import { STATUS_LABEL } from './labels.ts';
 /** Domain errors, and the French messages and HTTP statuses the edge translates them to. */
 export class EventFullError extends Error {

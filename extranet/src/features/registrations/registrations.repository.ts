@@ -1,5 +1,5 @@
+import type { RegistrationStatus } from '@maillage/contract';
 import type { Insertable, Kysely } from 'kysely';
-import type { RegistrationStatus } from '../../contract/index.ts';
 import type { DbKind } from '../../db/connect.ts';
 import type { Database, RegistrationTable } from '../../db/database.ts';
 import { registrationScope } from '../auth/scope.repository.ts';

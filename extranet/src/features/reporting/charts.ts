@@ -4,7 +4,7 @@
  * for screen readers (aria-hidden): the page prints its figures in a table next to it.
  */
 
-import { escapeHtml as esc } from '../../contract/html.ts';
+import { escapeHtml as esc } from '@maillage/platform/html';
 
 export interface Bar {
   label: string;

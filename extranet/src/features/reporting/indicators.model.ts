@@ -1,5 +1,5 @@
+import { parisInstant } from '@maillage/platform/clock';
 import { sql } from 'kysely';
-import { parisInstant } from '../../contract/clock.ts';
 import type { Viewer } from '../auth/viewer.ts';
 import { type ParcoursOutcomeKind, parcoursOutcomeKind } from '../sessions/sessions.rules.ts';
 import type { Phase } from '../supports/supports.rules.ts';

@@ -1,5 +1,5 @@
+import { parisDate } from '@maillage/platform/clock';
 import { z } from 'zod';
-import { parisDate } from '../../contract/clock.ts';
 import { listTerritories } from '../territories/territories.ts';
 import { DATASETS } from './exports.ts';
 

@@ -1,5 +1,5 @@
+import { parisDate } from '@maillage/platform/clock';
 import type { Kysely, Transaction } from 'kysely';
-import { parisDate } from '../../contract/clock.ts';
 import type { Database, EventCopy } from '../../db/database.ts';
 import { memo } from '../../db/memo.ts';
 import { canSeeTerritory, type Viewer } from '../auth/viewer.ts';

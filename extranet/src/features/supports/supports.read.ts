@@ -1,6 +1,6 @@
+import { parisDate } from '@maillage/platform/clock';
 import type { Kysely, Transaction } from 'kysely';
 import { sql } from 'kysely';
-import { parisDate } from '../../contract/clock.ts';
 import type { Database } from '../../db/database.ts';
 import { audit } from '../audit/audit.ts';
 import { personScope } from '../auth/scope.repository.ts';

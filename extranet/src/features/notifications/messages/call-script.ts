@@ -1,5 +1,5 @@
-import { formatDay, formatTime } from '../../../contract/dates.ts';
-import { formatPhone } from '../../../contract/phone.ts';
+import { formatDay, formatTime } from '@maillage/platform/dates';
+import { formatPhone } from '@maillage/platform/phone';
 import type { NotificationContext, NotificationPurpose } from '../types.ts';
 import { capitalize, eventLabel, nextStepsByKind, sortSlots } from './common.ts';
 

@@ -1,5 +1,5 @@
-import { formatSlot } from '../../../contract/dates.ts';
-import { formatPhone } from '../../../contract/phone.ts';
+import { formatSlot } from '@maillage/platform/dates';
+import { formatPhone } from '@maillage/platform/phone';
 import type { EventView, NotificationContext, RegistrationView, SlotView, VenueView } from '../types.ts';
 import { type Block, facts, h, link, list, p } from './render.ts';
 

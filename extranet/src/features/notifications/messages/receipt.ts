@@ -1,4 +1,4 @@
-import { formatSlot } from '../../../contract/dates.ts';
+import { formatSlot } from '@maillage/platform/dates';
 import type { NotificationContext, PreferredContact, RenderedMail } from '../types.ts';
 import {
   contactBlock,

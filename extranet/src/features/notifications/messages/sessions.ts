@@ -1,4 +1,4 @@
-import { formatDay, formatTime } from '../../../contract/dates.ts';
+import { formatDay, formatTime } from '@maillage/platform/dates';
 import type { NotificationContext, RenderedMail } from '../types.ts';
 import {
   cancelLink,
