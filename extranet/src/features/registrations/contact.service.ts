@@ -5,12 +5,8 @@ import type { Database } from '../../db/database.ts';
 import { audit } from '../audit/audit.ts';
 import type { Viewer } from '../auth/viewer.ts';
 import { canSeeTerritory } from '../auth/viewer.ts';
-import {
-  deletePersonIfUnreferenced,
-  insertPerson,
-  personContact,
-  personsMatching,
-} from '../persons/persons.repository.ts';
+import { personContact, personsMatching } from '../persons/matching.repository.ts';
+import { deletePersonIfUnreferenced, insertPerson } from '../persons/persons.repository.ts';
 import { writePersonChange } from '../persons/persons.service.ts';
 import { territorySlugOfInsee } from '../territories/territories.ts';
 import { contactDifferences, type PersonField } from './contact.rules.ts';

@@ -5,7 +5,7 @@ import type { Database } from '../../db/database.ts';
 import type { Viewer } from '../auth/viewer.ts';
 import { canSeeTerritory } from '../auth/viewer.ts';
 import type { NotifySettings } from '../notifications/context.ts';
-import { duplicateCandidates, findPersonByPhone } from '../persons/persons.repository.ts';
+import { duplicateCandidates, findPersonByPhone } from '../persons/matching.repository.ts';
 import {
   type DuplicateCandidate,
   isPossibleDuplicate,
