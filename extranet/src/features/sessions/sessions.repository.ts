@@ -1,17 +1,10 @@
 import { type Kysely, sql } from 'kysely';
-import type { Database, EventCopy } from '../../db/database.ts';
+import type { Database } from '../../db/database.ts';
 import type { Viewer } from '../auth/viewer.ts';
 import { countByEventAndStatus } from '../registrations/registrations.repository.ts';
 import type { AttendanceStatus, ParcoursOutcomeKind } from './sessions.rules.ts';
 
 /** The sessions' queries (the events copy, registrations on a session, attendance, outcomes). */
-
-export async function findEventCopy(
-  db: Kysely<Database>,
-  documentId: string,
-): Promise<EventCopy | undefined> {
-  return db.selectFrom('event_copy').selectAll().where('document_id', '=', documentId).executeTakeFirst();
-}
 
 /**
  * The sessions of the viewer's territories (admins: all) that are still published or have

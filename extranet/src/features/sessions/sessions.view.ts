@@ -3,8 +3,8 @@ import type { Kysely, Transaction } from 'kysely';
 import type { Database, EventCopy } from '../../db/database.ts';
 import { memo } from '../../db/memo.ts';
 import { canSeeTerritory, type Viewer } from '../auth/viewer.ts';
-import { parseVenue, type Venue } from '../events/events.repository.ts';
-import { countByStatus, findEventCopy, scopedEventCopies } from './sessions.repository.ts';
+import { getEvent, parseVenue, type Venue } from '../events/events.repository.ts';
+import { countByStatus, scopedEventCopies } from './sessions.repository.ts';
 import { type HalfDay, halfDays } from './sessions.rules.ts';
 
 type Db = Kysely<Database> | Transaction<Database>;
@@ -103,7 +103,7 @@ export async function getSessionForViewer(
   viewer: Viewer,
   documentId: string,
 ): Promise<EventCopy | undefined> {
-  const event = await findEventCopy(db, documentId);
+  const event = await getEvent(db, documentId);
   if (!event || !canSeeTerritory(viewer, event.territory)) return undefined;
   return event;
 }
