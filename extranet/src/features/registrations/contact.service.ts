@@ -41,8 +41,6 @@ export class NothingToConfirmError extends Error {
 
 type Db = Kysely<Database> | Transaction<Database>;
 
-export { contactDifferences, identityDiffers } from './contact.rules.ts';
-
 async function loadRequest(trx: Db, kind: DbKind, registrationId: number, viewer: Viewer) {
   const reg = await findRequestContact(trx, registrationId, kind);
   // Another territory's request is answered as a missing one.

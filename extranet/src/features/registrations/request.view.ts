@@ -7,11 +7,11 @@ import type { Viewer } from '../auth/viewer.ts';
 import { availabilityOne, parseSlots, parseVenue } from '../events/events.repository.ts';
 import type { NotifySettings } from '../notifications/context.ts';
 import { requestContact } from '../notifications/notifications.repository.ts';
+import { contactDifferences } from './contact.rules.ts';
 import {
   attachCandidates,
   attachRequest,
   confirmContact,
-  contactDifferences,
   NothingToConfirmError,
   StaleContactError,
   UnknownPersonError,
