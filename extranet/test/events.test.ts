@@ -4,7 +4,7 @@ import { nowMs } from '@maillage/platform/clock';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_PARCOURS_ID } from '../src/features/demo/followup-sessions.ts';
 import { HISTORY_PREFIX } from '../src/features/demo/history.ts';
-import { parisToIso } from '../src/features/events/events.repository.ts';
+import { parisToIso } from '../src/features/events/events.rules.ts';
 import { eventsQuery } from '../src/features/events/events.service.ts';
 import { eventRequest, intake } from './support/fixtures.ts';
 import { BACKENDS, type RunningServer, startServer, WEBHOOK_SECRET } from './support/server.ts';

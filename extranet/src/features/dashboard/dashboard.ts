@@ -3,7 +3,7 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../../db/database.ts';
 import { readByViewer, registrationScope } from '../auth/scope.repository.ts';
 import type { Viewer } from '../auth/viewer.ts';
-import { parseSlots } from '../events/events.repository.ts';
+import { parseSlots } from '../events/events.rules.ts';
 import { listOpenActions } from '../notes/notes.service.ts';
 import { listCaseload } from '../supports/supports.service.ts';
 

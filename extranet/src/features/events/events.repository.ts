@@ -1,25 +1,8 @@
-import type { AvailabilityEntry } from '@maillage/contract';
 import * as clock from '@maillage/platform/clock';
 import { type Kysely, sql, type Transaction } from 'kysely';
 import type { DbKind } from '../../db/connect.ts';
 import type { Database, EventCopy } from '../../db/database.ts';
-
-export interface Slot {
-  date: string;
-  start: string;
-  end: string;
-  label?: string | null;
-}
-
-export interface Venue {
-  name?: string;
-  address?: string;
-  postcode?: string;
-  commune?: string;
-  inseeCode?: string;
-  accessNotes?: string | null;
-  stepFreeAccess?: boolean | null;
-}
+import { firstSlotAt, type Slot, type Venue } from './events.rules.ts';
 
 export interface EventCopyInput {
   documentId: string;
@@ -42,18 +25,7 @@ export interface EventCopyInput {
 
 type Db = Kysely<Database> | Transaction<Database>;
 
-/** Converts a wall-clock date and time in Paris to a UTC ISO string (the clock's Paris calendar). */
-export function parisToIso(date: string, time: string): string {
-  return clock.parisInstant(date, time).toISOString();
-}
-
-export function firstSlotAt(slots: Slot[]): string | null {
-  const sorted = slots
-    .filter((s) => s.date)
-    .map((s) => parisToIso(s.date, s.start || '00:00'))
-    .sort();
-  return sorted[0] ?? null;
-}
+/** The events copy (`event_copy`) and the counts of accepted registrations per event. */
 
 export async function upsertEventCopy(db: Db, input: EventCopyInput, now = clock.now()): Promise<void> {
   const slots = input.slots
@@ -140,30 +112,6 @@ export async function listEvents(
   return q.orderBy('first_slot_at').execute();
 }
 
-export function parseSlots(event: Pick<EventCopy, 'slots_json'>): Slot[] {
-  try {
-    return JSON.parse(event.slots_json) as Slot[];
-  } catch {
-    return [];
-  }
-}
-
-export function parseVenue(event: Pick<EventCopy, 'venue_json'>): Venue {
-  try {
-    return JSON.parse(event.venue_json) as Venue;
-  } catch {
-    return {};
-  }
-}
-
-export function isRegistrationOpen(event: EventCopy, now = clock.now()): boolean {
-  if (event.cancelled || event.removed) return false;
-  const t = now.toISOString();
-  if (event.registration_opens_at && event.registration_opens_at > t) return false;
-  if (event.registration_closes_at) return event.registration_closes_at > t;
-  return !event.first_slot_at || event.first_slot_at > t;
-}
-
 export async function countAccepted(db: Db, eventIds?: string[]): Promise<Map<string, number>> {
   let q = db
     .selectFrom('registration')
@@ -178,30 +126,7 @@ export async function countAccepted(db: Db, eventIds?: string[]): Promise<Map<st
   return new Map(rows.map((r) => [r.event_id as string, Number(r.n)]));
 }
 
-export function availabilityOf(event: EventCopy, taken: number, now = clock.now()): AvailabilityEntry {
-  const left = Math.max(0, event.capacity - taken);
-  const registrationOpen = isRegistrationOpen(event, now);
-  return {
-    capacity: event.capacity,
-    taken,
-    left,
-    waitlistOpen: registrationOpen && left === 0,
-    registrationOpen,
-  };
-}
-
-export async function availabilityAll(db: Db): Promise<Record<string, AvailabilityEntry>> {
-  const events = await db.selectFrom('event_copy').selectAll().where('removed', '=', 0).execute();
-  const taken = await countAccepted(db);
-  const now = clock.now();
-  return Object.fromEntries(
-    events.map((e) => [e.document_id, availabilityOf(e, taken.get(e.document_id) ?? 0, now)]),
-  );
-}
-
-export async function availabilityOne(db: Db, documentId: string): Promise<AvailabilityEntry | null> {
-  const event = await getEvent(db, documentId);
-  if (!event || event.removed) return null;
-  const taken = (await countAccepted(db, [documentId])).get(documentId) ?? 0;
-  return availabilityOf(event, taken);
+/** The events still published. */
+export async function publishedEvents(db: Db) {
+  return db.selectFrom('event_copy').selectAll().where('removed', '=', 0).execute();
 }

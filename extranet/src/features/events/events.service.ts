@@ -1,8 +1,18 @@
-import type { Kysely } from 'kysely';
+import type { AvailabilityEntry } from '@maillage/contract';
+import * as clock from '@maillage/platform/clock';
+import type { Kysely, Transaction } from 'kysely';
 import type { Database } from '../../db/database.ts';
 import { type CmsClient, type CmsClientOptions, createCmsClient, fieldParams } from '../cms/client.ts';
 import { type CmsEventEntry, cmsEventEntry } from '../cms/schemas.ts';
-import { type EventCopyInput, markRemovedExcept, upsertEventCopy } from './events.repository.ts';
+import {
+  countAccepted,
+  type EventCopyInput,
+  getEvent,
+  markRemovedExcept,
+  publishedEvents,
+  upsertEventCopy,
+} from './events.repository.ts';
+import { availabilityOf } from './events.rules.ts';
 
 /** Explicit fields and populate: never populate=* (docs/contracts.md). */
 export function eventsQuery(page: number): string {
@@ -67,4 +77,23 @@ export async function refreshEventsFromCms(
     await markRemovedExcept(trx, [...items.map((e) => e.documentId), ...kept]);
   });
   return items.length;
+}
+
+type Db = Kysely<Database> | Transaction<Database>;
+
+/** Places left per published event, for the site (no personal data). */
+export async function availabilityAll(db: Db): Promise<Record<string, AvailabilityEntry>> {
+  const events = await publishedEvents(db);
+  const taken = await countAccepted(db);
+  const now = clock.now();
+  return Object.fromEntries(
+    events.map((e) => [e.document_id, availabilityOf(e, taken.get(e.document_id) ?? 0, now)]),
+  );
+}
+
+export async function availabilityOne(db: Db, documentId: string): Promise<AvailabilityEntry | null> {
+  const event = await getEvent(db, documentId);
+  if (!event || event.removed) return null;
+  const taken = (await countAccepted(db, [documentId])).get(documentId) ?? 0;
+  return availabilityOf(event, taken);
 }

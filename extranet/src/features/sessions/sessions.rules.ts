@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { EventCopy } from '../../db/database.ts';
-import { parseSlots, type Slot } from '../events/events.repository.ts';
+import { parseSlots, type Slot } from '../events/events.rules.ts';
 
 /** The sessions' pure rules: half-days of a session, attendance, completion of a Parcours, outcomes. */
 

@@ -3,7 +3,8 @@ import type { Kysely, Transaction } from 'kysely';
 import type { Database, EventCopy } from '../../db/database.ts';
 import { memo } from '../../db/memo.ts';
 import { canSeeTerritory, type Viewer } from '../auth/viewer.ts';
-import { getEvent, parseVenue, type Venue } from '../events/events.repository.ts';
+import { getEvent } from '../events/events.repository.ts';
+import { parseVenue, type Venue } from '../events/events.rules.ts';
 import { countByStatus, scopedEventCopies } from './sessions.repository.ts';
 import { type HalfDay, halfDays } from './sessions.rules.ts';
 

@@ -1,5 +1,5 @@
 import type { APIRoute } from 'astro';
-import { availabilityOne } from '../../../../features/events/events.repository.ts';
+import { availabilityOne } from '../../../../features/events/events.service.ts';
 import { json } from '../../../../lib/http.ts';
 
 export const GET: APIRoute = async ({ locals, params }) => {

@@ -1,5 +1,5 @@
 import type { APIRoute } from 'astro';
-import { availabilityAll } from '../../../../features/events/events.repository.ts';
+import { availabilityAll } from '../../../../features/events/events.service.ts';
 import { json } from '../../../../lib/http.ts';
 
 /** Places per event, no personal data. Cached 10 s by the site and any proxy. */
