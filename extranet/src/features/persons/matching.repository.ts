@@ -12,7 +12,7 @@ import type { NewPersonIdentity } from './persons.rules.ts';
  */
 
 /** Whoever has this phone number, whatever their territory (the intake attaches by phone). */
-export async function findPersonByPhone(db: Kysely<Database>, phone: string) {
+export async function findPhoneOwner(db: Kysely<Database>, phone: string) {
   return db.selectFrom('person').select(['id', 'territory']).where('phone', '=', phone).executeTakeFirst();
 }
 

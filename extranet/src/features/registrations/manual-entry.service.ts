@@ -5,7 +5,7 @@ import type { Database } from '../../db/database.ts';
 import type { Viewer } from '../auth/viewer.ts';
 import { canSeeTerritory } from '../auth/viewer.ts';
 import type { NotifySettings } from '../notifications/context.ts';
-import { duplicateCandidates, findPersonByPhone } from '../persons/matching.repository.ts';
+import { duplicateCandidates, findPhoneOwner } from '../persons/matching.repository.ts';
 import {
   type DuplicateCandidate,
   isPossibleDuplicate,
@@ -47,7 +47,7 @@ export async function manualEntryScopeErrors(
     return { eventId: 'Choisissez une session de vos territoires.' };
   if (request.kind !== 'event' && !canSeeTerritory(viewer, territorySlugOfInsee(request.communeInsee)))
     return { communeInsee: 'Indiquez une commune de vos territoires (code INSEE).' };
-  const owner = await findPersonByPhone(db, request.phone);
+  const owner = await findPhoneOwner(db, request.phone);
   if (owner && !canSeeTerritory(viewer, owner.territory))
     return {
       phone:
