@@ -20,7 +20,12 @@ const config: KnipConfig = {
     },
     cms: {
       // Strapi loads these by convention (file names), never through an import.
-      entry: ['src/index.ts', 'src/admin/app.tsx', 'config/*.ts', 'src/api/*/{controllers,routes,services,middlewares,policies}/*.ts'],
+      entry: [
+        'src/index.ts',
+        'src/admin/app.tsx',
+        'config/*.ts',
+        'src/api/*/{controllers,routes,services,middlewares,policies}/*.ts',
+      ],
       // Strapi requires the database client named in config/database.ts and the plugin it enables by name.
       ignoreDependencies: ['better-sqlite3', 'pg', '@strapi/plugin-users-permissions'],
     },
