@@ -49,7 +49,11 @@ export async function selectTerritoryLinks(db: Db) {
 
 /** The ids of the accounts that have chosen a password. */
 export async function selectAccountIdsWithPassword(db: Db): Promise<string[]> {
-  const rows = await db.selectFrom('account').select('userId').where('providerId', '=', 'credential').execute();
+  const rows = await db
+    .selectFrom('account')
+    .select('userId')
+    .where('providerId', '=', 'credential')
+    .execute();
   return rows.map((a) => a.userId);
 }
 

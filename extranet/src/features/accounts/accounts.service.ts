@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import { type DbKind, isUniqueViolation } from '../../db/connect.ts';
 import type { Database } from '../../db/database.ts';
-import { audit } from '../audit/audit.ts';
+import { audit } from '../audit/audit.repository.ts';
 import { type Auth, INVITATION_SECONDS } from '../auth/auth.ts';
 import { passwordProblem } from '../auth/passwords.ts';
 import { accountKey, clearThrottle } from '../auth/throttle.ts';

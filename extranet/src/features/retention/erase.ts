@@ -3,7 +3,7 @@ import { join, resolve } from 'node:path';
 import type { Kysely, Transaction } from 'kysely';
 import { now } from '../../contract/clock.ts';
 import type { Database } from '../../db/database.ts';
-import { audit } from '../audit/audit.ts';
+import { audit } from '../audit/audit.repository.ts';
 
 /** What an erased person's row says instead of a name. Not a phone number, not an address. */
 export const ERASED_FIRST_NAME = 'Personne effacée';

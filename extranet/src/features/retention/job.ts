@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import { now as clockNow, parisDate, parisInstant } from '../../contract/clock.ts';
 import type { Database } from '../../db/database.ts';
-import { startPeriodicJob } from '../jobs/periodic.ts';
+import { startPeriodicJob } from '../jobs/periodic.job.ts';
 import { type ErasureCounts, erasePerson } from './erase.ts';
 import { retentionMonths } from './settings.ts';
 

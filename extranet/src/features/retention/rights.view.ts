@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/database.ts';
-import { audit } from '../audit/audit.ts';
+import { audit } from '../audit/audit.repository.ts';
 import type { Viewer } from '../auth/viewer.ts';
 import { exportPerson, type PersonExport, SECTION_LABELS } from './export.ts';
 

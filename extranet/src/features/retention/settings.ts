@@ -1,7 +1,7 @@
 import type { Kysely, Transaction } from 'kysely';
 import { now } from '../../contract/clock.ts';
 import type { Database } from '../../db/database.ts';
-import { audit } from '../audit/audit.ts';
+import { audit } from '../audit/audit.repository.ts';
 
 /**
  * What the public personal-data page promises by default ("trois ans après notre dernier

@@ -2,7 +2,7 @@ import type { Kysely, Transaction } from 'kysely';
 import { sql } from 'kysely';
 import { parisDate } from '../../contract/clock.ts';
 import type { Database } from '../../db/database.ts';
-import { audit } from '../audit/audit.ts';
+import { audit } from '../audit/audit.repository.ts';
 import type { Viewer } from '../auth/viewer.ts';
 import { personScope } from '../persons/persons.scope.ts';
 import { isQuiet } from './supports.rules.ts';

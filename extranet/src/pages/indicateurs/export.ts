@@ -1,5 +1,5 @@
 import type { APIRoute } from 'astro';
-import { audit } from '../../features/audit/audit.ts';
+import { audit } from '../../features/audit/audit.repository.ts';
 import { contactsOf, csvStream, exportTable, xlsxStream } from '../../features/reporting/exports.ts';
 import { computeIndicators } from '../../features/reporting/indicators.ts';
 import { exportRequest, readFilter } from '../../features/reporting/reporting.rules.ts';

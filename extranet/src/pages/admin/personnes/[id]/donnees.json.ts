@@ -1,5 +1,5 @@
 import type { APIRoute } from 'astro';
-import { audit } from '../../../../features/audit/audit.ts';
+import { audit } from '../../../../features/audit/audit.repository.ts';
 import { exportPerson } from '../../../../features/retention/export.ts';
 import { requireApiUser } from '../../../../lib/guard.ts';
 import { json } from '../../../../lib/http.ts';
