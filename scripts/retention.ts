@@ -5,8 +5,8 @@
 import { isAbsolute, join, resolve } from 'node:path';
 import { createDb } from '../extranet/src/db/connect.ts';
 import { migrateToLatest } from '../extranet/src/db/migrate.ts';
-import { runRetention } from '../extranet/src/features/retention/job.ts';
-import { formatPeriod } from '../extranet/src/features/retention/settings.ts';
+import { runRetention } from '../extranet/src/features/retention/retention.job.ts';
+import { formatPeriod } from '../extranet/src/features/retention/settings.service.ts';
 import { readEnvFile } from './lib/env-file.ts';
 import { appDir } from './lib/workspace.ts';
 

@@ -27,7 +27,7 @@ import { seedDemoAccounts, seedDemoRegistrations } from '../features/demo/seed.t
 import { startMailWorker } from '../features/mail/worker.ts';
 import { startNotifications } from '../features/notifications/reminders.job.ts';
 import type { NotifySettings } from '../features/notifications/settings.ts';
-import { startRetentionJob } from '../features/retention/job.ts';
+import { startRetentionJob } from '../features/retention/retention.job.ts';
 import { startParcoursEndJob } from '../features/sessions/parcours-end.ts';
 import { createTeamDirectory } from '../features/territories/teams.ts';
 import { loadTerritories } from '../features/territories/territories.sync.ts';
