@@ -46,10 +46,10 @@ export async function exportPerson(db: Kysely<Database>, personId: number) {
   };
 }
 
-export type PersonExport = NonNullable<Awaited<ReturnType<typeof exportPerson>>>;
+type PersonExport = NonNullable<Awaited<ReturnType<typeof exportPerson>>>;
 
 /** French titles of the export's sections (the readable page). */
-export const SECTION_LABELS: Record<keyof PersonExport, string> = {
+const SECTION_LABELS: Record<keyof PersonExport, string> = {
   person: 'Fiche de la personne',
   registration: 'Demandes et inscriptions',
   event_copy: 'Sessions concernées',
