@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { setClock } from '../src/contract/clock.ts';
 import { seedDemoHistory } from '../src/features/demo/history.ts';
 import { markRemovedExcept } from '../src/features/events/events.repository.ts';
-import { computeIndicators } from '../src/features/reporting/indicators.ts';
+import { computeIndicators } from '../src/features/reporting/indicators.service.ts';
 import { withMigratedDatabase } from './support/database.ts';
 import { BACKENDS } from './support/server.ts';
 

@@ -19,7 +19,7 @@ import { type Dataset, type Indicators, SOURCE_LABEL, VARIANT_LABEL } from './re
 // ── a table to export, and what every cell goes through ─────────────────────────────────────
 
 export type Cell = string | number | null;
-export interface Column {
+interface Column {
   key: string;
   header: string;
   description: string;

@@ -27,7 +27,7 @@ export const SOURCE_LABEL: Record<(typeof SOURCES)[number], string> = {
   advisor: 'Un·e conseiller·e',
 };
 
-export const DATASETS = ['participants', 'accompagnements', 'indicateurs'] as const;
+const DATASETS = ['participants', 'accompagnements', 'indicateurs'] as const;
 export type Dataset = (typeof DATASETS)[number];
 
 /** Targets by default (the project description: 55 Parcours participants, 20 project holders a year). */
