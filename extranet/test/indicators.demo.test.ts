@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { setClock } from '../src/contract/clock.ts';
-import { seedDemoHistory } from '../src/features/demo/history.ts';
+import { seedDemoHistory } from '../src/features/demo/history.service.ts';
 import { markRemovedExcept } from '../src/features/events/events.repository.ts';
 import { computeIndicators } from '../src/features/reporting/indicators.service.ts';
 import { withMigratedDatabase } from './support/database.ts';

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { setClock } from '../src/contract/clock.ts';
-import { seedDemoHistory } from '../src/features/demo/history.ts';
+import { seedDemoHistory } from '../src/features/demo/history.service.ts';
 import { computeIndicators } from '../src/features/reporting/indicators.service.ts';
 import { runRetention } from '../src/features/retention/retention.job.ts';
 import { ERASED_FIRST_NAME } from '../src/features/retention/retention.rules.ts';

@@ -23,7 +23,7 @@ import { clearMemo } from '../db/memo.ts';
 import { migrateToLatest } from '../db/migrate.ts';
 import { type Auth, createAuth } from '../features/auth/auth.ts';
 import { refreshCmsCopy } from '../features/cms/sync.ts';
-import { seedDemoAccounts, seedDemoRegistrations } from '../features/demo/seed.ts';
+import { seedDemoAccounts, seedDemoRegistrations } from '../features/demo/demo.service.ts';
 import { startMailWorker } from '../features/mail/worker.ts';
 import { startNotifications } from '../features/notifications/reminders.job.ts';
 import type { NotifySettings } from '../features/notifications/settings.ts';
