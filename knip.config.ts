@@ -6,9 +6,6 @@ import type { KnipConfig } from 'knip';
 // benches and the files other workspaces import. What is listed here is what no plugin can know.
 const config: KnipConfig = {
   workspaces: {
-    '.': {
-      entry: ['knip.config.ts'],
-    },
     extranet: {
       // Kysely's migrator calls each migration's `up`/`down` (src/db/migrations/index.ts lists them).
       entry: ['src/db/migrations/2*.ts'],
@@ -17,6 +14,8 @@ const config: KnipConfig = {
       // The built server's Node entry (copied to dist/server/ by astro.config.ts, imports ./app.mjs there).
       entry: ['server/entry.mjs'],
       ignoreUnresolved: ['./app.mjs'],
+      // src/lib/geo/communes.ts reads its data files with require.resolve(`…/data/${file}`).
+      ignoreDependencies: ['@etalab/decoupage-administratif'],
     },
     cms: {
       // Strapi loads these by convention (file names), never through an import.
@@ -27,11 +26,13 @@ const config: KnipConfig = {
         'src/api/*/{controllers,routes,services,middlewares,policies}/*.ts',
       ],
       // Strapi requires the database client named in config/database.ts and the plugin it enables by name.
-      ignoreDependencies: ['better-sqlite3', 'pg', '@strapi/plugin-users-permissions'],
+      ignoreDependencies: ['better-sqlite3', '@strapi/plugin-users-permissions'],
     },
     scripts: {
       // scripts/platform.sh runs `node scripts/<command>.ts`.
       entry: ['*.ts'],
+      // testing/axe.ts reads axe-core/axe.min.js through createRequire().resolve, to inject it in a page.
+      ignoreDependencies: ['axe-core'],
     },
   },
   // System tools the PostgreSQL test cluster calls, not npm packages.
