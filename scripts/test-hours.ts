@@ -1,7 +1,7 @@
 // The date-sensitive suites again, as if it were 00:30 and 23:30 Paris time in winter and in
 // summer: the first and last Paris hour of the day, when the UTC date differs from the Paris one
 // and when "today" at midnight UTC is still to come. Every app reads its clock from
-// `@maillage/extranet/clock`, which takes MAILLAGE_NOW (outside production): this script sets it
+// `@maillage/platform/clock`, which takes MAILLAGE_NOW (outside production): this script sets it
 // for the suites, and the suites pass it on to everything they start (Strapi, the built site and
 // extranet). Run by `npm test` when MAILLAGE_TEST_HOURS=1 (CI sets it), or alone with
 // `npm run test:hours` once the apps are built.

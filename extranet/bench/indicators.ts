@@ -7,7 +7,7 @@
 // first. Usage: node bench/indicators.ts (from extranet/)
 import { randomBytes } from 'node:crypto';
 import { Writable } from 'node:stream';
-import { addDays } from '../src/contract/clock.ts';
+import { addDays } from '@maillage/platform/clock';
 import type { Db } from '../src/db/connect.ts';
 import { migrateToLatest } from '../src/db/migrate.ts';
 import { type Cell, exportTable, writeXlsx } from '../src/features/reporting/exports.view.ts';

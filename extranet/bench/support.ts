@@ -275,4 +275,4 @@ export function loadCells(r: ReturnType<typeof loadSummary>): string[] {
   ];
 }
 
-export { printTable } from './table.ts';
+export { printTable } from '@maillage/scripts/lib/bench-table';

@@ -1,8 +1,8 @@
+import { seriousViolations as axe } from '@maillage/scripts/testing/axe';
+import { launchChromium, phoneContext } from '@maillage/scripts/testing/chromium';
+import { type Platform, startPlatform } from '@maillage/scripts/testing/platform';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { seriousViolations as axe } from '../../scripts/testing/axe.ts';
-import { launchChromium, phoneContext } from '../../scripts/testing/chromium.ts';
-import { type Platform, startPlatform } from '../../scripts/testing/platform.ts';
 import { createDb, type Db } from '../src/db/connect.ts';
 import { Browser as HttpClient } from '../test/support/browser.ts';
 import { signInPage } from '../test/support/chromium.ts';

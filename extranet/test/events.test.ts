@@ -1,7 +1,7 @@
 import { createHmac } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
+import { nowMs } from '@maillage/platform/clock';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { nowMs } from '../src/contract/clock.ts';
 import { DEMO_PARCOURS_ID } from '../src/features/demo/followup-sessions.service.ts';
 import { HISTORY_PREFIX } from '../src/features/demo/history.service.ts';
 import { parisToIso } from '../src/features/events/events.repository.ts';

@@ -1,5 +1,5 @@
+import { setClock } from '@maillage/platform/clock';
 import { afterEach, describe, expect, it } from 'vitest';
-import { setClock } from '../src/contract/clock.ts';
 import { seedDemoHistory } from '../src/features/demo/history.service.ts';
 import { markRemovedExcept } from '../src/features/events/events.repository.ts';
 import { computeIndicators } from '../src/features/reporting/indicators.service.ts';

@@ -1,5 +1,5 @@
+import { setClock } from '@maillage/platform/clock';
 import { afterEach, describe, expect, it } from 'vitest';
-import { setClock } from '../src/contract/clock.ts';
 import { seedDemoHistory } from '../src/features/demo/history.service.ts';
 import { computeIndicators } from '../src/features/reporting/indicators.service.ts';
 import { runRetention } from '../src/features/retention/retention.job.ts';

@@ -1,7 +1,7 @@
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { parisInstant } from '@maillage/platform/clock';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
-import { parisInstant } from '../src/contract/clock.ts';
 import type { Db } from '../src/db/connect.ts';
 import type { Database } from '../src/db/database.ts';
 import { migrateToLatest } from '../src/db/migrate.ts';

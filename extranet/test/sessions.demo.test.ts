@@ -1,5 +1,5 @@
+import { parisDate } from '@maillage/platform/clock';
 import { describe, expect, it } from 'vitest';
-import { parisDate } from '../src/contract/clock.ts';
 import {
   DEMO_PARCOURS_ID,
   seedDemoFollowupSessions,

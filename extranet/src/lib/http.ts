@@ -26,7 +26,7 @@ export const json = (body: unknown, status = 200, headers: Record<string, string
     headers: { 'content-type': 'application/json; charset=utf-8', ...headers },
   });
 
-export { formatPhone } from '../contract/phone.ts';
+export { formatPhone } from '@maillage/platform/phone';
 
 // Intl formatters are costly to build: one of each, reused (it showed in the inbox profile).
 const DATE_TIME = new Intl.DateTimeFormat('fr-FR', {

@@ -197,7 +197,7 @@ export async function resetPassword(
   const verification = input.token
     ? await ctx.internalAdapter.findVerificationValue(`reset-password:${input.token}`)
     : null;
-  // better-auth dates its tokens on the machine's clock, not the app's (contract/clock.ts).
+  // better-auth dates its tokens on the machine's clock, not the app's (@maillage/platform/clock).
   const userId = verification && new Date(verification.expiresAt) > new Date() ? verification.value : null;
   const user = userId ? await findAccount(db, userId) : undefined;
   if (!user) return { ok: false, error: EXPIRED_LINK };

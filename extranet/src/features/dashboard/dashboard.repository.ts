@@ -1,5 +1,5 @@
+import { addDays, parisInstant } from '@maillage/platform/clock';
 import type { Kysely } from 'kysely';
-import { addDays, parisInstant } from '../../contract/clock.ts';
 import type { Database } from '../../db/database.ts';
 import type { Viewer } from '../auth/viewer.ts';
 import { readByViewer, registrationScope } from '../registrations/scope.ts';

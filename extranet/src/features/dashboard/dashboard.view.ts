@@ -1,5 +1,5 @@
+import { addDays, parisDate } from '@maillage/platform/clock';
 import type { Kysely } from 'kysely';
-import { addDays, parisDate } from '../../contract/clock.ts';
 import type { Database } from '../../db/database.ts';
 import type { Viewer } from '../auth/viewer.ts';
 import { parseSlots } from '../events/events.repository.ts';

@@ -1,5 +1,5 @@
+import { now } from '@maillage/platform/clock';
 import type { Insertable, Kysely, Transaction } from 'kysely';
-import { now } from '../../contract/clock.ts';
 import type {
   AttendanceTable,
   Database,

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
+import * as clock from '@maillage/platform/clock';
 import type { Kysely } from 'kysely';
-import * as clock from '../../contract/clock.ts';
 import type { DbKind } from '../../db/connect.ts';
 import type { Database } from '../../db/database.ts';
 import { ensureUserWithPassword } from '../accounts/accounts.service.ts';

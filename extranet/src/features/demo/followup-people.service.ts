@@ -1,5 +1,5 @@
+import { addDays, parisDate, parisInstant } from '@maillage/platform/clock';
 import type { Kysely } from 'kysely';
-import { addDays, parisDate, parisInstant } from '../../contract/clock.ts';
 import type { Database, NoteTable } from '../../db/database.ts';
 import { findAccountIdByEmail } from '../accounts/accounts.repository.ts';
 import type { Phase } from '../supports/supports.rules.ts';

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { addDays, now, parisDate } from '@maillage/platform/clock';
 import type { Kysely } from 'kysely';
-import { addDays, now, parisDate } from '../../contract/clock.ts';
 import type { Database } from '../../db/database.ts';
 import { upsertEventCopy } from '../events/events.repository.ts';
 import { formatReference, nextCounter } from '../registrations/intake.service.ts';

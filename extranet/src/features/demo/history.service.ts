@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { addDays, parisDate, parisInstant } from '@maillage/platform/clock';
 import type { Kysely, Transaction } from 'kysely';
-import { addDays, parisDate, parisInstant } from '../../contract/clock.ts';
 import type { Database, SupportTable } from '../../db/database.ts';
 import { findAccountIdByEmail } from '../accounts/accounts.repository.ts';
 import { upsertEventCopy } from '../events/events.repository.ts';

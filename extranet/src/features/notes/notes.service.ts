@@ -1,5 +1,5 @@
+import { now, parisDate, parisInstant } from '@maillage/platform/clock';
 import type { Kysely, Transaction } from 'kysely';
-import { now, parisDate, parisInstant } from '../../contract/clock.ts';
 import type { Database } from '../../db/database.ts';
 import { audit } from '../audit/audit.repository.ts';
 import type { Viewer } from '../auth/viewer.ts';

@@ -1,4 +1,4 @@
-import * as clock from '../../contract/clock.ts';
+import * as clock from '@maillage/platform/clock';
 import type { DbKind } from '../../db/connect.ts';
 import { advisorRecipients } from '../accounts/accounts.repository.ts';
 import { type MailMessage, sendCappedMail, sendMail } from '../mail/mail.ts';

@@ -1,5 +1,5 @@
+import { now } from '@maillage/platform/clock';
 import type { Kysely, Transaction } from 'kysely';
-import { now } from '../../contract/clock.ts';
 import { isUniqueViolation } from '../../db/connect.ts';
 import type { Database } from '../../db/database.ts';
 import { audit } from '../audit/audit.repository.ts';

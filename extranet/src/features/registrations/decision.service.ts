@@ -1,6 +1,6 @@
+import * as clock from '@maillage/platform/clock';
 import type { Kysely } from 'kysely';
 import { z } from 'zod';
-import * as clock from '../../contract/clock.ts';
 import type { DbKind } from '../../db/connect.ts';
 import type { Database } from '../../db/database.ts';
 import { clearMemo } from '../../db/memo.ts';

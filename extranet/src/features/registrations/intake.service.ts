@@ -1,6 +1,6 @@
+import type { RegistrationRequest } from '@maillage/contract';
+import * as clock from '@maillage/platform/clock';
 import { type Kysely, sql, type Transaction } from 'kysely';
-import * as clock from '../../contract/clock.ts';
-import type { RegistrationRequest } from '../../contract/index.ts';
 import { type DbKind, isUniqueViolation } from '../../db/connect.ts';
 import type { Database } from '../../db/database.ts';
 import { audit } from '../audit/audit.repository.ts';

@@ -12,8 +12,9 @@
  * columns an admin may tick on an export are read by `exports.view.ts`, apart, and never counted.)
  * Events the CMS no longer publishes stay in event_copy with `removed = 1`: they are counted here.
  */
+
+import { now } from '@maillage/platform/clock';
 import type { Kysely } from 'kysely';
-import { now } from '../../contract/clock.ts';
 import type { Database } from '../../db/database.ts';
 import { audit } from '../audit/audit.repository.ts';
 import type { Viewer } from '../auth/viewer.ts';

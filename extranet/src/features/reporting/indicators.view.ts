@@ -1,5 +1,5 @@
+import { escapeHtml as esc } from '@maillage/platform/html';
 import type { Kysely } from 'kysely';
-import { escapeHtml as esc } from '../../contract/html.ts';
 import type { Database } from '../../db/database.ts';
 import type { Viewer } from '../auth/viewer.ts';
 import { visibleTerritories } from '../registrations/scope.ts';

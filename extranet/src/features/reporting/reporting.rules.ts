@@ -1,5 +1,5 @@
+import { parisDate, parisInstant } from '@maillage/platform/clock';
 import { z } from 'zod';
-import { parisDate, parisInstant } from '../../contract/clock.ts';
 import type { Viewer } from '../auth/viewer.ts';
 import { type ParcoursOutcomeKind, parcoursOutcomeKind } from '../sessions/completion.ts';
 import type { Phase } from '../supports/supports.rules.ts';

@@ -1,7 +1,7 @@
 import { rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { now } from '@maillage/platform/clock';
 import type { Kysely, Transaction } from 'kysely';
-import { now } from '../../contract/clock.ts';
 import type { Database } from '../../db/database.ts';
 import { audit } from '../audit/audit.repository.ts';
 import {

@@ -1,4 +1,4 @@
-import { parisDate, parisInstant } from '../../contract/clock.ts';
+import { parisDate, parisInstant } from '@maillage/platform/clock';
 
 // The pure rules of retention: which Paris day is the boundary, what an erased value reads, which
 // audit details are personal, where a message's .eml copy is.

@@ -1,5 +1,5 @@
+import { addDays, now as clockNow, parisDate } from '@maillage/platform/clock';
 import type { Kysely } from 'kysely';
-import { addDays, now as clockNow, parisDate } from '../../contract/clock.ts';
 import type { Database } from '../../db/database.ts';
 import { audit } from '../audit/audit.repository.ts';
 import { startPeriodicJob } from '../jobs/periodic.job.ts';

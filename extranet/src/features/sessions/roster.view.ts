@@ -1,6 +1,6 @@
+import { parisDate } from '@maillage/platform/clock';
 import type { Kysely } from 'kysely';
 import { z } from 'zod';
-import { parisDate } from '../../contract/clock.ts';
 import type { Database, EventCopy } from '../../db/database.ts';
 import { audit } from '../audit/audit.repository.ts';
 import type { Viewer } from '../auth/viewer.ts';

@@ -1,5 +1,5 @@
+import { now as clockNow, parisDate } from '@maillage/platform/clock';
 import type { Kysely } from 'kysely';
-import { now as clockNow, parisDate } from '../../contract/clock.ts';
 import type { DbKind } from '../../db/connect.ts';
 import type { Database } from '../../db/database.ts';
 import { audit } from '../audit/audit.repository.ts';

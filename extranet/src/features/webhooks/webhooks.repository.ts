@@ -10,7 +10,7 @@ export async function firstDelivery(
   db: Kysely<Database>,
   signature: string,
   validUntilMs: number,
-  // The machine's clock, not the app's (contract/clock.ts): the CMS signs with its real clock and
+  // The machine's clock, not the app's (@maillage/platform/clock): the CMS signs with its real clock and
   // the signature's 5-minute window is checked against it.
   realNowMs = Date.now(),
 ): Promise<boolean> {

@@ -1,5 +1,5 @@
-import { parisDate } from '@maillage/extranet/clock';
-import { normaliseFrenchPhone } from '@maillage/extranet/contract';
+import { parisDate } from '@maillage/platform/clock';
+import { normaliseFrenchPhone } from '@maillage/platform/phone';
 import { blocksToText } from '../cms/blocks.ts';
 import type { Global, Program, Territory } from '../cms/schemas.ts';
 import serviceSchema from './data-inclusion-v1/service.json' with { type: 'json' };

@@ -4,7 +4,7 @@ import {
   PARIS_VTIMEZONE,
   serializeLines,
   utcStamp,
-} from '@maillage/extranet/icalendar';
+} from '@maillage/platform/icalendar';
 import type { CmsEvent } from '../cms/schemas.ts';
 
 /** RFC 5545 calendar: one VEVENT per half-day, local times with TZID=Europe/Paris and its VTIMEZONE. */

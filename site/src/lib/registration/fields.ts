@@ -1,4 +1,4 @@
-import type { RegistrationRequest } from '@maillage/extranet/contract';
+import type { RegistrationRequest } from '@maillage/contract';
 import { type Commune, findCommunes, normalizeName } from '../geo/communes.ts';
 
 /**

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { fieldErrors, registrationRequest } from '@maillage/extranet/contract';
+import { fieldErrors, registrationRequest } from '@maillage/contract';
 import { checkStamp, honeypotFilled, issueStamp, STAMP_FIELD } from './antibot.ts';
 import { type FormKind, type FormValues, fieldOf, nest, readValues, resolveCommune } from './fields.ts';
 import type { IntakeClient } from './intake.ts';
@@ -142,7 +142,6 @@ export async function submitRegistration(
         },
       });
     case 'closed':
-    case 'unknown-event':
       return state({ closed: true, notice: 'Les inscriptions à cette session sont fermées.' });
     case 'unavailable':
       return state({ notice: UNAVAILABLE });

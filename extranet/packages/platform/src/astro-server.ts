@@ -4,13 +4,13 @@ import { envField } from 'astro/config';
 
 /**
  * What the two Astro apps' configurations share (the site imports this as
- * `@maillage/extranet/astro-server`): the node adapter with its body backstop, the hook that
+ * `@maillage/platform/astro-server`): the node adapter with its body backstop, the hook that
  * finishes the built server entry, and the proxy setting both read the client's address with.
  */
 
 /**
  * The standalone node adapter. Backstop: the middleware answers 413 past 64 KB
- * (@maillage/extranet/body-limit) and stops reading; the adapter never reads more than 1 MB for a
+ * (@maillage/platform/body-limit) and stops reading; the adapter never reads more than 1 MB for a
  * route the middleware would miss (reaching the same limit as the middleware at once would cut the
  * connection before the 413 is sent).
  */
@@ -37,7 +37,7 @@ export function afterServerBuild(name: string, done: (serverDir: URL) => void): 
 /**
  * How many reverse proxies / load balancers of ours stand in front of the app (0: none): the
  * client's address is then the right-most X-Forwarded-For hop they did not add (sign-in throttling
- * on the extranet, form rate limits on the site; see @maillage/extranet/client-address).
+ * on the extranet, form rate limits on the site; see @maillage/platform/client-address).
  */
 export const trustedProxiesField = () =>
   envField.number({ context: 'server', access: 'secret', default: 0, int: true, min: 0, max: 10 });

@@ -1,6 +1,6 @@
 /**
  * Request bodies are capped on both Astro apps (the site imports this as
- * `@maillage/extranet/body-limit`): their forms, the CMS webhook and the intake API never need more
+ * `@maillage/platform/body-limit`): their forms, the CMS webhook and the intake API never need more
  * than a few kilobytes, and a server that reads 50 MB before answering 401 is easy to tire out.
  */
 export const MAX_BODY_BYTES = 64 * 1024;

@@ -1,5 +1,6 @@
+import { fieldErrors, registrationRequest } from '@maillage/contract';
+import { normaliseFrenchPhone } from '@maillage/platform/phone';
 import { describe, expect, it } from 'vitest';
-import { fieldErrors, normaliseFrenchPhone, registrationRequest } from '../src/contract/index.ts';
 
 const key = '7c9e6679-7425-40de-944b-e07fc1f90ae7';
 

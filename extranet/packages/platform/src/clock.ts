@@ -1,7 +1,7 @@
 // One clock for each app (site, extranet, scripts), so that tests and the demo can run "as if" it
 // were another moment — 00:30 Paris time in winter, 23:30 in summer — without touching the machine's
 // clock. Every calendar computation goes through the Europe/Paris helpers below. Pure module, no
-// imports, so the site and the extranet share it (`@maillage/extranet/clock`).
+// imports, so the site and the extranet share it (`@maillage/platform/clock`).
 
 export const TIME_ZONE = 'Europe/Paris';
 

@@ -5,10 +5,9 @@
  * intake API: it imports only zod and the phone rule (libphonenumber-js). Every rule carries a
  * French message written for the person filling the form.
  */
-import { z } from 'zod';
-import { normaliseFrenchPhone } from './phone.ts';
 
-export { normaliseFrenchPhone };
+import { normaliseFrenchPhone } from '@maillage/platform/phone';
+import { z } from 'zod';
 
 // ---------------------------------------------------------------------------------------------
 // Building blocks
@@ -233,7 +232,7 @@ export const intakeAccepted = z.object({
 export type IntakeAccepted = z.infer<typeof intakeAccepted>;
 
 export const intakeError = z.object({
-  error: z.enum(['invalid', 'event_full', 'event_closed', 'unknown_event', 'unauthorized', 'unavailable']),
+  error: z.enum(['invalid', 'event_full', 'event_closed', 'unauthorized', 'unavailable']),
   fieldErrors: z.record(z.string(), z.string()).optional(),
 });
 export type IntakeError = z.infer<typeof intakeError>;

@@ -1,5 +1,5 @@
-// Printing and reading benchmark figures: no dependency, so that `scripts/bench.ts` (the summary
-// of every package's bench) uses the same table and the same figure shapes as the extranet's.
+// Printing and reading benchmark figures: no dependency; `scripts/bench.ts` (the summary of every
+// package's bench) and the extranet's benches share the same table and the same figure shapes.
 
 /** Prints a Markdown table. */
 export function printTable(header: string[], rows: string[][]): void {

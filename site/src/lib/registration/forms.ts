@@ -1,7 +1,7 @@
 import { EXTRANET_SERVICE_TOKEN, EXTRANET_URL } from 'astro:env/server';
 import { randomUUID } from 'node:crypto';
 import type { AstroGlobal } from 'astro';
-import { cms } from '../runtime.ts';
+import { cms } from '../context.ts';
 import { issueStamp } from './antibot.ts';
 import { type FormKind, shownFields } from './fields.ts';
 import { createIntakeClient } from './intake.ts';
