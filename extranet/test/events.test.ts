@@ -118,7 +118,7 @@ describe.each(BACKENDS)('events copy on %s', (backend) => {
         .selectFrom('event_copy')
         .selectAll()
         .where('removed', '=', 0)
-        // The demo's Parcours in progress lives in the copy alone (features/demo/followup-sessions.ts).
+        // The demo's Parcours in progress lives in the copy alone (features/demo/followup-sessions.service.ts).
         .where('document_id', '<>', DEMO_PARCOURS_ID)
         .orderBy('document_id')
         .execute()
@@ -175,7 +175,7 @@ describe.each(BACKENDS)('events copy on %s', (backend) => {
       .selectFrom('registration')
       .select((eb) => eb.fn.countAll<number>().as('n'))
       .where('event_id', '<>', DEMO_PARCOURS_ID)
-      // The indicators' history (features/demo/history.ts) has its own past sessions.
+      // The indicators' history (features/demo/history.service.ts) has its own past sessions.
       .where('event_id', 'not like', `${HISTORY_PREFIX}%`)
       .executeTakeFirstOrThrow();
     expect(Number(n.n)).toBe(6);
