@@ -22,16 +22,22 @@ type Db = Kysely<Database> | Transaction<Database>;
 
 export class NoteNotFoundError extends Error {}
 
-/** A note's date is a day: stored as noon, Paris time, so it sorts among calls (instants). */
-function noteInstant(day: string): string {
+/**
+ * A note's date is a day; it is stored as an instant so that it sorts among calls and requests: the
+ * instant it already had when an edit keeps its day, now for a note of today (written after what
+ * happened earlier today), noon Paris time for another day.
+ */
+function noteInstant(day: string, kept?: string): string {
+  if (kept && parisDate(new Date(kept)) === day) return kept;
+  if (day === parisDate()) return now().toISOString();
   return parisInstant(day, '12:00').toISOString();
 }
 
 /** What a note says, as the form gives it: written on creation and on each edit. */
-function noteContent(n: NoteInput) {
+function noteContent(n: NoteInput, kept?: string) {
   return {
     kind: n.kind,
-    occurred_at: noteInstant(n.occurredOn),
+    occurred_at: noteInstant(n.occurredOn, kept),
     body: n.body,
     next_action: n.nextAction ?? null,
     due_at: n.dueOn ?? null,
@@ -102,7 +108,7 @@ export async function editNote(
 ): Promise<void> {
   await db.transaction().execute(async (trx) => {
     const old = await visibleNote(trx, input.viewer, input.noteId);
-    const content = noteContent(input.note);
+    const content = noteContent(input.note, old.occurred_at);
     const iso = now().toISOString();
     await insertRevision(trx, {
       note_id: old.id,
