@@ -6,8 +6,8 @@
 import { isAbsolute, join, resolve } from 'node:path';
 import { createDb } from '../src/db/connect.ts';
 import { migrateToLatest } from '../src/db/migrate.ts';
-import { runRetention } from '../src/features/retention/job.ts';
-import { formatPeriod } from '../src/features/retention/settings.ts';
+import { runRetention } from '../src/features/retention/retention.job.ts';
+import { formatPeriod } from '../src/features/retention/settings.service.ts';
 
 const args = process.argv.slice(2);
 const unknown = args.filter((a) => a !== '--dry-run');

@@ -4,7 +4,7 @@ import { launchChromium } from '@maillage/scripts/testing/chromium';
 import ExcelJS from 'exceljs';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { seedDemoHistory } from '../src/features/demo/history.ts';
+import { seedDemoHistory } from '../src/features/demo/history.service.ts';
 import { cspViolations, signInPage } from '../test/support/chromium.ts';
 import { type RunningServer, startServer } from '../test/support/server.ts';
 

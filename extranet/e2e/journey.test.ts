@@ -467,7 +467,7 @@ describe('registration journey', () => {
 /** Issue 12, item 8: after every journey above, no log line of the three apps holds personal data. */
 describe('the logs of the whole journey', () => {
   it('hold none of the demo people’s or the typed people’s names, phone numbers or e-mail addresses', async () => {
-    const { DEMO_PEOPLE } = await import('../src/features/demo/seed.ts');
+    const { DEMO_PEOPLE } = await import('../src/features/demo/demo.service.ts');
     const digits = (phone: string) => phone.replace(/\D/g, '');
     const needles = new Set<string>();
     for (const p of [...DEMO_PEOPLE, ...typed]) {

@@ -6,7 +6,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { extractText } from 'unpdf';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Db } from '../src/db/connect.ts';
-import { DEMO_PARCOURS_ID } from '../src/features/demo/followup-sessions.ts';
+import { DEMO_PARCOURS_ID } from '../src/features/demo/followup-sessions.service.ts';
 import { signCancelToken } from '../src/features/notifications/cancel-link.rules.ts';
 import { signInPage, waitUntil } from '../test/support/chromium.ts';
 import { type RunningServer, startServer } from '../test/support/server.ts';

@@ -1,6 +1,9 @@
 import { parisDate } from '@maillage/platform/clock';
 import { describe, expect, it } from 'vitest';
-import { DEMO_PARCOURS_ID, seedDemoFollowupSessions } from '../src/features/demo/followup-sessions.ts';
+import {
+  DEMO_PARCOURS_ID,
+  seedDemoFollowupSessions,
+} from '../src/features/demo/followup-sessions.service.ts';
 import { markRemovedExcept } from '../src/features/events/events.repository.ts';
 import { loadRoster } from '../src/features/sessions/roster.service.ts';
 import { halfDays } from '../src/features/sessions/sessions.rules.ts';

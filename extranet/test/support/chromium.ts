@@ -43,7 +43,7 @@ export async function waitUntil(
 }
 
 /** Waits for the demo requests the extranet seeds once the CMS events have arrived. */
-export async function waitForDemoRequests(db: Db): Promise<void> {
+async function waitForDemoRequests(db: Db): Promise<void> {
   await waitUntil(async () => {
     const n = await db.db
       .selectFrom('registration')

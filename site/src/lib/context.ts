@@ -18,7 +18,7 @@ import { createRetentionClient } from './retention.ts';
  * Origins of the given CMS addresses; a loopback CMS is also reached under its other loopback
  * name (the demo's admin is opened at http://localhost:1337 while CMS_URL says 127.0.0.1).
  */
-export function adminOrigins(urls: (string | undefined)[]): string[] {
+function adminOrigins(urls: (string | undefined)[]): string[] {
   const origins = new Set<string>();
   for (const raw of urls) {
     if (!raw) continue;

@@ -12,7 +12,7 @@ import { signWebhook } from '../../src/lib/webhook.ts';
 export const siteDir = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
 /** `slow`: answers after 10 s, like a CMS that hangs (the client must give up first). */
-export type ProxyMode = 'pass' | 'down' | 'slow' | 'garbage' | 'corrupt-item';
+type ProxyMode = 'pass' | 'down' | 'slow' | 'garbage' | 'corrupt-item';
 
 export interface CmsProxy {
   url: string;

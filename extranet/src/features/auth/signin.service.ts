@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/database.ts';
-import { audit } from '../audit/audit.ts';
+import { audit } from '../audit/audit.repository.ts';
 import { findUserIdByEmail } from './auth.repository.ts';
 import type { Auth } from './auth.ts';
 import {

@@ -1,6 +1,6 @@
 import * as clock from '@maillage/platform/clock';
 import type { DbKind } from '../../db/connect.ts';
-import { advisorRecipients } from '../accounts/advisors.repository.ts';
+import { advisorRecipients } from '../accounts/accounts.repository.ts';
 import { type MailMessage, sendCappedMail, sendMail } from '../mail/mail.service.ts';
 import type { NotifySettings } from './context.ts';
 import { toContext } from './context.ts';

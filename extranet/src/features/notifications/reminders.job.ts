@@ -2,7 +2,7 @@ import * as clock from '@maillage/platform/clock';
 import { addDays, parisDate } from '@maillage/platform/clock';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/database.ts';
-import { startPeriodicJob } from '../jobs/periodic.ts';
+import { startPeriodicJob } from '../jobs/periodic.job.ts';
 import type { NotifySettings } from './context.ts';
 import { loadContext } from './context.ts';
 import { sortSlots } from './messages/common.ts';

@@ -2,7 +2,7 @@ import { now } from '@maillage/platform/clock';
 import type { Kysely, Transaction } from 'kysely';
 import { isUniqueViolation } from '../../db/connect.ts';
 import type { Database } from '../../db/database.ts';
-import { audit } from '../audit/audit.ts';
+import { audit } from '../audit/audit.repository.ts';
 import type { Viewer } from '../auth/viewer.ts';
 import { territorySlugOfInsee } from '../territories/territories.ts';
 import {

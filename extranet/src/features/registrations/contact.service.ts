@@ -2,7 +2,7 @@ import { now } from '@maillage/platform/clock';
 import type { Kysely, Transaction } from 'kysely';
 import type { DbKind } from '../../db/connect.ts';
 import type { Database } from '../../db/database.ts';
-import { audit } from '../audit/audit.ts';
+import { audit } from '../audit/audit.repository.ts';
 import type { Viewer } from '../auth/viewer.ts';
 import { canSeeTerritory } from '../auth/viewer.ts';
 import { personContact, personsMatching } from '../persons/matching.repository.ts';

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import type { DbKind } from '../../db/connect.ts';
 import type { Database } from '../../db/database.ts';
 import { clearMemo } from '../../db/memo.ts';
-import { audit } from '../audit/audit.ts';
+import { audit } from '../audit/audit.repository.ts';
 import type { Viewer } from '../auth/viewer.ts';
 import { canSeeTerritory } from '../auth/viewer.ts';
 import { countAccepted, getEventForUpdate, upcomingEvents } from '../events/events.repository.ts';

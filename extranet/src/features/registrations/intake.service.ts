@@ -3,7 +3,7 @@ import * as clock from '@maillage/platform/clock';
 import type { Kysely, Transaction } from 'kysely';
 import { type DbKind, isUniqueViolation } from '../../db/connect.ts';
 import type { Database } from '../../db/database.ts';
-import { audit } from '../audit/audit.ts';
+import { audit } from '../audit/audit.repository.ts';
 import { countAccepted, getEventForUpdate } from '../events/events.repository.ts';
 import { isRegistrationOpen } from '../events/events.rules.ts';
 import type { NotifySettings } from '../notifications/context.ts';

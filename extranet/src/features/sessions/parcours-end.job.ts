@@ -1,8 +1,8 @@
 import { addDays, now as clockNow, parisDate } from '@maillage/platform/clock';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/database.ts';
-import { audit } from '../audit/audit.ts';
-import { startPeriodicJob } from '../jobs/periodic.ts';
+import { audit } from '../audit/audit.repository.ts';
+import { startPeriodicJob } from '../jobs/periodic.job.ts';
 import { sendMail } from '../mail/mail.service.ts';
 import { loadContext, type NotifySettings } from '../notifications/context.ts';
 import { parcoursEndToPrescriber } from '../notifications/messages/sessions.ts';

@@ -2,7 +2,7 @@ import { parisDate } from '@maillage/platform/clock';
 import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import type { Database, EventCopy } from '../../db/database.ts';
-import { audit } from '../audit/audit.ts';
+import { audit } from '../audit/audit.repository.ts';
 import type { Viewer } from '../auth/viewer.ts';
 import { NotFoundError } from '../registrations/errors.ts';
 import { loadRoster } from './roster.service.ts';

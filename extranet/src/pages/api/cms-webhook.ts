@@ -2,7 +2,7 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import { MAX_BODY_BYTES } from '@maillage/platform/body-limit';
 import type { APIRoute } from 'astro';
 import { z } from 'zod';
-import { firstDelivery } from '../../features/webhooks/replay.ts';
+import { firstDelivery } from '../../features/webhooks/webhooks.repository.ts';
 import { json } from '../../lib/http.ts';
 
 const MAX_AGE_MS = 5 * 60_000;

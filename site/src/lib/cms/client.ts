@@ -206,5 +206,3 @@ export function createCmsClient(options: CmsClientOptions) {
     },
   };
 }
-
-export type CmsClient = ReturnType<typeof createCmsClient>;

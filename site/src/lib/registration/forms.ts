@@ -41,7 +41,7 @@ export function submitDeps(clientAddress: string | undefined): SubmitDeps {
 }
 
 /** A blank form: a new idempotency key and a freshly signed timestamp. */
-export function newFormState(values: Record<string, string> = {}): FormState {
+function newFormState(values: Record<string, string> = {}): FormState {
   return { values: { ...values, idempotencyKey: randomUUID() }, errors: {}, stamp: issueStamp(keys.stamp) };
 }
 

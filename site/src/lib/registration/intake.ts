@@ -1,7 +1,7 @@
 import { intakeAccepted, intakeError, type RegistrationRequest } from '@maillage/contract';
 
 /** What the extranet's intake API answered, in the site's terms. */
-export type IntakeOutcome =
+type IntakeOutcome =
   | { type: 'ok'; reference: string; status: 'received' | 'waitlisted'; created: boolean }
   | { type: 'invalid'; fieldErrors: Record<string, string> }
   | { type: 'full' }

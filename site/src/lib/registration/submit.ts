@@ -20,7 +20,7 @@ export interface SubmitDeps {
   now?: number;
 }
 
-export interface CommuneChoice {
+interface CommuneChoice {
   code: string;
   label: string;
 }
@@ -154,7 +154,7 @@ export async function submitRegistration(
  * registration, same reference); a professional who goes back and changes the person (another
  * phone number) or the session gets a new one, so the second person is not silently dropped.
  */
-export function requestKey(r: {
+function requestKey(r: {
   idempotencyKey: string;
   phone: string;
   kind: string;
@@ -171,7 +171,7 @@ export function requestKey(r: {
  * The contract's request object from what was typed. Also returns the errors found on the way
  * (the commune, what the professional asks for), which the contract cannot see.
  */
-export function buildRequest(
+function buildRequest(
   values: FormValues,
   kind: FormKind,
 ): { request: Record<string, unknown>; errors: Record<string, string>; communeChoices?: CommuneChoice[] } {

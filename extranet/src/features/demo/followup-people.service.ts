@@ -1,9 +1,17 @@
 import { addDays, parisDate, parisInstant } from '@maillage/platform/clock';
 import type { Kysely } from 'kysely';
 import type { Database, NoteTable } from '../../db/database.ts';
+import { findAccountIdByEmail } from '../accounts/accounts.repository.ts';
 import type { Phase } from '../supports/supports.rules.ts';
-import { claimMarker, markerOf } from './marker.ts';
-import { demoPerson } from './person.ts';
+import {
+  claimMarker,
+  findPersonByPhone,
+  insertDemoPerson,
+  insertNote,
+  insertSupport,
+  insertSupportPhase,
+  markerOf,
+} from './demo.repository.ts';
 
 /**
  * Demo follow-up (issue 10, people half): five supports in different phases with notes and next
@@ -175,11 +183,7 @@ const SUPPORTS: DemoSupport[] = [
 
 export async function seedDemoFollowUp(db: Kysely<Database>, advisorEmail: string): Promise<number> {
   if (await markerOf(db, 'demo_followup')) return 0;
-  const advisor = await db
-    .selectFrom('users')
-    .select('id')
-    .where('email', '=', advisorEmail)
-    .executeTakeFirst();
+  const advisor = await findAccountIdByEmail(db, advisorEmail);
   if (!advisor) return 0;
   const today = parisDate();
   const at = (daysAgo: number, time = '10:00') => parisInstant(addDays(today, -daysAgo), time).toISOString();
@@ -190,75 +194,54 @@ export async function seedDemoFollowUp(db: Kysely<Database>, advisorEmail: strin
       const lastNote = Math.min(...s.notes.map((x) => x.daysAgo));
       // Someone already has this (fictitious) number: leave them alone. A select rather than an
       // ON CONFLICT clause: a phone number need not be unique (a family phone).
-      const taken = await trx
-        .selectFrom('person')
-        .select('id')
-        .where('phone', '=', s.phone)
-        .executeTakeFirst();
-      if (taken) continue;
-      const person = await trx
-        .insertInto('person')
-        .values(
-          demoPerson({
-            firstName: s.firstName,
-            lastName: s.lastName,
-            phone: s.phone,
-            commune: s.commune,
-            territory: s.commune.territory,
-            rsa: s.rsa,
-            jobSeeker: 'oui',
-            createdAt: at(first + 5),
-            lastContactAt: at(lastNote, '12:00'),
-          }),
-        )
-        .returning('id')
-        .executeTakeFirstOrThrow();
+      if (await findPersonByPhone(trx, s.phone)) continue;
+      const personId = await insertDemoPerson(trx, {
+        firstName: s.firstName,
+        lastName: s.lastName,
+        phone: s.phone,
+        commune: s.commune,
+        territory: s.commune.territory,
+        rsa: s.rsa,
+        jobSeeker: 'oui',
+        createdAt: at(first + 5),
+        lastContactAt: at(lastNote, '12:00'),
+      });
       const last = s.phases[s.phases.length - 1]!;
-      const support = await trx
-        .insertInto('support')
-        .values({
-          person_id: person.id,
-          advisor_id: advisor.id,
-          phase: last[0],
-          started_at: at(first, '09:30'),
-          created_at: at(first, '09:30'),
-          updated_at: at(s.ended?.daysAgo ?? last[1], '09:30'),
-          ended_at: s.ended ? at(s.ended.daysAgo, '17:00') : null,
-          outcome: s.ended ? 'activite-creee' : null,
-          activity_name: s.ended?.activity ?? null,
-          legal_form: s.ended?.legalForm ?? null,
-          jobs_created: s.ended?.jobs ?? null,
-          outcome_date: s.ended ? addDays(today, -s.ended.daysAgo) : null,
-        })
-        .returning('id')
-        .executeTakeFirstOrThrow();
+      const supportId = await insertSupport(trx, {
+        person_id: personId,
+        advisor_id: advisor.id,
+        phase: last[0],
+        started_at: at(first, '09:30'),
+        created_at: at(first, '09:30'),
+        updated_at: at(s.ended?.daysAgo ?? last[1], '09:30'),
+        ended_at: s.ended ? at(s.ended.daysAgo, '17:00') : null,
+        outcome: s.ended ? 'activite-creee' : null,
+        activity_name: s.ended?.activity ?? null,
+        legal_form: s.ended?.legalForm ?? null,
+        jobs_created: s.ended?.jobs ?? null,
+        outcome_date: s.ended ? addDays(today, -s.ended.daysAgo) : null,
+      });
       for (const [phase, daysAgo] of s.phases)
-        await trx
-          .insertInto('support_phase')
-          .values({
-            support_id: support.id,
-            phase,
-            started_on: addDays(today, -daysAgo),
-            changed_by: advisor.id,
-            created_at: at(daysAgo, '09:30'),
-          })
-          .execute();
+        await insertSupportPhase(trx, {
+          support_id: supportId,
+          phase,
+          started_on: addDays(today, -daysAgo),
+          changed_by: advisor.id,
+          created_at: at(daysAgo, '09:30'),
+        });
       for (const note of s.notes)
-        await trx
-          .insertInto('note')
-          .values({
-            person_id: person.id,
-            support_id: support.id,
-            author_id: advisor.id,
-            kind: note.kind,
-            occurred_at: at(note.daysAgo, '12:00'),
-            body: note.body,
-            next_action: note.action?.text ?? null,
-            due_at: note.action ? addDays(today, note.action.dueInDays) : null,
-            created_at: at(note.daysAgo, '18:00'),
-            updated_at: at(note.daysAgo, '18:00'),
-          })
-          .execute();
+        await insertNote(trx, {
+          person_id: personId,
+          support_id: supportId,
+          author_id: advisor.id,
+          kind: note.kind,
+          occurred_at: at(note.daysAgo, '12:00'),
+          body: note.body,
+          next_action: note.action?.text ?? null,
+          due_at: note.action ? addDays(today, note.action.dueInDays) : null,
+          created_at: at(note.daysAgo, '18:00'),
+          updated_at: at(note.daysAgo, '18:00'),
+        });
       n++;
     }
     await claimMarker(trx, 'demo_followup');

@@ -5,8 +5,14 @@ import type { Database } from '../../db/database.ts';
 import { upsertEventCopy } from '../events/events.repository.ts';
 import { formatReference } from '../registrations/intake.service.ts';
 import { nextCounter } from '../registrations/registrations.repository.ts';
-import { claimMarker, markerOf } from './marker.ts';
-import { demoPerson } from './person.ts';
+import {
+  claimMarker,
+  findPersonByPhone,
+  insertAttendance,
+  insertDemoPerson,
+  insertRegistration,
+  markerOf,
+} from './demo.repository.ts';
 
 /**
  * Demo of the sessions follow-up (issue 10): a Parcours des Possibles in progress in the
@@ -84,65 +90,50 @@ export async function seedDemoFollowupSessions(db: Kysely<Database>): Promise<vo
     ) => {
       const phone = `+33${p.phone.slice(1)}`;
       // A select rather than ON CONFLICT: a phone number need not be unique (a family phone).
-      const taken = await trx.selectFrom('person').select('id').where('phone', '=', phone).executeTakeFirst();
-      const person =
-        taken ??
-        (await trx
-          .insertInto('person')
-          .values(
-            demoPerson({
-              firstName: p.first,
-              lastName: p.last,
-              phone,
-              commune: { insee: '59606', name: 'Valenciennes' },
-              territory: 'valenciennois',
-              rsa: 'oui',
-              jobSeeker: 'oui',
-              createdAt: at,
-            }),
-          )
-          .returning('id')
-          .executeTakeFirstOrThrow());
-      const year = Number(parisDate().slice(0, 4));
-      const reg = await trx
-        .insertInto('registration')
-        .values({
-          reference: formatReference(year, await nextCounter(trx, `registration-${year}`)),
-          person_id: person.id,
-          kind: 'event',
-          event_id: DEMO_PARCOURS_ID,
+      const personId =
+        (await findPersonByPhone(trx, phone))?.id ??
+        (await insertDemoPerson(trx, {
+          firstName: p.first,
+          lastName: p.last,
+          phone,
+          commune: { insee: '59606', name: 'Valenciennes' },
           territory: 'valenciennois',
-          status,
-          source_type: p.prescriber ? 'prescriber' : 'self',
-          prescriber_name: p.prescriber ? 'Claire Dupont' : null,
-          prescriber_organisation: p.prescriber ? 'France Travail Valenciennes' : null,
-          prescriber_email: p.prescriber ? 'claire.dupont@francetravail.test' : null,
-          prescriber_keep_informed: p.prescriber ? 1 : 0,
-          preferred_contact: 'appel',
-          idempotency_key: randomUUID(),
-          decided_at: status === 'accepted' ? at : null,
-          created_at: at,
-          updated_at: at,
-        })
-        .returning('id')
-        .executeTakeFirstOrThrow();
-      return reg.id;
+          rsa: 'oui',
+          jobSeeker: 'oui',
+          createdAt: at,
+        }));
+      const year = Number(parisDate().slice(0, 4));
+      return insertRegistration(trx, {
+        reference: formatReference(year, await nextCounter(trx, `registration-${year}`)),
+        person_id: personId,
+        kind: 'event',
+        event_id: DEMO_PARCOURS_ID,
+        territory: 'valenciennois',
+        status,
+        source_type: p.prescriber ? 'prescriber' : 'self',
+        prescriber_name: p.prescriber ? 'Claire Dupont' : null,
+        prescriber_organisation: p.prescriber ? 'France Travail Valenciennes' : null,
+        prescriber_email: p.prescriber ? 'claire.dupont@francetravail.test' : null,
+        prescriber_keep_informed: p.prescriber ? 1 : 0,
+        preferred_contact: 'appel',
+        idempotency_key: randomUUID(),
+        decided_at: status === 'accepted' ? at : null,
+        created_at: at,
+        updated_at: at,
+      });
     };
     for (const p of PARTICIPANTS) {
       const id = await enrol(p, 'accepted');
       for (const [i, mark] of p.marks.entries()) {
         if (!mark) continue;
-        await trx
-          .insertInto('attendance')
-          .values({
-            registration_id: id,
-            slot_date: dates[i] as string,
-            slot_start: '09:00',
-            status: mark,
-            recorded_by: null,
-            recorded_at: at,
-          })
-          .execute();
+        await insertAttendance(trx, {
+          registration_id: id,
+          slot_date: dates[i] as string,
+          slot_start: '09:00',
+          status: mark,
+          recorded_by: null,
+          recorded_at: at,
+        });
       }
     }
     await enrol(WAITING, 'waitlisted');

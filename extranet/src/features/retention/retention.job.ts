@@ -1,50 +1,15 @@
-import { now as clockNow, parisDate, parisInstant } from '@maillage/platform/clock';
+import { now as clockNow, parisDate } from '@maillage/platform/clock';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/database.ts';
-import { startPeriodicJob } from '../jobs/periodic.ts';
-import { type ErasureCounts, erasePerson } from './erase.ts';
-import { retentionMonths } from './settings.ts';
-
-/** A Paris calendar date moved by whole months (the 31st becomes the month's last day). */
-export function addMonths(date: string, months: number): string {
-  const [y, m, d] = date.split('-').map(Number) as [number, number, number];
-  const first = new Date(Date.UTC(y, m - 1 + months, 1));
-  const last = new Date(Date.UTC(first.getUTCFullYear(), first.getUTCMonth() + 1, 0)).getUTCDate();
-  first.setUTCDate(Math.min(d, last));
-  return first.toISOString().slice(0, 10);
-}
-
-/**
- * The first Paris day still kept: a person whose last contact fell on an earlier Paris day is past
- * the period. With 36 months on 2026-12-02, a last contact on 2023-12-01 is erased, one on
- * 2023-12-02 (at any hour, Paris time) is kept.
- */
-export function retentionCutoff(at: Date, months: number): { date: string; instant: string } {
-  const date = addMonths(parisDate(at), -months);
-  return { date, instant: parisInstant(date, '00:00').toISOString() };
-}
+import { startPeriodicJob } from '../jobs/periodic.job.ts';
+import { type ErasureCounts, erasePerson } from './erasure.service.ts';
+import { claimAppStateKey, countOf, countOutboxOf, selectExpiredPersonIds } from './retention.repository.ts';
+import { retentionCutoff } from './retention.rules.ts';
+import { retentionMonths } from './settings.service.ts';
 
 /** People past the period, not erased yet, with no support still open. */
 export async function expiredPersons(db: Kysely<Database>, at: Date, months: number): Promise<number[]> {
-  const cutoff = retentionCutoff(at, months).instant;
-  const rows = await db
-    .selectFrom('person')
-    .select('id')
-    .where('erased_at', 'is', null)
-    .where('last_contact_at', '<', cutoff)
-    .where(({ not, exists, selectFrom }) =>
-      not(
-        exists(
-          selectFrom('support')
-            .select('support.id')
-            .whereRef('support.person_id', '=', 'person.id')
-            .where('support.ended_at', 'is', null),
-        ),
-      ),
-    )
-    .orderBy('id')
-    .execute();
-  return rows.map((r) => r.id);
+  return selectExpiredPersonIds(db, retentionCutoff(at, months).instant);
 }
 
 export interface RetentionReport {
@@ -83,28 +48,9 @@ export async function runRetention(
   if (options.dryRun) {
     report.persons = ids.length;
     if (ids.length) {
-      const count = async (table: 'registration' | 'note') =>
-        Number(
-          (
-            await db
-              .selectFrom(table)
-              .select((eb) => eb.fn.countAll().as('n'))
-              .where('person_id', 'in', ids)
-              .executeTakeFirstOrThrow()
-          ).n,
-        );
-      report.registrations = await count('registration');
-      report.notes = await count('note');
-      report.outbox = Number(
-        (
-          await db
-            .selectFrom('outbox')
-            .innerJoin('registration', 'registration.id', 'outbox.registration_id')
-            .select((eb) => eb.fn.countAll().as('n'))
-            .where('registration.person_id', 'in', ids)
-            .executeTakeFirstOrThrow()
-        ).n,
-      );
+      report.registrations = await countOf(db, 'registration', ids);
+      report.notes = await countOf(db, 'note', ids);
+      report.outbox = await countOutboxOf(db, ids);
     }
     return report;
   }
@@ -126,7 +72,7 @@ export async function runRetention(
 }
 
 /** The app_state key that claims a day's run: the first instance to insert it runs the job. */
-export const runKey = (day: string) => `retention:${day}`;
+const runKey = (day: string) => `retention:${day}`;
 
 /**
  * Runs the retention job once per Paris day, whichever instance gets there first: the day is
@@ -138,13 +84,7 @@ export async function runDailyRetention(
   options: { at?: Date; outboxDir?: string | undefined } = {},
 ): Promise<RetentionReport | null> {
   const at = options.at ?? clockNow();
-  const claimed = await db
-    .insertInto('app_state')
-    .values({ key: runKey(parisDate(at)), value: at.toISOString() })
-    .onConflict((oc) => oc.column('key').doNothing())
-    .returning('key')
-    .executeTakeFirst();
-  if (!claimed) return null;
+  if (!(await claimAppStateKey(db, runKey(parisDate(at)), at.toISOString()))) return null;
   return runRetention(db, { at, outboxDir: options.outboxDir });
 }
 

@@ -1,14 +1,15 @@
 import { now } from '@maillage/platform/clock';
 import type { Kysely, Transaction } from 'kysely';
 import type { Database } from '../../db/database.ts';
-import { audit } from '../audit/audit.ts';
+import { audit } from '../audit/audit.repository.ts';
+import { findLatestSetting, insertSetting } from './retention.repository.ts';
 
 /**
  * What the public personal-data page promises by default ("trois ans après notre dernier
  * contact"), in months. An admin may change it (/admin/conservation); the site shows the figure
  * in force, read from the extranet's public API (/api/public/retention).
  */
-export const DEFAULT_RETENTION_MONTHS = 36;
+const DEFAULT_RETENTION_MONTHS = 36;
 export const MIN_RETENTION_MONTHS = 1;
 export const MAX_RETENTION_MONTHS = 120;
 
@@ -16,28 +17,8 @@ type Db = Kysely<Database> | Transaction<Database>;
 
 /** The period in force: the latest setting, or the default when an admin never set one. */
 export async function retentionMonths(db: Db): Promise<number> {
-  const row = await db
-    .selectFrom('retention_setting')
-    .select('months')
-    .orderBy('id', 'desc')
-    .limit(1)
-    .executeTakeFirst();
+  const row = await findLatestSetting(db);
   return row?.months ?? DEFAULT_RETENTION_MONTHS;
-}
-
-/** Every change, newest first, with who made it. */
-export async function retentionHistory(db: Db) {
-  return db
-    .selectFrom('retention_setting')
-    .leftJoin('users', 'users.id', 'retention_setting.changed_by')
-    .select([
-      'retention_setting.id',
-      'retention_setting.months',
-      'retention_setting.changed_at',
-      'users.name as changed_by_name',
-    ])
-    .orderBy('retention_setting.id', 'desc')
-    .execute();
 }
 
 /** A new period, kept with the previous ones, and written to the audit log. */
@@ -48,10 +29,7 @@ export async function setRetentionMonths(
 ): Promise<void> {
   await db.transaction().execute(async (trx) => {
     const previous = await retentionMonths(trx);
-    await trx
-      .insertInto('retention_setting')
-      .values({ months, changed_by: actorId, changed_at: now().toISOString() })
-      .execute();
+    await insertSetting(trx, { months, changed_by: actorId, changed_at: now().toISOString() });
     await audit(trx, {
       actorId,
       action: 'retention.setting',

@@ -9,10 +9,10 @@ import { listEvents } from '../events/events.repository.ts';
 import { isRegistrationOpen } from '../events/events.rules.ts';
 import type { NotifySettings } from '../notifications/context.ts';
 import { receiveRegistration } from '../registrations/intake.service.ts';
-import { seedDemoFollowUp } from './followup-people.ts';
-import { seedDemoFollowupSessions } from './followup-sessions.ts';
-import { seedDemoHistory } from './history.ts';
-import { claimMarker, markerOf } from './marker.ts';
+import { claimMarker, markerOf } from './demo.repository.ts';
+import { seedDemoFollowUp } from './followup-people.service.ts';
+import { seedDemoFollowupSessions } from './followup-sessions.service.ts';
+import { seedDemoHistory } from './history.service.ts';
 
 /** A stable UUID-shaped key (version 4 layout) derived from a demo person. */
 function demoKey(seed: string): string {

@@ -1,27 +1,38 @@
-import { addDays, parisDate } from '@maillage/platform/clock';
-import type { Kysely } from 'kysely';
-import type { Database } from '../../db/database.ts';
+import { randomUUID } from 'node:crypto';
+import { addDays, parisDate, parisInstant } from '@maillage/platform/clock';
+import type { Kysely, Transaction } from 'kysely';
+import type { Database, SupportTable } from '../../db/database.ts';
+import { findAccountIdByEmail } from '../accounts/accounts.repository.ts';
+import { upsertEventCopy } from '../events/events.repository.ts';
+import { formatReference } from '../registrations/intake.service.ts';
+import { nextCounter } from '../registrations/registrations.repository.ts';
+import type { ParcoursOutcomeKind } from '../sessions/sessions.rules.ts';
 import type { Phase } from '../supports/supports.rules.ts';
+import { territoryName } from '../territories/territories.ts';
+import {
+  claimMarker,
+  insertAttendance,
+  insertDemoPerson,
+  insertParcoursOutcome,
+  insertRegistration,
+  insertSupport,
+  insertSupportPhase,
+  markEventRemoved,
+  markerOf,
+} from './demo.repository.ts';
 import {
   COMMUNES,
+  FIRST,
+  LAST,
   NEXT,
   OSCAAR,
   PARCOURS,
   type SessionSpec,
   SUPPORTS_2022,
+  type SupportSpec,
   type Territory,
+  VENUES,
 } from './history.data.ts';
-import {
-  addPerson,
-  addSession,
-  addSupport,
-  type Ctx,
-  enrol,
-  parcoursSpec,
-  prng,
-  type Source,
-} from './history.writers.ts';
-import { claimMarker, markerOf } from './marker.ts';
 
 /**
  * Demo history for the indicators page (issue 11): the year 2022 as the project description tells
@@ -37,6 +48,184 @@ import { claimMarker, markerOf } from './marker.ts';
 const HISTORY_KEY = 'demo_history';
 /** Every session of the history has an id starting with this. */
 export const HISTORY_PREFIX = 'histoire-';
+
+// What the demo history writes: people, past sessions, requests with their attendance and what
+// came next, supports with their phases — all in the history's transaction.
+
+type Tx = Transaction<Database>;
+
+/** A deterministic pseudo-random generator, so the demo is the same on every machine. */
+function prng(seed: number) {
+  let s = seed >>> 0 || 1;
+  return () => {
+    s ^= s << 13;
+    s ^= s >>> 17;
+    s ^= s << 5;
+    return (s >>> 0) / 0x1_0000_0000;
+  };
+}
+
+interface Ctx {
+  trx: Tx;
+  advisorId: string | null;
+  seq: number;
+}
+
+async function addPerson(ctx: Ctx, territory: Territory, rsa: boolean, createdOn: string): Promise<number> {
+  const i = ctx.seq++;
+  const communes = COMMUNES[territory];
+  const commune = communes[i % communes.length]!;
+  const at = parisInstant(createdOn, '10:00').toISOString();
+  return insertDemoPerson(ctx.trx, {
+    firstName: FIRST[i % FIRST.length]!,
+    lastName: LAST[(i * 7) % LAST.length]!,
+    phone: `+3378${String(i).padStart(7, '0')}`,
+    commune,
+    territory,
+    rsa: rsa ? 'oui' : 'non',
+    jobSeeker: rsa || i % 3 !== 0 ? 'oui' : 'non',
+    createdAt: at,
+  });
+}
+
+async function addSession(ctx: Ctx, s: SessionSpec): Promise<void> {
+  await upsertEventCopy(
+    ctx.trx,
+    {
+      documentId: s.id,
+      title: s.title,
+      kind: 'session',
+      programTitle: s.programTitle,
+      programSlug: s.programSlug,
+      programKind: s.programKind,
+      territory: s.territory,
+      territoryName: territoryName(s.territory),
+      slots: s.dates.map((date, i) => ({
+        date,
+        start: s.programKind === 'formation' ? '09:00' : '13:30',
+        end: s.programKind === 'formation' ? '17:00' : '16:30',
+        label: `${s.programKind === 'formation' ? 'Jour' : 'Demi-journée'} ${i + 1} sur ${s.dates.length}`,
+      })),
+      capacity: s.programKind === 'formation' ? 8 : 10,
+      venue: { ...s.venue, stepFreeAccess: true },
+    },
+    parisInstant(s.dates[0]!, '08:00'),
+  );
+  await markEventRemoved(ctx.trx, s.id);
+}
+
+type Source = 'self' | 'prescriber' | 'advisor';
+
+/** A request for a session: attended half-days as `present` (the rest `absent`), or not kept. */
+async function enrol(
+  ctx: Ctx,
+  s: SessionSpec,
+  personId: number,
+  options: {
+    status: 'accepted' | 'cancelled' | 'declined';
+    present: number;
+    source: Source;
+    next?: { kind: ParcoursOutcomeKind; daysAfter: number };
+  },
+): Promise<void> {
+  const year = Number(s.dates[0]!.slice(0, 4));
+  const createdOn = addDays(s.dates[0]!, -21);
+  const created = parisInstant(createdOn, '11:00').toISOString();
+  const decided = parisInstant(addDays(createdOn, 2), '10:00').toISOString();
+  const registrationId = await insertRegistration(ctx.trx, {
+    reference: formatReference(year, await nextCounter(ctx.trx, `registration-${year}`)),
+    person_id: personId,
+    kind: 'event',
+    event_id: s.id,
+    territory: s.territory,
+    status: options.status,
+    source_type: options.source,
+    prescriber_name: options.source === 'prescriber' ? 'Référent RSA' : null,
+    prescriber_organisation: options.source === 'prescriber' ? 'Département du Nord' : null,
+    preferred_contact: 'appel',
+    idempotency_key: randomUUID(),
+    decision_reason: options.status === 'declined' ? 'Projet déjà accompagné ailleurs' : null,
+    decided_by: ctx.advisorId,
+    decided_at: decided,
+    created_at: created,
+    updated_at: decided,
+    entered_by: options.source === 'advisor' ? ctx.advisorId : null,
+  });
+  if (options.status !== 'accepted') return;
+  const rows = s.dates.map((date, i) => ({
+    registration_id: registrationId,
+    slot_date: date,
+    slot_start: s.programKind === 'formation' ? '09:00' : '13:30',
+    status: (i < options.present ? 'present' : 'absent') as 'present' | 'absent',
+    recorded_by: ctx.advisorId,
+    recorded_at: parisInstant(date, '17:00').toISOString(),
+  }));
+  await insertAttendance(ctx.trx, rows);
+  if (options.next)
+    await insertParcoursOutcome(ctx.trx, {
+      registration_id: registrationId,
+      kind: options.next.kind,
+      outcome_date: addDays(s.dates.at(-1)!, options.next.daysAfter),
+      support_id: null,
+      recorded_by: ctx.advisorId,
+      recorded_at: parisInstant(addDays(s.dates.at(-1)!, options.next.daysAfter), '12:00').toISOString(),
+    });
+}
+
+async function addSupport(ctx: Ctx, s: SupportSpec, personId?: number): Promise<number> {
+  const startedOn = s.phases[0]![1];
+  const person = personId ?? (await addPerson(ctx, s.territory, s.rsa, addDays(startedOn, -10)));
+  const last = s.phases.at(-1)!;
+  const supportId = await insertSupport(ctx.trx, {
+    person_id: person,
+    advisor_id: ctx.advisorId,
+    phase: last[0] as SupportTable['phase'],
+    started_at: parisInstant(startedOn, '09:30').toISOString(),
+    created_at: parisInstant(startedOn, '09:30').toISOString(),
+    updated_at: parisInstant(s.ended?.on ?? last[1], '09:30').toISOString(),
+    ended_at: s.ended ? parisInstant(s.ended.on, '17:00').toISOString() : null,
+    outcome: s.ended?.outcome ?? null,
+    activity_name: s.activity,
+    legal_form: s.ended?.legalForm ?? null,
+    jobs_created: s.ended?.jobs ?? null,
+    end_reason: s.ended?.reason ?? null,
+    outcome_date: s.ended?.on ?? null,
+  });
+  for (const [phase, on] of s.phases)
+    await insertSupportPhase(ctx.trx, {
+      support_id: supportId,
+      phase,
+      started_on: on,
+      changed_by: ctx.advisorId,
+      created_at: parisInstant(on, '09:30').toISOString(),
+    });
+  return person;
+}
+
+/** Six half-days, two a week, from `start` (a Tuesday or so). */
+function halfDays(start: string, n = 6): string[] {
+  return Array.from({ length: n }, (_, i) => addDays(start, Math.floor(i / 2) * 7 + (i % 2) * 2));
+}
+
+function parcoursSpec(
+  id: string,
+  variant: keyof typeof PARCOURS,
+  territory: Territory,
+  start: string,
+  n = 6,
+): SessionSpec {
+  const p = PARCOURS[variant];
+  return {
+    id,
+    title: `${p.title} à ${VENUES[territory].commune}`,
+    programSlug: p.slug,
+    programTitle: p.title,
+    programKind: 'parcours',
+    territory,
+    venue: VENUES[territory],
+    dates: halfDays(start, n),
+  };
+}
 
 /**
  * 2022, exactly the project description's figures. 42 kept registrations across 6 Parcours, three
@@ -173,9 +362,7 @@ async function seedYear(
 /** Writes the history once. Returns false when it was already there. */
 export async function seedDemoHistory(db: Kysely<Database>, advisorEmail?: string): Promise<boolean> {
   if (await markerOf(db, HISTORY_KEY)) return false;
-  const advisor = advisorEmail
-    ? await db.selectFrom('users').select('id').where('email', '=', advisorEmail).executeTakeFirst()
-    : undefined;
+  const advisor = advisorEmail ? await findAccountIdByEmail(db, advisorEmail) : undefined;
   return db.transaction().execute(async (trx) => {
     if (!(await claimMarker(trx, HISTORY_KEY))) return false;
     const ctx: Ctx = { trx, advisorId: advisor?.id ?? null, seq: 0 };
