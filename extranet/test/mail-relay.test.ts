@@ -1,3 +1,4 @@
+import type { RegistrationStatus } from '@maillage/contract';
 import { parisInstant, setClock } from '@maillage/platform/clock';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../src/db/connect.ts';
@@ -5,7 +6,7 @@ import { HELD_REASON, type MailMessage, sendCappedMail } from '../src/features/m
 import { decisionToPerson, decisionToPrescriber } from '../src/features/notifications/messages/decision.ts';
 import { receiptToPerson, receiptToPrescriber } from '../src/features/notifications/messages/receipt.ts';
 import { reminderToPerson } from '../src/features/notifications/messages/sessions.ts';
-import type { NotificationContext, RegistrationStatus } from '../src/features/notifications/types.ts';
+import type { NotificationContext } from '../src/features/notifications/types.ts';
 import { Browser, location } from './support/browser.ts';
 import { twoInstances } from './support/database.ts';
 import { addEvent, eventRequest, intake } from './support/fixtures.ts';

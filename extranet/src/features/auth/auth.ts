@@ -9,7 +9,7 @@ import { findUserDisabled } from './auth.repository.ts';
 import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from './passwords.rules.ts';
 
 /** 30 minutes without activity ends a session… */
-export const SESSION_IDLE_SECONDS = 30 * 60;
+const SESSION_IDLE_SECONDS = 30 * 60;
 /** …and no session lives longer than 12 hours (checked in src/middleware.ts). */
 export const SESSION_MAX_AGE_MS = 12 * 3600_000;
 export const INVITATION_SECONDS = 7 * 24 * 3600;

@@ -31,7 +31,7 @@ export const ACCOUNT_POLICY: ThrottlePolicy = { slowAfter: 2 };
 export const IP_POLICY: ThrottlePolicy = { slowAfter: 10, blockAfter: 30 };
 const FORGET_AFTER_MS = 24 * 3600_000;
 const MAX_BLOCK_MS = 3600_000;
-export const MAX_DELAY_MS = 8000;
+const MAX_DELAY_MS = 8000;
 
 /** IPv4 as is; IPv6 reduced to its /64 network (one household or office). */
 export function ipKey(ip: string): string {

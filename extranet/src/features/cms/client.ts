@@ -23,7 +23,7 @@ const collectionPage = z.object({
     .optional(),
 });
 
-export interface Collection<T> {
+interface Collection<T> {
   /** entries that match the schema */
   items: T[];
   /** entries that do not (the caller decides what their last good copy becomes) */

@@ -35,7 +35,7 @@ export function eventsQuery(page: number): string {
   return `/api/events?${p.toString()}`;
 }
 
-export function mapCmsEvent(e: CmsEventEntry): EventCopyInput {
+function mapCmsEvent(e: CmsEventEntry): EventCopyInput {
   const venue = { ...(e.venue ?? {}) };
   delete (venue as { id?: unknown }).id;
   return {

@@ -56,9 +56,9 @@ export async function sendMail(
 }
 
 /** Messages that anyone can cause with a public form: what the daily cap counts. */
-export const CAPPED_KINDS = ['receipt', 'prescriber-receipt'];
+const CAPPED_KINDS = ['receipt', 'prescriber-receipt'];
 /** At most this many of them to one address per Paris calendar day. */
-export const RECEIPTS_PER_ADDRESS_PER_DAY = 3;
+const RECEIPTS_PER_ADDRESS_PER_DAY = 3;
 export const HELD_REASON = `Non envoyé : cette adresse a déjà reçu ${RECEIPTS_PER_ADDRESS_PER_DAY} accusés de réception aujourd’hui (protection contre l’envoi de courriels à des inconnus par les formulaires publics).`;
 
 /**

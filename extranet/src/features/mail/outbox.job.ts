@@ -23,7 +23,7 @@ export function isPermanentFailure(error: unknown): boolean {
 }
 
 /** 30 s, 1 min, 2 min… capped at 1 h. */
-export function backoffMs(attempts: number): number {
+function backoffMs(attempts: number): number {
   return Math.min(3600_000, 30_000 * 2 ** Math.max(0, attempts - 1));
 }
 
@@ -52,7 +52,7 @@ const SEND_BUDGET_MS = 75_000;
  * so two server instances never send the same message twice. A claim expires after LOCK_MS, so a
  * crash while sending only delays the message.
  */
-export async function claimDue(
+async function claimDue(
   db: Kysely<Database>,
   kind: DbKind,
   batchSize: number,
@@ -66,7 +66,7 @@ export async function claimDue(
   });
 }
 
-export function createTransport(options: Pick<MailWorkerOptions, 'smtpUrl'>) {
+function createTransport(options: Pick<MailWorkerOptions, 'smtpUrl'>) {
   return options.smtpUrl
     ? nodemailer.createTransport({ url: options.smtpUrl, ...SMTP_TIMEOUTS })
     : nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'unix' });

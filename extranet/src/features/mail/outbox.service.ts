@@ -11,7 +11,7 @@ import {
   requeueMessage,
 } from './outbox.repository.ts';
 
-export const OUTBOX_PAGE_SIZE = 50;
+const OUTBOX_PAGE_SIZE = 50;
 
 /**
  * Who acts (the signed-in admin: a `Viewer`). Only the id is needed for the audit trail, so mail —

@@ -7,7 +7,7 @@ import { addDays, nowMs, parisInstant } from '@maillage/platform/clock';
  * no personal data in the URL, and only the registration it was signed for can be cancelled. The
  * key is derived from the extranet's secret (BETTER_AUTH_SECRET), so every instance checks it.
  */
-export const CANCEL_PATH = '/je-ne-peux-pas-venir';
+const CANCEL_PATH = '/je-ne-peux-pas-venir';
 const TOKEN = /^(\d{1,10})\.(\d{1,12})\.([A-Za-z0-9_-]{22})$/;
 
 function key(secret: string): Buffer {

@@ -14,7 +14,7 @@ export interface SmsChannel {
   send(to: string, text: string): Promise<{ id: string }>;
 }
 
-export class SmsNotConfiguredError extends Error {
+class SmsNotConfiguredError extends Error {
   constructor() {
     super("Aucun fournisseur de SMS n'est configuré : le message est à envoyer à la main.");
   }

@@ -6,9 +6,6 @@
 import type { PreferredContact, RegistrationKind, RegistrationStatus } from '@maillage/contract';
 import type { NotificationTable } from '../../db/database.ts';
 
-// The registration's vocabulary is the contract's: one schema, one set of words.
-export type { PreferredContact, RegistrationKind, RegistrationStatus };
-
 /** Why a person is told something (one notification row each, deduplicated by key). */
 export type NotificationPurpose = NotificationTable['purpose'];
 
@@ -53,7 +50,7 @@ export interface EventView {
   url?: string | null;
 }
 
-export interface PersonView {
+interface PersonView {
   firstName: string;
   lastName?: string | null;
   email?: string | null;
@@ -61,7 +58,7 @@ export interface PersonView {
   preferredContact: PreferredContact;
 }
 
-export interface PrescriberView {
+interface PrescriberView {
   name: string;
   organisation: string;
   email?: string | null;
@@ -81,7 +78,7 @@ export interface RegistrationView {
 }
 
 /** Links to the public site used in messages ("what else exists"). */
-export interface SiteLinks {
+interface SiteLinks {
   siteUrl: string;
   extranetUrl: string;
 }

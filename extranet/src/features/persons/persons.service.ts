@@ -17,7 +17,7 @@ import { type PersonEdit, type PersonFilters, PersonNotFoundError } from './pers
 
 /** The persons' services: the list, a person's file (audited), the corrections of a record (audited). */
 
-export const PERSON_PAGE_SIZE = 25;
+const PERSON_PAGE_SIZE = 25;
 
 /** The person list: search (name or phone), territory, situation, in support, last contact. */
 export async function listPersons(db: Kysely<Database>, viewer: Viewer, f: PersonFilters) {

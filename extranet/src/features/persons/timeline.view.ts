@@ -11,7 +11,7 @@ import type {
 } from '../../db/database.ts';
 import { type SourceRow, timelineRows } from './timeline.repository.ts';
 
-export type TimelineKind =
+type TimelineKind =
   | 'request'
   | 'decision'
   | 'attendance'
@@ -33,7 +33,7 @@ export interface TimelineItem {
   noteId?: number;
 }
 
-export const TIMELINE_PAGE_SIZE = 50;
+const TIMELINE_PAGE_SIZE = 50;
 
 /**
  * One timeline of a person, newest first: requests, decisions, attendance, support phases and

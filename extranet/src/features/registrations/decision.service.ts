@@ -28,7 +28,7 @@ import {
   setDecision,
 } from './registrations.repository.ts';
 
-export const decision = z.enum(['accept', 'waitlist', 'decline', 'cancel'], {
+const decision = z.enum(['accept', 'waitlist', 'decline', 'cancel'], {
   error: 'Choisissez une décision.',
 });
 export type Decision = z.infer<typeof decision>;

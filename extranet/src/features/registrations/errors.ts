@@ -54,7 +54,7 @@ export function isDecisionRefusal(error: unknown): boolean {
 }
 
 /** French messages for the decision errors, shown to the advisor. */
-export function decisionErrorMessage(error: unknown): string | null {
+function decisionErrorMessage(error: unknown): string | null {
   if (error instanceof EventFullError) {
     return 'La session est complète : la dernière place vient d’être attribuée. Vous pouvez mettre la personne sur la liste d’attente.';
   }

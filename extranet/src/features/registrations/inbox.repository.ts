@@ -65,7 +65,7 @@ function inOrder<DB, TB extends keyof DB, O>(
 
 export const PAGE_SIZE = 25;
 /** Matches counted at most per inbox view (`more` says there are more). */
-export const COUNT_CAP = 200;
+const COUNT_CAP = 200;
 
 /**
  * One page of the inbox: its rows, the number of matches up to `countCap` (`more` when there are

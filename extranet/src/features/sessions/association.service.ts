@@ -67,7 +67,7 @@ export function createAssociationSource(opts: CmsClientOptions) {
   };
 }
 
-export type AssociationSource = ReturnType<typeof createAssociationSource>;
+type AssociationSource = ReturnType<typeof createAssociationSource>;
 
 let shared: AssociationSource | null = null;
 

@@ -15,7 +15,7 @@ import {
 import { halfDays } from './sessions.rules.ts';
 
 /** Without attendance on the last half-day, the professional is told anyway after this many days. */
-export const WAIT_FOR_ATTENDANCE_DAYS = 7;
+const WAIT_FOR_ATTENDANCE_DAYS = 7;
 
 /**
  * End of a Parcours: the professionals who asked to be kept informed are told whether the person

@@ -39,7 +39,7 @@ export const ATTENDANCE_LABEL: Record<AttendanceStatus, string> = {
 };
 
 /** A Parcours counts as completed at 4 half-days attended; shorter sessions need every half-day. */
-export const COMPLETION_THRESHOLD = 4;
+const COMPLETION_THRESHOLD = 4;
 
 /** How many half-days attended make a session completed, for a session of `halfDays` half-days. */
 export function requiredHalfDays(halfDays: number): number {

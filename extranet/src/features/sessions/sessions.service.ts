@@ -136,7 +136,7 @@ export async function recordOutcome(
 
 /** Who the decision is recorded as when the person cancels from their e-mail (not an account). */
 export const SELF_CANCEL_ACTOR = 'lien-je-ne-peux-pas-venir';
-export const SELF_CANCEL_REASON = 'La personne a indiqué ne pas pouvoir venir (lien du courriel).';
+const SELF_CANCEL_REASON = 'La personne a indiqué ne pas pouvoir venir (lien du courriel).';
 const SELF_VIEWER: Viewer = { id: SELF_CANCEL_ACTOR, role: 'admin', territories: [] };
 
 export interface CancelTarget {

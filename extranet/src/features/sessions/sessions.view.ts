@@ -10,7 +10,7 @@ import { type HalfDay, halfDays } from './sessions.rules.ts';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
-export interface SessionSummary {
+interface SessionSummary {
   id: string;
   title: string;
   territory: string | null;

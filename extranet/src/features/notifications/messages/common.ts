@@ -8,7 +8,7 @@ export function sortSlots(slots: SlotView[]): SlotView[] {
   return [...slots].sort((a, b) => (a.date + a.start).localeCompare(b.date + b.start));
 }
 
-export function formatVenue(venue: VenueView): string {
+function formatVenue(venue: VenueView): string {
   return `${venue.name}, ${venue.address}, ${venue.postcode} ${venue.commune}`;
 }
 

@@ -1,5 +1,6 @@
+import type { PreferredContact } from '@maillage/contract';
 import { formatSlot } from '@maillage/platform/dates';
-import type { NotificationContext, PreferredContact, RenderedMail } from '../types.ts';
+import type { NotificationContext, RenderedMail } from '../types.ts';
 import {
   contactBlock,
   eventFacts,
