@@ -9,7 +9,7 @@
 const FEATURE_ORDER = [
   'audit', // the audit trail
   'jobs', // periodic jobs (leader key in app_state)
-  'webhooks', // signature of incoming webhooks
+  'webhooks', // replay protection of the signed incoming webhooks
   'cms', // the one zod CMS client and the CMS schemas
   'events', // copy of the CMS events, places, slots
   'territories', // copy of the CMS territories, commune → EPCI routing
@@ -113,6 +113,13 @@ module.exports = {
       comment: 'lib is called by actions and pages, never the reverse.',
       from: { path: '^extranet/src/lib/' },
       to: { path: '^extranet/src/actions/' },
+    },
+    {
+      name: 'feature-order:unlisted-folder',
+      severity: 'error',
+      comment: 'A feature folder that is not in FEATURE_ORDER (.dependency-cruiser.cjs): give it its place.',
+      from: { path: F, pathNot: `${F}(${FEATURE_ORDER.join('|')})/` },
+      to: {},
     },
     ...featureOrderRules,
   ],
