@@ -22,7 +22,8 @@ function postPages(dir = fileURLToPath(new URL('../src/pages/', import.meta.url)
     const route = `${base}/${name}`.replace(/\/$/, '') || '/';
     if (entry.isDirectory()) return route === '/api' ? [] : postPages(join(dir, entry.name), route);
     const source = readFileSync(join(dir, entry.name), 'utf8');
-    return /method === 'POST'|export const POST/.test(source) ? [route] : [];
+    // A page posts to itself (method === 'POST') or to its form actions (postedForm, lib/action.ts).
+    return /method === 'POST'|export const POST|postedForm\(/.test(source) ? [route] : [];
   });
 }
 
@@ -139,7 +140,7 @@ describe.each(BACKENDS)('extranet on %s', (backend) => {
         ['/a-appeler', { id: '1', outcome: 'joint' }],
         ['/compte/securite', { action: 'enable', password: 'x' }],
         ['/personnes', { q: 'x' }],
-        ['/personnes/1', { action: 'note', kind: 'appel', body: 'x' }],
+        ['/personnes/1?_action=persons.note', { person: '1', kind: 'appel', body: 'x' }],
         ['/personnes/nouvelle', { firstName: 'x' }],
         ['/accompagnements', { person: '1' }],
         ['/accompagnements/1', { action: 'phase', phase: 'maturation' }],
@@ -571,7 +572,11 @@ describe.each(BACKENDS)('extranet on %s', (backend) => {
         [anonymous, '/je-ne-peux-pas-venir', { t: '1.1.x' }],
         [advisor, '/compte/securite', { action: 'enable', password: DEMO_PASSWORD }],
         [advisor, '/personnes', { q: 'Valentine' }],
-        [advisor, '/personnes/1', { action: 'note', kind: 'appel', occurredOn: '2026-01-01', body: 'x' }],
+        [
+          advisor,
+          '/personnes/1?_action=persons.note',
+          { person: '1', kind: 'appel', occurredOn: '2026-01-01', body: 'x' },
+        ],
         [advisor, '/personnes/nouvelle', { kind: 'callback', firstName: 'X', phone: '0612345678' }],
         [advisor, '/accompagnements', { person: '1' }],
         [advisor, '/accompagnements/1', { action: 'phase', phase: 'maturation', startedOn: '2026-01-01' }],

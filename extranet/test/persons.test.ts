@@ -16,8 +16,8 @@ describe.each(BACKENDS)('person file on %s', (backend) => {
   const today = parisDate();
   const person = (id: number) =>
     server.db.db.selectFrom('person').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
-  const edit = (values: Record<string, string>) => ({
-    action: 'edit',
+  const edit = (personId: number, values: Record<string, string>) => ({
+    person: String(personId),
     firstName: 'Rose',
     lastName: 'Vasseur',
     phone: '06 70 00 00 01',
@@ -97,8 +97,8 @@ describe.each(BACKENDS)('person file on %s', (backend) => {
       situation: { rsa: 'oui', jobSeeker: 'non' },
     });
     const res = await advisor.post(
-      `/personnes/${personId}`,
-      edit({ email: 'rose.vasseur@exemple.test', communeName: 'Douai', communeInsee: '59178' }),
+      `/personnes/${personId}?_action=persons.edit`,
+      edit(personId, { email: 'rose.vasseur@exemple.test', communeName: 'Douai', communeInsee: '59178' }),
     );
     expect(location(res)).toBe(`/personnes/${personId}?fait=edit`);
     expect(await person(personId)).toMatchObject({
@@ -123,8 +123,8 @@ describe.each(BACKENDS)('person file on %s', (backend) => {
     });
     // Nothing changed: nothing written.
     const same = await advisor.post(
-      `/personnes/${personId}`,
-      edit({ email: 'rose.vasseur@exemple.test', communeName: 'Douai', communeInsee: '59178' }),
+      `/personnes/${personId}?_action=persons.edit`,
+      edit(personId, { email: 'rose.vasseur@exemple.test', communeName: 'Douai', communeInsee: '59178' }),
     );
     expect(location(same)).toContain('fait=same');
     expect(await auditRows(server.db, 'person.update', personId)).toHaveLength(1);
@@ -135,8 +135,8 @@ describe.each(BACKENDS)('person file on %s', (backend) => {
   it('refuses a bad phone number and a missing first name, in French beside the field, keeping what was typed', async () => {
     const { personId } = await personFromIntake(server, 'ev-val', { phone: '06 70 00 00 02' });
     const bad = await advisor.post(
-      `/personnes/${personId}`,
-      edit({ phone: '12', firstName: '', lastName: 'Nom tapé' }),
+      `/personnes/${personId}?_action=persons.edit`,
+      edit(personId, { phone: '12', firstName: '', lastName: 'Nom tapé' }),
     );
     expect(bad.status).toBe(400);
     const html = await bad.text();
@@ -156,8 +156,8 @@ describe.each(BACKENDS)('person file on %s', (backend) => {
     });
     expect((await advisor.post(`/demandes/${registrationId}`, { decision: 'accept' })).status).toBe(303);
     await advisor.post('/accompagnements', { person: String(personId) });
-    await advisor.post(`/personnes/${personId}`, {
-      action: 'note',
+    await advisor.post(`/personnes/${personId}?_action=persons.note`, {
+      person: String(personId),
       kind: 'entretien',
       occurredOn: today,
       body: 'Entretien de lancement.',
@@ -240,13 +240,17 @@ describe.each(BACKENDS)('person file on %s', (backend) => {
     expect(await res.text()).not.toContain('Gardée');
     expect((await outsider.get('/personnes/999999')).status).toBe(404);
     expect(
-      (await outsider.post(`/personnes/${personId}`, edit({ phone: '06 70 00 00 09', firstName: 'Piratée' })))
-        .status,
+      (
+        await outsider.post(
+          `/personnes/${personId}?_action=persons.edit`,
+          edit(personId, { phone: '06 70 00 00 09', firstName: 'Piratée' }),
+        )
+      ).status,
     ).toBe(404);
     expect(
       (
-        await outsider.post(`/personnes/${personId}`, {
-          action: 'note',
+        await outsider.post(`/personnes/${personId}?_action=persons.note`, {
+          person: String(personId),
           kind: 'autre',
           occurredOn: today,
           body: 'x',
@@ -396,8 +400,8 @@ describe.each(BACKENDS)('person file on %s', (backend) => {
         lastName: 'Dossier',
         email: 'double@exemple.test',
       });
-      await advisor.post(`/personnes/${b.personId}`, {
-        action: 'note',
+      await advisor.post(`/personnes/${b.personId}?_action=persons.note`, {
+        person: String(b.personId),
         kind: 'appel',
         occurredOn: today,
         body: 'Note sur le doublon.',
@@ -406,21 +410,21 @@ describe.each(BACKENDS)('person file on %s', (backend) => {
       // Advisors may not merge.
       expect(
         (
-          await advisor.post(`/personnes/${a.personId}`, {
-            action: 'merge',
+          await advisor.post(`/personnes/${a.personId}?_action=persons.merge`, {
+            person: String(a.personId),
             other: String(b.personId),
             confirm: 'on',
           })
         ).status,
       ).toBe(404);
-      const unconfirmed = await admin.post(`/personnes/${a.personId}`, {
-        action: 'merge',
+      const unconfirmed = await admin.post(`/personnes/${a.personId}?_action=persons.merge`, {
+        person: String(a.personId),
         other: String(b.personId),
       });
       expect(unconfirmed.status).toBe(400);
       expect(visibleText(await unconfirmed.text())).toContain('Cochez la case pour confirmer la fusion.');
-      const res = await admin.post(`/personnes/${a.personId}`, {
-        action: 'merge',
+      const res = await admin.post(`/personnes/${a.personId}?_action=persons.merge`, {
+        person: String(a.personId),
         other: String(b.personId),
         confirm: 'on',
       });

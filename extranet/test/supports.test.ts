@@ -288,8 +288,8 @@ describe.each(BACKENDS)('supports, notes and actions on %s', (backend) => {
   it('lists my open actions, late ones first, and marks one done', async () => {
     const { personId } = await personFromIntake(server, 'ev-val', { firstName: 'Actionnaire' });
     const write = (nextAction: string, dueOn: string) =>
-      advisor.post(`/personnes/${personId}`, {
-        action: 'note',
+      advisor.post(`/personnes/${personId}?_action=persons.note`, {
+        person: String(personId),
         kind: 'appel',
         occurredOn: today,
         body: 'Appel.',
@@ -304,8 +304,8 @@ describe.each(BACKENDS)('supports, notes and actions on %s', (backend) => {
     ] as const)
       expect((await write(action, due)).status).toBe(303);
     // An action of someone else, on a person of the territory, is not mine.
-    await admin.post(`/personnes/${personId}`, {
-      action: 'note',
+    await admin.post(`/personnes/${personId}?_action=persons.note`, {
+      person: String(personId),
       kind: 'appel',
       occurredOn: today,
       body: 'Appel.',
@@ -355,8 +355,8 @@ describe.each(BACKENDS)('supports, notes and actions on %s', (backend) => {
     const id = supportIdFrom(await advisor.post('/accompagnements', { person: String(personId) }));
     const longAgo = parisInstant(addDays(today, -70), '10:00').toISOString();
     await server.db.db.updateTable('support').set({ started_at: longAgo }).where('id', '=', id).execute();
-    await advisor.post(`/personnes/${personId}`, {
-      action: 'note',
+    await advisor.post(`/personnes/${personId}?_action=persons.note`, {
+      person: String(personId),
       kind: 'entretien',
       occurredOn: addDays(today, -60),
       body: 'Dernier entretien.',

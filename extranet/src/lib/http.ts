@@ -1,18 +1,21 @@
-/** Reads a urlencoded or multipart form into a plain object; repeated names become arrays. */
-export async function readForm(request: Request): Promise<Record<string, string | string[]>> {
+/** A posted form as a plain object; repeated names become arrays, files are left out. */
+export function formObject(form: FormData): Record<string, string | string[]> {
   const out: Record<string, string | string[]> = {};
-  let form: FormData;
-  try {
-    form = await request.formData();
-  } catch {
-    return out;
-  }
   for (const [key, value] of form.entries()) {
     if (typeof value !== 'string') continue;
     const prev = out[key];
     out[key] = prev === undefined ? value : Array.isArray(prev) ? [...prev, value] : [prev, value];
   }
   return out;
+}
+
+/** Reads a urlencoded or multipart form into a plain object (formObject); unreadable → empty. */
+export async function readForm(request: Request): Promise<Record<string, string | string[]>> {
+  try {
+    return formObject(await request.formData());
+  } catch {
+    return {};
+  }
 }
 
 export const str = (v: string | string[] | undefined): string =>

@@ -1,0 +1,7 @@
+import { persons } from './persons.ts';
+
+/**
+ * The extranet's forms (lib/action.ts says how a page posts to them without JavaScript). One group a
+ * feature; each action checks the viewer itself, validates its form with zod, calls one service.
+ */
+export const server = { persons };

@@ -1,0 +1,137 @@
+import {
+  type ActionAPIContext,
+  ActionError,
+  type ActionErrorCode,
+  defineAction,
+  isInputError,
+} from 'astro:actions';
+import type { AstroGlobal } from 'astro';
+import { z } from 'zod';
+import { fieldErrors } from '../contract/index.ts';
+import { type CurrentUser, refusal } from './guard.ts';
+import { formObject, readForm, str } from './http.ts';
+
+/**
+ * The extranet's forms are Astro Actions (src/actions/): `<form method="post" action={actions.x}>`
+ * posts to the page itself with `?_action=x`, Astro runs the action after the middleware (session,
+ * body limit, origin check), then renders the page, which reads the outcome with `postedForm`:
+ * success → 303 to the page (POST → redirect → GET), refusal → the page's 404/403, invalid input →
+ * the page again (status 400) with the French messages and what was typed. No JavaScript needed.
+ */
+
+/**
+ * Actions are public endpoints (`/_actions/x` too): each one starts here, whatever its page checked.
+ * Anonymous → UNAUTHORIZED, wrong role → FORBIDDEN (the rule of lib/guard.ts).
+ */
+export function requireActionUser(context: ActionAPIContext, options: { role?: 'admin' } = {}): CurrentUser {
+  const user = context.locals.user;
+  const refused = refusal(user, options);
+  if (refused === 'anonymous') throw new ActionError({ code: 'UNAUTHORIZED', message: 'Connexion requise.' });
+  if (refused === 'role') throw new ActionError({ code: 'FORBIDDEN', message: 'Accès refusé.' });
+  return user as CurrentUser;
+}
+
+/** The record does not exist or is not the viewer's: the page answers its 404. */
+export const recordMissing = () => new ActionError({ code: 'NOT_FOUND', message: 'Introuvable.' });
+
+/**
+ * A form action: the viewer checked first (requireActionUser: an anonymous or unauthorised caller
+ * learns nothing, not even what the form expects), then the posted fields read as plain strings
+ * (formObject: a blank field stays '', a repeated one becomes an array) and validated by `input`,
+ * whose French messages come back to the page (FieldRefusal). `input` may be a function when the
+ * rules depend on the day (a note's date may not be in the future).
+ */
+export function formAction<S extends z.ZodType, T>(spec: {
+  role?: 'admin';
+  input: S | (() => S);
+  handler: (input: z.output<S>, viewer: CurrentUser, context: ActionAPIContext) => Promise<T>;
+}) {
+  return defineAction({
+    accept: 'form',
+    handler: async (form: FormData, context) => {
+      const viewer = requireActionUser(context, spec);
+      const schema = spec.input instanceof z.ZodType ? spec.input : spec.input();
+      const parsed = schema.safeParse(formObject(form));
+      if (!parsed.success) throw new FieldRefusal(fieldErrors(parsed.error));
+      try {
+        return await spec.handler(parsed.data, viewer, context);
+      } catch (error) {
+        // Astro turns any other error into a bare INTERNAL_SERVER_ERROR: keep its stack in the logs.
+        if (!(error instanceof ActionError)) console.error('[extranet] action :', error);
+        throw error;
+      }
+    },
+  });
+}
+
+/**
+ * A refusal that belongs to fields (a rule of the form, or the service said no: a phone number
+ * already taken…): the page shows it next to the fields. Astro serialises an ActionError's own
+ * fields, so `type` and `issues` reach the page as an input error (isInputError).
+ */
+export class FieldRefusal extends ActionError {
+  override type = 'AstroActionInputError';
+  readonly issues: { code: 'custom'; path: string[]; message: string }[];
+  constructor(errors: Record<string, string>) {
+    super({ code: 'BAD_REQUEST', message: Object.values(errors).join(' ') });
+    this.issues = Object.entries(errors).map(([field, message]) => ({
+      code: 'custom',
+      path: field === 'form' ? [] : [field],
+      message,
+    }));
+  }
+}
+
+type FormAction = Parameters<AstroGlobal['getActionResult']>[0];
+type DataOf<A extends FormAction> = NonNullable<Awaited<ReturnType<A>>['data']>;
+
+/** What a page's form gave: done (with the action's data), refused (an error code), or to correct. */
+export type Posted<F extends Record<string, FormAction>> = {
+  [K in keyof F]:
+    | { form: K; done: true; data: DataOf<F[K]> | undefined; refused?: undefined; errors?: undefined }
+    | { form: K; done?: undefined; refused: ActionErrorCode; errors?: undefined }
+    | {
+        form: K;
+        done?: undefined;
+        refused?: undefined;
+        errors: Record<string, string>;
+        values: Record<string, string>;
+      };
+}[keyof F];
+
+/** A form's errors and typed values when `posted` is that form coming back, else none. */
+export function formState<F extends Record<string, FormAction>>(
+  posted: Posted<F> | undefined,
+  form: keyof F,
+): { values: Record<string, string> | undefined; errors: Record<string, string> } {
+  return posted?.form === form && posted.errors
+    ? { values: posted.values, errors: posted.errors }
+    : { values: undefined, errors: {} };
+}
+
+/**
+ * The outcome of whichever of `forms` was posted to this page (undefined on a GET). Field errors
+ * are keyed like contract `fieldErrors` (first message a field, `form` for the form as a whole).
+ * The action read a copy of the body: the page reads what was typed from the request itself.
+ */
+export async function postedForm<F extends Record<string, FormAction>>(
+  Astro: Pick<AstroGlobal, 'getActionResult' | 'request'>,
+  forms: F,
+): Promise<Posted<F> | undefined> {
+  for (const [form, action] of Object.entries(forms)) {
+    const result = Astro.getActionResult(action);
+    if (!result) continue;
+    if (!result.error) return { form, done: true, data: result.data } as Posted<F>;
+    if (result.error.code === 'INTERNAL_SERVER_ERROR') throw new Error(result.error.message);
+    if (!isInputError(result.error)) return { form, refused: result.error.code } as Posted<F>;
+    const errors: Record<string, string> = {};
+    for (const issue of result.error.issues) {
+      const key = issue.path.length ? issue.path.map(String).join('.') : 'form';
+      if (!(key in errors)) errors[key] = issue.message;
+    }
+    const values: Record<string, string> = {};
+    for (const [k, v] of Object.entries(await readForm(Astro.request))) values[k] = str(v);
+    return { form, errors, values } as Posted<F>;
+  }
+  return undefined;
+}
