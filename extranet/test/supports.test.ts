@@ -89,22 +89,22 @@ describe.each(BACKENDS)('supports, notes and actions on %s', (backend) => {
     const id = supportIdFrom(await advisor.post('/accompagnements', { person: String(personId) }));
     expect(
       location(
-        await advisor.post(`/accompagnements/${id}`, {
-          action: 'phase',
+        await advisor.post(`/accompagnements/${id}?_action=supports.phase`, {
+          support: String(id),
           phase: 'maturation',
           startedOn: today,
         }),
       ),
     ).toBe(`/accompagnements/${id}?fait=phase`);
-    const back = await advisor.post(`/accompagnements/${id}`, {
-      action: 'phase',
+    const back = await advisor.post(`/accompagnements/${id}?_action=supports.phase`, {
+      support: String(id),
       phase: 'emergence',
       startedOn: today,
     });
     expect(back.status).toBe(400);
     expect(visibleText(await back.text())).toContain('La nouvelle phase doit venir après la phase actuelle');
-    const early = await advisor.post(`/accompagnements/${id}`, {
-      action: 'phase',
+    const early = await advisor.post(`/accompagnements/${id}?_action=supports.phase`, {
+      support: String(id),
       phase: 'creation',
       startedOn: addDays(today, -400),
     });
@@ -112,16 +112,16 @@ describe.each(BACKENDS)('supports, notes and actions on %s', (backend) => {
     const earlyHtml = await early.text();
     expect(visibleText(earlyHtml)).toContain('La date ne peut pas précéder celle de la phase actuelle.');
     expect(earlyHtml).toContain(`value="${addDays(today, -400)}"`); // what was typed stays
-    const future = await advisor.post(`/accompagnements/${id}`, {
-      action: 'phase',
+    const future = await advisor.post(`/accompagnements/${id}?_action=supports.phase`, {
+      support: String(id),
       phase: 'creation',
       startedOn: addDays(today, 2),
     });
     expect(future.status).toBe(400);
     expect(
       location(
-        await advisor.post(`/accompagnements/${id}`, {
-          action: 'phase',
+        await advisor.post(`/accompagnements/${id}?_action=supports.phase`, {
+          support: String(id),
           phase: 'developpement',
           startedOn: today,
         }),
@@ -149,12 +149,20 @@ describe.each(BACKENDS)('supports, notes and actions on %s', (backend) => {
     const adminId = users.find((u) => u.email === 'admin@maillage.test')!.id;
     const advisorId = users.find((u) => u.email === 'conseiller@maillage.test')!.id;
     const cambId = users.find((u) => u.email.startsWith('camb-'))!.id;
-    const wrong = await advisor.post(`/accompagnements/${id}`, { action: 'reassign', advisor: cambId });
+    const wrong = await advisor.post(`/accompagnements/${id}?_action=supports.reassign`, {
+      support: String(id),
+      advisor: cambId,
+    });
     expect(wrong.status).toBe(400);
     expect(visibleText(await wrong.text())).toContain('Cette personne ne peut pas suivre ce territoire.');
     expect((await support(id)).advisor_id).toBe(advisorId);
     expect(
-      location(await advisor.post(`/accompagnements/${id}`, { action: 'reassign', advisor: adminId })),
+      location(
+        await advisor.post(`/accompagnements/${id}?_action=supports.reassign`, {
+          support: String(id),
+          advisor: adminId,
+        }),
+      ),
     ).toContain('fait=reassign');
     expect((await support(id)).advisor_id).toBe(adminId);
     const [entry] = await auditRows(server.db, 'support.reassign', id);
@@ -164,8 +172,8 @@ describe.each(BACKENDS)('supports, notes and actions on %s', (backend) => {
   it('ends a support with an activity created, keeping what was typed when something is missing', async () => {
     const { personId } = await personFromIntake(server, 'ev-val');
     const id = supportIdFrom(await advisor.post('/accompagnements', { person: String(personId) }));
-    const missing = await advisor.post(`/accompagnements/${id}`, {
-      action: 'end',
+    const missing = await advisor.post(`/accompagnements/${id}?_action=supports.end`, {
+      support: String(id),
       outcome: 'activite',
       activityName: 'La Fabrique du Coron',
       legalForm: '',
@@ -177,8 +185,8 @@ describe.each(BACKENDS)('supports, notes and actions on %s', (backend) => {
     expect(visibleText(html)).toContain('Choisissez la forme juridique.');
     expect(html).toContain('value="La Fabrique du Coron"');
     expect((await support(id)).ended_at).toBeNull();
-    const ok = await advisor.post(`/accompagnements/${id}`, {
-      action: 'end',
+    const ok = await advisor.post(`/accompagnements/${id}?_action=supports.end`, {
+      support: String(id),
       outcome: 'activite',
       activityName: 'La Fabrique du Coron',
       legalForm: 'scop-scic',
@@ -197,8 +205,13 @@ describe.each(BACKENDS)('supports, notes and actions on %s', (backend) => {
     expect(row.ended_at).not.toBeNull();
     // Ended: no more phase changes.
     expect(
-      (await advisor.post(`/accompagnements/${id}`, { action: 'phase', phase: 'creation', startedOn: today }))
-        .status,
+      (
+        await advisor.post(`/accompagnements/${id}?_action=supports.phase`, {
+          support: String(id),
+          phase: 'creation',
+          startedOn: today,
+        })
+      ).status,
     ).toBe(400);
     // Another one ends with a reason.
     const other = supportIdFrom(
@@ -206,8 +219,8 @@ describe.each(BACKENDS)('supports, notes and actions on %s', (backend) => {
         person: String((await personFromIntake(server, 'ev-val')).personId),
       }),
     );
-    await advisor.post(`/accompagnements/${other}`, {
-      action: 'end',
+    await advisor.post(`/accompagnements/${other}?_action=supports.end`, {
+      support: String(other),
       outcome: 'arret',
       reason: 'emploi-salarie',
       outcomeDate: today,
@@ -222,8 +235,8 @@ describe.each(BACKENDS)('supports, notes and actions on %s', (backend) => {
   it('keeps every earlier version of an edited note', async () => {
     const { personId } = await personFromIntake(server, 'ev-val');
     const id = supportIdFrom(await advisor.post('/accompagnements', { person: String(personId) }));
-    const bad = await advisor.post(`/accompagnements/${id}`, {
-      action: 'note',
+    const bad = await advisor.post(`/accompagnements/${id}?_action=supports.note`, {
+      support: String(id),
       kind: 'entretien',
       occurredOn: today,
       body: 'Premier entretien : projet de ressourcerie.',
@@ -235,8 +248,8 @@ describe.each(BACKENDS)('supports, notes and actions on %s', (backend) => {
     expect(visibleText(badHtml)).toContain('Indiquez l’échéance de la prochaine action.');
     expect(badHtml).toContain('Premier entretien : projet de ressourcerie.');
     expect(badHtml).toContain('value="Envoyer la liste des locaux"');
-    await advisor.post(`/accompagnements/${id}`, {
-      action: 'note',
+    await advisor.post(`/accompagnements/${id}?_action=supports.note`, {
+      support: String(id),
       kind: 'entretien',
       occurredOn: today,
       body: 'Premier entretien : projet de ressourcerie.',
@@ -367,8 +380,8 @@ describe.each(BACKENDS)('supports, notes and actions on %s', (backend) => {
       visibleText(await (await advisor.get('/')).text()).split('Accompagnements sans contact')[1] ?? '';
     expect(await quietPart()).toContain('Silencieuse Calme');
     // A fresh note ends the warning.
-    await advisor.post(`/accompagnements/${id}`, {
-      action: 'note',
+    await advisor.post(`/accompagnements/${id}?_action=supports.note`, {
+      support: String(id),
       kind: 'appel',
       occurredOn: today,
       body: 'Nouvelles prises.',
@@ -407,8 +420,8 @@ describe.each(BACKENDS)('supports, notes and actions on %s', (backend) => {
   it('answers 404 to an advisor of another territory and changes nothing', async () => {
     const { personId } = await personFromIntake(server, 'ev-val', { firstName: 'Privée' });
     const id = supportIdFrom(await advisor.post('/accompagnements', { person: String(personId) }));
-    await advisor.post(`/accompagnements/${id}`, {
-      action: 'note',
+    await advisor.post(`/accompagnements/${id}?_action=supports.note`, {
+      support: String(id),
       kind: 'appel',
       occurredOn: today,
       body: 'Note privée.',
@@ -428,8 +441,8 @@ describe.each(BACKENDS)('supports, notes and actions on %s', (backend) => {
     expect((await outsider.post('/accompagnements', { person: String(personId) })).status).toBe(404);
     expect(
       (
-        await outsider.post(`/accompagnements/${id}`, {
-          action: 'phase',
+        await outsider.post(`/accompagnements/${id}?_action=supports.phase`, {
+          support: String(id),
           phase: 'maturation',
           startedOn: today,
         })
@@ -437,8 +450,8 @@ describe.each(BACKENDS)('supports, notes and actions on %s', (backend) => {
     ).toBe(404);
     expect(
       (
-        await outsider.post(`/accompagnements/${id}`, {
-          action: 'end',
+        await outsider.post(`/accompagnements/${id}?_action=supports.end`, {
+          support: String(id),
           outcome: 'arret',
           reason: 'autre',
           outcomeDate: today,

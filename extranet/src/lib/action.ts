@@ -64,6 +64,15 @@ export function formAction<S extends z.ZodType, T>(spec: {
   });
 }
 
+/** A blank choice (`''`) in these fields counts as no answer: the schema's own « Choisissez… ». */
+export function blankIsMissing<S extends z.ZodType>(fields: readonly string[], schema: S) {
+  return z.preprocess((value) => {
+    const form = { ...(value as Record<string, unknown>) };
+    for (const field of fields) if (form[field] === '') delete form[field];
+    return form;
+  }, schema);
+}
+
 /**
  * A refusal that belongs to fields (a rule of the form, or the service said no: a phone number
  * already taken…): the page shows it next to the fields. Astro serialises an ActionError's own
