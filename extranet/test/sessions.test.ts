@@ -116,8 +116,8 @@ describe.each(BACKENDS)('sessions on %s', (backend) => {
 
   /** One attendance mark on a half-day of ses-val, posted by `who`. */
   function presence(who: Browser, registration: number | undefined, halfDay: string, status: string) {
-    return who.post('/sessions/ses-val', {
-      action: 'presence',
+    return who.post('/sessions/ses-val?_action=sessions.presence', {
+      session: 'ses-val',
       registration: String(registration),
       halfDay,
       status,
@@ -220,7 +220,14 @@ describe.each(BACKENDS)('sessions on %s', (backend) => {
         },
         { action: 'suite', registration: String(people.ines), kind: 'emploi', date: today },
       ] as Record<string, string>[]) {
-        expect((await outsider.post('/sessions/ses-val', form)).status).toBe(404);
+        expect(
+          (
+            await outsider.post(`/sessions/ses-val?_action=sessions.${form.action}`, {
+              session: 'ses-val',
+              ...form,
+            })
+          ).status,
+        ).toBe(404);
       }
       expect(await marks(people.ines!)).toEqual([]);
       // Nor can a registration of another session be marked through this roster.
@@ -327,8 +334,8 @@ describe.each(BACKENDS)('sessions on %s', (backend) => {
 
   describe('after the Parcours', () => {
     it('records what came next, keeps what was typed on a mistake, and logs before and after', async () => {
-      const bad = await advisor.post('/sessions/ses-val', {
-        action: 'suite',
+      const bad = await advisor.post('/sessions/ses-val?_action=sessions.suite', {
+        session: 'ses-val',
         registration: String(people.ines),
         kind: 'formation',
         date: '31/02/2026',
@@ -343,8 +350,8 @@ describe.each(BACKENDS)('sessions on %s', (backend) => {
         ['formation', day(-1)],
         ['emploi', today],
       ] as const) {
-        const res = await advisor.post('/sessions/ses-val', {
-          action: 'suite',
+        const res = await advisor.post('/sessions/ses-val?_action=sessions.suite', {
+          session: 'ses-val',
           registration: String(people.ines),
           kind,
           date,
@@ -387,8 +394,8 @@ describe.each(BACKENDS)('sessions on %s', (backend) => {
       for (const d of [day(-6), day(-4)])
         expect(
           (
-            await advisor.post('/sessions/ses-done', {
-              action: 'presence',
+            await advisor.post('/sessions/ses-done?_action=sessions.presence', {
+              session: 'ses-done',
               registration: String(came),
               halfDay: key(d),
               status: 'present',

@@ -264,16 +264,16 @@ describe.each(BACKENDS)('supports, notes and actions on %s', (backend) => {
     expect(note).toMatchObject({ person_id: personId, kind: 'entretien', due_at: addDays(today, 5) });
     expect(
       location(
-        await advisor.post(`/notes/${note.id}`, {
-          action: 'edit',
+        await advisor.post(`/notes/${note.id}?_action=notes.edit`, {
+          note: String(note.id),
           kind: 'appel',
           occurredOn: today,
           body: 'Corrigé : appel, pas entretien.',
         }),
       ),
     ).toBe(`/notes/${note.id}?fait=edit`);
-    await advisor.post(`/notes/${note.id}`, {
-      action: 'edit',
+    await advisor.post(`/notes/${note.id}?_action=notes.edit`, {
+      note: String(note.id),
       kind: 'appel',
       occurredOn: today,
       body: 'Troisième version.',
@@ -460,15 +460,17 @@ describe.each(BACKENDS)('supports, notes and actions on %s', (backend) => {
     ).toBe(404);
     expect(
       (
-        await outsider.post(`/notes/${note.id}`, {
-          action: 'edit',
+        await outsider.post(`/notes/${note.id}?_action=notes.edit`, {
+          note: String(note.id),
           kind: 'autre',
           occurredOn: today,
           body: 'x',
         })
       ).status,
     ).toBe(404);
-    expect((await outsider.post(`/notes/${note.id}`, { action: 'done' })).status).toBe(404);
+    expect(
+      (await outsider.post(`/notes/${note.id}?_action=notes.done`, { note: String(note.id) })).status,
+    ).toBe(404);
     expect((await outsider.post('/actions', { note: String(note.id) })).status).toBe(404);
     const row = await support(id);
     expect(row).toMatchObject({ phase: 'emergence', ended_at: null });

@@ -1,8 +1,10 @@
+import { notes } from './notes.ts';
 import { persons } from './persons.ts';
+import { sessions } from './sessions.ts';
 import { supports } from './supports.ts';
 
 /**
  * The extranet's forms (lib/action.ts says how a page posts to them without JavaScript). One group a
  * feature; each action checks the viewer itself, validates its form with zod, calls one service.
  */
-export const server = { persons, supports };
+export const server = { notes, persons, sessions, supports };

@@ -108,6 +108,13 @@ export type Posted<F extends Record<string, FormAction>> = {
       };
 }[keyof F];
 
+/** Where a form posts to run `action` on another URL than the current one (`path` and its `query`). */
+export function actionUrl(path: string, action: FormAction, query: Record<string, string> = {}): string {
+  const params = new URLSearchParams(query);
+  for (const [k, v] of new URLSearchParams(String(action))) params.set(k, v);
+  return `${path}?${params}`;
+}
+
 /** A form's errors and typed values when `posted` is that form coming back, else none. */
 export function formState<F extends Record<string, FormAction>>(
   posted: Posted<F> | undefined,

@@ -1,0 +1,90 @@
+import type { Kysely } from 'kysely';
+import { z } from 'zod';
+import type { Database } from '../db/database.ts';
+import type { Viewer } from '../features/auth/viewer.ts';
+import { NotFoundError } from '../features/registrations/errors.ts';
+import { attendanceStatus, parcoursOutcomeKind } from '../features/sessions/completion.ts';
+import { getSessionForViewer } from '../features/sessions/sessions.repository.ts';
+import {
+  HalfDayNotYetError,
+  recordAttendance,
+  recordOutcome,
+  UnknownHalfDayError,
+} from '../features/sessions/sessions.service.ts';
+import { FieldRefusal, formAction, recordMissing } from '../lib/action.ts';
+import { documentId } from '../lib/page.ts';
+
+/**
+ * A session's roster (`/sessions/[id]`): one person's mark at one half-day, one person's next step
+ * after the Parcours. Each form names the session (a CMS document id) and the registration.
+ */
+const registrationId = z.coerce.number({ error: 'Personne inconnue.' }).int().positive().max(2_147_483_647);
+/** A field left out reads as a blank one, as the roster always read them. */
+const typed = (fields: string[]) => (v: unknown) => ({
+  ...Object.fromEntries(fields.map((f) => [f, ''])),
+  ...(v as Record<string, unknown>),
+});
+const attendanceForm = z.preprocess(
+  typed(['registration', 'halfDay', 'status']),
+  z.object({
+    registration: registrationId,
+    halfDay: z.string().regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/, { error: 'Choisissez une demi-journée.' }),
+    status: attendanceStatus,
+    session: documentId,
+  }),
+);
+const outcomeForm = z.preprocess(
+  typed(['kind', 'date']),
+  z.object({
+    registration: registrationId,
+    kind: parcoursOutcomeKind,
+    date: z.iso.date({ error: 'Indiquez une date (jj/mm/aaaa).' }),
+    session: documentId,
+  }),
+);
+
+/** The session, if the viewer may see it (the roster page's own check). */
+async function sessionOf(db: Kysely<Database>, viewer: Viewer, id: string): Promise<string> {
+  const event = await getSessionForViewer(db, viewer, id);
+  if (!event) throw recordMissing();
+  return event.document_id;
+}
+
+export const sessions = {
+  presence: formAction({
+    input: attendanceForm,
+    handler: async ({ session, registration, halfDay, status }, viewer, { locals }) => {
+      const { db } = locals.runtime;
+      const eventId = await sessionOf(db, viewer, session);
+      try {
+        await recordAttendance(db, { eventId, registrationId: registration, halfDay, status, viewer });
+      } catch (error) {
+        if (error instanceof NotFoundError) throw recordMissing();
+        if (error instanceof UnknownHalfDayError)
+          throw new FieldRefusal({ halfDay: 'Cette demi-journée n’existe plus pour cette session.' });
+        if (error instanceof HalfDayNotYetError)
+          throw new FieldRefusal({
+            status:
+              'Présent ou absent se note à partir du jour de la demi-journée (excusé peut se noter à l’avance).',
+          });
+        throw error;
+      }
+      return { registration, halfDay };
+    },
+  }),
+
+  suite: formAction({
+    input: outcomeForm,
+    handler: async ({ session, registration, kind, date }, viewer, { locals }) => {
+      const { db } = locals.runtime;
+      const eventId = await sessionOf(db, viewer, session);
+      await recordOutcome(db, { eventId, registrationId: registration, kind, date, viewer }).catch(
+        (error) => {
+          if (error instanceof NotFoundError) throw recordMissing();
+          throw error;
+        },
+      );
+      return { registration };
+    },
+  }),
+};
