@@ -141,7 +141,7 @@ describe.each(BACKENDS)('extranet on %s', (backend) => {
         ['/compte/securite', { action: 'enable', password: 'x' }],
         ['/personnes', { q: 'x' }],
         ['/personnes/1?_action=persons.note', { person: '1', kind: 'appel', body: 'x' }],
-        ['/personnes/nouvelle', { firstName: 'x' }],
+        ['/personnes/nouvelle?_action=persons.enter', { firstName: 'x' }],
         ['/accompagnements', { person: '1' }],
         ['/accompagnements/1?_action=supports.phase', { support: '1', phase: 'maturation' }],
         ['/notes/1?_action=notes.done', { note: '1' }],
@@ -577,7 +577,11 @@ describe.each(BACKENDS)('extranet on %s', (backend) => {
           '/personnes/1?_action=persons.note',
           { person: '1', kind: 'appel', occurredOn: '2026-01-01', body: 'x' },
         ],
-        [advisor, '/personnes/nouvelle', { kind: 'callback', firstName: 'X', phone: '0612345678' }],
+        [
+          advisor,
+          '/personnes/nouvelle?_action=persons.enter',
+          { kind: 'callback', firstName: 'X', phone: '0612345678' },
+        ],
         [advisor, '/accompagnements', { person: '1' }],
         [
           advisor,

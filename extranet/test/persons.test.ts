@@ -286,7 +286,7 @@ describe.each(BACKENDS)('person file on %s', (backend) => {
 
     it('records a walk-in with the site’s rules, source advisor and who entered it', async () => {
       const bad = await advisor.post(
-        '/personnes/nouvelle',
+        '/personnes/nouvelle?_action=persons.enter',
         entry({ phone: '12', message: 'Vue à l’accueil.' }),
       );
       expect(bad.status).toBe(400);
@@ -296,7 +296,7 @@ describe.each(BACKENDS)('person file on %s', (backend) => {
       );
       expect(html).toContain('value="Josiane"');
       expect(html).toContain('Vue à l’accueil.');
-      const res = await advisor.post('/personnes/nouvelle', entry({}));
+      const res = await advisor.post('/personnes/nouvelle?_action=persons.enter', entry({}));
       expect(res.status).toBe(303);
       const id = Number(/^\/demandes\/(\d+)\?saisie=received$/.exec(location(res))?.[1]);
       const row = await server.db.db
@@ -324,7 +324,7 @@ describe.each(BACKENDS)('person file on %s', (backend) => {
       );
       // A double submit (same hidden key) records nothing more.
       const again = await advisor.post(
-        '/personnes/nouvelle',
+        '/personnes/nouvelle?_action=persons.enter',
         entry({ idempotencyKey: row.idempotency_key, confirm: '1' }),
       );
       expect(location(again)).toBe(`/demandes/${id}?saisie=received`);
@@ -332,7 +332,7 @@ describe.each(BACKENDS)('person file on %s', (backend) => {
 
     it('shows possible duplicates before creating a person, then creates on confirmation', async () => {
       const same = await advisor.post(
-        '/personnes/nouvelle',
+        '/personnes/nouvelle?_action=persons.enter',
         entry({ phone: '06 80 00 00 02', firstName: 'JOSIANE', kind: 'callback', eventId: '' }),
       );
       expect(same.status).toBe(200);
@@ -345,7 +345,7 @@ describe.each(BACKENDS)('person file on %s', (backend) => {
       const samePhone = visibleText(
         await (
           await advisor.post(
-            '/personnes/nouvelle',
+            '/personnes/nouvelle?_action=persons.enter',
             entry({ firstName: 'Autre', lastName: 'Nom', kind: 'callback', eventId: '' }),
           )
         ).text(),
@@ -353,7 +353,7 @@ describe.each(BACKENDS)('person file on %s', (backend) => {
       expect(samePhone).toContain('même téléphone');
       // Another territory's advisor is not shown who the number belongs to, nor can they attach to them.
       const theirs = await outsider.post(
-        '/personnes/nouvelle',
+        '/personnes/nouvelle?_action=persons.enter',
         entry({ kind: 'callback', eventId: '', communeInsee: '59122', communeName: 'Cambrai' }),
       );
       expect(theirs.status).toBe(400);
@@ -365,13 +365,13 @@ describe.each(BACKENDS)('person file on %s', (backend) => {
       expect(theirsHtml).not.toMatch(/href="\/personnes\/\d+"/);
       // Nor record someone in a session or a commune outside their territories.
       const elsewhere = await advisor.post(
-        '/personnes/nouvelle',
+        '/personnes/nouvelle?_action=persons.enter',
         entry({ eventId: 'ev-camb', phone: '06 80 00 00 07' }),
       );
       expect(elsewhere.status).toBe(400);
       expect(visibleText(await elsewhere.text())).toContain('Choisissez une session de vos territoires.');
       const commune = await advisor.post(
-        '/personnes/nouvelle',
+        '/personnes/nouvelle?_action=persons.enter',
         entry({ kind: 'callback', eventId: '', phone: '06 80 00 00 07', communeInsee: '59122' }),
       );
       expect(visibleText(await commune.text())).toContain('Indiquez une commune de vos territoires');
@@ -379,7 +379,7 @@ describe.each(BACKENDS)('person file on %s', (backend) => {
         await server.db.db.selectFrom('person').select('id').where('phone', '=', '+33680000007').execute(),
       ).toEqual([]);
       const confirmed = await advisor.post(
-        '/personnes/nouvelle',
+        '/personnes/nouvelle?_action=persons.enter',
         entry({ phone: '06 80 00 00 02', firstName: 'JOSIANE', kind: 'callback', eventId: '', confirm: '1' }),
       );
       expect(confirmed.status).toBe(303);

@@ -1,11 +1,19 @@
 import { z } from 'zod';
 import { parisDate } from '../contract/clock.ts';
+import { registrationRequest } from '../contract/index.ts';
 import { noteForm } from '../features/notes/notes.rules.ts';
 import { addNote } from '../features/notes/notes.service.ts';
+import {
+  findDuplicates,
+  manualEntryEvents,
+  manualEntryScopeErrors,
+  recordManualEntry,
+} from '../features/persons/manual-entry.service.ts';
 import { MergeNotAllowedError, mergePersons } from '../features/persons/merge.service.ts';
 import { PhoneTakenError, updatePerson } from '../features/persons/persons.repository.ts';
 import { personEditForm } from '../features/persons/persons.rules.ts';
 import { PersonNotFoundError } from '../features/persons/persons.scope.ts';
+import { EventClosedError, EventFullError, UnknownEventError } from '../features/registrations/errors.ts';
 import { FieldRefusal, formAction, recordMissing } from '../lib/action.ts';
 import { recordId } from '../lib/page.ts';
 
@@ -32,6 +40,40 @@ const mergeForm = onPerson
     return { keepId: v.person, mergeId: other.data };
   });
 
+/**
+ * Manual entry (`/personnes/nouvelle`): the flat form read as the site's registration request (the
+ * contract's own rules and messages), with source « advisor » set by the service. A box is ticked
+ * when posted as `on`; each field is cut at 3,000 characters before the contract measures it.
+ */
+const manualEntryForm = z.preprocess(
+  (raw) => {
+    const form = raw as Record<string, string | string[] | undefined>;
+    const v = (f: string) => (Array.isArray(form[f]) ? (form[f][0] ?? '') : (form[f] ?? '')).slice(0, 3000);
+    const on = (f: string) => v(f) === 'on';
+    const kind = v('kind');
+    return {
+      kind,
+      idempotencyKey: v('idempotencyKey'),
+      eventId: kind === 'event' ? v('eventId') : undefined,
+      firstName: v('firstName'),
+      lastName: v('lastName'),
+      phone: v('phone'),
+      email: v('email'),
+      communeName: v('communeName'),
+      communeInsee: v('communeInsee'),
+      situation: { rsa: v('rsa') || undefined, jobSeeker: v('jobSeeker') || undefined },
+      needs: { transport: on('transport'), childcare: on('childcare'), accessibility: on('accessibility') },
+      preferredContact: v('preferredContact') || undefined,
+      projectIdea: kind === 'support' ? v('projectIdea') : undefined,
+      message: v('message'),
+      acceptWaitlist: kind === 'event' ? on('acceptWaitlist') : undefined,
+      source: { type: 'self' },
+      confirmed: v('confirm') === '1',
+    };
+  },
+  registrationRequest.and(z.object({ confirmed: z.boolean() })),
+);
+
 /** The service's refusals, in the page's words. */
 function refusal(error: unknown): never {
   if (error instanceof PersonNotFoundError) throw recordMissing();
@@ -44,6 +86,46 @@ function refusal(error: unknown): never {
 }
 
 export const persons = {
+  /**
+   * Someone met by phone or at a walk-in, registered to a session, a support or a call-back.
+   * Possible duplicates come back to be shown (`duplicates`) unless the advisor confirmed (`confirm=1`).
+   */
+  enter: formAction({
+    input: manualEntryForm,
+    handler: async ({ confirmed, ...request }, viewer, { locals }) => {
+      const { db, kind, notify } = locals.runtime;
+      const events = await manualEntryEvents(db, viewer);
+      const scope = await manualEntryScopeErrors(
+        db,
+        viewer,
+        request,
+        events.map((e) => e.document_id),
+      );
+      if (Object.keys(scope).length) throw new FieldRefusal(scope);
+      const identity = {
+        firstName: request.firstName,
+        lastName: request.lastName ?? null,
+        phone: request.phone,
+        communeInsee: request.communeInsee ?? null,
+        communeName: request.communeName ?? null,
+      };
+      const duplicates = confirmed ? [] : await findDuplicates(db, viewer, identity);
+      if (duplicates.length) return { duplicates };
+      try {
+        const { registrationId, status } = await recordManualEntry(db, kind, { viewer, request, notify });
+        return { registrationId, status };
+      } catch (e) {
+        const full =
+          'Cette session est complète : cochez « liste d’attente » ou choisissez une autre session.';
+        const closed = 'Les inscriptions à cette session sont fermées : choisissez une autre session.';
+        if (e instanceof EventFullError) throw new FieldRefusal({ eventId: full }, { status: 409 });
+        if (e instanceof EventClosedError || e instanceof UnknownEventError)
+          throw new FieldRefusal({ eventId: closed }, { status: 409 });
+        throw e;
+      }
+    },
+  }),
+
   /** Corrects identity and contact details: `changed` is false when nothing differed. */
   edit: formAction({
     input: personEditForm.safeExtend(onPerson.shape),

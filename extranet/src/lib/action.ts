@@ -80,13 +80,15 @@ export function blankIsMissing<S extends z.ZodType>(fields: readonly string[], s
  */
 export class FieldRefusal extends ActionError {
   override type = 'AstroActionInputError';
-  readonly issues: { code: 'custom'; path: string[]; message: string }[];
-  constructor(errors: Record<string, string>) {
+  readonly issues: { code: 'custom'; path: string[]; message: string; params?: { status: number } }[];
+  /** `status`: the page's answer when not 400 (409: the session filled up meanwhile). */
+  constructor(errors: Record<string, string>, options: { status?: number } = {}) {
     super({ code: 'BAD_REQUEST', message: Object.values(errors).join(' ') });
     this.issues = Object.entries(errors).map(([field, message]) => ({
       code: 'custom',
       path: field === 'form' ? [] : [field],
       message,
+      ...(options.status ? { params: { status: options.status } } : {}),
     }));
   }
 }
@@ -94,10 +96,18 @@ export class FieldRefusal extends ActionError {
 type FormAction = Parameters<AstroGlobal['getActionResult']>[0];
 type DataOf<A extends FormAction> = NonNullable<Awaited<ReturnType<A>>['data']>;
 
-/** What a page's form gave: done (with the action's data), refused (an error code), or to correct. */
+/** What a page's form gave: done (the action's data), refused (an error code), or to correct. */
 export type Posted<F extends Record<string, FormAction>> = {
   [K in keyof F]:
-    | { form: K; done: true; data: DataOf<F[K]> | undefined; refused?: undefined; errors?: undefined }
+    | {
+        form: K;
+        done: true;
+        data: DataOf<F[K]> | undefined;
+        refused?: undefined;
+        errors?: undefined;
+        /** what was posted (an action may answer with something to show, not a redirect) */
+        values: Record<string, string>;
+      }
     | { form: K; done?: undefined; refused: ActionErrorCode; errors?: undefined }
     | {
         form: K;
@@ -131,22 +141,24 @@ export function formState<F extends Record<string, FormAction>>(
  * The action read a copy of the body: the page reads what was typed from the request itself.
  */
 export async function postedForm<F extends Record<string, FormAction>>(
-  Astro: Pick<AstroGlobal, 'getActionResult' | 'request'>,
+  Astro: Pick<AstroGlobal, 'getActionResult' | 'request' | 'response'>,
   forms: F,
 ): Promise<Posted<F> | undefined> {
   for (const [form, action] of Object.entries(forms)) {
     const result = Astro.getActionResult(action);
     if (!result) continue;
-    if (!result.error) return { form, done: true, data: result.data } as Posted<F>;
-    if (result.error.code === 'INTERNAL_SERVER_ERROR') throw new Error(result.error.message);
-    if (!isInputError(result.error)) return { form, refused: result.error.code } as Posted<F>;
+    if (result.error?.code === 'INTERNAL_SERVER_ERROR') throw new Error(result.error.message);
+    if (result.error && !isInputError(result.error)) return { form, refused: result.error.code } as Posted<F>;
+    const values: Record<string, string> = {};
+    for (const [k, v] of Object.entries(await readForm(Astro.request))) values[k] = str(v);
+    if (!result.error) return { form, done: true, data: result.data, values } as Posted<F>;
     const errors: Record<string, string> = {};
     for (const issue of result.error.issues) {
       const key = issue.path.length ? issue.path.map(String).join('.') : 'form';
       if (!(key in errors)) errors[key] = issue.message;
+      const status = (issue as { params?: { status?: number } }).params?.status;
+      if (status) Astro.response.status = status;
     }
-    const values: Record<string, string> = {};
-    for (const [k, v] of Object.entries(await readForm(Astro.request))) values[k] = str(v);
     return { form, errors, values } as Posted<F>;
   }
   return undefined;
