@@ -75,8 +75,8 @@ describe.each(BACKENDS)('audit log on %s', (backend) => {
       listPath: '/demandes?status=received',
       list: 'registration.list',
       listDetails: { page: 1, results: 2, shown: 2, filters: ['status'] },
-      searchPath: '/demandes',
-      searchForm: { filtrer: '1', q: 'cherchable', status: '' } as Record<string, string>,
+      searchPath: '/demandes?_action=registrations.filter',
+      searchForm: { q: 'cherchable', status: '' } as Record<string, string>,
       search: 'registration.search',
     },
     {

@@ -134,7 +134,7 @@ describe.each(BACKENDS)('extranet on %s', (backend) => {
       for (const [path, form] of [
         [`/demandes/${ids.val}`, { decision: 'accept' }],
         [`/demandes/${ids.val}`, { intent: 'contact-attach', person: '1', target: 'new' }],
-        ['/demandes', { ids: String(ids.val) }],
+        ['/demandes?_action=registrations.accept', { ids: String(ids.val) }],
         ['/admin/comptes', { action: 'disable', user: 'x' }],
         ['/courriels', { retry: '1' }],
         ['/a-appeler', { id: '1', outcome: 'joint' }],
@@ -186,7 +186,7 @@ describe.each(BACKENDS)('extranet on %s', (backend) => {
     });
 
     it('ignores another territory’s registrations in a bulk accept', async () => {
-      const res = await outsider.post('/demandes', { ids: [String(ids.val)] });
+      const res = await outsider.post('/demandes?_action=registrations.accept', { ids: [String(ids.val)] });
       expect(location(res)).toContain('acceptees=0');
       expect(await statusOf(ids.val)).toBe('received');
     });
@@ -491,9 +491,11 @@ describe.each(BACKENDS)('extranet on %s', (backend) => {
           ),
         ),
       );
-      const res = await advisor.post('/demandes', { ids: list.map(String) });
+      const res = await advisor.post('/demandes?_action=registrations.accept', { ids: list.map(String) });
       expect(location(res)).toContain('acceptees=2');
-      const tampered = await advisor.post('/demandes', { ids: ['12; drop table registration', '3'] });
+      const tampered = await advisor.post('/demandes?_action=registrations.accept', {
+        ids: ['12; drop table registration', '3'],
+      });
       expect(tampered.status).toBe(400);
       expect(await tampered.text()).toBe('Demande inconnue.');
     });
@@ -537,7 +539,7 @@ describe.each(BACKENDS)('extranet on %s', (backend) => {
       });
       await intake(server.url, body);
       const search = async (q: string) => {
-        const res = await advisor.post('/demandes', { filtrer: '1', q, status: '' });
+        const res = await advisor.post('/demandes?_action=registrations.filter', { q, status: '' });
         expect(res.status).toBe(303);
         const url = location(res);
         expect(url).toMatch(/^\/demandes\?r=/);
@@ -559,7 +561,7 @@ describe.each(BACKENDS)('extranet on %s', (backend) => {
       const routes = [
         [advisor, `/demandes/${ids.val}`, { decision: 'decline', reason: 'x' }],
         [advisor, `/demandes/${ids.val}`, { intent: 'contact-attach', person: '1', target: 'new' }],
-        [advisor, '/demandes', { ids: String(ids.val) }],
+        [advisor, '/demandes?_action=registrations.accept', { ids: String(ids.val) }],
         [admin, '/admin/comptes', { action: 'invite', name: 'X', email: 'x@maillage.test', role: 'admin' }],
         [advisor, '/deconnexion', {}],
         [admin, '/courriels', { retry: '1' }],

@@ -1,5 +1,6 @@
 import { notes } from './notes.ts';
 import { persons } from './persons.ts';
+import { registrations } from './registrations.ts';
 import { sessions } from './sessions.ts';
 import { supports } from './supports.ts';
 
@@ -7,4 +8,4 @@ import { supports } from './supports.ts';
  * The extranet's forms (lib/action.ts says how a page posts to them without JavaScript). One group a
  * feature; each action checks the viewer itself, validates its form with zod, calls one service.
  */
-export const server = { notes, persons, sessions, supports };
+export const server = { notes, persons, registrations, sessions, supports };
