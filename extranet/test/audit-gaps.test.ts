@@ -161,13 +161,13 @@ describe.each(BACKENDS)('audit log on %s', (backend) => {
     await b.post(link.pathname + link.search, { password: GOOD_PASSWORD, confirmation: GOOD_PASSWORD });
     expect(location(await b.signIn(email, GOOD_PASSWORD))).toContain('/demandes');
     const setup = await (
-      await b.post('/compte/securite', { action: 'enable', password: GOOD_PASSWORD })
+      await b.post('/compte/securite?_action=account.enableTwoFactor', { password: GOOD_PASSWORD })
     ).text();
     expect((await lastRow('account.two-factor-setup'))?.entity_id).toBe(id);
     const secret = setup.match(/<code>([A-Z2-7]{16,})<\/code>/)?.[1] as string;
-    expect((await b.post('/compte/securite', { action: 'verify', code: await totp(secret) })).status).toBe(
-      303,
-    );
+    expect(
+      (await b.post('/compte/securite?_action=account.verifyTwoFactor', { code: await totp(secret) })).status,
+    ).toBe(303);
     expect((await lastRow('account.two-factor-enable'))?.actor_id).toBe(id);
 
     const again = new Browser(server.url);

@@ -138,7 +138,7 @@ describe.each(BACKENDS)('extranet on %s', (backend) => {
         ['/admin/comptes', { action: 'disable', user: 'x' }],
         ['/courriels', { retry: '1' }],
         ['/a-appeler', { id: '1', outcome: 'joint' }],
-        ['/compte/securite', { action: 'enable', password: 'x' }],
+        ['/compte/securite?_action=account.enableTwoFactor', { password: 'x' }],
         ['/personnes', { q: 'x' }],
         ['/personnes/1?_action=persons.note', { person: '1', kind: 'appel', body: 'x' }],
         ['/personnes/nouvelle?_action=persons.enter', { firstName: 'x' }],
@@ -148,7 +148,7 @@ describe.each(BACKENDS)('extranet on %s', (backend) => {
         ['/actions', { note: '1' }],
         ['/admin/conservation', { months: '1' }],
         ['/admin/personnes/1', { intent: 'erase-confirm', confirm: 'on' }],
-        ['/indicateurs', { annee: '2024', participants: '50', porteurs: '20' }],
+        ['/indicateurs?_action=indicators.setTargets', { annee: '2024', participants: '50', porteurs: '20' }],
       ] as const) {
         const post = await anonymous.post(path, form);
         expect(post.status, path).toBe(303);
@@ -244,7 +244,13 @@ describe.each(BACKENDS)('extranet on %s', (backend) => {
       // Indicators: every role reads them (scoped); only admins set the targets or export contacts.
       expect((await advisor.get('/indicateurs')).status).toBe(200);
       expect(
-        (await advisor.post('/indicateurs', { annee: '2024', participants: '1', porteurs: '1' })).status,
+        (
+          await advisor.post('/indicateurs?_action=indicators.setTargets', {
+            annee: '2024',
+            participants: '1',
+            porteurs: '1',
+          })
+        ).status,
       ).toBe(403);
       expect(
         (await outsider.get('/indicateurs/export?annee=2024&jeu=participants&format=csv&coordonnees=1'))
@@ -572,7 +578,7 @@ describe.each(BACKENDS)('extranet on %s', (backend) => {
           { session: 'ev-val', registration: '1', halfDay: '2027-01-01T09:00', status: 'present' },
         ],
         [anonymous, '/je-ne-peux-pas-venir', { t: '1.1.x' }],
-        [advisor, '/compte/securite', { action: 'enable', password: DEMO_PASSWORD }],
+        [advisor, '/compte/securite?_action=account.enableTwoFactor', { password: DEMO_PASSWORD }],
         [advisor, '/personnes', { q: 'Valentine' }],
         [
           advisor,
@@ -594,7 +600,11 @@ describe.each(BACKENDS)('extranet on %s', (backend) => {
         [advisor, '/actions', { note: '1' }],
         [admin, '/admin/conservation', { months: '1' }],
         [admin, '/admin/personnes/1', { intent: 'erase-confirm', confirm: 'on' }],
-        [admin, '/indicateurs', { annee: '2024', participants: '50', porteurs: '20' }],
+        [
+          admin,
+          '/indicateurs?_action=indicators.setTargets',
+          { annee: '2024', participants: '50', porteurs: '20' },
+        ],
         [anonymous, '/connexion', { email: ADVISOR, password: DEMO_PASSWORD }],
         [anonymous, '/connexion/code', { code: '123456' }],
         [anonymous, '/mot-de-passe-oublie', { email: ADVISOR }],
@@ -703,7 +713,9 @@ describe.each(BACKENDS)('extranet on %s', (backend) => {
       const times: number[] = [];
       for (let i = 0; i < 4; i++) {
         const t = Date.now();
-        const res = await invited.post('/compte/securite', { action: 'enable', password: 'pas le bon !' });
+        const res = await invited.post('/compte/securite?_action=account.enableTwoFactor', {
+          password: 'pas le bon !',
+        });
         times.push(Date.now() - t);
         expect(res.status).toBe(400);
       }
@@ -714,7 +726,9 @@ describe.each(BACKENDS)('extranet on %s', (backend) => {
         .where('key', '=', accountKey(email))
         .executeTakeFirst();
       expect(Number(row?.failures)).toBe(4);
-      const ok = await invited.post('/compte/securite', { action: 'enable', password: GOOD_PASSWORD });
+      const ok = await invited.post('/compte/securite?_action=account.enableTwoFactor', {
+        password: GOOD_PASSWORD,
+      });
       expect(ok.status).toBe(200);
       expect(await ok.text()).toContain('codes de secours');
       await forgetAddressFailures();
@@ -832,11 +846,13 @@ describe.each(BACKENDS)('extranet on %s', (backend) => {
       expect(unknown.status).toBe(400);
       expect(await unknown.text()).toContain('Formulaire invalide.');
       const setup = await (
-        await b.post('/compte/securite', { action: 'enable', password: GOOD_PASSWORD })
+        await b.post('/compte/securite?_action=account.enableTwoFactor', { password: GOOD_PASSWORD })
       ).text();
       const secret = setup.match(/<code>([A-Z2-7]{16,})<\/code>/)?.[1];
       expect(secret).toBeTruthy();
-      const verified = await b.post('/compte/securite', { action: 'verify', code: await totp(secret!) });
+      const verified = await b.post('/compte/securite?_action=account.verifyTwoFactor', {
+        code: await totp(secret!),
+      });
       expect(verified.status).toBe(303);
       expect((await b.get('/demandes')).status).toBe(200);
       const again = new Browser(server.url);

@@ -97,26 +97,35 @@ type FormAction = Parameters<AstroGlobal['getActionResult']>[0];
 type DataOf<A extends FormAction> = NonNullable<Awaited<ReturnType<A>>['data']>;
 
 /** What a page's form gave: done (the action's data), refused (an error code), or to correct. */
-export type Posted<F extends Record<string, FormAction>> = {
-  [K in keyof F]:
-    | {
-        form: K;
-        done: true;
-        data: DataOf<F[K]> | undefined;
-        refused?: undefined;
-        errors?: undefined;
-        /** what was posted (an action may answer with something to show, not a redirect) */
-        values: Record<string, string>;
-      }
-    | { form: K; done?: undefined; refused: ActionErrorCode; errors?: undefined }
-    | {
-        form: K;
-        done?: undefined;
-        refused?: undefined;
-        errors: Record<string, string>;
-        values: Record<string, string>;
-      };
-}[keyof F];
+export type Posted<F extends Record<string, FormAction>> =
+  | {
+      [K in keyof F]:
+        | {
+            form: K;
+            done: true;
+            data: DataOf<F[K]> | undefined;
+            refused?: undefined;
+            errors?: undefined;
+            /** what was posted (an action may answer with something to show, not a redirect) */
+            values: Record<string, string>;
+          }
+        | { form: K; done?: undefined; refused: ActionErrorCode; errors?: undefined }
+        | {
+            form: K;
+            done?: undefined;
+            refused?: undefined;
+            errors: Record<string, string>;
+            values: Record<string, string>;
+          };
+    }[keyof F]
+  /** a post that is none of the page's forms: 400, « Formulaire invalide. » */
+  | {
+      form: null;
+      done?: undefined;
+      refused?: undefined;
+      errors: { form: string };
+      values: Record<string, string>;
+    };
 
 /** Where a form posts to run `action` on another URL than the current one (`path` and its `query`). */
 export function actionUrl(path: string, action: FormAction, query: Record<string, string> = {}): string {
@@ -124,6 +133,10 @@ export function actionUrl(path: string, action: FormAction, query: Record<string
   for (const [k, v] of new URLSearchParams(String(action))) params.set(k, v);
   return `${path}?${params}`;
 }
+
+/** This page's address (its query kept: filters, `?obligatoire=1`…) running `action` when posted. */
+export const actionHere = (url: URL, action: FormAction): string =>
+  actionUrl(url.pathname, action, Object.fromEntries(url.searchParams));
 
 /** A form's errors and typed values when `posted` is that form coming back, else none. */
 export function formState<F extends Record<string, FormAction>>(
@@ -139,6 +152,7 @@ export function formState<F extends Record<string, FormAction>>(
  * The outcome of whichever of `forms` was posted to this page (undefined on a GET). Field errors
  * are keyed like contract `fieldErrors` (first message a field, `form` for the form as a whole).
  * The action read a copy of the body: the page reads what was typed from the request itself.
+ * A post that runs none of `forms` (no `?_action=`, or another page's) is « Formulaire invalide. ».
  */
 export async function postedForm<F extends Record<string, FormAction>>(
   Astro: Pick<AstroGlobal, 'getActionResult' | 'request' | 'response'>,
@@ -161,5 +175,7 @@ export async function postedForm<F extends Record<string, FormAction>>(
     }
     return { form, errors, values } as Posted<F>;
   }
-  return undefined;
+  if (Astro.request.method !== 'POST') return undefined;
+  Astro.response.status = 400;
+  return { form: null, errors: { form: 'Formulaire invalide.' }, values: {} };
 }
