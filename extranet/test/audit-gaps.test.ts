@@ -133,8 +133,7 @@ describe.each(BACKENDS)('audit log on %s', (backend) => {
     const email = 'audit.admin2@maillage.test';
     expect(
       (
-        await admin.post('/admin/comptes', {
-          action: 'invite',
+        await admin.post('/admin/comptes?_action=accounts.invite', {
           name: 'Audit',
           email,
           role: 'admin',
@@ -148,11 +147,15 @@ describe.each(BACKENDS)('audit log on %s', (backend) => {
       .where('email', '=', email)
       .executeTakeFirstOrThrow();
     expect((await lastRow('account.invite'))?.entity_id).toBe(id);
-    expect((await admin.post('/admin/comptes', { action: 'reinvite', user: id })).status).toBe(303);
+    expect((await admin.post('/admin/comptes?_action=accounts.reinvite', { user: id })).status).toBe(303);
     expect((await lastRow('account.reinvite'))?.entity_id).toBe(id);
     expect(
-      (await admin.post('/admin/comptes', { action: 'territories', user: id, territories: ['douaisis'] }))
-        .status,
+      (
+        await admin.post('/admin/comptes?_action=accounts.territories', {
+          user: id,
+          territories: ['douaisis'],
+        })
+      ).status,
     ).toBe(303);
     expect(details(await lastRow('account.territories'))).toEqual({ territories: ['douaisis'], before: [] });
 

@@ -60,8 +60,7 @@ describe.each(BACKENDS)('extranet on %s', (backend) => {
 
   /** Admin invites someone; they set a password from the emailed link and sign in. */
   async function invite(email: string, role: 'admin' | 'advisor', territories: string[]): Promise<Browser> {
-    const res = await admin.post('/admin/comptes', {
-      action: 'invite',
+    const res = await admin.post('/admin/comptes?_action=accounts.invite', {
       name: `Test ${email}`,
       email,
       role,
@@ -135,7 +134,7 @@ describe.each(BACKENDS)('extranet on %s', (backend) => {
         [`/demandes/${ids.val}`, { decision: 'accept' }],
         [`/demandes/${ids.val}`, { intent: 'contact-attach', person: '1', target: 'new' }],
         ['/demandes?_action=registrations.accept', { ids: String(ids.val) }],
-        ['/admin/comptes', { action: 'disable', user: 'x' }],
+        ['/admin/comptes?_action=accounts.disable', { user: 'x' }],
         ['/courriels', { retry: '1' }],
         ['/a-appeler', { id: '1', outcome: 'joint' }],
         ['/compte/securite?_action=account.enableTwoFactor', { password: 'x' }],
@@ -222,7 +221,7 @@ describe.each(BACKENDS)('extranet on %s', (backend) => {
       }
       const users = await server.db.db.selectFrom('users').select(['id', 'email']).execute();
       const adminId = users.find((u) => u.email === ADMIN)!.id;
-      const res = await advisor.post('/admin/comptes', { action: 'disable', user: adminId });
+      const res = await advisor.post('/admin/comptes?_action=accounts.disable', { user: adminId });
       expect(res.status).toBe(403);
       expect((await advisor.post('/courriels', { retry: '1' })).status).toBe(403);
       expect((await advisor.get('/courriels/1')).status).toBe(403);
@@ -568,7 +567,11 @@ describe.each(BACKENDS)('extranet on %s', (backend) => {
         [advisor, `/demandes/${ids.val}`, { decision: 'decline', reason: 'x' }],
         [advisor, `/demandes/${ids.val}`, { intent: 'contact-attach', person: '1', target: 'new' }],
         [advisor, '/demandes?_action=registrations.accept', { ids: String(ids.val) }],
-        [admin, '/admin/comptes', { action: 'invite', name: 'X', email: 'x@maillage.test', role: 'admin' }],
+        [
+          admin,
+          '/admin/comptes?_action=accounts.invite',
+          { name: 'X', email: 'x@maillage.test', role: 'admin' },
+        ],
         [advisor, '/deconnexion', {}],
         [admin, '/courriels', { retry: '1' }],
         [advisor, '/a-appeler', { id: '1', outcome: 'joint' }],
@@ -642,8 +645,7 @@ describe.each(BACKENDS)('extranet on %s', (backend) => {
 
   describe('accounts and sessions', () => {
     it('refuses short and common passwords when setting one', async () => {
-      await admin.post('/admin/comptes', {
-        action: 'invite',
+      await admin.post('/admin/comptes?_action=accounts.invite', {
         name: 'Pwd',
         email: 'pwd@maillage.test',
         role: 'advisor',
@@ -832,7 +834,7 @@ describe.each(BACKENDS)('extranet on %s', (backend) => {
         .select('id')
         .where('email', '=', email)
         .executeTakeFirstOrThrow();
-      expect((await admin.post('/admin/comptes', { action: 'disable', user: id })).status).toBe(303);
+      expect((await admin.post('/admin/comptes?_action=accounts.disable', { user: id })).status).toBe(303);
       expect(location(await person.get('/demandes'))).toContain('/connexion');
       expect((await new Browser(server.url).signIn(email, GOOD_PASSWORD)).status).toBe(401);
     });

@@ -73,8 +73,7 @@ describe.each(BACKENDS)('person takeover on %s', (backend) => {
     const email = 'camb.takeover@maillage.test';
     expect(
       (
-        await admin.post('/admin/comptes', {
-          action: 'invite',
+        await admin.post('/admin/comptes?_action=accounts.invite', {
           name: 'Cambrésis',
           email,
           role: 'advisor',

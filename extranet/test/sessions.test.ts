@@ -142,8 +142,7 @@ describe.each(BACKENDS)('sessions on %s', (backend) => {
     admin = new Browser(server.url);
     expect(location(await advisor.signIn(ADVISOR, DEMO_PASSWORD))).toContain('/demandes');
     expect(location(await admin.signIn(ADMIN, DEMO_PASSWORD))).toContain('/demandes');
-    const invited = await admin.post('/admin/comptes', {
-      action: 'invite',
+    const invited = await admin.post('/admin/comptes?_action=accounts.invite', {
       name: 'Conseillère Cambrésis',
       email: 'camb-sessions@maillage.test',
       role: 'advisor',

@@ -9,7 +9,7 @@ import type { AstroGlobal } from 'astro';
 import { z } from 'zod';
 import { fieldErrors } from '../contract/index.ts';
 import { type CurrentUser, refusal } from './guard.ts';
-import { formObject, readForm, str } from './http.ts';
+import { formObject, list, readForm, str } from './http.ts';
 
 /**
  * The extranet's forms are Astro Actions (src/actions/): `<form method="post" action={actions.x}>`
@@ -96,36 +96,28 @@ export class FieldRefusal extends ActionError {
 type FormAction = Parameters<AstroGlobal['getActionResult']>[0];
 type DataOf<A extends FormAction> = NonNullable<Awaited<ReturnType<A>>['data']>;
 
+/** What was posted: the first value of each field, and every value (`lists`, for checkboxes). */
+interface Typed {
+  values: Record<string, string>;
+  lists: Record<string, string[]>;
+}
+
 /** What a page's form gave: done (the action's data), refused (an error code), or to correct. */
 export type Posted<F extends Record<string, FormAction>> =
   | {
-      [K in keyof F]:
-        | {
+      [K in keyof F]: // done: the action may answer with something to show (with what was posted), not a redirect
+        | ({
             form: K;
             done: true;
             data: DataOf<F[K]> | undefined;
             refused?: undefined;
             errors?: undefined;
-            /** what was posted (an action may answer with something to show, not a redirect) */
-            values: Record<string, string>;
-          }
+          } & Typed)
         | { form: K; done?: undefined; refused: ActionErrorCode; errors?: undefined }
-        | {
-            form: K;
-            done?: undefined;
-            refused?: undefined;
-            errors: Record<string, string>;
-            values: Record<string, string>;
-          };
+        | ({ form: K; done?: undefined; refused?: undefined; errors: Record<string, string> } & Typed);
     }[keyof F]
   /** a post that is none of the page's forms: 400, « Formulaire invalide. » */
-  | {
-      form: null;
-      done?: undefined;
-      refused?: undefined;
-      errors: { form: string };
-      values: Record<string, string>;
-    };
+  | ({ form: null; done?: undefined; refused?: undefined; errors: { form: string } } & Typed);
 
 /** Where a form posts to run `action` on another URL than the current one (`path` and its `query`). */
 export function actionUrl(path: string, action: FormAction, query: Record<string, string> = {}): string {
@@ -164,8 +156,12 @@ export async function postedForm<F extends Record<string, FormAction>>(
     if (result.error?.code === 'INTERNAL_SERVER_ERROR') throw new Error(result.error.message);
     if (result.error && !isInputError(result.error)) return { form, refused: result.error.code } as Posted<F>;
     const values: Record<string, string> = {};
-    for (const [k, v] of Object.entries(await readForm(Astro.request))) values[k] = str(v);
-    if (!result.error) return { form, done: true, data: result.data, values } as Posted<F>;
+    const lists: Record<string, string[]> = {};
+    for (const [k, v] of Object.entries(await readForm(Astro.request))) {
+      values[k] = str(v);
+      lists[k] = list(v);
+    }
+    if (!result.error) return { form, done: true, data: result.data, values, lists } as Posted<F>;
     const errors: Record<string, string> = {};
     for (const issue of result.error.issues) {
       const key = issue.path.length ? issue.path.map(String).join('.') : 'form';
@@ -173,9 +169,9 @@ export async function postedForm<F extends Record<string, FormAction>>(
       const status = (issue as { params?: { status?: number } }).params?.status;
       if (status) Astro.response.status = status;
     }
-    return { form, errors, values } as Posted<F>;
+    return { form, errors, values, lists } as Posted<F>;
   }
   if (Astro.request.method !== 'POST') return undefined;
   Astro.response.status = 400;
-  return { form: null, errors: { form: 'Formulaire invalide.' }, values: {} };
+  return { form: null, errors: { form: 'Formulaire invalide.' }, values: {}, lists: {} };
 }

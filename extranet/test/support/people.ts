@@ -17,8 +17,7 @@ export async function invite(
   role: 'admin' | 'advisor',
   territories: string[],
 ): Promise<Browser> {
-  const res = await admin.post('/admin/comptes', {
-    action: 'invite',
+  const res = await admin.post('/admin/comptes?_action=accounts.invite', {
     name: `Test ${email}`,
     email,
     role,
