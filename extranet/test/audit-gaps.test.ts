@@ -84,7 +84,7 @@ describe.each(BACKENDS)('audit log on %s', (backend) => {
       listPath: '/personnes',
       list: 'person.list',
       listDetails: { page: 1 },
-      searchPath: '/personnes',
+      searchPath: '/personnes?_action=persons.filter',
       searchForm: { q: 'cherchable' },
       search: 'person.search',
     },

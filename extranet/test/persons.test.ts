@@ -49,7 +49,7 @@ describe.each(BACKENDS)('person file on %s', (backend) => {
     });
     await personFromIntake(server, 'ev-camb', { firstName: 'Camille', lastName: 'Ailleurs' });
     const search = async (b: Browser, q: string, extra: Record<string, string> = {}) => {
-      const res = await b.post('/personnes', { q, ...extra });
+      const res = await b.post('/personnes?_action=persons.filter', { q, ...extra });
       expect(res.status).toBe(303);
       const url = location(res);
       expect(url).toMatch(/^\/personnes(\?|$)/);
@@ -205,8 +205,13 @@ describe.each(BACKENDS)('person file on %s', (backend) => {
       .where('call_status', '=', 'todo')
       .executeTakeFirstOrThrow();
     expect(
-      (await advisor.post('/a-appeler', { id: String(call.id), outcome: 'joint', comment: 'Rappel fait.' }))
-        .status,
+      (
+        await advisor.post('/a-appeler?_action=calls.record', {
+          id: String(call.id),
+          outcome: 'joint',
+          comment: 'Rappel fait.',
+        })
+      ).status,
     ).toBe(303);
     // Attendance is recorded by the sessions pages; here straight into its table.
     const { personId, registrationId } = await personFromIntake(server, 'ev-val', { firstName: 'Présente' });

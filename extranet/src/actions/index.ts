@@ -1,5 +1,6 @@
 import { account } from './account.ts';
 import { accounts } from './accounts.ts';
+import { calls } from './calls.ts';
 import { indicators } from './indicators.ts';
 import { notes } from './notes.ts';
 import { persons } from './persons.ts';
@@ -11,4 +12,14 @@ import { supports } from './supports.ts';
  * The extranet's forms (lib/action.ts says how a page posts to them without JavaScript). One group a
  * feature; each action checks the viewer itself, validates its form with zod, calls one service.
  */
-export const server = { account, accounts, indicators, notes, persons, registrations, sessions, supports };
+export const server = {
+  account,
+  accounts,
+  calls,
+  indicators,
+  notes,
+  persons,
+  registrations,
+  sessions,
+  supports,
+};

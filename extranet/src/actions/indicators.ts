@@ -1,10 +1,10 @@
 import { z } from 'zod';
 import { saveTargets } from '../features/reporting/indicators.view.ts';
-import { FieldRefusal, formAction } from '../lib/action.ts';
+import { FieldRefusal, formAction, missingIsBlank } from '../lib/action.ts';
 
 /** The three figures as typed (a field left out reads as blank): saveTargets holds their rules. */
-const targetsTyped = z.preprocess(
-  (v) => ({ annee: '', participants: '', porteurs: '', ...(v as Record<string, unknown>) }),
+const targetsTyped = missingIsBlank(
+  ['annee', 'participants', 'porteurs'],
   z.object({ annee: z.string(), participants: z.string(), porteurs: z.string() }),
 );
 

@@ -15,7 +15,10 @@ import { personEditForm } from '../features/persons/persons.rules.ts';
 import { PersonNotFoundError } from '../features/persons/persons.scope.ts';
 import { EventClosedError, EventFullError, UnknownEventError } from '../features/registrations/errors.ts';
 import { FieldRefusal, formAction, recordMissing } from '../lib/action.ts';
-import { recordId } from '../lib/page.ts';
+import { recordId, sealedFilterLocation } from '../lib/page.ts';
+
+/** The list's filters other than the search (`/personnes`). */
+const PERSON_FILTER_FIELDS = ['territory', 'situation', 'accompagnement', 'contact'] as const;
 
 /** The person's file (`/personnes/[id]`): every form names the file it changes (`person`). */
 const onPerson = z.object({ person: recordId });
@@ -86,6 +89,16 @@ function refusal(error: unknown): never {
 }
 
 export const persons = {
+  /** Where the filtered list of people is: the search sealed into `r`, never in the URL. */
+  filter: formAction({
+    input: z.record(z.string(), z.union([z.string(), z.array(z.string())])),
+    handler: async (form, _viewer, { locals }) =>
+      sealedFilterLocation('/personnes', form, PERSON_FILTER_FIELDS, {
+        sealer: locals.runtime.sealer,
+        maxLength: 40,
+      }),
+  }),
+
   /**
    * Someone met by phone or at a walk-in, registered to a session, a support or a call-back.
    * Possible duplicates come back to be shown (`duplicates`) unless the advisor confirmed (`confirm=1`).

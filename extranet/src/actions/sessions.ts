@@ -11,7 +11,7 @@ import {
   recordOutcome,
   UnknownHalfDayError,
 } from '../features/sessions/sessions.service.ts';
-import { FieldRefusal, formAction, recordMissing } from '../lib/action.ts';
+import { FieldRefusal, formAction, missingIsBlank, recordMissing } from '../lib/action.ts';
 import { documentId } from '../lib/page.ts';
 
 /**
@@ -19,13 +19,8 @@ import { documentId } from '../lib/page.ts';
  * after the Parcours. Each form names the session (a CMS document id) and the registration.
  */
 const registrationId = z.coerce.number({ error: 'Personne inconnue.' }).int().positive().max(2_147_483_647);
-/** A field left out reads as a blank one, as the roster always read them. */
-const typed = (fields: string[]) => (v: unknown) => ({
-  ...Object.fromEntries(fields.map((f) => [f, ''])),
-  ...(v as Record<string, unknown>),
-});
-const attendanceForm = z.preprocess(
-  typed(['registration', 'halfDay', 'status']),
+const attendanceForm = missingIsBlank(
+  ['registration', 'halfDay', 'status'],
   z.object({
     registration: registrationId,
     halfDay: z.string().regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/, { error: 'Choisissez une demi-journée.' }),
@@ -33,8 +28,8 @@ const attendanceForm = z.preprocess(
     session: documentId,
   }),
 );
-const outcomeForm = z.preprocess(
-  typed(['kind', 'date']),
+const outcomeForm = missingIsBlank(
+  ['kind', 'date'],
   z.object({
     registration: registrationId,
     kind: parcoursOutcomeKind,

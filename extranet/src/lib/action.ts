@@ -73,6 +73,14 @@ export function blankIsMissing<S extends z.ZodType>(fields: readonly string[], s
   }, schema);
 }
 
+/** A field left out reads as a blank one (`''`), as the page always read them (lib/http.ts str). */
+export function missingIsBlank<S extends z.ZodType>(fields: readonly string[], schema: S) {
+  return z.preprocess(
+    (value) => ({ ...Object.fromEntries(fields.map((f) => [f, ''])), ...(value as Record<string, unknown>) }),
+    schema,
+  );
+}
+
 /**
  * A refusal that belongs to fields (a rule of the form, or the service said no: a phone number
  * already taken…): the page shows it next to the fields. Astro serialises an ActionError's own
