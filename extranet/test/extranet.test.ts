@@ -141,7 +141,7 @@ describe.each(BACKENDS)('extranet on %s', (backend) => {
         ['/personnes?_action=persons.filter', { q: 'x' }],
         ['/personnes/1?_action=persons.note', { person: '1', kind: 'appel', body: 'x' }],
         ['/personnes/nouvelle?_action=persons.enter', { firstName: 'x' }],
-        ['/accompagnements', { person: '1' }],
+        ['/accompagnements?_action=supports.start', { person: '1' }],
         ['/accompagnements/1?_action=supports.phase', { support: '1', phase: 'maturation' }],
         ['/notes/1?_action=notes.done', { note: '1' }],
         ['/actions', { note: '1' }],
@@ -593,7 +593,7 @@ describe.each(BACKENDS)('extranet on %s', (backend) => {
           '/personnes/nouvelle?_action=persons.enter',
           { kind: 'callback', firstName: 'X', phone: '0612345678' },
         ],
-        [advisor, '/accompagnements', { person: '1' }],
+        [advisor, '/accompagnements?_action=supports.start', { person: '1' }],
         [
           advisor,
           '/accompagnements/1?_action=supports.phase',

@@ -67,7 +67,7 @@ describe.each(BACKENDS)('person file on %s', (backend) => {
     expect(await search(advisor, 'introuvable', { accompagnement: 'oui' })).toContain(
       'Aucune personne ne correspond.',
     );
-    await advisor.post('/accompagnements', { person: String(personId) });
+    await advisor.post('/accompagnements?_action=supports.start', { person: String(personId) });
     expect(await search(advisor, 'introuvable', { accompagnement: 'oui' })).toContain('Introuvable Zélie');
     expect(await search(admin, '', { territory: 'cambresis' })).not.toContain('Introuvable');
     expect(visibleText(await (await advisor.get('/personnes?contact=30')).text())).toContain(
@@ -155,7 +155,7 @@ describe.each(BACKENDS)('person file on %s', (backend) => {
       preferredContact: 'email',
     });
     expect((await advisor.post(`/demandes/${registrationId}`, { decision: 'accept' })).status).toBe(303);
-    await advisor.post('/accompagnements', { person: String(personId) });
+    await advisor.post('/accompagnements?_action=supports.start', { person: String(personId) });
     await advisor.post(`/personnes/${personId}?_action=persons.note`, {
       person: String(personId),
       kind: 'entretien',
@@ -411,7 +411,7 @@ describe.each(BACKENDS)('person file on %s', (backend) => {
         occurredOn: today,
         body: 'Note sur le doublon.',
       });
-      await advisor.post('/accompagnements', { person: String(b.personId) });
+      await advisor.post('/accompagnements?_action=supports.start', { person: String(b.personId) });
       // Advisors may not merge.
       expect(
         (

@@ -36,7 +36,9 @@ describe.each(BACKENDS)('supports, notes and actions on %s', (backend) => {
 
   it('starts a support from a person, once, with the advisor in charge and a dated first phase', async () => {
     const { personId } = await personFromIntake(server, 'ev-val', { firstName: 'Lina' });
-    const id = supportIdFrom(await advisor.post('/accompagnements', { person: String(personId) }));
+    const id = supportIdFrom(
+      await advisor.post('/accompagnements?_action=supports.start', { person: String(personId) }),
+    );
     const row = await support(id);
     expect(row.phase).toBe('emergence');
     expect(row.person_id).toBe(personId);
@@ -55,7 +57,11 @@ describe.each(BACKENDS)('supports, notes and actions on %s', (backend) => {
       .execute();
     expect(phases.map((p) => [p.phase, p.started_on])).toEqual([['emergence', today]]);
     // A second start finds the open support rather than opening another.
-    expect(supportIdFrom(await advisor.post('/accompagnements', { person: String(personId) }))).toBe(id);
+    expect(
+      supportIdFrom(
+        await advisor.post('/accompagnements?_action=supports.start', { person: String(personId) }),
+      ),
+    ).toBe(id);
     const page = await advisor.get(`/accompagnements/${id}?fait=start`);
     expect(page.status).toBe(200);
     expect(visibleText(await page.text())).toContain('Accompagnement commencé, en phase d’émergence');
@@ -65,15 +71,19 @@ describe.each(BACKENDS)('supports, notes and actions on %s', (backend) => {
   it('starts a support from an accepted support request in one click, even clicked twice at once', async () => {
     const { registrationId, personId } = await supportRequest(server);
     // Not accepted yet: refused.
-    expect((await advisor.post('/accompagnements', { registration: String(registrationId) })).status).toBe(
-      409,
-    );
+    expect(
+      (
+        await advisor.post('/accompagnements?_action=supports.start', {
+          registration: String(registrationId),
+        })
+      ).status,
+    ).toBe(409);
     expect((await advisor.post(`/demandes/${registrationId}`, { decision: 'accept' })).status).toBe(303);
     const detail = await (await advisor.get(`/demandes/${registrationId}`)).text();
     expect(detail).toContain('Commencer l’accompagnement');
     const [a, b] = await Promise.all([
-      advisor.post('/accompagnements', { registration: String(registrationId) }),
-      advisor.post('/accompagnements', { registration: String(registrationId) }),
+      advisor.post('/accompagnements?_action=supports.start', { registration: String(registrationId) }),
+      advisor.post('/accompagnements?_action=supports.start', { registration: String(registrationId) }),
     ]);
     expect(supportIdFrom(a)).toBe(supportIdFrom(b));
     const rows = await server.db.db
@@ -86,7 +96,9 @@ describe.each(BACKENDS)('supports, notes and actions on %s', (backend) => {
 
   it('keeps phases as a dated history and refuses going back', async () => {
     const { personId } = await personFromIntake(server, 'ev-val');
-    const id = supportIdFrom(await advisor.post('/accompagnements', { person: String(personId) }));
+    const id = supportIdFrom(
+      await advisor.post('/accompagnements?_action=supports.start', { person: String(personId) }),
+    );
     expect(
       location(
         await advisor.post(`/accompagnements/${id}?_action=supports.phase`, {
@@ -144,7 +156,9 @@ describe.each(BACKENDS)('supports, notes and actions on %s', (backend) => {
 
   it('reassigns a support to an advisor who covers the territory, audit-logged', async () => {
     const { personId } = await personFromIntake(server, 'ev-val');
-    const id = supportIdFrom(await advisor.post('/accompagnements', { person: String(personId) }));
+    const id = supportIdFrom(
+      await advisor.post('/accompagnements?_action=supports.start', { person: String(personId) }),
+    );
     const users = await server.db.db.selectFrom('users').select(['id', 'email', 'role']).execute();
     const adminId = users.find((u) => u.email === 'admin@maillage.test')!.id;
     const advisorId = users.find((u) => u.email === 'conseiller@maillage.test')!.id;
@@ -171,7 +185,9 @@ describe.each(BACKENDS)('supports, notes and actions on %s', (backend) => {
 
   it('ends a support with an activity created, keeping what was typed when something is missing', async () => {
     const { personId } = await personFromIntake(server, 'ev-val');
-    const id = supportIdFrom(await advisor.post('/accompagnements', { person: String(personId) }));
+    const id = supportIdFrom(
+      await advisor.post('/accompagnements?_action=supports.start', { person: String(personId) }),
+    );
     const missing = await advisor.post(`/accompagnements/${id}?_action=supports.end`, {
       support: String(id),
       outcome: 'activite',
@@ -215,7 +231,7 @@ describe.each(BACKENDS)('supports, notes and actions on %s', (backend) => {
     ).toBe(400);
     // Another one ends with a reason.
     const other = supportIdFrom(
-      await advisor.post('/accompagnements', {
+      await advisor.post('/accompagnements?_action=supports.start', {
         person: String((await personFromIntake(server, 'ev-val')).personId),
       }),
     );
@@ -234,7 +250,9 @@ describe.each(BACKENDS)('supports, notes and actions on %s', (backend) => {
 
   it('keeps every earlier version of an edited note', async () => {
     const { personId } = await personFromIntake(server, 'ev-val');
-    const id = supportIdFrom(await advisor.post('/accompagnements', { person: String(personId) }));
+    const id = supportIdFrom(
+      await advisor.post('/accompagnements?_action=supports.start', { person: String(personId) }),
+    );
     const bad = await advisor.post(`/accompagnements/${id}?_action=supports.note`, {
       support: String(id),
       kind: 'entretien',
@@ -365,7 +383,9 @@ describe.each(BACKENDS)('supports, notes and actions on %s', (backend) => {
       firstName: 'Silencieuse',
       lastName: 'Calme',
     });
-    const id = supportIdFrom(await advisor.post('/accompagnements', { person: String(personId) }));
+    const id = supportIdFrom(
+      await advisor.post('/accompagnements?_action=supports.start', { person: String(personId) }),
+    );
     const longAgo = parisInstant(addDays(today, -70), '10:00').toISOString();
     await server.db.db.updateTable('support').set({ started_at: longAgo }).where('id', '=', id).execute();
     await advisor.post(`/personnes/${personId}?_action=persons.note`, {
@@ -419,7 +439,9 @@ describe.each(BACKENDS)('supports, notes and actions on %s', (backend) => {
 
   it('answers 404 to an advisor of another territory and changes nothing', async () => {
     const { personId } = await personFromIntake(server, 'ev-val', { firstName: 'Privée' });
-    const id = supportIdFrom(await advisor.post('/accompagnements', { person: String(personId) }));
+    const id = supportIdFrom(
+      await advisor.post('/accompagnements?_action=supports.start', { person: String(personId) }),
+    );
     await advisor.post(`/accompagnements/${id}?_action=supports.note`, {
       support: String(id),
       kind: 'appel',
@@ -438,7 +460,9 @@ describe.each(BACKENDS)('supports, notes and actions on %s', (backend) => {
       expect(res.status, path).toBe(404);
       expect(await res.text()).not.toContain('Privée');
     }
-    expect((await outsider.post('/accompagnements', { person: String(personId) })).status).toBe(404);
+    expect(
+      (await outsider.post('/accompagnements?_action=supports.start', { person: String(personId) })).status,
+    ).toBe(404);
     expect(
       (
         await outsider.post(`/accompagnements/${id}?_action=supports.phase`, {

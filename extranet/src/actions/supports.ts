@@ -8,10 +8,12 @@ import {
   changePhase,
   endSupport,
   getSupport,
+  NotAcceptedSupportRequestError,
   PhaseChangeError,
   reassignSupport,
   SupportEndedError,
   SupportNotFoundError,
+  startSupport,
   UnknownAdvisorError,
 } from '../features/supports/supports.service.ts';
 import { blankIsMissing, FieldRefusal, formAction, recordMissing } from '../lib/action.ts';
@@ -41,6 +43,34 @@ function refusal(e: unknown): never {
 const CHOOSE_ADVISOR = 'Choisissez la conseillère ou le conseiller.';
 
 export const supports = {
+  /** A support started, from a person's file or from an accepted support request (one click). */
+  start: formAction({
+    input: z
+      .object({ person: z.unknown().optional(), registration: z.unknown().optional() })
+      .transform(({ person, registration }, ctx) => {
+        const byRequest = recordId.safeParse(registration);
+        if (byRequest.success) return { registrationId: byRequest.data };
+        const byPerson = recordId.safeParse(person);
+        if (byPerson.success) return { personId: byPerson.data };
+        ctx.addIssue({ code: 'custom', message: 'Choisissez la personne à accompagner.' });
+        return z.NEVER;
+      }),
+    handler: async (from, viewer, { locals }) => {
+      try {
+        return await startSupport(locals.runtime.db, { viewer, ...from });
+      } catch (e) {
+        if (e instanceof PersonNotFoundError)
+          throw new FieldRefusal({ form: 'Personne introuvable.' }, { status: 404 });
+        if (e instanceof NotAcceptedSupportRequestError)
+          throw new FieldRefusal(
+            { form: 'Cette demande n’est pas une demande d’accompagnement acceptée.' },
+            { status: 409 },
+          );
+        throw e;
+      }
+    },
+  }),
+
   phase: formAction({
     input: blankIsMissing(['phase'], phaseChangeForm.extend(onSupport.shape)),
     handler: async ({ support, phase, startedOn }, viewer, { locals }) => {
