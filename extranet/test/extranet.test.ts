@@ -145,8 +145,11 @@ describe.each(BACKENDS)('extranet on %s', (backend) => {
         ['/accompagnements/1?_action=supports.phase', { support: '1', phase: 'maturation' }],
         ['/notes/1?_action=notes.done', { note: '1' }],
         ['/actions', { note: '1' }],
-        ['/admin/conservation', { months: '1' }],
-        ['/admin/personnes/1', { intent: 'erase-confirm', confirm: 'on' }],
+        ['/admin/conservation?_action=retention.setPeriod', { months: '1' }],
+        [
+          '/admin/personnes/1?_action=retention.erase',
+          { person: '1', intent: 'erase-confirm', confirm: 'on' },
+        ],
         ['/indicateurs?_action=indicators.setTargets', { annee: '2024', participants: '50', porteurs: '20' }],
       ] as const) {
         const post = await anonymous.post(path, form);
@@ -225,9 +228,13 @@ describe.each(BACKENDS)('extranet on %s', (backend) => {
       expect(res.status).toBe(403);
       expect((await advisor.post('/courriels', { retry: '1' })).status).toBe(403);
       expect((await advisor.get('/courriels/1')).status).toBe(403);
-      expect((await advisor.post('/admin/conservation', { months: '1' })).status).toBe(403);
-      const erase = { intent: 'erase-confirm', confirm: 'on' };
-      expect((await advisor.post(`/admin/personnes/${person}`, erase)).status).toBe(403);
+      expect(
+        (await advisor.post('/admin/conservation?_action=retention.setPeriod', { months: '1' })).status,
+      ).toBe(403);
+      const erase = { person: String(person), intent: 'erase-confirm', confirm: 'on' };
+      expect((await advisor.post(`/admin/personnes/${person}?_action=retention.erase`, erase)).status).toBe(
+        403,
+      );
       expect((await advisor.get(`/admin/personnes/${person}/donnees.json`)).status).toBe(403);
       expect(await server.db.db.selectFrom('retention_setting').select('id').execute()).toEqual([]);
       expect(
@@ -601,8 +608,12 @@ describe.each(BACKENDS)('extranet on %s', (backend) => {
         ],
         [advisor, '/notes/1?_action=notes.done', { note: '1' }],
         [advisor, '/actions', { note: '1' }],
-        [admin, '/admin/conservation', { months: '1' }],
-        [admin, '/admin/personnes/1', { intent: 'erase-confirm', confirm: 'on' }],
+        [admin, '/admin/conservation?_action=retention.setPeriod', { months: '1' }],
+        [
+          admin,
+          '/admin/personnes/1?_action=retention.erase',
+          { person: '1', intent: 'erase-confirm', confirm: 'on' },
+        ],
         [
           admin,
           '/indicateurs?_action=indicators.setTargets',

@@ -5,6 +5,7 @@ import { indicators } from './indicators.ts';
 import { notes } from './notes.ts';
 import { persons } from './persons.ts';
 import { registrations } from './registrations.ts';
+import { retention } from './retention.ts';
 import { sessions } from './sessions.ts';
 import { supports } from './supports.ts';
 
@@ -20,6 +21,7 @@ export const server = {
   notes,
   persons,
   registrations,
+  retention,
   sessions,
   supports,
 };
