@@ -135,7 +135,7 @@ describe.each(BACKENDS)('extranet on %s', (backend) => {
         [`/demandes/${ids.val}`, { intent: 'contact-attach', person: '1', target: 'new' }],
         ['/demandes?_action=registrations.accept', { ids: String(ids.val) }],
         ['/admin/comptes?_action=accounts.disable', { user: 'x' }],
-        ['/courriels', { retry: '1' }],
+        ['/courriels?_action=mail.retry', { retry: '1' }],
         ['/a-appeler?_action=calls.record', { id: '1', outcome: 'joint' }],
         ['/compte/securite?_action=account.enableTwoFactor', { password: 'x' }],
         ['/personnes?_action=persons.filter', { q: 'x' }],
@@ -144,7 +144,7 @@ describe.each(BACKENDS)('extranet on %s', (backend) => {
         ['/accompagnements?_action=supports.start', { person: '1' }],
         ['/accompagnements/1?_action=supports.phase', { support: '1', phase: 'maturation' }],
         ['/notes/1?_action=notes.done', { note: '1' }],
-        ['/actions', { note: '1' }],
+        ['/actions?_action=notes.done', { note: '1' }],
         ['/admin/conservation?_action=retention.setPeriod', { months: '1' }],
         [
           '/admin/personnes/1?_action=retention.erase',
@@ -226,7 +226,7 @@ describe.each(BACKENDS)('extranet on %s', (backend) => {
       const adminId = users.find((u) => u.email === ADMIN)!.id;
       const res = await advisor.post('/admin/comptes?_action=accounts.disable', { user: adminId });
       expect(res.status).toBe(403);
-      expect((await advisor.post('/courriels', { retry: '1' })).status).toBe(403);
+      expect((await advisor.post('/courriels?_action=mail.retry', { retry: '1' })).status).toBe(403);
       expect((await advisor.get('/courriels/1')).status).toBe(403);
       expect(
         (await advisor.post('/admin/conservation?_action=retention.setPeriod', { months: '1' })).status,
@@ -580,7 +580,7 @@ describe.each(BACKENDS)('extranet on %s', (backend) => {
           { name: 'X', email: 'x@maillage.test', role: 'admin' },
         ],
         [advisor, '/deconnexion', {}],
-        [admin, '/courriels', { retry: '1' }],
+        [admin, '/courriels?_action=mail.retry', { retry: '1' }],
         [advisor, '/a-appeler?_action=calls.record', { id: '1', outcome: 'joint' }],
         [
           advisor,
@@ -607,7 +607,7 @@ describe.each(BACKENDS)('extranet on %s', (backend) => {
           { support: '1', phase: 'maturation', startedOn: '2026-01-01' },
         ],
         [advisor, '/notes/1?_action=notes.done', { note: '1' }],
-        [advisor, '/actions', { note: '1' }],
+        [advisor, '/actions?_action=notes.done', { note: '1' }],
         [admin, '/admin/conservation?_action=retention.setPeriod', { months: '1' }],
         [
           admin,

@@ -359,7 +359,9 @@ describe.each(BACKENDS)('supports, notes and actions on %s', (backend) => {
       .select('id')
       .where('next_action', '=', 'Action en retard de huit jours')
       .executeTakeFirstOrThrow();
-    expect(location(await advisor.post('/actions', { note: String(late.id) }))).toBe('/actions?fait=1');
+    expect(location(await advisor.post('/actions?_action=notes.done', { note: String(late.id) }))).toBe(
+      '/actions?fait=1',
+    );
     expect(visibleText(await (await advisor.get('/actions')).text())).not.toContain(
       'Action en retard de huit jours',
     );
@@ -495,7 +497,7 @@ describe.each(BACKENDS)('supports, notes and actions on %s', (backend) => {
     expect(
       (await outsider.post(`/notes/${note.id}?_action=notes.done`, { note: String(note.id) })).status,
     ).toBe(404);
-    expect((await outsider.post('/actions', { note: String(note.id) })).status).toBe(404);
+    expect((await outsider.post('/actions?_action=notes.done', { note: String(note.id) })).status).toBe(404);
     const row = await support(id);
     expect(row).toMatchObject({ phase: 'emergence', ended_at: null });
     const n = await server.db.db

@@ -2,6 +2,7 @@ import { account } from './account.ts';
 import { accounts } from './accounts.ts';
 import { calls } from './calls.ts';
 import { indicators } from './indicators.ts';
+import { mail } from './mail.ts';
 import { notes } from './notes.ts';
 import { persons } from './persons.ts';
 import { registrations } from './registrations.ts';
@@ -18,6 +19,7 @@ export const server = {
   accounts,
   calls,
   indicators,
+  mail,
   notes,
   persons,
   registrations,
