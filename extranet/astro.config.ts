@@ -1,7 +1,7 @@
 import { appendFileSync, existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { afterServerBuild, nodeAdapter, trustedProxiesField } from '@maillage/platform/astro-server';
 import { defineConfig, envField } from 'astro/config';
-import { afterServerBuild, nodeAdapter, trustedProxiesField } from './src/config/astro-server.ts';
 
 /**
  * Astro loads the middleware on the first request. The extranet must migrate, pull the CMS events

@@ -5,7 +5,7 @@
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type ExtranetFigures, noLoss, printTable } from '../extranet/bench/table.ts';
+import { type ExtranetFigures, noLoss, printTable } from './lib/bench-table.ts';
 import { run } from './lib/processes.ts';
 import { bin, root } from './lib/workspace.ts';
 import { setup } from './setup.ts';

@@ -1,7 +1,7 @@
 // The date-sensitive suites again, as if it were 00:30 and 23:30 Paris time in winter and in
 // summer: the first and last Paris hour of the day, when the UTC date differs from the Paris one
 // and when "today" at midnight UTC is still to come. Every app reads its clock from
-// `@maillage/extranet/clock`, which takes MAILLAGE_NOW (outside production): this script sets it
+// `@maillage/platform/clock`, which takes MAILLAGE_NOW (outside production): this script sets it
 // for the suites, and the suites pass it on to everything they start (Strapi, the built site and
 // extranet). Run by `npm test` when MAILLAGE_TEST_HOURS=1 (CI sets it), or alone with
 // `npm run test:hours` once the apps are built.
@@ -19,11 +19,17 @@ export const HOUR_SUITES: Array<{ name: string; pkg: string; args: string[] }> =
   },
   // Places left, registrations open/closed, agenda.ics times, data·inclusion date_maj.
   { name: 'site intégration', pkg: 'site', args: ['test/cms.integration.test.ts'] },
-  // Events copy and registration windows, reminders two days before, demo registrations.
+  // Events copy and registration windows, reminders two days before, demo registrations; a note
+  // written today sorts after the request that came in earlier today (at 23:30 too).
   {
     name: 'extranet dates',
     pkg: 'extranet',
-    args: ['test/events.test.ts', 'test/notifications.outbox.test.ts', 'test/demo.test.ts'],
+    args: [
+      'test/events.test.ts',
+      'test/notifications.outbox.test.ts',
+      'test/demo.test.ts',
+      'test/persons.test.ts',
+    ],
   },
   // The journey that was empty at 00:15: the demo inbox fed by the seed, accepted, one place less.
   {

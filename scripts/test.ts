@@ -17,7 +17,16 @@ interface VitestJson {
   success: boolean;
 }
 
-const packages = ['cms', 'extranet', 'site', 'scripts'];
+// Workspaces with tests, by folder; their results are named by the folder's last part.
+const packages = [
+  'extranet/packages/platform',
+  'extranet/packages/contract',
+  'cms',
+  'extranet',
+  'site',
+  'scripts',
+];
+const label = (pkg: string) => pkg.split('/').pop() as string;
 const resultsDir = join(root, '.cache', 'test-results');
 const failures: string[] = [];
 let notAudited = false;
@@ -74,7 +83,7 @@ for (const task of ['test', 'test:e2e']) {
       '--',
       '--reporter=default',
       '--reporter=json',
-      `--outputFile.json=${output.replace('{pkg}', pkg)}`,
+      `--outputFile.json=${output.replace('{pkg}', label(pkg))}`,
     ]);
   }
 }
@@ -93,14 +102,14 @@ let skipped = 0;
 console.log('\n━━ Résumé');
 for (const task of ['test', 'test-e2e']) {
   for (const pkg of packages) {
-    const file = `${resultsDir}/${task}-${pkg}.json`;
+    const file = `${resultsDir}/${task}-${label(pkg)}.json`;
     if (!existsSync(file)) continue;
     const r = JSON.parse(readFileSync(file, 'utf8')) as VitestJson;
     passed += r.numPassedTests;
     failed += r.numFailedTests;
     skipped += r.numPendingTests + r.numTodoTests;
     console.log(
-      `  ${r.success ? '✔' : '✗'} ${task.padEnd(9)} ${pkg.padEnd(9)} ${r.numPassedTests} passed, ${r.numFailedTests} failed, ${r.numPendingTests} skipped`,
+      `  ${r.success ? '✔' : '✗'} ${task.padEnd(9)} ${label(pkg).padEnd(9)} ${r.numPassedTests} passed, ${r.numFailedTests} failed, ${r.numPendingTests} skipped`,
     );
   }
 }

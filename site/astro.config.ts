@@ -1,5 +1,6 @@
 import { copyFileSync } from 'node:fs';
-import { afterServerBuild, nodeAdapter, trustedProxiesField } from '@maillage/extranet/astro-server';
+import { afterServerBuild, nodeAdapter, trustedProxiesField } from '@maillage/platform/astro-server';
+import { MAX_BODY_BYTES } from '@maillage/platform/body-limit';
 import { defineConfig, envField } from 'astro/config';
 
 /**
@@ -30,7 +31,7 @@ export default defineConfig({
   prefetch: false,
   security: {
     checkOrigin: true,
-    actionBodySizeLimit: 64 * 1024,
+    actionBodySizeLimit: MAX_BODY_BYTES,
     csp: {
       algorithm: 'SHA-256',
       directives: [

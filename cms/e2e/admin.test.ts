@@ -1,7 +1,7 @@
+import { launchChromium } from '@maillage/scripts/testing/chromium';
+import { type StartedStrapi, startStrapi } from '@maillage/scripts/testing/strapi';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium } from '../../scripts/testing/chromium.ts';
-import { type StartedStrapi, startStrapi } from '../../scripts/testing/strapi.ts';
 
 describe('Strapi admin in a real browser', () => {
   let cms: StartedStrapi;

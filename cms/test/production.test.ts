@@ -1,5 +1,5 @@
+import { type StartedStrapi, startStrapi } from '@maillage/scripts/testing/strapi';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type StartedStrapi, startStrapi } from '../../scripts/testing/strapi.ts';
 import { api } from './helpers/cms-client';
 
 describe('CMS started outside demo mode (NODE_ENV=production, no MAILLAGE_DEMO)', () => {

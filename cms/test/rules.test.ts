@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto';
-import * as clock from '@maillage/extranet/clock';
+import * as clock from '@maillage/platform/clock';
 import { afterEach, describe, expect, it } from 'vitest';
 // The repository's copy of the data·inclusion referentials (vendored by the site for its export).
 import publics from '../../site/src/lib/feeds/data-inclusion-v1/extra/publics.json';
@@ -65,7 +65,7 @@ describe('demo session dates', () => {
   );
 
   it('declares the shared clock to the Strapi build with the signatures it has', () => {
-    // cms/src/types/clock.d.ts re-declares them for CommonJS resolution: the names must match.
+    // The Strapi build reads them from @maillage/platform/types/clock.d.ts (CommonJS resolution).
     expect(Object.keys(clock).sort()).toEqual(
       [
         'TIME_ZONE',

@@ -1,4 +1,4 @@
-import * as clock from '@maillage/extranet/clock';
+import * as clock from '@maillage/platform/clock';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runScheduledPublication } from '../src/bootstrap/schedule';
 import { MESSAGES, reservedSlugProblems, scheduleProblems, storyProblems } from '../src/bootstrap/validation';

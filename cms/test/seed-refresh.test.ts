@@ -1,9 +1,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { nowMs } from '@maillage/extranet/clock';
+import { nowMs } from '@maillage/platform/clock';
+import { type StartedStrapi, startStrapi } from '@maillage/scripts/testing/strapi';
 import { afterAll, describe, expect, it } from 'vitest';
-import { type StartedStrapi, startStrapi } from '../../scripts/testing/strapi.ts';
 import { api } from './helpers/cms-client';
 import { todayInFrance } from './helpers/dates';
 import { createThrowawayDatabase } from './helpers/postgres';

@@ -9,12 +9,17 @@
 // Usage: node bench/inbox.ts   (from extranet/)
 import { randomBytes, randomUUID } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
+import {
+  type ExtranetFigures,
+  type InboxFigure,
+  type IntakeFigure,
+  noLoss,
+} from '@maillage/scripts/lib/bench-table';
 import { sql } from 'kysely';
 import type { Db } from '../src/db/connect.ts';
 import { createSealer } from '../src/lib/sealed.ts';
 import { benchPerson, benchRegistration, benchSession } from './rows.ts';
 import * as bench from './support.ts';
-import { type ExtranetFigures, type InboxFigure, type IntakeFigure, noLoss } from './table.ts';
 
 const SECRET = randomBytes(32).toString('hex');
 const SIZES = (process.env.BENCH_SIZES ?? '10000,100000').split(',').map(Number);

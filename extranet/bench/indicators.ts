@@ -7,11 +7,12 @@
 // first. Usage: node bench/indicators.ts (from extranet/)
 import { randomBytes } from 'node:crypto';
 import { Writable } from 'node:stream';
-import { addDays } from '../src/contract/clock.ts';
+import { addDays } from '@maillage/platform/clock';
 import type { Db } from '../src/db/connect.ts';
 import { migrateToLatest } from '../src/db/migrate.ts';
-import { type Cell, exportTable, writeXlsx } from '../src/features/reporting/exports.ts';
-import { computeIndicators, type Indicators } from '../src/features/reporting/indicators.ts';
+import { type Cell, exportTable, writeXlsx } from '../src/features/reporting/exports.view.ts';
+import { computeIndicators } from '../src/features/reporting/indicators.service.ts';
+import type { Indicators } from '../src/features/reporting/reporting.rules.ts';
 import { benchPerson, benchRegistration, benchSession } from './rows.ts';
 import * as bench from './support.ts';
 

@@ -5,7 +5,7 @@
 // server whose role may create databases) on PostgreSQL. Runs the BUILT server.
 // Usage: node bench/person-file.ts   (from extranet/)
 import { randomBytes } from 'node:crypto';
-import { addDays, nowMs, parisDate } from '../src/contract/clock.ts';
+import { addDays, nowMs, parisDate } from '@maillage/platform/clock';
 import type { Db } from '../src/db/connect.ts';
 import { createSealer } from '../src/lib/sealed.ts';
 import { benchPerson, benchRegistration } from './rows.ts';

@@ -4,7 +4,7 @@
 // databases) on PostgreSQL; and the sign-in sheet PDF for 12 participants × 7 half-days.
 // Runs the BUILT server: `npm run build -w extranet` first. Usage: node bench/roster.ts (from extranet/)
 import { randomBytes } from 'node:crypto';
-import { addDays, parisDate } from '../src/contract/clock.ts';
+import { addDays, parisDate } from '@maillage/platform/clock';
 import type { Db } from '../src/db/connect.ts';
 import { FALLBACK_ASSOCIATION } from '../src/features/sessions/association.ts';
 import { buildEmargement } from '../src/features/sessions/emargement.pdf.ts';

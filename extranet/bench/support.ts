@@ -13,9 +13,9 @@ import pg from 'pg';
 import { createDb, type Db } from '../src/db/connect.ts';
 import { listTerritories } from '../src/features/territories/territories.ts';
 
-export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const ENTRY = join(ROOT, 'dist', 'server', 'entry.mjs');
-export const PASSWORD = 'maillage-demo-2026';
+const PASSWORD = 'maillage-demo-2026';
 /** The built-in territories (a bench runs without the CMS): the rows spread over them. */
 export const TERRITORIES = listTerritories().map((t) => t.slug);
 
@@ -155,7 +155,7 @@ export async function eachTarget(
  * fetch, once more when a kept-alive connection turns out closed by the server while idle (the
  * seeding between two measures can outlast its keep-alive timeout): not a server error.
  */
-export async function get(input: string, init?: RequestInit): Promise<Response> {
+async function get(input: string, init?: RequestInit): Promise<Response> {
   try {
     return await fetch(input, init);
   } catch (error) {
@@ -275,4 +275,4 @@ export function loadCells(r: ReturnType<typeof loadSummary>): string[] {
   ];
 }
 
-export { printTable } from './table.ts';
+export { printTable } from '@maillage/scripts/lib/bench-table';

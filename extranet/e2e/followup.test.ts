@@ -1,9 +1,9 @@
+import { addDays, parisDate } from '@maillage/platform/clock';
+import { seriousViolations } from '@maillage/scripts/testing/axe';
+import { launchChromium } from '@maillage/scripts/testing/chromium';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { seriousViolations } from '../../scripts/testing/axe.ts';
-import { launchChromium } from '../../scripts/testing/chromium.ts';
-import { addDays, parisDate } from '../src/contract/clock.ts';
-import { seedDemoFollowUp } from '../src/features/demo/followup-people.ts';
+import { seedDemoFollowUp } from '../src/features/demo/followup-people.service.ts';
 import { cspViolations, signInPage } from '../test/support/chromium.ts';
 import { addEvent, eventRequest, intake } from '../test/support/fixtures.ts';
 import { type RunningServer, startServer } from '../test/support/server.ts';

@@ -1,7 +1,7 @@
+import { seriousViolations } from '@maillage/scripts/testing/axe';
+import type { Platform } from '@maillage/scripts/testing/platform';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { seriousViolations } from '../../scripts/testing/axe.ts';
-import type { Platform } from '../../scripts/testing/platform.ts';
 import type { Db } from '../src/db/connect.ts';
 import { cspViolations, type DemoPlatform, signInPage, startDemoPlatform } from '../test/support/chromium.ts';
 

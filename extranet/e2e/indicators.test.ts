@@ -1,10 +1,10 @@
 import { readFile } from 'node:fs/promises';
+import { seriousViolations } from '@maillage/scripts/testing/axe';
+import { launchChromium } from '@maillage/scripts/testing/chromium';
 import ExcelJS from 'exceljs';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { seriousViolations } from '../../scripts/testing/axe.ts';
-import { launchChromium } from '../../scripts/testing/chromium.ts';
-import { seedDemoHistory } from '../src/features/demo/history.ts';
+import { seedDemoHistory } from '../src/features/demo/history.service.ts';
 import { cspViolations, signInPage } from '../test/support/chromium.ts';
 import { type RunningServer, startServer } from '../test/support/server.ts';
 

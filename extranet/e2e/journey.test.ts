@@ -1,8 +1,8 @@
+import { seriousViolations as axe } from '@maillage/scripts/testing/axe';
+import { launchChromium, phoneContext } from '@maillage/scripts/testing/chromium';
+import { type Platform, startPlatform } from '@maillage/scripts/testing/platform';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { seriousViolations as axe } from '../../scripts/testing/axe.ts';
-import { launchChromium, phoneContext } from '../../scripts/testing/chromium.ts';
-import { type Platform, startPlatform } from '../../scripts/testing/platform.ts';
 import { createDb, type Db } from '../src/db/connect.ts';
 import { Browser as HttpClient } from '../test/support/browser.ts';
 import { signInPage } from '../test/support/chromium.ts';
@@ -466,7 +466,7 @@ describe('registration journey', () => {
 /** Issue 12, item 8: after every journey above, no log line of the three apps holds personal data. */
 describe('the logs of the whole journey', () => {
   it('hold none of the demo people’s or the typed people’s names, phone numbers or e-mail addresses', async () => {
-    const { DEMO_PEOPLE } = await import('../src/features/demo/seed.ts');
+    const { DEMO_PEOPLE } = await import('../src/features/demo/demo.service.ts');
     const digits = (phone: string) => phone.replace(/\D/g, '');
     const needles = new Set<string>();
     for (const p of [...DEMO_PEOPLE, ...typed]) {

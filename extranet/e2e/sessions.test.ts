@@ -1,12 +1,12 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { seriousViolations } from '@maillage/scripts/testing/axe';
+import { launchChromium } from '@maillage/scripts/testing/chromium';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { extractText } from 'unpdf';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { seriousViolations } from '../../scripts/testing/axe.ts';
-import { launchChromium } from '../../scripts/testing/chromium.ts';
 import type { Db } from '../src/db/connect.ts';
-import { DEMO_PARCOURS_ID } from '../src/features/demo/followup-sessions.ts';
+import { DEMO_PARCOURS_ID } from '../src/features/demo/followup-sessions.service.ts';
 import { signCancelToken } from '../src/features/sessions/cancel-link.ts';
 import { signInPage, waitUntil } from '../test/support/chromium.ts';
 import { type RunningServer, startServer } from '../test/support/server.ts';

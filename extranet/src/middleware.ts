@@ -1,8 +1,8 @@
 import { defineMiddleware, sequence } from 'astro:middleware';
-import { bodyTooLarge, payloadTooLarge } from './contract/body-limit.ts';
+import { bodyTooLarge, payloadTooLarge } from '@maillage/platform/body-limit';
 import { userTerritories } from './features/accounts/accounts.service.ts';
 import { SESSION_MAX_AGE_MS } from './features/auth/auth.ts';
-import { DEMO_ADMIN } from './features/demo/seed.ts';
+import { DEMO_ADMIN } from './features/demo/demo.service.ts';
 import { DeploymentError } from './lib/deployment.ts';
 import { getRuntime } from './lib/runtime.ts';
 

@@ -1,5 +1,5 @@
+import { parisDate } from '@maillage/platform/clock';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parisDate } from '../src/contract/clock.ts';
 import type { Browser } from './support/browser.ts';
 import { addEvent } from './support/fixtures.ts';
 import { personFromIntake, signedInTeam } from './support/people.ts';

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { registrationRequest } from '@maillage/contract';
 import { describe, expect, it } from 'vitest';
-import { registrationRequest } from '../src/contract/index.ts';
 import { allowedDecisions, decide } from '../src/features/registrations/decision.service.ts';
 import { DecisionNotAllowedError } from '../src/features/registrations/errors.ts';
 import { submitRegistration } from '../src/features/registrations/intake.service.ts';

@@ -1,6 +1,6 @@
+import { addDays, nowMs, parisDate, parisInstant, setClock } from '@maillage/platform/clock';
 import { afterEach, describe, expect, it } from 'vitest';
-import { addDays, nowMs, parisDate, parisInstant, setClock } from '../src/contract/clock.ts';
-import { seedDemoRegistrations } from '../src/features/demo/seed.ts';
+import { seedDemoRegistrations } from '../src/features/demo/demo.service.ts';
 import { upsertEventCopy } from '../src/features/events/events.repository.ts';
 import { withMigratedDatabase } from './support/database.ts';
 import { defaultNotifySettings } from './support/notify-settings.ts';

@@ -1,9 +1,9 @@
 import { createHmac } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
+import { nowMs } from '@maillage/platform/clock';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { nowMs } from '../src/contract/clock.ts';
-import { DEMO_PARCOURS_ID } from '../src/features/demo/followup-sessions.ts';
-import { HISTORY_PREFIX } from '../src/features/demo/history.ts';
+import { DEMO_PARCOURS_ID } from '../src/features/demo/followup-sessions.service.ts';
+import { HISTORY_PREFIX } from '../src/features/demo/history.service.ts';
 import { parisToIso } from '../src/features/events/events.repository.ts';
 import { eventsQuery } from '../src/features/events/events.sync.ts';
 import { eventRequest, intake } from './support/fixtures.ts';
@@ -118,7 +118,7 @@ describe.each(BACKENDS)('events copy on %s', (backend) => {
         .selectFrom('event_copy')
         .selectAll()
         .where('removed', '=', 0)
-        // The demo's Parcours in progress lives in the copy alone (features/demo/followup-sessions.ts).
+        // The demo's Parcours in progress lives in the copy alone (features/demo/followup-sessions.service.ts).
         .where('document_id', '<>', DEMO_PARCOURS_ID)
         .orderBy('document_id')
         .execute()
@@ -175,7 +175,7 @@ describe.each(BACKENDS)('events copy on %s', (backend) => {
       .selectFrom('registration')
       .select((eb) => eb.fn.countAll<number>().as('n'))
       .where('event_id', '<>', DEMO_PARCOURS_ID)
-      // The indicators' history (features/demo/history.ts) has its own past sessions.
+      // The indicators' history (features/demo/history.service.ts) has its own past sessions.
       .where('event_id', 'not like', `${HISTORY_PREFIX}%`)
       .executeTakeFirstOrThrow();
     expect(Number(n.n)).toBe(6);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { weekOf } from '../src/features/dashboard/dashboard.ts';
+import { weekOf } from '../src/features/dashboard/dashboard.view.ts';
 import { noteForm } from '../src/features/notes/notes.rules.ts';
 import { mergedValues } from '../src/features/persons/merge.service.ts';
 import { isPossibleDuplicate } from '../src/features/persons/persons.rules.ts';

@@ -5,9 +5,9 @@
  * record, or an unhandled rejection (the server process must keep running and say nothing of it).
  */
 import { randomUUID } from 'node:crypto';
+import { registrationRequest } from '@maillage/contract';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { registrationRequest } from '../src/contract/index.ts';
 import { Browser } from './support/browser.ts';
 import { addEvent, intake } from './support/fixtures.ts';
 import { BACKENDS, DEMO_PASSWORD, type RunningServer, SERVICE_TOKEN, startServer } from './support/server.ts';

@@ -1,8 +1,8 @@
+import { setClock } from '@maillage/platform/clock';
 import { afterEach, describe, expect, it } from 'vitest';
-import { setClock } from '../src/contract/clock.ts';
-import { seedDemoHistory } from '../src/features/demo/history.ts';
+import { seedDemoHistory } from '../src/features/demo/history.service.ts';
 import { markRemovedExcept } from '../src/features/events/events.repository.ts';
-import { computeIndicators } from '../src/features/reporting/indicators.ts';
+import { computeIndicators } from '../src/features/reporting/indicators.service.ts';
 import { withMigratedDatabase } from './support/database.ts';
 import { BACKENDS } from './support/server.ts';
 

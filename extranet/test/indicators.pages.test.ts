@@ -1,7 +1,7 @@
 import { parse } from 'csv-parse/sync';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { seedDemoHistory } from '../src/features/demo/history.ts';
+import { seedDemoHistory } from '../src/features/demo/history.service.ts';
 import type { Browser } from './support/browser.ts';
 import { signedInTeam, visibleText } from './support/people.ts';
 import { BACKENDS, type RunningServer, startServer } from './support/server.ts';

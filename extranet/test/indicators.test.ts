@@ -6,8 +6,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../src/db/database.ts';
 import { migrateToLatest } from '../src/db/migrate.ts';
 import { upsertEventCopy } from '../src/features/events/events.repository.ts';
-import { csvChunks, exportTable, neutralise, writeXlsx } from '../src/features/reporting/exports.ts';
-import { computeIndicators, setTargets } from '../src/features/reporting/indicators.ts';
+import { csvChunks, exportTable, neutralise, writeXlsx } from '../src/features/reporting/exports.view.ts';
+import { setTargets } from '../src/features/reporting/indicators.repository.ts';
+import { computeIndicators } from '../src/features/reporting/indicators.service.ts';
 import { insertPerson, registrationRow } from './support/rows.ts';
 import { BACKENDS, throwawayDatabase } from './support/server.ts';
 

@@ -1,5 +1,5 @@
+import { parisInstant, setClock } from '@maillage/platform/clock';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { parisInstant, setClock } from '../src/contract/clock.ts';
 import type { Db } from '../src/db/connect.ts';
 import { HELD_REASON, type MailMessage, sendCappedMail } from '../src/features/mail/mail.ts';
 import {

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import { registrationRequest } from '@maillage/contract';
+import { nowMs } from '@maillage/platform/clock';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { nowMs } from '../src/contract/clock.ts';
-import { registrationRequest } from '../src/contract/index.ts';
 import type { Db } from '../src/db/connect.ts';
 import { migrateToLatest } from '../src/db/migrate.ts';
 import { upsertEventCopy } from '../src/features/events/events.repository.ts';

@@ -1,7 +1,7 @@
+import { foldLine } from '@maillage/platform/icalendar';
 import ICAL from 'ical.js';
 import nodemailer from 'nodemailer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { foldLine } from '../src/contract/icalendar.ts';
 import { eventCalendar } from '../src/features/notifications/ics.ts';
 import {
   callScript,

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
+import { registrationRequest } from '@maillage/contract';
+import { addDays, parisDate } from '@maillage/platform/clock';
 import type { Kysely } from 'kysely';
 import { Migrator } from 'kysely/migration';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addDays, parisDate } from '../src/contract/clock.ts';
-import { registrationRequest } from '../src/contract/index.ts';
 import { migrateToLatest } from '../src/db/migrate.ts';
 import { migrations } from '../src/db/migrations/index.ts';
 import { upsertEventCopy } from '../src/features/events/events.repository.ts';

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { parisDate } from '@maillage/platform/clock';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parisDate } from '../src/contract/clock.ts';
 import type { Browser } from './support/browser.ts';
 import { location } from './support/browser.ts';
 import { addEvent, uniquePhone } from './support/fixtures.ts';

@@ -1,9 +1,9 @@
+import { setClock } from '@maillage/platform/clock';
 import { afterEach, describe, expect, it } from 'vitest';
-import { setClock } from '../src/contract/clock.ts';
-import { seedDemoHistory } from '../src/features/demo/history.ts';
-import { computeIndicators } from '../src/features/reporting/indicators.ts';
-import { ERASED_FIRST_NAME } from '../src/features/retention/erase.ts';
-import { runRetention } from '../src/features/retention/job.ts';
+import { seedDemoHistory } from '../src/features/demo/history.service.ts';
+import { computeIndicators } from '../src/features/reporting/indicators.service.ts';
+import { runRetention } from '../src/features/retention/retention.job.ts';
+import { ERASED_FIRST_NAME } from '../src/features/retention/retention.rules.ts';
 import { withMigratedDatabase } from './support/database.ts';
 import { BACKENDS } from './support/server.ts';
 

@@ -1,16 +1,17 @@
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { parisInstant } from '@maillage/platform/clock';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
-import { parisInstant } from '../src/contract/clock.ts';
 import type { Db } from '../src/db/connect.ts';
 import type { Database } from '../src/db/database.ts';
 import { migrateToLatest } from '../src/db/migrate.ts';
 import { upsertEventCopy } from '../src/features/events/events.repository.ts';
 import { MergeNotAllowedError, mergePersons } from '../src/features/persons/merge.service.ts';
-import { ERASED_FIRST_NAME, emlFileName, erasePerson } from '../src/features/retention/erase.ts';
-import { exportPerson } from '../src/features/retention/export.ts';
-import { addMonths, expiredPersons, runDailyRetention, runRetention } from '../src/features/retention/job.ts';
-import { retentionMonths, setRetentionMonths } from '../src/features/retention/settings.ts';
+import { erasePerson } from '../src/features/retention/erasure.service.ts';
+import { expiredPersons, runDailyRetention, runRetention } from '../src/features/retention/retention.job.ts';
+import { addMonths, ERASED_FIRST_NAME, emlFileName } from '../src/features/retention/retention.rules.ts';
+import { exportPerson } from '../src/features/retention/rights.view.ts';
+import { retentionMonths, setRetentionMonths } from '../src/features/retention/settings.service.ts';
 import { insertPerson } from './support/rows.ts';
 import { BACKENDS, throwawayDatabase } from './support/server.ts';
 

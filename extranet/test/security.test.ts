@@ -1,9 +1,9 @@
 import { createHmac } from 'node:crypto';
+import { clientAddress } from '@maillage/platform/client-address';
+import { launchChromium } from '@maillage/scripts/testing/chromium';
+import { postChunked } from '@maillage/scripts/testing/chunked';
 import type { Browser as Chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium } from '../../scripts/testing/chromium.ts';
-import { postChunked } from '../../scripts/testing/chunked.ts';
-import { clientAddress } from '../src/contract/client-address.ts';
 import { ipKey } from '../src/features/auth/throttle.ts';
 import { safeNext } from '../src/lib/guard.ts';
 import { Browser } from './support/browser.ts';

@@ -1,6 +1,9 @@
+import { parisDate } from '@maillage/platform/clock';
 import { describe, expect, it } from 'vitest';
-import { parisDate } from '../src/contract/clock.ts';
-import { DEMO_PARCOURS_ID, seedDemoFollowupSessions } from '../src/features/demo/followup-sessions.ts';
+import {
+  DEMO_PARCOURS_ID,
+  seedDemoFollowupSessions,
+} from '../src/features/demo/followup-sessions.service.ts';
 import { markRemovedExcept } from '../src/features/events/events.repository.ts';
 import { halfDays, loadRoster } from '../src/features/sessions/sessions.repository.ts';
 import { withMigratedDatabase } from './support/database.ts';

@@ -1,6 +1,6 @@
+import { setClock } from '@maillage/platform/clock';
 import { extractText, extractTextItems } from 'unpdf';
 import { afterEach, describe, expect, it } from 'vitest';
-import { setClock } from '../src/contract/clock.ts';
 import { createAssociationSource, FALLBACK_ASSOCIATION } from '../src/features/sessions/association.ts';
 import {
   cancelLinkExpiry,

@@ -1,6 +1,6 @@
+import { addDays, parisDate, setClock } from '@maillage/platform/clock';
 import { extractText } from 'unpdf';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { addDays, parisDate, setClock } from '../src/contract/clock.ts';
 import { upsertEventCopy } from '../src/features/events/events.repository.ts';
 import type { NotifySettings } from '../src/features/notifications/settings.ts';
 import { signCancelToken } from '../src/features/sessions/cancel-link.ts';

@@ -1,6 +1,6 @@
+import { addDays, parisDate, parisInstant } from '@maillage/platform/clock';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addDays, parisDate, parisInstant } from '../src/contract/clock.ts';
-import { seedDemoFollowUp } from '../src/features/demo/followup-people.ts';
+import { seedDemoFollowUp } from '../src/features/demo/followup-people.service.ts';
 import type { Browser } from './support/browser.ts';
 import { location } from './support/browser.ts';
 import { addEvent } from './support/fixtures.ts';

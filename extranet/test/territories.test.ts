@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { type StartedStrapi, startStrapi } from '@maillage/scripts/testing/strapi';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type StartedStrapi, startStrapi } from '../../scripts/testing/strapi.ts';
 import { territoriesQuery } from '../src/features/territories/territories.sync.ts';
 import { Browser, location } from './support/browser.ts';
 import { intake, uniquePhone } from './support/fixtures.ts';

@@ -1,15 +1,13 @@
 // `npm run backup` / `npm run restore`: back up, destroy the data, restore, and find every request,
 // note, published page and uploaded file again — with SQLite for both databases, and with
 // PostgreSQL for both when TEST_DATABASE_URL is set. Needs the built CMS (npm run build -w cms).
+import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
-import { createDb } from '../../extranet/src/db/connect.ts';
-import { migrateToLatest } from '../../extranet/src/db/migrate.ts';
-import { insertPerson, registrationRow } from '../../extranet/test/support/rows.ts';
 import { backup, type Locations, restore } from '../lib/backup.ts';
 import { startStrapi } from '../testing/strapi.ts';
 
@@ -30,6 +28,23 @@ const databaseUrl = (name: string) => {
   url.pathname = `/${name}`;
   return url.toString();
 };
+
+/**
+ * Runs the extranet's backup fixture (extranet/test/support/backup-fixture.ts) against the test's
+ * extranet database, as a process: the scripts workspace never imports the extranet app.
+ */
+function extranetFixture(command: 'seed' | 'read', at: { databaseUrl?: string; file: string }) {
+  const output = execFileSync(
+    process.execPath,
+    ['--disable-warning=ExperimentalWarning', 'test/support/backup-fixture.ts', command],
+    {
+      cwd: join(import.meta.dirname, '..', '..', 'extranet'),
+      encoding: 'utf8',
+      env: { ...process.env, DATABASE_URL: at.databaseUrl ?? '', EXTRANET_DB_FILE: at.file },
+    },
+  );
+  return JSON.parse(output) as { empty?: boolean; references: string[]; notes: string[] };
+}
 
 async function publishedPages(url: string, token: string): Promise<string[]> {
   const res = await fetch(`${url}/api/pages?fields[0]=slug&pagination[pageSize]=100`, {
@@ -63,52 +78,8 @@ describe.each(backends)('backup and restore with %s', (backend) => {
       backend === 'postgres' ? {} : { DATABASE_FILENAME: locations.cms.file };
     mkdirSync(join(dir, 'cms'), { recursive: true });
     try {
-      // The extranet's data: requests and notes, with a few characters that dumps must keep.
-      const open = () =>
-        createDb({ databaseUrl: locations.extranet.databaseUrl, file: locations.extranet.file });
-      const extranet = open();
-      await migrateToLatest(extranet.db);
-      const at = '2026-11-20T10:00:00.000Z';
-      const references: string[] = [];
-      const notes: string[] = [];
-      for (let i = 0; i < 30; i++) {
-        const personId = await insertPerson(extranet.db, at, {
-          first_name: `Zoé ${i}`,
-          last_name: `L’Hôte-${i}`,
-          phone: `+3361${String(2_000_000 + i).slice(-7)}`,
-        });
-        const reference = `MAI-2026-${String(700_000 + i)}`;
-        await extranet.db
-          .insertInto('registration')
-          .values(
-            registrationRow({
-              reference,
-              person_id: personId,
-              kind: 'support',
-              territory: 'valenciennois',
-              status: 'received',
-              created_at: at,
-            }),
-          )
-          .execute();
-        references.push(reference);
-        const body = `Entretien n° ${i} : projet de « ferme pédagogique », suite le 12/01.`;
-        await extranet.db
-          .insertInto('note')
-          .values({
-            person_id: personId,
-            support_id: null,
-            author_id: null,
-            kind: 'entretien',
-            occurred_at: at,
-            body,
-            next_action: null,
-            due_at: null,
-            created_at: at,
-          })
-          .execute();
-        notes.push(body);
-      }
+      // The extranet's data: requests and notes, written by the extranet's own code in a process.
+      const { references, notes } = extranetFixture('seed', locations.extranet);
       // An uploaded photo (bytes that must come back identical).
       const photo = randomBytes(4096);
       mkdirSync(locations.uploads, { recursive: true });
@@ -128,7 +99,6 @@ describe.each(backends)('backup and restore with %s', (backend) => {
       } finally {
         await cms.stop();
       }
-      await extranet.close();
 
       // Destroy everything.
       if (backend === 'postgres') {
@@ -141,24 +111,14 @@ describe.each(backends)('backup and restore with %s', (backend) => {
         rmSync(locations.cms.file, { force: true });
       }
       rmSync(locations.uploads, { recursive: true, force: true });
-      const emptied = open();
-      expect(
-        await emptied.db.introspection.getTables().then((t) => t.some((x) => x.name === 'registration')),
-      ).toBe(false);
-      await emptied.close();
+      expect(extranetFixture('read', locations.extranet)).toEqual({ empty: true });
 
       // Restore, then look for everything.
       const manifest = await restore(archive, locations);
       expect(manifest).toMatchObject({ extranet: backend, cms: backend });
-      const restored = open();
-      try {
-        const rows = await restored.db.selectFrom('registration').select('reference').execute();
-        expect(rows.map((r) => r.reference).sort()).toEqual([...references].sort());
-        const bodies = await restored.db.selectFrom('note').select('body').execute();
-        expect(bodies.map((n) => n.body).sort()).toEqual([...notes].sort());
-      } finally {
-        await restored.close();
-      }
+      const restored = extranetFixture('read', locations.extranet);
+      expect(restored.references.sort()).toEqual([...references].sort());
+      expect(restored.notes.sort()).toEqual([...notes].sort());
       expect(readFileSync(join(locations.uploads, 'portrait_nadia.jpg')).equals(photo)).toBe(true);
       // No demo seeding on this start: every page it serves comes from the restored database.
       const again = await startStrapi({

@@ -1,5 +1,5 @@
+import { launchChromium } from '@maillage/scripts/testing/chromium';
 import type { Browser } from 'playwright-core';
-import { launchChromium } from '../../scripts/testing/chromium.ts';
 
 /** The machine's Chromium (see scripts/testing/chromium.ts). */
 export async function launch(): Promise<{ browser: Browser; close(): Promise<void> }> {
@@ -8,4 +8,4 @@ export async function launch(): Promise<{ browser: Browser; close(): Promise<voi
 }
 
 /** A phone-sized context, JavaScript on or off. */
-export { phoneContext as phone } from '../../scripts/testing/chromium.ts';
+export { phoneContext as phone } from '@maillage/scripts/testing/chromium';

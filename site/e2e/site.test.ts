@@ -1,10 +1,10 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { axeViolations } from '@maillage/scripts/testing/axe';
 import type { Browser, Page } from 'playwright-core';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { axeViolations } from '../../scripts/testing/axe.ts';
 import { adminClient, pagePaths, postWebhook, type Stack, startStack } from '../test/helpers/stack.ts';
 import { launch, phone } from './browser.ts';
 

@@ -1,5 +1,6 @@
 import { defineMiddleware } from 'astro:middleware';
-import { bodyTooLarge, payloadTooLarge } from '@maillage/extranet/body-limit';
+import { bodyTooLarge, payloadTooLarge } from '@maillage/platform/body-limit';
+import { config } from './lib/context.ts';
 import {
   HSTS,
   isCompressible,
@@ -9,7 +10,6 @@ import {
   SECURITY_HEADERS,
 } from './lib/delivery.ts';
 import { answer, type CachedPage, pageCache } from './lib/page-cache.ts';
-import { config } from './lib/runtime.ts';
 
 /** Paths never held by the page cache nor by a CDN (secret or per-request). */
 const PRIVATE =

@@ -1,6 +1,6 @@
+import { freePort } from '@maillage/scripts/lib/ports';
+import type { Service } from '@maillage/scripts/lib/processes';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort } from '../../scripts/lib/ports.ts';
-import type { Service } from '../../scripts/lib/processes.ts';
 import { startBuiltSite } from './helpers/stack.ts';
 
 // The built site started while the CMS has never answered (nothing listens on its port).

@@ -1,4 +1,4 @@
-import { parisDate } from '@maillage/extranet/clock';
+import { parisDate } from '@maillage/platform/clock';
 import { describe, expect, it } from 'vitest';
 import { GLOBAL, PROGRAMS, TERRITORIES } from '../../cms/src/bootstrap/seed-content.ts';
 import { global, type Program, program, territory } from '../src/lib/cms/schemas.ts';

@@ -1,4 +1,4 @@
-import { foldLine as fold } from '@maillage/extranet/icalendar';
+import { foldLine as fold } from '@maillage/platform/icalendar';
 import ICAL from 'ical.js';
 import { describe, expect, it } from 'vitest';
 import { buildCalendar } from '../src/lib/feeds/ics.ts';

@@ -1,10 +1,11 @@
 // Two instances of the built site behind no sticky load balancer, one real Strapi: a publish shows
 // on both (the CMS calls every instance), and the CMS down during a publish leaves both serving the
 // last good copy until it is back. Needs the built CMS and site.
+
+import { freePort } from '@maillage/scripts/lib/ports';
+import type { Service } from '@maillage/scripts/lib/processes';
+import { type StartedStrapi, startStrapi } from '@maillage/scripts/testing/strapi';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort } from '../../scripts/lib/ports.ts';
-import type { Service } from '../../scripts/lib/processes.ts';
-import { type StartedStrapi, startStrapi } from '../../scripts/testing/strapi.ts';
 import {
   type AvailabilityStub,
   adminClient,

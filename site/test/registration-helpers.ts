@@ -15,7 +15,7 @@ export const PRESCRIBER_FIELDS = {
   'source.personConsent': 'on',
 };
 
-export type IntakeMode = 'ok' | 'full' | 'closed' | 'down' | 'invalid-phone';
+type IntakeMode = 'ok' | 'full' | 'closed' | 'down' | 'invalid-phone';
 
 export interface FakeIntake {
   url: string;

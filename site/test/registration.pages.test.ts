@@ -2,9 +2,9 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { astroBuild } from '@maillage/scripts/testing/astro-build';
+import { postChunked } from '@maillage/scripts/testing/chunked';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { astroBuild } from '../../scripts/testing/astro-build.ts';
-import { postChunked } from '../../scripts/testing/chunked.ts';
 import { issueStamp, MIN_FILL_MS } from '../src/lib/registration/antibot.ts';
 import { deriveKey } from '../src/lib/registration/signing.ts';
 import { type FakeIntake, freePort, startFakeIntake } from './registration-helpers.ts';
@@ -319,7 +319,7 @@ describe('the per-address limit behind a proxy', () => {
     });
 
   it('counts posts against the real client, however the left-most X-Forwarded-For rotates', async () => {
-    // 60 posts in 10 minutes per address (src/lib/registration/runtime.ts), each with a new fake hop.
+    // 60 posts in 10 minutes per address (src/lib/registration/forms.ts), each with a new fake hop.
     for (let i = 0; i < 60; i++)
       expect((await from(`198.51.100.${i + 1}, 203.0.113.50`)).status).not.toBe(429);
     expect((await from('198.51.100.200, 203.0.113.50')).status).toBe(429);

@@ -1,5 +1,5 @@
-import { addDays, parisDate, parisInstant } from '@maillage/extranet/clock';
-import type { AvailabilityEntry } from '@maillage/extranet/contract';
+import type { AvailabilityEntry } from '@maillage/contract';
+import { addDays, parisDate, parisInstant } from '@maillage/platform/clock';
 import { describe, expect, it } from 'vitest';
 import { closedReason, nextOpening, nextOpenSession } from '../src/lib/registration/sessions.ts';
 import { sampleEvent } from './fixtures/content.ts';

@@ -9,7 +9,7 @@ interface DemoUser {
   roleCode: 'strapi-super-admin' | 'strapi-editor';
 }
 
-export const DEMO_USERS: readonly DemoUser[] = [
+const DEMO_USERS: readonly DemoUser[] = [
   {
     email: 'admin@maillage.test',
     firstname: 'Camille',

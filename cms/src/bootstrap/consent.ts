@@ -1,4 +1,4 @@
-import { now } from '@maillage/extranet/clock';
+import { now } from '@maillage/platform/clock';
 import type { Core } from '@strapi/strapi';
 import { PUBLIC_CONTENT_TYPES } from './constants';
 

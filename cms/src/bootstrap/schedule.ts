@@ -1,4 +1,4 @@
-import { now } from '@maillage/extranet/clock';
+import { now } from '@maillage/platform/clock';
 import type { Core } from '@strapi/strapi';
 import { SCHEDULED_TYPES } from './constants';
 
@@ -6,7 +6,7 @@ import { SCHEDULED_TYPES } from './constants';
  * Scheduled publication. Strapi 5.54's own feature (Releases, with scheduling) belongs to the
  * paid Growth and Enterprise plans, not to the community edition this project runs; so each
  * scheduled type has two fields, « Publier le » (publishAt) and « Dépublier le » (unpublishAt),
- * and this job acts on them. It reads the shared clock (`@maillage/extranet/clock`, MAILLAGE_NOW in
+ * and this job acts on them. It reads the shared clock (`@maillage/platform/clock`, MAILLAGE_NOW in
  * demo and tests), publishes through the Document Service (the publication rules and the webhook
  * apply: the site empties its cache at once) and then clears the date it acted on.
  */

@@ -209,10 +209,10 @@ La formation a lieu chez Oscaar, à Marly. Le repas de midi est offert.`),
   },
 ] as const;
 
-export type ProgramSlug = (typeof PROGRAMS)[number]['slug'];
-export type TerritorySlug = (typeof TERRITORIES)[number]['slug'];
+type ProgramSlug = (typeof PROGRAMS)[number]['slug'];
+type TerritorySlug = (typeof TERRITORIES)[number]['slug'];
 
-export interface VenueSeed {
+interface VenueSeed {
   name: string;
   address: string;
   postcode: string;

@@ -1,4 +1,4 @@
-import { addDays, now, parisDate, parisInstant } from '@maillage/extranet/clock';
+import { addDays, now, parisDate, parisInstant } from '@maillage/platform/clock';
 import type { Core } from '@strapi/strapi';
 import { PUBLIC_CONTENT_TYPES } from './constants';
 import { demoIllustration, europeanEmblem, uploadDemoImage } from './demo-images';

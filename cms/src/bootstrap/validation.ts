@@ -50,7 +50,7 @@ const hasMedia = (value: unknown): boolean => {
 };
 
 /** An image needs its alternative text (programs, sessions, stories, news). */
-export function coverProblems(data: Data): Problem[] {
+function coverProblems(data: Data): Problem[] {
   return hasMedia(data.cover) && !present(data.coverAlt)
     ? [{ path: ['coverAlt'], message: MESSAGES.coverAlt }]
     : [];

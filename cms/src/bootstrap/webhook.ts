@@ -19,7 +19,7 @@ export function withoutWebhook<T>(fn: () => Promise<T>): Promise<T> {
   return quiet.run(true, fn);
 }
 
-export interface WebhookBody {
+interface WebhookBody {
   event: string;
   model: PublicModel;
   documentId: string;

@@ -1,4 +1,4 @@
-import { parisDate } from '@maillage/extranet/clock';
+import { parisDate } from '@maillage/platform/clock';
 
 /**
  * Today's date in France as YYYY-MM-DD, from the shared clock (MAILLAGE_NOW when CI runs the

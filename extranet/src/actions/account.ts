@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { audit } from '../features/audit/audit.ts';
+import { audit } from '../features/audit/audit.repository.ts';
 import { throttledPasswordCheck, tooManyAttempts } from '../features/auth/signin.service.ts';
 import { FieldRefusal, formAction } from '../lib/action.ts';
 import { clientIp } from '../lib/guard.ts';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { applyAccountAction } from '../features/accounts/accounts.admin.ts';
+import { applyAccountAction } from '../features/accounts/admin.service.ts';
 import { FieldRefusal, formAction } from '../lib/action.ts';
 import { list, str } from '../lib/http.ts';
 

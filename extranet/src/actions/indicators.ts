@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { saveTargets } from '../features/reporting/indicators.view.ts';
+import { saveTargets } from '../features/reporting/indicators.service.ts';
 import { FieldRefusal, formAction, missingIsBlank } from '../lib/action.ts';
 
 /** The three figures as typed (a field left out reads as blank): saveTargets holds their rules. */

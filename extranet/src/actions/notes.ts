@@ -1,5 +1,5 @@
+import { parisDate } from '@maillage/platform/clock';
 import { z } from 'zod';
-import { parisDate } from '../contract/clock.ts';
 import { noteForm } from '../features/notes/notes.rules.ts';
 import { editNote, NoteNotFoundError, setActionDone } from '../features/notes/notes.service.ts';
 import { formAction, recordMissing } from '../lib/action.ts';

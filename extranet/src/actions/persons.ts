@@ -1,6 +1,6 @@
+import { registrationRequest } from '@maillage/contract';
+import { parisDate } from '@maillage/platform/clock';
 import { z } from 'zod';
-import { parisDate } from '../contract/clock.ts';
-import { registrationRequest } from '../contract/index.ts';
 import { noteForm } from '../features/notes/notes.rules.ts';
 import { addNote } from '../features/notes/notes.service.ts';
 import {

@@ -1,11 +1,11 @@
 import { z } from 'zod';
-import { erasePerson } from '../features/retention/erase.ts';
+import { erasePerson } from '../features/retention/erasure.service.ts';
 import { erasureState } from '../features/retention/rights.view.ts';
 import {
   MAX_RETENTION_MONTHS,
   MIN_RETENTION_MONTHS,
   setRetentionMonths,
-} from '../features/retention/settings.ts';
+} from '../features/retention/settings.service.ts';
 import { FieldRefusal, formAction, recordMissing } from '../lib/action.ts';
 import { recordId } from '../lib/page.ts';
 import { outboxDir } from '../lib/runtime.ts';

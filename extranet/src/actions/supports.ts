@@ -1,5 +1,5 @@
+import { parisDate } from '@maillage/platform/clock';
 import { z } from 'zod';
-import { parisDate } from '../contract/clock.ts';
 import { noteForm } from '../features/notes/notes.rules.ts';
 import { addNote } from '../features/notes/notes.service.ts';
 import { PersonNotFoundError } from '../features/persons/persons.scope.ts';

@@ -1,4 +1,4 @@
-import type { Insertable, Selectable, Updateable } from 'kysely';
+import type { Selectable } from 'kysely';
 import type { AccountTable, SessionTable, UsersTable, VerificationTable } from './tables/auth.ts';
 import type {
   IndicatorTargetTable,
@@ -63,8 +63,5 @@ export interface Database {
 }
 
 export type Person = Selectable<PersonTable>;
-export type Registration = Selectable<RegistrationTable>;
-export type NewRegistration = Insertable<RegistrationTable>;
-export type RegistrationUpdate = Updateable<RegistrationTable>;
 export type EventCopy = Selectable<EventCopyTable>;
 export type OutboxRow = Selectable<OutboxTable>;

@@ -5,9 +5,9 @@ import {
   defineAction,
   isInputError,
 } from 'astro:actions';
+import { fieldErrors } from '@maillage/contract';
 import type { AstroGlobal } from 'astro';
 import { z } from 'zod';
-import { fieldErrors } from '../contract/index.ts';
 import { type CurrentUser, refusal } from './guard.ts';
 import { formObject, list, readForm, str } from './http.ts';
 

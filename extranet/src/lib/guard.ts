@@ -1,5 +1,5 @@
+import { clientAddress } from '@maillage/platform/client-address';
 import type { APIContext, AstroGlobal } from 'astro';
-import { clientAddress } from '../contract/client-address.ts';
 import type { Viewer } from '../features/auth/viewer.ts';
 
 export interface CurrentUser extends Viewer {

@@ -1,6 +1,6 @@
+import { launchChromium } from '@maillage/scripts/testing/chromium';
+import { type Platform, startPlatform } from '@maillage/scripts/testing/platform';
 import type { Browser, Page } from 'playwright-core';
-import { launchChromium } from '../../../scripts/testing/chromium.ts';
-import { type Platform, startPlatform } from '../../../scripts/testing/platform.ts';
 import { createDb, type Db } from '../../src/db/connect.ts';
 import { DEMO_PASSWORD } from './server.ts';
 
@@ -43,7 +43,7 @@ export async function waitUntil(
 }
 
 /** Waits for the demo requests the extranet seeds once the CMS events have arrived. */
-export async function waitForDemoRequests(db: Db): Promise<void> {
+async function waitForDemoRequests(db: Db): Promise<void> {
   await waitUntil(async () => {
     const n = await db.db
       .selectFrom('registration')

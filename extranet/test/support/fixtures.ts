@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { nowMs } from '../../src/contract/clock.ts';
+import { nowMs } from '@maillage/platform/clock';
 import type { Db } from '../../src/db/connect.ts';
 import { upsertEventCopy } from '../../src/features/events/events.repository.ts';
 import { SERVICE_TOKEN } from './server.ts';

@@ -2,8 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { astroBuild } from '@maillage/scripts/testing/astro-build';
 import type { TestProject } from 'vitest/node';
-import { astroBuild } from '../../../scripts/testing/astro-build.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {

@@ -6,7 +6,7 @@ import { eventRequest, intake, lastMailLink, uniquePhone } from './fixtures.ts';
 import { DEMO_PASSWORD, type RunningServer } from './server.ts';
 
 export const ADMIN = 'admin@maillage.test';
-export const ADVISOR = 'conseiller@maillage.test';
+const ADVISOR = 'conseiller@maillage.test';
 const GOOD_PASSWORD = 'une phrase de passe solide 42';
 
 /** Admin invites someone; they set a password from the emailed link and sign in. */

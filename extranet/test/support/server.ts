@@ -30,7 +30,7 @@ export const BACKENDS: Backend[] = process.env.TEST_DATABASE_URL ? ['sqlite', 'p
  * Drops a throwaway PostgreSQL database. FORCE ends our own leftover connections, but not an
  * autovacuum worker busy on it (the test role may not signal it): wait for it and try again.
  */
-export async function dropDatabase(serverUrl: string, name: string): Promise<void> {
+async function dropDatabase(serverUrl: string, name: string): Promise<void> {
   const c = new pg.Client({ connectionString: serverUrl });
   await c.connect();
   try {

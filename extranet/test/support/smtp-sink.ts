@@ -103,7 +103,7 @@ export async function startSmtpSink(port = 0): Promise<SmtpSink> {
 
 // --- A small MIME reader, enough for what nodemailer writes (multipart, base64, quoted-printable). ---
 
-export interface ParsedMail {
+interface ParsedMail {
   headers: Map<string, string>;
   subject: string;
   from: string;
@@ -127,7 +127,7 @@ function splitHeaders(raw: string): { headers: Map<string, string>; body: string
 }
 
 /** RFC 2047 encoded words (=?UTF-8?Q?…?= and =?UTF-8?B?…?=). */
-export function decodeWords(value: string): string {
+function decodeWords(value: string): string {
   return value
     .replace(/\?=\s+=\?/g, '?==?')
     .replace(/=\?([^?]+)\?([QqBb])\?([^?]*)\?=/g, (_m, _charset: string, enc: string, text: string) =>
@@ -169,7 +169,7 @@ function decodeBody(body: string, encoding: string | undefined): string {
   }
 }
 
-export function parseMail(raw: string): ParsedMail {
+function parseMail(raw: string): ParsedMail {
   const out: ParsedMail = {
     headers: new Map(),
     subject: '',

@@ -1,14 +1,14 @@
 import { defineAction } from 'astro:actions';
 import { TRUSTED_PROXIES } from 'astro:env/server';
-import { clientAddress } from '@maillage/extranet/client-address';
+import { clientAddress } from '@maillage/platform/client-address';
 import type { FormKind } from '../lib/registration/fields.ts';
-import { submitDeps } from '../lib/registration/runtime.ts';
+import { submitDeps } from '../lib/registration/forms.ts';
 import { submitRegistration } from '../lib/registration/submit.ts';
 
 /**
  * The four public forms. Each takes the raw form (`accept: 'form'`, no input schema here on
  * purpose): the anti-bot checks must run before validation, and validation itself is the
- * extranet's contract (`@maillage/extranet/contract`), applied in submitRegistration.
+ * extranet's contract (`@maillage/contract`), applied in submitRegistration.
  */
 function registrationAction(kind: FormKind) {
   return defineAction({

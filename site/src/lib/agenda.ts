@@ -3,10 +3,10 @@ import { firstSlot } from './cms/client.ts';
 import type { CmsEvent } from './cms/schemas.ts';
 import { type Commune, findCommunes, type TerritoryLike, territoryOfCommune } from './geo/communes.ts';
 
-export const PAGE_SIZE = 10;
+const PAGE_SIZE = 10;
 
 /** Agenda query string (GET form): anything unexpected is ignored rather than refused. */
-export const agendaQuery = z.object({
+const agendaQuery = z.object({
   territoire: z
     .string()
     .max(60)

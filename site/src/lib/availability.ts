@@ -1,5 +1,5 @@
-import { nowMs } from '@maillage/extranet/clock';
-import { type AvailabilityEntry, availabilityEntry } from '@maillage/extranet/contract';
+import { type AvailabilityEntry, availabilityEntry } from '@maillage/contract';
+import { nowMs } from '@maillage/platform/clock';
 
 /**
  * Places left for one event, from the extranet's public endpoint. Any failure (down, slow, 404,

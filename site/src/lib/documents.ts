@@ -1,6 +1,6 @@
 import type { AstroGlobal } from 'astro';
 import type { CmsEvent, Global } from './cms/schemas.ts';
-import { cms, FALLBACK_GLOBAL, safely } from './runtime.ts';
+import { cms, FALLBACK_GLOBAL, safely } from './context.ts';
 
 type Page = Pick<AstroGlobal, 'rewrite'>;
 

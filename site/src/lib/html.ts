@@ -1,4 +1,4 @@
-export { escapeHtml } from '@maillage/extranet/html';
+export { escapeHtml } from '@maillage/platform/html';
 
 /** Only http(s), mailto, tel and site-relative links survive; anything else becomes "#". */
 export function safeHref(href: unknown): string {

@@ -6,8 +6,8 @@ import type { Media } from './cms/schemas.ts';
  * resizes and re-encodes it. Only these widths and formats exist, so the transform cache stays small
  * and nobody can make the server encode arbitrary sizes.
  */
-export const IMAGE_WIDTHS = [320, 480, 640, 960, 1280] as const;
-export const IMAGE_FORMATS = ['avif', 'webp'] as const;
+const IMAGE_WIDTHS = [320, 480, 640, 960, 1280] as const;
+const IMAGE_FORMATS = ['avif', 'webp'] as const;
 export type ImageFormat = (typeof IMAGE_FORMATS)[number];
 
 /** A CMS upload path the site may serve: `/uploads/<name>.<ext>`, nothing else. */
@@ -31,7 +31,7 @@ function widthsFor(width: number, maxWidth: number): number[] {
   return widths;
 }
 
-export function imageUrl(path: string, width: number, format: ImageFormat): string {
+function imageUrl(path: string, width: number, format: ImageFormat): string {
   return `/media${path}?w=${width}&f=${format}`;
 }
 

@@ -8,7 +8,6 @@ export const webhookBody = z.object({
   documentId: z.string().max(100).nullish(),
   at: z.string().max(40).optional(),
 });
-export type WebhookBody = z.infer<typeof webhookBody>;
 
 export const WEBHOOK_MAX_AGE_MS = 5 * 60 * 1000;
 

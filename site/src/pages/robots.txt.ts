@@ -1,5 +1,5 @@
 import type { APIRoute } from 'astro';
-import { config } from '../lib/runtime.ts';
+import { config } from '../lib/context.ts';
 
 export const GET: APIRoute = () =>
   new Response(

@@ -1,6 +1,6 @@
 import type { APIRoute } from 'astro';
+import { cms, config, feedUnavailable, safely } from '../lib/context.ts';
 import { buildSitemap } from '../lib/feeds/rss.ts';
-import { cms, config, feedUnavailable, safely } from '../lib/runtime.ts';
 
 const STATIC = [
   '/',

@@ -4,15 +4,15 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { freePort } from '../../../scripts/lib/ports.ts';
-import { runService, type Service, waitForHttp } from '../../../scripts/lib/processes.ts';
-import { type StartedStrapi, startStrapi } from '../../../scripts/testing/strapi.ts';
+import { freePort } from '@maillage/scripts/lib/ports';
+import { runService, type Service, waitForHttp } from '@maillage/scripts/lib/processes';
+import { type StartedStrapi, startStrapi } from '@maillage/scripts/testing/strapi';
 import { signWebhook } from '../../src/lib/webhook.ts';
 
 export const siteDir = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
 /** `slow`: answers after 10 s, like a CMS that hangs (the client must give up first). */
-export type ProxyMode = 'pass' | 'down' | 'slow' | 'garbage' | 'corrupt-item';
+type ProxyMode = 'pass' | 'down' | 'slow' | 'garbage' | 'corrupt-item';
 
 export interface CmsProxy {
   url: string;

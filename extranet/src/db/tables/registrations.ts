@@ -1,5 +1,5 @@
+import type { PreferredContact, RegistrationKind, RegistrationStatus } from '@maillage/contract';
 import type { Generated } from 'kysely';
-import type { PreferredContact, RegistrationKind, RegistrationStatus } from '../../contract/index.ts';
 import type { Flag, Timestamp } from './columns.ts';
 
 // People, their requests, the sessions' copy and what happened at them. Status, kind and contact

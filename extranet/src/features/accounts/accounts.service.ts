@@ -1,14 +1,27 @@
 import { randomBytes } from 'node:crypto';
-import type { Kysely, Transaction } from 'kysely';
+import type { Kysely } from 'kysely';
 import { type DbKind, isUniqueViolation } from '../../db/connect.ts';
 import type { Database } from '../../db/database.ts';
-import { audit } from '../audit/audit.ts';
+import { audit } from '../audit/audit.repository.ts';
 import { type Auth, INVITATION_SECONDS } from '../auth/auth.ts';
 import { passwordProblem } from '../auth/passwords.ts';
 import { accountKey, clearThrottle } from '../auth/throttle.ts';
 import { sendMail } from '../mail/mail.ts';
 import { invitationMail } from '../mail/templates.ts';
-import { findAccount } from './accounts.repository.ts';
+import {
+  deleteSessions,
+  findAccount,
+  findAccountIdByEmail,
+  getAccountContact,
+  insertCredential,
+  insertUser,
+  replaceUserTerritories,
+  selectAccountIdsWithPassword,
+  selectAccounts,
+  selectTerritoryLinks,
+  selectUserTerritories,
+  updateDisabled,
+} from './accounts.repository.ts';
 
 export class AccountExistsError extends Error {
   constructor() {
@@ -16,50 +29,10 @@ export class AccountExistsError extends Error {
   }
 }
 
-const flag = (kind: DbKind, v: boolean) => (kind === 'postgres' ? v : v ? 1 : 0);
-
-/** A new account and its territories, in the caller's transaction (no password yet). */
-async function insertUser(
-  trx: Transaction<Database>,
-  kind: DbKind,
-  user: { id: string; email: string; name: string; role: 'admin' | 'advisor'; territories: string[] },
-): Promise<void> {
-  const now = kind === 'postgres' ? new Date() : new Date().toISOString();
-  await trx
-    .insertInto('users')
-    .values({
-      id: user.id,
-      name: user.name,
-      email: user.email,
-      emailVerified: flag(kind, true),
-      image: null,
-      createdAt: now,
-      updatedAt: now,
-      twoFactorEnabled: flag(kind, false),
-      role: user.role,
-      disabled: flag(kind, false),
-    })
-    .execute();
-  if (user.territories.length) {
-    await trx
-      .insertInto('user_territory')
-      .values(user.territories.map((t) => ({ user_id: user.id, territory: t })))
-      .execute();
-  }
-}
-
 export async function listAccounts(db: Kysely<Database>) {
-  const users = await db
-    .selectFrom('users')
-    .select(['id', 'name', 'email', 'role', 'disabled', 'twoFactorEnabled', 'createdAt'])
-    .orderBy('name')
-    .execute();
-  const links = await db.selectFrom('user_territory').selectAll().execute();
-  const hasPassword = new Set(
-    (await db.selectFrom('account').select('userId').where('providerId', '=', 'credential').execute()).map(
-      (a) => a.userId,
-    ),
-  );
+  const users = await selectAccounts(db);
+  const links = await selectTerritoryLinks(db);
+  const hasPassword = new Set(await selectAccountIdsWithPassword(db));
   return users.map((u) => ({
     ...u,
     disabled: Boolean(u.disabled),
@@ -70,12 +43,7 @@ export async function listAccounts(db: Kysely<Database>) {
 }
 
 export async function userTerritories(db: Kysely<Database>, userId: string): Promise<string[]> {
-  const rows = await db
-    .selectFrom('user_territory')
-    .select('territory')
-    .where('user_id', '=', userId)
-    .execute();
-  return rows.map((r) => r.territory);
+  return selectUserTerritories(db, userId);
 }
 
 export async function setTerritories(
@@ -85,41 +53,26 @@ export async function setTerritories(
   territories: string[],
 ): Promise<void> {
   await db.transaction().execute(async (trx) => {
-    const before = await trx
-      .selectFrom('user_territory')
-      .select('territory')
-      .where('user_id', '=', userId)
-      .orderBy('territory')
-      .execute();
-    await trx.deleteFrom('user_territory').where('user_id', '=', userId).execute();
-    if (territories.length) {
-      await trx
-        .insertInto('user_territory')
-        .values(territories.map((t) => ({ user_id: userId, territory: t })))
-        .execute();
-    }
+    const before = await selectUserTerritories(trx, userId, true);
+    await replaceUserTerritories(trx, userId, territories);
     await audit(trx, {
       actorId,
       action: 'account.territories',
       entityType: 'user',
       entityId: userId,
-      details: { territories, before: before.map((t) => t.territory) },
+      details: { territories, before },
     });
   });
 }
 
 /** Sends (again) the link that lets an invited person choose a password. */
-export async function sendInvitation(
+async function sendInvitation(
   db: Kysely<Database>,
   auth: Auth,
   userId: string,
   baseURL: string,
 ): Promise<void> {
-  const user = await db
-    .selectFrom('users')
-    .select(['email', 'name'])
-    .where('id', '=', userId)
-    .executeTakeFirstOrThrow();
+  const user = await getAccountContact(db, userId);
   const token = randomBytes(24).toString('base64url');
   const ctx = await auth.$context;
   // Same token format as better-auth's password reset, so the reset endpoint sets the password.
@@ -159,7 +112,7 @@ export async function inviteUser(
 ): Promise<string> {
   const email = input.email.trim().toLowerCase();
   const id = randomBytes(16).toString('hex');
-  const exists = await db.selectFrom('users').select('id').where('email', '=', email).executeTakeFirst();
+  const exists = await findAccountIdByEmail(db, email);
   if (exists) throw new AccountExistsError();
   try {
     await db.transaction().execute(async (trx) => {
@@ -190,12 +143,8 @@ export async function setDisabled(
   disabled: boolean,
 ): Promise<void> {
   await db.transaction().execute(async (trx) => {
-    await trx
-      .updateTable('users')
-      .set({ disabled: flag(kind, disabled) })
-      .where('id', '=', userId)
-      .execute();
-    if (disabled) await trx.deleteFrom('session').where('userId', '=', userId).execute();
+    await updateDisabled(trx, kind, userId, disabled);
+    if (disabled) await deleteSessions(trx, userId);
     await audit(trx, {
       actorId,
       action: disabled ? 'account.disable' : 'account.enable',
@@ -212,28 +161,16 @@ export async function ensureUserWithPassword(
   auth: Auth,
   input: { email: string; name: string; role: 'admin' | 'advisor'; territories: string[]; password: string },
 ): Promise<void> {
-  const found = await db.selectFrom('users').select('id').where('email', '=', input.email).executeTakeFirst();
+  const found = await findAccountIdByEmail(db, input.email);
   if (found) return;
   const id = randomBytes(16).toString('hex');
   const ctx = await auth.$context;
   const hash = await ctx.password.hash(input.password);
-  const now = kind === 'postgres' ? new Date() : new Date().toISOString();
   // Two instances starting together may both try: the loser finds the account made.
   try {
     await db.transaction().execute(async (trx) => {
       await insertUser(trx, kind, { ...input, id });
-      await trx
-        .insertInto('account')
-        .values({
-          id: randomBytes(16).toString('hex'),
-          accountId: id,
-          providerId: 'credential',
-          userId: id,
-          password: hash,
-          createdAt: now,
-          updatedAt: now,
-        })
-        .execute();
+      await insertCredential(trx, kind, { id: randomBytes(16).toString('hex'), userId: id, hash });
     });
   } catch (error) {
     if (!isUniqueViolation(error)) throw error;
@@ -260,7 +197,7 @@ export async function resetPassword(
   const verification = input.token
     ? await ctx.internalAdapter.findVerificationValue(`reset-password:${input.token}`)
     : null;
-  // better-auth dates its tokens on the machine's clock, not the app's (contract/clock.ts).
+  // better-auth dates its tokens on the machine's clock, not the app's (@maillage/platform/clock).
   const userId = verification && new Date(verification.expiresAt) > new Date() ? verification.value : null;
   const user = userId ? await findAccount(db, userId) : undefined;
   if (!user) return { ok: false, error: EXPIRED_LINK };

@@ -1,6 +1,6 @@
+import type { AvailabilityEntry } from '@maillage/contract';
+import * as clock from '@maillage/platform/clock';
 import { type Kysely, sql, type Transaction } from 'kysely';
-import * as clock from '../../contract/clock.ts';
-import type { AvailabilityEntry } from '../../contract/index.ts';
 import type { Database, EventCopy } from '../../db/database.ts';
 
 export interface Slot {

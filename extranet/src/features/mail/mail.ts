@@ -1,5 +1,5 @@
+import { addDays, now, parisDate, parisInstant } from '@maillage/platform/clock';
 import { type Kysely, sql, type Transaction } from 'kysely';
-import { addDays, now, parisDate, parisInstant } from '../../contract/clock.ts';
 import type { DbKind } from '../../db/connect.ts';
 import type { Database } from '../../db/database.ts';
 

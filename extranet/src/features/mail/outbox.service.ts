@@ -1,7 +1,7 @@
+import { now } from '@maillage/platform/clock';
 import type { Kysely } from 'kysely';
-import { now } from '../../contract/clock.ts';
 import type { Database } from '../../db/database.ts';
-import { audit } from '../audit/audit.ts';
+import { audit } from '../audit/audit.repository.ts';
 import type { Viewer } from '../auth/viewer.ts';
 import {
   countOutbox,

@@ -1,8 +1,8 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import * as clock from '@maillage/platform/clock';
 import type { Kysely } from 'kysely';
 import nodemailer from 'nodemailer';
-import * as clock from '../../contract/clock.ts';
 import type { DbKind } from '../../db/connect.ts';
 import type { Database, OutboxRow } from '../../db/database.ts';
 import type { MailAttachment } from './mail.ts';

@@ -7,7 +7,7 @@ export const NOTE_KINDS = {
   'rendez-vous-partenaire': 'Rendez-vous partenaire',
   autre: 'Autre',
 } as const;
-export type NoteKind = keyof typeof NOTE_KINDS;
+type NoteKind = keyof typeof NOTE_KINDS;
 
 const isoDate = (message: string) =>
   z.string({ error: message }).regex(/^\d{4}-\d{2}-\d{2}$/, { error: message });

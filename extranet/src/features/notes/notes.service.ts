@@ -1,35 +1,43 @@
-import { type Kysely, SqliteAdapter, sql, type Transaction } from 'kysely';
-import { now, parisDate, parisInstant } from '../../contract/clock.ts';
+import { now, parisDate, parisInstant } from '@maillage/platform/clock';
+import type { Kysely, Transaction } from 'kysely';
 import type { Database } from '../../db/database.ts';
-import { audit } from '../audit/audit.ts';
+import { audit } from '../audit/audit.repository.ts';
 import type { Viewer } from '../auth/viewer.ts';
-import { PersonNotFoundError, personScope } from '../persons/persons.scope.ts';
+import { PersonNotFoundError } from '../persons/persons.scope.ts';
+import {
+  findSupportOf,
+  findVisibleNote,
+  findVisiblePerson,
+  insertNote,
+  insertRevision,
+  selectOpenActions,
+  selectRevisions,
+  touchLastContact,
+  updateActionDone,
+  updateNote,
+} from './notes.repository.ts';
 import type { NoteInput } from './notes.rules.ts';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
 export class NoteNotFoundError extends Error {}
 
-/** A note's date is a day: stored as noon, Paris time, so it sorts among calls (instants). */
-export function noteInstant(day: string): string {
+/**
+ * A note's date is a day; it is stored as an instant so that it sorts among calls and requests: the
+ * instant it already had when an edit keeps its day, now for a note of today (written after what
+ * happened earlier today), noon Paris time for another day.
+ */
+function noteInstant(day: string, kept?: string): string {
+  if (kept && parisDate(new Date(kept)) === day) return kept;
+  if (day === parisDate()) return now().toISOString();
   return parisInstant(day, '12:00').toISOString();
 }
 
-/** Keeps the person's last contact (retention, quiet supports) at the latest note. */
-async function touchLastContact(trx: Db, personId: number, at: string) {
-  await trx
-    .updateTable('person')
-    .set({ last_contact_at: at })
-    .where('id', '=', personId)
-    .where('last_contact_at', '<', at)
-    .execute();
-}
-
 /** What a note says, as the form gives it: written on creation and on each edit. */
-function noteContent(n: NoteInput) {
+function noteContent(n: NoteInput, kept?: string) {
   return {
     kind: n.kind,
-    occurred_at: noteInstant(n.occurredOn),
+    occurred_at: noteInstant(n.occurredOn, kept),
     body: n.body,
     next_action: n.nextAction ?? null,
     due_at: n.dueOn ?? null,
@@ -60,58 +68,35 @@ export async function addNote(
   input: { viewer: Viewer; personId: number; supportId?: number | null; note: NoteInput },
 ): Promise<number> {
   return db.transaction().execute(async (trx) => {
-    const person = await trx
-      .selectFrom('person')
-      .select('id')
-      .where('id', '=', input.personId)
-      .where(personScope(input.viewer))
-      .executeTakeFirst();
+    const person = await findVisiblePerson(trx, input.viewer, input.personId);
     if (!person) throw new PersonNotFoundError();
     if (input.supportId) {
-      const s = await trx
-        .selectFrom('support')
-        .select('id')
-        .where('id', '=', input.supportId)
-        .where('person_id', '=', person.id)
-        .executeTakeFirst();
-      if (!s) throw new PersonNotFoundError();
+      if (!(await findSupportOf(trx, person.id, input.supportId))) throw new PersonNotFoundError();
     }
     const n = input.note;
     const content = noteContent(n);
     const iso = now().toISOString();
-    const row = await trx
-      .insertInto('note')
-      .values({
-        person_id: person.id,
-        support_id: input.supportId ?? null,
-        author_id: input.viewer.id,
-        ...content,
-        created_at: iso,
-        updated_at: iso,
-      })
-      .returning('id')
-      .executeTakeFirstOrThrow();
+    const id = await insertNote(trx, {
+      person_id: person.id,
+      support_id: input.supportId ?? null,
+      author_id: input.viewer.id,
+      ...content,
+      created_at: iso,
+    });
     await touchLastContact(trx, person.id, content.occurred_at);
     await auditNote(
       trx,
       input.viewer,
       'note.create',
-      { id: row.id, personId: person.id },
+      { id, personId: person.id },
       { kind: n.kind, support: input.supportId ?? null, action: Boolean(n.nextAction) },
     );
-    return row.id;
+    return id;
   });
 }
 
 async function visibleNote(db: Db, viewer: Viewer, noteId: number) {
-  const row = await db
-    .selectFrom('note')
-    .innerJoin('person', 'person.id', 'note.person_id')
-    .selectAll('note')
-    .select(['person.first_name', 'person.last_name'])
-    .where('note.id', '=', noteId)
-    .where(personScope(viewer))
-    .executeTakeFirst();
+  const row = await findVisibleNote(db, viewer, noteId);
   if (!row) throw new NoteNotFoundError();
   return row;
 }
@@ -123,26 +108,19 @@ export async function editNote(
 ): Promise<void> {
   await db.transaction().execute(async (trx) => {
     const old = await visibleNote(trx, input.viewer, input.noteId);
-    const content = noteContent(input.note);
+    const content = noteContent(input.note, old.occurred_at);
     const iso = now().toISOString();
-    await trx
-      .insertInto('note_revision')
-      .values({
-        note_id: old.id,
-        kind: old.kind,
-        occurred_at: old.occurred_at,
-        body: old.body,
-        next_action: old.next_action,
-        due_at: old.due_at,
-        edited_by: input.viewer.id,
-        edited_at: iso,
-      })
-      .execute();
-    await trx
-      .updateTable('note')
-      .set({ ...content, updated_at: iso })
-      .where('id', '=', old.id)
-      .execute();
+    await insertRevision(trx, {
+      note_id: old.id,
+      kind: old.kind,
+      occurred_at: old.occurred_at,
+      body: old.body,
+      next_action: old.next_action,
+      due_at: old.due_at,
+      edited_by: input.viewer.id,
+      edited_at: iso,
+    });
+    await updateNote(trx, old.id, { ...content, updated_at: iso });
     await touchLastContact(trx, old.person_id, content.occurred_at);
     await auditNote(trx, input.viewer, 'note.edit', { id: old.id, personId: old.person_id });
   });
@@ -156,15 +134,11 @@ export async function setActionDone(
   await db.transaction().execute(async (trx) => {
     const note = await visibleNote(trx, input.viewer, input.noteId);
     if (!note.next_action) throw new NoteNotFoundError();
-    await trx
-      .updateTable('note')
-      .set(
-        input.done
-          ? { done_at: now().toISOString(), done_by: input.viewer.id }
-          : { done_at: null, done_by: null },
-      )
-      .where('id', '=', note.id)
-      .execute();
+    await updateActionDone(
+      trx,
+      note.id,
+      input.done ? { at: now().toISOString(), by: input.viewer.id } : null,
+    );
     await auditNote(trx, input.viewer, input.done ? 'note.action-done' : 'note.action-reopen', {
       id: note.id,
       personId: note.person_id,
@@ -173,16 +147,9 @@ export async function setActionDone(
 }
 
 /** A note with its earlier versions, newest first. */
-export async function getNote(db: Kysely<Database>, viewer: Viewer, noteId: number) {
+async function getNote(db: Kysely<Database>, viewer: Viewer, noteId: number) {
   const note = await visibleNote(db, viewer, noteId);
-  const revisions = await db
-    .selectFrom('note_revision')
-    .leftJoin('users', 'users.id', 'note_revision.edited_by')
-    .selectAll('note_revision')
-    .select('users.name as edited_by_name')
-    .where('note_revision.note_id', '=', noteId)
-    .orderBy('note_revision.id', 'desc')
-    .execute();
+  const revisions = await selectRevisions(db, noteId);
   return { ...note, revisions };
 }
 
@@ -199,27 +166,6 @@ export async function readNote(db: Kysely<Database>, viewer: Viewer, noteId: num
   return note;
 }
 
-/** Notes of a person or of a support, newest first, with their author. */
-export async function listNotes(
-  db: Kysely<Database>,
-  where: { personId: number } | { supportId: number },
-  limit = 100,
-) {
-  let q = db
-    .selectFrom('note')
-    .leftJoin('users', 'users.id', 'note.author_id')
-    .selectAll('note')
-    .select([
-      'users.name as author_name',
-      sql<number>`(select count(*) from note_revision r where r.note_id = note.id)`.as('revisions'),
-    ]);
-  q =
-    'personId' in where
-      ? q.where('note.person_id', '=', where.personId)
-      : q.where('note.support_id', '=', where.supportId);
-  return q.orderBy('note.occurred_at', 'desc').orderBy('note.id', 'desc').limit(limit).execute();
-}
-
 /**
  * "Mes prochaines actions": open next actions of the notes an advisor wrote or of the supports
  * they are in charge of, within their territories; by due date, so late ones come first.
@@ -230,42 +176,7 @@ export async function listOpenActions(
   viewer: Viewer,
   options: { everyone?: boolean; limit?: number } = {},
 ) {
-  const rows = await db
-    .selectFrom('note')
-    .innerJoin('person', 'person.id', 'note.person_id')
-    .leftJoin('support', 'support.id', 'note.support_id')
-    .select([
-      'note.id',
-      'note.person_id',
-      'note.support_id',
-      'note.next_action',
-      'note.due_at',
-      'note.kind',
-      'person.first_name',
-      'person.last_name',
-    ])
-    // The same terms as the partial index note_open_action_idx, so both databases can use it.
-    .where('note.due_at', 'is not', null)
-    .where('note.next_action', 'is not', null)
-    .where('note.done_at', 'is', null)
-    .$if(!options.everyone, (q) =>
-      q.where((eb) =>
-        eb.or([eb('note.author_id', '=', viewer.id), eb('support.advisor_id', '=', viewer.id)]),
-      ),
-    )
-    .where(
-      // SQLite without statistics would walk the territory's people and sort their notes; the
-      // unary + keeps it on note_open_action_idx, in due order (0.3 ms instead of 6 on the bench).
-      db.getExecutor().adapter instanceof SqliteAdapter &&
-        viewer.role !== 'admin' &&
-        viewer.territories.length
-        ? sql<boolean>`+person.territory in (${sql.join(viewer.territories)})`
-        : personScope(viewer),
-    )
-    .orderBy('note.due_at', 'asc')
-    .orderBy('note.id', 'asc')
-    .limit(options.limit ?? 200)
-    .execute();
+  const rows = await selectOpenActions(db, viewer, options);
   const today = parisDate();
   return rows.map((r) => ({ ...r, late: (r.due_at ?? '') < today, dueToday: r.due_at === today }));
 }

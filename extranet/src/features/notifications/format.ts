@@ -1,6 +1,6 @@
 import type { SlotView, VenueView } from './types.ts';
 
-export { formatDay, formatSlot, formatTime } from '../../contract/dates.ts';
+export { formatDay, formatSlot, formatTime } from '@maillage/platform/dates';
 
 export function sortSlots(slots: SlotView[]): SlotView[] {
   return [...slots].sort((a, b) => (a.date + a.start).localeCompare(b.date + b.start));
@@ -11,6 +11,6 @@ export function formatVenue(venue: VenueView): string {
 }
 
 // One Paris calendar for the whole app: the clock's helpers (settable in tests and the demo).
-export { addDays, parisDate } from '../../contract/clock.ts';
+export { addDays, parisDate } from '@maillage/platform/clock';
 
-export { formatPhone } from '../../contract/phone.ts';
+export { formatPhone } from '@maillage/platform/phone';

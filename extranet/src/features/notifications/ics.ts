@@ -1,11 +1,11 @@
-import * as clock from '../../contract/clock.ts';
+import * as clock from '@maillage/platform/clock';
 import {
   escapeText,
   localStamp,
   PARIS_VTIMEZONE,
   serializeLines,
   utcStamp,
-} from '../../contract/icalendar.ts';
+} from '@maillage/platform/icalendar';
 import { sortSlots } from './format.ts';
 import type { EventView } from './types.ts';
 

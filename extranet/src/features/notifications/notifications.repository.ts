@@ -1,10 +1,10 @@
-import { type Kysely, sql, type Transaction } from 'kysely';
 import {
   type PreferredContact,
   preferredContactSchema,
   type RegistrationKind,
   type RegistrationStatus,
-} from '../../contract/index.ts';
+} from '@maillage/contract';
+import { type Kysely, sql, type Transaction } from 'kysely';
 import type { Database, NotificationTable } from '../../db/database.ts';
 import type { EventView, NotificationPurpose, SlotView } from './types.ts';
 

@@ -1,6 +1,6 @@
-import * as clock from '../../contract/clock.ts';
+import * as clock from '@maillage/platform/clock';
 import type { DbKind } from '../../db/connect.ts';
-import { advisorRecipients } from '../accounts/advisors.repository.ts';
+import { advisorRecipients } from '../accounts/accounts.repository.ts';
 import { type MailMessage, sendCappedMail, sendMail } from '../mail/mail.ts';
 import { toContext } from './context.ts';
 import { callScript } from './messages/call-script.ts';

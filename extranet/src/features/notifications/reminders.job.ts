@@ -1,7 +1,7 @@
+import * as clock from '@maillage/platform/clock';
 import type { Kysely } from 'kysely';
-import * as clock from '../../contract/clock.ts';
 import type { Database } from '../../db/database.ts';
-import { startPeriodicJob } from '../jobs/periodic.ts';
+import { startPeriodicJob } from '../jobs/periodic.job.ts';
 import { loadContext } from './context.ts';
 import { addDays, parisDate, sortSlots } from './format.ts';
 import { reminderToPerson } from './messages/sessions.ts';

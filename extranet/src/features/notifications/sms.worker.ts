@@ -1,5 +1,5 @@
+import * as clock from '@maillage/platform/clock';
 import type { Kysely } from 'kysely';
-import * as clock from '../../contract/clock.ts';
 import type { Database } from '../../db/database.ts';
 import { pendingSms, touchPerson, updateCall } from './calls.repository.ts';
 import type { SmsChannel } from './sms.ts';

@@ -3,7 +3,7 @@
  * notification service maps database rows to these views; templates are pure functions of them.
  */
 
-import type { PreferredContact, RegistrationKind, RegistrationStatus } from '../../contract/index.ts';
+import type { PreferredContact, RegistrationKind, RegistrationStatus } from '@maillage/contract';
 import type { NotificationTable } from '../../db/database.ts';
 
 // The registration's vocabulary is the contract's: one schema, one set of words.

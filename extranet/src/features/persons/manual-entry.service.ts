@@ -1,6 +1,6 @@
+import type { RegistrationRequest } from '@maillage/contract';
 import type { Kysely } from 'kysely';
 import { sql } from 'kysely';
-import type { RegistrationRequest } from '../../contract/index.ts';
 import type { DbKind } from '../../db/connect.ts';
 import type { Database } from '../../db/database.ts';
 import type { Viewer } from '../auth/viewer.ts';

@@ -1,8 +1,8 @@
+import { now } from '@maillage/platform/clock';
 import type { Kysely, Transaction } from 'kysely';
-import { now } from '../../contract/clock.ts';
 import { isUniqueViolation } from '../../db/connect.ts';
 import type { Database } from '../../db/database.ts';
-import { audit } from '../audit/audit.ts';
+import { audit } from '../audit/audit.repository.ts';
 import type { Viewer } from '../auth/viewer.ts';
 import { territoryOfCommune } from '../territories/territories.ts';
 import type { PersonEdit } from './persons.rules.ts';

@@ -1,6 +1,6 @@
+import { addDays, parisDate, parisInstant } from '@maillage/platform/clock';
+import { normaliseFrenchPhone } from '@maillage/platform/phone';
 import { type ExpressionBuilder, type Kysely, sql } from 'kysely';
-import { addDays, parisDate, parisInstant } from '../../contract/clock.ts';
-import { normaliseFrenchPhone } from '../../contract/index.ts';
 import type { Database } from '../../db/database.ts';
 import type { Viewer } from '../auth/viewer.ts';
 import type { PersonFilters } from './persons.rules.ts';

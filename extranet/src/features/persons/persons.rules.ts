@@ -1,5 +1,5 @@
+import { normaliseFrenchPhone } from '@maillage/platform/phone';
 import { z } from 'zod';
-import { normaliseFrenchPhone } from '../../contract/index.ts';
 import { pageNumber } from '../../db/paging.ts';
 
 const emptyToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);

@@ -1,4 +1,4 @@
-import { parisInstant } from '../../contract/clock.ts';
+import { parisInstant } from '@maillage/platform/clock';
 import { type RawTimeline, TIMELINE_PAGE_SIZE, type TimelineItem } from './timeline.ts';
 
 /** Merges the sources into one list, newest first (labels in French: it is shown as is). */

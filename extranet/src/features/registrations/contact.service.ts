@@ -1,8 +1,8 @@
+import { now } from '@maillage/platform/clock';
 import { type Kysely, sql, type Transaction } from 'kysely';
-import { now } from '../../contract/clock.ts';
 import type { DbKind } from '../../db/connect.ts';
 import type { Database } from '../../db/database.ts';
-import { audit } from '../audit/audit.ts';
+import { audit } from '../audit/audit.repository.ts';
 import type { Viewer } from '../auth/viewer.ts';
 import { writePersonChange } from '../persons/persons.corrections.ts';
 import { territoryOfCommune } from '../territories/territories.ts';

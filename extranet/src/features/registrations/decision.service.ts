@@ -1,10 +1,10 @@
+import * as clock from '@maillage/platform/clock';
 import type { Kysely } from 'kysely';
 import { z } from 'zod';
-import * as clock from '../../contract/clock.ts';
 import type { DbKind } from '../../db/connect.ts';
 import type { Database } from '../../db/database.ts';
 import { clearMemo } from '../../db/memo.ts';
-import { audit } from '../audit/audit.ts';
+import { audit } from '../audit/audit.repository.ts';
 import type { Viewer } from '../auth/viewer.ts';
 import { countAccepted } from '../events/events.repository.ts';
 import { type NotifySettings, queueDecision } from '../notifications/notify.ts';

@@ -1,4 +1,4 @@
-import type { RegistrationStatus } from '../../contract/index.ts';
+import type { RegistrationStatus } from '@maillage/contract';
 /** Domain errors, translated to HTTP statuses and French messages at the edge. */
 export class EventFullError extends Error {
   constructor() {

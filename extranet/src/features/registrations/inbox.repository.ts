@@ -1,7 +1,8 @@
+import { type RegistrationKind, registrationStatus } from '@maillage/contract';
+import * as clock from '@maillage/platform/clock';
+import { normaliseFrenchPhone } from '@maillage/platform/phone';
 import { type Expression, type Kysely, type SelectQueryBuilder, sql } from 'kysely';
 import { z } from 'zod';
-import * as clock from '../../contract/clock.ts';
-import { normaliseFrenchPhone, type RegistrationKind, registrationStatus } from '../../contract/index.ts';
 import type { Database } from '../../db/database.ts';
 import { pageNumber } from '../../db/paging.ts';
 import type { Viewer } from '../auth/viewer.ts';

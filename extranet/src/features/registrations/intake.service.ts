@@ -1,9 +1,9 @@
+import type { RegistrationRequest } from '@maillage/contract';
+import * as clock from '@maillage/platform/clock';
 import { type Kysely, sql, type Transaction } from 'kysely';
-import * as clock from '../../contract/clock.ts';
-import type { RegistrationRequest } from '../../contract/index.ts';
 import { type DbKind, isUniqueViolation } from '../../db/connect.ts';
 import type { Database } from '../../db/database.ts';
-import { audit } from '../audit/audit.ts';
+import { audit } from '../audit/audit.repository.ts';
 import { countAccepted, isRegistrationOpen } from '../events/events.repository.ts';
 import { type NotifySettings, queueReceipt } from '../notifications/notify.ts';
 import { territoryOfCommune } from '../territories/territories.ts';

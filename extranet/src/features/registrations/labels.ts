@@ -1,4 +1,4 @@
-import type { PreferredContact, RegistrationKind, RegistrationStatus } from '../../contract/index.ts';
+import type { PreferredContact, RegistrationKind, RegistrationStatus } from '@maillage/contract';
 
 /** The French words advisors read for the contract's statuses, kinds, answers and channels. */
 export const STATUS_LABEL: Record<RegistrationStatus, string> = {

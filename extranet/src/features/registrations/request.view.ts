@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import type { DbKind } from '../../db/connect.ts';
 import type { Database } from '../../db/database.ts';
-import { audit } from '../audit/audit.ts';
+import { audit } from '../audit/audit.repository.ts';
 import type { Viewer } from '../auth/viewer.ts';
 import { availabilityOne, parseSlots, parseVenue } from '../events/events.repository.ts';
 import { type NotifySettings, requestContact } from '../notifications/notify.ts';

@@ -1,47 +1,14 @@
+import { escapeHtml as esc } from '@maillage/platform/html';
 import type { Kysely } from 'kysely';
-import { now } from '../../contract/clock.ts';
 import type { Database } from '../../db/database.ts';
-import { audit } from '../audit/audit.ts';
 import type { Viewer } from '../auth/viewer.ts';
 import { visibleTerritories } from '../registrations/scope.ts';
-import { computeIndicators, setTargets, targetHistory } from './indicators.ts';
-import { currentYear, FIRST_YEAR, targetsForm } from './reporting.rules.ts';
+import { targetHistory } from './indicators.repository.ts';
+import { computeIndicators } from './indicators.service.ts';
+import { currentYear, FIRST_YEAR } from './reporting.rules.ts';
 
-/**
- * The indicators page (pages/indicateurs/index.astro): an admin's new targets for a year, and
- * what the page shows for a year and territories.
- */
-export type TargetsTyped = { annee: string; participants: string; porteurs: string };
-
-/**
- * Sets a year's targets (admins; the page checks the role): a new row, the earlier ones stay as
- * history; audited. Returns the year set, or the French message of each field refused.
- */
-export async function saveTargets(
-  db: Kysely<Database>,
-  viewer: Viewer,
-  typed: TargetsTyped,
-): Promise<{ year: number } | { errors: Record<string, string> }> {
-  const parsed = targetsForm.safeParse(typed);
-  if (!parsed.success)
-    return { errors: Object.fromEntries(parsed.error.issues.map((i) => [String(i.path[0]), i.message])) };
-  const { annee, participants, porteurs } = parsed.data;
-  await setTargets(
-    db,
-    viewer.id,
-    annee,
-    { parcoursParticipants: participants, projectHolders: porteurs },
-    now().toISOString(),
-  );
-  await audit(db, {
-    actorId: viewer.id,
-    action: 'indicators.targets',
-    entityType: 'indicators',
-    entityId: annee,
-    details: { year: annee, parcoursParticipants: participants, projectHolders: porteurs },
-  });
-  return { year: annee };
-}
+// The indicators page (pages/indicateurs/index.astro): what it shows for a year and territories,
+// and its charts.
 
 export const MONTHS = [
   'janv.',
@@ -101,4 +68,54 @@ export async function indicatorsView(
         : chosen.map((t) => t.name).join(', ') || 'aucun territoire',
     query,
   };
+}
+
+/**
+ * Charts drawn on the server as SVG strings (issue 11, item 2): no client JavaScript, presentation
+ * attributes only (no style attribute, for the Content-Security-Policy). Each chart is decorative
+ * for screen readers (aria-hidden): the page prints its figures in a table next to it.
+ */
+
+export interface Bar {
+  label: string;
+  value: number;
+}
+
+/** Horizontal bars, one per line, with the value written at the end of each bar. */
+export function barChart(bars: Bar[], options: { max?: number; width?: number } = {}): string {
+  const width = options.width ?? 640;
+  const labelWidth = 190;
+  const row = 28;
+  const max = Math.max(1, options.max ?? 0, ...bars.map((b) => b.value));
+  const span = width - labelWidth - 60;
+  const height = bars.length * row + 8;
+  const lines = bars.map((b, i) => {
+    const y = 4 + i * row;
+    const w = Math.round((b.value / max) * span);
+    return `<text x="${labelWidth - 8}" y="${y + 18}" text-anchor="end" font-size="13" fill="#1a1a1a">${esc(b.label)}</text><rect x="${labelWidth}" y="${y + 4}" width="${w}" height="18" fill="#1d5fa8"/><text x="${labelWidth + w + 6}" y="${y + 18}" font-size="13" fill="#1a1a1a">${b.value}</text>`;
+  });
+  return `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${width} ${height}" width="100%" aria-hidden="true" focusable="false">${lines.join('')}</svg>`;
+}
+
+/** A value against its target: a bar filled in proportion, the target marked by a line. */
+export function progressChart(value: number, target: number, width = 640): string {
+  const max = Math.max(value, target, 1);
+  const span = width - 20;
+  const w = Math.round((value / max) * span);
+  const t = Math.round((target / max) * span);
+  return `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${width} 48" width="100%" aria-hidden="true" focusable="false"><rect x="10" y="10" width="${span}" height="22" fill="#e6e6e6"/><rect x="10" y="10" width="${w}" height="22" fill="${value >= target ? '#1b7a3a' : '#1d5fa8'}"/><line x1="${10 + t}" y1="4" x2="${10 + t}" y2="38" stroke="#1a1a1a" stroke-width="2"/><text x="${Math.min(10 + t, width - 70)}" y="47" font-size="11" fill="#1a1a1a">objectif ${target}</text></svg>`;
+}
+
+/** Vertical bars for the twelve months. */
+export function monthChart(values: number[], labels: string[], width = 640): string {
+  const height = 170;
+  const base = 140;
+  const max = Math.max(1, ...values);
+  const step = (width - 20) / values.length;
+  const bars = values.map((v, i) => {
+    const h = Math.round((v / max) * 110);
+    const x = 10 + i * step;
+    return `<rect x="${x + 4}" y="${base - h}" width="${step - 8}" height="${h}" fill="#1d5fa8"/><text x="${x + step / 2}" y="${base - h - 4}" text-anchor="middle" font-size="12" fill="#1a1a1a">${v}</text><text x="${x + step / 2}" y="${base + 16}" text-anchor="middle" font-size="11" fill="#1a1a1a">${esc(labels[i] ?? '')}</text>`;
+  });
+  return `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${width} ${height}" width="100%" aria-hidden="true" focusable="false"><line x1="10" y1="${base}" x2="${width - 10}" y2="${base}" stroke="#1a1a1a"/>${bars.join('')}</svg>`;
 }

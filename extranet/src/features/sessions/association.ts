@@ -1,4 +1,4 @@
-import { nowMs } from '../../contract/clock.ts';
+import { nowMs } from '@maillage/platform/clock';
 import { type CmsClientOptions, CmsError, createCmsClient, fieldParams } from '../cms/client.ts';
 import { cmsAssociation } from '../cms/schemas.ts';
 

@@ -1,5 +1,5 @@
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
-import { addDays, nowMs, parisInstant } from '../../contract/clock.ts';
+import { addDays, nowMs, parisInstant } from '@maillage/platform/clock';
 
 /**
  * "Je ne peux pas venir": a link in the confirmation and reminder e-mails that lets the person free

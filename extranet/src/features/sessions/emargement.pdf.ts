@@ -1,6 +1,6 @@
+import { now } from '@maillage/platform/clock';
+import { calendarDateFormat } from '@maillage/platform/dates';
 import { PDFDocument, type PDFFont, type PDFPage, rgb, StandardFonts } from 'pdf-lib';
-import { now } from '../../contract/clock.ts';
-import { calendarDateFormat } from '../../contract/dates.ts';
 import type { Association } from './association.ts';
 import type { HalfDay } from './half-days.ts';
 

@@ -1,8 +1,8 @@
+import { addDays, now as clockNow, parisDate } from '@maillage/platform/clock';
 import type { Kysely } from 'kysely';
-import { addDays, now as clockNow, parisDate } from '../../contract/clock.ts';
 import type { Database } from '../../db/database.ts';
-import { audit } from '../audit/audit.ts';
-import { startPeriodicJob } from '../jobs/periodic.ts';
+import { audit } from '../audit/audit.repository.ts';
+import { startPeriodicJob } from '../jobs/periodic.job.ts';
 import { sendMail } from '../mail/mail.ts';
 import { loadContext, type NotifySettings, toOutbox } from '../notifications/notify.ts';
 import { parcoursEndToPrescriber } from '../notifications/templates.ts';

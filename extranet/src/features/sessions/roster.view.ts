@@ -1,7 +1,7 @@
+import { parisDate } from '@maillage/platform/clock';
 import type { Kysely } from 'kysely';
-import { parisDate } from '../../contract/clock.ts';
 import type { Database, EventCopy } from '../../db/database.ts';
-import { audit } from '../audit/audit.ts';
+import { audit } from '../audit/audit.repository.ts';
 import type { Viewer } from '../auth/viewer.ts';
 import { halfDays, loadRoster } from './sessions.repository.ts';
 

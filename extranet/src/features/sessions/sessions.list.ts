@@ -1,5 +1,5 @@
+import { parisDate } from '@maillage/platform/clock';
 import { type Kysely, sql, type Transaction } from 'kysely';
-import { parisDate } from '../../contract/clock.ts';
 import type { Database } from '../../db/database.ts';
 import { memo } from '../../db/memo.ts';
 import type { Viewer } from '../auth/viewer.ts';

@@ -1,8 +1,8 @@
+import { now as clockNow, parisDate } from '@maillage/platform/clock';
 import type { Kysely } from 'kysely';
-import { now as clockNow, parisDate } from '../../contract/clock.ts';
 import type { DbKind } from '../../db/connect.ts';
 import type { Database } from '../../db/database.ts';
-import { audit } from '../audit/audit.ts';
+import { audit } from '../audit/audit.repository.ts';
 import type { Viewer } from '../auth/viewer.ts';
 import type { NotifySettings } from '../notifications/notify.ts';
 import { decide } from '../registrations/decision.service.ts';

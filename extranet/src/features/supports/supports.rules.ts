@@ -52,7 +52,7 @@ export function nextPhases(phase: Phase): Phase[] {
 }
 
 /** Whole calendar days between two Paris dates (YYYY-MM-DD): `to - from`. */
-export function daysBetween(from: string, to: string): number {
+function daysBetween(from: string, to: string): number {
   return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000);
 }
 

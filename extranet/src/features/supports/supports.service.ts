@@ -1,24 +1,34 @@
+import { now, parisDate } from '@maillage/platform/clock';
 import type { Kysely, Transaction } from 'kysely';
-import { now, parisDate } from '../../contract/clock.ts';
 import { isUniqueViolation } from '../../db/connect.ts';
 import type { Database } from '../../db/database.ts';
-import { audit } from '../audit/audit.ts';
+import { audit } from '../audit/audit.repository.ts';
 import type { Viewer } from '../auth/viewer.ts';
-import { PersonNotFoundError, personScope } from '../persons/persons.scope.ts';
+import { PersonNotFoundError } from '../persons/persons.scope.ts';
 import { canSeeTerritory } from '../registrations/scope.ts';
-import { eligibleAdvisors, SupportNotFoundError } from './supports.read.ts';
-import { checkPhaseChange, type EndSupport, type Phase } from './supports.rules.ts';
+import {
+  findLastPhase,
+  findOpenSupport,
+  findRequest,
+  findSupportDetail,
+  findSupportOfRequest,
+  findVisiblePerson,
+  findVisibleSupport,
+  insertPhase,
+  insertSupport,
+  selectAccountsByTerritory,
+  selectOpenSupports,
+  selectPhases,
+  updateSupport,
+} from './supports.repository.ts';
+import { checkPhaseChange, type EndSupport, isQuiet, type Phase } from './supports.rules.ts';
 
-// Reads (getSupport, readSupport, listCaseload, eligibleAdvisors) are in supports.read.ts; pages import them here.
-export {
-  eligibleAdvisors,
-  getSupport,
-  listCaseload,
-  readSupport,
-  SupportNotFoundError,
-} from './supports.read.ts';
+// A support's life (start, phases, advisor in charge, end) and its reads: one support's page, the
+// caseload, and who may be put in charge.
 
 type Db = Kysely<Database> | Transaction<Database>;
+
+export class SupportNotFoundError extends Error {}
 
 /** The request is not an accepted support request (or was decided otherwise meanwhile). */
 export class NotAcceptedSupportRequestError extends Error {}
@@ -33,12 +43,7 @@ export class SupportEndedError extends Error {}
 export class UnknownAdvisorError extends Error {}
 
 async function visiblePerson(db: Db, viewer: Viewer, personId: number) {
-  const person = await db
-    .selectFrom('person')
-    .select(['id', 'territory'])
-    .where('id', '=', personId)
-    .where(personScope(viewer))
-    .executeTakeFirst();
+  const person = await findVisiblePerson(db, viewer, personId);
   if (!person) throw new PersonNotFoundError();
   return person;
 }
@@ -58,71 +63,45 @@ export async function startSupport(
     return await db.transaction().execute(async (trx) => {
       let personId = input.personId;
       if (input.registrationId !== undefined) {
-        const r = await trx
-          .selectFrom('registration')
-          .select(['id', 'person_id', 'territory', 'kind', 'status'])
-          .where('id', '=', input.registrationId)
-          .executeTakeFirst();
+        const r = await findRequest(trx, input.registrationId);
         if (!r || !canSeeTerritory(input.viewer, r.territory)) throw new PersonNotFoundError();
         if (r.kind !== 'support' || r.status !== 'accepted') throw new NotAcceptedSupportRequestError();
-        const already = await trx
-          .selectFrom('support')
-          .select('id')
-          .where('registration_id', '=', r.id)
-          .executeTakeFirst();
+        const already = await findSupportOfRequest(trx, r.id);
         if (already) return { id: already.id, created: false };
         personId = r.person_id;
       } else {
         await visiblePerson(trx, input.viewer, personId as number);
       }
-      const open = await trx
-        .selectFrom('support')
-        .select('id')
-        .where('person_id', '=', personId as number)
-        .where('ended_at', 'is', null)
-        .executeTakeFirst();
+      const open = await findOpenSupport(trx, personId as number);
       if (open) return { id: open.id, created: false };
-      const support = await trx
-        .insertInto('support')
-        .values({
-          person_id: personId as number,
-          advisor_id: input.viewer.id,
-          phase: 'emergence',
-          started_at: iso,
-          created_at: iso,
-          updated_at: iso,
-          registration_id: input.registrationId ?? null,
-        })
-        .returning('id')
-        .executeTakeFirstOrThrow();
-      await trx
-        .insertInto('support_phase')
-        .values({
-          support_id: support.id,
-          phase: 'emergence',
-          started_on: parisDate(at),
-          changed_by: input.viewer.id,
-          created_at: iso,
-        })
-        .execute();
+      const supportId = await insertSupport(trx, {
+        person_id: personId as number,
+        advisor_id: input.viewer.id,
+        phase: 'emergence',
+        started_at: iso,
+        registration_id: input.registrationId ?? null,
+      });
+      await insertPhase(trx, {
+        support_id: supportId,
+        phase: 'emergence',
+        started_on: parisDate(at),
+        changed_by: input.viewer.id,
+        created_at: iso,
+      });
       await audit(trx, {
         actorId: input.viewer.id,
         action: 'support.start',
         entityType: 'support',
-        entityId: support.id,
+        entityId: supportId,
         personId: personId ?? null,
         details: input.registrationId ? { registration: input.registrationId } : undefined,
       });
-      return { id: support.id, created: true };
+      return { id: supportId, created: true };
     });
   } catch (error) {
     // Two clicks on "start" for the same request at once: the second finds the first.
     if (isUniqueViolation(error) && input.registrationId !== undefined) {
-      const row = await db
-        .selectFrom('support')
-        .select('id')
-        .where('registration_id', '=', input.registrationId)
-        .executeTakeFirst();
+      const row = await findSupportOfRequest(db, input.registrationId);
       if (row) return { id: row.id, created: false };
     }
     throw error;
@@ -131,14 +110,7 @@ export async function startSupport(
 
 /** The support row, when the viewer may see its person (by the person's territory). */
 async function visibleSupport(db: Db, viewer: Viewer, supportId: number) {
-  const row = await db
-    .selectFrom('support')
-    .innerJoin('person', 'person.id', 'support.person_id')
-    .selectAll('support')
-    .select('person.territory')
-    .where('support.id', '=', supportId)
-    .where(personScope(viewer))
-    .executeTakeFirst();
+  const row = await findVisibleSupport(db, viewer, supportId);
   if (!row) throw new SupportNotFoundError();
   return row;
 }
@@ -152,12 +124,7 @@ export async function changePhase(
     const support = await visibleSupport(trx, input.viewer, input.supportId);
     if (support.ended_at) throw new PhaseChangeError('ended');
     if (input.startedOn > parisDate()) throw new PhaseChangeError('future');
-    const last = await trx
-      .selectFrom('support_phase')
-      .select(['phase', 'started_on'])
-      .where('support_id', '=', support.id)
-      .orderBy('id', 'desc')
-      .executeTakeFirst();
+    const last = await findLastPhase(trx, support.id);
     const check = checkPhaseChange(
       {
         phase: (last?.phase ?? support.phase) as Phase,
@@ -167,21 +134,14 @@ export async function changePhase(
     );
     if (check !== 'ok') throw new PhaseChangeError(check);
     const iso = now().toISOString();
-    await trx
-      .insertInto('support_phase')
-      .values({
-        support_id: support.id,
-        phase: input.phase,
-        started_on: input.startedOn,
-        changed_by: input.viewer.id,
-        created_at: iso,
-      })
-      .execute();
-    await trx
-      .updateTable('support')
-      .set({ phase: input.phase, updated_at: iso })
-      .where('id', '=', support.id)
-      .execute();
+    await insertPhase(trx, {
+      support_id: support.id,
+      phase: input.phase,
+      started_on: input.startedOn,
+      changed_by: input.viewer.id,
+      created_at: iso,
+    });
+    await updateSupport(trx, support.id, { phase: input.phase, updated_at: iso });
     await audit(trx, {
       actorId: input.viewer.id,
       action: 'support.phase',
@@ -204,11 +164,7 @@ export async function reassignSupport(
     const allowed = await eligibleAdvisors(trx, support.territory);
     if (!allowed.some((a) => a.id === input.advisorId)) throw new UnknownAdvisorError();
     if (support.advisor_id === input.advisorId) return;
-    await trx
-      .updateTable('support')
-      .set({ advisor_id: input.advisorId, updated_at: now().toISOString() })
-      .where('id', '=', support.id)
-      .execute();
+    await updateSupport(trx, support.id, { advisor_id: input.advisorId, updated_at: now().toISOString() });
     await audit(trx, {
       actorId: input.viewer.id,
       action: 'support.reassign',
@@ -230,20 +186,16 @@ export async function endSupport(
     if (support.ended_at) throw new SupportEndedError();
     const e = input.end;
     const iso = now().toISOString();
-    await trx
-      .updateTable('support')
-      .set({
-        ended_at: iso,
-        outcome: e.outcome === 'activite' ? 'activite-creee' : 'arret',
-        activity_name: e.outcome === 'activite' ? e.activityName : null,
-        legal_form: e.outcome === 'activite' ? e.legalForm : null,
-        jobs_created: e.outcome === 'activite' ? e.jobsCreated : null,
-        end_reason: e.outcome === 'arret' ? e.reason : null,
-        outcome_date: e.outcomeDate,
-        updated_at: iso,
-      })
-      .where('id', '=', support.id)
-      .execute();
+    await updateSupport(trx, support.id, {
+      ended_at: iso,
+      outcome: e.outcome === 'activite' ? 'activite-creee' : 'arret',
+      activity_name: e.outcome === 'activite' ? e.activityName : null,
+      legal_form: e.outcome === 'activite' ? e.legalForm : null,
+      jobs_created: e.outcome === 'activite' ? e.jobsCreated : null,
+      end_reason: e.outcome === 'arret' ? e.reason : null,
+      outcome_date: e.outcomeDate,
+      updated_at: iso,
+    });
     await audit(trx, {
       actorId: input.viewer.id,
       action: 'support.end',
@@ -256,4 +208,64 @@ export async function endSupport(
           : { outcome: 'arret', reason: e.reason },
     });
   });
+}
+
+/** Advisors who may be put in charge of a person of `territory`: active, covering it (or admins). */
+export async function eligibleAdvisors(db: Db, territory: string | null) {
+  const rows = await selectAccountsByTerritory(db);
+  const seen = new Map<string, { id: string; name: string }>();
+  for (const r of rows) {
+    // disabled is a boolean on PostgreSQL, 0/1 on SQLite
+    if (r.disabled) continue;
+    if (r.role === 'admin' || (territory !== null && r.territory === territory))
+      seen.set(r.id, { id: r.id, name: r.name });
+  }
+  return [...seen.values()];
+}
+
+/** Last contact as a Paris date: the latest note, or the start of the support when none. */
+function lastContactOn(lastNote: string | null, startedAt: string): string {
+  const latest = lastNote && lastNote > startedAt ? lastNote : startedAt;
+  return parisDate(new Date(latest));
+}
+
+/** A support with its person, phases and advisor, or SupportNotFoundError. */
+export async function getSupport(db: Kysely<Database>, viewer: Viewer, supportId: number) {
+  const row = await findSupportDetail(db, viewer, supportId);
+  if (!row) throw new SupportNotFoundError();
+  const phases = await selectPhases(db, supportId);
+  const lastContact = lastContactOn(row.last_note_at, row.started_at);
+  return { ...row, phases, lastContact, quiet: !row.ended_at && isQuiet(lastContact, parisDate()) };
+}
+
+/** getSupport for the support's page: it shows the person's follow-up, a read of their record (audited). */
+export async function readSupport(db: Kysely<Database>, viewer: Viewer, supportId: number) {
+  const support = await getSupport(db, viewer, supportId);
+  await audit(db, {
+    actorId: viewer.id,
+    action: 'person.read',
+    entityType: 'support',
+    entityId: support.id,
+    personId: support.person_id,
+  });
+  return support;
+}
+
+/**
+ * The caseload: open supports (of one advisor, or of every advisor the viewer can see), with the
+ * last contact and the quiet warning; the quietest first.
+ */
+export async function listCaseload(
+  db: Kysely<Database>,
+  viewer: Viewer,
+  options: { advisorId?: string | null | undefined; limit?: number } = {},
+) {
+  const rows = await selectOpenSupports(db, viewer, options);
+  const today = parisDate();
+  return rows
+    .map((r) => {
+      const lastContact = lastContactOn(r.last_note_at, r.started_at);
+      return { ...r, lastContact, quiet: isQuiet(lastContact, today) };
+    })
+    .sort((a, b) => a.lastContact.localeCompare(b.lastContact) || a.id - b.id);
 }

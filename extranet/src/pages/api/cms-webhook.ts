@@ -1,7 +1,8 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
+import { MAX_BODY_BYTES } from '@maillage/platform/body-limit';
 import type { APIRoute } from 'astro';
 import { z } from 'zod';
-import { firstDelivery } from '../../features/webhooks/replay.ts';
+import { firstDelivery } from '../../features/webhooks/webhooks.repository.ts';
 import { json } from '../../lib/http.ts';
 
 const MAX_AGE_MS = 5 * 60_000;
@@ -36,7 +37,7 @@ export const POST: APIRoute = async ({ request, locals }) => {
   const secret = rt.config.webhookSecret;
   if (
     !secret ||
-    raw.length > 64 * 1024 ||
+    raw.length > MAX_BODY_BYTES ||
     !verifySignature(
       secret,
       request.headers.get('x-maillage-timestamp'),

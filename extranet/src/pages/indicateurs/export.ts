@@ -1,7 +1,7 @@
 import type { APIRoute } from 'astro';
-import { audit } from '../../features/audit/audit.ts';
-import { contactsOf, csvStream, exportTable, xlsxStream } from '../../features/reporting/exports.ts';
-import { computeIndicators } from '../../features/reporting/indicators.ts';
+import { audit } from '../../features/audit/audit.repository.ts';
+import { contactsOf, csvStream, exportTable, xlsxStream } from '../../features/reporting/exports.view.ts';
+import { computeIndicators } from '../../features/reporting/indicators.service.ts';
 import { exportRequest, readFilter } from '../../features/reporting/reporting.rules.ts';
 import { requireUser } from '../../lib/guard.ts';
 import { plainText } from '../../lib/http.ts';

@@ -1,4 +1,4 @@
-import { parisToday } from '../dates.ts';
+import { parisDate } from '@maillage/platform/clock';
 import { SwrCache, type SwrOptions } from './cache.ts';
 import {
   EVENT_QUERY,
@@ -41,7 +41,7 @@ export function firstSlot(e: s.CmsEvent): s.Slot {
 
 export function createCmsClient(options: CmsClientOptions) {
   const warn = options.warn ?? ((m: string) => console.warn(`[cms] ${m}`));
-  const today = options.today ?? parisToday;
+  const today = options.today ?? (() => parisDate());
   const cache = new SwrCache({ ttlMs: 60_000, retryAfterMs: 5_000, maxEntries: 1000, ...options.cache });
   const { list, one, single } = createTransport({
     baseUrl: options.baseUrl,
@@ -206,5 +206,3 @@ export function createCmsClient(options: CmsClientOptions) {
     },
   };
 }
-
-export type CmsClient = ReturnType<typeof createCmsClient>;

@@ -7,7 +7,7 @@ const nullableString = z
   .nullish()
   .transform((v) => v ?? null);
 
-export const seo = z
+const seo = z
   .object({
     metaTitle: nullableString,
     metaDescription: nullableString,
@@ -22,13 +22,13 @@ export const seo = z
 export type Seo = z.infer<typeof seo>;
 
 /** Strapi "blocks" rich text: validated loosely here, rendered defensively by blocks.ts. */
-export const blocks = z
+const blocks = z
   .array(z.object({ type: z.string() }).loose())
   .nullish()
   .transform((v) => v ?? []);
 export type Blocks = z.infer<typeof blocks>;
 
-export const media = z
+const media = z
   .object({
     url: z.string(),
     alternativeText: nullableString,
@@ -45,12 +45,12 @@ const flag = z
   .nullish()
   .transform((v) => v ?? false);
 
-export const territoryRef = z
+const territoryRef = z
   .object({ documentId: z.string().optional(), name: z.string(), slug: z.string() })
   .nullish()
   .transform((v) => v ?? null);
 
-export const programRef = z
+const programRef = z
   .object({
     documentId: z.string().optional(),
     title: z.string(),
@@ -61,7 +61,7 @@ export const programRef = z
   .transform((v) => v ?? null);
 
 /** A funder: name, mandatory mention, logo with its alternative text. */
-export const funder = z.object({
+const funder = z.object({
   name: z.string(),
   mention: nullableString,
   logo: media,
@@ -116,7 +116,7 @@ export type Program = z.infer<typeof program>;
 
 const time = z.string().regex(/^\d{2}:\d{2}(:\d{2}(\.\d+)?)?$/);
 
-export const slot = z.object({
+const slot = z.object({
   date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
   start: time.transform((t) => t.slice(0, 5)),
   end: time.transform((t) => t.slice(0, 5)),
@@ -124,7 +124,7 @@ export const slot = z.object({
 });
 export type Slot = z.infer<typeof slot>;
 
-export const venue = z.object({
+const venue = z.object({
   name: z.string(),
   address: z.string(),
   postcode: z.string(),
@@ -138,7 +138,6 @@ export const venue = z.object({
   latitude: z.number().nullish(),
   longitude: z.number().nullish(),
 });
-export type Venue = z.infer<typeof venue>;
 
 export const event = z.object({
   documentId: z.string(),
@@ -204,7 +203,6 @@ export const page = z.object({
   updatedAt: z.string(),
   seo,
 });
-export type Page = z.infer<typeof page>;
 
 /** An « actualité ». */
 export const news = z.object({
@@ -243,7 +241,7 @@ export const global = z.object({
 });
 export type Global = z.infer<typeof global>;
 
-export const pagination = z.object({
+const pagination = z.object({
   page: z.number(),
   pageSize: z.number(),
   pageCount: z.number(),

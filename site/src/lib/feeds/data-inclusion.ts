@@ -1,5 +1,5 @@
-import { parisDate } from '@maillage/extranet/clock';
-import { normaliseFrenchPhone } from '@maillage/extranet/contract';
+import { parisDate } from '@maillage/platform/clock';
+import { normaliseFrenchPhone } from '@maillage/platform/phone';
 import { blocksToText } from '../cms/blocks.ts';
 import type { Global, Program, Territory } from '../cms/schemas.ts';
 import serviceSchema from './data-inclusion-v1/service.json' with { type: 'json' };
@@ -15,8 +15,8 @@ import serviceSchema from './data-inclusion-v1/service.json' with { type: 'json'
  * address for `en-presentiel`, modes de mobilisation and mobilisable_par, frais, a recent date_maj.
  */
 
-export const SOURCE = 'maillage';
-export const STRUCTURE_ID = `${SOURCE}--maillage`;
+const SOURCE = 'maillage';
+const STRUCTURE_ID = `${SOURCE}--maillage`;
 
 const enumOf = (name: string): Set<string> =>
   new Set(((serviceSchema.$defs as Record<string, { enum?: string[] }>)[name]?.enum ?? []) as string[]);

@@ -4,7 +4,7 @@ import {
   PARIS_VTIMEZONE,
   serializeLines,
   utcStamp,
-} from '@maillage/extranet/icalendar';
+} from '@maillage/platform/icalendar';
 import type { CmsEvent } from '../cms/schemas.ts';
 
 /** RFC 5545 calendar: one VEVENT per half-day, local times with TZID=Europe/Paris and its VTIMEZONE. */
@@ -14,7 +14,7 @@ const stampOf = (iso: string) => {
   return utcStamp(Number.isNaN(d.getTime()) ? new Date(0) : d);
 };
 
-export function eventToVevents(e: CmsEvent, siteUrl: string, host: string): string[] {
+function eventToVevents(e: CmsEvent, siteUrl: string, host: string): string[] {
   const url = `${siteUrl}/agenda/${e.slug}`;
   const location = `${e.venue.name}, ${e.venue.address}, ${e.venue.postcode} ${e.venue.commune}`;
   const n = e.slots.length;

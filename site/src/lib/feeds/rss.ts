@@ -1,4 +1,4 @@
-import { parisInstant } from '@maillage/extranet/clock';
+import { parisInstant } from '@maillage/platform/clock';
 import type { News, Story } from '../cms/schemas.ts';
 import { escapeHtml } from '../html.ts';
 

@@ -17,7 +17,7 @@ export const STAMP_FIELD = 'formStamp';
 /** Nobody reads and fills even the short call-back form in under 3 seconds. */
 export const MIN_FILL_MS = 3_000;
 /** After a day the form is stale: it is shown again (values kept) with a fresh stamp. */
-export const MAX_FORM_AGE_MS = 24 * 60 * 60 * 1000;
+const MAX_FORM_AGE_MS = 24 * 60 * 60 * 1000;
 
 export function issueStamp(key: Buffer, now = Date.now()): string {
   const at = String(now);

@@ -1,4 +1,4 @@
-import type { RegistrationRequest } from '@maillage/extranet/contract';
+import type { RegistrationRequest } from '@maillage/contract';
 import { type Commune, findCommunes, normalizeName } from '../geo/communes.ts';
 
 /**
@@ -58,7 +58,7 @@ const PRESCRIBER = [
 
 const ALL_FIELDS = [...PERSON, ...PRESCRIBER, 'request', 'eventId', 'projectIdea', 'acceptWaitlist'] as const;
 
-export const FORM_FIELDS: Record<FormKind, readonly FormField[]> = {
+const FORM_FIELDS: Record<FormKind, readonly FormField[]> = {
   event: [...PERSON, 'eventId', 'eventSlug', 'acceptWaitlist'],
   support: [...PERSON, 'projectIdea'],
   callback: [...PERSON],

@@ -1,12 +1,11 @@
-import { intakeAccepted, intakeError, type RegistrationRequest } from '@maillage/extranet/contract';
+import { intakeAccepted, intakeError, type RegistrationRequest } from '@maillage/contract';
 
 /** What the extranet's intake API answered, in the site's terms. */
-export type IntakeOutcome =
+type IntakeOutcome =
   | { type: 'ok'; reference: string; status: 'received' | 'waitlisted'; created: boolean }
   | { type: 'invalid'; fieldErrors: Record<string, string> }
   | { type: 'full' }
   | { type: 'closed' }
-  | { type: 'unknown-event' }
   | { type: 'unavailable' };
 
 export interface IntakeClient {
@@ -70,8 +69,6 @@ export function createIntakeClient(opts: {
           return { type: 'full' };
         case 'event_closed':
           return { type: 'closed' };
-        case 'unknown_event':
-          return { type: 'unknown-event' };
         case 'unauthorized':
           break;
       }

@@ -1,5 +1,5 @@
-import { nowMs, parisDate } from '@maillage/extranet/clock';
-import type { AvailabilityEntry } from '@maillage/extranet/contract';
+import type { AvailabilityEntry } from '@maillage/contract';
+import { nowMs, parisDate } from '@maillage/platform/clock';
 import type { CmsEvent } from '../cms/schemas.ts';
 
 /** Why a session takes no registration right now, or null when it does. */

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { fieldErrors, registrationRequest } from '@maillage/extranet/contract';
+import { fieldErrors, registrationRequest } from '@maillage/contract';
 import { checkStamp, honeypotFilled, issueStamp, STAMP_FIELD } from './antibot.ts';
 import { type FormKind, type FormValues, fieldOf, nest, readValues, resolveCommune } from './fields.ts';
 import type { IntakeClient } from './intake.ts';
@@ -20,7 +20,7 @@ export interface SubmitDeps {
   now?: number;
 }
 
-export interface CommuneChoice {
+interface CommuneChoice {
   code: string;
   label: string;
 }
@@ -142,7 +142,6 @@ export async function submitRegistration(
         },
       });
     case 'closed':
-    case 'unknown-event':
       return state({ closed: true, notice: 'Les inscriptions à cette session sont fermées.' });
     case 'unavailable':
       return state({ notice: UNAVAILABLE });
@@ -155,7 +154,7 @@ export async function submitRegistration(
  * registration, same reference); a professional who goes back and changes the person (another
  * phone number) or the session gets a new one, so the second person is not silently dropped.
  */
-export function requestKey(r: {
+function requestKey(r: {
   idempotencyKey: string;
   phone: string;
   kind: string;
@@ -172,7 +171,7 @@ export function requestKey(r: {
  * The contract's request object from what was typed. Also returns the errors found on the way
  * (the commune, what the professional asks for), which the contract cannot see.
  */
-export function buildRequest(
+function buildRequest(
   values: FormValues,
   kind: FormKind,
 ): { request: Record<string, unknown>; errors: Record<string, string>; communeChoices?: CommuneChoice[] } {

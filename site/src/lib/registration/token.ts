@@ -5,7 +5,7 @@ import { sign, verify } from './signing.ts';
  * What the confirmation page may show, carried in a signed, short-lived token in its URL. It holds
  * no personal data: a reference (a counter), a status and the public slug of the event.
  */
-export const confirmationPayload = z.object({
+const confirmationPayload = z.object({
   r: z.string().regex(/^MAI-\d{4}-\d{6}$/),
   s: z.enum(['received', 'waitlisted']),
   k: z.enum(['event', 'support', 'callback']),
@@ -17,7 +17,7 @@ export const confirmationPayload = z.object({
 });
 export type ConfirmationPayload = z.infer<typeof confirmationPayload>;
 
-export const CONFIRMATION_TTL_MS = 6 * 60 * 60 * 1000;
+const CONFIRMATION_TTL_MS = 6 * 60 * 60 * 1000;
 
 export function signConfirmation(
   key: Buffer,

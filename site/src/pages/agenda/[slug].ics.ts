@@ -1,6 +1,6 @@
 import type { APIRoute } from 'astro';
+import { cms, config, feedUnavailable, safely } from '../../lib/context.ts';
 import { buildCalendar } from '../../lib/feeds/ics.ts';
-import { cms, config, feedUnavailable, safely } from '../../lib/runtime.ts';
 
 export const GET: APIRoute = async ({ params }) => {
   const slug = params.slug ?? '';

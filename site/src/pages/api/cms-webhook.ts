@@ -1,6 +1,6 @@
 import type { APIRoute } from 'astro';
+import { config, purgeAll } from '../../lib/context.ts';
 import { purgeImagesFor } from '../../lib/images.ts';
-import { config, purgeAll } from '../../lib/runtime.ts';
 import { createReplayGuard, verifyWebhook, WEBHOOK_MAX_AGE_MS, webhookBody } from '../../lib/webhook.ts';
 
 const replays = createReplayGuard();

@@ -1,6 +1,6 @@
 import type { APIRoute } from 'astro';
+import { cms, config, safely } from '../../lib/context.ts';
 import { buildServices } from '../../lib/feeds/data-inclusion.ts';
-import { cms, config, safely } from '../../lib/runtime.ts';
 
 /** data·inclusion v1: one service per program. */
 export const GET: APIRoute = async () => {

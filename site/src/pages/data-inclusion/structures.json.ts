@@ -1,6 +1,6 @@
 import type { APIRoute } from 'astro';
+import { cms, config, safely } from '../../lib/context.ts';
 import { buildStructure } from '../../lib/feeds/data-inclusion.ts';
-import { cms, config, safely } from '../../lib/runtime.ts';
 
 /** data·inclusion v1: the structure (a list of one). */
 export const GET: APIRoute = async () => {

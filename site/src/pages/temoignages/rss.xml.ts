@@ -1,6 +1,6 @@
 import type { APIRoute } from 'astro';
+import { cms, config, feedUnavailable, loadGlobal, safely } from '../../lib/context.ts';
 import { buildRss } from '../../lib/feeds/rss.ts';
-import { cms, config, feedUnavailable, loadGlobal, safely } from '../../lib/runtime.ts';
 
 export const GET: APIRoute = async () => {
   const [{ value: stories, degraded }, global] = await Promise.all([

@@ -1,4 +1,4 @@
-import { escapeHtml } from '../../../contract/html.ts';
+import { escapeHtml } from '@maillage/platform/html';
 import type { MailAttachment, MessageTemplate, NotificationContext, RenderedMail } from '../types.ts';
 
 /**

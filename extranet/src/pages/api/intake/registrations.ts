@@ -1,6 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
+import { fieldErrors, registrationRequest } from '@maillage/contract';
+import { MAX_BODY_BYTES } from '@maillage/platform/body-limit';
 import type { APIRoute } from 'astro';
-import { fieldErrors, registrationRequest } from '../../../contract/index.ts';
 import {
   EventClosedError,
   EventFullError,
@@ -8,8 +9,6 @@ import {
 } from '../../../features/registrations/errors.ts';
 import { type IntakeResult, submitRegistration } from '../../../features/registrations/intake.service.ts';
 import { json } from '../../../lib/http.ts';
-
-const MAX_BODY = 64 * 1024;
 
 function tokenMatches(header: string | null, expected: string | undefined): boolean {
   if (!expected || !header?.startsWith('Bearer ')) return false;
@@ -25,7 +24,7 @@ export const POST: APIRoute = async ({ request, locals }) => {
     return json({ error: 'unauthorized' }, 401);
   }
   const raw = await request.text().catch(() => '');
-  if (raw.length > MAX_BODY)
+  if (raw.length > MAX_BODY_BYTES)
     return json({ error: 'invalid', fieldErrors: { form: 'Demande trop volumineuse.' } }, 400);
   let body: unknown;
   try {

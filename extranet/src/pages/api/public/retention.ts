@@ -1,5 +1,5 @@
 import type { APIRoute } from 'astro';
-import { formatPeriod, retentionMonths } from '../../../features/retention/settings.ts';
+import { formatPeriod, retentionMonths } from '../../../features/retention/settings.service.ts';
 import { json } from '../../../lib/http.ts';
 
 /**

@@ -1,5 +1,5 @@
 import type { APIRoute } from 'astro';
-import { audit } from '../../../features/audit/audit.ts';
+import { audit } from '../../../features/audit/audit.repository.ts';
 import { associationSource } from '../../../features/sessions/association.ts';
 import { buildEmargement } from '../../../features/sessions/emargement.pdf.ts';
 import {

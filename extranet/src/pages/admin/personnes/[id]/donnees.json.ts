@@ -1,6 +1,6 @@
 import type { APIRoute } from 'astro';
-import { audit } from '../../../../features/audit/audit.ts';
-import { exportPerson } from '../../../../features/retention/export.ts';
+import { audit } from '../../../../features/audit/audit.repository.ts';
+import { exportPerson } from '../../../../features/retention/rights.view.ts';
 import { requireApiUser } from '../../../../lib/guard.ts';
 import { json } from '../../../../lib/http.ts';
 import { recordId } from '../../../../lib/page.ts';

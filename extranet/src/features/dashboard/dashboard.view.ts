@@ -1,0 +1,57 @@
+import { addDays, parisDate } from '@maillage/platform/clock';
+import type { Kysely } from 'kysely';
+import type { Database } from '../../db/database.ts';
+import type { Viewer } from '../auth/viewer.ts';
+import { parseSlots } from '../events/events.repository.ts';
+import { listOpenActions } from '../notes/notes.service.ts';
+import { listCaseload } from '../supports/supports.service.ts';
+import { countReceived, eventsAroundWeek, newestReceived } from './dashboard.repository.ts';
+
+/** How many actions and quiet supports the dashboard lists (the counts cover them all). */
+const DASHBOARD_ITEMS = 8;
+
+/** Monday and Sunday (Paris dates) of the week holding `today`. */
+export function weekOf(today: string): { monday: string; sunday: string } {
+  const weekday = new Date(`${today}T00:00:00Z`).getUTCDay(); // 0 = Sunday
+  const monday = addDays(today, -((weekday + 6) % 7));
+  return { monday, sunday: addDays(monday, 6) };
+}
+
+/**
+ * An advisor's morning: new requests, this week's sessions (from the events copy), next actions
+ * due within a week (late ones first) and quiet supports. Advisors see their territories and
+ * their own caseload; admins see every territory and every caseload.
+ */
+export async function dashboard(db: Kysely<Database>, viewer: Viewer) {
+  const today = parisDate();
+  const { monday, sunday } = weekOf(today);
+  const admin = viewer.role === 'admin';
+  const [received, newest, events, actions, caseload] = await Promise.all([
+    countReceived(db, viewer),
+    newestReceived(db, viewer),
+    eventsAroundWeek(db, viewer, { monday, sunday }),
+    listOpenActions(db, viewer, { everyone: admin }),
+    listCaseload(db, viewer, { advisorId: admin ? null : viewer.id }),
+  ]);
+  const sessions = events
+    .map((e) => ({
+      ...e,
+      thisWeek: parseSlots(e).filter((s) => s.date >= monday && s.date <= sunday),
+    }))
+    .filter((e) => e.thisWeek.length > 0);
+  const due = actions.filter((a) => (a.due_at ?? '') <= addDays(today, 7));
+  const quiet = caseload.filter((s) => s.quiet);
+  // A morning's glance: the first few of each list (late and quietest first), with the counts;
+  // the full lists are one link away.
+  return {
+    today,
+    week: { monday, sunday },
+    newRequests: { count: Number(received.n), newest },
+    sessions,
+    actionsDue: due.slice(0, DASHBOARD_ITEMS),
+    actionsDueCount: due.length,
+    quietSupports: quiet.slice(0, DASHBOARD_ITEMS),
+    quietCount: quiet.length,
+    openSupports: caseload.length,
+  };
+}

@@ -1,0 +1,46 @@
+// Printing and reading benchmark figures: no dependency; `scripts/bench.ts` (the summary of every
+// package's bench) and the extranet's benches share the same table and the same figure shapes.
+
+/** Prints a Markdown table. */
+export function printTable(header: string[], rows: string[][]): void {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i]!)).join(' | ')} |`;
+  console.log(line(header));
+  console.log(`|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`);
+  for (const r of rows) console.log(line(r));
+}
+
+/** 200 registrations at once through the intake API, on one base. */
+export interface IntakeFigure {
+  base: string;
+  concurrent: number;
+  acknowledged: number;
+  stored: number;
+  lost: number;
+  rps: number;
+}
+
+/** The inbox's latency on one base at one size. */
+export interface InboxFigure {
+  base: string;
+  registrations: number;
+  requests: number;
+  p50: number;
+  p95: number;
+  max: number;
+  rps: number;
+  errors: number;
+  /** p95 per kind of view */
+  paths: Record<string, number>;
+}
+
+/** What `bench/inbox.ts` writes to BENCH_JSON. */
+export interface ExtranetFigures {
+  intake: IntakeFigure[];
+  inbox: (InboxFigure & { growth: number | null })[];
+  budgets: { inboxP95Ms: number; inboxGrowth: number };
+}
+
+/** Every acknowledged registration stored, none invented, none refused. */
+export const noLoss = (i: IntakeFigure) =>
+  i.lost === 0 && i.acknowledged === i.stored && i.acknowledged === i.concurrent;
