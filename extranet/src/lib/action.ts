@@ -23,7 +23,7 @@ import { formObject, list, readForm, str } from './http.ts';
  * Actions are public endpoints (`/_actions/x` too): each one starts here, whatever its page checked.
  * Anonymous → UNAUTHORIZED, wrong role → FORBIDDEN (the rule of lib/guard.ts).
  */
-export function requireActionUser(context: ActionAPIContext, options: { role?: 'admin' } = {}): CurrentUser {
+function requireActionUser(context: ActionAPIContext, options: { role?: 'admin' } = {}): CurrentUser {
   const user = context.locals.user;
   const refused = refusal(user, options);
   if (refused === 'anonymous') throw new ActionError({ code: 'UNAUTHORIZED', message: 'Connexion requise.' });
