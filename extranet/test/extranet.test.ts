@@ -587,7 +587,7 @@ describe.each(BACKENDS)('extranet on %s', (backend) => {
           '/sessions/ev-val?_action=sessions.presence',
           { session: 'ev-val', registration: '1', halfDay: '2027-01-01T09:00', status: 'present' },
         ],
-        [anonymous, '/je-ne-peux-pas-venir', { t: '1.1.x' }],
+        [anonymous, '/je-ne-peux-pas-venir?_action=sessions.cancelPlace', { t: '1.1.x' }],
         [advisor, '/compte/securite?_action=account.enableTwoFactor', { password: DEMO_PASSWORD }],
         [advisor, '/personnes?_action=persons.filter', { q: 'Valentine' }],
         [

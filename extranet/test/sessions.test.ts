@@ -528,7 +528,10 @@ describe.each(BACKENDS)('sessions on %s', (backend) => {
         expect((await anonymous.get(`/je-ne-peux-pas-venir?t=${encodeURIComponent(t)}`)).status, t).toBe(
           status,
         );
-        expect((await anonymous.post('/je-ne-peux-pas-venir', { t })).status, t).toBe(status);
+        expect(
+          (await anonymous.post('/je-ne-peux-pas-venir?_action=sessions.cancelPlace', { t })).status,
+          t,
+        ).toBe(status);
       }
       expect((await statusOf(accepted)).status).toBe('accepted');
       expect((await statusOf(waiting)).status).toBe('waitlisted');
@@ -538,8 +541,8 @@ describe.each(BACKENDS)('sessions on %s', (backend) => {
       const token = new URL(link).searchParams.get('t')!;
       // A double tap: one cancellation, the other answer says it is already done.
       const [res, twin] = await Promise.all([
-        anonymous.post('/je-ne-peux-pas-venir', { t: token }),
-        new Browser(server.url).post('/je-ne-peux-pas-venir', { t: token }),
+        anonymous.post('/je-ne-peux-pas-venir?_action=sessions.cancelPlace', { t: token }),
+        new Browser(server.url).post('/je-ne-peux-pas-venir?_action=sessions.cancelPlace', { t: token }),
       ]);
       expect([res.status, twin.status].sort()).toEqual([303, 409]);
       const done = res.status === 303 ? res : twin;
@@ -551,7 +554,9 @@ describe.each(BACKENDS)('sessions on %s', (backend) => {
         decided_by: SELF_CANCEL_ACTOR,
       });
       // Once is enough: the same link again says so.
-      expect((await anonymous.post('/je-ne-peux-pas-venir', { t: token })).status).toBe(409);
+      expect(
+        (await anonymous.post('/je-ne-peux-pas-venir?_action=sessions.cancelPlace', { t: token })).status,
+      ).toBe(409);
       // The inbox banner offers the place to the first person waiting, as when an advisor cancels.
       const waitingRef = (
         await server.db.db

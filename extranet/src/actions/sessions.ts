@@ -3,15 +3,19 @@ import { z } from 'zod';
 import type { Database } from '../db/database.ts';
 import type { Viewer } from '../features/auth/viewer.ts';
 import { NotFoundError } from '../features/registrations/errors.ts';
+import { verifyCancelToken } from '../features/sessions/cancel-link.ts';
 import { attendanceStatus, parcoursOutcomeKind } from '../features/sessions/completion.ts';
 import { getSessionForViewer } from '../features/sessions/sessions.repository.ts';
 import {
+  AlreadyCancelledError,
+  cancelFromLink,
+  cancelTarget,
   HalfDayNotYetError,
   recordAttendance,
   recordOutcome,
   UnknownHalfDayError,
 } from '../features/sessions/sessions.service.ts';
-import { FieldRefusal, formAction, missingIsBlank, recordMissing } from '../lib/action.ts';
+import { FieldRefusal, formAction, missingIsBlank, publicFormAction, recordMissing } from '../lib/action.ts';
 import { documentId } from '../lib/page.ts';
 
 /**
@@ -46,6 +50,31 @@ async function sessionOf(db: Kysely<Database>, viewer: Viewer, id: string): Prom
 }
 
 export const sessions = {
+  /**
+   * « Je ne peux pas venir », from the signed link of an e-mail (no sign-in: the token is the
+   * proof): the place freed and offered to the waiting list, or why not (`state`).
+   */
+  cancelPlace: publicFormAction({
+    input: missingIsBlank(['t'], z.object({ t: z.string() })),
+    handler: async ({ t }, { locals }) => {
+      const { db, kind, notify } = locals.runtime;
+      const secret = notify.cancelSecret ?? '';
+      const check = secret ? verifyCancelToken(secret, t) : ({ ok: false, reason: 'invalid' } as const);
+      if (!check.ok) return { state: check.reason };
+      const target = await cancelTarget(db, check.registrationId);
+      if (!target) return { state: 'invalid' as const };
+      if (target.started && target.status === 'accepted') return { state: 'started' as const };
+      try {
+        await cancelFromLink(db, kind, check.registrationId, notify);
+        return { state: 'cancelled' as const };
+      } catch (error) {
+        if (error instanceof AlreadyCancelledError) return { state: 'already' as const };
+        if (error instanceof NotFoundError) return { state: 'invalid' as const };
+        throw error;
+      }
+    },
+  }),
+
   presence: formAction({
     input: attendanceForm,
     handler: async ({ session, registration, halfDay, status }, viewer, { locals }) => {

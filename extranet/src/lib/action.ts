@@ -50,18 +50,41 @@ export function formAction<S extends z.ZodType, T>(spec: {
     accept: 'form',
     handler: async (form: FormData, context) => {
       const viewer = requireActionUser(context, spec);
-      const schema = spec.input instanceof z.ZodType ? spec.input : spec.input();
-      const parsed = schema.safeParse(formObject(form));
-      if (!parsed.success) throw new FieldRefusal(fieldErrors(parsed.error));
-      try {
-        return await spec.handler(parsed.data, viewer, context);
-      } catch (error) {
-        // Astro turns any other error into a bare INTERNAL_SERVER_ERROR: keep its stack in the logs.
-        if (!(error instanceof ActionError)) console.error('[extranet] action :', error);
-        throw error;
-      }
+      return run(form, spec.input, (input) => spec.handler(input, viewer, context));
     },
   });
+}
+
+/**
+ * A form anyone may send, without signing in (what stands for the sign-in, a signed link's token,
+ * is in the form and the handler checks it): otherwise as formAction.
+ */
+export function publicFormAction<S extends z.ZodType, T>(spec: {
+  input: S;
+  handler: (input: z.output<S>, context: ActionAPIContext) => Promise<T>;
+}) {
+  return defineAction({
+    accept: 'form',
+    handler: async (form: FormData, context) =>
+      run(form, spec.input, (input) => spec.handler(input, context)),
+  });
+}
+
+async function run<S extends z.ZodType, T>(
+  form: FormData,
+  input: S | (() => S),
+  handler: (input: z.output<S>) => Promise<T>,
+): Promise<T> {
+  const schema = input instanceof z.ZodType ? input : input();
+  const parsed = schema.safeParse(formObject(form));
+  if (!parsed.success) throw new FieldRefusal(fieldErrors(parsed.error));
+  try {
+    return await handler(parsed.data);
+  } catch (error) {
+    // Astro turns any other error into a bare INTERNAL_SERVER_ERROR: keep its stack in the logs.
+    if (!(error instanceof ActionError)) console.error('[extranet] action :', error);
+    throw error;
+  }
 }
 
 /** A blank choice (`''`) in these fields counts as no answer: the schema's own « Choisissez… ». */
@@ -121,11 +144,23 @@ export type Posted<F extends Record<string, FormAction>> =
             refused?: undefined;
             errors?: undefined;
           } & Typed)
-        | { form: K; done?: undefined; refused: ActionErrorCode; errors?: undefined }
-        | ({ form: K; done?: undefined; refused?: undefined; errors: Record<string, string> } & Typed);
+        | { form: K; done?: undefined; data?: undefined; refused: ActionErrorCode; errors?: undefined }
+        | ({
+            form: K;
+            done?: undefined;
+            data?: undefined;
+            refused?: undefined;
+            errors: Record<string, string>;
+          } & Typed);
     }[keyof F]
   /** a post that is none of the page's forms: 400, « Formulaire invalide. » */
-  | ({ form: null; done?: undefined; refused?: undefined; errors: { form: string } } & Typed);
+  | ({
+      form: null;
+      done?: undefined;
+      data?: undefined;
+      refused?: undefined;
+      errors: { form: string };
+    } & Typed);
 
 /** Where a form posts to run `action` on another URL than the current one (`path` and its `query`). */
 export function actionUrl(path: string, action: FormAction, query: Record<string, string> = {}): string {
