@@ -195,7 +195,7 @@ describe.each(BACKENDS)('extranet on %s', (backend) => {
 
     it('never redirects outside the extranet after sign-in', async () => {
       const b = new Browser(server.url);
-      const res = await b.post('/connexion', {
+      const res = await b.post('/connexion?_action=auth.signIn', {
         email: ADVISOR,
         password: DEMO_PASSWORD,
         suivant: '//evil.example/x',
@@ -619,7 +619,7 @@ describe.each(BACKENDS)('extranet on %s', (backend) => {
           '/indicateurs?_action=indicators.setTargets',
           { annee: '2024', participants: '50', porteurs: '20' },
         ],
-        [anonymous, '/connexion', { email: ADVISOR, password: DEMO_PASSWORD }],
+        [anonymous, '/connexion?_action=auth.signIn', { email: ADVISOR, password: DEMO_PASSWORD }],
         [anonymous, '/connexion/code', { code: '123456' }],
         [anonymous, '/mot-de-passe-oublie', { email: ADVISOR }],
         [anonymous, '/mot-de-passe?token=x', { password: GOOD_PASSWORD, confirmation: GOOD_PASSWORD }],

@@ -1,5 +1,6 @@
 import { account } from './account.ts';
 import { accounts } from './accounts.ts';
+import { auth } from './auth.ts';
 import { calls } from './calls.ts';
 import { indicators } from './indicators.ts';
 import { mail } from './mail.ts';
@@ -17,6 +18,7 @@ import { supports } from './supports.ts';
 export const server = {
   account,
   accounts,
+  auth,
   calls,
   indicators,
   mail,

@@ -109,14 +109,15 @@ export function safeNext(value: string | null | undefined): string {
   return url.pathname + url.search + url.hash;
 }
 
-/** Copies the Set-Cookie headers of a better-auth response onto a redirect. */
+/** Copies the Set-Cookie headers of a better-auth response (or an action's copy of them) onto a redirect. */
 export function redirectWithCookies(
   location: string,
-  from: Headers | null | undefined,
+  from: Headers | readonly string[] | null | undefined,
   status = 303,
 ): Response {
   const headers = new Headers({ location });
-  for (const c of from?.getSetCookie() ?? []) headers.append('set-cookie', c);
+  const cookies = from instanceof Headers ? from.getSetCookie() : (from ?? []);
+  for (const c of cookies) headers.append('set-cookie', c);
   return new Response(null, { status, headers });
 }
 
