@@ -145,7 +145,7 @@ beforeAll(async () => {
   const newcomer = new HttpClient(platform.extranetUrl);
   const path = link.pathname + link.search;
   await newcomer.get(path);
-  const setPassword = await newcomer.post(path, {
+  const setPassword = await newcomer.post(`${path}&_action=auth.resetPassword`, {
     password: ADVISOR_PASSWORD,
     confirmation: ADVISOR_PASSWORD,
   });

@@ -161,7 +161,10 @@ describe.each(BACKENDS)('audit log on %s', (backend) => {
 
     const link = new URL(await lastMailLink(server.db, email, 'invitation'));
     const b = new Browser(server.url);
-    await b.post(link.pathname + link.search, { password: GOOD_PASSWORD, confirmation: GOOD_PASSWORD });
+    await b.post(`${link.pathname}${link.search}&_action=auth.resetPassword`, {
+      password: GOOD_PASSWORD,
+      confirmation: GOOD_PASSWORD,
+    });
     expect(location(await b.signIn(email, GOOD_PASSWORD))).toContain('/demandes');
     const setup = await (
       await b.post('/compte/securite?_action=account.enableTwoFactor', { password: GOOD_PASSWORD })
@@ -176,11 +179,17 @@ describe.each(BACKENDS)('audit log on %s', (backend) => {
     const again = new Browser(server.url);
     expect(location(await again.signIn(email, GOOD_PASSWORD))).toContain('/connexion/code');
     const before = (await rows('auth.signin')).length;
-    expect((await again.post('/connexion/code', { code: '000000' })).status).toBe(400);
+    expect((await again.post('/connexion/code?_action=auth.verifyCode', { code: '000000' })).status).toBe(
+      400,
+    );
     expect(details(await lastRow('auth.signin-failed'))).toEqual({ step: 'code', backupCode: false });
     expect((await rows('auth.signin')).length).toBe(before);
     expect(
-      location(await again.post('/connexion/code?suivant=/demandes', { code: await totp(secret) })),
+      location(
+        await again.post('/connexion/code?suivant=/demandes&_action=auth.verifyCode', {
+          code: await totp(secret),
+        }),
+      ),
     ).toBe('/demandes');
     const signedIn = await lastRow('auth.signin');
     expect(signedIn?.actor_id).toBe(id);

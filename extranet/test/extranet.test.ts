@@ -71,7 +71,10 @@ describe.each(BACKENDS)('extranet on %s', (backend) => {
     const invited = new Browser(server.url);
     const path = new URL(link).pathname + new URL(link).search;
     expect((await invited.get(path)).status).toBe(200);
-    const set = await invited.post(path, { password: GOOD_PASSWORD, confirmation: GOOD_PASSWORD });
+    const set = await invited.post(`${path}&_action=auth.resetPassword`, {
+      password: GOOD_PASSWORD,
+      confirmation: GOOD_PASSWORD,
+    });
     expect(set.status).toBe(303);
     expect(location(set)).toContain('/connexion?reinitialise=1');
     expect(location(await invited.signIn(email, GOOD_PASSWORD))).toContain('/demandes');
@@ -620,9 +623,13 @@ describe.each(BACKENDS)('extranet on %s', (backend) => {
           { annee: '2024', participants: '50', porteurs: '20' },
         ],
         [anonymous, '/connexion?_action=auth.signIn', { email: ADVISOR, password: DEMO_PASSWORD }],
-        [anonymous, '/connexion/code', { code: '123456' }],
-        [anonymous, '/mot-de-passe-oublie', { email: ADVISOR }],
-        [anonymous, '/mot-de-passe?token=x', { password: GOOD_PASSWORD, confirmation: GOOD_PASSWORD }],
+        [anonymous, '/connexion/code?_action=auth.verifyCode', { code: '123456' }],
+        [anonymous, '/mot-de-passe-oublie?_action=auth.requestReset', { email: ADVISOR }],
+        [
+          anonymous,
+          '/mot-de-passe?token=x&_action=auth.resetPassword',
+          { password: GOOD_PASSWORD, confirmation: GOOD_PASSWORD },
+        ],
       ] as const;
       // Every page that takes a POST from a browser is in this list (the API routes use tokens).
       const covered = new Set(
@@ -664,10 +671,13 @@ describe.each(BACKENDS)('extranet on %s', (backend) => {
       });
       const link = new URL(await lastMailLink(server.db, 'pwd@maillage.test', 'invitation'));
       const b = new Browser(server.url);
-      const short = await b.post(link.pathname + link.search, { password: 'court', confirmation: 'court' });
+      const short = await b.post(`${link.pathname}${link.search}&_action=auth.resetPassword`, {
+        password: 'court',
+        confirmation: 'court',
+      });
       expect(short.status).toBe(400);
       expect(await short.text()).toContain('au moins 12 caractères');
-      const common = await b.post(link.pathname + link.search, {
+      const common = await b.post(`${link.pathname}${link.search}&_action=auth.resetPassword`, {
         password: 'azertyuiop123',
         confirmation: 'azertyuiop123',
       });
@@ -708,13 +718,16 @@ describe.each(BACKENDS)('extranet on %s', (backend) => {
       // A successful password reset clears the count too.
       for (let i = 0; i < 3; i++) await new Browser(server.url).signIn(email, 'encore faux !');
       expect(Number(await failures())).toBe(3);
-      await anonymous.post('/mot-de-passe-oublie', { email });
+      await anonymous.post('/mot-de-passe-oublie?_action=auth.requestReset', { email });
       const link = new URL(await lastMailLink(server.db, email, 'password-reset'));
       const newPassword = 'une autre phrase de passe 2027';
-      const reset = await new Browser(server.url).post(link.pathname + link.search, {
-        password: newPassword,
-        confirmation: newPassword,
-      });
+      const reset = await new Browser(server.url).post(
+        `${link.pathname}${link.search}&_action=auth.resetPassword`,
+        {
+          password: newPassword,
+          confirmation: newPassword,
+        },
+      );
       expect(reset.status).toBe(303);
       expect(await failures()).toBeUndefined();
       await forgetAddressFailures();
@@ -753,13 +766,17 @@ describe.each(BACKENDS)('extranet on %s', (backend) => {
       const two = new Browser(server.url);
       expect(location(await two.signIn(email, GOOD_PASSWORD))).toContain('/demandes');
       expect((await one.get('/demandes')).status).toBe(200);
-      await anonymous.post('/mot-de-passe-oublie', { email });
+      await anonymous.post('/mot-de-passe-oublie?_action=auth.requestReset', { email });
       const link = new URL(await lastMailLink(server.db, email, 'password-reset'));
       const third = new Browser(server.url);
       const newPassword = 'un tout autre mot de passe 2026';
       expect(
-        (await third.post(link.pathname + link.search, { password: newPassword, confirmation: newPassword }))
-          .status,
+        (
+          await third.post(`${link.pathname}${link.search}&_action=auth.resetPassword`, {
+            password: newPassword,
+            confirmation: newPassword,
+          })
+        ).status,
       ).toBe(303);
       expect(location(await one.get('/demandes'))).toContain('/connexion');
       expect(location(await two.get('/demandes'))).toContain('/connexion');
@@ -872,7 +889,9 @@ describe.each(BACKENDS)('extranet on %s', (backend) => {
       const first = await again.signIn(email, GOOD_PASSWORD);
       expect(location(first)).toContain('/connexion/code');
       expect(location(await again.get('/demandes'))).toContain('/connexion');
-      const code = await again.post('/connexion/code?suivant=/demandes', { code: await totp(secret!) });
+      const code = await again.post('/connexion/code?suivant=/demandes&_action=auth.verifyCode', {
+        code: await totp(secret!),
+      });
       expect(location(code)).toBe('/demandes');
       expect((await again.get('/demandes')).status).toBe(200);
     });

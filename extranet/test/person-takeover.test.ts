@@ -83,7 +83,7 @@ describe.each(BACKENDS)('person takeover on %s', (backend) => {
     ).toBe(303);
     const link = new URL(await lastMailLink(server.db, email, 'invitation'));
     outsider = new Browser(server.url);
-    await outsider.post(link.pathname + link.search, {
+    await outsider.post(`${link.pathname}${link.search}&_action=auth.resetPassword`, {
       password: GOOD_PASSWORD,
       confirmation: GOOD_PASSWORD,
     });

@@ -151,7 +151,7 @@ describe.each(BACKENDS)('sessions on %s', (backend) => {
     expect(invited.status).toBe(303);
     const link = new URL(await lastMailLink(server.db, 'camb-sessions@maillage.test', 'invitation'));
     outsider = new Browser(server.url);
-    await outsider.post(link.pathname + link.search, {
+    await outsider.post(`${link.pathname}${link.search}&_action=auth.resetPassword`, {
       password: GOOD_PASSWORD,
       confirmation: GOOD_PASSWORD,
     });

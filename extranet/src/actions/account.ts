@@ -2,15 +2,7 @@ import { z } from 'zod';
 import { audit } from '../features/audit/audit.repository.ts';
 import { throttledPasswordCheck, tooManyAttempts } from '../features/auth/signin.service.ts';
 import { FieldRefusal, formAction } from '../lib/action.ts';
-import { clientIp } from '../lib/guard.ts';
-
-/** better-auth reads the caller's session from the request's headers, not its form body. */
-function sessionHeaders(request: Request): Headers {
-  const headers = new Headers(request.headers);
-  headers.delete('content-type');
-  headers.delete('content-length');
-  return headers;
-}
+import { authHeaders, clientIp } from '../lib/guard.ts';
 
 const PASSWORD = 'Indiquez votre mot de passe.';
 const CODE = 'Le code compte 6 chiffres. Recommencez l’activation.';
@@ -27,7 +19,7 @@ export const account = {
     }),
     handler: async ({ password }, viewer, context) => {
       const { auth, db } = context.locals.runtime;
-      const headers = sessionHeaders(context.request);
+      const headers = authHeaders(context.request);
       const got: { result?: Awaited<ReturnType<typeof auth.api.enableTwoFactor>> | null } = {};
       const verdict = await throttledPasswordCheck(
         db,
@@ -66,7 +58,7 @@ export const account = {
     }),
     handler: async ({ code }, viewer, context) => {
       const { auth, db } = context.locals.runtime;
-      const headers = sessionHeaders(context.request);
+      const headers = authHeaders(context.request);
       const res = await auth.api.verifyTOTP({ body: { code }, headers, asResponse: true }).catch(() => null);
       if (!res?.ok) throw new FieldRefusal({ form: 'Code incorrect. Recommencez l’activation.' });
       await audit(db, {

@@ -109,6 +109,14 @@ export function safeNext(value: string | null | undefined): string {
   return url.pathname + url.search + url.hash;
 }
 
+/** The request's headers as better-auth reads them (its session cookies), without the form body's. */
+export function authHeaders(request: Request): Headers {
+  const headers = new Headers(request.headers);
+  headers.delete('content-type');
+  headers.delete('content-length');
+  return headers;
+}
+
 /** Copies the Set-Cookie headers of a better-auth response (or an action's copy of them) onto a redirect. */
 export function redirectWithCookies(
   location: string,
