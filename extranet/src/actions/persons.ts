@@ -14,7 +14,7 @@ import { PhoneTakenError, updatePerson } from '../features/persons/persons.repos
 import { personEditForm } from '../features/persons/persons.rules.ts';
 import { PersonNotFoundError } from '../features/persons/persons.scope.ts';
 import { EventClosedError, EventFullError, UnknownEventError } from '../features/registrations/errors.ts';
-import { FieldRefusal, formAction, recordMissing } from '../lib/action.ts';
+import { anyFields, FieldRefusal, formAction, recordMissing } from '../lib/action.ts';
 import { recordId, sealedFilterLocation } from '../lib/page.ts';
 
 /** The list's filters other than the search (`/personnes`). */
@@ -91,7 +91,7 @@ function refusal(error: unknown): never {
 export const persons = {
   /** Where the filtered list of people is: the search sealed into `r`, never in the URL. */
   filter: formAction({
-    input: z.record(z.string(), z.union([z.string(), z.array(z.string())])),
+    input: anyFields,
     handler: async (form, _viewer, { locals }) =>
       sealedFilterLocation('/personnes', form, PERSON_FILTER_FIELDS, {
         sealer: locals.runtime.sealer,

@@ -1,18 +1,15 @@
 import { z } from 'zod';
 import { acceptMany, bulkAcceptForm } from '../features/registrations/decision.service.ts';
 import { INBOX_FILTER_FIELDS } from '../features/registrations/inbox.view.ts';
-import { formAction } from '../lib/action.ts';
+import { anyFields, formAction } from '../lib/action.ts';
 import { list } from '../lib/http.ts';
 import { sealedFilterLocation } from '../lib/page.ts';
-
-/** The posted fields as they are (a search form: every field optional, cut to size when read). */
-const anyForm = z.record(z.string(), z.union([z.string(), z.array(z.string())]));
 
 /** The inbox (`/demandes`): its filters, and the requests accepted at once. */
 export const registrations = {
   /** Where the filtered list is: the search sealed into `r`, never in the URL (POST → redirect → GET). */
   filter: formAction({
-    input: anyForm,
+    input: anyFields,
     handler: async (form, _viewer, { locals }) =>
       sealedFilterLocation('/demandes', form, INBOX_FILTER_FIELDS, {
         sealer: locals.runtime.sealer,

@@ -87,6 +87,9 @@ async function run<S extends z.ZodType, T>(
   }
 }
 
+/** The posted fields as they are, every one optional (a search form: its fields are cut to size when read). */
+export const anyFields = z.record(z.string(), z.union([z.string(), z.array(z.string())]));
+
 /** A blank choice (`''`) in these fields counts as no answer: the schema's own « Choisissez… ». */
 export function blankIsMissing<S extends z.ZodType>(fields: readonly string[], schema: S) {
   return z.preprocess((value) => {
@@ -133,10 +136,13 @@ interface Typed {
   lists: Record<string, string[]>;
 }
 
-/** What a page's form gave: done (the action's data), refused (an error code), or to correct. */
+/**
+ * What a page's form gave: done (the action's data: where to go, or something to show with what was
+ * posted), refused (an error code), or to correct (errors and what was typed).
+ */
 export type Posted<F extends Record<string, FormAction>> =
   | {
-      [K in keyof F]: // done: the action may answer with something to show (with what was posted), not a redirect
+      [K in keyof F]:
         | ({
             form: K;
             done: true;
