@@ -49,6 +49,11 @@ if (!process.env.TEST_DATABASE_URL) {
 rmSync(resultsDir, { recursive: true, force: true });
 
 await step('lint (biome)', bin('biome'), ['ci', '--reporter=summary', '.']);
+// The floor plan, checked: no unused file, export or dependency (knip); no import back up the layers,
+// across feature folders against their order, from one app into another, nor in a cycle
+// (dependency-cruiser, .dependency-cruiser.cjs).
+await step('lint (knip)', bin('knip'), []);
+await step('lint (dependency-cruiser)', 'npm', ['run', '-s', 'lint:deps']);
 await step('build', bin('turbo'), ['run', 'build', '--output-logs=errors-only']);
 // Production dependencies against the reviewed allow-list; code 3: the audit endpoint could not be
 // reached, said plainly and not counted as a failure (scripts/audit-deps.ts).
