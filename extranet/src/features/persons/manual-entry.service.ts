@@ -4,6 +4,7 @@ import { sql } from 'kysely';
 import type { DbKind } from '../../db/connect.ts';
 import type { Database } from '../../db/database.ts';
 import type { Viewer } from '../auth/viewer.ts';
+import { listEvents } from '../events/events.repository.ts';
 import type { NotifySettings } from '../notifications/notify.ts';
 import { type IntakeResult, submitRegistration } from '../registrations/intake.service.ts';
 import { canSeeTerritory } from '../registrations/scope.ts';
@@ -39,6 +40,13 @@ export async function findDuplicates(
     .map((r) => ({ ...r, reason: isPossibleDuplicate(candidate, r) }))
     .filter((r): r is DuplicateCandidate & { reason: 'phone' | 'name' } => r.reason !== null)
     .slice(0, 10);
+}
+
+/** The sessions an advisor may register someone to: upcoming, in their territories, not cancelled. */
+export async function manualEntryEvents(db: Kysely<Database>, viewer: Viewer) {
+  const territories = viewer.role === 'admin' ? null : viewer.territories;
+  const events = await listEvents(db, { territories, upcomingOnly: true });
+  return events.filter((e) => !e.cancelled && e.kind !== 'information');
 }
 
 /**
