@@ -166,7 +166,7 @@ async function get(input: string, init?: RequestInit): Promise<Response> {
 
 /** Signs the demo advisor in and returns the session cookie. */
 export async function signIn(url: string): Promise<string> {
-  const res = await get(`${url}/connexion`, {
+  const res = await get(`${url}/connexion?_action=auth.signIn`, {
     method: 'POST',
     redirect: 'manual',
     headers: { 'content-type': 'application/x-www-form-urlencoded', origin: url },

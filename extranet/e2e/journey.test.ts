@@ -133,8 +133,7 @@ beforeAll(async () => {
   // The coordinator invites the Cambrésis advisor; the invitation itself goes through real SMTP.
   const admin = new HttpClient(platform.extranetUrl);
   expect((await admin.signIn('admin@maillage.test', DEMO_PASSWORD)).status).toBe(303);
-  const invited = await admin.post('/admin/comptes', {
-    action: 'invite',
+  const invited = await admin.post('/admin/comptes?_action=accounts.invite', {
     name: 'Conseillère Cambrésis',
     email: ADVISOR_EMAIL,
     role: 'advisor',
@@ -146,7 +145,7 @@ beforeAll(async () => {
   const newcomer = new HttpClient(platform.extranetUrl);
   const path = link.pathname + link.search;
   await newcomer.get(path);
-  const setPassword = await newcomer.post(path, {
+  const setPassword = await newcomer.post(`${path}&_action=auth.resetPassword`, {
     password: ADVISOR_PASSWORD,
     confirmation: ADVISOR_PASSWORD,
   });

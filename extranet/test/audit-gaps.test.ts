@@ -75,8 +75,8 @@ describe.each(BACKENDS)('audit log on %s', (backend) => {
       listPath: '/demandes?status=received',
       list: 'registration.list',
       listDetails: { page: 1, results: 2, shown: 2, filters: ['status'] },
-      searchPath: '/demandes',
-      searchForm: { filtrer: '1', q: 'cherchable', status: '' } as Record<string, string>,
+      searchPath: '/demandes?_action=registrations.filter',
+      searchForm: { q: 'cherchable', status: '' } as Record<string, string>,
       search: 'registration.search',
     },
     {
@@ -84,7 +84,7 @@ describe.each(BACKENDS)('audit log on %s', (backend) => {
       listPath: '/personnes',
       list: 'person.list',
       listDetails: { page: 1 },
-      searchPath: '/personnes',
+      searchPath: '/personnes?_action=persons.filter',
       searchForm: { q: 'cherchable' },
       search: 'person.search',
     },
@@ -133,8 +133,7 @@ describe.each(BACKENDS)('audit log on %s', (backend) => {
     const email = 'audit.admin2@maillage.test';
     expect(
       (
-        await admin.post('/admin/comptes', {
-          action: 'invite',
+        await admin.post('/admin/comptes?_action=accounts.invite', {
           name: 'Audit',
           email,
           role: 'admin',
@@ -148,36 +147,49 @@ describe.each(BACKENDS)('audit log on %s', (backend) => {
       .where('email', '=', email)
       .executeTakeFirstOrThrow();
     expect((await lastRow('account.invite'))?.entity_id).toBe(id);
-    expect((await admin.post('/admin/comptes', { action: 'reinvite', user: id })).status).toBe(303);
+    expect((await admin.post('/admin/comptes?_action=accounts.reinvite', { user: id })).status).toBe(303);
     expect((await lastRow('account.reinvite'))?.entity_id).toBe(id);
     expect(
-      (await admin.post('/admin/comptes', { action: 'territories', user: id, territories: ['douaisis'] }))
-        .status,
+      (
+        await admin.post('/admin/comptes?_action=accounts.territories', {
+          user: id,
+          territories: ['douaisis'],
+        })
+      ).status,
     ).toBe(303);
     expect(details(await lastRow('account.territories'))).toEqual({ territories: ['douaisis'], before: [] });
 
     const link = new URL(await lastMailLink(server.db, email, 'invitation'));
     const b = new Browser(server.url);
-    await b.post(link.pathname + link.search, { password: GOOD_PASSWORD, confirmation: GOOD_PASSWORD });
+    await b.post(`${link.pathname}${link.search}&_action=auth.resetPassword`, {
+      password: GOOD_PASSWORD,
+      confirmation: GOOD_PASSWORD,
+    });
     expect(location(await b.signIn(email, GOOD_PASSWORD))).toContain('/demandes');
     const setup = await (
-      await b.post('/compte/securite', { action: 'enable', password: GOOD_PASSWORD })
+      await b.post('/compte/securite?_action=account.enableTwoFactor', { password: GOOD_PASSWORD })
     ).text();
     expect((await lastRow('account.two-factor-setup'))?.entity_id).toBe(id);
     const secret = setup.match(/<code>([A-Z2-7]{16,})<\/code>/)?.[1] as string;
-    expect((await b.post('/compte/securite', { action: 'verify', code: await totp(secret) })).status).toBe(
-      303,
-    );
+    expect(
+      (await b.post('/compte/securite?_action=account.verifyTwoFactor', { code: await totp(secret) })).status,
+    ).toBe(303);
     expect((await lastRow('account.two-factor-enable'))?.actor_id).toBe(id);
 
     const again = new Browser(server.url);
     expect(location(await again.signIn(email, GOOD_PASSWORD))).toContain('/connexion/code');
     const before = (await rows('auth.signin')).length;
-    expect((await again.post('/connexion/code', { code: '000000' })).status).toBe(400);
+    expect((await again.post('/connexion/code?_action=auth.verifyCode', { code: '000000' })).status).toBe(
+      400,
+    );
     expect(details(await lastRow('auth.signin-failed'))).toEqual({ step: 'code', backupCode: false });
     expect((await rows('auth.signin')).length).toBe(before);
     expect(
-      location(await again.post('/connexion/code?suivant=/demandes', { code: await totp(secret) })),
+      location(
+        await again.post('/connexion/code?suivant=/demandes&_action=auth.verifyCode', {
+          code: await totp(secret),
+        }),
+      ),
     ).toBe('/demandes');
     const signedIn = await lastRow('auth.signin');
     expect(signedIn?.actor_id).toBe(id);

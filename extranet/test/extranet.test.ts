@@ -22,7 +22,8 @@ function postPages(dir = fileURLToPath(new URL('../src/pages/', import.meta.url)
     const route = `${base}/${name}`.replace(/\/$/, '') || '/';
     if (entry.isDirectory()) return route === '/api' ? [] : postPages(join(dir, entry.name), route);
     const source = readFileSync(join(dir, entry.name), 'utf8');
-    return /method === 'POST'|export const POST/.test(source) ? [route] : [];
+    // A page posts to itself (method === 'POST') or to its form actions (postedForm, lib/action.ts).
+    return /method === 'POST'|export const POST|postedForm\(/.test(source) ? [route] : [];
   });
 }
 
@@ -59,8 +60,7 @@ describe.each(BACKENDS)('extranet on %s', (backend) => {
 
   /** Admin invites someone; they set a password from the emailed link and sign in. */
   async function invite(email: string, role: 'admin' | 'advisor', territories: string[]): Promise<Browser> {
-    const res = await admin.post('/admin/comptes', {
-      action: 'invite',
+    const res = await admin.post('/admin/comptes?_action=accounts.invite', {
       name: `Test ${email}`,
       email,
       role,
@@ -71,7 +71,10 @@ describe.each(BACKENDS)('extranet on %s', (backend) => {
     const invited = new Browser(server.url);
     const path = new URL(link).pathname + new URL(link).search;
     expect((await invited.get(path)).status).toBe(200);
-    const set = await invited.post(path, { password: GOOD_PASSWORD, confirmation: GOOD_PASSWORD });
+    const set = await invited.post(`${path}&_action=auth.resetPassword`, {
+      password: GOOD_PASSWORD,
+      confirmation: GOOD_PASSWORD,
+    });
     expect(set.status).toBe(303);
     expect(location(set)).toContain('/connexion?reinitialise=1');
     expect(location(await invited.signIn(email, GOOD_PASSWORD))).toContain('/demandes');
@@ -133,21 +136,24 @@ describe.each(BACKENDS)('extranet on %s', (backend) => {
       for (const [path, form] of [
         [`/demandes/${ids.val}`, { decision: 'accept' }],
         [`/demandes/${ids.val}`, { intent: 'contact-attach', person: '1', target: 'new' }],
-        ['/demandes', { ids: String(ids.val) }],
-        ['/admin/comptes', { action: 'disable', user: 'x' }],
-        ['/courriels', { retry: '1' }],
-        ['/a-appeler', { id: '1', outcome: 'joint' }],
-        ['/compte/securite', { action: 'enable', password: 'x' }],
-        ['/personnes', { q: 'x' }],
-        ['/personnes/1', { action: 'note', kind: 'appel', body: 'x' }],
-        ['/personnes/nouvelle', { firstName: 'x' }],
-        ['/accompagnements', { person: '1' }],
-        ['/accompagnements/1', { action: 'phase', phase: 'maturation' }],
-        ['/notes/1', { action: 'done' }],
-        ['/actions', { note: '1' }],
-        ['/admin/conservation', { months: '1' }],
-        ['/admin/personnes/1', { intent: 'erase-confirm', confirm: 'on' }],
-        ['/indicateurs', { annee: '2024', participants: '50', porteurs: '20' }],
+        ['/demandes?_action=registrations.accept', { ids: String(ids.val) }],
+        ['/admin/comptes?_action=accounts.disable', { user: 'x' }],
+        ['/courriels?_action=mail.retry', { retry: '1' }],
+        ['/a-appeler?_action=calls.record', { id: '1', outcome: 'joint' }],
+        ['/compte/securite?_action=account.enableTwoFactor', { password: 'x' }],
+        ['/personnes?_action=persons.filter', { q: 'x' }],
+        ['/personnes/1?_action=persons.note', { person: '1', kind: 'appel', body: 'x' }],
+        ['/personnes/nouvelle?_action=persons.enter', { firstName: 'x' }],
+        ['/accompagnements?_action=supports.start', { person: '1' }],
+        ['/accompagnements/1?_action=supports.phase', { support: '1', phase: 'maturation' }],
+        ['/notes/1?_action=notes.done', { note: '1' }],
+        ['/actions?_action=notes.done', { note: '1' }],
+        ['/admin/conservation?_action=retention.setPeriod', { months: '1' }],
+        [
+          '/admin/personnes/1?_action=retention.erase',
+          { person: '1', intent: 'erase-confirm', confirm: 'on' },
+        ],
+        ['/indicateurs?_action=indicators.setTargets', { annee: '2024', participants: '50', porteurs: '20' }],
       ] as const) {
         const post = await anonymous.post(path, form);
         expect(post.status, path).toBe(303);
@@ -185,14 +191,14 @@ describe.each(BACKENDS)('extranet on %s', (backend) => {
     });
 
     it('ignores another territory’s registrations in a bulk accept', async () => {
-      const res = await outsider.post('/demandes', { ids: [String(ids.val)] });
+      const res = await outsider.post('/demandes?_action=registrations.accept', { ids: [String(ids.val)] });
       expect(location(res)).toContain('acceptees=0');
       expect(await statusOf(ids.val)).toBe('received');
     });
 
     it('never redirects outside the extranet after sign-in', async () => {
       const b = new Browser(server.url);
-      const res = await b.post('/connexion', {
+      const res = await b.post('/connexion?_action=auth.signIn', {
         email: ADVISOR,
         password: DEMO_PASSWORD,
         suivant: '//evil.example/x',
@@ -221,13 +227,17 @@ describe.each(BACKENDS)('extranet on %s', (backend) => {
       }
       const users = await server.db.db.selectFrom('users').select(['id', 'email']).execute();
       const adminId = users.find((u) => u.email === ADMIN)!.id;
-      const res = await advisor.post('/admin/comptes', { action: 'disable', user: adminId });
+      const res = await advisor.post('/admin/comptes?_action=accounts.disable', { user: adminId });
       expect(res.status).toBe(403);
-      expect((await advisor.post('/courriels', { retry: '1' })).status).toBe(403);
+      expect((await advisor.post('/courriels?_action=mail.retry', { retry: '1' })).status).toBe(403);
       expect((await advisor.get('/courriels/1')).status).toBe(403);
-      expect((await advisor.post('/admin/conservation', { months: '1' })).status).toBe(403);
-      const erase = { intent: 'erase-confirm', confirm: 'on' };
-      expect((await advisor.post(`/admin/personnes/${person}`, erase)).status).toBe(403);
+      expect(
+        (await advisor.post('/admin/conservation?_action=retention.setPeriod', { months: '1' })).status,
+      ).toBe(403);
+      const erase = { person: String(person), intent: 'erase-confirm', confirm: 'on' };
+      expect((await advisor.post(`/admin/personnes/${person}?_action=retention.erase`, erase)).status).toBe(
+        403,
+      );
       expect((await advisor.get(`/admin/personnes/${person}/donnees.json`)).status).toBe(403);
       expect(await server.db.db.selectFrom('retention_setting').select('id').execute()).toEqual([]);
       expect(
@@ -243,7 +253,13 @@ describe.each(BACKENDS)('extranet on %s', (backend) => {
       // Indicators: every role reads them (scoped); only admins set the targets or export contacts.
       expect((await advisor.get('/indicateurs')).status).toBe(200);
       expect(
-        (await advisor.post('/indicateurs', { annee: '2024', participants: '1', porteurs: '1' })).status,
+        (
+          await advisor.post('/indicateurs?_action=indicators.setTargets', {
+            annee: '2024',
+            participants: '1',
+            porteurs: '1',
+          })
+        ).status,
       ).toBe(403);
       expect(
         (await outsider.get('/indicateurs/export?annee=2024&jeu=participants&format=csv&coordonnees=1'))
@@ -490,9 +506,11 @@ describe.each(BACKENDS)('extranet on %s', (backend) => {
           ),
         ),
       );
-      const res = await advisor.post('/demandes', { ids: list.map(String) });
+      const res = await advisor.post('/demandes?_action=registrations.accept', { ids: list.map(String) });
       expect(location(res)).toContain('acceptees=2');
-      const tampered = await advisor.post('/demandes', { ids: ['12; drop table registration', '3'] });
+      const tampered = await advisor.post('/demandes?_action=registrations.accept', {
+        ids: ['12; drop table registration', '3'],
+      });
       expect(tampered.status).toBe(400);
       expect(await tampered.text()).toBe('Demande inconnue.');
     });
@@ -536,7 +554,7 @@ describe.each(BACKENDS)('extranet on %s', (backend) => {
       });
       await intake(server.url, body);
       const search = async (q: string) => {
-        const res = await advisor.post('/demandes', { filtrer: '1', q, status: '' });
+        const res = await advisor.post('/demandes?_action=registrations.filter', { q, status: '' });
         expect(res.status).toBe(303);
         const url = location(res);
         expect(url).toMatch(/^\/demandes\?r=/);
@@ -558,32 +576,60 @@ describe.each(BACKENDS)('extranet on %s', (backend) => {
       const routes = [
         [advisor, `/demandes/${ids.val}`, { decision: 'decline', reason: 'x' }],
         [advisor, `/demandes/${ids.val}`, { intent: 'contact-attach', person: '1', target: 'new' }],
-        [advisor, '/demandes', { ids: String(ids.val) }],
-        [admin, '/admin/comptes', { action: 'invite', name: 'X', email: 'x@maillage.test', role: 'admin' }],
+        [advisor, '/demandes?_action=registrations.accept', { ids: String(ids.val) }],
+        [
+          admin,
+          '/admin/comptes?_action=accounts.invite',
+          { name: 'X', email: 'x@maillage.test', role: 'admin' },
+        ],
         [advisor, '/deconnexion', {}],
-        [admin, '/courriels', { retry: '1' }],
-        [advisor, '/a-appeler', { id: '1', outcome: 'joint' }],
+        [admin, '/courriels?_action=mail.retry', { retry: '1' }],
+        [advisor, '/a-appeler?_action=calls.record', { id: '1', outcome: 'joint' }],
         [
           advisor,
-          '/sessions/ev-val',
-          { action: 'presence', registration: '1', halfDay: '2027-01-01T09:00', status: 'present' },
+          '/sessions/ev-val?_action=sessions.presence',
+          { session: 'ev-val', registration: '1', halfDay: '2027-01-01T09:00', status: 'present' },
         ],
-        [anonymous, '/je-ne-peux-pas-venir', { t: '1.1.x' }],
-        [advisor, '/compte/securite', { action: 'enable', password: DEMO_PASSWORD }],
-        [advisor, '/personnes', { q: 'Valentine' }],
-        [advisor, '/personnes/1', { action: 'note', kind: 'appel', occurredOn: '2026-01-01', body: 'x' }],
-        [advisor, '/personnes/nouvelle', { kind: 'callback', firstName: 'X', phone: '0612345678' }],
-        [advisor, '/accompagnements', { person: '1' }],
-        [advisor, '/accompagnements/1', { action: 'phase', phase: 'maturation', startedOn: '2026-01-01' }],
-        [advisor, '/notes/1', { action: 'done' }],
-        [advisor, '/actions', { note: '1' }],
-        [admin, '/admin/conservation', { months: '1' }],
-        [admin, '/admin/personnes/1', { intent: 'erase-confirm', confirm: 'on' }],
-        [admin, '/indicateurs', { annee: '2024', participants: '50', porteurs: '20' }],
-        [anonymous, '/connexion', { email: ADVISOR, password: DEMO_PASSWORD }],
-        [anonymous, '/connexion/code', { code: '123456' }],
-        [anonymous, '/mot-de-passe-oublie', { email: ADVISOR }],
-        [anonymous, '/mot-de-passe?token=x', { password: GOOD_PASSWORD, confirmation: GOOD_PASSWORD }],
+        [anonymous, '/je-ne-peux-pas-venir?_action=sessions.cancelPlace', { t: '1.1.x' }],
+        [advisor, '/compte/securite?_action=account.enableTwoFactor', { password: DEMO_PASSWORD }],
+        [advisor, '/personnes?_action=persons.filter', { q: 'Valentine' }],
+        [
+          advisor,
+          '/personnes/1?_action=persons.note',
+          { person: '1', kind: 'appel', occurredOn: '2026-01-01', body: 'x' },
+        ],
+        [
+          advisor,
+          '/personnes/nouvelle?_action=persons.enter',
+          { kind: 'callback', firstName: 'X', phone: '0612345678' },
+        ],
+        [advisor, '/accompagnements?_action=supports.start', { person: '1' }],
+        [
+          advisor,
+          '/accompagnements/1?_action=supports.phase',
+          { support: '1', phase: 'maturation', startedOn: '2026-01-01' },
+        ],
+        [advisor, '/notes/1?_action=notes.done', { note: '1' }],
+        [advisor, '/actions?_action=notes.done', { note: '1' }],
+        [admin, '/admin/conservation?_action=retention.setPeriod', { months: '1' }],
+        [
+          admin,
+          '/admin/personnes/1?_action=retention.erase',
+          { person: '1', intent: 'erase-confirm', confirm: 'on' },
+        ],
+        [
+          admin,
+          '/indicateurs?_action=indicators.setTargets',
+          { annee: '2024', participants: '50', porteurs: '20' },
+        ],
+        [anonymous, '/connexion?_action=auth.signIn', { email: ADVISOR, password: DEMO_PASSWORD }],
+        [anonymous, '/connexion/code?_action=auth.verifyCode', { code: '123456' }],
+        [anonymous, '/mot-de-passe-oublie?_action=auth.requestReset', { email: ADVISOR }],
+        [
+          anonymous,
+          '/mot-de-passe?token=x&_action=auth.resetPassword',
+          { password: GOOD_PASSWORD, confirmation: GOOD_PASSWORD },
+        ],
       ] as const;
       // Every page that takes a POST from a browser is in this list (the API routes use tokens).
       const covered = new Set(
@@ -617,8 +663,7 @@ describe.each(BACKENDS)('extranet on %s', (backend) => {
 
   describe('accounts and sessions', () => {
     it('refuses short and common passwords when setting one', async () => {
-      await admin.post('/admin/comptes', {
-        action: 'invite',
+      await admin.post('/admin/comptes?_action=accounts.invite', {
         name: 'Pwd',
         email: 'pwd@maillage.test',
         role: 'advisor',
@@ -626,10 +671,13 @@ describe.each(BACKENDS)('extranet on %s', (backend) => {
       });
       const link = new URL(await lastMailLink(server.db, 'pwd@maillage.test', 'invitation'));
       const b = new Browser(server.url);
-      const short = await b.post(link.pathname + link.search, { password: 'court', confirmation: 'court' });
+      const short = await b.post(`${link.pathname}${link.search}&_action=auth.resetPassword`, {
+        password: 'court',
+        confirmation: 'court',
+      });
       expect(short.status).toBe(400);
       expect(await short.text()).toContain('au moins 12 caractères');
-      const common = await b.post(link.pathname + link.search, {
+      const common = await b.post(`${link.pathname}${link.search}&_action=auth.resetPassword`, {
         password: 'azertyuiop123',
         confirmation: 'azertyuiop123',
       });
@@ -670,13 +718,16 @@ describe.each(BACKENDS)('extranet on %s', (backend) => {
       // A successful password reset clears the count too.
       for (let i = 0; i < 3; i++) await new Browser(server.url).signIn(email, 'encore faux !');
       expect(Number(await failures())).toBe(3);
-      await anonymous.post('/mot-de-passe-oublie', { email });
+      await anonymous.post('/mot-de-passe-oublie?_action=auth.requestReset', { email });
       const link = new URL(await lastMailLink(server.db, email, 'password-reset'));
       const newPassword = 'une autre phrase de passe 2027';
-      const reset = await new Browser(server.url).post(link.pathname + link.search, {
-        password: newPassword,
-        confirmation: newPassword,
-      });
+      const reset = await new Browser(server.url).post(
+        `${link.pathname}${link.search}&_action=auth.resetPassword`,
+        {
+          password: newPassword,
+          confirmation: newPassword,
+        },
+      );
       expect(reset.status).toBe(303);
       expect(await failures()).toBeUndefined();
       await forgetAddressFailures();
@@ -688,7 +739,9 @@ describe.each(BACKENDS)('extranet on %s', (backend) => {
       const times: number[] = [];
       for (let i = 0; i < 4; i++) {
         const t = Date.now();
-        const res = await invited.post('/compte/securite', { action: 'enable', password: 'pas le bon !' });
+        const res = await invited.post('/compte/securite?_action=account.enableTwoFactor', {
+          password: 'pas le bon !',
+        });
         times.push(Date.now() - t);
         expect(res.status).toBe(400);
       }
@@ -699,7 +752,9 @@ describe.each(BACKENDS)('extranet on %s', (backend) => {
         .where('key', '=', accountKey(email))
         .executeTakeFirst();
       expect(Number(row?.failures)).toBe(4);
-      const ok = await invited.post('/compte/securite', { action: 'enable', password: GOOD_PASSWORD });
+      const ok = await invited.post('/compte/securite?_action=account.enableTwoFactor', {
+        password: GOOD_PASSWORD,
+      });
       expect(ok.status).toBe(200);
       expect(await ok.text()).toContain('codes de secours');
       await forgetAddressFailures();
@@ -711,13 +766,17 @@ describe.each(BACKENDS)('extranet on %s', (backend) => {
       const two = new Browser(server.url);
       expect(location(await two.signIn(email, GOOD_PASSWORD))).toContain('/demandes');
       expect((await one.get('/demandes')).status).toBe(200);
-      await anonymous.post('/mot-de-passe-oublie', { email });
+      await anonymous.post('/mot-de-passe-oublie?_action=auth.requestReset', { email });
       const link = new URL(await lastMailLink(server.db, email, 'password-reset'));
       const third = new Browser(server.url);
       const newPassword = 'un tout autre mot de passe 2026';
       expect(
-        (await third.post(link.pathname + link.search, { password: newPassword, confirmation: newPassword }))
-          .status,
+        (
+          await third.post(`${link.pathname}${link.search}&_action=auth.resetPassword`, {
+            password: newPassword,
+            confirmation: newPassword,
+          })
+        ).status,
       ).toBe(303);
       expect(location(await one.get('/demandes'))).toContain('/connexion');
       expect(location(await two.get('/demandes'))).toContain('/connexion');
@@ -803,7 +862,7 @@ describe.each(BACKENDS)('extranet on %s', (backend) => {
         .select('id')
         .where('email', '=', email)
         .executeTakeFirstOrThrow();
-      expect((await admin.post('/admin/comptes', { action: 'disable', user: id })).status).toBe(303);
+      expect((await admin.post('/admin/comptes?_action=accounts.disable', { user: id })).status).toBe(303);
       expect(location(await person.get('/demandes'))).toContain('/connexion');
       expect((await new Browser(server.url).signIn(email, GOOD_PASSWORD)).status).toBe(401);
     });
@@ -817,18 +876,22 @@ describe.each(BACKENDS)('extranet on %s', (backend) => {
       expect(unknown.status).toBe(400);
       expect(await unknown.text()).toContain('Formulaire invalide.');
       const setup = await (
-        await b.post('/compte/securite', { action: 'enable', password: GOOD_PASSWORD })
+        await b.post('/compte/securite?_action=account.enableTwoFactor', { password: GOOD_PASSWORD })
       ).text();
       const secret = setup.match(/<code>([A-Z2-7]{16,})<\/code>/)?.[1];
       expect(secret).toBeTruthy();
-      const verified = await b.post('/compte/securite', { action: 'verify', code: await totp(secret!) });
+      const verified = await b.post('/compte/securite?_action=account.verifyTwoFactor', {
+        code: await totp(secret!),
+      });
       expect(verified.status).toBe(303);
       expect((await b.get('/demandes')).status).toBe(200);
       const again = new Browser(server.url);
       const first = await again.signIn(email, GOOD_PASSWORD);
       expect(location(first)).toContain('/connexion/code');
       expect(location(await again.get('/demandes'))).toContain('/connexion');
-      const code = await again.post('/connexion/code?suivant=/demandes', { code: await totp(secret!) });
+      const code = await again.post('/connexion/code?suivant=/demandes&_action=auth.verifyCode', {
+        code: await totp(secret!),
+      });
       expect(location(code)).toBe('/demandes');
       expect((await again.get('/demandes')).status).toBe(200);
     });

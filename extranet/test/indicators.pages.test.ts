@@ -58,7 +58,13 @@ describe.each(BACKENDS)('indicators page and exports on %s', (backend) => {
         .status,
     ).toBe(403);
     expect(
-      (await team.advisor.post('/indicateurs', { annee: '2022', participants: '1', porteurs: '1' })).status,
+      (
+        await team.advisor.post('/indicateurs?_action=indicators.setTargets', {
+          annee: '2022',
+          participants: '1',
+          porteurs: '1',
+        })
+      ).status,
     ).toBe(403);
   });
 
@@ -117,7 +123,7 @@ describe.each(BACKENDS)('indicators page and exports on %s', (backend) => {
   });
 
   it('lets an admin change a year’s targets, keeps the history, and says in French what is wrong', async () => {
-    const bad = await team.admin.post('/indicateurs', {
+    const bad = await team.admin.post('/indicateurs?_action=indicators.setTargets', {
       annee: '2025',
       participants: 'beaucoup',
       porteurs: '21',
@@ -128,10 +134,22 @@ describe.each(BACKENDS)('indicators page and exports on %s', (backend) => {
     expect(html).toContain('value="beaucoup"');
     expect(html).toContain('aria-invalid="true"');
     expect(
-      (await team.admin.post('/indicateurs', { annee: '2025', participants: '60', porteurs: '21' })).status,
+      (
+        await team.admin.post('/indicateurs?_action=indicators.setTargets', {
+          annee: '2025',
+          participants: '60',
+          porteurs: '21',
+        })
+      ).status,
     ).toBe(303);
     expect(
-      (await team.admin.post('/indicateurs', { annee: '2025', participants: '58', porteurs: '21' })).status,
+      (
+        await team.admin.post('/indicateurs?_action=indicators.setTargets', {
+          annee: '2025',
+          participants: '58',
+          porteurs: '21',
+        })
+      ).status,
     ).toBe(303);
     const text = visibleText(await (await team.admin.get('/indicateurs?annee=2025')).text());
     expect(text).toMatch(/sur 58/);

@@ -80,11 +80,11 @@ describe('outbox and "à appeler" pages', () => {
       .where('call_status', '=', 'todo')
       .executeTakeFirstOrThrow();
     const id = String(call.id);
-    const missing = await advisor.post('/a-appeler', { id, outcome: '' });
+    const missing = await advisor.post('/a-appeler?_action=calls.record', { id, outcome: '' });
     expect(missing.status).toBe(400);
     expect(await missing.text()).toContain('Choisissez comment l’appel s’est passé.');
     const foreign = await advisor.post(
-      '/a-appeler',
+      '/a-appeler?_action=calls.record',
       { id, outcome: 'joint' },
       { origin: 'https://evil.example' },
     );
@@ -98,7 +98,7 @@ describe('outbox and "à appeler" pages', () => {
       .where('registration_id', '=', registrationId)
       .where('call_status', '=', 'todo')
       .executeTakeFirstOrThrow()) as { id: number };
-    const res = await advisor.post('/a-appeler', {
+    const res = await advisor.post('/a-appeler?_action=calls.record', {
       id: String(call.id),
       outcome: 'joint',
       comment: 'Viendra avec sa voisine.',
@@ -107,7 +107,10 @@ describe('outbox and "à appeler" pages', () => {
     expect(location(res)).toBe('/a-appeler?fait=joint');
     const page = await (await advisor.get('/a-appeler')).text();
     expect(page).not.toContain(reference);
-    const again = await advisor.post('/a-appeler', { id: String(call.id), outcome: 'joint' });
+    const again = await advisor.post('/a-appeler?_action=calls.record', {
+      id: String(call.id),
+      outcome: 'joint',
+    });
     expect(again.status).toBe(404);
     const note = await server.db.db
       .selectFrom('note')

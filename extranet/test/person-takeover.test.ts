@@ -73,8 +73,7 @@ describe.each(BACKENDS)('person takeover on %s', (backend) => {
     const email = 'camb.takeover@maillage.test';
     expect(
       (
-        await admin.post('/admin/comptes', {
-          action: 'invite',
+        await admin.post('/admin/comptes?_action=accounts.invite', {
           name: 'Cambrésis',
           email,
           role: 'advisor',
@@ -84,7 +83,7 @@ describe.each(BACKENDS)('person takeover on %s', (backend) => {
     ).toBe(303);
     const link = new URL(await lastMailLink(server.db, email, 'invitation'));
     outsider = new Browser(server.url);
-    await outsider.post(link.pathname + link.search, {
+    await outsider.post(`${link.pathname}${link.search}&_action=auth.resetPassword`, {
       password: GOOD_PASSWORD,
       confirmation: GOOD_PASSWORD,
     });

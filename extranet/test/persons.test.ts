@@ -16,8 +16,8 @@ describe.each(BACKENDS)('person file on %s', (backend) => {
   const today = parisDate();
   const person = (id: number) =>
     server.db.db.selectFrom('person').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
-  const edit = (values: Record<string, string>) => ({
-    action: 'edit',
+  const edit = (personId: number, values: Record<string, string>) => ({
+    person: String(personId),
     firstName: 'Rose',
     lastName: 'Vasseur',
     phone: '06 70 00 00 01',
@@ -49,7 +49,7 @@ describe.each(BACKENDS)('person file on %s', (backend) => {
     });
     await personFromIntake(server, 'ev-camb', { firstName: 'Camille', lastName: 'Ailleurs' });
     const search = async (b: Browser, q: string, extra: Record<string, string> = {}) => {
-      const res = await b.post('/personnes', { q, ...extra });
+      const res = await b.post('/personnes?_action=persons.filter', { q, ...extra });
       expect(res.status).toBe(303);
       const url = location(res);
       expect(url).toMatch(/^\/personnes(\?|$)/);
@@ -67,7 +67,7 @@ describe.each(BACKENDS)('person file on %s', (backend) => {
     expect(await search(advisor, 'introuvable', { accompagnement: 'oui' })).toContain(
       'Aucune personne ne correspond.',
     );
-    await advisor.post('/accompagnements', { person: String(personId) });
+    await advisor.post('/accompagnements?_action=supports.start', { person: String(personId) });
     expect(await search(advisor, 'introuvable', { accompagnement: 'oui' })).toContain('Introuvable Zélie');
     expect(await search(admin, '', { territory: 'cambresis' })).not.toContain('Introuvable');
     expect(visibleText(await (await advisor.get('/personnes?contact=30')).text())).toContain(
@@ -97,8 +97,8 @@ describe.each(BACKENDS)('person file on %s', (backend) => {
       situation: { rsa: 'oui', jobSeeker: 'non' },
     });
     const res = await advisor.post(
-      `/personnes/${personId}`,
-      edit({ email: 'rose.vasseur@exemple.test', communeName: 'Douai', communeInsee: '59178' }),
+      `/personnes/${personId}?_action=persons.edit`,
+      edit(personId, { email: 'rose.vasseur@exemple.test', communeName: 'Douai', communeInsee: '59178' }),
     );
     expect(location(res)).toBe(`/personnes/${personId}?fait=edit`);
     expect(await person(personId)).toMatchObject({
@@ -123,8 +123,8 @@ describe.each(BACKENDS)('person file on %s', (backend) => {
     });
     // Nothing changed: nothing written.
     const same = await advisor.post(
-      `/personnes/${personId}`,
-      edit({ email: 'rose.vasseur@exemple.test', communeName: 'Douai', communeInsee: '59178' }),
+      `/personnes/${personId}?_action=persons.edit`,
+      edit(personId, { email: 'rose.vasseur@exemple.test', communeName: 'Douai', communeInsee: '59178' }),
     );
     expect(location(same)).toContain('fait=same');
     expect(await auditRows(server.db, 'person.update', personId)).toHaveLength(1);
@@ -135,8 +135,8 @@ describe.each(BACKENDS)('person file on %s', (backend) => {
   it('refuses a bad phone number and a missing first name, in French beside the field, keeping what was typed', async () => {
     const { personId } = await personFromIntake(server, 'ev-val', { phone: '06 70 00 00 02' });
     const bad = await advisor.post(
-      `/personnes/${personId}`,
-      edit({ phone: '12', firstName: '', lastName: 'Nom tapé' }),
+      `/personnes/${personId}?_action=persons.edit`,
+      edit(personId, { phone: '12', firstName: '', lastName: 'Nom tapé' }),
     );
     expect(bad.status).toBe(400);
     const html = await bad.text();
@@ -155,9 +155,9 @@ describe.each(BACKENDS)('person file on %s', (backend) => {
       preferredContact: 'email',
     });
     expect((await advisor.post(`/demandes/${registrationId}`, { decision: 'accept' })).status).toBe(303);
-    await advisor.post('/accompagnements', { person: String(personId) });
-    await advisor.post(`/personnes/${personId}`, {
-      action: 'note',
+    await advisor.post('/accompagnements?_action=supports.start', { person: String(personId) });
+    await advisor.post(`/personnes/${personId}?_action=persons.note`, {
+      person: String(personId),
       kind: 'entretien',
       occurredOn: today,
       body: 'Entretien de lancement.',
@@ -205,8 +205,13 @@ describe.each(BACKENDS)('person file on %s', (backend) => {
       .where('call_status', '=', 'todo')
       .executeTakeFirstOrThrow();
     expect(
-      (await advisor.post('/a-appeler', { id: String(call.id), outcome: 'joint', comment: 'Rappel fait.' }))
-        .status,
+      (
+        await advisor.post('/a-appeler?_action=calls.record', {
+          id: String(call.id),
+          outcome: 'joint',
+          comment: 'Rappel fait.',
+        })
+      ).status,
     ).toBe(303);
     // Attendance is recorded by the sessions pages; here straight into its table.
     const { personId, registrationId } = await personFromIntake(server, 'ev-val', { firstName: 'Présente' });
@@ -240,13 +245,17 @@ describe.each(BACKENDS)('person file on %s', (backend) => {
     expect(await res.text()).not.toContain('Gardée');
     expect((await outsider.get('/personnes/999999')).status).toBe(404);
     expect(
-      (await outsider.post(`/personnes/${personId}`, edit({ phone: '06 70 00 00 09', firstName: 'Piratée' })))
-        .status,
+      (
+        await outsider.post(
+          `/personnes/${personId}?_action=persons.edit`,
+          edit(personId, { phone: '06 70 00 00 09', firstName: 'Piratée' }),
+        )
+      ).status,
     ).toBe(404);
     expect(
       (
-        await outsider.post(`/personnes/${personId}`, {
-          action: 'note',
+        await outsider.post(`/personnes/${personId}?_action=persons.note`, {
+          person: String(personId),
           kind: 'autre',
           occurredOn: today,
           body: 'x',
@@ -282,7 +291,7 @@ describe.each(BACKENDS)('person file on %s', (backend) => {
 
     it('records a walk-in with the site’s rules, source advisor and who entered it', async () => {
       const bad = await advisor.post(
-        '/personnes/nouvelle',
+        '/personnes/nouvelle?_action=persons.enter',
         entry({ phone: '12', message: 'Vue à l’accueil.' }),
       );
       expect(bad.status).toBe(400);
@@ -292,7 +301,7 @@ describe.each(BACKENDS)('person file on %s', (backend) => {
       );
       expect(html).toContain('value="Josiane"');
       expect(html).toContain('Vue à l’accueil.');
-      const res = await advisor.post('/personnes/nouvelle', entry({}));
+      const res = await advisor.post('/personnes/nouvelle?_action=persons.enter', entry({}));
       expect(res.status).toBe(303);
       const id = Number(/^\/demandes\/(\d+)\?saisie=received$/.exec(location(res))?.[1]);
       const row = await server.db.db
@@ -320,7 +329,7 @@ describe.each(BACKENDS)('person file on %s', (backend) => {
       );
       // A double submit (same hidden key) records nothing more.
       const again = await advisor.post(
-        '/personnes/nouvelle',
+        '/personnes/nouvelle?_action=persons.enter',
         entry({ idempotencyKey: row.idempotency_key, confirm: '1' }),
       );
       expect(location(again)).toBe(`/demandes/${id}?saisie=received`);
@@ -328,7 +337,7 @@ describe.each(BACKENDS)('person file on %s', (backend) => {
 
     it('shows possible duplicates before creating a person, then creates on confirmation', async () => {
       const same = await advisor.post(
-        '/personnes/nouvelle',
+        '/personnes/nouvelle?_action=persons.enter',
         entry({ phone: '06 80 00 00 02', firstName: 'JOSIANE', kind: 'callback', eventId: '' }),
       );
       expect(same.status).toBe(200);
@@ -341,7 +350,7 @@ describe.each(BACKENDS)('person file on %s', (backend) => {
       const samePhone = visibleText(
         await (
           await advisor.post(
-            '/personnes/nouvelle',
+            '/personnes/nouvelle?_action=persons.enter',
             entry({ firstName: 'Autre', lastName: 'Nom', kind: 'callback', eventId: '' }),
           )
         ).text(),
@@ -349,7 +358,7 @@ describe.each(BACKENDS)('person file on %s', (backend) => {
       expect(samePhone).toContain('même téléphone');
       // Another territory's advisor is not shown who the number belongs to, nor can they attach to them.
       const theirs = await outsider.post(
-        '/personnes/nouvelle',
+        '/personnes/nouvelle?_action=persons.enter',
         entry({ kind: 'callback', eventId: '', communeInsee: '59122', communeName: 'Cambrai' }),
       );
       expect(theirs.status).toBe(400);
@@ -361,13 +370,13 @@ describe.each(BACKENDS)('person file on %s', (backend) => {
       expect(theirsHtml).not.toMatch(/href="\/personnes\/\d+"/);
       // Nor record someone in a session or a commune outside their territories.
       const elsewhere = await advisor.post(
-        '/personnes/nouvelle',
+        '/personnes/nouvelle?_action=persons.enter',
         entry({ eventId: 'ev-camb', phone: '06 80 00 00 07' }),
       );
       expect(elsewhere.status).toBe(400);
       expect(visibleText(await elsewhere.text())).toContain('Choisissez une session de vos territoires.');
       const commune = await advisor.post(
-        '/personnes/nouvelle',
+        '/personnes/nouvelle?_action=persons.enter',
         entry({ kind: 'callback', eventId: '', phone: '06 80 00 00 07', communeInsee: '59122' }),
       );
       expect(visibleText(await commune.text())).toContain('Indiquez une commune de vos territoires');
@@ -375,7 +384,7 @@ describe.each(BACKENDS)('person file on %s', (backend) => {
         await server.db.db.selectFrom('person').select('id').where('phone', '=', '+33680000007').execute(),
       ).toEqual([]);
       const confirmed = await advisor.post(
-        '/personnes/nouvelle',
+        '/personnes/nouvelle?_action=persons.enter',
         entry({ phone: '06 80 00 00 02', firstName: 'JOSIANE', kind: 'callback', eventId: '', confirm: '1' }),
       );
       expect(confirmed.status).toBe(303);
@@ -396,31 +405,31 @@ describe.each(BACKENDS)('person file on %s', (backend) => {
         lastName: 'Dossier',
         email: 'double@exemple.test',
       });
-      await advisor.post(`/personnes/${b.personId}`, {
-        action: 'note',
+      await advisor.post(`/personnes/${b.personId}?_action=persons.note`, {
+        person: String(b.personId),
         kind: 'appel',
         occurredOn: today,
         body: 'Note sur le doublon.',
       });
-      await advisor.post('/accompagnements', { person: String(b.personId) });
+      await advisor.post('/accompagnements?_action=supports.start', { person: String(b.personId) });
       // Advisors may not merge.
       expect(
         (
-          await advisor.post(`/personnes/${a.personId}`, {
-            action: 'merge',
+          await advisor.post(`/personnes/${a.personId}?_action=persons.merge`, {
+            person: String(a.personId),
             other: String(b.personId),
             confirm: 'on',
           })
         ).status,
       ).toBe(404);
-      const unconfirmed = await admin.post(`/personnes/${a.personId}`, {
-        action: 'merge',
+      const unconfirmed = await admin.post(`/personnes/${a.personId}?_action=persons.merge`, {
+        person: String(a.personId),
         other: String(b.personId),
       });
       expect(unconfirmed.status).toBe(400);
       expect(visibleText(await unconfirmed.text())).toContain('Cochez la case pour confirmer la fusion.');
-      const res = await admin.post(`/personnes/${a.personId}`, {
-        action: 'merge',
+      const res = await admin.post(`/personnes/${a.personId}?_action=persons.merge`, {
+        person: String(a.personId),
         other: String(b.personId),
         confirm: 'on',
       });

@@ -58,16 +58,16 @@ describe.each(BACKENDS)('retention and rights pages on %s', (backend) => {
     expect(page).toContain('3 ans après le dernier contact');
     expect((await advisor.get('/admin/conservation')).status).toBe(403);
 
-    const wrong = await admin.post('/admin/conservation', { months: '0,5 an' });
+    const wrong = await admin.post('/admin/conservation?_action=retention.setPeriod', { months: '0,5 an' });
     expect(wrong.status).toBe(400);
     const text = await wrong.text();
     expect(text).toContain('Indiquez');
     expect(text).toContain('value="0,5 an"');
-    const tooLong = await admin.post('/admin/conservation', { months: '500' });
+    const tooLong = await admin.post('/admin/conservation?_action=retention.setPeriod', { months: '500' });
     expect(tooLong.status).toBe(400);
     expect(await tooLong.text()).toContain('Au plus 120 mois');
 
-    const ok = await admin.post('/admin/conservation', { months: '24' });
+    const ok = await admin.post('/admin/conservation?_action=retention.setPeriod', { months: '24' });
     expect(ok.status).toBe(303);
     expect(location(ok)).toBe('/admin/conservation?fait=1');
     expect(await (await anonymous.get('/api/public/retention')).json()).toEqual({
@@ -82,7 +82,7 @@ describe.each(BACKENDS)('retention and rights pages on %s', (backend) => {
       .where('action', '=', 'retention.setting')
       .execute();
     expect(audit.map((a) => JSON.parse(a.details_json ?? '{}'))).toEqual([{ before: 36, after: 24 }]);
-    await admin.post('/admin/conservation', { months: '36' });
+    await admin.post('/admin/conservation?_action=retention.setPeriod', { months: '36' });
   });
 
   it('exports everything held on a person (JSON and a readable page), for admins only, audited', async () => {
@@ -145,15 +145,25 @@ describe.each(BACKENDS)('retention and rights pages on %s', (backend) => {
       await new Promise((r) => setTimeout(r, 200));
     expect(outbox()).toContain(who.email);
 
-    const ask = await admin.post(`/admin/personnes/${personId}`, { intent: 'erase' });
+    const ask = await admin.post(`/admin/personnes/${personId}?_action=retention.erase`, {
+      person: String(personId),
+      intent: 'erase',
+    });
     expect(ask.status).toBe(200);
     expect(visibleText(await ask.text())).toContain('Je confirme l’effacement définitif');
-    const unconfirmed = await admin.post(`/admin/personnes/${personId}`, { intent: 'erase-confirm' });
+    const unconfirmed = await admin.post(`/admin/personnes/${personId}?_action=retention.erase`, {
+      person: String(personId),
+      intent: 'erase-confirm',
+    });
     expect(unconfirmed.status).toBe(400);
     expect(await unconfirmed.text()).toContain('Cochez la case pour confirmer');
     expect(await dump()).toContain(who.lastName);
 
-    const done = await admin.post(`/admin/personnes/${personId}`, { intent: 'erase-confirm', confirm: 'on' });
+    const done = await admin.post(`/admin/personnes/${personId}?_action=retention.erase`, {
+      person: String(personId),
+      intent: 'erase-confirm',
+      confirm: 'on',
+    });
     expect(done.status).toBe(303);
     expect(location(done)).toBe(`/admin/personnes/${personId}?fait=efface`);
     const all = (await dump()).toLowerCase();
@@ -174,6 +184,13 @@ describe.each(BACKENDS)('retention and rights pages on %s', (backend) => {
     expect(visibleText(await (await admin.get('/personnes')).text())).not.toContain('Personne effacée');
     const after = visibleText(await (await admin.get(`/admin/personnes/${personId}?fait=efface`)).text());
     expect(after).toContain('La personne a été effacée.');
-    expect((await admin.post(`/admin/personnes/${personId}`, { intent: 'erase' })).status).toBe(409);
+    expect(
+      (
+        await admin.post(`/admin/personnes/${personId}?_action=retention.erase`, {
+          person: String(personId),
+          intent: 'erase',
+        })
+      ).status,
+    ).toBe(409);
   });
 });

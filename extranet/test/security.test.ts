@@ -203,7 +203,7 @@ describe('the built extranet in Chromium', () => {
     const client = '203.0.113.9';
     for (let i = 0; i < 4; i++) {
       const res = await new Browser(server.url).post(
-        '/connexion',
+        '/connexion?_action=auth.signIn',
         { email: `inconnu${i}@maillage.test`, password: 'mauvais mot de passe !', suivant: '/demandes' },
         { headers: { 'x-forwarded-for': `198.51.100.${i + 1}, ${client}` } },
       );

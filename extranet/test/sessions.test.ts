@@ -116,8 +116,8 @@ describe.each(BACKENDS)('sessions on %s', (backend) => {
 
   /** One attendance mark on a half-day of ses-val, posted by `who`. */
   function presence(who: Browser, registration: number | undefined, halfDay: string, status: string) {
-    return who.post('/sessions/ses-val', {
-      action: 'presence',
+    return who.post('/sessions/ses-val?_action=sessions.presence', {
+      session: 'ses-val',
       registration: String(registration),
       halfDay,
       status,
@@ -142,8 +142,7 @@ describe.each(BACKENDS)('sessions on %s', (backend) => {
     admin = new Browser(server.url);
     expect(location(await advisor.signIn(ADVISOR, DEMO_PASSWORD))).toContain('/demandes');
     expect(location(await admin.signIn(ADMIN, DEMO_PASSWORD))).toContain('/demandes');
-    const invited = await admin.post('/admin/comptes', {
-      action: 'invite',
+    const invited = await admin.post('/admin/comptes?_action=accounts.invite', {
       name: 'Conseillère Cambrésis',
       email: 'camb-sessions@maillage.test',
       role: 'advisor',
@@ -152,7 +151,7 @@ describe.each(BACKENDS)('sessions on %s', (backend) => {
     expect(invited.status).toBe(303);
     const link = new URL(await lastMailLink(server.db, 'camb-sessions@maillage.test', 'invitation'));
     outsider = new Browser(server.url);
-    await outsider.post(link.pathname + link.search, {
+    await outsider.post(`${link.pathname}${link.search}&_action=auth.resetPassword`, {
       password: GOOD_PASSWORD,
       confirmation: GOOD_PASSWORD,
     });
@@ -220,7 +219,14 @@ describe.each(BACKENDS)('sessions on %s', (backend) => {
         },
         { action: 'suite', registration: String(people.ines), kind: 'emploi', date: today },
       ] as Record<string, string>[]) {
-        expect((await outsider.post('/sessions/ses-val', form)).status).toBe(404);
+        expect(
+          (
+            await outsider.post(`/sessions/ses-val?_action=sessions.${form.action}`, {
+              session: 'ses-val',
+              ...form,
+            })
+          ).status,
+        ).toBe(404);
       }
       expect(await marks(people.ines!)).toEqual([]);
       // Nor can a registration of another session be marked through this roster.
@@ -327,8 +333,8 @@ describe.each(BACKENDS)('sessions on %s', (backend) => {
 
   describe('after the Parcours', () => {
     it('records what came next, keeps what was typed on a mistake, and logs before and after', async () => {
-      const bad = await advisor.post('/sessions/ses-val', {
-        action: 'suite',
+      const bad = await advisor.post('/sessions/ses-val?_action=sessions.suite', {
+        session: 'ses-val',
         registration: String(people.ines),
         kind: 'formation',
         date: '31/02/2026',
@@ -343,8 +349,8 @@ describe.each(BACKENDS)('sessions on %s', (backend) => {
         ['formation', day(-1)],
         ['emploi', today],
       ] as const) {
-        const res = await advisor.post('/sessions/ses-val', {
-          action: 'suite',
+        const res = await advisor.post('/sessions/ses-val?_action=sessions.suite', {
+          session: 'ses-val',
           registration: String(people.ines),
           kind,
           date,
@@ -387,8 +393,8 @@ describe.each(BACKENDS)('sessions on %s', (backend) => {
       for (const d of [day(-6), day(-4)])
         expect(
           (
-            await advisor.post('/sessions/ses-done', {
-              action: 'presence',
+            await advisor.post('/sessions/ses-done?_action=sessions.presence', {
+              session: 'ses-done',
               registration: String(came),
               halfDay: key(d),
               status: 'present',
@@ -522,7 +528,10 @@ describe.each(BACKENDS)('sessions on %s', (backend) => {
         expect((await anonymous.get(`/je-ne-peux-pas-venir?t=${encodeURIComponent(t)}`)).status, t).toBe(
           status,
         );
-        expect((await anonymous.post('/je-ne-peux-pas-venir', { t })).status, t).toBe(status);
+        expect(
+          (await anonymous.post('/je-ne-peux-pas-venir?_action=sessions.cancelPlace', { t })).status,
+          t,
+        ).toBe(status);
       }
       expect((await statusOf(accepted)).status).toBe('accepted');
       expect((await statusOf(waiting)).status).toBe('waitlisted');
@@ -532,8 +541,8 @@ describe.each(BACKENDS)('sessions on %s', (backend) => {
       const token = new URL(link).searchParams.get('t')!;
       // A double tap: one cancellation, the other answer says it is already done.
       const [res, twin] = await Promise.all([
-        anonymous.post('/je-ne-peux-pas-venir', { t: token }),
-        new Browser(server.url).post('/je-ne-peux-pas-venir', { t: token }),
+        anonymous.post('/je-ne-peux-pas-venir?_action=sessions.cancelPlace', { t: token }),
+        new Browser(server.url).post('/je-ne-peux-pas-venir?_action=sessions.cancelPlace', { t: token }),
       ]);
       expect([res.status, twin.status].sort()).toEqual([303, 409]);
       const done = res.status === 303 ? res : twin;
@@ -545,7 +554,9 @@ describe.each(BACKENDS)('sessions on %s', (backend) => {
         decided_by: SELF_CANCEL_ACTOR,
       });
       // Once is enough: the same link again says so.
-      expect((await anonymous.post('/je-ne-peux-pas-venir', { t: token })).status).toBe(409);
+      expect(
+        (await anonymous.post('/je-ne-peux-pas-venir?_action=sessions.cancelPlace', { t: token })).status,
+      ).toBe(409);
       // The inbox banner offers the place to the first person waiting, as when an advisor cancels.
       const waitingRef = (
         await server.db.db

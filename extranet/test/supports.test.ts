@@ -36,7 +36,9 @@ describe.each(BACKENDS)('supports, notes and actions on %s', (backend) => {
 
   it('starts a support from a person, once, with the advisor in charge and a dated first phase', async () => {
     const { personId } = await personFromIntake(server, 'ev-val', { firstName: 'Lina' });
-    const id = supportIdFrom(await advisor.post('/accompagnements', { person: String(personId) }));
+    const id = supportIdFrom(
+      await advisor.post('/accompagnements?_action=supports.start', { person: String(personId) }),
+    );
     const row = await support(id);
     expect(row.phase).toBe('emergence');
     expect(row.person_id).toBe(personId);
@@ -55,7 +57,11 @@ describe.each(BACKENDS)('supports, notes and actions on %s', (backend) => {
       .execute();
     expect(phases.map((p) => [p.phase, p.started_on])).toEqual([['emergence', today]]);
     // A second start finds the open support rather than opening another.
-    expect(supportIdFrom(await advisor.post('/accompagnements', { person: String(personId) }))).toBe(id);
+    expect(
+      supportIdFrom(
+        await advisor.post('/accompagnements?_action=supports.start', { person: String(personId) }),
+      ),
+    ).toBe(id);
     const page = await advisor.get(`/accompagnements/${id}?fait=start`);
     expect(page.status).toBe(200);
     expect(visibleText(await page.text())).toContain('Accompagnement commencé, en phase d’émergence');
@@ -65,15 +71,19 @@ describe.each(BACKENDS)('supports, notes and actions on %s', (backend) => {
   it('starts a support from an accepted support request in one click, even clicked twice at once', async () => {
     const { registrationId, personId } = await supportRequest(server);
     // Not accepted yet: refused.
-    expect((await advisor.post('/accompagnements', { registration: String(registrationId) })).status).toBe(
-      409,
-    );
+    expect(
+      (
+        await advisor.post('/accompagnements?_action=supports.start', {
+          registration: String(registrationId),
+        })
+      ).status,
+    ).toBe(409);
     expect((await advisor.post(`/demandes/${registrationId}`, { decision: 'accept' })).status).toBe(303);
     const detail = await (await advisor.get(`/demandes/${registrationId}`)).text();
     expect(detail).toContain('Commencer l’accompagnement');
     const [a, b] = await Promise.all([
-      advisor.post('/accompagnements', { registration: String(registrationId) }),
-      advisor.post('/accompagnements', { registration: String(registrationId) }),
+      advisor.post('/accompagnements?_action=supports.start', { registration: String(registrationId) }),
+      advisor.post('/accompagnements?_action=supports.start', { registration: String(registrationId) }),
     ]);
     expect(supportIdFrom(a)).toBe(supportIdFrom(b));
     const rows = await server.db.db
@@ -86,25 +96,27 @@ describe.each(BACKENDS)('supports, notes and actions on %s', (backend) => {
 
   it('keeps phases as a dated history and refuses going back', async () => {
     const { personId } = await personFromIntake(server, 'ev-val');
-    const id = supportIdFrom(await advisor.post('/accompagnements', { person: String(personId) }));
+    const id = supportIdFrom(
+      await advisor.post('/accompagnements?_action=supports.start', { person: String(personId) }),
+    );
     expect(
       location(
-        await advisor.post(`/accompagnements/${id}`, {
-          action: 'phase',
+        await advisor.post(`/accompagnements/${id}?_action=supports.phase`, {
+          support: String(id),
           phase: 'maturation',
           startedOn: today,
         }),
       ),
     ).toBe(`/accompagnements/${id}?fait=phase`);
-    const back = await advisor.post(`/accompagnements/${id}`, {
-      action: 'phase',
+    const back = await advisor.post(`/accompagnements/${id}?_action=supports.phase`, {
+      support: String(id),
       phase: 'emergence',
       startedOn: today,
     });
     expect(back.status).toBe(400);
     expect(visibleText(await back.text())).toContain('La nouvelle phase doit venir après la phase actuelle');
-    const early = await advisor.post(`/accompagnements/${id}`, {
-      action: 'phase',
+    const early = await advisor.post(`/accompagnements/${id}?_action=supports.phase`, {
+      support: String(id),
       phase: 'creation',
       startedOn: addDays(today, -400),
     });
@@ -112,16 +124,16 @@ describe.each(BACKENDS)('supports, notes and actions on %s', (backend) => {
     const earlyHtml = await early.text();
     expect(visibleText(earlyHtml)).toContain('La date ne peut pas précéder celle de la phase actuelle.');
     expect(earlyHtml).toContain(`value="${addDays(today, -400)}"`); // what was typed stays
-    const future = await advisor.post(`/accompagnements/${id}`, {
-      action: 'phase',
+    const future = await advisor.post(`/accompagnements/${id}?_action=supports.phase`, {
+      support: String(id),
       phase: 'creation',
       startedOn: addDays(today, 2),
     });
     expect(future.status).toBe(400);
     expect(
       location(
-        await advisor.post(`/accompagnements/${id}`, {
-          action: 'phase',
+        await advisor.post(`/accompagnements/${id}?_action=supports.phase`, {
+          support: String(id),
           phase: 'developpement',
           startedOn: today,
         }),
@@ -144,17 +156,27 @@ describe.each(BACKENDS)('supports, notes and actions on %s', (backend) => {
 
   it('reassigns a support to an advisor who covers the territory, audit-logged', async () => {
     const { personId } = await personFromIntake(server, 'ev-val');
-    const id = supportIdFrom(await advisor.post('/accompagnements', { person: String(personId) }));
+    const id = supportIdFrom(
+      await advisor.post('/accompagnements?_action=supports.start', { person: String(personId) }),
+    );
     const users = await server.db.db.selectFrom('users').select(['id', 'email', 'role']).execute();
     const adminId = users.find((u) => u.email === 'admin@maillage.test')!.id;
     const advisorId = users.find((u) => u.email === 'conseiller@maillage.test')!.id;
     const cambId = users.find((u) => u.email.startsWith('camb-'))!.id;
-    const wrong = await advisor.post(`/accompagnements/${id}`, { action: 'reassign', advisor: cambId });
+    const wrong = await advisor.post(`/accompagnements/${id}?_action=supports.reassign`, {
+      support: String(id),
+      advisor: cambId,
+    });
     expect(wrong.status).toBe(400);
     expect(visibleText(await wrong.text())).toContain('Cette personne ne peut pas suivre ce territoire.');
     expect((await support(id)).advisor_id).toBe(advisorId);
     expect(
-      location(await advisor.post(`/accompagnements/${id}`, { action: 'reassign', advisor: adminId })),
+      location(
+        await advisor.post(`/accompagnements/${id}?_action=supports.reassign`, {
+          support: String(id),
+          advisor: adminId,
+        }),
+      ),
     ).toContain('fait=reassign');
     expect((await support(id)).advisor_id).toBe(adminId);
     const [entry] = await auditRows(server.db, 'support.reassign', id);
@@ -163,9 +185,11 @@ describe.each(BACKENDS)('supports, notes and actions on %s', (backend) => {
 
   it('ends a support with an activity created, keeping what was typed when something is missing', async () => {
     const { personId } = await personFromIntake(server, 'ev-val');
-    const id = supportIdFrom(await advisor.post('/accompagnements', { person: String(personId) }));
-    const missing = await advisor.post(`/accompagnements/${id}`, {
-      action: 'end',
+    const id = supportIdFrom(
+      await advisor.post('/accompagnements?_action=supports.start', { person: String(personId) }),
+    );
+    const missing = await advisor.post(`/accompagnements/${id}?_action=supports.end`, {
+      support: String(id),
       outcome: 'activite',
       activityName: 'La Fabrique du Coron',
       legalForm: '',
@@ -177,8 +201,8 @@ describe.each(BACKENDS)('supports, notes and actions on %s', (backend) => {
     expect(visibleText(html)).toContain('Choisissez la forme juridique.');
     expect(html).toContain('value="La Fabrique du Coron"');
     expect((await support(id)).ended_at).toBeNull();
-    const ok = await advisor.post(`/accompagnements/${id}`, {
-      action: 'end',
+    const ok = await advisor.post(`/accompagnements/${id}?_action=supports.end`, {
+      support: String(id),
       outcome: 'activite',
       activityName: 'La Fabrique du Coron',
       legalForm: 'scop-scic',
@@ -197,17 +221,22 @@ describe.each(BACKENDS)('supports, notes and actions on %s', (backend) => {
     expect(row.ended_at).not.toBeNull();
     // Ended: no more phase changes.
     expect(
-      (await advisor.post(`/accompagnements/${id}`, { action: 'phase', phase: 'creation', startedOn: today }))
-        .status,
+      (
+        await advisor.post(`/accompagnements/${id}?_action=supports.phase`, {
+          support: String(id),
+          phase: 'creation',
+          startedOn: today,
+        })
+      ).status,
     ).toBe(400);
     // Another one ends with a reason.
     const other = supportIdFrom(
-      await advisor.post('/accompagnements', {
+      await advisor.post('/accompagnements?_action=supports.start', {
         person: String((await personFromIntake(server, 'ev-val')).personId),
       }),
     );
-    await advisor.post(`/accompagnements/${other}`, {
-      action: 'end',
+    await advisor.post(`/accompagnements/${other}?_action=supports.end`, {
+      support: String(other),
       outcome: 'arret',
       reason: 'emploi-salarie',
       outcomeDate: today,
@@ -221,9 +250,11 @@ describe.each(BACKENDS)('supports, notes and actions on %s', (backend) => {
 
   it('keeps every earlier version of an edited note', async () => {
     const { personId } = await personFromIntake(server, 'ev-val');
-    const id = supportIdFrom(await advisor.post('/accompagnements', { person: String(personId) }));
-    const bad = await advisor.post(`/accompagnements/${id}`, {
-      action: 'note',
+    const id = supportIdFrom(
+      await advisor.post('/accompagnements?_action=supports.start', { person: String(personId) }),
+    );
+    const bad = await advisor.post(`/accompagnements/${id}?_action=supports.note`, {
+      support: String(id),
       kind: 'entretien',
       occurredOn: today,
       body: 'Premier entretien : projet de ressourcerie.',
@@ -235,8 +266,8 @@ describe.each(BACKENDS)('supports, notes and actions on %s', (backend) => {
     expect(visibleText(badHtml)).toContain('Indiquez l’échéance de la prochaine action.');
     expect(badHtml).toContain('Premier entretien : projet de ressourcerie.');
     expect(badHtml).toContain('value="Envoyer la liste des locaux"');
-    await advisor.post(`/accompagnements/${id}`, {
-      action: 'note',
+    await advisor.post(`/accompagnements/${id}?_action=supports.note`, {
+      support: String(id),
       kind: 'entretien',
       occurredOn: today,
       body: 'Premier entretien : projet de ressourcerie.',
@@ -251,16 +282,16 @@ describe.each(BACKENDS)('supports, notes and actions on %s', (backend) => {
     expect(note).toMatchObject({ person_id: personId, kind: 'entretien', due_at: addDays(today, 5) });
     expect(
       location(
-        await advisor.post(`/notes/${note.id}`, {
-          action: 'edit',
+        await advisor.post(`/notes/${note.id}?_action=notes.edit`, {
+          note: String(note.id),
           kind: 'appel',
           occurredOn: today,
           body: 'Corrigé : appel, pas entretien.',
         }),
       ),
     ).toBe(`/notes/${note.id}?fait=edit`);
-    await advisor.post(`/notes/${note.id}`, {
-      action: 'edit',
+    await advisor.post(`/notes/${note.id}?_action=notes.edit`, {
+      note: String(note.id),
       kind: 'appel',
       occurredOn: today,
       body: 'Troisième version.',
@@ -288,8 +319,8 @@ describe.each(BACKENDS)('supports, notes and actions on %s', (backend) => {
   it('lists my open actions, late ones first, and marks one done', async () => {
     const { personId } = await personFromIntake(server, 'ev-val', { firstName: 'Actionnaire' });
     const write = (nextAction: string, dueOn: string) =>
-      advisor.post(`/personnes/${personId}`, {
-        action: 'note',
+      advisor.post(`/personnes/${personId}?_action=persons.note`, {
+        person: String(personId),
         kind: 'appel',
         occurredOn: today,
         body: 'Appel.',
@@ -304,8 +335,8 @@ describe.each(BACKENDS)('supports, notes and actions on %s', (backend) => {
     ] as const)
       expect((await write(action, due)).status).toBe(303);
     // An action of someone else, on a person of the territory, is not mine.
-    await admin.post(`/personnes/${personId}`, {
-      action: 'note',
+    await admin.post(`/personnes/${personId}?_action=persons.note`, {
+      person: String(personId),
       kind: 'appel',
       occurredOn: today,
       body: 'Appel.',
@@ -328,7 +359,9 @@ describe.each(BACKENDS)('supports, notes and actions on %s', (backend) => {
       .select('id')
       .where('next_action', '=', 'Action en retard de huit jours')
       .executeTakeFirstOrThrow();
-    expect(location(await advisor.post('/actions', { note: String(late.id) }))).toBe('/actions?fait=1');
+    expect(location(await advisor.post('/actions?_action=notes.done', { note: String(late.id) }))).toBe(
+      '/actions?fait=1',
+    );
     expect(visibleText(await (await advisor.get('/actions')).text())).not.toContain(
       'Action en retard de huit jours',
     );
@@ -352,11 +385,13 @@ describe.each(BACKENDS)('supports, notes and actions on %s', (backend) => {
       firstName: 'Silencieuse',
       lastName: 'Calme',
     });
-    const id = supportIdFrom(await advisor.post('/accompagnements', { person: String(personId) }));
+    const id = supportIdFrom(
+      await advisor.post('/accompagnements?_action=supports.start', { person: String(personId) }),
+    );
     const longAgo = parisInstant(addDays(today, -70), '10:00').toISOString();
     await server.db.db.updateTable('support').set({ started_at: longAgo }).where('id', '=', id).execute();
-    await advisor.post(`/personnes/${personId}`, {
-      action: 'note',
+    await advisor.post(`/personnes/${personId}?_action=persons.note`, {
+      person: String(personId),
       kind: 'entretien',
       occurredOn: addDays(today, -60),
       body: 'Dernier entretien.',
@@ -367,8 +402,8 @@ describe.each(BACKENDS)('supports, notes and actions on %s', (backend) => {
       visibleText(await (await advisor.get('/')).text()).split('Accompagnements sans contact')[1] ?? '';
     expect(await quietPart()).toContain('Silencieuse Calme');
     // A fresh note ends the warning.
-    await advisor.post(`/accompagnements/${id}`, {
-      action: 'note',
+    await advisor.post(`/accompagnements/${id}?_action=supports.note`, {
+      support: String(id),
       kind: 'appel',
       occurredOn: today,
       body: 'Nouvelles prises.',
@@ -406,9 +441,11 @@ describe.each(BACKENDS)('supports, notes and actions on %s', (backend) => {
 
   it('answers 404 to an advisor of another territory and changes nothing', async () => {
     const { personId } = await personFromIntake(server, 'ev-val', { firstName: 'Privée' });
-    const id = supportIdFrom(await advisor.post('/accompagnements', { person: String(personId) }));
-    await advisor.post(`/accompagnements/${id}`, {
-      action: 'note',
+    const id = supportIdFrom(
+      await advisor.post('/accompagnements?_action=supports.start', { person: String(personId) }),
+    );
+    await advisor.post(`/accompagnements/${id}?_action=supports.note`, {
+      support: String(id),
       kind: 'appel',
       occurredOn: today,
       body: 'Note privée.',
@@ -425,11 +462,13 @@ describe.each(BACKENDS)('supports, notes and actions on %s', (backend) => {
       expect(res.status, path).toBe(404);
       expect(await res.text()).not.toContain('Privée');
     }
-    expect((await outsider.post('/accompagnements', { person: String(personId) })).status).toBe(404);
+    expect(
+      (await outsider.post('/accompagnements?_action=supports.start', { person: String(personId) })).status,
+    ).toBe(404);
     expect(
       (
-        await outsider.post(`/accompagnements/${id}`, {
-          action: 'phase',
+        await outsider.post(`/accompagnements/${id}?_action=supports.phase`, {
+          support: String(id),
           phase: 'maturation',
           startedOn: today,
         })
@@ -437,8 +476,8 @@ describe.each(BACKENDS)('supports, notes and actions on %s', (backend) => {
     ).toBe(404);
     expect(
       (
-        await outsider.post(`/accompagnements/${id}`, {
-          action: 'end',
+        await outsider.post(`/accompagnements/${id}?_action=supports.end`, {
+          support: String(id),
           outcome: 'arret',
           reason: 'autre',
           outcomeDate: today,
@@ -447,16 +486,18 @@ describe.each(BACKENDS)('supports, notes and actions on %s', (backend) => {
     ).toBe(404);
     expect(
       (
-        await outsider.post(`/notes/${note.id}`, {
-          action: 'edit',
+        await outsider.post(`/notes/${note.id}?_action=notes.edit`, {
+          note: String(note.id),
           kind: 'autre',
           occurredOn: today,
           body: 'x',
         })
       ).status,
     ).toBe(404);
-    expect((await outsider.post(`/notes/${note.id}`, { action: 'done' })).status).toBe(404);
-    expect((await outsider.post('/actions', { note: String(note.id) })).status).toBe(404);
+    expect(
+      (await outsider.post(`/notes/${note.id}?_action=notes.done`, { note: String(note.id) })).status,
+    ).toBe(404);
+    expect((await outsider.post('/actions?_action=notes.done', { note: String(note.id) })).status).toBe(404);
     const row = await support(id);
     expect(row).toMatchObject({ phase: 'emergence', ended_at: null });
     const n = await server.db.db

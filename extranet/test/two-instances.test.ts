@@ -55,7 +55,7 @@ describe.each(BACKENDS)('two extranet instances on %s', (backend) => {
           .executeTakeFirst()
       )?.failures;
     for (let i = 0; i < 4; i++) {
-      const res = await new Browser(i % 2 ? b.url : a.url).post('/connexion', {
+      const res = await new Browser(i % 2 ? b.url : a.url).post('/connexion?_action=auth.signIn', {
         email,
         password: `mauvais-mot-de-passe-${i}`,
         suivant: '/demandes',
@@ -66,7 +66,7 @@ describe.each(BACKENDS)('two extranet instances on %s', (backend) => {
     expect(Number(await failures())).toBe(4);
     // The right password is slowed down on the other instance too, never refused (issue 8, item 6).
     const started = Date.now();
-    const res = await new Browser(b.url).post('/connexion', {
+    const res = await new Browser(b.url).post('/connexion?_action=auth.signIn', {
       email,
       password: DEMO_PASSWORD,
       suivant: '/demandes',

@@ -13,7 +13,9 @@ type Ctx = Pick<AstroGlobal | APIContext, 'locals' | 'url' | 'redirect'>;
 
 /** Where an anonymous visitor is sent: the sign-in page, then back to where they were going. */
 function signInRedirect(ctx: Pick<Ctx, 'url' | 'redirect'>): Response {
-  const next = ctx.url.pathname + ctx.url.search;
+  const back = new URL(ctx.url);
+  back.searchParams.delete('_action'); // a form action's post: come back to the page, not the action
+  const next = back.pathname + back.search;
   return ctx.redirect(`/connexion?suivant=${encodeURIComponent(next)}`, 303);
 }
 
@@ -41,23 +43,39 @@ export function notFound(
 }
 
 /**
+ * The one rule of the guards (pages: requireUser, JSON: requireApiUser, actions:
+ * requireActionUser in lib/action.ts): who is refused, and why.
+ */
+export function refusal(
+  user: CurrentUser | null | undefined,
+  options: { role?: 'admin' } = {},
+): 'anonymous' | 'role' | null {
+  if (!user) return 'anonymous';
+  if (options.role && user.role !== options.role) return 'role';
+  return null;
+}
+
+/**
  * Every page and endpoint that shows or changes personal data starts with this check, on top of
  * the middleware: anonymous → sign-in page; wrong role → 403. Returns the user or a Response.
  */
 export function requireUser(ctx: Ctx, options: { role?: 'admin' } = {}): CurrentUser | Response {
   const user = ctx.locals.user;
-  if (!user) return signInRedirect(ctx);
-  if (options.role && user.role !== options.role) return forbidden();
-  return user;
+  const refused = refusal(user, options);
+  if (refused === 'anonymous') return signInRedirect(ctx);
+  if (refused === 'role') return forbidden();
+  return user as CurrentUser;
 }
 
 /** Same check for JSON endpoints: 401/403 as JSON, never a redirect. */
 export function requireApiUser(ctx: Ctx, options: { role?: 'admin' } = {}): CurrentUser | Response {
   const user = ctx.locals.user;
-  if (!user) return Response.json({ error: 'unauthorized', message: 'Connexion requise.' }, { status: 401 });
-  if (options.role && user.role !== options.role)
+  const refused = refusal(user, options);
+  if (refused === 'anonymous')
+    return Response.json({ error: 'unauthorized', message: 'Connexion requise.' }, { status: 401 });
+  if (refused === 'role')
     return Response.json({ error: 'forbidden', message: 'Accès refusé.' }, { status: 403 });
-  return user;
+  return user as CurrentUser;
 }
 
 const LOCAL_BASE = 'http://extranet.invalid';
@@ -91,14 +109,23 @@ export function safeNext(value: string | null | undefined): string {
   return url.pathname + url.search + url.hash;
 }
 
-/** Copies the Set-Cookie headers of a better-auth response onto a redirect. */
+/** The request's headers as better-auth reads them (its session cookies), without the form body's. */
+export function authHeaders(request: Request): Headers {
+  const headers = new Headers(request.headers);
+  headers.delete('content-type');
+  headers.delete('content-length');
+  return headers;
+}
+
+/** Copies the Set-Cookie headers of a better-auth response (or an action's copy of them) onto a redirect. */
 export function redirectWithCookies(
   location: string,
-  from: Headers | null | undefined,
+  from: Headers | readonly string[] | null | undefined,
   status = 303,
 ): Response {
   const headers = new Headers({ location });
-  for (const c of from?.getSetCookie() ?? []) headers.append('set-cookie', c);
+  const cookies = from instanceof Headers ? from.getSetCookie() : (from ?? []);
+  for (const c of cookies) headers.append('set-cookie', c);
   return new Response(null, { status, headers });
 }
 

@@ -1,18 +1,21 @@
-/** Reads a urlencoded or multipart form into a plain object; repeated names become arrays. */
-export async function readForm(request: Request): Promise<Record<string, string | string[]>> {
+/** A posted form as a plain object; repeated names become arrays, files are left out. */
+export function formObject(form: FormData): Record<string, string | string[]> {
   const out: Record<string, string | string[]> = {};
-  let form: FormData;
-  try {
-    form = await request.formData();
-  } catch {
-    return out;
-  }
   for (const [key, value] of form.entries()) {
     if (typeof value !== 'string') continue;
     const prev = out[key];
     out[key] = prev === undefined ? value : Array.isArray(prev) ? [...prev, value] : [prev, value];
   }
   return out;
+}
+
+/** Reads a urlencoded or multipart form into a plain object (formObject); unreadable → empty. */
+export async function readForm(request: Request): Promise<Record<string, string | string[]>> {
+  try {
+    return formObject(await request.formData());
+  } catch {
+    return {};
+  }
 }
 
 export const str = (v: string | string[] | undefined): string =>
@@ -25,42 +28,6 @@ export const json = (body: unknown, status = 200, headers: Record<string, string
     status,
     headers: { 'content-type': 'application/json; charset=utf-8', ...headers },
   });
-
-export { formatPhone } from '@maillage/platform/phone';
-
-// Intl formatters are costly to build: one of each, reused (it showed in the inbox profile).
-const DATE_TIME = new Intl.DateTimeFormat('fr-FR', {
-  dateStyle: 'short',
-  timeStyle: 'short',
-  timeZone: 'Europe/Paris',
-});
-const DATE = new Intl.DateTimeFormat('fr-FR', { dateStyle: 'long', timeZone: 'Europe/Paris' });
-
-export function formatDateTime(iso: string | null | undefined): string {
-  if (!iso) return '';
-  return DATE_TIME.format(new Date(iso));
-}
-export function formatDate(iso: string | null | undefined): string {
-  if (!iso) return '';
-  return DATE.format(new Date(iso));
-}
-
-const SLOT_DAY = new Intl.DateTimeFormat('fr-FR', {
-  weekday: 'long',
-  day: 'numeric',
-  month: 'long',
-  year: 'numeric',
-  timeZone: 'UTC',
-});
-
-/**
- * { date: '2027-01-10', start: '09:00', end: '12:00' } → "dimanche 10 janvier 2027, 09:00 – 12:00",
- * on the staff's screens; messages and the site write "…, de 9 h à 12 h" (contract's formatSlot).
- */
-export function formatSlotClock(slot: { date: string; start: string; end: string }): string {
-  const day = SLOT_DAY.format(new Date(`${slot.date}T00:00:00Z`));
-  return `${day}, ${slot.start} – ${slot.end}`;
-}
 
 /** A short plain-text answer (a form posted without the page, e.g. an unknown action). */
 export const plainText = (body: string, status: number) =>

@@ -54,7 +54,7 @@ export class Browser {
   }
 
   async signIn(email: string, password: string): Promise<Response> {
-    return this.post('/connexion', { email, password, suivant: '/demandes' });
+    return this.post('/connexion?_action=auth.signIn', { email, password, suivant: '/demandes' });
   }
 }
 

@@ -17,8 +17,7 @@ export async function invite(
   role: 'admin' | 'advisor',
   territories: string[],
 ): Promise<Browser> {
-  const res = await admin.post('/admin/comptes', {
-    action: 'invite',
+  const res = await admin.post('/admin/comptes?_action=accounts.invite', {
     name: `Test ${email}`,
     email,
     role,
@@ -29,9 +28,14 @@ export async function invite(
   const invited = new Browser(server.url);
   const path = link.pathname + link.search;
   expect((await invited.get(path)).status).toBe(200);
-  expect((await invited.post(path, { password: GOOD_PASSWORD, confirmation: GOOD_PASSWORD })).status).toBe(
-    303,
-  );
+  expect(
+    (
+      await invited.post(`${path}&_action=auth.resetPassword`, {
+        password: GOOD_PASSWORD,
+        confirmation: GOOD_PASSWORD,
+      })
+    ).status,
+  ).toBe(303);
   expect(location(await invited.signIn(email, GOOD_PASSWORD))).toContain('/demandes');
   return invited;
 }

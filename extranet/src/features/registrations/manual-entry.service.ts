@@ -4,6 +4,7 @@ import type { DbKind } from '../../db/connect.ts';
 import type { Database } from '../../db/database.ts';
 import type { Viewer } from '../auth/viewer.ts';
 import { canSeeTerritory } from '../auth/viewer.ts';
+import { listEvents } from '../events/events.repository.ts';
 import type { NotifySettings } from '../notifications/context.ts';
 import { duplicateCandidates, findPhoneOwner } from '../persons/matching.repository.ts';
 import {
@@ -29,6 +30,13 @@ export async function findDuplicates(
     .map((r) => ({ ...r, reason: isPossibleDuplicate(candidate, r) }))
     .filter((r): r is DuplicateCandidate & { reason: 'phone' | 'name' } => r.reason !== null)
     .slice(0, 10);
+}
+
+/** The sessions an advisor may register someone to: upcoming, in their territories, not cancelled. */
+export async function manualEntryEvents(db: Kysely<Database>, viewer: Viewer) {
+  const territories = viewer.role === 'admin' ? null : viewer.territories;
+  const events = await listEvents(db, { territories, upcomingOnly: true });
+  return events.filter((e) => !e.cancelled && e.kind !== 'information');
 }
 
 /**

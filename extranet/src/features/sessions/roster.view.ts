@@ -1,34 +1,16 @@
 import { parisDate } from '@maillage/platform/clock';
 import type { Kysely } from 'kysely';
-import { z } from 'zod';
 import type { Database, EventCopy } from '../../db/database.ts';
 import { audit } from '../audit/audit.repository.ts';
 import type { Viewer } from '../auth/viewer.ts';
-import { NotFoundError } from '../registrations/errors.ts';
 import { loadRoster } from './roster.service.ts';
-import { attendanceStatus, halfDays, parcoursOutcomeKind } from './sessions.rules.ts';
-import {
-  HalfDayNotYetError,
-  recordAttendance,
-  recordOutcome,
-  UnknownHalfDayError,
-} from './sessions.service.ts';
+import { halfDays } from './sessions.rules.ts';
 
 /**
- * The roster page (pages/sessions/[id].astro): its two forms — one person's mark at one half-day,
- * one person's next step after the Parcours — and what the page shows.
+ * What the roster page (pages/sessions/[id].astro) shows. Its two forms — one person's mark at one
+ * half-day, one person's next step after the Parcours — are actions (src/actions/sessions.ts); when
+ * one comes back refused, its first error is shown on that person's row.
  */
-const registrationId = z.coerce.number({ error: 'Personne inconnue.' }).int().positive().max(2_147_483_647);
-const attendanceForm = z.object({
-  registration: registrationId,
-  halfDay: z.string().regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/, { error: 'Choisissez une demi-journée.' }),
-  status: attendanceStatus,
-});
-const outcomeForm = z.object({
-  registration: registrationId,
-  kind: parcoursOutcomeKind,
-  date: z.iso.date({ error: 'Indiquez une date (jj/mm/aaaa).' }),
-});
 
 export interface RowError {
   registration: number;
@@ -41,87 +23,31 @@ export interface OutcomeError extends RowError {
   date: string;
 }
 
-export type RosterActionResult =
-  | { done: 'presence'; registration: number; halfDay: string }
-  | { done: 'suite'; registration: number }
-  | { rowError: RowError; halfDay: string }
-  | { outcomeError: OutcomeError }
-  | { missing: true }
-  | { unknownAction: true };
+/** A roster form come back with its errors (by field) and what was posted. */
+interface Returned {
+  errors: Record<string, string>;
+  values: Record<string, string>;
+}
 
-/** Applies one of the roster's forms (fields as posted); says what to redirect to or show. */
-export async function rosterAction(
-  db: Kysely<Database>,
-  viewer: Viewer,
-  eventId: string,
-  form: Record<string, string>,
-): Promise<RosterActionResult> {
-  const registration = Number(form.registration ?? '') || 0;
-  if (form.action === 'presence') {
-    const halfDay = form.halfDay ?? '';
-    const parsed = attendanceForm.safeParse({
-      registration: form.registration ?? '',
-      halfDay,
-      status: form.status ?? '',
-    });
-    if (!parsed.success)
-      return {
-        rowError: { registration, message: parsed.error.issues[0]?.message ?? 'Formulaire invalide.' },
-        halfDay,
-      };
-    const rowError = (message: string) => ({
-      rowError: { registration: parsed.data.registration, message },
-      halfDay,
-    });
-    try {
-      await recordAttendance(db, {
-        eventId,
-        registrationId: parsed.data.registration,
-        halfDay: parsed.data.halfDay,
-        status: parsed.data.status,
-        viewer,
-      });
-      return { done: 'presence', registration: parsed.data.registration, halfDay: parsed.data.halfDay };
-    } catch (error) {
-      if (error instanceof NotFoundError) return { missing: true };
-      if (error instanceof UnknownHalfDayError)
-        return rowError('Cette demi-journée n’existe plus pour cette session.');
-      if (error instanceof HalfDayNotYetError)
-        return rowError(
-          'Présent ou absent se note à partir du jour de la demi-journée (excusé peut se noter à l’avance).',
-        );
-      throw error;
-    }
-  }
-  if (form.action === 'suite') {
-    const typed = { kind: form.kind ?? '', date: form.date ?? '' };
-    const parsed = outcomeForm.safeParse({ registration: form.registration, ...typed });
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      return {
-        outcomeError: {
-          registration,
-          field: issue?.path[0] === 'date' ? 'date' : 'kind',
-          message: issue?.message ?? 'Formulaire invalide.',
-          ...typed,
-        },
-      };
-    }
-    try {
-      await recordOutcome(db, {
-        eventId,
-        registrationId: parsed.data.registration,
-        kind: parsed.data.kind,
-        date: parsed.data.date,
-        viewer,
-      });
-      return { done: 'suite', registration: parsed.data.registration };
-    } catch (error) {
-      if (error instanceof NotFoundError) return { missing: true };
-      throw error;
-    }
-  }
-  return { unknownAction: true };
+/** The attendance form's first error, on its person's row, at the half-day that was posted. */
+export function attendanceError({ errors, values }: Returned): { rowError: RowError; halfDay: string } {
+  const message = Object.values(errors)[0] ?? 'Formulaire invalide.';
+  return {
+    rowError: { registration: Number(values.registration ?? '') || 0, message },
+    halfDay: values.halfDay ?? '',
+  };
+}
+
+/** The outcome form's first error, beside its field, with what was typed. */
+export function outcomeError({ errors, values }: Returned): OutcomeError {
+  const [field, message] = Object.entries(errors)[0] ?? ['kind', 'Formulaire invalide.'];
+  return {
+    registration: Number(values.registration ?? '') || 0,
+    field: field === 'date' ? 'date' : 'kind',
+    message,
+    kind: values.kind ?? '',
+    date: values.date ?? '',
+  };
 }
 
 /**

@@ -1,0 +1,43 @@
+import { formatDay, formatTime } from '@maillage/platform/dates';
+import type { Kysely } from 'kysely';
+import type { Database } from '../../db/database.ts';
+import { verifyCancelToken } from '../notifications/cancel-link.rules.ts';
+import { cancelTarget } from './sessions.service.ts';
+
+/**
+ * The public « Je ne peux pas venir » page (pages/je-ne-peux-pas-venir.astro), reached from the
+ * signed link of a confirmation or reminder e-mail: what the link is for. The place is freed by the
+ * page's confirmation button (actions.sessions.cancelPlace), never by opening the link.
+ */
+export type CancelView =
+  | { state: 'invalid' | 'expired' | 'done' | 'already' | 'started' }
+  | { state: 'confirm'; token: string; title: string; when: string | null };
+
+/** The page's answer to each state: the link is unknown, out of date, or the place already gone. */
+export const CANCEL_STATUS: Partial<Record<CancelView['state'], number>> = {
+  invalid: 404,
+  expired: 410,
+  already: 409,
+  started: 409,
+};
+
+/** What the link in the address (`?t=`) is for: a place to give up, or why not. */
+export async function cancelLinkView(
+  db: Kysely<Database>,
+  secret: string,
+  token: string,
+): Promise<CancelView> {
+  const check = secret ? verifyCancelToken(secret, token) : ({ ok: false, reason: 'invalid' } as const);
+  if (!check.ok) return { state: check.reason };
+  const target = await cancelTarget(db, check.registrationId);
+  if (!target) return { state: 'invalid' };
+  if (!['received', 'accepted', 'waitlisted'].includes(target.status)) return { state: 'already' };
+  if (target.started && target.status === 'accepted') return { state: 'started' };
+  const start = target.firstStart ? ` à ${formatTime(target.firstStart)}` : '';
+  return {
+    state: 'confirm',
+    token,
+    title: target.title,
+    when: target.firstDate ? `${formatDay(target.firstDate)}${start}` : null,
+  };
+}
