@@ -1,4 +1,5 @@
 import { defineMiddleware, sequence } from 'astro:middleware';
+import { malformedAction } from '@maillage/platform/action-name';
 import { bodyTooLarge, payloadTooLarge } from '@maillage/platform/body-limit';
 import { userTerritories } from './features/accounts/accounts.service.ts';
 import { SESSION_MAX_AGE_MS } from './features/auth/auth.ts';
@@ -28,10 +29,13 @@ const boot = defineMiddleware(async (context, next) => {
   return next();
 });
 
-/** Bodies over 64 KB get a 413 before they are read whole (and before anything else reads them). */
+/**
+ * Bodies over 64 KB get a 413 before they are read whole (and before anything else reads them); a
+ * malformed action name (`?_action=`) a 400.
+ */
 const bodyLimit = defineMiddleware(async (context, next) => {
   if (await bodyTooLarge(context.request)) return payloadTooLarge(context.url.pathname.startsWith('/api/'));
-  return next();
+  return malformedAction(context) ?? next();
 });
 
 /**

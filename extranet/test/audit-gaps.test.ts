@@ -113,7 +113,14 @@ describe.each(BACKENDS)('audit log on %s', (backend) => {
       .select('id')
       .orderBy('id')
       .executeTakeFirstOrThrow();
-    expect((await advisor.post(`/demandes/${toCall}`, { decision: 'accept' })).status).toBe(303);
+    expect(
+      (
+        await advisor.post(`/demandes/${toCall}?_action=registrations.decide`, {
+          registration: String(toCall),
+          decision: 'accept',
+        })
+      ).status,
+    ).toBe(303);
     expect((await advisor.get('/a-appeler')).status).toBe(200);
     expect(details(await lastRow('call.list'))).toEqual({ shown: 1 });
     expect((await admin.get('/courriels')).status).toBe(200);

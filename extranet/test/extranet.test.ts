@@ -134,8 +134,14 @@ describe.each(BACKENDS)('extranet on %s', (backend) => {
         expect(location(res), path).toContain('/connexion?suivant=');
       }
       for (const [path, form] of [
-        [`/demandes/${ids.val}`, { decision: 'accept' }],
-        [`/demandes/${ids.val}`, { intent: 'contact-attach', person: '1', target: 'new' }],
+        [
+          `/demandes/${ids.val}?_action=registrations.decide`,
+          { registration: String(ids.val), decision: 'accept' },
+        ],
+        [
+          `/demandes/${ids.val}?_action=registrations.attachContact`,
+          { registration: String(ids.val), person: '1', target: 'new' },
+        ],
         ['/demandes?_action=registrations.accept', { ids: String(ids.val) }],
         ['/admin/comptes?_action=accounts.disable', { user: 'x' }],
         ['/courriels?_action=mail.retry', { retry: '1' }],
@@ -185,7 +191,11 @@ describe.each(BACKENDS)('extranet on %s', (backend) => {
     });
 
     it('refuses decisions on another territory’s registration and changes nothing', async () => {
-      const res = await outsider.post(`/demandes/${ids.val}`, { decision: 'decline', reason: 'test' });
+      const res = await outsider.post(`/demandes/${ids.val}?_action=registrations.decide`, {
+        registration: String(ids.val),
+        decision: 'decline',
+        reason: 'test',
+      });
       expect(res.status).toBe(404);
       expect(await statusOf(ids.val)).toBe('received');
     });
@@ -398,7 +408,14 @@ describe.each(BACKENDS)('extranet on %s', (backend) => {
       await addEvent(server.db, 'ev-tiny', 'douaisis', 1);
       const first = await intake(server.url, eventRequest('ev-tiny'));
       const id = await registrationId(((await first.json()) as { reference: string }).reference);
-      expect((await advisor.post(`/demandes/${id}`, { decision: 'accept' })).status).toBe(303);
+      expect(
+        (
+          await advisor.post(`/demandes/${id}?_action=registrations.decide`, {
+            registration: String(id),
+            decision: 'accept',
+          })
+        ).status,
+      ).toBe(303);
       expect(await (await intake(server.url, eventRequest('ev-tiny'))).json()).toEqual({
         error: 'event_full',
       });
@@ -422,8 +439,14 @@ describe.each(BACKENDS)('extranet on %s', (backend) => {
           .reference,
       );
       const [ra, rb] = await Promise.all([
-        advisor.post(`/demandes/${a}`, { decision: 'accept' }),
-        admin.post(`/demandes/${b}`, { decision: 'accept' }),
+        advisor.post(`/demandes/${a}?_action=registrations.decide`, {
+          registration: String(a),
+          decision: 'accept',
+        }),
+        admin.post(`/demandes/${b}?_action=registrations.decide`, {
+          registration: String(b),
+          decision: 'accept',
+        }),
       ]);
       expect([ra.status, rb.status].sort()).toEqual([303, 409]);
       const loser = ra.status === 409 ? ra : rb;
@@ -445,9 +468,20 @@ describe.each(BACKENDS)('extranet on %s', (backend) => {
             .reference,
         );
       const first = await ref();
-      expect((await advisor.post(`/demandes/${first}`, { decision: 'accept' })).status).toBe(303);
+      expect(
+        (
+          await advisor.post(`/demandes/${first}?_action=registrations.decide`, {
+            registration: String(first),
+            decision: 'accept',
+          })
+        ).status,
+      ).toBe(303);
       const waiting = await ref({ acceptWaitlist: true });
-      const noReason = await advisor.post(`/demandes/${waiting}`, { decision: 'decline', reason: '' });
+      const noReason = await advisor.post(`/demandes/${waiting}?_action=registrations.decide`, {
+        registration: String(waiting),
+        decision: 'decline',
+        reason: '',
+      });
       expect(noReason.status).toBe(400);
       expect(await noReason.text()).toContain('Indiquez le motif du refus');
       // The refused form showed the record again: that is a read, in the audit log.
@@ -458,7 +492,10 @@ describe.each(BACKENDS)('extranet on %s', (backend) => {
         .where('entity_id', '=', String(waiting))
         .execute();
       expect(reads).toHaveLength(1);
-      const cancel = await advisor.post(`/demandes/${first}`, { decision: 'cancel' });
+      const cancel = await advisor.post(`/demandes/${first}?_action=registrations.decide`, {
+        registration: String(first),
+        decision: 'cancel',
+      });
       expect(location(cancel)).toContain(`proposer=${waiting}`);
       const inbox = await (await advisor.get('/demandes')).text();
       expect(inbox).toContain('Une place s’est libérée');
@@ -491,7 +528,10 @@ describe.each(BACKENDS)('extranet on %s', (backend) => {
         .set({ cancelled: 1 })
         .where('document_id', '=', 'ev-off')
         .execute();
-      const res = await advisor.post(`/demandes/${id}`, { decision: 'accept' });
+      const res = await advisor.post(`/demandes/${id}?_action=registrations.decide`, {
+        registration: String(id),
+        decision: 'accept',
+      });
       expect(res.status).toBe(409);
       expect(await res.text()).toContain('Cette session est annulée');
       expect(await statusOf(id)).toBe('received');
@@ -574,8 +614,16 @@ describe.each(BACKENDS)('extranet on %s', (backend) => {
   describe('CSRF', () => {
     it('refuses state-changing requests from a foreign origin', async () => {
       const routes = [
-        [advisor, `/demandes/${ids.val}`, { decision: 'decline', reason: 'x' }],
-        [advisor, `/demandes/${ids.val}`, { intent: 'contact-attach', person: '1', target: 'new' }],
+        [
+          advisor,
+          `/demandes/${ids.val}?_action=registrations.decide`,
+          { registration: String(ids.val), decision: 'decline', reason: 'x' },
+        ],
+        [
+          advisor,
+          `/demandes/${ids.val}?_action=registrations.attachContact`,
+          { registration: String(ids.val), person: '1', target: 'new' },
+        ],
         [advisor, '/demandes?_action=registrations.accept', { ids: String(ids.val) }],
         [
           admin,

@@ -231,7 +231,15 @@ describe.each(BACKENDS)('generated input through the server on %s', (backend) =>
     const forms = fc.sample(
       fc.record(
         {
-          intent: fc.oneof(fc.constantFrom('contact-confirm', 'contact-attach', 'decision'), hostile),
+          action: fc.oneof(
+            fc.constantFrom(
+              'registrations.confirmContact',
+              'registrations.attachContact',
+              'registrations.decide',
+            ),
+            hostile,
+          ),
+          registration: fc.oneof(fc.constant(String(id)), fc.integer().map(String), hostile),
           decision: fc.oneof(fc.constantFrom('accept', 'waitlist', 'decline', 'cancel'), hostile),
           reason: field,
           expected: fc.oneof(fc.constantFrom('received', 'accepted'), hostile),
@@ -243,12 +251,12 @@ describe.each(BACKENDS)('generated input through the server on %s', (backend) =>
       { numRuns: 120, seed: SEED },
     );
     const paths = [`/demandes/${id}`, '/demandes/0', '/demandes/99999999999', `/demandes/${id}x`];
-    for (const [i, form] of forms.entries()) {
-      const res = await browser.post(
-        paths[i % paths.length] as string,
-        form as Record<string, string | string[]>,
+    for (const [i, { action, ...form }] of forms.entries()) {
+      const path = `${paths[i % paths.length]}?${new URLSearchParams({ _action: String(action ?? '') })}`;
+      const res = await browser.post(path, form as Record<string, string | string[]>);
+      expect([200, 303, 400, 404, 409], `${path} ${JSON.stringify(form)} → ${res.status}`).toContain(
+        res.status,
       );
-      expect([200, 303, 400, 404, 409], `${JSON.stringify(form)} → ${res.status}`).toContain(res.status);
       await res.text();
     }
     // Whatever was posted, the registration is in a state the decision rules allow.

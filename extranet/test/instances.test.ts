@@ -43,8 +43,14 @@ describe.each(BACKENDS)('two instances on %s', (backend) => {
     expect(location(await onA.signIn('conseiller@maillage.test', DEMO_PASSWORD))).toContain('/demandes');
     expect(location(await onB.signIn('admin@maillage.test', DEMO_PASSWORD))).toContain('/demandes');
     const [ra, rb] = await Promise.all([
-      onA.post(`/demandes/${ids[0]}`, { decision: 'accept' }),
-      onB.post(`/demandes/${ids[1]}`, { decision: 'accept' }),
+      onA.post(`/demandes/${ids[0]}?_action=registrations.decide`, {
+        registration: String(ids[0]),
+        decision: 'accept',
+      }),
+      onB.post(`/demandes/${ids[1]}?_action=registrations.decide`, {
+        registration: String(ids[1]),
+        decision: 'accept',
+      }),
     ]);
     expect([ra.status, rb.status].sort()).toEqual([303, 409]);
     const n = await a.db.db

@@ -29,7 +29,14 @@ describe('outbox and "à appeler" pages', () => {
       server,
       eventRequest('ev-val', { firstName: 'Karim', email: undefined, preferredContact: 'appel' }),
     ));
-    expect((await advisor.post(`/demandes/${registrationId}`, { decision: 'accept' })).status).toBe(303);
+    expect(
+      (
+        await advisor.post(`/demandes/${registrationId}?_action=registrations.decide`, {
+          registration: String(registrationId),
+          decision: 'accept',
+        })
+      ).status,
+    ).toBe(303);
   });
   afterAll(async () => {
     await server?.stop();

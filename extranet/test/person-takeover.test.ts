@@ -130,7 +130,14 @@ describe.each(BACKENDS)('person takeover on %s', (backend) => {
     });
 
     // The genuine request's decision (with its .ics) goes to the genuine address only.
-    expect((await advisor.post(`/demandes/${genuineId}`, { decision: 'accept' })).status).toBe(303);
+    expect(
+      (
+        await advisor.post(`/demandes/${genuineId}?_action=registrations.decide`, {
+          registration: String(genuineId),
+          decision: 'accept',
+        })
+      ).status,
+    ).toBe(303);
     const confirmed = await sink.waitFor(
       (m) =>
         m.envelopeTo.includes('awa.vraie@exemple.test') &&
@@ -147,7 +154,13 @@ describe.each(BACKENDS)('person takeover on %s', (backend) => {
     expect(toStranger).toEqual([]);
     // And the stranger's request is answered where it came from, under the name given with it.
     expect(
-      (await advisor.post(`/demandes/${strangerId}`, { decision: 'decline', reason: 'Doublon.' })).status,
+      (
+        await advisor.post(`/demandes/${strangerId}?_action=registrations.decide`, {
+          registration: String(strangerId),
+          decision: 'decline',
+          reason: 'Doublon.',
+        })
+      ).status,
     ).toBe(303);
     const declined = await sink.waitFor(
       (m) => m.envelopeTo.includes('mallory@evil.test') && m.parsed.subject.startsWith('Votre demande'),
@@ -185,18 +198,27 @@ describe.each(BACKENDS)('person takeover on %s', (backend) => {
       }),
     );
     expect((await registration(newer)).person_id).toBe(personId);
-    const form = { intent: 'contact-confirm', person: String(personId) };
-    const anonymous = await new Browser(server.url).post(`/demandes/${newer}`, form);
+    const form = { registration: String(newer), person: String(personId) };
+    const anonymous = await new Browser(server.url).post(
+      `/demandes/${newer}?_action=registrations.confirmContact`,
+      form,
+    );
     expect(anonymous.status).toBe(303);
     expect(location(anonymous)).toContain('/connexion');
-    expect((await outsider.post(`/demandes/${newer}`, form)).status).toBe(404);
-    expect((await advisor.post(`/demandes/${newer}`, form, { origin: 'http://evil.example' })).status).toBe(
-      403,
-    );
+    expect(
+      (await outsider.post(`/demandes/${newer}?_action=registrations.confirmContact`, form)).status,
+    ).toBe(404);
+    expect(
+      (
+        await advisor.post(`/demandes/${newer}?_action=registrations.confirmContact`, form, {
+          origin: 'http://evil.example',
+        })
+      ).status,
+    ).toBe(403);
     expect((await person(personId))?.email).toBe('awa.vraie@exemple.test');
     expect(await auditRows('person.confirm-contact', newer)).toEqual([]);
 
-    const done = await advisor.post(`/demandes/${newer}`, form);
+    const done = await advisor.post(`/demandes/${newer}?_action=registrations.confirmContact`, form);
     expect(done.status).toBe(303);
     expect(location(done)).toBe(`/demandes/${newer}?fait=contact-confirm`);
     expect((await person(personId))?.email).toBe('awa.nouvelle@exemple.test');
@@ -207,31 +229,39 @@ describe.each(BACKENDS)('person takeover on %s', (backend) => {
       after: { email: 'awa.nouvelle@exemple.test' },
     });
     // Confirmed already: a second post (a stale page) changes nothing.
-    expect((await advisor.post(`/demandes/${newer}`, form)).status).toBe(409);
+    expect((await advisor.post(`/demandes/${newer}?_action=registrations.confirmContact`, form)).status).toBe(
+      409,
+    );
     const journal = await (await admin.get('/admin/journal?action=person.confirm-contact')).text();
     expect(journal).toContain('Fiche mise à jour avec les coordonnées d’une demande');
   });
 
   it('attaches the stranger’s request to a new person, the first one untouched, and only to people the advisor may see', async () => {
     const before = await person(personId);
-    const form = { intent: 'contact-attach', person: String(personId), target: 'new' };
-    expect((await outsider.post(`/demandes/${strangerId}`, form)).status).toBe(404);
+    const form = { registration: String(strangerId), person: String(personId), target: 'new' };
     expect(
-      (await advisor.post(`/demandes/${strangerId}`, form, { origin: 'http://evil.example' })).status,
+      (await outsider.post(`/demandes/${strangerId}?_action=registrations.attachContact`, form)).status,
+    ).toBe(404);
+    expect(
+      (
+        await advisor.post(`/demandes/${strangerId}?_action=registrations.attachContact`, form, {
+          origin: 'http://evil.example',
+        })
+      ).status,
     ).toBe(403);
     // A person of another territory, not a candidate: refused.
     const elsewhere = await submit(
       eventRequest('ev-pt-camb', { firstName: 'Camille', communeInsee: '59122' }),
     );
     const elsewherePerson = (await registration(elsewhere)).person_id;
-    const refused = await advisor.post(`/demandes/${strangerId}`, {
+    const refused = await advisor.post(`/demandes/${strangerId}?_action=registrations.attachContact`, {
       ...form,
       target: String(elsewherePerson),
     });
     expect(refused.status).toBe(400);
     expect((await registration(strangerId)).person_id).toBe(personId);
 
-    const done = await advisor.post(`/demandes/${strangerId}`, form);
+    const done = await advisor.post(`/demandes/${strangerId}?_action=registrations.attachContact`, form);
     expect(done.status).toBe(303);
     const moved = (await registration(strangerId)).person_id;
     expect(moved).not.toBe(personId);
@@ -263,8 +293,8 @@ describe.each(BACKENDS)('person takeover on %s', (backend) => {
     expect(shell).not.toBe(personId);
     const page = await (await advisor.get(`/demandes/${fromNewPhone}`)).text();
     expect(page).toContain(`value="${personId}"`);
-    const done = await advisor.post(`/demandes/${fromNewPhone}`, {
-      intent: 'contact-attach',
+    const done = await advisor.post(`/demandes/${fromNewPhone}?_action=registrations.attachContact`, {
+      registration: String(fromNewPhone),
       person: String(shell),
       target: String(personId),
     });

@@ -154,7 +154,14 @@ describe.each(BACKENDS)('person file on %s', (backend) => {
       email: 'chrono@exemple.test',
       preferredContact: 'email',
     });
-    expect((await advisor.post(`/demandes/${registrationId}`, { decision: 'accept' })).status).toBe(303);
+    expect(
+      (
+        await advisor.post(`/demandes/${registrationId}?_action=registrations.decide`, {
+          registration: String(registrationId),
+          decision: 'accept',
+        })
+      ).status,
+    ).toBe(303);
     await advisor.post('/accompagnements?_action=supports.start', { person: String(personId) });
     await advisor.post(`/personnes/${personId}?_action=persons.note`, {
       person: String(personId),

@@ -482,8 +482,22 @@ describe.each(BACKENDS)('sessions on %s', (backend) => {
         ).id;
       accepted = await id(await ref(first));
       waiting = await id(await ref(second));
-      expect((await advisor.post(`/demandes/${accepted}`, { decision: 'accept' })).status).toBe(303);
-      expect((await advisor.post(`/demandes/${waiting}`, { decision: 'waitlist' })).status).toBe(303);
+      expect(
+        (
+          await advisor.post(`/demandes/${accepted}?_action=registrations.decide`, {
+            registration: String(accepted),
+            decision: 'accept',
+          })
+        ).status,
+      ).toBe(303);
+      expect(
+        (
+          await advisor.post(`/demandes/${waiting}?_action=registrations.decide`, {
+            registration: String(waiting),
+            decision: 'waitlist',
+          })
+        ).status,
+      ).toBe(303);
       const mail = await server.db.db
         .selectFrom('outbox')
         .select('text_body')

@@ -78,7 +78,14 @@ describe.each(BACKENDS)('supports, notes and actions on %s', (backend) => {
         })
       ).status,
     ).toBe(409);
-    expect((await advisor.post(`/demandes/${registrationId}`, { decision: 'accept' })).status).toBe(303);
+    expect(
+      (
+        await advisor.post(`/demandes/${registrationId}?_action=registrations.decide`, {
+          registration: String(registrationId),
+          decision: 'accept',
+        })
+      ).status,
+    ).toBe(303);
     const detail = await (await advisor.get(`/demandes/${registrationId}`)).text();
     expect(detail).toContain('Commencer l’accompagnement');
     const [a, b] = await Promise.all([

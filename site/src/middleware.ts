@@ -1,4 +1,5 @@
 import { defineMiddleware } from 'astro:middleware';
+import { malformedAction } from '@maillage/platform/action-name';
 import { bodyTooLarge, payloadTooLarge } from '@maillage/platform/body-limit';
 import { config } from './lib/context.ts';
 import {
@@ -24,6 +25,9 @@ export const onRequest = defineMiddleware(async (context, next) => {
   const { request, url } = context;
   // Form posts and the webhook: 413 over 64 KB, before the body is read whole.
   if (await bodyTooLarge(request)) return payloadTooLarge(url.pathname.startsWith('/api/'));
+  // A form posted with a malformed action name (`?_action=`): 400, before Astro tries to decode it.
+  const malformed = malformedAction(context);
+  if (malformed) return malformed;
   const isGet = request.method === 'GET' || request.method === 'HEAD';
   const cacheable = isGet && !PRIVATE.test(url.pathname);
   const key = `${url.pathname}${url.search}`;

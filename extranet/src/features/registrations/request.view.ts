@@ -1,121 +1,18 @@
 import type { Kysely } from 'kysely';
-import { z } from 'zod';
-import type { DbKind } from '../../db/connect.ts';
 import type { Database } from '../../db/database.ts';
 import { audit } from '../audit/audit.repository.ts';
 import type { Viewer } from '../auth/viewer.ts';
 import { parseSlots, parseVenue } from '../events/events.rules.ts';
 import { availabilityOne } from '../events/events.service.ts';
-import type { NotifySettings } from '../notifications/context.ts';
 import { requestContact } from '../notifications/notifications.repository.ts';
 import { contactDifferences } from './contact.rules.ts';
-import {
-  attachCandidates,
-  attachRequest,
-  confirmContact,
-  NothingToConfirmError,
-  StaleContactError,
-  UnknownPersonError,
-} from './contact.service.ts';
-import { allowedDecisions, decide, decisionForm } from './decision.service.ts';
-import { decisionRefusal, NotFoundError } from './errors.ts';
+import { attachCandidates } from './contact.service.ts';
+import { allowedDecisions } from './decision.service.ts';
 import { getRegistrationDetail, markRead } from './inbox.repository.ts';
 import { heldMessages } from './registrations.repository.ts';
 
 /**
- * The request page (pages/demandes/[id].astro): its forms — confirm the contact details given with
- * the request onto the person, attach the request to another person, decide — and what it shows.
- */
-const dbId = z.coerce.number().int().positive().max(2_147_483_647);
-// The contact details given with the request: confirm them onto the person, or attach the
-// request to another person (or a new one). See contact.service.ts.
-const contactForm = z.discriminatedUnion(
-  'intent',
-  [
-    z.object({ intent: z.literal('contact-confirm'), person: dbId }),
-    z.object({
-      intent: z.literal('contact-attach'),
-      person: dbId,
-      target: z.union([z.literal('new'), dbId], {
-        error: 'Choisissez la personne à qui rattacher la demande.',
-      }),
-    }),
-  ],
-  { error: 'Formulaire invalide.' },
-);
-
-export type RequestActionResult =
-  | { done: string; propose?: number | null }
-  | { missing: true }
-  | { contactError: string; status: 400 | 409 }
-  | { decisionError: string; status: 400 | 409 };
-
-/** Applies the request page's form (fields as posted): contact intents, else a decision. */
-export async function requestAction(
-  db: Kysely<Database>,
-  kind: DbKind,
-  viewer: Viewer,
-  registrationId: number,
-  form: Record<string, string>,
-  notify: NotifySettings,
-): Promise<RequestActionResult> {
-  if (form.intent === 'contact-confirm' || form.intent === 'contact-attach') {
-    const parsed = contactForm.safeParse({
-      intent: form.intent,
-      person: form.person ?? '',
-      target: form.target || undefined,
-    });
-    if (!parsed.success)
-      return { contactError: parsed.error.issues[0]?.message ?? 'Formulaire invalide.', status: 400 };
-    try {
-      const input = { registrationId, viewer, expectedPersonId: parsed.data.person };
-      if (parsed.data.intent === 'contact-confirm') await confirmContact(db, kind, input);
-      else await attachRequest(db, kind, { ...input, target: parsed.data.target });
-      return { done: parsed.data.intent };
-    } catch (e) {
-      if (e instanceof NotFoundError) return { missing: true };
-      if (e instanceof StaleContactError || e instanceof NothingToConfirmError)
-        return {
-          contactError:
-            'La fiche a changé entre-temps (quelqu’un d’autre l’a mise à jour ?). Vérifiez avant de continuer.',
-          status: 409,
-        };
-      if (e instanceof UnknownPersonError)
-        return { contactError: 'Choisissez une personne de la liste, ou une nouvelle fiche.', status: 400 };
-      throw e;
-    }
-  }
-  const parsed = decisionForm.safeParse({
-    decision: form.decision ?? '',
-    reason: form.reason ?? '',
-    expected: form.expected || undefined,
-  });
-  if (!parsed.success)
-    return { decisionError: parsed.error.issues[0]?.message ?? 'Formulaire invalide.', status: 400 };
-  try {
-    const result = await decide(
-      db,
-      kind,
-      {
-        registrationId,
-        decision: parsed.data.decision,
-        reason: parsed.data.reason,
-        viewer,
-        expectedStatus: parsed.data.expected,
-      },
-      notify,
-    );
-    return { done: parsed.data.decision, propose: result.proposeRegistrationId };
-  } catch (e) {
-    if (e instanceof NotFoundError) return { missing: true };
-    const refusal = decisionRefusal(e);
-    if (!refusal) throw e;
-    return { decisionError: refusal.message, status: refusal.status };
-  }
-}
-
-/**
- * Everything the request page shows, or undefined when the viewer may not see the request. Every
+ * Everything the request page (pages/demandes/[id].astro; its forms are actions/registrations.ts) shows, or undefined when the viewer may not see the request. Every
  * render shows the person's record, a refused decision's form included: each one is a read, and so
  * is the short line shown of each person the request could be attached to (audit log).
  */
@@ -156,3 +53,17 @@ export async function requestView(
   };
 }
 export type RequestView = NonNullable<Awaited<ReturnType<typeof requestView>>>;
+
+const DONE: Record<string, string> = {
+  accept: 'Inscription acceptée. La personne est prévenue.',
+  waitlist: 'Demande mise sur liste d’attente. La personne est prévenue.',
+  decline: 'Demande refusée. La personne est prévenue avec le motif.',
+  cancel: 'Inscription annulée.',
+  'contact-confirm': 'Fiche mise à jour avec les coordonnées données avec cette demande.',
+  'contact-attach': 'Demande rattachée à la personne choisie.',
+};
+
+/** What the page says after a form of it succeeded (`?fait=`), or null. */
+export function doneMessage(done: string | null): string | null {
+  return (done && DONE[done]) ?? null;
+}
