@@ -2,6 +2,7 @@ import { defineMiddleware, sequence } from 'astro:middleware';
 import { malformedAction } from '@maillage/platform/action-name';
 import { bodyTooLarge, payloadTooLarge } from '@maillage/platform/body-limit';
 import { userTerritories } from './features/accounts/accounts.service.ts';
+import { deleteSessions } from './features/auth/auth.repository.ts';
 import { SESSION_MAX_AGE_MS } from './features/auth/auth.ts';
 import { DEMO_ADMIN } from './features/demo/demo.service.ts';
 import { DeploymentError } from './lib/deployment.ts';
@@ -81,10 +82,7 @@ const session = defineMiddleware(async (context, next) => {
     const createdAt = new Date(data.session.createdAt);
     const tooOld = Date.now() - createdAt.getTime() > SESSION_MAX_AGE_MS;
     if (u.disabled || tooOld) {
-      await db
-        .deleteFrom('session')
-        .where(u.disabled ? 'userId' : 'token', '=', u.disabled ? u.id : data.session.token)
-        .execute();
+      await deleteSessions(db, u.disabled ? { userId: u.id } : { token: data.session.token });
     } else {
       context.locals.sessionToken = data.session.token;
       context.locals.user = {
@@ -103,15 +101,34 @@ const session = defineMiddleware(async (context, next) => {
   return response;
 });
 
-/** Admins must turn on two-factor authentication (except the demo admin in demo mode). */
+/**
+ * Admins must turn on two-factor authentication (except the demo admin in demo mode). Astro runs a
+ * form's action (`?_action=`) on whatever page it is posted to: the pages left open to such an admin
+ * run only their own forms, the two-factor set-up (`account.*`).
+ */
 const adminTwoFactor = defineMiddleware((context, next) => {
   const user = context.locals.user;
   const { config } = context.locals.runtime;
   if (!user || user.role !== 'admin' || user.twoFactorEnabled) return next();
   if (config.demo && user.email === DEMO_ADMIN) return next();
   const path = context.url.pathname;
-  if (path === '/compte/securite' || path === '/deconnexion' || path.startsWith('/api/')) return next();
+  const action = context.url.searchParams.get('_action');
+  const open = path === '/compte/securite' || path === '/deconnexion' || path.startsWith('/api/');
+  if (open && (action === null || action.startsWith('account.'))) return next();
   return context.redirect('/compte/securite?obligatoire=1', 303);
+});
+
+/**
+ * The forms post to their page (`?_action=`, no JavaScript): Astro's JSON endpoint for the same
+ * actions (`/_actions/<name>`) is not served — one way in, and nothing (a session cookie included)
+ * ever answered as JSON.
+ */
+const formsOnly = defineMiddleware((context, next) => {
+  if (!context.url.pathname.startsWith('/_actions/')) return next();
+  return new Response('Introuvable.', {
+    status: 404,
+    headers: { 'content-type': 'text/plain; charset=utf-8' },
+  });
 });
 
 /**
@@ -155,4 +172,4 @@ if ((globalThis as Record<symbol, unknown>)[Symbol.for('maillage.extranet.eagerS
   });
 }
 
-export const onRequest = sequence(boot, headers, bodyLimit, sameOrigin, session, adminTwoFactor);
+export const onRequest = sequence(boot, headers, formsOnly, bodyLimit, sameOrigin, session, adminTwoFactor);

@@ -920,6 +920,25 @@ describe.each(BACKENDS)('extranet on %s', (backend) => {
       const b = await invite(email, 'admin', []);
       const forced = await b.get('/demandes');
       expect(location(forced)).toContain('/compte/securite?obligatoire=1');
+      // The pages left open to them run only their own forms: no other action through them.
+      for (const [page, form] of [
+        [
+          '/compte/securite?_action=accounts.invite',
+          { name: 'Sans 2FA', email: 'sans2fa@maillage.test', role: 'admin' },
+        ],
+        ['/deconnexion?_action=retention.setPeriod', { months: '60' }],
+      ] as const) {
+        const res = await b.post(page, form);
+        expect(res.status, page).toBe(303);
+        expect(location(res), page).toContain('/compte/securite?obligatoire=1');
+      }
+      expect(
+        await server.db.db
+          .selectFrom('users')
+          .select('id')
+          .where('email', '=', 'sans2fa@maillage.test')
+          .execute(),
+      ).toEqual([]);
       const unknown = await b.post('/compte/securite', { action: 'disable' });
       expect(unknown.status).toBe(400);
       expect(await unknown.text()).toContain('Formulaire invalide.');

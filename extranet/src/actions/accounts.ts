@@ -5,6 +5,7 @@ import { AccountExistsError } from '../features/accounts/accounts.service.ts';
 import {
   type AccountAdminDeps,
   AccountNotFoundError,
+  accountExists,
   inviteAccount,
   OwnAccountError,
   reinviteAccount,
@@ -81,9 +82,12 @@ export const accounts = {
     handler: async ({ user, territories }, viewer, context) => {
       const id = accountId.safeParse(user);
       if (!id.success) throw missingAccount();
-      const chosen = territoriesField().safeParse(territories);
-      if (!chosen.success) throw new FieldRefusal({ form: 'Territoire inconnu.' });
-      await onAccount(() => setAccountTerritories(deps(context), viewer.id, id.data, chosen.data));
+      await onAccount(async () => {
+        await accountExists(deps(context), id.data); // « Compte introuvable. » first, as always
+        const chosen = territoriesField().safeParse(territories);
+        if (!chosen.success) throw new FieldRefusal({ form: 'Territoire inconnu.' });
+        await setAccountTerritories(deps(context), viewer.id, id.data, chosen.data);
+      });
       return '/admin/comptes?fait=territories';
     },
   }),

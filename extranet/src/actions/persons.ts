@@ -13,7 +13,7 @@ import {
   manualEntryScopeErrors,
   recordManualEntry,
 } from '../features/registrations/manual-entry.service.ts';
-import { anyFields, FieldRefusal, formAction, recordMissing } from '../lib/action.ts';
+import { anyFields, FieldRefusal, formAction, recordMissing, requirePageOf } from '../lib/action.ts';
 import { recordId, sealedFilterLocation } from '../lib/page.ts';
 
 /** The list's filters other than the search (`/personnes`). */
@@ -160,9 +160,10 @@ export const persons = {
   merge: formAction({
     role: 'admin',
     input: mergeForm,
-    handler: async ({ keepId, mergeId }, viewer, { locals }) => {
+    handler: async ({ keepId, mergeId }, viewer, context) => {
+      requirePageOf(context, `/personnes/${keepId}`);
       try {
-        await mergePersons(locals.runtime.db, { viewer, keepId, mergeId });
+        await mergePersons(context.locals.runtime.db, { viewer, keepId, mergeId });
       } catch (e) {
         if (!(e instanceof PersonNotFoundError || e instanceof MergeNotAllowedError)) throw e;
         throw new FieldRefusal({ other: 'Ce dossier n’existe pas.' });

@@ -6,7 +6,7 @@ import {
   MIN_RETENTION_MONTHS,
   setRetentionMonths,
 } from '../features/retention/settings.service.ts';
-import { FieldRefusal, formAction, recordMissing } from '../lib/action.ts';
+import { FieldRefusal, formAction, recordMissing, requirePageOf } from '../lib/action.ts';
 import { recordId } from '../lib/page.ts';
 import { outboxDir } from '../lib/runtime.ts';
 
@@ -43,8 +43,9 @@ export const retention = {
   erase: formAction({
     role: 'admin',
     input: eraseForm,
-    handler: async ({ person, intent, confirm }, viewer, { locals }) => {
-      const { db } = locals.runtime;
+    handler: async ({ person, intent, confirm }, viewer, context) => {
+      requirePageOf(context, `/admin/personnes/${person}`);
+      const { db } = context.locals.runtime;
       const state = await erasureState(db, person);
       if (!state) throw recordMissing();
       if (state.erasedAt)

@@ -31,6 +31,14 @@ function requireActionUser(context: ActionAPIContext, options: { role?: 'admin' 
   return user as CurrentUser;
 }
 
+/**
+ * A form whose effect cannot be undone (an erasure, a merge) acts only on the record of the page it
+ * was posted from — the one the page checked and asked to confirm: Astro would run it through any page.
+ */
+export function requirePageOf(context: ActionAPIContext, path: string): void {
+  if (context.url.pathname !== path) throw new FieldRefusal({ form: 'Formulaire invalide.' });
+}
+
 /** The record does not exist or is not the viewer's: the page answers its 404. */
 export const recordMissing = () => new ActionError({ code: 'NOT_FOUND', message: 'Introuvable.' });
 

@@ -24,6 +24,9 @@ async function existing(db: Kysely<Database>, id: string): Promise<void> {
   if (!(await findAccount(db, id))) throw new AccountNotFoundError();
 }
 
+/** AccountNotFoundError unless the account exists. */
+export const accountExists = (deps: AccountAdminDeps, id: string) => existing(deps.db, id);
+
 /** Sends an invitation to a new account (AccountExistsError when the address has one). */
 export async function inviteAccount(
   deps: AccountAdminDeps,

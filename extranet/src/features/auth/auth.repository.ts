@@ -48,3 +48,11 @@ export async function setThrottleBlockedUntil(db: Kysely<Database>, key: string,
 export async function deleteThrottle(db: Kysely<Database>, key: string) {
   await db.deleteFrom('login_throttle').where('key', '=', key).execute();
 }
+
+/** Ends sessions at once: every session of a disabled account, or one session past its lifetime. */
+export async function deleteSessions(db: Kysely<Database>, by: { userId: string } | { token: string }) {
+  await db
+    .deleteFrom('session')
+    .where('userId' in by ? 'userId' : 'token', '=', 'userId' in by ? by.userId : by.token)
+    .execute();
+}
