@@ -1,4 +1,4 @@
-import { addDays, parisDate, setClock } from '@maillage/platform/clock';
+import { addDays, nowMs, parisDate, setClock } from '@maillage/platform/clock';
 import { extractText } from 'unpdf';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { upsertEventCopy } from '../src/features/events/events.repository.ts';
@@ -532,7 +532,9 @@ describe.each(BACKENDS)('sessions on %s', (backend) => {
       const [, exp, sig] = token.split('.');
       const tampered = `${token.slice(0, -1)}${token.endsWith('A') ? 'B' : 'A'}`;
       const secret = server.env.BETTER_AUTH_SECRET!;
-      const expired = signCancelToken(secret, accepted, Math.floor(Date.now() / 1000) - 60);
+      // Expired a day ago by the app's clock, whatever MAILLAGE_NOW says (the server's clock, started
+      // from MAILLAGE_NOW when it started, runs behind this process's by the build's duration).
+      const expired = signCancelToken(secret, accepted, Math.floor(nowMs() / 1000) - 86_400);
       for (const [t, status] of [
         [tampered, 404],
         [`${waiting}.${exp}.${sig}`, 404],
