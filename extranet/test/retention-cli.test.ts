@@ -19,6 +19,7 @@ function retention(...args: string[]): string {
     {
       cwd: extranet,
       encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'], // the refusal's message stays out of the test log
       env: { ...process.env, DATABASE_URL: '', EXTRANET_DB_FILE: file, OUTBOX_DIR: join(dir, 'outbox') },
     },
   );
