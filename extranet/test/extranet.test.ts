@@ -483,7 +483,13 @@ describe.each(BACKENDS)('extranet on %s', (backend) => {
         reason: '',
       });
       expect(noReason.status).toBe(400);
-      expect(await noReason.text()).toContain('Indiquez le motif du refus');
+      const refusedPage = await noReason.text();
+      expect(refusedPage).toContain('Indiquez le motif du refus');
+      // The form comes back with the refusal still chosen (a reason typed next must not accept),
+      // and nothing is ever chosen in advance.
+      const checked = (html: string) =>
+        [...html.matchAll(/name="decision" value="(\w+)"[^>]*checked/g)].map((m) => m[1]);
+      expect(checked(refusedPage)).toEqual(['decline']);
       // The refused form showed the record again: that is a read, in the audit log.
       const reads = await server.db.db
         .selectFrom('audit_log')
@@ -492,6 +498,7 @@ describe.each(BACKENDS)('extranet on %s', (backend) => {
         .where('entity_id', '=', String(waiting))
         .execute();
       expect(reads).toHaveLength(1);
+      expect(checked(await (await advisor.get(`/demandes/${waiting}`)).text())).toEqual([]);
       const cancel = await advisor.post(`/demandes/${first}?_action=registrations.decide`, {
         registration: String(first),
         decision: 'cancel',

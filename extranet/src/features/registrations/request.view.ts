@@ -54,10 +54,15 @@ export async function requestView(
 }
 export type RequestView = NonNullable<Awaited<ReturnType<typeof requestView>>>;
 
+const QUEUED =
+  'Le message à la personne est préparé : un e-mail part tout seul ; un appel ou un SMS est à faire depuis « À appeler ».';
+
 const DONE: Record<string, string> = {
-  accept: 'Inscription acceptée. La personne est prévenue.',
-  waitlist: 'Demande mise sur liste d’attente. La personne est prévenue.',
-  decline: 'Demande refusée. La personne est prévenue avec le motif.',
+  // The message to the person is queued, not yet received: an e-mail leaves by itself, a call or an
+  // SMS waits for the advisor in « À appeler ».
+  accept: `Inscription acceptée. ${QUEUED}`,
+  waitlist: `Demande mise sur liste d’attente. ${QUEUED}`,
+  decline: `Demande refusée. ${QUEUED} Le motif y est écrit.`,
   cancel: 'Inscription annulée.',
   'contact-confirm': 'Fiche mise à jour avec les coordonnées données avec cette demande.',
   'contact-attach': 'Demande rattachée à la personne choisie.',
