@@ -133,6 +133,8 @@ describe.each(BACKENDS)('indicators page and exports on %s', (backend) => {
     expect(visibleText(html)).toContain('Indiquez l’objectif de participant·es en chiffres');
     expect(html).toContain('value="beaucoup"');
     expect(html).toContain('aria-invalid="true"');
+    // The form is far down the page: the top says nothing was saved and links to it (a phone shows the top).
+    expect(html).toMatch(/role="alert">\s*Rien n’est enregistré : <a href="#h-cibles">/);
     expect(
       (
         await team.admin.post('/indicateurs?_action=indicators.setTargets', {
