@@ -165,6 +165,15 @@ describe.each(BACKENDS)('audit log on %s', (backend) => {
       ).status,
     ).toBe(303);
     expect(details(await lastRow('account.territories'))).toEqual({ territories: ['douaisis'], before: [] });
+    // An unknown account is « introuvable » (404) whatever else is wrong; a forged territory changes nothing.
+    const forged = { user: 'nobody', territories: ['atlantide'] };
+    const unknown = await admin.post('/admin/comptes?_action=accounts.territories', forged);
+    expect(unknown.status).toBe(404);
+    expect(await unknown.text()).toContain('Compte introuvable.');
+    const bad = await admin.post('/admin/comptes?_action=accounts.territories', { ...forged, user: id });
+    expect(bad.status).toBe(400);
+    expect(await bad.text()).toContain('Territoire inconnu.');
+    expect(details(await lastRow('account.territories'))).toEqual({ territories: ['douaisis'], before: [] });
 
     const link = new URL(await lastMailLink(server.db, email, 'invitation'));
     const b = new Browser(server.url);

@@ -5,12 +5,12 @@ import { AccountExistsError } from '../features/accounts/accounts.service.ts';
 import {
   type AccountAdminDeps,
   AccountNotFoundError,
-  accountExists,
   inviteAccount,
   OwnAccountError,
   reinviteAccount,
   setAccountDisabled,
   setAccountTerritories,
+  UnknownTerritoryError,
 } from '../features/accounts/admin.service.ts';
 import { FieldRefusal, formAction } from '../lib/action.ts';
 import { list } from '../lib/http.ts';
@@ -31,6 +31,7 @@ async function onAccount<T>(change: () => Promise<T>): Promise<T> {
     return await change();
   } catch (error) {
     if (error instanceof AccountNotFoundError) throw missingAccount();
+    if (error instanceof UnknownTerritoryError) throw new FieldRefusal({ form: 'Territoire inconnu.' });
     if (error instanceof OwnAccountError)
       throw new FieldRefusal({ form: 'Vous ne pouvez pas désactiver votre propre compte.' });
     throw error;
@@ -82,12 +83,7 @@ export const accounts = {
     handler: async ({ user, territories }, viewer, context) => {
       const id = accountId.safeParse(user);
       if (!id.success) throw missingAccount();
-      await onAccount(async () => {
-        await accountExists(deps(context), id.data); // « Compte introuvable. » first, as always
-        const chosen = territoriesField().safeParse(territories);
-        if (!chosen.success) throw new FieldRefusal({ form: 'Territoire inconnu.' });
-        await setAccountTerritories(deps(context), viewer.id, id.data, chosen.data);
-      });
+      await onAccount(() => setAccountTerritories(deps(context), viewer.id, id.data, territories));
       return '/admin/comptes?fait=territories';
     },
   }),

@@ -3,6 +3,7 @@ import type { DbKind } from '../../db/connect.ts';
 import type { Database } from '../../db/database.ts';
 import type { Auth } from '../auth/auth.ts';
 import { findAccount } from './accounts.repository.ts';
+import { territoriesField } from './accounts.rules.ts';
 import { inviteUser, resendInvitation, setDisabled, setTerritories } from './accounts.service.ts';
 
 /**
@@ -19,13 +20,12 @@ export interface AccountAdminDeps {
 
 export class AccountNotFoundError extends Error {}
 export class OwnAccountError extends Error {}
-
-async function existing(db: Kysely<Database>, id: string): Promise<void> {
-  if (!(await findAccount(db, id))) throw new AccountNotFoundError();
-}
+export class UnknownTerritoryError extends Error {}
 
 /** AccountNotFoundError unless the account exists. */
-export const accountExists = (deps: AccountAdminDeps, id: string) => existing(deps.db, id);
+async function accountExists(deps: Pick<AccountAdminDeps, 'db'>, id: string): Promise<void> {
+  if (!(await findAccount(deps.db, id))) throw new AccountNotFoundError();
+}
 
 /** Sends an invitation to a new account (AccountExistsError when the address has one). */
 export async function inviteAccount(
@@ -43,24 +43,26 @@ export async function setAccountDisabled(
   id: string,
   disabled: boolean,
 ): Promise<void> {
-  await existing(deps.db, id);
+  await accountExists(deps, id);
   if (id === actorId) throw new OwnAccountError();
   await setDisabled(deps.db, deps.kind, actorId, id, disabled);
 }
 
-/** The territories an account follows. */
+/** The territories an account follows: the account first (404), then territories the CMS copy knows. */
 export async function setAccountTerritories(
   deps: AccountAdminDeps,
   actorId: string,
   id: string,
   territories: string[],
 ): Promise<void> {
-  await existing(deps.db, id);
-  await setTerritories(deps.db, actorId, id, territories);
+  await accountExists(deps, id);
+  const known = territoriesField().safeParse(territories);
+  if (!known.success) throw new UnknownTerritoryError();
+  await setTerritories(deps.db, actorId, id, known.data);
 }
 
 /** The invitation sent again (a new link). */
 export async function reinviteAccount(deps: AccountAdminDeps, actorId: string, id: string): Promise<void> {
-  await existing(deps.db, id);
+  await accountExists(deps, id);
   await resendInvitation(deps.db, deps.auth, actorId, id, deps.baseURL);
 }
