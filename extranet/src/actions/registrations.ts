@@ -9,10 +9,10 @@ import {
 import {
   acceptMany,
   bulkAcceptForm,
-  decide,
   decisionForm,
 } from '../features/registrations/decision.service.ts';
 import { decisionRefusal, NotFoundError } from '../features/registrations/errors.ts';
+import { decideAndOffer } from '../features/sessions/waitlist.service.ts';
 import { INBOX_FILTER_FIELDS } from '../features/registrations/inbox.view.ts';
 import {
   anyFields,
@@ -72,7 +72,8 @@ export const registrations = {
 
   /**
    * The advisor's decision on one request (`/demandes/[id]`): the person told through the outbox;
-   * a place freed by a cancellation is offered to the waiting list (`propose`).
+   * a place freed by a cancellation is offered to the waiting list by its link (`offered`), or,
+   * when it could not be (the session is over), proposed to the advisor (`propose`).
    */
   decide: formAction({
     // As the page always read it: a choice left out is blank, a blank `expected` is no expectation.
@@ -84,8 +85,14 @@ export const registrations = {
       const { db, kind, notify } = locals.runtime;
       try {
         const input = { registrationId: registration, decision, reason, viewer, expectedStatus: expected };
-        const result = await decide(db, kind, input, notify);
-        return { registration, done: decision, propose: result.proposeRegistrationId };
+        // A place freed is offered to the waiting list in the same transaction (sessions feature).
+        const result = await decideAndOffer(db, kind, input, notify);
+        return {
+          registration,
+          done: decision,
+          propose: result.offered ? null : result.proposeRegistrationId,
+          offered: result.offered,
+        };
       } catch (error) {
         if (error instanceof NotFoundError) throw recordMissing();
         const refusal = decisionRefusal(error);

@@ -13,8 +13,10 @@ import type {
   EventCopyTable,
   ParcoursOutcomeTable,
   PersonTable,
+  PlaceOfferTable,
   RegistrationReadTable,
   RegistrationTable,
+  WaitlistSettingTable,
 } from './tables/registrations.ts';
 import type {
   AppStateTable,
@@ -48,6 +50,8 @@ export interface Database {
   note_revision: NoteRevisionTable;
   outbox: OutboxTable;
   notification: NotificationTable;
+  place_offer: PlaceOfferTable;
+  waitlist_setting: WaitlistSettingTable;
   audit_log: AuditLogTable;
   counter: CounterTable;
   login_throttle: LoginThrottleTable;

@@ -29,6 +29,7 @@ import { startNotifications } from '../features/notifications/reminders.job.ts';
 import { createTeamDirectory } from '../features/notifications/teams.service.ts';
 import { startRetentionJob } from '../features/retention/retention.job.ts';
 import { startParcoursEndJob } from '../features/sessions/parcours-end.job.ts';
+import { startWaitlistJob } from '../features/sessions/waitlist.job.ts';
 import { loadTerritories } from '../features/territories/territories.service.ts';
 import { refreshCmsCopy } from './cms-copy.ts';
 import { coalesce } from './coalesce.ts';
@@ -177,6 +178,8 @@ async function boot(): Promise<Runtime> {
   startNotifications(database.db, notify);
   // End of each Parcours: the professionals who asked are told whether the person came.
   startParcoursEndJob(database.db, notify);
+  // The waiting list: expired offers go to the next person; the no-show rule, when on.
+  startWaitlistJob(database.db, database.kind, notify);
 
   // Once a day, on one instance: people past the retention period are erased (their .eml copies too).
   startRetentionJob(database.db, fromAppRoot(OUTBOX_DIR));

@@ -31,7 +31,7 @@ export interface OutboxTable {
 export interface NotificationTable {
   id: Generated<number>;
   registration_id: number;
-  purpose: 'receipt' | 'decision' | 'reminder';
+  purpose: 'receipt' | 'decision' | 'reminder' | 'offer';
   dedupe_key: string;
   channel: 'email' | 'appel' | 'sms';
   call_text: string | null;
@@ -41,3 +41,4 @@ export interface NotificationTable {
   handled_at: string | null;
   created_at: string;
 }
+

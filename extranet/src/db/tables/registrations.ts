@@ -124,3 +124,29 @@ export interface ParcoursOutcomeTable {
   recorded_by: string | null;
   recorded_at: Timestamp;
 }
+
+/** A freed place offered to a waitlisted person; at most one of accepted/declined/expired is set. */
+export interface PlaceOfferTable {
+  id: Generated<number>;
+  registration_id: number;
+  event_id: string;
+  offered_at: Timestamp;
+  expires_at: Timestamp;
+  accepted_at: Timestamp | null;
+  declined_at: Timestamp | null;
+  /** also set when the place was taken before the person answered */
+  expired_at: Timestamp | null;
+  channel: 'email' | 'sms' | 'appel';
+  link_code_hash: string;
+}
+
+/** The waiting list's settings set by an admin, with their history: the latest row applies. */
+export interface WaitlistSettingTable {
+  id: Generated<number>;
+  offer_hours: number;
+  max_offers: number;
+  /** 1: absent without excuse at the first half-day → the place is freed that evening */
+  no_show_rule: Flag;
+  changed_by: string | null;
+  changed_at: Timestamp;
+}

@@ -118,4 +118,5 @@ export type MessageTemplate =
   | 'decision'
   | 'prescriber-decision'
   | 'reminder'
+  | 'place-offer'
   | 'prescriber-parcours-end';

@@ -1,5 +1,5 @@
 import * as clock from '@maillage/platform/clock';
-import type { Kysely } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import { z } from 'zod';
 import type { DbKind } from '../../db/connect.ts';
 import type { Database } from '../../db/database.ts';
@@ -84,6 +84,8 @@ export interface DecisionResult {
   status: string;
   /** when a place was freed: the first person on the waiting list, to propose to the advisor */
   proposeRegistrationId: number | null;
+  /** the session whose place this decision freed (an accepted registration cancelled) */
+  freedEventId: string | null;
 }
 
 /**
@@ -94,66 +96,81 @@ export interface DecisionResult {
 export async function decide(
   db: Kysely<Database>,
   kind: DbKind,
-  input: {
-    registrationId: number;
-    decision: Decision;
-    reason?: string | null | undefined;
-    viewer: Viewer;
-    expectedStatus?: string | undefined;
-  },
+  input: DecisionInput,
   /** the app's notification settings (read once at start, lib/runtime.ts) */
+  notify: NotifySettings,
+): Promise<DecisionResult> {
+  const result = await db.transaction().execute((trx) => decideWithin(trx, kind, input, notify));
+  // The inbox banner of this instance shows the change at once.
+  clearMemo();
+  return result;
+}
+
+export interface DecisionInput {
+  registrationId: number;
+  decision: Decision;
+  reason?: string | null | undefined;
+  viewer: Viewer;
+  expectedStatus?: string | undefined;
+}
+
+/**
+ * `decide` inside the caller's transaction, for a caller that must do more in the same one (the
+ * waiting list's offers: a freed place is offered in the transaction that freed it).
+ */
+export async function decideWithin(
+  trx: Transaction<Database>,
+  kind: DbKind,
+  input: DecisionInput,
   notify: NotifySettings,
 ): Promise<DecisionResult> {
   const reason = input.reason?.trim() || null;
   if (input.decision === 'decline' && !reason) throw new ReasonRequiredError();
-  const result = await db.transaction().execute(async (trx) => {
-    const peek = await findEventAndTerritory(trx, input.registrationId);
-    if (!peek || !canSeeTerritory(input.viewer, peek.territory)) throw new NotFoundError();
-    const event = peek.event_id ? await getEventForUpdate(trx, kind, peek.event_id) : undefined;
-    const reg = await findForDecision(trx, input.registrationId, kind);
-    if (input.expectedStatus && reg.status !== input.expectedStatus) throw new StaleDecisionError(reg.status);
-    if (!allowedDecisions(reg)[input.decision]) throw new DecisionNotAllowedError(reg.status);
+  const peek = await findEventAndTerritory(trx, input.registrationId);
+  if (!peek || !canSeeTerritory(input.viewer, peek.territory)) throw new NotFoundError();
+  const event = peek.event_id ? await getEventForUpdate(trx, kind, peek.event_id) : undefined;
+  const reg = await findForDecision(trx, input.registrationId, kind);
+  if (input.expectedStatus && reg.status !== input.expectedStatus) throw new StaleDecisionError(reg.status);
+  if (!allowedDecisions(reg)[input.decision]) throw new DecisionNotAllowedError(reg.status);
 
-    if (input.decision === 'accept' && event) {
-      // No "your place is confirmed" (with its .ics) for a session that will not take place.
-      if (event.cancelled || event.removed) throw new EventClosedError();
-      const taken = (await countAccepted(trx, [event.document_id])).get(event.document_id) ?? 0;
-      if (taken >= event.capacity) throw new EventFullError();
-    }
-    const now = clock.now().toISOString();
-    const status = TARGET[input.decision];
-    const decided = await setDecision(trx, {
-      id: reg.id,
-      from: reg.status,
-      status,
-      reason,
-      by: input.viewer.id,
-      at: now,
-    });
-    if (!decided) throw new StaleDecisionError(reg.status);
-    await setLastContact(trx, reg.person_id, now);
-
-    await audit(trx, {
-      actorId: input.viewer.id,
-      action: `registration.${input.decision}`,
-      entityType: 'registration',
-      entityId: reg.id,
-      personId: reg.person_id,
-      details: { from: reg.status, to: status },
-    });
-    // The person (channel of their choice) and the professional: queued in this transaction.
-    await queueDecision(trx, reg.id, notify);
-
-    let proposeRegistrationId: number | null = null;
-    if (event && reg.status === 'accepted' && status === 'cancelled') {
-      const next = await firstWaiting(trx, event.document_id);
-      proposeRegistrationId = next?.id ?? null;
-    }
-    return { status, proposeRegistrationId };
+  if (input.decision === 'accept' && event) {
+    // No "your place is confirmed" (with its .ics) for a session that will not take place.
+    if (event.cancelled || event.removed) throw new EventClosedError();
+    const taken = (await countAccepted(trx, [event.document_id])).get(event.document_id) ?? 0;
+    if (taken >= event.capacity) throw new EventFullError();
+  }
+  const now = clock.now().toISOString();
+  const status = TARGET[input.decision];
+  const decided = await setDecision(trx, {
+    id: reg.id,
+    from: reg.status,
+    status,
+    reason,
+    by: input.viewer.id,
+    at: now,
   });
-  // The inbox banner of this instance shows the change at once.
-  clearMemo();
-  return result;
+  if (!decided) throw new StaleDecisionError(reg.status);
+  await setLastContact(trx, reg.person_id, now);
+
+  await audit(trx, {
+    actorId: input.viewer.id,
+    action: `registration.${input.decision}`,
+    entityType: 'registration',
+    entityId: reg.id,
+    personId: reg.person_id,
+    details: { from: reg.status, to: status },
+  });
+  // The person (channel of their choice) and the professional: queued in this transaction.
+  await queueDecision(trx, reg.id, notify);
+
+  let proposeRegistrationId: number | null = null;
+  let freedEventId: string | null = null;
+  if (event && reg.status === 'accepted' && status === 'cancelled') {
+    freedEventId = event.document_id;
+    const next = await firstWaiting(trx, event.document_id);
+    proposeRegistrationId = next?.id ?? null;
+  }
+  return { status, proposeRegistrationId, freedEventId };
 }
 
 /**

@@ -7,7 +7,6 @@ import type { Viewer } from '../auth/viewer.ts';
 import { canSeeTerritory } from '../auth/viewer.ts';
 import type { NotifySettings } from '../notifications/context.ts';
 import { setLastContact } from '../persons/persons.repository.ts';
-import { decide } from '../registrations/decision.service.ts';
 import { DecisionNotAllowedError, NotFoundError, StaleDecisionError } from '../registrations/errors.ts';
 import {
   eventRegistration,
@@ -18,6 +17,7 @@ import {
   upsertOutcome,
 } from './sessions.repository.ts';
 import { type AttendanceStatus, halfDays, type ParcoursOutcomeKind } from './sessions.rules.ts';
+import { decideAndOffer } from './waitlist.service.ts';
 
 export class UnknownHalfDayError extends Error {
   constructor() {
@@ -170,8 +170,8 @@ export async function cancelTarget(
 /**
  * The person says they cannot come: the registration is cancelled with a reason through the same
  * decision as an advisor's (capacity lock, audit log, "inscription annulée" message to the person
- * and the professional), so the freed place appears in the inbox banner with the first person on
- * the waiting list, as when an advisor cancels.
+ * and the professional), and the freed place is offered to the waiting list in the same
+ * transaction, as when an advisor cancels.
  */
 export async function cancelFromLink(
   db: Kysely<Database>,
@@ -184,7 +184,7 @@ export async function cancelFromLink(
   if (!['received', 'accepted', 'waitlisted'].includes(target.status))
     throw new AlreadyCancelledError(target.status);
   try {
-    const result = await decide(
+    const result = await decideAndOffer(
       db,
       kind,
       {

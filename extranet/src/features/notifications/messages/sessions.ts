@@ -11,24 +11,27 @@ import {
   sortSlots,
   whatToBring,
 } from './common.ts';
-import { mail, p } from './render.ts';
+import { link, mail, p } from './render.ts';
 
-/** Reminder two days before the first half-day, to an accepted person with an email. */
-export function reminderToPerson(ctx: NotificationContext): RenderedMail | null {
+/**
+ * Reminder the day before a date of the session, to an accepted person with an email: that date's
+ * half-days (a Parcours has several dates: one reminder each).
+ */
+export function reminderToPerson(ctx: NotificationContext, date: string): RenderedMail | null {
   const e = ctx.registration.event;
   if (!ctx.person.email || !e) return null;
-  const first = sortSlots(e.slots)[0];
+  const slots = sortSlots(e.slots).filter((s) => s.date === date);
+  const first = slots[0];
   if (!first) return null;
+  const times = slots.map((s) => `de ${formatTime(s.start)} à ${formatTime(s.end)}`).join(' et ');
   return mail(
     ctx,
     'reminder',
     ctx.person.email,
-    `Rappel : « ${eventLabel(e)} » commence ${formatDay(first.date)}`,
+    `Rappel : « ${eventLabel(e)} » ${formatDay(date)}`,
     [
       p(`Bonjour ${ctx.person.firstName},`),
-      p(
-        `Petit rappel : la session « ${eventLabel(e)} » commence ${formatDay(first.date)} à ${formatTime(first.start)}.`,
-      ),
+      p(`Petit rappel : la session « ${eventLabel(e)} » vous attend ${formatDay(date)}, ${times}.`),
       ...eventFacts(e),
       ...whatToBring(),
       p(`Vous ne pouvez pas venir ? Prévenez-nous${reach(ctx)}.`),
@@ -37,6 +40,31 @@ export function reminderToPerson(ctx: NotificationContext): RenderedMail | null 
       p(`À bientôt,\n${ctx.team.name}`),
     ],
   );
+}
+
+/** A freed place offered to a person on the waiting list, with the link to answer and the deadline. */
+export function offerToPerson(
+  ctx: NotificationContext,
+  offer: { url: string; until: string },
+): RenderedMail | null {
+  const e = ctx.registration.event;
+  if (!ctx.person.email || !e) return null;
+  return mail(ctx, 'place-offer', ctx.person.email, `Une place s’est libérée : « ${eventLabel(e)} »`, [
+    p(`Bonjour ${ctx.person.firstName},`),
+    p(`Une place s’est libérée pour la session « ${eventLabel(e)} », sur laquelle vous attendiez.`),
+    p(`Elle est à vous si vous répondez avant ${offer.until}. Après, nous la proposerons à la personne suivante.`),
+    link('Je réponds : je prends la place, ou pas', offer.url),
+    ...eventFacts(e),
+    p(`Une question ? Appelez-nous${reach(ctx)}.`),
+    referenceLine(ctx.registration),
+    p(`À bientôt,\n${ctx.team.name}`),
+  ]);
+}
+
+/** What an advisor says on the phone to offer a freed place (the person's channel is a call). */
+export function offerCallText(ctx: NotificationContext, offer: { url: string; until: string }): string {
+  const e = ctx.registration.event;
+  return `Bonjour ${ctx.person.firstName}, je suis conseiller·e chez Maillage. Une place s'est libérée pour « ${e ? eventLabel(e) : ''} ». Elle vous est réservée jusqu'à ${offer.until}. Si la personne accepte, acceptez sa demande (dossier ${ctx.registration.reference}) ; sinon, ou sans réponse, la place ira à la suivante. Lien à lui donner : ${offer.url}`;
 }
 
 /**

@@ -1,0 +1,383 @@
+import { now as clockNow, parisDate, TIME_ZONE } from '@maillage/platform/clock';
+import { formatDay } from '@maillage/platform/dates';
+import type { Kysely, Transaction } from 'kysely';
+import type { DbKind } from '../../db/connect.ts';
+import type { Database } from '../../db/database.ts';
+import { clearMemo } from '../../db/memo.ts';
+import { audit } from '../audit/audit.repository.ts';
+import type { Viewer } from '../auth/viewer.ts';
+import { getEvent, getEventForUpdate } from '../events/events.repository.ts';
+import { sendMail } from '../mail/mail.service.ts';
+import { loadContext, type NotifySettings } from '../notifications/context.ts';
+import { offerCallText, offerToPerson } from '../notifications/messages/sessions.ts';
+import { offerSms } from '../notifications/messages/sms.ts';
+import { insertNotification } from '../notifications/notifications.repository.ts';
+import { toOutbox } from '../notifications/notifications.service.ts';
+import { createPersonLink, hashPersonCode, resolvePersonLink } from '../notifications/person-link.repository.ts';
+import { type DecisionInput, type DecisionResult, decideWithin } from '../registrations/decision.service.ts';
+import {
+  DecisionNotAllowedError,
+  EventClosedError,
+  EventFullError,
+  isDecisionRefusal,
+} from '../registrations/errors.ts';
+import { halfDays } from './sessions.rules.ts';
+import {
+  closeOffer,
+  findOffer,
+  firstDayAbsentees,
+  insertOffer,
+  insertWaitlistSetting,
+  latestWaitlistSetting,
+  nextWaiting,
+  offersToClose,
+  placesOf,
+} from './waitlist.repository.ts';
+import {
+  DEFAULT_WAITLIST_SETTINGS,
+  noShowDue,
+  offerExpiry,
+  offerLinkExpiry,
+  offerState,
+  offersToMake,
+  type WaitlistSettings,
+} from './waitlist.rules.ts';
+
+/**
+ * The waiting list's offers (issue 18 part 3). When a place frees (the person's « je ne peux pas
+ * venir », an advisor's cancellation, the no-show rule), the oldest waitlisted person never offered
+ * a place gets it by their channel, with a short link `/p/<code>` to accept within the delay; an
+ * expired or declined offer goes to the next person. Everything that changes the places runs under
+ * the session's lock (FOR UPDATE on PostgreSQL, BEGIN IMMEDIATE on SQLite): two instances never
+ * offer the same place twice, and at most `maxOffers` offers are in flight per session.
+ */
+type Trx = Transaction<Database>;
+
+/** Who the decisions are recorded as when no advisor made them. */
+export const OFFER_ACTOR = 'lien-proposition-de-place';
+export const NO_SHOW_ACTOR = 'regle-absence';
+const system = (id: string): Viewer => ({ id, role: 'admin', territories: [] });
+const NO_SHOW_REASON = 'Absent·e sans excuse à la première demi-journée : la place est libérée (règle de la liste d’attente).';
+
+export async function waitlistSettings(db: Kysely<Database>): Promise<WaitlistSettings> {
+  const row = await latestWaitlistSetting(db);
+  return row
+    ? { offerHours: row.offer_hours, maxOffers: row.max_offers, noShowRule: row.no_show_rule === 1 }
+    : DEFAULT_WAITLIST_SETTINGS;
+}
+
+/** An admin's new settings, kept with the previous ones, audited. */
+export async function saveWaitlistSettings(
+  db: Kysely<Database>,
+  viewer: Viewer,
+  settings: WaitlistSettings,
+): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    const before = await waitlistSettings(trx);
+    await insertWaitlistSetting(trx, { ...settings, by: viewer.id, at: clockNow().toISOString() });
+    await audit(trx, {
+      actorId: viewer.id,
+      action: 'waitlist.setting',
+      entityType: 'waitlist_setting',
+      details: { before, after: settings },
+    });
+  });
+}
+
+/** "mardi 12 janvier 2027 à 18 h 30": an instant as a person reads it (Paris). */
+function parisWhen(at: Date): { date: string; time: string; text: string } {
+  const time = new Intl.DateTimeFormat('fr-FR', {
+    timeZone: TIME_ZONE,
+    hour: '2-digit',
+    minute: '2-digit',
+    hourCycle: 'h23',
+  }).format(at);
+  const date = parisDate(at);
+  const [h, m] = time.split(':');
+  return { date, time, text: `${formatDay(date)} à ${Number(h)} h ${m === '00' ? '' : m}`.trimEnd() };
+}
+
+/**
+ * Offers the free places of a session to the waiting list, in the caller's transaction (which holds
+ * the session's lock). Returns how many offers were sent. A session cancelled, unpublished or over
+ * offers nothing.
+ */
+export async function offerFreedPlaces(trx: Trx, eventId: string, notify: NotifySettings): Promise<number> {
+  const event = await getEvent(trx, eventId);
+  if (!event || event.cancelled || event.removed) return 0;
+  const days = halfDays(event);
+  const today = parisDate();
+  const coming = days.find((d) => d.date >= today);
+  if (!coming) return 0;
+  const settings = await waitlistSettings(trx);
+  const at = clockNow();
+  const places = await placesOf(trx, eventId, at.toISOString());
+  const n = offersToMake({ capacity: event.capacity, ...places, maxOffers: settings.maxOffers });
+  if (n === 0) return 0;
+  let sent = 0;
+  for (const next of await nextWaiting(trx, eventId, n)) {
+    const ctx = await loadContext(trx, next.id, notify);
+    if (!ctx) continue;
+    const expires = offerExpiry(at, settings.offerHours);
+    const code = await createPersonLink(trx, {
+      kind: 'place-offer',
+      targetId: next.id,
+      expiresAt: offerLinkExpiry(days.at(-1)?.date, expires),
+    });
+    const url = new URL(`/p/${code}`, notify.extranetUrl).toString();
+    const until = parisWhen(expires);
+    // No e-mail address for an e-mail person: an advisor calls instead.
+    const mail = ctx.person.preferredContact === 'email' ? offerToPerson(ctx, { url, until: until.text }) : null;
+    const channel = mail ? 'email' : ctx.person.preferredContact === 'sms' ? 'sms' : 'appel';
+    const offerId = await insertOffer(trx, {
+      registration_id: next.id,
+      event_id: eventId,
+      offered_at: at.toISOString(),
+      expires_at: expires.toISOString(),
+      channel,
+      link_code_hash: hashPersonCode(code),
+    });
+    const callText =
+      channel === 'sms'
+        ? offerSms({ date: coming.date, place: ctx.registration.event?.venue.commune ?? '', until, url })
+        : channel === 'appel'
+          ? offerCallText(ctx, { url, until: until.text })
+          : null;
+    await insertNotification(trx, {
+      registrationId: next.id,
+      purpose: 'offer',
+      dedupeKey: `offer:${offerId}`,
+      channel,
+      callText,
+      createdAt: at.toISOString(),
+    });
+    if (mail) await sendMail(trx, toOutbox(mail, next.id));
+    await audit(trx, {
+      actorId: null,
+      action: 'place.offer',
+      entityType: 'registration',
+      entityId: next.id,
+      personId: next.person_id,
+      details: { offer: offerId, channel, expiresAt: expires.toISOString() },
+    });
+    sent++;
+  }
+  return sent;
+}
+
+/**
+ * A decision (`decide`) and, when it freed a place, the offers to the waiting list, in one
+ * transaction: the place is never freed without being offered.
+ */
+export async function decideAndOffer(
+  db: Kysely<Database>,
+  kind: DbKind,
+  input: DecisionInput,
+  notify: NotifySettings,
+): Promise<DecisionResult & { offered: number }> {
+  const result = await db.transaction().execute(async (trx) => {
+    const decided = await decideWithin(trx, kind, input, notify);
+    const offered = decided.freedEventId ? await offerFreedPlaces(trx, decided.freedEventId, notify) : 0;
+    return { ...decided, offered };
+  });
+  clearMemo();
+  return result;
+}
+
+// --- The person's answer (`/p/<code>`) ------------------------------------------------------------
+
+export type OfferAnswer = 'accepted' | 'declined' | 'taken' | 'expired' | 'already';
+
+/** The offer a code opens, or null (forged, mistyped, too old: the page's 404). */
+async function offerOfCode(db: Kysely<Database> | Trx, code: string) {
+  const link = await resolvePersonLink(db, 'place-offer', code);
+  if (!link) return null;
+  const offer = await findOfferOfRegistration(db, link.targetId);
+  return offer && offer.link_code_hash === hashPersonCode(code) ? offer : null;
+}
+
+async function findOfferOfRegistration(db: Kysely<Database> | Trx, registrationId: number) {
+  const row = await db
+    .selectFrom('place_offer')
+    .select(['id', 'link_code_hash'])
+    .where('registration_id', '=', registrationId)
+    .executeTakeFirst();
+  if (!row) return null;
+  const offer = await findOffer(db, row.id);
+  return offer ? { ...offer, link_code_hash: row.link_code_hash } : null;
+}
+
+/** What the public page shows about an offer (no personal data: the session only). */
+export async function offerOfLink(db: Kysely<Database>, code: string) {
+  const offer = await offerOfCode(db, code);
+  if (!offer) return null;
+  return { ...offer, state: offerState(offer, clockNow().toISOString()) };
+}
+
+/**
+ * « J'accepte la place »: if the offer is still open and the place still free, the registration is
+ * accepted through the advisors' decision (capacity lock, audit, confirmation by the person's
+ * channel); a place taken meanwhile closes the offer and the person stays on the waiting list.
+ */
+export async function acceptOffer(
+  db: Kysely<Database>,
+  kind: DbKind,
+  code: string,
+  notify: NotifySettings,
+): Promise<OfferAnswer | null> {
+  const found = await offerOfCode(db, code);
+  if (!found) return null;
+  const answer = await db.transaction().execute(async (trx): Promise<OfferAnswer> => {
+    const offer = await findOffer(trx, found.id);
+    if (!offer) return 'expired';
+    const now = clockNow().toISOString();
+    const state = offerState(offer, now);
+    if (state === 'accepted') return 'already';
+    if (state !== 'open') return state;
+    try {
+      await decideWithin(
+        trx,
+        kind,
+        { registrationId: offer.registration_id, decision: 'accept', viewer: system(OFFER_ACTOR) },
+        notify,
+      );
+    } catch (error) {
+      if (!(error instanceof EventFullError || error instanceof EventClosedError)) {
+        if (error instanceof DecisionNotAllowedError) return 'expired';
+        throw error;
+      }
+      // Nothing was written by the refused decision: close the offer, the person keeps waiting.
+      await closeOffer(trx, offer.id, 'expired_at', now);
+      await audit(trx, {
+        actorId: OFFER_ACTOR,
+        action: 'place.taken',
+        entityType: 'registration',
+        entityId: offer.registration_id,
+        personId: offer.person_id,
+        details: { offer: offer.id },
+      });
+      return 'taken';
+    }
+    // The expiry job closed it a moment ago: undo the acceptance with the transaction.
+    if (!(await closeOffer(trx, offer.id, 'accepted_at', now))) throw new OfferClosedError();
+    await audit(trx, {
+      actorId: OFFER_ACTOR,
+      action: 'place.accept',
+      entityType: 'registration',
+      entityId: offer.registration_id,
+      personId: offer.person_id,
+      details: { offer: offer.id },
+    });
+    return 'accepted';
+  }).catch((error) => {
+    if (error instanceof OfferClosedError) return 'expired' as const;
+    throw error;
+  });
+  clearMemo();
+  return answer;
+}
+
+class OfferClosedError extends Error {}
+
+/** « Je ne peux pas »: the offer is closed, the person stays on the list, the next one is offered. */
+export async function declineOffer(
+  db: Kysely<Database>,
+  kind: DbKind,
+  code: string,
+  notify: NotifySettings,
+): Promise<OfferAnswer | null> {
+  const found = await offerOfCode(db, code);
+  if (!found) return null;
+  return db.transaction().execute(async (trx): Promise<OfferAnswer> => {
+    await getEventForUpdate(trx, kind, found.event_id);
+    const now = clockNow().toISOString();
+    const offer = await findOffer(trx, found.id);
+    if (!offer) return 'expired';
+    const state = offerState(offer, now);
+    if (state === 'accepted') return 'already';
+    if (state !== 'open' || !(await closeOffer(trx, offer.id, 'declined_at', now))) return 'expired';
+    await audit(trx, {
+      actorId: OFFER_ACTOR,
+      action: 'place.decline',
+      entityType: 'registration',
+      entityId: offer.registration_id,
+      personId: offer.person_id,
+      details: { offer: offer.id },
+    });
+    await offerFreedPlaces(trx, offer.event_id, notify);
+    return 'declined';
+  });
+}
+
+// --- The job: expired offers, the no-show rule -------------------------------------------------------
+
+/**
+ * Closes the offers past their deadline (expired: the next person is offered the place) and those an
+ * advisor settled meanwhile (the request accepted or cancelled from its page). Safe on two
+ * instances: each offer is closed by one conditional UPDATE, under the session's lock.
+ */
+export async function closeDueOffers(
+  db: Kysely<Database>,
+  kind: DbKind,
+  notify: NotifySettings,
+): Promise<number> {
+  let expired = 0;
+  for (const o of await offersToClose(db, clockNow().toISOString())) {
+    const closed = await db.transaction().execute(async (trx) => {
+      await getEventForUpdate(trx, kind, o.event_id);
+      const now = clockNow().toISOString();
+      const column =
+        o.status === 'accepted' ? 'accepted_at' : o.status === 'waitlisted' ? 'expired_at' : 'declined_at';
+      if (!(await closeOffer(trx, o.id, column, now))) return false;
+      if (column === 'expired_at')
+        await audit(trx, {
+          actorId: null,
+          action: 'place.expire',
+          entityType: 'registration',
+          entityId: o.registration_id,
+          personId: o.person_id,
+          details: { offer: o.id },
+        });
+      await offerFreedPlaces(trx, o.event_id, notify);
+      return column === 'expired_at';
+    });
+    if (closed) expired++;
+  }
+  if (expired) clearMemo();
+  return expired;
+}
+
+/**
+ * The no-show rule (off unless an admin turned it on): a person marked absent — not excused — at
+ * their session's first half-day loses their place from 20:00 that evening; the place is offered.
+ */
+export async function applyNoShowRule(
+  db: Kysely<Database>,
+  kind: DbKind,
+  notify: NotifySettings,
+  at: Date = clockNow(),
+): Promise<number> {
+  if (!(await waitlistSettings(db)).noShowRule) return 0;
+  const from = new Date(at.getTime() - 90 * 86_400_000).toISOString();
+  let freed = 0;
+  for (const r of await firstDayAbsentees(db, from, at.toISOString())) {
+    const days = halfDays(r);
+    const first = days[0];
+    const last = days.at(-1);
+    if (!first || !last || r.slot_date !== first.date || r.slot_start.slice(0, 5) !== first.start) continue;
+    if (!noShowDue(first.date, last.date, at)) continue;
+    try {
+      await decideAndOffer(
+        db,
+        kind,
+        { registrationId: r.id, decision: 'cancel', reason: NO_SHOW_REASON, viewer: system(NO_SHOW_ACTOR), expectedStatus: 'accepted' },
+        notify,
+      );
+      freed++;
+    } catch (error) {
+      // An advisor changed the registration meanwhile, or another instance applied the rule.
+      if (!isDecisionRefusal(error)) throw error;
+    }
+  }
+  return freed;
+}
