@@ -7,7 +7,7 @@ import type {
   SupportPhaseTable,
   SupportTable,
 } from './tables/followup.ts';
-import type { NotificationTable, OutboxTable } from './tables/messages.ts';
+import type { NotificationTable, OutboxTable, PersonLinkTable, SmsMessageTable } from './tables/messages.ts';
 import type {
   AttendanceTable,
   EventCopyTable,
@@ -48,6 +48,8 @@ export interface Database {
   note_revision: NoteRevisionTable;
   outbox: OutboxTable;
   notification: NotificationTable;
+  sms_message: SmsMessageTable;
+  person_link: PersonLinkTable;
   audit_log: AuditLogTable;
   counter: CounterTable;
   login_throttle: LoginThrottleTable;
