@@ -14,12 +14,14 @@ const FEATURE_ORDER = [
   'events', // copy of the CMS events, places, slots
   'territories', // copy of the CMS territories, commune → EPCI routing
   'mail', // outbox, SMTP/.eml worker
+  'sms', // SMS outbox, provider adapters, delivery reports, quiet hours
   'auth', // sign-in, throttle, Viewer and the territory scope beside it
   'accounts', // advisors and admins
   'notifications', // messages by family, who signs them, the cancel link, reminders, calls
   'persons', // the person's file, corrections, merge, timeline
   'registrations', // intake (and manual entry), decisions, inbox, contact details
   'sessions', // roster, attendance, sign-in sheet, end of Parcours
+  'appointments', // individual appointments, the advisor's agenda and calendar feed
   'notes',
   'supports',
   'reporting',

@@ -7,7 +7,7 @@ import type {
   SupportPhaseTable,
   SupportTable,
 } from './tables/followup.ts';
-import type { NotificationTable, OutboxTable } from './tables/messages.ts';
+import type { NotificationTable, OutboxTable, PersonLinkTable, SmsMessageTable } from './tables/messages.ts';
 import type {
   AttendanceTable,
   EventCopyTable,
@@ -50,6 +50,8 @@ export interface Database {
   note_revision: NoteRevisionTable;
   outbox: OutboxTable;
   notification: NotificationTable;
+  sms_message: SmsMessageTable;
+  person_link: PersonLinkTable;
   place_offer: PlaceOfferTable;
   waitlist_setting: WaitlistSettingTable;
   audit_log: AuditLogTable;

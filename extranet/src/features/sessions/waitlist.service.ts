@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { now as clockNow, parisDate, TIME_ZONE } from '@maillage/platform/clock';
 import { formatDay } from '@maillage/platform/dates';
 import type { Kysely, Transaction } from 'kysely';
@@ -13,7 +14,7 @@ import { offerCallText, offerToPerson } from '../notifications/messages/sessions
 import { offerSms } from '../notifications/messages/sms.ts';
 import { insertNotification } from '../notifications/notifications.repository.ts';
 import { toOutbox } from '../notifications/notifications.service.ts';
-import { createPersonLink, hashPersonCode, resolvePersonLink } from '../notifications/person-link.repository.ts';
+import { createPersonLink, resolvePersonLink } from '../notifications/person-link.repository.ts';
 import { type DecisionInput, type DecisionResult, decideWithin } from '../registrations/decision.service.ts';
 import {
   DecisionNotAllowedError,
@@ -135,7 +136,7 @@ export async function offerFreedPlaces(trx: Trx, eventId: string, notify: Notify
       offered_at: at.toISOString(),
       expires_at: expires.toISOString(),
       channel,
-      link_code_hash: hashPersonCode(code),
+      link_code_hash: codeHash(code),
     });
     const callText =
       channel === 'sms'
@@ -184,6 +185,12 @@ export async function decideAndOffer(
   return result;
 }
 
+/**
+ * The offer's own copy of its code's hash (person_link keeps its own, salted): the offer row says
+ * which link it was sent with, so a link of an older offer never answers a newer one.
+ */
+const codeHash = (code: string) => createHash('sha256').update(`place-offer:${code}`).digest('hex');
+
 // --- The person's answer (`/p/<code>`) ------------------------------------------------------------
 
 export type OfferAnswer = 'accepted' | 'declined' | 'taken' | 'expired' | 'already';
@@ -191,9 +198,9 @@ export type OfferAnswer = 'accepted' | 'declined' | 'taken' | 'expired' | 'alrea
 /** The offer a code opens, or null (forged, mistyped, too old: the page's 404). */
 async function offerOfCode(db: Kysely<Database> | Trx, code: string) {
   const link = await resolvePersonLink(db, 'place-offer', code);
-  if (!link) return null;
+  if (!link.ok) return null;
   const offer = await findOfferOfRegistration(db, link.targetId);
-  return offer && offer.link_code_hash === hashPersonCode(code) ? offer : null;
+  return offer && offer.link_code_hash === codeHash(code) ? offer : null;
 }
 
 async function findOfferOfRegistration(db: Kysely<Database> | Trx, registrationId: number) {
