@@ -6,14 +6,10 @@ import {
   StaleContactError,
   UnknownPersonError,
 } from '../features/registrations/contact.service.ts';
-import {
-  acceptMany,
-  bulkAcceptForm,
-  decisionForm,
-} from '../features/registrations/decision.service.ts';
+import { acceptMany, bulkAcceptForm, decisionForm } from '../features/registrations/decision.service.ts';
 import { decisionRefusal, NotFoundError } from '../features/registrations/errors.ts';
-import { decideAndOffer } from '../features/sessions/waitlist.service.ts';
 import { INBOX_FILTER_FIELDS } from '../features/registrations/inbox.view.ts';
+import { decideAndOffer } from '../features/sessions/waitlist.service.ts';
 import {
   anyFields,
   blankIsMissing,

@@ -10,11 +10,14 @@ import {
   cancelFromLink,
   cancelTarget,
   HalfDayNotYetError,
+  markAllPresent,
   recordAttendance,
   recordOutcome,
   UnknownHalfDayError,
 } from '../features/sessions/sessions.service.ts';
 import { getSessionForViewer } from '../features/sessions/sessions.view.ts';
+import { waitlistSettingsForm } from '../features/sessions/waitlist.rules.ts';
+import { acceptOffer, declineOffer, saveWaitlistSettings } from '../features/sessions/waitlist.service.ts';
 import { FieldRefusal, formAction, missingIsBlank, publicFormAction, recordMissing } from '../lib/action.ts';
 import { documentId } from '../lib/page.ts';
 
@@ -23,11 +26,14 @@ import { documentId } from '../lib/page.ts';
  * after the Parcours. Each form names the session (a CMS document id) and the registration.
  */
 const registrationId = z.coerce.number({ error: 'Personne inconnue.' }).int().positive().max(2_147_483_647);
+const halfDayKey = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/, { error: 'Choisissez une demi-journée.' });
 const attendanceForm = missingIsBlank(
   ['registration', 'halfDay', 'status'],
   z.object({
     registration: registrationId,
-    halfDay: z.string().regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/, { error: 'Choisissez une demi-journée.' }),
+    halfDay: halfDayKey,
     status: attendanceStatus,
     session: documentId,
   }),
@@ -49,7 +55,64 @@ async function sessionOf(db: Kysely<Database>, viewer: Viewer, id: string): Prom
   return event.document_id;
 }
 
+const offerCode = missingIsBlank(['code'], z.object({ code: z.string().max(64) }));
+
 export const sessions = {
+  /**
+   * « J'accepte la place » / « Je ne peux pas », from a waiting-list offer's short link (no sign-in:
+   * the code is the proof). `answer` says what became of it; an unknown code is a 404.
+   */
+  acceptOffer: publicFormAction({
+    input: offerCode,
+    handler: async ({ code }, { locals }) => {
+      const { db, kind, notify } = locals.runtime;
+      const answer = await acceptOffer(db, kind, code, notify);
+      if (!answer) throw recordMissing();
+      return { answer };
+    },
+  }),
+  declineOffer: publicFormAction({
+    input: offerCode,
+    handler: async ({ code }, { locals }) => {
+      const { db, kind, notify } = locals.runtime;
+      const answer = await declineOffer(db, kind, code, notify);
+      if (!answer) throw recordMissing();
+      return { answer };
+    },
+  }),
+
+  /** The waiting list's settings (`/admin/reglages`): offer delay, offers in flight, no-show rule. */
+  waitlistSettings: formAction({
+    role: 'admin',
+    input: waitlistSettingsForm,
+    handler: async ({ offerHours, maxOffers, noShowRule }, viewer, { locals }) => {
+      await saveWaitlistSettings(locals.runtime.db, viewer, {
+        offerHours,
+        maxOffers,
+        noShowRule: noShowRule === '1',
+      });
+    },
+  }),
+
+  /** « Tous présents »: everyone not yet marked at this half-day is marked present. */
+  allPresent: formAction({
+    input: missingIsBlank(['halfDay'], z.object({ halfDay: halfDayKey, session: documentId })),
+    handler: async ({ session, halfDay }, viewer, { locals }) => {
+      const { db } = locals.runtime;
+      const eventId = await sessionOf(db, viewer, session);
+      try {
+        const marked = await markAllPresent(db, { eventId, halfDay, viewer });
+        return { halfDay, marked };
+      } catch (error) {
+        if (error instanceof UnknownHalfDayError)
+          throw new FieldRefusal({ halfDay: 'Cette demi-journée n’existe plus pour cette session.' });
+        if (error instanceof HalfDayNotYetError)
+          throw new FieldRefusal({ halfDay: 'Présent se note à partir du jour de la demi-journée.' });
+        throw error;
+      }
+    },
+  }),
+
   /**
    * « Je ne peux pas venir », from the signed link of an e-mail (no sign-in: the token is the
    * proof): the place freed and offered to the waiting list, or why not (`state`).

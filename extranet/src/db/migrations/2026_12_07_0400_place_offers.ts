@@ -30,7 +30,11 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('link_code_hash', 'text', (c) => c.notNull().unique())
     .execute();
   // Offers in flight per session; one offer per registration and session (never offered twice).
-  await db.schema.createIndex('place_offer_event_idx').on('place_offer').columns(['event_id', 'expires_at']).execute();
+  await db.schema
+    .createIndex('place_offer_event_idx')
+    .on('place_offer')
+    .columns(['event_id', 'expires_at'])
+    .execute();
   await db.schema
     .createIndex('place_offer_registration_idx')
     .on('place_offer')

@@ -34,7 +34,7 @@ export async function queueDueReminders(
       const ctx = await loadContext(trx, c.id, settings);
       if (!ctx) return false;
       if (!(await record(trx, ctx, c.id, 'reminder', `reminder:${c.id}`, true))) return false;
-      await queue(trx, reminderToPerson(ctx), c.id);
+      await queue(trx, reminderToPerson(ctx, first.date), c.id);
       return true;
     });
     if (done) queued++;

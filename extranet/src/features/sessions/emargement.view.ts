@@ -18,7 +18,8 @@ export interface EmargementInput {
     venue: { name?: string; address?: string; postcode?: string; commune?: string };
     halfDays: HalfDay[];
   };
-  participants: { firstName: string; lastName: string | null }[];
+  /** `excused`: the half-days' keys where the person is already excused (noted in advance) */
+  participants: { firstName: string; lastName: string | null; excused?: string[] }[];
   /** empty rows at the end, for a late arrival signed in by hand (1 by default) */
   blankRows?: number;
 }
@@ -166,7 +167,7 @@ export async function buildEmargement(input: EmargementInput): Promise<Uint8Arra
     y -= HEAD_ROW;
   };
 
-  const drawRow = (name: string) => {
+  const drawRow = (name: string, excused: readonly string[] = []) => {
     if (y - ROW < bottom) newPage();
     page.drawRectangle({
       x: MARGIN,
@@ -177,16 +178,19 @@ export async function buildEmargement(input: EmargementInput): Promise<Uint8Arra
       borderWidth: 0.75,
     });
     if (name) text(page, fitText(regular, clean(name), 10, NAME_COL - 12), MARGIN + 6, y - ROW / 2 - 3.5, 10);
-    days.forEach((_, i) => {
+    days.forEach((d, i) => {
       const x = MARGIN + NAME_COL + i * dayCol;
       page.drawLine({ start: { x, y }, end: { x, y: y - ROW }, thickness: 0.75, color: LINE });
+      // An absence excused in advance: no signature expected in that box.
+      if (excused.includes(d.key))
+        text(page, fitText(regular, 'Excusé·e', 9, dayCol - 8), x + 4, y - ROW / 2 - 3, 9, regular, GREY);
     });
     y -= ROW;
   };
 
   newPage();
   for (const p of input.participants)
-    drawRow(p.lastName ? `${p.lastName.toUpperCase()} ${p.firstName}` : p.firstName);
+    drawRow(p.lastName ? `${p.lastName.toUpperCase()} ${p.firstName}` : p.firstName, p.excused);
   for (let i = 0; i < (input.blankRows ?? 1); i++) drawRow('');
 
   pages.forEach((pg, i) => {

@@ -164,6 +164,59 @@ export async function upsertAttendance(
     .execute();
 }
 
+/** Accepted registrations of a session with nothing recorded yet at one half-day. */
+export async function unmarkedAccepted(
+  db: Kysely<Database>,
+  eventId: string,
+  day: { date: string; start: string },
+) {
+  return db
+    .selectFrom('registration')
+    .select(['registration.id', 'registration.person_id'])
+    .where('registration.event_id', '=', eventId)
+    .where('registration.status', '=', 'accepted')
+    .where(({ not, exists, selectFrom }) =>
+      not(
+        exists(
+          selectFrom('attendance')
+            .select(sql`1`.as('one'))
+            .whereRef('attendance.registration_id', '=', 'registration.id')
+            .where('attendance.slot_date', '=', day.date)
+            .where('attendance.slot_start', '=', day.start),
+        ),
+      ),
+    )
+    .execute();
+}
+
+/** New marks, one row each (callers checked that none exists). */
+export async function insertAttendanceMany(
+  db: Kysely<Database>,
+  marks: {
+    registrationId: number;
+    date: string;
+    start: string;
+    status: AttendanceStatus;
+    by: string;
+    at: string;
+  }[],
+): Promise<void> {
+  if (!marks.length) return;
+  await db
+    .insertInto('attendance')
+    .values(
+      marks.map((m) => ({
+        registration_id: m.registrationId,
+        slot_date: m.date,
+        slot_start: m.start,
+        status: m.status,
+        recorded_by: m.by,
+        recorded_at: m.at,
+      })),
+    )
+    .execute();
+}
+
 export async function findOutcome(db: Kysely<Database>, registrationId: number) {
   return db
     .selectFrom('parcours_outcome')

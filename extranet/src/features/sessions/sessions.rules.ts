@@ -50,6 +50,8 @@ export interface Completion {
   attended: number;
   required: number;
   completed: boolean;
+  /** half-days excused (a known reason): neither attended nor a no-show */
+  excused: number;
   /** half-days with nothing recorded yet */
   unrecorded: number;
 }
@@ -57,6 +59,9 @@ export interface Completion {
 /**
  * Completion of one participant: `statuses` holds what is recorded, one entry per half-day (missing
  * half-days are simply absent from the list). A session without half-days is never "completed".
+ * Only « présent » counts toward completion (design §8, unchanged): an excused half-day is not
+ * attended, but it is not a no-show either — the no-show rate (reporting/no-show.rules.ts) and the
+ * no-show rule of the waiting list count « absent » only.
  */
 export function completion(halfDays: number, statuses: readonly AttendanceStatus[]): Completion {
   const attended = statuses.filter((s) => s === 'present').length;
@@ -65,6 +70,7 @@ export function completion(halfDays: number, statuses: readonly AttendanceStatus
     attended,
     required,
     completed: required > 0 && attended >= required,
+    excused: statuses.filter((s) => s === 'excused').length,
     unrecorded: Math.max(0, halfDays - statuses.length),
   };
 }

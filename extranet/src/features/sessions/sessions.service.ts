@@ -5,6 +5,7 @@ import type { Database } from '../../db/database.ts';
 import { audit } from '../audit/audit.repository.ts';
 import type { Viewer } from '../auth/viewer.ts';
 import { canSeeTerritory } from '../auth/viewer.ts';
+import { getEvent } from '../events/events.repository.ts';
 import type { NotifySettings } from '../notifications/context.ts';
 import { setLastContact } from '../persons/persons.repository.ts';
 import { DecisionNotAllowedError, NotFoundError, StaleDecisionError } from '../registrations/errors.ts';
@@ -12,7 +13,9 @@ import {
   eventRegistration,
   findAttendance,
   findOutcome,
+  insertAttendanceMany,
   registrationOnSession,
+  unmarkedAccepted,
   upsertAttendance,
   upsertOutcome,
 } from './sessions.repository.ts';
@@ -92,6 +95,49 @@ export async function recordAttendance(
       details: { halfDay: day.key, from: before?.status ?? null, to: input.status },
     });
     return { changed: true, from: before?.status ?? null };
+  });
+}
+
+/**
+ * « Tous présents »: everyone accepted with nothing recorded at this half-day is marked present (a
+ * mark already there — absent, excused — is left as the advisor set it). One transaction, one
+ * audit row a person, as if marked one by one. Returns how many were marked.
+ */
+export async function markAllPresent(
+  db: Kysely<Database>,
+  input: { eventId: string; halfDay: string; viewer: Viewer },
+): Promise<number> {
+  return db.transaction().execute(async (trx) => {
+    const event = await getEvent(trx, input.eventId);
+    if (!event || !canSeeTerritory(input.viewer, event.territory)) throw new NotFoundError();
+    const day = halfDays(event).find((d) => d.key === input.halfDay);
+    if (!day) throw new UnknownHalfDayError();
+    if (day.date > parisDate()) throw new HalfDayNotYetError();
+    const rows = await unmarkedAccepted(trx, event.document_id, day);
+    const at = clockNow().toISOString();
+    await insertAttendanceMany(
+      trx,
+      rows.map((r) => ({
+        registrationId: r.id,
+        date: day.date,
+        start: day.start,
+        status: 'present',
+        by: input.viewer.id,
+        at,
+      })),
+    );
+    for (const r of rows) {
+      await setLastContact(trx, r.person_id, at);
+      await audit(trx, {
+        actorId: input.viewer.id,
+        action: 'attendance.record',
+        entityType: 'registration',
+        entityId: r.id,
+        personId: r.person_id,
+        details: { halfDay: day.key, from: null, to: 'present', all: true },
+      });
+    }
+    return rows.length;
   });
 }
 

@@ -20,7 +20,8 @@ export function startWaitlistJob(
     async () => {
       const expired = await closeDueOffers(db, kind, notify);
       const freed = await applyNoShowRule(db, kind, notify);
-      if (expired || freed) console.log(`[liste-attente] ${expired} proposition(s) expirée(s), ${freed} place(s) libérée(s)`);
+      if (expired || freed)
+        console.log(`[liste-attente] ${expired} proposition(s) expirée(s), ${freed} place(s) libérée(s)`);
     },
     { firstDelayMs: 9_000, intervalMs },
   );

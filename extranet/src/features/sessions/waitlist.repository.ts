@@ -148,7 +148,9 @@ export async function offersToClose(db: Db, now: string) {
     .where('place_offer.accepted_at', 'is', null)
     .where('place_offer.declined_at', 'is', null)
     .where('place_offer.expired_at', 'is', null)
-    .where((eb) => eb.or([eb('place_offer.expires_at', '<=', now), eb('registration.status', '!=', 'waitlisted')]))
+    .where((eb) =>
+      eb.or([eb('place_offer.expires_at', '<=', now), eb('registration.status', '!=', 'waitlisted')]),
+    )
     .orderBy('place_offer.id')
     .limit(500)
     .execute();

@@ -15,7 +15,11 @@ export interface WaitlistSettings {
   noShowRule: boolean;
 }
 
-export const DEFAULT_WAITLIST_SETTINGS: WaitlistSettings = { offerHours: 48, maxOffers: 2, noShowRule: false };
+export const DEFAULT_WAITLIST_SETTINGS: WaitlistSettings = {
+  offerHours: 48,
+  maxOffers: 2,
+  noShowRule: false,
+};
 
 /** The admin's form (`/admin/reglages`). */
 export const waitlistSettingsForm = z.object({
@@ -74,7 +78,12 @@ export type OfferState = 'open' | 'accepted' | 'declined' | 'expired';
 
 /** An offer's state, by its dates and the clock. */
 export function offerState(
-  offer: { accepted_at: string | null; declined_at: string | null; expired_at: string | null; expires_at: string },
+  offer: {
+    accepted_at: string | null;
+    declined_at: string | null;
+    expired_at: string | null;
+    expires_at: string;
+  },
   now: string,
 ): OfferState {
   if (offer.accepted_at) return 'accepted';

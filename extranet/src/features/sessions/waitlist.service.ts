@@ -15,6 +15,7 @@ import { offerSms } from '../notifications/messages/sms.ts';
 import { insertNotification } from '../notifications/notifications.repository.ts';
 import { toOutbox } from '../notifications/notifications.service.ts';
 import { createPersonLink, resolvePersonLink } from '../notifications/person-link.repository.ts';
+import type { NotificationContext } from '../notifications/types.ts';
 import { type DecisionInput, type DecisionResult, decideWithin } from '../registrations/decision.service.ts';
 import {
   DecisionNotAllowedError,
@@ -22,6 +23,7 @@ import {
   EventFullError,
   isDecisionRefusal,
 } from '../registrations/errors.ts';
+import { queueSms } from '../sms/sms.service.ts';
 import { halfDays } from './sessions.rules.ts';
 import {
   closeOffer,
@@ -58,7 +60,8 @@ type Trx = Transaction<Database>;
 export const OFFER_ACTOR = 'lien-proposition-de-place';
 export const NO_SHOW_ACTOR = 'regle-absence';
 const system = (id: string): Viewer => ({ id, role: 'admin', territories: [] });
-const NO_SHOW_REASON = 'Absent·e sans excuse à la première demi-journée : la place est libérée (règle de la liste d’attente).';
+const NO_SHOW_REASON =
+  'Absent·e sans excuse à la première demi-journée : la place est libérée (règle de la liste d’attente).';
 
 export async function waitlistSettings(db: Kysely<Database>): Promise<WaitlistSettings> {
   const row = await latestWaitlistSetting(db);
@@ -127,9 +130,14 @@ export async function offerFreedPlaces(trx: Trx, eventId: string, notify: Notify
     });
     const url = new URL(`/p/${code}`, notify.extranetUrl).toString();
     const until = parisWhen(expires);
-    // No e-mail address for an e-mail person: an advisor calls instead.
-    const mail = ctx.person.preferredContact === 'email' ? offerToPerson(ctx, { url, until: until.text }) : null;
-    const channel = mail ? 'email' : ctx.person.preferredContact === 'sms' ? 'sms' : 'appel';
+    // One offer per registration ever (unique index): its messages are keyed by the registration.
+    const channel = await sendOffer(trx, ctx, {
+      registrationId: next.id,
+      personId: next.person_id,
+      url,
+      until,
+      date: coming.date,
+    });
     const offerId = await insertOffer(trx, {
       registration_id: next.id,
       event_id: eventId,
@@ -138,21 +146,6 @@ export async function offerFreedPlaces(trx: Trx, eventId: string, notify: Notify
       channel,
       link_code_hash: codeHash(code),
     });
-    const callText =
-      channel === 'sms'
-        ? offerSms({ date: coming.date, place: ctx.registration.event?.venue.commune ?? '', until, url })
-        : channel === 'appel'
-          ? offerCallText(ctx, { url, until: until.text })
-          : null;
-    await insertNotification(trx, {
-      registrationId: next.id,
-      purpose: 'offer',
-      dedupeKey: `offer:${offerId}`,
-      channel,
-      callText,
-      createdAt: at.toISOString(),
-    });
-    if (mail) await sendMail(trx, toOutbox(mail, next.id));
     await audit(trx, {
       actorId: null,
       action: 'place.offer',
@@ -164,6 +157,59 @@ export async function offerFreedPlaces(trx: Trx, eventId: string, notify: Notify
     sent++;
   }
   return sent;
+}
+
+/**
+ * The offer by the person's channel: an e-mail, an SMS (one segment), else — no address, STOP
+ * answered, or the person's choice — a call in « À appeler » with the words to say. Returns the
+ * channel used.
+ */
+async function sendOffer(
+  trx: Trx,
+  ctx: NotificationContext,
+  o: {
+    registrationId: number;
+    personId: number;
+    url: string;
+    until: ReturnType<typeof parisWhen>;
+    date: string;
+  },
+): Promise<'email' | 'sms' | 'appel'> {
+  const createdAt = clockNow().toISOString();
+  const note = (channel: 'email' | 'appel', callText: string | null) =>
+    insertNotification(trx, {
+      registrationId: o.registrationId,
+      purpose: 'offer',
+      dedupeKey: `offer:${o.registrationId}`,
+      channel,
+      callText,
+      createdAt,
+    });
+  const preferred = ctx.person.preferredContact;
+  const mail = preferred === 'email' ? offerToPerson(ctx, { url: o.url, until: o.until.text }) : null;
+  if (mail) {
+    await note('email', null);
+    await sendMail(trx, toOutbox(mail, o.registrationId));
+    return 'email';
+  }
+  if (preferred === 'sms') {
+    const queued = await queueSms(trx, {
+      purpose: 'place-offer',
+      dedupeKey: `place-offer:${o.registrationId}`,
+      personId: o.personId,
+      registrationId: o.registrationId,
+      to: ctx.person.phone,
+      text: offerSms({
+        date: o.date,
+        place: ctx.registration.event?.venue.commune ?? '',
+        until: o.until,
+        url: o.url,
+      }),
+    });
+    if (queued !== 'opted-out') return 'sms';
+  }
+  await note('appel', offerCallText(ctx, { url: o.url, until: o.until.text }));
+  return 'appel';
 }
 
 /**
@@ -234,52 +280,55 @@ export async function acceptOffer(
 ): Promise<OfferAnswer | null> {
   const found = await offerOfCode(db, code);
   if (!found) return null;
-  const answer = await db.transaction().execute(async (trx): Promise<OfferAnswer> => {
-    const offer = await findOffer(trx, found.id);
-    if (!offer) return 'expired';
-    const now = clockNow().toISOString();
-    const state = offerState(offer, now);
-    if (state === 'accepted') return 'already';
-    if (state !== 'open') return state;
-    try {
-      await decideWithin(
-        trx,
-        kind,
-        { registrationId: offer.registration_id, decision: 'accept', viewer: system(OFFER_ACTOR) },
-        notify,
-      );
-    } catch (error) {
-      if (!(error instanceof EventFullError || error instanceof EventClosedError)) {
-        if (error instanceof DecisionNotAllowedError) return 'expired';
-        throw error;
+  const answer = await db
+    .transaction()
+    .execute(async (trx): Promise<OfferAnswer> => {
+      const offer = await findOffer(trx, found.id);
+      if (!offer) return 'expired';
+      const now = clockNow().toISOString();
+      const state = offerState(offer, now);
+      if (state === 'accepted') return 'already';
+      if (state !== 'open') return state;
+      try {
+        await decideWithin(
+          trx,
+          kind,
+          { registrationId: offer.registration_id, decision: 'accept', viewer: system(OFFER_ACTOR) },
+          notify,
+        );
+      } catch (error) {
+        if (!(error instanceof EventFullError || error instanceof EventClosedError)) {
+          if (error instanceof DecisionNotAllowedError) return 'expired';
+          throw error;
+        }
+        // Nothing was written by the refused decision: close the offer, the person keeps waiting.
+        await closeOffer(trx, offer.id, 'expired_at', now);
+        await audit(trx, {
+          actorId: OFFER_ACTOR,
+          action: 'place.taken',
+          entityType: 'registration',
+          entityId: offer.registration_id,
+          personId: offer.person_id,
+          details: { offer: offer.id },
+        });
+        return 'taken';
       }
-      // Nothing was written by the refused decision: close the offer, the person keeps waiting.
-      await closeOffer(trx, offer.id, 'expired_at', now);
+      // The expiry job closed it a moment ago: undo the acceptance with the transaction.
+      if (!(await closeOffer(trx, offer.id, 'accepted_at', now))) throw new OfferClosedError();
       await audit(trx, {
         actorId: OFFER_ACTOR,
-        action: 'place.taken',
+        action: 'place.accept',
         entityType: 'registration',
         entityId: offer.registration_id,
         personId: offer.person_id,
         details: { offer: offer.id },
       });
-      return 'taken';
-    }
-    // The expiry job closed it a moment ago: undo the acceptance with the transaction.
-    if (!(await closeOffer(trx, offer.id, 'accepted_at', now))) throw new OfferClosedError();
-    await audit(trx, {
-      actorId: OFFER_ACTOR,
-      action: 'place.accept',
-      entityType: 'registration',
-      entityId: offer.registration_id,
-      personId: offer.person_id,
-      details: { offer: offer.id },
+      return 'accepted';
+    })
+    .catch((error) => {
+      if (error instanceof OfferClosedError) return 'expired' as const;
+      throw error;
     });
-    return 'accepted';
-  }).catch((error) => {
-    if (error instanceof OfferClosedError) return 'expired' as const;
-    throw error;
-  });
   clearMemo();
   return answer;
 }
@@ -377,7 +426,13 @@ export async function applyNoShowRule(
       await decideAndOffer(
         db,
         kind,
-        { registrationId: r.id, decision: 'cancel', reason: NO_SHOW_REASON, viewer: system(NO_SHOW_ACTOR), expectedStatus: 'accepted' },
+        {
+          registrationId: r.id,
+          decision: 'cancel',
+          reason: NO_SHOW_REASON,
+          viewer: system(NO_SHOW_ACTOR),
+          expectedStatus: 'accepted',
+        },
         notify,
       );
       freed++;

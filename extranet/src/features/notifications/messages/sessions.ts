@@ -24,22 +24,16 @@ export function reminderToPerson(ctx: NotificationContext, date: string): Render
   const first = slots[0];
   if (!first) return null;
   const times = slots.map((s) => `de ${formatTime(s.start)} à ${formatTime(s.end)}`).join(' et ');
-  return mail(
-    ctx,
-    'reminder',
-    ctx.person.email,
-    `Rappel : « ${eventLabel(e)} » ${formatDay(date)}`,
-    [
-      p(`Bonjour ${ctx.person.firstName},`),
-      p(`Petit rappel : la session « ${eventLabel(e)} » vous attend ${formatDay(date)}, ${times}.`),
-      ...eventFacts(e),
-      ...whatToBring(),
-      p(`Vous ne pouvez pas venir ? Prévenez-nous${reach(ctx)}.`),
-      ...cancelLink(ctx.registration),
-      referenceLine(ctx.registration),
-      p(`À bientôt,\n${ctx.team.name}`),
-    ],
-  );
+  return mail(ctx, 'reminder', ctx.person.email, `Rappel : « ${eventLabel(e)} » ${formatDay(date)}`, [
+    p(`Bonjour ${ctx.person.firstName},`),
+    p(`Petit rappel : la session « ${eventLabel(e)} » vous attend ${formatDay(date)}, ${times}.`),
+    ...eventFacts(e),
+    ...whatToBring(),
+    p(`Vous ne pouvez pas venir ? Prévenez-nous${reach(ctx)}.`),
+    ...cancelLink(ctx.registration),
+    referenceLine(ctx.registration),
+    p(`À bientôt,\n${ctx.team.name}`),
+  ]);
 }
 
 /** A freed place offered to a person on the waiting list, with the link to answer and the deadline. */
@@ -52,7 +46,9 @@ export function offerToPerson(
   return mail(ctx, 'place-offer', ctx.person.email, `Une place s’est libérée : « ${eventLabel(e)} »`, [
     p(`Bonjour ${ctx.person.firstName},`),
     p(`Une place s’est libérée pour la session « ${eventLabel(e)} », sur laquelle vous attendiez.`),
-    p(`Elle est à vous si vous répondez avant ${offer.until}. Après, nous la proposerons à la personne suivante.`),
+    p(
+      `Elle est à vous si vous répondez avant ${offer.until}. Après, nous la proposerons à la personne suivante.`,
+    ),
     link('Je réponds : je prends la place, ou pas', offer.url),
     ...eventFacts(e),
     p(`Une question ? Appelez-nous${reach(ctx)}.`),

@@ -36,7 +36,12 @@ export function reminderSms(input: {
 }
 
 /** A freed place: the session's first date to come, where, until when to answer, the link. */
-export function offerSms(input: { date: string; place: string; until: { date: string; time: string }; url: string }): string {
+export function offerSms(input: {
+  date: string;
+  place: string;
+  until: { date: string; time: string };
+  url: string;
+}): string {
   const head = `Maillage : une place se libère pour la session du ${dayMonth(input.date)}`;
   const tail = `. Répondez avant le ${dayMonth(input.until.date)} ${hour(input.until.time)} : ${input.url}`;
   return fit(head, input.place, tail);

@@ -21,7 +21,11 @@ export const GET: APIRoute = async (ctx) => {
   const pdf = await buildEmargement({
     association,
     session: sessionView(event),
-    participants: roster.accepted.map((r) => ({ firstName: r.firstName, lastName: r.lastName })),
+    participants: roster.accepted.map((r) => ({
+      firstName: r.firstName,
+      lastName: r.lastName,
+      excused: Object.keys(r.attendance).filter((k) => r.attendance[k] === 'excused'),
+    })),
   });
   await audit(db, {
     actorId: user.id,
