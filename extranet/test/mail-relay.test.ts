@@ -176,7 +176,7 @@ describe('messages caused by a public form', () => {
     const mails = [
       receiptToPerson(ctx('received')),
       receiptToPrescriber(ctx('received')),
-      reminderToPerson(ctx('accepted')),
+      reminderToPerson(ctx('accepted'), '2027-01-12'),
       ...(['accepted', 'waitlisted', 'declined', 'cancelled'] as const).flatMap((s) => [
         decisionToPerson(ctx(s)),
         decisionToPrescriber(ctx(s)),

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { registrationRequest } from '@maillage/contract';
-import { nowMs } from '@maillage/platform/clock';
+import { nowMs, parisInstant } from '@maillage/platform/clock';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../src/db/connect.ts';
 import { migrateToLatest } from '../src/db/migrate.ts';
@@ -10,6 +10,7 @@ import { listCalls } from '../src/features/notifications/calls.repository.ts';
 import { recordCallOutcome } from '../src/features/notifications/calls.service.ts';
 import type { NotifySettings } from '../src/features/notifications/context.ts';
 import { queueDueReminders } from '../src/features/notifications/reminders.job.ts';
+import { reminderDay } from '../src/features/notifications/reminders.rules.ts';
 import {
   manualSmsChannel,
   type SmsChannel,
@@ -393,8 +394,8 @@ describe.each(BACKENDS)('notifications on %s', (backend) => {
     );
   });
 
-  it('queues the reminder two days before the first half-day, once, however often the job runs', async () => {
-    const soon = parisDay(2);
+  it('queues the reminder the day before, from 10:00 Paris, once, however often the job runs', async () => {
+    const soon = parisDay(9);
     await upsertEventCopy(db.db, {
       documentId: 'evt-soon',
       title: 'Parcours des Possibles — Cambrai',
@@ -416,17 +417,26 @@ describe.each(BACKENDS)('notifications on %s', (backend) => {
     } as never);
     const { id } = await submitted({ eventId: 'evt-soon', email: 'rappel@exemple.test' });
     await decide(db.db, db.kind, { registrationId: id, decision: 'accept', viewer: admin }, settings);
-    // Accepted today, two days before: the confirmation just sent is the reminder.
-    expect(await queueDueReminders(db.db, settings)).toBe(0);
-    // Accepted a week ago: reminded, once.
-    await db.db
-      .updateTable('registration')
-      .set({ decided_at: new Date(nowMs() - 7 * 86_400_000).toISOString() })
-      .where('id', '=', id)
-      .execute();
-    const runs = await Promise.all([queueDueReminders(db.db, settings), queueDueReminders(db.db, settings)]);
+    // The job's moments, on the day the reminder is due (the day before; Saturday for a Monday).
+    const at = (time: string) => parisInstant(reminderDay(soon), time);
+    const accepted = (when: Date) =>
+      db.db
+        .updateTable('registration')
+        .set({ decided_at: when.toISOString() })
+        .where('id', '=', id)
+        .execute();
+    // Accepted that very morning: the confirmation just sent is the reminder.
+    await accepted(at('08:00'));
+    expect(await queueDueReminders(db.db, settings, at('10:05'))).toBe(0);
+    // Accepted a week before: not before 10:00, then reminded once.
+    await accepted(new Date(at('10:00').getTime() - 7 * 86_400_000));
+    expect(await queueDueReminders(db.db, settings, at('09:59'))).toBe(0);
+    const runs = await Promise.all([
+      queueDueReminders(db.db, settings, at('10:05')),
+      queueDueReminders(db.db, settings, at('10:05')),
+    ]);
     expect(runs.reduce((a, b) => a + b, 0)).toBe(1);
-    expect(await queueDueReminders(db.db, settings)).toBe(0);
+    expect(await queueDueReminders(db.db, settings, at('16:00'))).toBe(0);
     const reminders = await db.db
       .selectFrom('outbox')
       .select(['subject'])
@@ -434,6 +444,6 @@ describe.each(BACKENDS)('notifications on %s', (backend) => {
       .where('kind', '=', 'reminder')
       .execute();
     expect(reminders).toHaveLength(1);
-    expect(reminders[0]?.subject).toMatch(/^Rappel : « Parcours des Possibles — Cambrai » commence /);
+    expect(reminders[0]?.subject).toMatch(/^Rappel : « Parcours des Possibles — Cambrai », /);
   });
 });

@@ -166,11 +166,12 @@ describe('message templates', () => {
     expect(receiptToPrescriber(ctx())).toBeNull();
   });
 
-  it('reminds two days before with the first half-day', () => {
-    const m = reminderToPerson(ctx({ status: 'accepted' }));
-    expect(m?.subject).toBe(
-      'Rappel : « Parcours des Possibles — Caudry, décembre » commence jeudi 3 décembre 2026',
-    );
+  it('reminds of one date at a time, with that date’s half-days only', () => {
+    const m = reminderToPerson(ctx({ status: 'accepted' }), '2026-12-10');
+    expect(m?.subject).toBe('Rappel : « Parcours des Possibles — Caudry, décembre », jeudi 10 décembre 2026');
+    expect(m?.text).toContain('vous attend jeudi 10 décembre 2026, de 9 h 30 à 12 h 30.');
+    // A date without half-days of the session: nothing to remind.
+    expect(reminderToPerson(ctx({ status: 'accepted' }), '2026-12-04')).toBeNull();
   });
 
   it('gives advisors a short text to read or send by SMS', () => {

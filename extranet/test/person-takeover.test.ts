@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { registrationRequest } from '@maillage/contract';
-import { addDays, parisDate } from '@maillage/platform/clock';
+import { addDays, parisDate, parisInstant } from '@maillage/platform/clock';
 import type { Kysely } from 'kysely';
 import { Migrator } from 'kysely/migration';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -9,6 +9,7 @@ import { migrations } from '../src/db/migrations/index.ts';
 import { upsertEventCopy } from '../src/features/events/events.repository.ts';
 import { listCalls } from '../src/features/notifications/calls.repository.ts';
 import { queueDueReminders } from '../src/features/notifications/reminders.job.ts';
+import { reminderDay } from '../src/features/notifications/reminders.rules.ts';
 import { decide } from '../src/features/registrations/decision.service.ts';
 import { receiveRegistration } from '../src/features/registrations/intake.service.ts';
 import { Browser, location } from './support/browser.ts';
@@ -411,7 +412,7 @@ describe.each(BACKENDS)('reminders and calls about a request on %s', (backend) =
     const { db, kind, close } = database.open();
     try {
       await migrateToLatest(db);
-      const soon = addDays(parisDate(), 2);
+      const soon = addDays(parisDate(), 5);
       await upsertEventCopy(db, {
         documentId: 'ev-soon',
         title: 'Parcours des Possibles — Anzin',
@@ -483,14 +484,15 @@ describe.each(BACKENDS)('reminders and calls about a request on %s', (backend) =
           { registrationId: await id(reference), decision: 'accept', viewer: admin },
           defaultNotifySettings(),
         );
-        // Accepted a week ago: due for its reminder now.
+        // Accepted a week ago: due for its reminder the day before the session.
         await db
           .updateTable('registration')
           .set({ decided_at: new Date(Date.now() - 7 * 86_400_000).toISOString() })
           .where('reference', '=', reference)
           .execute();
       }
-      expect(await queueDueReminders(db, defaultNotifySettings())).toBe(2);
+      const due = parisInstant(reminderDay(soon), '10:00');
+      expect(await queueDueReminders(db, defaultNotifySettings(), due)).toBe(2);
       const reminders = await db
         .selectFrom('outbox')
         .select(['to_address', 'text_body'])

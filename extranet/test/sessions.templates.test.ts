@@ -48,7 +48,7 @@ function ctx(over: Partial<NotificationContext['registration']> = {}): Notificat
 
 describe('"je ne peux pas venir" in the messages', () => {
   it('is in the confirmation and the reminder to the person, text and HTML', () => {
-    for (const mail of [decisionToPerson(ctx()), reminderToPerson(ctx())]) {
+    for (const mail of [decisionToPerson(ctx()), reminderToPerson(ctx(), '2026-12-10')]) {
       expect(mail?.text).toContain(`Je ne peux pas venir : libérer ma place : ${CANCEL}`);
       expect(mail?.html).toContain(`href="${CANCEL.replace(/&/g, '&amp;')}"`);
     }

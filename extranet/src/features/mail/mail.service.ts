@@ -2,7 +2,12 @@ import { addDays, now, parisDate, parisInstant } from '@maillage/platform/clock'
 import type { Kysely, Transaction } from 'kysely';
 import type { DbKind } from '../../db/connect.ts';
 import type { Database } from '../../db/database.ts';
-import { countSentTo, insertOutboxMessage, lockAddressCap } from './outbox.repository.ts';
+import {
+  countSentTo,
+  insertOutboxMessage,
+  insertOutboxMessages,
+  lockAddressCap,
+} from './outbox.repository.ts';
 
 export interface MailAttachment {
   filename: string;
@@ -36,8 +41,12 @@ export async function sendMail(
   /** Stored but not sent, with this reason for the outbox page (see sendCappedMail). */
   heldBecause?: string,
 ): Promise<number> {
-  const at = now().toISOString();
-  return insertOutboxMessage(db, {
+  return insertOutboxMessage(db, outboxRow(message, now().toISOString(), heldBecause));
+}
+
+/** Rows of the outbox for these messages, queued now. */
+function outboxRow(message: MailMessage, at: string, heldBecause?: string) {
+  return {
     kind: message.kind,
     to_address: message.to,
     reply_to: message.replyTo ?? null,
@@ -47,12 +56,24 @@ export async function sendMail(
     html_body: message.html ?? null,
     attachments_json: message.attachments?.length ? JSON.stringify(message.attachments) : null,
     registration_id: message.registrationId ?? null,
-    status: heldBecause ? 'held' : 'pending',
+    status: heldBecause ? ('held' as const) : ('pending' as const),
     last_error: heldBecause ?? null,
     attempts: 0,
     next_attempt_at: at,
     created_at: at,
-  });
+  };
+}
+
+/** `sendMail` for a batch (a job's reminders): one INSERT, in the caller's transaction. */
+export async function sendMails(
+  db: Kysely<Database> | Transaction<Database>,
+  messages: MailMessage[],
+): Promise<void> {
+  const at = now().toISOString();
+  await insertOutboxMessages(
+    db,
+    messages.map((m) => outboxRow(m, at)),
+  );
 }
 
 /** Messages that anyone can cause with a public form: what the daily cap counts. */

@@ -74,9 +74,9 @@ export interface RegistrationSubject {
   event: (Omit<EventView, 'url'> & { slug: string | null }) | null;
 }
 
-/** The registration, its person and its event's copy, in one read of the caller's transaction. */
-export async function findSubject(db: Db, registrationId: number): Promise<RegistrationSubject | null> {
-  const row = await db
+type SubjectRow = Awaited<ReturnType<typeof subjectQuery>>[number];
+const subjectQuery = (db: Db, ids: number[]) =>
+  db
     .selectFrom('registration')
     .innerJoin('person', 'person.id', 'registration.person_id')
     .leftJoin('event_copy', 'event_copy.document_id', 'registration.event_id')
@@ -107,9 +107,22 @@ export async function findSubject(db: Db, registrationId: number): Promise<Regis
       'event_copy.venue_json',
       'event_copy.practical_notes',
     ])
-    .where('registration.id', '=', registrationId)
-    .executeTakeFirst();
-  if (!row) return null;
+    .where('registration.id', 'in', ids)
+    .execute();
+
+/** The registration, its person and its event's copy, in one read of the caller's transaction. */
+export async function findSubject(db: Db, registrationId: number): Promise<RegistrationSubject | null> {
+  return (await findSubjects(db, [registrationId]))[0] ?? null;
+}
+
+/** `findSubject` for many registrations in one read (a job's batch), in no particular order. */
+export async function findSubjects(db: Db, registrationIds: number[]): Promise<RegistrationSubject[]> {
+  if (!registrationIds.length) return [];
+  const rows = await subjectQuery(db, registrationIds);
+  return rows.map(toSubject);
+}
+
+function toSubject(row: SubjectRow): RegistrationSubject {
   let event: RegistrationSubject['event'] = null;
   if (row.event_id && row.event_title) {
     const venue = parseJson<Record<string, unknown>>(row.venue_json, {});
@@ -197,33 +210,82 @@ export async function insertNotification(
 }
 
 /**
- * Accepted event registrations whose first half-day starts between `from` and `to` and that have no
- * reminder yet, with their slots (the reminders job picks the due days).
+ * Sessions (not cancelled, still published) with a half-day on one of `dates`, read as one set:
+ * their first half-day is at most `until` and at least `since` (a Parcours lasts weeks, not months).
  */
-export async function reminderCandidates(db: Kysely<Database>, from: string, to: string) {
+export async function sessionsOnDates(db: Kysely<Database>, since: string, until: string, dates: string[]) {
   const rows = await db
-    .selectFrom('registration')
-    .innerJoin('event_copy', 'event_copy.document_id', 'registration.event_id')
-    .select(['registration.id', 'registration.decided_at', 'event_copy.slots_json'])
-    .where('registration.status', '=', 'accepted')
-    .where('registration.kind', '=', 'event')
-    .where('event_copy.cancelled', '=', 0)
-    .where('event_copy.first_slot_at', '>', from)
-    .where('event_copy.first_slot_at', '<', to)
-    .where(({ not, exists, selectFrom }) =>
-      not(
-        exists(
-          selectFrom('notification')
-            .select(sql`1`.as('one'))
-            .whereRef('notification.registration_id', '=', 'registration.id')
-            .where('notification.purpose', '=', 'reminder'),
-        ),
-      ),
-    )
+    .selectFrom('event_copy')
+    .select(['document_id', 'slots_json'])
+    .where('cancelled', '=', 0)
+    .where('removed', '=', 0)
+    .where('first_slot_at', '>=', since)
+    .where('first_slot_at', '<', until)
     .execute();
-  return rows.map((r) => ({
-    id: r.id,
-    decidedAt: r.decided_at,
-    slots: parseJson<SlotView[]>(r.slots_json, []),
-  }));
+  const wanted = new Set(dates);
+  return rows.flatMap((r) => {
+    const slots = parseJson<SlotView[]>(r.slots_json, []).filter((s) => wanted.has(s.date));
+    return slots.length ? [{ eventId: r.document_id, dates: [...new Set(slots.map((s) => s.date))] }] : [];
+  });
+}
+
+/** Accepted registrations of these sessions, with the reminders they already have (dedupe keys). */
+export async function acceptedOn(db: Kysely<Database>, eventIds: string[]) {
+  if (!eventIds.length) return { registrations: [], reminded: new Set<string>() };
+  const accepted = db
+    .selectFrom('registration')
+    .where('registration.kind', '=', 'event')
+    .where('registration.status', '=', 'accepted')
+    .where('registration.event_id', 'in', eventIds);
+  const [registrations, reminded] = await Promise.all([
+    accepted.select(['id', 'event_id', 'decided_at', 'person_id']).orderBy('id').execute(),
+    db
+      .selectFrom('notification')
+      .select('dedupe_key')
+      .where('purpose', '=', 'reminder')
+      .where('registration_id', 'in', accepted.select('registration.id'))
+      .execute(),
+  ]);
+  return { registrations, reminded: new Set(reminded.map((r) => r.dedupe_key)) };
+}
+
+/** Many notifications in one statement; returns the dedupe keys that were new (the others existed). */
+export async function insertNotifications(
+  db: Db,
+  rows: {
+    registrationId: number;
+    purpose: NotificationPurpose;
+    dedupeKey: string;
+    channel: NotificationTable['channel'];
+    callText: string | null;
+    createdAt: string;
+  }[],
+): Promise<Set<string>> {
+  if (!rows.length) return new Set();
+  const inserted = await db
+    .insertInto('notification')
+    .values(
+      rows.map((v) => ({
+        registration_id: v.registrationId,
+        purpose: v.purpose,
+        dedupe_key: v.dedupeKey,
+        channel: v.channel,
+        call_text: v.callText,
+        call_status: v.callText === null ? null : ('todo' as const),
+        created_at: v.createdAt,
+      })),
+    )
+    .onConflict((oc) => oc.column('dedupe_key').doNothing())
+    .returning('dedupe_key')
+    .execute();
+  return new Set(inserted.map((r) => r.dedupe_key));
+}
+
+/** A notification that could not go by SMS (the person answered STOP) becomes a call to make. */
+export async function turnIntoCall(db: Db, dedupeKey: string, callText: string): Promise<void> {
+  await db
+    .updateTable('notification')
+    .set({ channel: 'appel', call_text: callText, call_status: 'todo' })
+    .where('dedupe_key', '=', dedupeKey)
+    .execute();
 }

@@ -1,21 +1,45 @@
 import * as clock from '@maillage/platform/clock';
-import { addDays, parisDate } from '@maillage/platform/clock';
+import { addDays, parisDate, parisInstant } from '@maillage/platform/clock';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/database.ts';
 import { startPeriodicJob } from '../jobs/periodic.job.ts';
+import { type MailMessage, sendMails } from '../mail/mail.service.ts';
+import { queueSms } from '../sms/sms.service.ts';
 import type { NotifySettings } from './context.ts';
-import { loadContext } from './context.ts';
+import { toContext } from './context.ts';
 import { sortSlots } from './messages/common.ts';
-import { reminderToPerson } from './messages/sessions.ts';
-import { reminderCandidates } from './notifications.repository.ts';
-import { queue, record } from './notifications.service.ts';
+import { reminderCallText, reminderToPerson } from './messages/sessions.ts';
+import { reminderSms } from './messages/sms.ts';
+import {
+  acceptedOn,
+  findSubjects,
+  insertNotifications,
+  sessionsOnDates,
+  turnIntoCall,
+} from './notifications.repository.ts';
+import { toOutbox } from './notifications.service.ts';
+import { createPersonLink } from './person-link.repository.ts';
+import { datesRemindedOn, remindersOpen } from './reminders.rules.ts';
 import { sendPendingSms } from './sms.service.ts';
+import type { NotificationContext } from './types.ts';
+
+/** Registrations per transaction: reads and writes by the batch, never one round trip a person. */
+const BATCH = 500;
+
+interface Due {
+  registrationId: number;
+  personId: number;
+  date: string;
+  key: string;
+}
 
 /**
- * The reminder two days before the first half-day, to every accepted person. Idempotent: the
- * notification's unique key means a reminder is queued once, however often and on however many
- * instances this runs. If the job could not run on the day, it catches up the day before. People
- * accepted within those last two days are not reminded: their confirmation has just arrived.
+ * The reminders of the day (reminders.rules.ts): to every accepted person, one message per date on
+ * which they have half-days, by their channel — an e-mail (outbox), an SMS (one segment, with a
+ * short « je ne peux pas venir » link), or a call in « À appeler ». Idempotent and safe on two
+ * instances: each reminder is a notification row with the unique key `reminder:<registration>:<date>`,
+ * inserted by the batch with ON CONFLICT DO NOTHING, and only the rows this run inserted are sent.
+ * People accepted today are not reminded: their confirmation has just arrived.
  */
 export async function queueDueReminders(
   db: Kysely<Database>,
@@ -23,23 +47,92 @@ export async function queueDueReminders(
   now = clock.now(),
 ): Promise<number> {
   const today = parisDate(now);
-  const dueDays = new Set([addDays(today, 1), addDays(today, 2)]);
-  const horizon = new Date(now.getTime() + 4 * 86_400_000).toISOString();
-  let queued = 0;
-  for (const c of await reminderCandidates(db, now.toISOString(), horizon)) {
-    const first = sortSlots(c.slots)[0];
-    if (!first || !dueDays.has(first.date)) continue;
-    if (c.decidedAt && parisDate(new Date(c.decidedAt)) >= addDays(first.date, -2)) continue;
-    const done = await db.transaction().execute(async (trx) => {
-      const ctx = await loadContext(trx, c.id, settings);
-      if (!ctx) return false;
-      if (!(await record(trx, ctx, c.id, 'reminder', `reminder:${c.id}`, true))) return false;
-      await queue(trx, reminderToPerson(ctx, first.date), c.id);
-      return true;
-    });
-    if (done) queued++;
+  const dates = datesRemindedOn(today);
+  if (!dates.length || !remindersOpen(today, now)) return 0;
+  const until = parisInstant(addDays(dates.at(-1) as string, 1)).toISOString();
+  const since = parisInstant(addDays(today, -120)).toISOString();
+  const sessions = await sessionsOnDates(db, since, until, dates);
+  const datesOf = new Map(sessions.map((s) => [s.eventId, s.dates]));
+  const { registrations, reminded } = await acceptedOn(db, [...datesOf.keys()]);
+  const due: Due[] = [];
+  for (const r of registrations) {
+    if (r.decided_at && parisDate(new Date(r.decided_at)) >= today) continue;
+    for (const date of datesOf.get(r.event_id ?? '') ?? []) {
+      const key = `reminder:${r.id}:${date}`;
+      if (!reminded.has(key)) due.push({ registrationId: r.id, personId: r.person_id, date, key });
+    }
   }
+  let queued = 0;
+  for (let i = 0; i < due.length; i += BATCH)
+    queued += await queueBatch(db, settings, due.slice(i, i + BATCH));
   return queued;
+}
+
+/** One batch in one transaction: contexts read at once, notifications and e-mails inserted at once. */
+async function queueBatch(db: Kysely<Database>, settings: NotifySettings, batch: Due[]): Promise<number> {
+  return db.transaction().execute(async (trx) => {
+    const subjects = await findSubjects(trx, [...new Set(batch.map((d) => d.registrationId))]);
+    const contexts = new Map(subjects.map((s) => [s.id, toContext(s, settings)]));
+    const createdAt = clock.now().toISOString();
+    const plans = batch.flatMap((d) => {
+      const ctx = contexts.get(d.registrationId);
+      if (!ctx) return [];
+      const mail = ctx.person.preferredContact === 'email' ? reminderToPerson(ctx, d.date) : null;
+      // No address for an e-mail person: a call, as for those who chose one.
+      const channel = mail ? 'email' : ctx.person.preferredContact === 'sms' ? 'sms' : 'appel';
+      return [{ ...d, ctx, mail, channel } as const];
+    });
+    const fresh = await insertNotifications(
+      trx,
+      plans.map((p) => ({
+        registrationId: p.registrationId,
+        purpose: 'reminder',
+        dedupeKey: p.key,
+        channel: p.channel,
+        callText: p.channel === 'appel' ? reminderCallText(p.ctx, p.date) : null,
+        createdAt,
+      })),
+    );
+    const mails: MailMessage[] = [];
+    for (const p of plans) {
+      if (!fresh.has(p.key)) continue; // another run (or instance) queued it
+      if (p.mail) mails.push(toOutbox(p.mail, p.registrationId));
+      else if (p.channel === 'sms') await queueReminderSms(trx, p.ctx, p, settings);
+    }
+    await sendMails(trx, mails);
+    return plans.filter((p) => fresh.has(p.key)).length;
+  });
+}
+
+/** The SMS of one date, with a short « je ne peux pas venir » link; STOP answered → a call instead. */
+async function queueReminderSms(
+  trx: Parameters<typeof queueSms>[0],
+  ctx: NotificationContext,
+  due: Due,
+  settings: NotifySettings,
+): Promise<void> {
+  const e = ctx.registration.event;
+  const slots = e ? sortSlots(e.slots) : [];
+  const last = slots.at(-1)?.date ?? due.date;
+  const code = await createPersonLink(trx, {
+    kind: 'registration-cancel',
+    targetId: due.registrationId,
+    expiresAt: parisInstant(addDays(last, 1)),
+  });
+  const queued = await queueSms(trx, {
+    purpose: 'session-reminder',
+    dedupeKey: due.key,
+    personId: due.personId,
+    registrationId: due.registrationId,
+    to: ctx.person.phone,
+    text: reminderSms({
+      date: due.date,
+      starts: slots.filter((s) => s.date === due.date).map((s) => s.start),
+      place: e?.venue.commune ?? '',
+      url: new URL(`/p/${code}`, settings.extranetUrl).toString(),
+    }),
+  });
+  if (queued === 'opted-out') await turnIntoCall(trx, due.key, reminderCallText(ctx, due.date));
 }
 
 /** Runs the reminder job now and then every `intervalMs`, and keeps the team contacts fresh. */

@@ -24,7 +24,7 @@ export function reminderToPerson(ctx: NotificationContext, date: string): Render
   const first = slots[0];
   if (!first) return null;
   const times = slots.map((s) => `de ${formatTime(s.start)} à ${formatTime(s.end)}`).join(' et ');
-  return mail(ctx, 'reminder', ctx.person.email, `Rappel : « ${eventLabel(e)} » ${formatDay(date)}`, [
+  return mail(ctx, 'reminder', ctx.person.email, `Rappel : « ${eventLabel(e)} », ${formatDay(date)}`, [
     p(`Bonjour ${ctx.person.firstName},`),
     p(`Petit rappel : la session « ${eventLabel(e)} » vous attend ${formatDay(date)}, ${times}.`),
     ...eventFacts(e),
@@ -34,6 +34,15 @@ export function reminderToPerson(ctx: NotificationContext, date: string): Render
     referenceLine(ctx.registration),
     p(`À bientôt,\n${ctx.team.name}`),
   ]);
+}
+
+/** What an advisor says on the phone the day before a date, when the person's channel is a call. */
+export function reminderCallText(ctx: NotificationContext, date: string): string {
+  const e = ctx.registration.event;
+  const slots = e ? sortSlots(e.slots).filter((s) => s.date === date) : [];
+  const times = slots.map((s) => formatTime(s.start)).join(' et à ');
+  const where = e ? `${e.venue.name}, ${e.venue.address}, ${e.venue.commune}` : '';
+  return `Bonjour ${ctx.person.firstName}, je suis conseiller·e chez Maillage. Petit rappel : la session « ${e ? eventLabel(e) : ''} » vous attend ${formatDay(date)} à ${times}, ${where}. En cas d'empêchement, dites-le-nous : la place ira à une personne qui attend. Dossier ${ctx.registration.reference}.`;
 }
 
 /** A freed place offered to a person on the waiting list, with the link to answer and the deadline. */
