@@ -127,6 +127,7 @@ async function queueReminderSms(
     to: ctx.person.phone,
     text: reminderSms({
       date: due.date,
+      today: parisDate(),
       starts: slots.filter((s) => s.date === due.date).map((s) => s.start),
       place: e?.venue.commune ?? '',
       url: new URL(`/p/${code}`, settings.extranetUrl).toString(),

@@ -1,3 +1,4 @@
+import { addDays } from '@maillage/platform/clock';
 import { formatTime } from '@maillage/platform/dates';
 
 /**
@@ -17,22 +18,31 @@ const hour = (time: string) => formatTime(time).replace(/\s/g, '');
 /** `head` + optional `place` (shortened to fit) + `tail`, in at most one segment. */
 function fit(head: string, place: string, tail: string): string {
   const room = SEGMENT - head.length - tail.length;
-  if (!place || room < 6) return `${head}${tail}`;
+  if (!place || room < 10) return `${head}${tail}`;
   const text = place.length + 2 <= room ? place : `${place.slice(0, room - 3).trimEnd()}.`;
   return `${head}, ${text}${tail}`;
 }
 
-/** The reminder of one date: its half-days' start times, where, and the « je ne peux pas venir » link. */
+const WEEKDAYS = ['dimanche', 'lundi', 'mardi', 'mercredi', 'jeudi', 'vendredi', 'samedi'];
+
+/**
+ * The reminder of one date: its half-days' start times, where, and the « je ne peux pas venir »
+ * link. Sent the day before (« demain »), or on Saturday for a Monday (« lundi »).
+ */
 export function reminderSms(input: {
   date: string;
+  /** the day the SMS is queued (Paris) */
+  today: string;
   starts: string[];
   /** the venue's commune */
   place: string;
   url: string;
 }): string {
   const times = input.starts.map(hour).join(' et ');
-  const head = `Maillage : rappel, votre session est demain ${dayMonth(input.date)} à ${times}`;
-  return fit(head, input.place, `. Si vous ne pouvez pas venir : ${input.url}`);
+  const tomorrow = addDays(input.today, 1) === input.date;
+  const day = tomorrow ? 'demain' : WEEKDAYS[new Date(`${input.date}T12:00:00Z`).getUTCDay()];
+  const head = `Maillage : rappel, votre session ${day} ${dayMonth(input.date)} à ${times}`;
+  return fit(head, input.place, `. Si vous ne venez pas : ${input.url}`);
 }
 
 /** A freed place: the session's first date to come, where, until when to answer, the link. */
