@@ -61,13 +61,11 @@ describe('SMS texts', () => {
     }
     expect(
       reminderSms({ date: '2027-01-12', today: '2027-01-11', starts: ['09:00'], place: 'Denain', url }),
-    ).toBe(
-      `Maillage : rappel, votre session demain 12/01 à 9h, Denain. Si vous ne venez pas : ${url}`,
-    );
+    ).toBe(`Maillage : rappel, votre session demain 12/01 à 9h, Denain. Si vous ne venez pas : ${url}`);
     // Sent on Saturday for a Monday: the day is named.
-    expect(reminderSms({ date: '2027-01-11', today: '2027-01-09', starts: ['14:00'], place: 'Le Quesnoy', url })).toBe(
-      `Maillage : rappel, votre session lundi 11/01 à 14h, Le Quesnoy. Si vous ne venez pas : ${url}`,
-    );
+    expect(
+      reminderSms({ date: '2027-01-11', today: '2027-01-09', starts: ['14:00'], place: 'Le Quesnoy', url }),
+    ).toBe(`Maillage : rappel, votre session lundi 11/01 à 14h, Le Quesnoy. Si vous ne venez pas : ${url}`);
   });
 });
 
@@ -163,7 +161,9 @@ describe.each(BACKENDS)('session reminders on %s', (backend) => {
             subject: expect.stringContaining(
               `Rappel : « Parcours création au Cateau-Cambrésis ev-${season} »`,
             ),
-            created_at: expect.stringMatching(new RegExp(`^${parisInstant(before, '10:00').toISOString().slice(0, 16)}`)),
+            created_at: expect.stringMatching(
+              new RegExp(`^${parisInstant(before, '10:00').toISOString().slice(0, 16)}`),
+            ),
           },
         ]);
         const keys = await db.db.selectFrom('notification').select('dedupe_key').execute();

@@ -312,7 +312,57 @@ describe.each(BACKENDS)('sessions on %s', (backend) => {
       expect(html).toMatch(
         /Inès Lefèvre<\/th>\s*(?:<td>.*?<\/td>){5}\s*<td>\s*4 \/ 4\s*<strong> — suivi<\/strong>/s,
       );
-      expect(html).toMatch(/Théo Brûlé<\/th>\s*(?:<td>.*?<\/td>){5}\s*<td>\s*0 \/ 4\s*<\/td>/s);
+      // Théo's excused half-day is neither attended nor an absence: it is counted apart.
+      expect(html).toMatch(
+        /Théo Brûlé<\/th>\s*(?:<td>.*?<\/td>){5}\s*<td>\s*0 \/ 4\s*<span class="hint"> · 1 excusée\(s\)<\/span>\s*<\/td>/s,
+      );
+    });
+
+    it('posts each mark to its row’s anchor and « Tous présents » to the half-day’s', async () => {
+      const html = await page(advisor.get(`/sessions/ses-val?demi-journee=${key(running[2]!)}`));
+      const marks = `/sessions/ses-val?demi-journee=${encodeURIComponent(key(running[2]!))}&amp;_action=sessions.presence`;
+      expect(html).toContain(`action="${marks}#p-${people.ines}"`);
+      expect(html).toMatch(/action="[^"]*_action=sessions.allPresent#demi-journee"/);
+      expect(html).toContain('Tous présents');
+    });
+
+    it('« Tous présents » marks everyone not yet recorded present, and leaves the other marks', async () => {
+      const halfDay = key(running[2]!);
+      // Inès is already present there (above); Théo is excused; Zoé has nothing yet.
+      expect((await presence(advisor, people.theo, halfDay, 'excused')).status).toBe(303);
+      const post = (h: string) =>
+        advisor.post(`/sessions/ses-val?_action=sessions.allPresent`, { session: 'ses-val', halfDay: h });
+      const res = await post(halfDay);
+      expect(res.status).toBe(303);
+      expect(location(res)).toBe(
+        `/sessions/ses-val?demi-journee=${encodeURIComponent(halfDay)}&tous=2#demi-journee`,
+      );
+      const on = async (id: number) => (await marks(id)).find((m) => m.slot_date === running[2])?.status;
+      expect([await on(people.ines!), await on(people.theo!), await on(people.zoe!)]).toEqual([
+        'present',
+        'excused',
+        'present',
+      ]);
+      expect(await page(advisor.get(location(res)))).toContain('1 personne(s) notée(s) présente(s).');
+      expect((await auditOf('attendance.record', people.zoe!)).at(-1)?.details).toEqual({
+        halfDay,
+        from: null,
+        to: 'present',
+        all: true,
+      });
+      // Again: nobody left to mark. A half-day to come, or of another territory: refused.
+      expect(location(await post(halfDay))).toContain('tous=0');
+      const future = await post(key(running[4]!));
+      expect(future.status).toBe(400);
+      expect(await page(future)).toContain('Présent se note à partir du jour de la demi-journée.');
+      expect(
+        (
+          await outsider.post(`/sessions/ses-val?_action=sessions.allPresent`, {
+            session: 'ses-val',
+            halfDay,
+          })
+        ).status,
+      ).toBe(404);
     });
   });
 
@@ -324,6 +374,8 @@ describe.each(BACKENDS)('sessions on %s', (backend) => {
       const { text } = await extractText(new Uint8Array(await res.arrayBuffer()), { mergePages: true });
       for (const name of ['LEFÈVRE Inès', 'BRÛLÉ Théo', 'ŒUVRAY Zoé']) expect(text).toContain(name);
       expect(text).not.toContain('Walid'); // the waiting list does not sign
+      // An absence excused in advance is written in its box: no signature expected there.
+      expect(text).toContain('Excusé·e');
       for (const d of running) expect(text).toContain(shortDay(d));
       // The CMS is down in these tests: the association's name falls back to "Maillage".
       expect(text).toContain('Maillage');
@@ -590,6 +642,21 @@ describe.each(BACKENDS)('sessions on %s', (backend) => {
       expect(await auditOf('registration.cancel', accepted)).toEqual([
         { actor: SELF_CANCEL_ACTOR, details: { from: 'accepted', to: 'cancelled' } },
       ]);
+      // The place is offered to the person waiting, by their channel, with a short link.
+      const offer = await server.db.db
+        .selectFrom('place_offer')
+        .select(['registration_id', 'channel'])
+        .where('event_id', '=', 'ses-soon')
+        .execute();
+      expect(offer).toEqual([{ registration_id: waiting, channel: 'email' }]);
+      const offerMail = await server.db.db
+        .selectFrom('outbox')
+        .select('text_body')
+        .where('to_address', '=', 'second@exemple.test')
+        .where('kind', '=', 'place-offer')
+        .executeTakeFirstOrThrow();
+      expect(offerMail.text_body).toMatch(/\/p\/[A-Za-z0-9_-]{22}/);
+      expect(roster).toMatch(/Places proposées \(1\)/);
       // The person is told their place is freed.
       const mails = await server.db.db
         .selectFrom('outbox')
