@@ -101,7 +101,9 @@ async function targetsFor(db: Kysely<Database>, year: number) {
 /**
  * Parcours and trainings of the year (design §8): a participant is a distinct person with at least
  * one half-day attended in a session held that year (first half-day in the year); cancelled and
- * declined requests never count; completed = 4 half-days or all of a shorter session.
+ * declined requests never count; completed = 4 half-days or all of a shorter session. Only
+ * « présent » counts as attended: an excused half-day neither counts toward completion nor makes a
+ * participant — and it is not a no-show either (no-show.rules.ts).
  */
 async function parcoursIndicators(
   db: Kysely<Database>,
