@@ -503,7 +503,15 @@ describe.each(BACKENDS)('extranet on %s', (backend) => {
         registration: String(first),
         decision: 'cancel',
       });
-      expect(location(cancel)).toContain(`proposer=${waiting}`);
+      // The freed place is offered at once to the first person waiting, by their channel.
+      expect(location(cancel)).toContain('proposee=1');
+      expect(location(cancel)).not.toContain('proposer=');
+      const offer = await server.db.db
+        .selectFrom('place_offer')
+        .select(['registration_id', 'channel'])
+        .where('registration_id', '=', waiting)
+        .executeTakeFirstOrThrow();
+      expect(offer).toEqual({ registration_id: waiting, channel: 'email' });
       const inbox = await (await advisor.get('/demandes')).text();
       expect(inbox).toContain('Une place s’est libérée');
       const audit = await server.db.db

@@ -25,7 +25,7 @@ export function toOutbox(mail: RenderedMail, registrationId: number): MailMessag
   };
 }
 
-export async function queue(db: Db, mail: RenderedMail | null, registrationId: number): Promise<void> {
+async function queue(db: Db, mail: RenderedMail | null, registrationId: number): Promise<void> {
   if (mail) await sendMail(db, toOutbox(mail, registrationId));
 }
 
@@ -34,7 +34,7 @@ export async function queue(db: Db, mail: RenderedMail | null, registrationId: n
  * a call or an SMS. Returns false when it was already recorded (same dedupe key): the caller then
  * sends nothing.
  */
-export async function record(
+async function record(
   db: Db,
   ctx: NotificationContext,
   registrationId: number,

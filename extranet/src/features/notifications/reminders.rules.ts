@@ -5,7 +5,7 @@ import { addDays, parisInstant } from '@maillage/platform/clock';
  * has half-days, from 10:00 Paris — one message per date. No SMS on Sundays (design §9): the
  * reminder of a Monday is sent on the Saturday.
  */
-export const REMINDER_HOUR = '10:00';
+const REMINDER_HOUR = '10:00';
 
 /** Whether `date` (YYYY-MM-DD) is a Sunday; weekdays of calendar dates, whatever the time zone. */
 const isSunday = (date: string) => new Date(`${date}T12:00:00Z`).getUTCDay() === 0;

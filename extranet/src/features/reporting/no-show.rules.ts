@@ -15,7 +15,7 @@ export interface HalfDayCount {
   n: number;
 }
 
-export interface NoShowLine {
+interface NoShowLine {
   recorded: number;
   absent: number;
   excused: number;

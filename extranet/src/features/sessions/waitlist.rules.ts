@@ -52,7 +52,7 @@ export function offersToMake(input: {
 }
 
 /** The hour (Paris) from which the no-show rule frees the places of the day's absentees. */
-export const NO_SHOW_HOUR = '20:00';
+const NO_SHOW_HOUR = '20:00';
 
 /**
  * True when the no-show rule may apply now to a session whose first half-day is `firstDate`: from

@@ -106,7 +106,7 @@ function parisWhen(at: Date): { date: string; time: string; text: string } {
  * the session's lock). Returns how many offers were sent. A session cancelled, unpublished or over
  * offers nothing.
  */
-export async function offerFreedPlaces(trx: Trx, eventId: string, notify: NotifySettings): Promise<number> {
+async function offerFreedPlaces(trx: Trx, eventId: string, notify: NotifySettings): Promise<number> {
   const event = await getEvent(trx, eventId);
   if (!event || event.cancelled || event.removed) return 0;
   const days = halfDays(event);
