@@ -250,6 +250,7 @@ describe.each(BACKENDS)('extranet on %s', (backend) => {
       );
       expect((await advisor.get(`/admin/personnes/${person}/donnees.json`)).status).toBe(403);
       expect(await server.db.db.selectFrom('retention_setting').select('id').execute()).toEqual([]);
+      expect(await server.db.db.selectFrom('waitlist_setting').select('id').execute()).toEqual([]);
       expect(
         (
           await server.db.db
@@ -675,6 +676,8 @@ describe.each(BACKENDS)('extranet on %s', (backend) => {
         [advisor, '/notes/1?_action=notes.done', { note: '1' }],
         [advisor, '/actions?_action=notes.done', { note: '1' }],
         [admin, '/admin/conservation?_action=retention.setPeriod', { months: '1' }],
+        [admin, '/admin/reglages?_action=sessions.waitlistSettings', { offerHours: '2', maxOffers: '9' }],
+        [anonymous, `/p/${'A'.repeat(22)}?_action=sessions.acceptOffer`, { code: 'A'.repeat(22) }],
         [
           admin,
           '/admin/personnes/1?_action=retention.erase',
@@ -696,7 +699,12 @@ describe.each(BACKENDS)('extranet on %s', (backend) => {
       ] as const;
       // Every page that takes a POST from a browser is in this list (the API routes use tokens).
       const covered = new Set(
-        routes.map(([, path]) => path.split('?')[0]!.replace(/\/(\d+|ev-[a-z]+)$/, '/[id]')),
+        routes.map(([, path]) =>
+          path
+            .split('?')[0]!
+            .replace(/\/(\d+|ev-[a-z]+)$/, '/[id]')
+            .replace(/^\/p\/[A-Za-z0-9_-]{22}$/, '/p/[code]'),
+        ),
       );
       expect([...covered].sort()).toEqual(postPages().sort());
       for (const [browser, path, form] of routes) {
@@ -711,6 +719,7 @@ describe.each(BACKENDS)('extranet on %s', (backend) => {
       expect(await statusOf(ids.val)).toBe('received');
       expect(await server.db.db.selectFrom('support').select('id').execute()).toEqual([]);
       expect(await server.db.db.selectFrom('retention_setting').select('id').execute()).toEqual([]);
+      expect(await server.db.db.selectFrom('waitlist_setting').select('id').execute()).toEqual([]);
       expect(
         await server.db.db.selectFrom('person').select('id').where('erased_at', 'is not', null).execute(),
       ).toEqual([]);
