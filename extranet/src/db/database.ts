@@ -1,4 +1,10 @@
 import type { Selectable } from 'kysely';
+import type {
+  AppointmentMessageTable,
+  AppointmentTable,
+  CalendarFeedTable,
+  PersonLinkTable,
+} from './tables/appointments.ts';
 import type { AccountTable, SessionTable, UsersTable, VerificationTable } from './tables/auth.ts';
 import type {
   IndicatorTargetTable,
@@ -28,6 +34,7 @@ import type {
 } from './tables/system.ts';
 
 // The tables are declared by area in ./tables/; this interface assembles them for Kysely.
+export type * from './tables/appointments.ts';
 export type * from './tables/auth.ts';
 export type * from './tables/followup.ts';
 export type * from './tables/messages.ts';
@@ -42,6 +49,10 @@ export interface Database {
   attendance: AttendanceTable;
   support: SupportTable;
   note: NoteTable;
+  appointment: AppointmentTable;
+  appointment_message: AppointmentMessageTable;
+  calendar_feed: CalendarFeedTable;
+  person_link: PersonLinkTable;
   parcours_outcome: ParcoursOutcomeTable;
   support_phase: SupportPhaseTable;
   indicator_target: IndicatorTargetTable;

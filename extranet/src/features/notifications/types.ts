@@ -118,4 +118,6 @@ export type MessageTemplate =
   | 'decision'
   | 'prescriber-decision'
   | 'reminder'
-  | 'prescriber-parcours-end';
+  | 'prescriber-parcours-end'
+  | 'appointment'
+  | 'appointment-advisor';
