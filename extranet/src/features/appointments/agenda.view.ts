@@ -3,7 +3,7 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../../db/database.ts';
 import type { Viewer } from '../auth/viewer.ts';
 import {
-  advisorsOfTerritory,
+  activeAccounts,
   agendaRows,
   countWithoutStatus,
   oldestWithoutStatus,
@@ -28,7 +28,7 @@ export async function agendaWeek(
   viewer: Viewer,
   options: { monday: string; advisorId: string | null },
 ) {
-  const advisors = viewer.role === 'admin' ? await advisorsOfTerritory(db, null) : [];
+  const advisors = viewer.role === 'admin' ? await activeAccounts(db) : [];
   const advisorId =
     viewer.role === 'admin' && options.advisorId && advisors.some((a) => a.id === options.advisorId)
       ? options.advisorId

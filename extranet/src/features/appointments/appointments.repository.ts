@@ -43,6 +43,12 @@ export async function advisorsOfTerritory(db: Db, territory: string | null) {
   return [...seen.values()];
 }
 
+/** Every active account (the admins' choice of agenda). */
+export async function activeAccounts(db: Db) {
+  const rows = await db.selectFrom('users').select(['id', 'name', 'disabled']).orderBy('name').execute();
+  return rows.filter((r) => !r.disabled).map((r) => ({ id: r.id, name: r.name }));
+}
+
 /**
  * Serialises the bookings of one advisor on PostgreSQL (a row lock on the account), so that two
  * bookings at once cannot both pass the overlap check. SQLite's BEGIN IMMEDIATE already does.
