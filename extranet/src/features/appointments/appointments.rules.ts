@@ -103,14 +103,33 @@ export function overlaps(
   return Date.parse(a.starts_at) < endOf(b).getTime() && Date.parse(b.starts_at) < endOf(a).getTime();
 }
 
+// Built once: an Intl formatter costs far more to build than to use (10,000 reminders at once).
+const CLOCK = new Intl.DateTimeFormat('fr-FR', {
+  timeZone: 'Europe/Paris',
+  hour: '2-digit',
+  minute: '2-digit',
+  hourCycle: 'h23',
+});
+
 /** "14:00" in Paris time for an instant. */
 export function parisClock(at: Date | string): string {
-  return new Intl.DateTimeFormat('fr-FR', {
-    timeZone: 'Europe/Paris',
-    hour: '2-digit',
-    minute: '2-digit',
-    hourCycle: 'h23',
-  }).format(typeof at === 'string' ? new Date(at) : at);
+  return CLOCK.format(typeof at === 'string' ? new Date(at) : at);
+}
+
+const instants = new Map<string, number>();
+/**
+ * parisInstant, remembered: the same few days and hours come back for thousands of appointments,
+ * and the answer never changes (the Paris rules are fixed).
+ */
+function parisAt(date: string, time: string): Date {
+  const key = `${date} ${time}`;
+  let ms = instants.get(key);
+  if (ms === undefined) {
+    ms = parisInstant(date, time).getTime();
+    if (instants.size > 5_000) instants.clear();
+    instants.set(key, ms);
+  }
+  return new Date(ms);
 }
 
 /** The Paris weekday of a Paris date: 0 = Sunday. */
@@ -128,9 +147,9 @@ export function reminderTimes(startsAt: string): { purpose: ReminderPurpose; at:
   let before = addDays(day, -2);
   if (weekday(before) === 0) before = addDays(before, -1);
   const times: { purpose: ReminderPurpose; at: Date }[] = [
-    { purpose: 'reminder-2d', at: parisInstant(before, '09:00') },
+    { purpose: 'reminder-2d', at: parisAt(before, '09:00') },
   ];
-  if (weekday(day) !== 0) times.push({ purpose: 'reminder-day', at: parisInstant(day, '08:00') });
+  if (weekday(day) !== 0) times.push({ purpose: 'reminder-day', at: parisAt(day, '08:00') });
   return times;
 }
 
@@ -151,7 +170,7 @@ export function dueReminders(
     .filter(({ at }) => {
       if (at.getTime() > now.getTime()) return false;
       if (Date.parse(a.updated_at) > at.getTime()) return false;
-      const lastHour = parisInstant(parisDate(at), LAST_SENDING_HOUR);
+      const lastHour = parisAt(parisDate(at), LAST_SENDING_HOUR);
       return now.getTime() < lastHour.getTime();
     })
     .map((r) => r.purpose);
