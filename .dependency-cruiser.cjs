@@ -14,6 +14,7 @@ const FEATURE_ORDER = [
   'events', // copy of the CMS events, places, slots
   'territories', // copy of the CMS territories, commune → EPCI routing
   'mail', // outbox, SMTP/.eml worker
+  'sms', // SMS outbox, provider adapters, delivery reports, quiet hours
   'auth', // sign-in, throttle, Viewer and the territory scope beside it
   'accounts', // advisors and admins
   'notifications', // messages by family, who signs them, the cancel link, reminders, calls

@@ -158,6 +158,7 @@ describe('merging two records of a person', () => {
     created_at: '2026-05-01T10:00:00.000Z',
     updated_at: '2026-05-01T10:00:00.000Z',
     erased_at: null,
+    sms_opt_out_at: null,
   };
   it('keeps what is known of the kept record and fills its gaps from the other', () => {
     const other = {

@@ -1,10 +1,5 @@
 import type { Selectable } from 'kysely';
-import type {
-  AppointmentMessageTable,
-  AppointmentTable,
-  CalendarFeedTable,
-  PersonLinkTable,
-} from './tables/appointments.ts';
+import type { AppointmentMessageTable, AppointmentTable, CalendarFeedTable } from './tables/appointments.ts';
 import type { AccountTable, SessionTable, UsersTable, VerificationTable } from './tables/auth.ts';
 import type {
   IndicatorTargetTable,
@@ -13,7 +8,7 @@ import type {
   SupportPhaseTable,
   SupportTable,
 } from './tables/followup.ts';
-import type { NotificationTable, OutboxTable } from './tables/messages.ts';
+import type { NotificationTable, OutboxTable, PersonLinkTable, SmsMessageTable } from './tables/messages.ts';
 import type {
   AttendanceTable,
   EventCopyTable,
@@ -52,13 +47,14 @@ export interface Database {
   appointment: AppointmentTable;
   appointment_message: AppointmentMessageTable;
   calendar_feed: CalendarFeedTable;
-  person_link: PersonLinkTable;
   parcours_outcome: ParcoursOutcomeTable;
   support_phase: SupportPhaseTable;
   indicator_target: IndicatorTargetTable;
   note_revision: NoteRevisionTable;
   outbox: OutboxTable;
   notification: NotificationTable;
+  sms_message: SmsMessageTable;
+  person_link: PersonLinkTable;
   audit_log: AuditLogTable;
   counter: CounterTable;
   login_throttle: LoginThrottleTable;

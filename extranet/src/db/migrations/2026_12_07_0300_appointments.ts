@@ -19,7 +19,6 @@ function withId(db: Kysely<any>, name: string) {
  * - `calendar_feed`: an advisor's private calendar feed; only the SHA-256 of its token is kept.
  * - `appointment_message`: one row per message owed to the person (confirmation, change, reminder…),
  *   unique by its dedupe key: inserting it is the claim, so two instances never send it twice.
- * - `person_link`: short unguessable links sent to a person (« je ne peux pas venir »), hashed.
  */
 export async function up(db: Kysely<any>): Promise<void> {
   await withId(db, 'appointment')
@@ -82,24 +81,9 @@ export async function up(db: Kysely<any>): Promise<void> {
     .on('appointment_message')
     .column('appointment_id')
     .execute();
-
-  await withId(db, 'person_link')
-    .addColumn('code_hash', 'text', (c) => c.notNull().unique())
-    .addColumn('kind', 'text', (c) => c.notNull())
-    .addColumn('target_id', 'integer', (c) => c.notNull())
-    .addColumn('expires_at', 'text', (c) => c.notNull())
-    .addColumn('used_at', 'text')
-    .addColumn('created_at', 'text', (c) => c.notNull())
-    .execute();
-  await db.schema
-    .createIndex('person_link_target_idx')
-    .on('person_link')
-    .columns(['kind', 'target_id'])
-    .execute();
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
-  await db.schema.dropTable('person_link').execute();
   await db.schema.dropTable('appointment_message').execute();
   await db.schema.dropTable('calendar_feed').execute();
   await db.schema.dropIndex('note_appointment_idx').execute();

@@ -1,8 +1,8 @@
 import type { Generated } from 'kysely';
 import type { Flag, Timestamp } from './columns.ts';
 
-// Individual appointments, the advisors' calendar feeds, the messages owed about them and the
-// short links sent to people.
+// Individual appointments, the advisors' calendar feeds and the messages owed about them (the short
+// links sent to people are in messages.ts: person_link).
 
 export type PlaceKind = 'bureau' | 'partenaire' | 'telephone' | 'visio';
 export type AppointmentStatus = 'prevu' | 'venu' | 'excuse' | 'absent' | 'annule';
@@ -44,17 +44,7 @@ export interface AppointmentMessageTable {
   purpose: 'confirmation' | 'change' | 'cancel' | 'reminder-2d' | 'reminder-day' | 'advisor-cancel';
   dedupe_key: string;
   channel: 'email' | 'sms' | 'appel';
-  outcome: 'queued' | 'manual' | 'none';
-  created_at: Timestamp;
-}
-
-export interface PersonLinkTable {
-  id: Generated<number>;
-  /** SHA-256 (hex) of the link's code */
-  code_hash: string;
-  kind: 'appointment-cancel';
-  target_id: number;
-  expires_at: Timestamp;
-  used_at: Timestamp | null;
+  /** queued (outbox, SMS queue), manual (an SMS waiting in « À appeler »), opted-out (STOP), none */
+  outcome: 'queued' | 'manual' | 'opted-out' | 'none';
   created_at: Timestamp;
 }

@@ -23,6 +23,8 @@ export interface PersonTable {
   updated_at: Timestamp;
   /** When identity, contact details, needs and notes were erased (retention or on request). */
   erased_at: Generated<Timestamp | null>;
+  /** The person answered STOP (or told an advisor): no SMS any more, calls and e-mails only. */
+  sms_opt_out_at: Generated<Timestamp | null>;
 }
 
 export interface RegistrationTable {

@@ -260,6 +260,11 @@ export async function claimMessages(
   return inserted.map((r) => r.dedupe_key);
 }
 
+/** What the SMS queue answered for a claimed message. */
+export async function setMessageOutcome(db: Db, key: string, outcome: AppointmentMessageTable['outcome']) {
+  await db.updateTable('appointment_message').set({ outcome }).where('dedupe_key', '=', key).execute();
+}
+
 /** Appointments still ahead within (from, until]: the reminders' candidates (index status, starts_at). */
 export async function upcomingAppointments(db: Db, from: string, until: string) {
   return db

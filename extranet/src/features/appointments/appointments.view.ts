@@ -59,12 +59,12 @@ export async function appointmentPage(db: Kysely<Database>, viewer: Viewer, id: 
             ? 'SMS en file d’envoi'
             : 'e-mail en file d’envoi (il part de lui-même)'
           : m.outcome === 'manual'
-            ? m.channel === 'sms'
-              ? 'SMS à envoyer à la main : il attend dans « À appeler »'
-              : 'à dire par téléphone'
-            : m.channel === 'appel'
-              ? 'la personne préfère un appel : prévenez-la vous-même'
-              : 'rien n’a pu être envoyé (pas d’adresse e-mail ou de numéro)',
+            ? 'SMS à envoyer à la main : il attend dans « À appeler »'
+            : m.outcome === 'opted-out'
+              ? 'la personne a refusé les SMS (STOP) : prévenez-la autrement'
+              : m.channel === 'appel'
+                ? 'la personne préfère un appel : prévenez-la vous-même'
+                : 'rien n’a pu être envoyé (pas d’adresse e-mail ou de numéro)',
     })),
   };
 }

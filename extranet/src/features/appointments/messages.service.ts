@@ -5,9 +5,15 @@ import { type MailMessage, sendMails } from '../mail/mail.service.ts';
 import type { NotifySettings } from '../notifications/context.ts';
 import { createPersonLinks } from '../notifications/person-link.repository.ts';
 import type { RenderedMail } from '../notifications/types.ts';
-import { claimMessages, messageSubjects, upcomingAppointments } from './appointments.repository.ts';
+import { queueSms } from '../sms/sms.service.ts';
+import {
+  claimMessages,
+  messageSubjects,
+  setMessageOutcome,
+  upcomingAppointments,
+} from './appointments.repository.ts';
 import { dueReminders } from './appointments.rules.ts';
-import { type AppointmentSubject, appointmentMail, type PersonPurpose } from './messages.ts';
+import { type AppointmentSubject, appointmentMail, appointmentSms, type PersonPurpose } from './messages.ts';
 
 type Db = Kysely<Database> | Transaction<Database>;
 type SubjectRow = Awaited<ReturnType<typeof messageSubjects>>[number];
@@ -43,6 +49,14 @@ function channelOf(row: SubjectRow): AppointmentMessageTable['channel'] {
   return row.preferred_contact === 'sms' ? 'sms' : row.preferred_contact === 'email' ? 'email' : 'appel';
 }
 
+const SMS_PURPOSE = {
+  confirmation: 'appointment-confirmation',
+  change: 'appointment-change',
+  cancel: 'appointment-cancellation',
+  'reminder-2d': 'appointment-reminder',
+  'reminder-day': 'appointment-reminder',
+} as const;
+
 interface Owed {
   row: SubjectRow;
   purpose: PersonPurpose;
@@ -64,6 +78,8 @@ async function deliver(trx: Db, settings: NotifySettings, owed: Owed[]): Promise
     let outcome: Outcome = 'none';
     if (o.row.erased_at) outcome = 'none';
     else if (channel === 'email' && o.row.email) outcome = 'queued';
+    // Settled once queueSms has answered (queued, manual or opted-out).
+    else if (channel === 'sms' && o.row.phone) outcome = 'manual';
     return { ...o, channel, outcome };
   });
   const claimed = new Set(
@@ -79,7 +95,7 @@ async function deliver(trx: Db, settings: NotifySettings, owed: Owed[]): Promise
       })),
     ),
   );
-  const toSend = plan.filter((o) => claimed.has(o.key) && o.outcome === 'queued');
+  const toSend = plan.filter((o) => claimed.has(o.key) && o.outcome !== 'none');
   const withLink = toSend.filter((o) => o.purpose !== 'cancel');
   const codes = await createPersonLinks(
     trx,
@@ -87,12 +103,28 @@ async function deliver(trx: Db, settings: NotifySettings, owed: Owed[]): Promise
   );
   const codeOf = new Map(withLink.map((o, i) => [o.key, codes[i] as string]));
   const mails: MailMessage[] = [];
+  const smsOutcomes: { key: string; outcome: Outcome }[] = [];
   for (const o of toSend) {
     const subject = subjectOf(o.row, settings, codeOf.get(o.key) ?? null);
-    const m = appointmentMail(subject, o.purpose, now);
-    if (m) mails.push(asOutbox(m));
+    if (o.channel === 'email') {
+      const m = appointmentMail(subject, o.purpose, now);
+      if (m) mails.push(asOutbox(m));
+      continue;
+    }
+    const queued = await queueSms(trx, {
+      purpose: SMS_PURPOSE[o.purpose],
+      dedupeKey: `appointment:${o.key}`,
+      personId: o.row.person_id,
+      appointmentId: o.row.id,
+      to: o.row.phone,
+      text: appointmentSms(subject, o.purpose),
+    });
+    const outcome: Outcome = queued === 'duplicate' ? 'queued' : queued;
+    if (outcome !== o.outcome) smsOutcomes.push({ key: o.key, outcome });
   }
   await sendMails(trx, mails);
+  // What the SMS queue said (a provider: queued; none: waits in « À appeler »; STOP: nothing).
+  for (const { key, outcome } of smsOutcomes) await setMessageOutcome(trx, key, outcome);
   return new Map(plan.filter((o) => claimed.has(o.key)).map((o) => [o.key, o.outcome]));
 }
 

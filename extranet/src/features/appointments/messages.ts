@@ -125,7 +125,7 @@ function smsWhen(startsAt: string): string {
 const SMS_PLACE: Record<PlaceKind, string> = {
   bureau: 'au bureau Maillage',
   partenaire: 'chez le partenaire',
-  telephone: 'par téléphone (nous vous appelons)',
+  telephone: 'par téléphone',
   visio: 'en visio',
 };
 
@@ -134,17 +134,25 @@ const SMS_LEAD: Record<PersonPurpose, string> = {
   change: 'RDV déplacé au',
   cancel: 'RDV annulé',
   'reminder-2d': 'Rappel RDV',
-  'reminder-day': 'Rappel RDV aujourd’hui',
+  'reminder-day': 'Rappel RDV',
 };
 
 export const SMS_MAX = 160;
 
 /**
- * The SMS to the person, one segment: the place's detail (address, link) only when it fits whole —
- * a cut address or link would mislead; the e-mail or the advisor gives it otherwise.
+ * The SMS to the person: GSM-7 only (no ’ « » ê ç: each would make it a costlier UCS-2 SMS) and one
+ * segment, the longest place and link included (the link leaves 82 characters: EXTRANET_URL up to
+ * 56, as the test checks).
+ * The place's detail (address, link) only when it fits whole — a cut address or link would
+ * mislead; the e-mail or the advisor gives it otherwise.
  */
 export function appointmentSms(s: AppointmentSubject, purpose: PersonPurpose): string {
-  const lead = `Maillage: ${SMS_LEAD[purpose].replace('’', "'")} ${smsWhen(s.starts_at)}`;
+  // The morning's reminder says the time only: the day is today.
+  const when =
+    purpose === 'reminder-day'
+      ? `aujourd'hui à ${parisClock(s.starts_at).replace(':', 'h')}`
+      : smsWhen(s.starts_at);
+  const lead = `Maillage: ${SMS_LEAD[purpose]} ${when}`;
   const tail =
     purpose === 'cancel'
       ? ' Pour un autre RDV, appelez-nous.'

@@ -20,7 +20,7 @@ import { advisorCancelMail } from './messages.ts';
 /** What the page shows of the appointment behind a live link, or null (unknown, expired, used). */
 export async function appointmentOfLink(db: Kysely<Database>, code: string) {
   const link = await resolvePersonLink(db, 'appointment-cancel', code);
-  if (!link) return null;
+  if (!link.ok || link.usedAt) return null;
   const a = await findAppointment(db, link.targetId);
   if (!a || a.status !== 'prevu' || Date.parse(a.starts_at) <= now().getTime()) return null;
   return {
@@ -46,7 +46,7 @@ export async function cancelByPerson(
 ): Promise<PersonCancelOutcome> {
   return db.transaction().execute(async (trx) => {
     const link = await resolvePersonLink(trx, 'appointment-cancel', code);
-    if (!link) return { done: false };
+    if (!link.ok || link.usedAt) return { done: false };
     const a = await findAppointment(trx, link.targetId);
     if (!a || a.status !== 'prevu' || Date.parse(a.starts_at) <= now().getTime()) return { done: false };
     if (!(await usePersonLink(trx, 'appointment-cancel', code))) return { done: false };

@@ -1,85 +1,99 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { now } from '@maillage/platform/clock';
+import * as clock from '@maillage/platform/clock';
 import type { Kysely, Transaction } from 'kysely';
 import type { Database, PersonLinkTable } from '../../db/database.ts';
 
 type Db = Kysely<Database> | Transaction<Database>;
+export type PersonLinkKind = PersonLinkTable['kind'];
 
-/*
- * Short unguessable links sent to a person (`/a/<code>`): 16 random bytes in base64url (22
- * characters, short enough for an SMS), of which only the SHA-256 is stored — a copy of the
- * database gives no working link. Looked up by hash (an indexed equality), so nothing is compared
- * byte by byte in a way that could leak timing.
+/**
+ * Short links in messages to people, short enough for an SMS (`/a/<22 characters>`): 128 random
+ * bits, unguessable, and only their SHA-256 is stored, so the database (or a backup) holds no
+ * working link. A link names one thing (a registration, an appointment, an offer) and expires.
  */
-
 const CODE = /^[A-Za-z0-9_-]{22}$/;
-const hashOf = (code: string) => createHash('sha256').update(code).digest('hex');
+
+function hash(code: string): string {
+  return createHash('sha256').update(`maillage-person-link:${code}`).digest('base64url');
+}
 
 export async function createPersonLink(
   db: Db,
-  link: { kind: PersonLinkTable['kind']; targetId: number; expiresAt: string },
+  link: { kind: PersonLinkKind; targetId: number; expiresAt: Date | string },
 ): Promise<string> {
   const code = randomBytes(16).toString('base64url');
   await db
     .insertInto('person_link')
     .values({
-      code_hash: hashOf(code),
+      code_hash: hash(code),
       kind: link.kind,
       target_id: link.targetId,
-      expires_at: link.expiresAt,
-      created_at: now().toISOString(),
+      expires_at: new Date(link.expiresAt).toISOString(),
+      created_at: clock.now().toISOString(),
     })
     .execute();
   return code;
 }
 
-/** The link's target when the code is one of ours, of that kind, not expired and not used. */
+export type PersonLinkCheck =
+  | { ok: true; targetId: number; usedAt: string | null }
+  | { ok: false; reason: 'invalid' | 'expired' };
+
+/** The thing a code names, if the code is one of ours, of this kind, and not expired. */
 export async function resolvePersonLink(
   db: Db,
-  kind: PersonLinkTable['kind'],
-  code: string,
-): Promise<{ targetId: number } | null> {
-  if (!CODE.test(code)) return null;
+  kind: PersonLinkKind,
+  code: string | null | undefined,
+): Promise<PersonLinkCheck> {
+  if (!code || !CODE.test(code)) return { ok: false, reason: 'invalid' };
   const row = await db
     .selectFrom('person_link')
     .select(['target_id', 'expires_at', 'used_at'])
-    .where('code_hash', '=', hashOf(code))
+    .where('code_hash', '=', hash(code))
     .where('kind', '=', kind)
     .executeTakeFirst();
-  if (!row || row.used_at || row.expires_at <= now().toISOString()) return null;
-  return { targetId: row.target_id };
+  if (!row) return { ok: false, reason: 'invalid' };
+  if (row.expires_at <= clock.now().toISOString()) return { ok: false, reason: 'expired' };
+  return { ok: true, targetId: row.target_id, usedAt: row.used_at };
 }
 
-/** Marks the link used, once: false when it was already used (two clicks, two instances). */
-export async function usePersonLink(db: Db, kind: PersonLinkTable['kind'], code: string): Promise<boolean> {
-  if (!CODE.test(code)) return false;
+/** Marks a link used (once): false when it already was. */
+export async function usePersonLink(db: Db, kind: PersonLinkKind, code: string): Promise<boolean> {
   const result = await db
     .updateTable('person_link')
-    .set({ used_at: now().toISOString() })
-    .where('code_hash', '=', hashOf(code))
+    .set({ used_at: clock.now().toISOString() })
+    .where('code_hash', '=', hash(code))
     .where('kind', '=', kind)
     .where('used_at', 'is', null)
-    .where('expires_at', '>', now().toISOString())
     .executeTakeFirst();
-  return Number(result.numUpdatedRows) === 1;
+  return Number(result.numUpdatedRows) > 0;
 }
 
-/** createPersonLink for many targets in one statement; the codes in the same order. */
+/** Links of things removed (an erased person's registrations and appointments). */
+export async function deletePersonLinks(db: Db, kind: PersonLinkKind, targetIds: number[]): Promise<void> {
+  if (targetIds.length === 0) return;
+  await db.deleteFrom('person_link').where('kind', '=', kind).where('target_id', 'in', targetIds).execute();
+}
+
+/**
+ * createPersonLink for many targets in one statement a 500 (a job queuing thousands of reminders);
+ * the codes come back in the same order.
+ */
 export async function createPersonLinks(
   db: Db,
-  links: { kind: PersonLinkTable['kind']; targetId: number; expiresAt: string }[],
+  links: { kind: PersonLinkKind; targetId: number; expiresAt: Date | string }[],
 ): Promise<string[]> {
   const codes = links.map(() => randomBytes(16).toString('base64url'));
-  const at = now().toISOString();
+  const at = clock.now().toISOString();
   for (let i = 0; i < links.length; i += 500)
     await db
       .insertInto('person_link')
       .values(
         links.slice(i, i + 500).map((l, j) => ({
-          code_hash: hashOf(codes[i + j] as string),
+          code_hash: hash(codes[i + j] as string),
           kind: l.kind,
           target_id: l.targetId,
-          expires_at: l.expiresAt,
+          expires_at: new Date(l.expiresAt).toISOString(),
           created_at: at,
         })),
       )
