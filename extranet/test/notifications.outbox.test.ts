@@ -11,11 +11,6 @@ import { recordCallOutcome } from '../src/features/notifications/calls.service.t
 import type { NotifySettings } from '../src/features/notifications/context.ts';
 import { queueDueReminders } from '../src/features/notifications/reminders.job.ts';
 import { reminderDay } from '../src/features/notifications/reminders.rules.ts';
-import {
-  manualSmsChannel,
-  type SmsChannel,
-  sendPendingSms,
-} from '../src/features/notifications/sms.service.ts';
 import { createTeamDirectory } from '../src/features/notifications/teams.service.ts';
 import { decide } from '../src/features/registrations/decision.service.ts';
 import { receiveRegistration } from '../src/features/registrations/intake.service.ts';
@@ -363,35 +358,6 @@ describe.each(BACKENDS)('notifications on %s', (backend) => {
       .orderBy('id', 'desc')
       .executeTakeFirstOrThrow();
     expect(note).toEqual({ kind: 'appel', body: 'Personne jointe, message transmis. Viendra en bus.' });
-  });
-
-  it('leaves SMS to send by hand without a provider, and sends them once through a provider', async () => {
-    const { answer, id } = await submitted({ email: undefined, preferredContact: 'sms', firstName: 'Sofia' });
-    await decide(
-      db.db,
-      db.kind,
-      { registrationId: id, decision: 'waitlist', viewer: advisorCambresis },
-      settings,
-    );
-    expect(await sendPendingSms(db.db, manualSmsChannel)).toBe(0);
-    const item = (await listCalls(db.db, advisorCambresis)).find((c) => c.reference === answer.reference);
-    expect(item?.channel).toBe('sms');
-    expect(item?.text).toMatch(/^Maillage : bonjour Sofia\. .*liste d'attente/);
-    const sent: Array<{ to: string; text: string }> = [];
-    const provider: SmsChannel = {
-      available: true,
-      async send(to, text) {
-        sent.push({ to, text });
-        return { id: String(sent.length) };
-      },
-    };
-    const runs = await Promise.all([sendPendingSms(db.db, provider), sendPendingSms(db.db, provider)]);
-    expect(runs.reduce((a, b) => a + b, 0)).toBeGreaterThanOrEqual(1);
-    expect(sent.filter((s) => s.text === item?.text)).toHaveLength(1);
-    expect(sent.find((s) => s.text === item?.text)?.to).toMatch(/^\+336/);
-    expect((await listCalls(db.db, advisorCambresis)).some((c) => c.reference === answer.reference)).toBe(
-      false,
-    );
   });
 
   it('queues the reminder the day before, from 10:00 Paris, once, however often the job runs', async () => {

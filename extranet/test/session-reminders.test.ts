@@ -8,10 +8,10 @@ import type { RegistrationTable } from '../src/db/database.ts';
 import { upsertEventCopy } from '../src/features/events/events.repository.ts';
 import type { NotifySettings } from '../src/features/notifications/context.ts';
 import { offerSms, reminderSms } from '../src/features/notifications/messages/sms.ts';
+import { resolvePersonLink } from '../src/features/notifications/person-link.repository.ts';
 import { queueDueReminders } from '../src/features/notifications/reminders.job.ts';
 import { datesRemindedOn, reminderDay } from '../src/features/notifications/reminders.rules.ts';
 import { createTeamDirectory } from '../src/features/notifications/teams.service.ts';
-import { offerLinkView } from '../src/features/sessions/offer.view.ts';
 import { twoInstances, withMigratedDatabase } from './support/database.ts';
 import { BACKENDS } from './support/server.ts';
 
@@ -222,14 +222,12 @@ describe.each(BACKENDS)('session reminders on %s', (backend) => {
       expect(sms[0]).toMatchObject({ registration_id: ids.Sam, purpose: 'session-reminder', segments: 1 });
       expect(sms[0]?.text_body).toContain('demain 10/03 à 9h et 14h');
       expect(smsSegments(sms[0]!.text_body).encoding).toBe('gsm7');
-      // The SMS's short link leads to the signed « je ne peux pas venir » page of that registration.
-      const code = /\/p\/([A-Za-z0-9_-]{22})/.exec(sms[0]!.text_body)?.[1] ?? '';
-      const view = await offerLinkView(db.db, settings, code, null);
-      expect(view).toMatchObject({ state: 'redirect' });
-      expect(view.state === 'redirect' && view.location).toMatch(
-        new RegExp(`/je-ne-peux-pas-venir\\?t=${ids.Sam}\\.`),
-      );
-      expect(await offerLinkView(db.db, settings, 'A'.repeat(22), null)).toEqual({ state: 'invalid' });
+      // The SMS carries the short « je ne peux pas venir » link of that registration (`/c/<code>`).
+      const code = /\/c\/([A-Za-z0-9_-]{22})/.exec(sms[0]!.text_body)?.[1] ?? '';
+      expect(await resolvePersonLink(db.db, 'registration-cancel', code)).toMatchObject({
+        ok: true,
+        targetId: ids.Sam,
+      });
       // A call for the person who chose one, and for the one who answered STOP to SMS.
       const calls = await db.db
         .selectFrom('notification')

@@ -138,7 +138,7 @@ export interface PlaceOfferTable {
   declined_at: Timestamp | null;
   /** also set when the place was taken before the person answered */
   expired_at: Timestamp | null;
-  channel: 'email' | 'sms' | 'appel';
+  channel: 'email' | 'sms' | 'sms-email' | 'appel';
   link_code_hash: string;
 }
 

@@ -1,7 +1,7 @@
 import { addDays, now, parisDate, parisInstant } from '@maillage/platform/clock';
-import type { Kysely, Transaction } from 'kysely';
+import type { Insertable, Kysely, Transaction } from 'kysely';
 import type { DbKind } from '../../db/connect.ts';
-import type { Database } from '../../db/database.ts';
+import type { Database, OutboxTable } from '../../db/database.ts';
 import {
   countSentTo,
   insertOutboxMessage,
@@ -41,11 +41,23 @@ export async function sendMail(
   /** Stored but not sent, with this reason for the outbox page (see sendCappedMail). */
   heldBecause?: string,
 ): Promise<number> {
-  return insertOutboxMessage(db, outboxRow(message, now().toISOString(), heldBecause));
+  return insertOutboxMessage(db, outboxRow(message, heldBecause));
 }
 
-/** Rows of the outbox for these messages, queued now. */
-function outboxRow(message: MailMessage, at: string, heldBecause?: string) {
+/** sendMail for many messages at once: one INSERT per 500 (a job queuing thousands of reminders). */
+export async function sendMails(
+  db: Kysely<Database> | Transaction<Database>,
+  messages: MailMessage[],
+): Promise<void> {
+  for (let i = 0; i < messages.length; i += 500)
+    await insertOutboxMessages(
+      db,
+      messages.slice(i, i + 500).map((m) => outboxRow(m)),
+    );
+}
+
+function outboxRow(message: MailMessage, heldBecause?: string): Insertable<OutboxTable> {
+  const at = now().toISOString();
   return {
     kind: message.kind,
     to_address: message.to,
@@ -56,24 +68,12 @@ function outboxRow(message: MailMessage, at: string, heldBecause?: string) {
     html_body: message.html ?? null,
     attachments_json: message.attachments?.length ? JSON.stringify(message.attachments) : null,
     registration_id: message.registrationId ?? null,
-    status: heldBecause ? ('held' as const) : ('pending' as const),
+    status: heldBecause ? 'held' : 'pending',
     last_error: heldBecause ?? null,
     attempts: 0,
     next_attempt_at: at,
     created_at: at,
   };
-}
-
-/** `sendMail` for a batch (a job's reminders): one INSERT, in the caller's transaction. */
-export async function sendMails(
-  db: Kysely<Database> | Transaction<Database>,
-  messages: MailMessage[],
-): Promise<void> {
-  const at = now().toISOString();
-  await insertOutboxMessages(
-    db,
-    messages.map((m) => outboxRow(m, at)),
-  );
 }
 
 /** Messages that anyone can cause with a public form: what the daily cap counts. */

@@ -14,11 +14,8 @@ export async function insertOutboxMessage(db: Kysely<Database>, values: Insertab
   return row.id;
 }
 
-/** Many messages in one statement (a job's batch). */
-export async function insertOutboxMessages(
-  db: Kysely<Database>,
-  rows: Insertable<OutboxTable>[],
-): Promise<void> {
+/** Many messages in one statement (a job queuing thousands at once). */
+export async function insertOutboxMessages(db: Kysely<Database>, rows: Insertable<OutboxTable>[]) {
   if (rows.length) await db.insertInto('outbox').values(rows).execute();
 }
 

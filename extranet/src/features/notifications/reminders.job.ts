@@ -5,6 +5,7 @@ import type { Database } from '../../db/database.ts';
 import { startPeriodicJob } from '../jobs/periodic.job.ts';
 import { type MailMessage, sendMails } from '../mail/mail.service.ts';
 import { queueSms } from '../sms/sms.service.ts';
+import { cancelLinkExpiry } from './cancel-link.rules.ts';
 import type { NotifySettings } from './context.ts';
 import { toContext } from './context.ts';
 import { sortSlots } from './messages/common.ts';
@@ -20,7 +21,6 @@ import {
 import { toOutbox } from './notifications.service.ts';
 import { createPersonLink } from './person-link.repository.ts';
 import { datesRemindedOn, remindersOpen } from './reminders.rules.ts';
-import { sendPendingSms } from './sms.service.ts';
 import type { NotificationContext } from './types.ts';
 
 /** Registrations per transaction: reads and writes by the batch, never one round trip a person. */
@@ -36,7 +36,7 @@ interface Due {
 /**
  * The reminders of the day (reminders.rules.ts): to every accepted person, one message per date on
  * which they have half-days, by their channel — an e-mail (outbox), an SMS (one segment, with a
- * short « je ne peux pas venir » link), or a call in « À appeler ». Idempotent and safe on two
+ * short « je ne peux pas venir » link), both, or a call in « À appeler ». Idempotent and safe on two
  * instances: each reminder is a notification row with the unique key `reminder:<registration>:<date>`,
  * inserted by the batch with ON CONFLICT DO NOTHING, and only the rows this run inserted are sent.
  * People accepted today are not reminded: their confirmation has just arrived.
@@ -77,9 +77,12 @@ async function queueBatch(db: Kysely<Database>, settings: NotifySettings, batch:
     const plans = batch.flatMap((d) => {
       const ctx = contexts.get(d.registrationId);
       if (!ctx) return [];
-      const mail = ctx.person.preferredContact === 'email' ? reminderToPerson(ctx, d.date) : null;
-      // No address for an e-mail person: a call, as for those who chose one.
-      const channel = mail ? 'email' : ctx.person.preferredContact === 'sms' ? 'sms' : 'appel';
+      const preferred = ctx.person.preferredContact;
+      const sms = preferred === 'sms' || preferred === 'sms-email';
+      // E-mail people, and SMS-and-e-mail people, get the e-mail when they gave an address.
+      const mail = preferred === 'email' || preferred === 'sms-email' ? reminderToPerson(ctx, d.date) : null;
+      // No way to write to them (an e-mail person without an address): a call, as for those who chose one.
+      const channel = sms ? 'sms' : mail ? 'email' : 'appel';
       return [{ ...d, ctx, mail, channel } as const];
     });
     const fresh = await insertNotifications(
@@ -97,14 +100,17 @@ async function queueBatch(db: Kysely<Database>, settings: NotifySettings, batch:
     for (const p of plans) {
       if (!fresh.has(p.key)) continue; // another run (or instance) queued it
       if (p.mail) mails.push(toOutbox(p.mail, p.registrationId));
-      else if (p.channel === 'sms') await queueReminderSms(trx, p.ctx, p, settings);
+      if (p.channel === 'sms') await queueReminderSms(trx, p.ctx, p, settings);
     }
     await sendMails(trx, mails);
     return plans.filter((p) => fresh.has(p.key)).length;
   });
 }
 
-/** The SMS of one date, with a short « je ne peux pas venir » link; STOP answered → a call instead. */
+/**
+ * The SMS of one date, with the short « je ne peux pas venir » link (`/c/<code>`, as the other SMS);
+ * STOP answered → a call instead.
+ */
 async function queueReminderSms(
   trx: Parameters<typeof queueSms>[0],
   ctx: NotificationContext,
@@ -113,15 +119,14 @@ async function queueReminderSms(
 ): Promise<void> {
   const e = ctx.registration.event;
   const slots = e ? sortSlots(e.slots) : [];
-  const last = slots.at(-1)?.date ?? due.date;
   const code = await createPersonLink(trx, {
     kind: 'registration-cancel',
     targetId: due.registrationId,
-    expiresAt: parisInstant(addDays(last, 1)),
+    expiresAt: new Date(cancelLinkExpiry(slots.at(-1)?.date) * 1000),
   });
   const queued = await queueSms(trx, {
     purpose: 'session-reminder',
-    dedupeKey: due.key,
+    dedupeKey: `${due.key}:sms`,
     personId: due.personId,
     registrationId: due.registrationId,
     to: ctx.person.phone,
@@ -130,7 +135,7 @@ async function queueReminderSms(
       today: parisDate(),
       starts: slots.filter((s) => s.date === due.date).map((s) => s.start),
       place: e?.venue.commune ?? '',
-      url: new URL(`/p/${code}`, settings.extranetUrl).toString(),
+      url: new URL(`/c/${code}`, settings.extranetUrl).toString(),
     }),
   });
   if (queued === 'opted-out') await turnIntoCall(trx, due.key, reminderCallText(ctx, due.date));
@@ -150,7 +155,6 @@ export function startNotifications(
       await settings.teams.refresh();
       const n = await queueDueReminders(db, settings);
       if (n > 0) console.log(`[rappels] ${n} rappel(s) mis en file`);
-      if (settings.sms?.available) await sendPendingSms(db, settings.sms);
     },
     { firstDelayMs: 5_000, intervalMs },
   );

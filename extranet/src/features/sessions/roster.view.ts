@@ -70,7 +70,7 @@ export interface OfferLine {
   registrationId: number;
   name: string;
   reference: string;
-  channel: 'email' | 'sms' | 'appel';
+  channel: 'email' | 'sms' | 'sms-email' | 'appel';
   offeredAt: string;
   expiresAt: string;
   state: OfferState;

@@ -3,7 +3,7 @@ import { now as clockNow, parisDate, TIME_ZONE } from '@maillage/platform/clock'
 import { formatDay } from '@maillage/platform/dates';
 import type { Kysely, Transaction } from 'kysely';
 import type { DbKind } from '../../db/connect.ts';
-import type { Database } from '../../db/database.ts';
+import type { Database, PlaceOfferTable } from '../../db/database.ts';
 import { clearMemo } from '../../db/memo.ts';
 import { audit } from '../audit/audit.repository.ts';
 import type { Viewer } from '../auth/viewer.ts';
@@ -160,9 +160,9 @@ async function offerFreedPlaces(trx: Trx, eventId: string, notify: NotifySetting
 }
 
 /**
- * The offer by the person's channel: an e-mail, an SMS (one segment), else — no address, STOP
- * answered, or the person's choice — a call in « À appeler » with the words to say. Returns the
- * channel used.
+ * The offer by the person's channel: an e-mail, an SMS (one segment), both, else — no address,
+ * STOP answered, or the person's choice — a call in « À appeler » with the words to say. Returns
+ * the channel used.
  */
 async function sendOffer(
   trx: Trx,
@@ -174,9 +174,9 @@ async function sendOffer(
     until: ReturnType<typeof parisWhen>;
     date: string;
   },
-): Promise<'email' | 'sms' | 'appel'> {
+): Promise<PlaceOfferTable['channel']> {
   const createdAt = clockNow().toISOString();
-  const note = (channel: 'email' | 'appel', callText: string | null) =>
+  const note = (channel: 'email' | 'sms' | 'appel', callText: string | null) =>
     insertNotification(trx, {
       registrationId: o.registrationId,
       purpose: 'offer',
@@ -186,13 +186,12 @@ async function sendOffer(
       createdAt,
     });
   const preferred = ctx.person.preferredContact;
-  const mail = preferred === 'email' ? offerToPerson(ctx, { url: o.url, until: o.until.text }) : null;
-  if (mail) {
-    await note('email', null);
-    await sendMail(trx, toOutbox(mail, o.registrationId));
-    return 'email';
-  }
-  if (preferred === 'sms') {
+  const mail =
+    preferred === 'email' || preferred === 'sms-email'
+      ? offerToPerson(ctx, { url: o.url, until: o.until.text })
+      : null;
+  let sms = false;
+  if (preferred === 'sms' || preferred === 'sms-email') {
     const queued = await queueSms(trx, {
       purpose: 'place-offer',
       dedupeKey: `place-offer:${o.registrationId}`,
@@ -206,8 +205,14 @@ async function sendOffer(
         url: o.url,
       }),
     });
-    if (queued !== 'opted-out') return 'sms';
+    sms = queued !== 'opted-out';
   }
+  if (mail) await sendMail(trx, toOutbox(mail, o.registrationId));
+  if (sms || mail) {
+    await note(sms ? 'sms' : 'email', null);
+    return sms && mail ? 'sms-email' : sms ? 'sms' : 'email';
+  }
+  // No address, STOP answered, or the person's choice: an advisor calls, with the link to give.
   await note('appel', offerCallText(ctx, { url: o.url, until: o.until.text }));
   return 'appel';
 }
