@@ -678,6 +678,8 @@ describe.each(BACKENDS)('extranet on %s', (backend) => {
         [admin, '/admin/conservation?_action=retention.setPeriod', { months: '1' }],
         [admin, '/admin/reglages?_action=sessions.waitlistSettings', { offerHours: '2', maxOffers: '9' }],
         [anonymous, `/p/${'A'.repeat(22)}?_action=sessions.acceptOffer`, { code: 'A'.repeat(22) }],
+        [anonymous, `/a/${'A'.repeat(22)}?_action=appointments.personCancel`, { code: 'A'.repeat(22) }],
+        [advisor, '/rendez-vous/1?_action=appointments.cancel', { appointment: '1' }],
         [
           admin,
           '/admin/personnes/1?_action=retention.erase',
@@ -703,7 +705,7 @@ describe.each(BACKENDS)('extranet on %s', (backend) => {
           path
             .split('?')[0]!
             .replace(/\/(\d+|ev-[a-z]+)$/, '/[id]')
-            .replace(/^\/p\/[A-Za-z0-9_-]{22}$/, '/p/[code]'),
+            .replace(/^\/([pa])\/[A-Za-z0-9_-]{22}$/, '/$1/[code]'),
         ),
       );
       expect([...covered].sort()).toEqual(postPages().sort());
