@@ -8,7 +8,11 @@ import { migrateToLatest } from '../src/db/migrate.ts';
 import { upsertEventCopy } from '../src/features/events/events.repository.ts';
 import { deliverDue } from '../src/features/mail/outbox.job.ts';
 import { listCalls, listManualSms } from '../src/features/notifications/calls.repository.ts';
-import { CallNotFoundError, recordCallOutcome, recordSmsByHand } from '../src/features/notifications/calls.service.ts';
+import {
+  CallNotFoundError,
+  recordCallOutcome,
+  recordSmsByHand,
+} from '../src/features/notifications/calls.service.ts';
 import type { NotifySettings } from '../src/features/notifications/context.ts';
 import { queueDueReminders } from '../src/features/notifications/reminders.job.ts';
 import { createTeamDirectory } from '../src/features/notifications/teams.service.ts';
@@ -368,7 +372,9 @@ describe.each(BACKENDS)('notifications on %s', (backend) => {
       { registrationId: id, decision: 'waitlist', viewer: advisorCambresis },
       settings,
     );
-    const sms = (await listManualSms(db.db, advisorCambresis)).filter((m) => m.reference === answer.reference);
+    const sms = (await listManualSms(db.db, advisorCambresis)).filter(
+      (m) => m.reference === answer.reference,
+    );
     expect(sms.map((m) => m.purpose)).toEqual(['receipt', 'decision']);
     const decision = sms[1];
     expect(decision?.text).toMatch(/^Maillage : bonjour Sofia\. .*liste d'attente/);
@@ -377,8 +383,12 @@ describe.each(BACKENDS)('notifications on %s', (backend) => {
     // No provider: no reason of a failure, the page says « pas de fournisseur SMS ».
     expect(decision?.reason).toBeNull();
     // Not a call to make, and not shown outside the request's territory.
-    expect((await listCalls(db.db, advisorCambresis)).some((c) => c.reference === answer.reference)).toBe(false);
-    expect((await listManualSms(db.db, advisorDouaisis)).some((m) => m.reference === answer.reference)).toBe(false);
+    expect((await listCalls(db.db, advisorCambresis)).some((c) => c.reference === answer.reference)).toBe(
+      false,
+    );
+    expect((await listManualSms(db.db, advisorDouaisis)).some((m) => m.reference === answer.reference)).toBe(
+      false,
+    );
     await expect(
       recordSmsByHand(db.db, { id: decision?.id ?? 0, outcome: 'sms-envoye', viewer: advisorDouaisis }),
     ).rejects.toBeInstanceOf(CallNotFoundError);
@@ -394,7 +404,11 @@ describe.each(BACKENDS)('notifications on %s', (backend) => {
       .where('id', '=', decision?.id ?? 0)
       .executeTakeFirstOrThrow();
     expect(row).toEqual({ status: 'done-by-hand', handled_by: 'adv-1' });
-    const note = await db.db.selectFrom('note').select(['kind', 'body']).orderBy('id', 'desc').executeTakeFirstOrThrow();
+    const note = await db.db
+      .selectFrom('note')
+      .select(['kind', 'body'])
+      .orderBy('id', 'desc')
+      .executeTakeFirstOrThrow();
     expect(note).toEqual({ kind: 'appel', body: 'SMS envoyé. Depuis le portable du service' });
     // Recorded once: a second advisor finds it gone.
     await expect(
@@ -429,9 +443,17 @@ describe.each(BACKENDS)('notifications on %s', (backend) => {
       .select('person_id')
       .where('id', '=', stop.id)
       .executeTakeFirstOrThrow();
-    await db.db.updateTable('person').set({ sms_opt_out_at: new Date().toISOString() }).where('id', '=', person.person_id).execute();
+    await db.db
+      .updateTable('person')
+      .set({ sms_opt_out_at: new Date().toISOString() })
+      .where('id', '=', person.person_id)
+      .execute();
     await decide(db.db, db.kind, { registrationId: stop.id, decision: 'waitlist', viewer: admin }, settings);
-    const after = await db.db.selectFrom('sms_message').select('purpose').where('registration_id', '=', stop.id).execute();
+    const after = await db.db
+      .selectFrom('sms_message')
+      .select('purpose')
+      .where('registration_id', '=', stop.id)
+      .execute();
     expect(after.map((r) => r.purpose)).toEqual(['receipt']);
     const call = (await listCalls(db.db, admin)).find((c) => c.reference === stop.answer.reference);
     expect(call?.channel).toBe('appel');

@@ -174,7 +174,10 @@ describe('message templates', () => {
   });
 
   it('gives advisors a short text to read on the phone', () => {
-    const text = callScript(ctx({ status: 'accepted' }, { email: null, preferredContact: 'appel' }), 'decision');
+    const text = callScript(
+      ctx({ status: 'accepted' }, { email: null, preferredContact: 'appel' }),
+      'decision',
+    );
     expect(text).toContain('Votre place est confirmée');
     expect(text).toContain('jeudi 3 décembre 2026 à 9 h 30');
     expect(text).toContain('MAI-2026-000123');

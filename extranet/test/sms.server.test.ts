@@ -74,7 +74,11 @@ describe.each(BACKENDS)('SMS through Brevo on %s', (backend) => {
     const recipient = `33${String(body.phone).slice(1)}`;
     const sms = await until<BrevoSms>(() => brevo.accepted.find((s) => s.recipient === recipient));
     const row = await until(async () => {
-      const r = await server.db.db.selectFrom('sms_message').selectAll().where('registration_id', '=', reg.id).executeTakeFirst();
+      const r = await server.db.db
+        .selectFrom('sms_message')
+        .selectAll()
+        .where('registration_id', '=', reg.id)
+        .executeTakeFirst();
       return r?.status === 'sent' ? r : undefined;
     });
     return { id: reg.id, personId: reg.person_id, sms, row };
@@ -82,8 +86,15 @@ describe.each(BACKENDS)('SMS through Brevo on %s', (backend) => {
 
   it('sends the receipt by SMS, and shows on the request page when it was sent, then delivered', async () => {
     const { id, sms, row } = await smsRequest();
-    expect(sms.content).toMatch(/^Maillage : demande bien recue \(dossier MAI-\d{4}-\d{6}\)\. Réponse sous 2 jours ouvrés\.$/);
-    expect(sms).toMatchObject({ sender: 'Maillage', type: 'transactional', unicodeEnabled: false, tag: 'receipt' });
+    expect(sms.content).toMatch(
+      /^Maillage : demande bien recue \(dossier MAI-\d{4}-\d{6}\)\. Réponse sous 2 jours ouvrés\.$/,
+    );
+    expect(sms).toMatchObject({
+      sender: 'Maillage',
+      type: 'transactional',
+      unicodeEnabled: false,
+      tag: 'receipt',
+    });
     expect(sms.webUrl.startsWith(`${server.url}/api/sms/statut/${row.id}/`)).toBe(true);
     expect(await text(admin.get(`/demandes/${id}`))).toContain('SMS envoyé le');
 
@@ -98,8 +109,14 @@ describe.each(BACKENDS)('SMS through Brevo on %s', (backend) => {
       status: 200,
       body: JSON.stringify({ ok: true, changed: false }),
     });
-    expect((await brevo.report(sms.webUrl, brevoReport(sms, 'hardBounce'))).body).toContain('"changed":false');
-    const after = await server.db.db.selectFrom('sms_message').select(['status', 'delivered_at']).where('id', '=', row.id).executeTakeFirstOrThrow();
+    expect((await brevo.report(sms.webUrl, brevoReport(sms, 'hardBounce'))).body).toContain(
+      '"changed":false',
+    );
+    const after = await server.db.db
+      .selectFrom('sms_message')
+      .select(['status', 'delivered_at'])
+      .where('id', '=', row.id)
+      .executeTakeFirstOrThrow();
     expect(after.status).toBe('delivered');
   });
 
@@ -111,11 +128,21 @@ describe.each(BACKENDS)('SMS through Brevo on %s', (backend) => {
     const otherId = sms.webUrl.replace(`/statut/${row.id}/`, `/statut/${row.id + 1000}/`);
     const notFound = await brevo.report(otherId, brevoReport(sms, 'delivered'));
     expect(notFound).toEqual({ status: 404, body: JSON.stringify({ error: 'not-found' }) });
-    expect((await brevo.report(sms.webUrl, null, { raw: JSON.stringify({ ...brevoReport(sms, 'delivered'), pad: 'x'.repeat(17_000) }) })).status).toBe(413);
+    expect(
+      (
+        await brevo.report(sms.webUrl, null, {
+          raw: JSON.stringify({ ...brevoReport(sms, 'delivered'), pad: 'x'.repeat(17_000) }),
+        })
+      ).status,
+    ).toBe(413);
     expect((await brevo.report(sms.webUrl, null, { raw: '{"msg_status": "delivered",' })).status).toBe(400);
     const mismatch = await brevo.report(sms.webUrl, brevoReport(sms, 'hardBounce', { to: '33699999999' }));
     expect(mismatch.status).toBe(422);
-    const still = await server.db.db.selectFrom('sms_message').select('status').where('id', '=', row.id).executeTakeFirstOrThrow();
+    const still = await server.db.db
+      .selectFrom('sms_message')
+      .select('status')
+      .where('id', '=', row.id)
+      .executeTakeFirstOrThrow();
     expect(still.status).toBe('sent');
     expect(server.logs()).toContain('compte rendu refusé : numéro différent de celui du message');
     expect(server.logs()).not.toContain('33699999999');
@@ -129,17 +156,30 @@ describe.each(BACKENDS)('SMS through Brevo on %s', (backend) => {
     expect(list).toContain('Non délivré (numéro invalide) : à appeler');
     expect(list).toContain('Ophélie');
     expect(await text(admin.get(`/demandes/${id}`))).toContain('Non délivré (numéro invalide) : à appeler');
-    const recorded = await admin.post('/a-appeler?_action=calls.sms', { id: String(row.id), outcome: 'joint' });
+    const recorded = await admin.post('/a-appeler?_action=calls.sms', {
+      id: String(row.id),
+      outcome: 'joint',
+    });
     expect(recorded.status).toBe(303);
-    const done = await server.db.db.selectFrom('sms_message').select('status').where('id', '=', row.id).executeTakeFirstOrThrow();
+    const done = await server.db.db
+      .selectFrom('sms_message')
+      .select('status')
+      .where('id', '=', row.id)
+      .executeTakeFirstOrThrow();
     expect(done.status).toBe('done-by-hand');
     expect(await text(admin.get('/a-appeler'))).not.toContain('Ophélie');
   });
 
   it('stops SMS to someone who answered STOP, calls them instead, and lets an advisor resume only at their request', async () => {
     const { id, personId, sms } = await smsRequest({ firstName: 'Yanis' });
-    expect((await brevo.report(sms.webUrl, brevoReport(sms, 'replied', { reply: '  sToP ' }))).status).toBe(200);
-    const person = await server.db.db.selectFrom('person').select('sms_opt_out_at').where('id', '=', personId).executeTakeFirstOrThrow();
+    expect((await brevo.report(sms.webUrl, brevoReport(sms, 'replied', { reply: '  sToP ' }))).status).toBe(
+      200,
+    );
+    const person = await server.db.db
+      .selectFrom('person')
+      .select('sms_opt_out_at')
+      .where('id', '=', personId)
+      .executeTakeFirstOrThrow();
     expect(person.sms_opt_out_at).not.toBeNull();
     const audited = await server.db.db
       .selectFrom('audit_log')
@@ -149,19 +189,39 @@ describe.each(BACKENDS)('SMS through Brevo on %s', (backend) => {
       .execute();
     expect(audited).toEqual([{ actor_id: null }]);
     // A decision now: no SMS, a call in « À appeler ».
-    const decided = await admin.post(`/demandes/${id}?_action=registrations.decide`, { registration: String(id), decision: 'waitlist' });
+    const decided = await admin.post(`/demandes/${id}?_action=registrations.decide`, {
+      registration: String(id),
+      decision: 'waitlist',
+    });
     expect(decided.status).toBe(303);
-    const smsRows = await server.db.db.selectFrom('sms_message').select('purpose').where('registration_id', '=', id).execute();
+    const smsRows = await server.db.db
+      .selectFrom('sms_message')
+      .select('purpose')
+      .where('registration_id', '=', id)
+      .execute();
     expect(smsRows.map((r) => r.purpose)).toEqual(['receipt']);
-    expect(await text(admin.get('/a-appeler'))).toContain('Bonjour Yanis, je suis conseiller·e chez Maillage.');
+    expect(await text(admin.get('/a-appeler'))).toContain(
+      'Bonjour Yanis, je suis conseiller·e chez Maillage.',
+    );
     const file = await text(admin.get(`/personnes/${personId}`));
     expect(file).toContain('A répondu STOP : plus de SMS');
     // Resumed only with the box « la personne me l'a demandé » ticked.
-    const refused = await admin.post(`/personnes/${personId}?_action=persons.smsConsent`, { person: String(personId), sms: 'reprendre' });
+    const refused = await admin.post(`/personnes/${personId}?_action=persons.smsConsent`, {
+      person: String(personId),
+      sms: 'reprendre',
+    });
     expect(await refused.text()).toContain('Cochez la case : seule la personne peut le demander.');
-    const resumed = await admin.post(`/personnes/${personId}?_action=persons.smsConsent`, { person: String(personId), sms: 'reprendre', asked: 'on' });
+    const resumed = await admin.post(`/personnes/${personId}?_action=persons.smsConsent`, {
+      person: String(personId),
+      sms: 'reprendre',
+      asked: 'on',
+    });
     expect(resumed.status).toBe(303);
-    const again = await server.db.db.selectFrom('person').select('sms_opt_out_at').where('id', '=', personId).executeTakeFirstOrThrow();
+    const again = await server.db.db
+      .selectFrom('person')
+      .select('sms_opt_out_at')
+      .where('id', '=', personId)
+      .executeTakeFirstOrThrow();
     expect(again.sms_opt_out_at).toBeNull();
   });
 });
@@ -181,11 +241,22 @@ describe('SMS in demo mode (no provider): written to SMS_DIR and listed on /sms'
   });
 
   it('writes each SMS to a file, shows it on /sms, and erases the file with the person', async () => {
-    const res = await intake(server.url, eventRequest('ev-demo', { email: undefined, preferredContact: 'sms', firstName: 'Inès' }));
+    const res = await intake(
+      server.url,
+      eventRequest('ev-demo', { email: undefined, preferredContact: 'sms', firstName: 'Inès' }),
+    );
     const { reference } = (await res.json()) as { reference: string };
-    const reg = await server.db.db.selectFrom('registration').select(['id', 'person_id']).where('reference', '=', reference).executeTakeFirstOrThrow();
+    const reg = await server.db.db
+      .selectFrom('registration')
+      .select(['id', 'person_id'])
+      .where('reference', '=', reference)
+      .executeTakeFirstOrThrow();
     const row = await until(async () => {
-      const r = await server.db.db.selectFrom('sms_message').selectAll().where('registration_id', '=', reg.id).executeTakeFirst();
+      const r = await server.db.db
+        .selectFrom('sms_message')
+        .selectAll()
+        .where('registration_id', '=', reg.id)
+        .executeTakeFirst();
       return r?.status === 'delivered' ? r : undefined;
     });
     const file = join(dir, smsFileName(row.id));
@@ -196,10 +267,18 @@ describe('SMS in demo mode (no provider): written to SMS_DIR and listed on /sms'
     expect(page).toContain(`Maillage : demande bien recue (dossier ${reference})`);
     expect(page).toContain('SMS délivré le');
     expect(page).toContain('1 SMS facturé');
-    const counts = await erasePerson(server.db.db, reg.person_id, { actorId: null, reason: 'request', smsDir: dir });
+    const counts = await erasePerson(server.db.db, reg.person_id, {
+      actorId: null,
+      reason: 'request',
+      smsDir: dir,
+    });
     expect(counts).toMatchObject({ sms: 1, smsFiles: 1 });
     expect(existsSync(file)).toBe(false);
-    const blanked = await server.db.db.selectFrom('sms_message').select(['to_phone', 'text_body']).where('id', '=', row.id).executeTakeFirstOrThrow();
+    const blanked = await server.db.db
+      .selectFrom('sms_message')
+      .select(['to_phone', 'text_body'])
+      .where('id', '=', row.id)
+      .executeTakeFirstOrThrow();
     expect(blanked.to_phone).toBe('');
     expect(blanked.text_body).not.toContain(reference);
   });

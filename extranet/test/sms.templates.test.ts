@@ -23,9 +23,17 @@ const COMMUNE = longest('commune');
 const EXTRANET_URLS = ['https://extranet.maillage-asso.fr', 'http://localhost:4322'];
 const link = (base: string) => `${base}/c/${'A'.repeat(22)}`;
 
-function ctx(status: NotificationContext['registration']['status'], extra: Partial<NotificationContext['registration']> = {}): NotificationContext {
+function ctx(
+  status: NotificationContext['registration']['status'],
+  extra: Partial<NotificationContext['registration']> = {},
+): NotificationContext {
   return {
-    person: { id: 1, firstName: 'Marie-Christine-Alexandra-Bénédicte'.padEnd(80, 'e'), phone: '+33612345678', preferredContact: 'sms' },
+    person: {
+      id: 1,
+      firstName: 'Marie-Christine-Alexandra-Bénédicte'.padEnd(80, 'e'),
+      phone: '+33612345678',
+      preferredContact: 'sms',
+    },
     registration: {
       reference: 'MAI-2026-000123',
       kind: 'event',
@@ -37,7 +45,12 @@ function ctx(status: NotificationContext['registration']['status'], extra: Parti
         territoryName: 'Valenciennois',
         // Wednesday 30 September: the longest weekday and month names
         slots: [{ date: '2026-09-30', start: '13:30', end: '16:30' }],
-        venue: { name: 'Pôle emploi-formation de la Pévèle', address: '21 place du Commandant-Richez', postcode: '59000', commune: COMMUNE },
+        venue: {
+          name: 'Pôle emploi-formation de la Pévèle',
+          address: '21 place du Commandant-Richez',
+          postcode: '59000',
+          commune: COMMUNE,
+        },
       },
       ...extra,
     },
@@ -80,11 +93,20 @@ describe('SMS templates', () => {
           expect(text).toContain('mercredi 30/09 à 13h30');
           expect(text).toContain(COMMUNE);
         }
-        if (purpose === 'decision' && c.registration.status !== 'accepted') expect(text).toContain('MAI-2026-000123');
-        if (process.env.SMS_TABLE) console.log(`| ${name} | ${base} | ${text.length} | ${segments} / ${budget} | ${text} |`);
+        if (purpose === 'decision' && c.registration.status !== 'accepted')
+          expect(text).toContain('MAI-2026-000123');
+        if (process.env.SMS_TABLE)
+          console.log(`| ${name} | ${base} | ${text.length} | ${segments} / ${budget} | ${text} |`);
       });
 
   it('keeps confirmations and reminders to one SMS, the others to two', () => {
-    expect(SMS_BUDGET).toEqual({ receipt: 1, reminder: 1, accepted: 1, waitlisted: 2, declined: 2, cancelled: 2 });
+    expect(SMS_BUDGET).toEqual({
+      receipt: 1,
+      reminder: 1,
+      accepted: 1,
+      waitlisted: 2,
+      declined: 2,
+      cancelled: 2,
+    });
   });
 });

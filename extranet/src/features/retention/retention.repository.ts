@@ -347,7 +347,10 @@ export async function blankSmsOf(db: Db, personId: number, regIds: number[], era
     .selectFrom('sms_message')
     .select('id')
     .where((eb) =>
-      eb.or([eb('person_id', '=', personId), ...(regIds.length ? [eb('registration_id', 'in', regIds)] : [])]),
+      eb.or([
+        eb('person_id', '=', personId),
+        ...(regIds.length ? [eb('registration_id', 'in', regIds)] : []),
+      ]),
     )
     .execute();
   const ids = rows.map((r) => r.id);
@@ -358,6 +361,10 @@ export async function blankSmsOf(db: Db, personId: number, regIds: number[], era
     .where('id', 'in', ids)
     .where('status', 'in', ['manual', 'queued', 'sending'])
     .execute();
-  await db.updateTable('sms_message').set({ to_phone: '', text_body: erasedText }).where('id', 'in', ids).execute();
+  await db
+    .updateTable('sms_message')
+    .set({ to_phone: '', text_body: erasedText })
+    .where('id', 'in', ids)
+    .execute();
   return ids;
 }

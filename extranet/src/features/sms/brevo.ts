@@ -2,7 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
 /** One SMS for the provider: to an E.164 number, GSM-7 text, our delivery-report URL. */
-export interface SmsToSend {
+interface SmsToSend {
   /** sms_message.id: names the demo folder's file, never sent to the provider */
   id: number;
   to: string;
@@ -110,7 +110,10 @@ export function brevoProvider(settings: BrevoSettings): SmsProvider {
       }
       if (res.status === 400) throw new SmsRejected(rejectionReason(body));
       if (res.status === 429 || res.status === 503)
-        throw new SmsTransient(`trop de demandes (${res.status})`, retryAfter(res.headers.get('retry-after')));
+        throw new SmsTransient(
+          `trop de demandes (${res.status})`,
+          retryAfter(res.headers.get('retry-after')),
+        );
       if (res.status === 401 || res.status === 403)
         throw new SmsTransient(`clé du fournisseur refusée (${res.status})`);
       throw new SmsTransient(`erreur du fournisseur (${res.status})`);

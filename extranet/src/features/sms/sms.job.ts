@@ -17,7 +17,7 @@ import { nextSmsInstant } from './sms.rules.ts';
 /** Attempts after which a provider that keeps failing hands the message to an advisor. */
 export const MAX_SMS_ATTEMPTS = 6;
 /** SMS to one number per Paris day; beyond, the next one waits for the next day. */
-export const DAILY_CAP_PER_NUMBER = 5;
+const DAILY_CAP_PER_NUMBER = 5;
 const LOCK_MS = 2 * 60_000;
 
 export const PROVIDER_DOWN = 'Le fournisseur SMS ne répond pas : à envoyer à la main';
@@ -40,7 +40,7 @@ export interface SmsWorkerOptions {
 }
 
 /** The hash kept of a delivery-report secret (the secret itself is only in the URL given to the provider). */
-export function callbackHash(secret: string): string {
+function callbackHash(secret: string): string {
   return createHash('sha256').update(secret).digest('hex');
 }
 
@@ -144,7 +144,10 @@ async function failed(options: SmsWorkerOptions, row: SmsMessageRow, error: unkn
     });
     return;
   }
-  const wait = Math.max(backoffMs(row.attempts), error instanceof SmsTransient ? (error.retryAfterMs ?? 0) : 0);
+  const wait = Math.max(
+    backoffMs(row.attempts),
+    error instanceof SmsTransient ? (error.retryAfterMs ?? 0) : 0,
+  );
   await requeueSms(options.db, row.id, {
     notBefore: nextSmsInstant(new Date(at.getTime() + wait)).toISOString(),
     lastError: `Nouvel essai prévu (${reason})`,

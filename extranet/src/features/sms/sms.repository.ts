@@ -54,7 +54,10 @@ export async function claimDueSms(
 }
 
 /** Messages to one number that left in [from, until): the daily cap per number. */
-export async function countSentTo(db: Db, filter: { to: string; from: string; until: string }): Promise<number> {
+export async function countSentTo(
+  db: Db,
+  filter: { to: string; from: string; until: string },
+): Promise<number> {
   const row = await db
     .selectFrom('sms_message')
     .select((eb) => eb.fn.countAll<number>().as('n'))

@@ -135,7 +135,10 @@ export async function applyDeliveryReport(
       });
       return done ? 'applied' : 'unchanged';
     }
-    const stop = event === 'unsubscribe' || event === 'unsubscribed' || (event.startsWith('repl') && isStop(input.report.reply));
+    const stop =
+      event === 'unsubscribe' ||
+      event === 'unsubscribed' ||
+      (event.startsWith('repl') && isStop(input.report.reply));
     if (stop && sms.person_id !== null) {
       // Only the person this very message went to: never everyone who shares the number.
       if (!(await setSmsOptOut(trx, sms.person_id, at))) return 'unchanged';

@@ -86,7 +86,11 @@ export function smsText(
   const places = e ? [[e.venue.address, commune].filter(Boolean).join(', '), commune] : [''];
   const confirm = (lead: string) =>
     firstFitting(
-      byTitleThenPlace(title, places, (t, place) => `Maillage : ${lead}${t ? ` "${t}"` : ''}, ${when}, ${place}. ${absent}`),
+      byTitleThenPlace(
+        title,
+        places,
+        (t, place) => `Maillage : ${lead}${t ? ` "${t}"` : ''}, ${when}, ${place}. ${absent}`,
+      ),
       1,
     );
   if (purpose === 'reminder' && e) return confirm('rappel');
