@@ -21,7 +21,7 @@ const FEATURE_ORDER = [
   'persons', // the person's file, corrections, merge, timeline
   'registrations', // intake (and manual entry), decisions, inbox, contact details
   'sessions', // roster, attendance, sign-in sheet, end of Parcours
-  'appointments', // individual appointments, the advisor's agenda and calendar feed
+  'appointments', // individual appointments, the agenda, calendar feeds, their messages
   'notes',
   'supports',
   'reporting',

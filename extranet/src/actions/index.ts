@@ -1,5 +1,6 @@
 import { account } from './account.ts';
 import { accounts } from './accounts.ts';
+import { appointments } from './appointments.ts';
 import { auth } from './auth.ts';
 import { calls } from './calls.ts';
 import { indicators } from './indicators.ts';
@@ -18,6 +19,7 @@ import { supports } from './supports.ts';
 export const server = {
   account,
   accounts,
+  appointments,
   auth,
   calls,
   indicators,

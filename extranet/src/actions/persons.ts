@@ -156,9 +156,18 @@ export const persons = {
   }),
 
   note: formAction({
-    input: () => noteForm(parisDate()).safeExtend(onPerson.shape),
-    handler: async ({ person, ...note }, viewer, { locals }) => {
-      await addNote(locals.runtime.db, { viewer, personId: person, note }).catch(refusal);
+    input: () =>
+      noteForm(parisDate())
+        .safeExtend(onPerson.shape)
+        // the report of an appointment (its page's note form, or « Écrire le compte rendu »)
+        .safeExtend({ appointment: z.preprocess((v) => (v === '' ? undefined : v), recordId.optional()) }),
+    handler: async ({ person, appointment, ...note }, viewer, { locals }) => {
+      await addNote(locals.runtime.db, {
+        viewer,
+        personId: person,
+        appointmentId: appointment ?? null,
+        note,
+      }).catch(refusal);
     },
   }),
 

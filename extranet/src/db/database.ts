@@ -1,4 +1,5 @@
 import type { Selectable } from 'kysely';
+import type { AppointmentMessageTable, AppointmentTable, CalendarFeedTable } from './tables/appointments.ts';
 import type { AccountTable, SessionTable, UsersTable, VerificationTable } from './tables/auth.ts';
 import type {
   IndicatorTargetTable,
@@ -28,6 +29,7 @@ import type {
 } from './tables/system.ts';
 
 // The tables are declared by area in ./tables/; this interface assembles them for Kysely.
+export type * from './tables/appointments.ts';
 export type * from './tables/auth.ts';
 export type * from './tables/followup.ts';
 export type * from './tables/messages.ts';
@@ -42,6 +44,9 @@ export interface Database {
   attendance: AttendanceTable;
   support: SupportTable;
   note: NoteTable;
+  appointment: AppointmentTable;
+  appointment_message: AppointmentMessageTable;
+  calendar_feed: CalendarFeedTable;
   parcours_outcome: ParcoursOutcomeTable;
   support_phase: SupportPhaseTable;
   indicator_target: IndicatorTargetTable;

@@ -43,6 +43,7 @@ const RECORDS = {
   Personne: { href: '/personnes', label: 'Retour aux personnes' },
   Accompagnement: { href: '/accompagnements', label: 'Retour aux accompagnements' },
   Note: { href: '/actions', label: 'Retour à mes prochaines actions' },
+  'Rendez-vous': { href: '/agenda', label: 'Retour à l’agenda' },
 } as const;
 type RecordKind = keyof typeof RECORDS;
 

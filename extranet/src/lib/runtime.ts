@@ -26,6 +26,7 @@ import { dirname, isAbsolute, resolve } from 'node:path';
 import { createDb, type Db } from '../db/connect.ts';
 import { clearMemo } from '../db/memo.ts';
 import { migrateToLatest } from '../db/migrate.ts';
+import { startAppointmentReminders } from '../features/appointments/reminders.job.ts';
 import { type Auth, createAuth } from '../features/auth/auth.ts';
 import { seedDemoAccounts, seedDemoRegistrations } from '../features/demo/demo.service.ts';
 import { startMailWorker } from '../features/mail/outbox.job.ts';
@@ -191,6 +192,8 @@ async function boot(): Promise<Runtime> {
 
   // Reminders two days before each session.
   startNotifications(database.db, notify);
+  // Appointments: reminders two days before at 09:00 and the morning at 08:00 (Paris).
+  startAppointmentReminders(database.db, notify);
   // End of each Parcours: the professionals who asked are told whether the person came.
   startParcoursEndJob(database.db, notify);
 

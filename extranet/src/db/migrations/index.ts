@@ -13,6 +13,7 @@ import * as indicatorTargets from './2026_12_02_0600_indicator_targets.ts';
 import * as retention from './2026_12_02_0700_retention.ts';
 import * as territoryCopy from './2026_12_02_0800_territory_copy.ts';
 import * as sms from './2026_12_07_0100_sms.ts';
+import * as appointments from './2026_12_07_0300_appointments.ts';
 
 /**
  * Every migration, by timestamped name. Listed in code rather than read from disk so the built
@@ -32,4 +33,5 @@ export const migrations: Record<string, Migration> = {
   '2026_12_02_0700_retention': retention,
   '2026_12_02_0800_territory_copy': territoryCopy,
   '2026_12_07_0100_sms': sms,
+  '2026_12_07_0300_appointments': appointments,
 };

@@ -48,6 +48,8 @@ export interface NoteTable {
   done_at: Timestamp | null;
   done_by: string | null;
   updated_at: Timestamp | null;
+  /** the appointment this note reports on */
+  appointment_id: Generated<number | null>;
 }
 
 /** An earlier version of a note, written each time the note is edited. */

@@ -1,8 +1,13 @@
 import { addDays, now, parisDate, parisInstant } from '@maillage/platform/clock';
-import type { Kysely, Transaction } from 'kysely';
+import type { Insertable, Kysely, Transaction } from 'kysely';
 import type { DbKind } from '../../db/connect.ts';
-import type { Database } from '../../db/database.ts';
-import { countSentTo, insertOutboxMessage, lockAddressCap } from './outbox.repository.ts';
+import type { Database, OutboxTable } from '../../db/database.ts';
+import {
+  countSentTo,
+  insertOutboxMessage,
+  insertOutboxMessages,
+  lockAddressCap,
+} from './outbox.repository.ts';
 
 export interface MailAttachment {
   filename: string;
@@ -36,8 +41,24 @@ export async function sendMail(
   /** Stored but not sent, with this reason for the outbox page (see sendCappedMail). */
   heldBecause?: string,
 ): Promise<number> {
+  return insertOutboxMessage(db, outboxRow(message, heldBecause));
+}
+
+/** sendMail for many messages at once: one INSERT per 500 (a job queuing thousands of reminders). */
+export async function sendMails(
+  db: Kysely<Database> | Transaction<Database>,
+  messages: MailMessage[],
+): Promise<void> {
+  for (let i = 0; i < messages.length; i += 500)
+    await insertOutboxMessages(
+      db,
+      messages.slice(i, i + 500).map((m) => outboxRow(m)),
+    );
+}
+
+function outboxRow(message: MailMessage, heldBecause?: string): Insertable<OutboxTable> {
   const at = now().toISOString();
-  return insertOutboxMessage(db, {
+  return {
     kind: message.kind,
     to_address: message.to,
     reply_to: message.replyTo ?? null,
@@ -52,7 +73,7 @@ export async function sendMail(
     attempts: 0,
     next_attempt_at: at,
     created_at: at,
-  });
+  };
 }
 
 /** Messages that anyone can cause with a public form: what the daily cap counts. */

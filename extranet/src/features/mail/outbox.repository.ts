@@ -14,6 +14,11 @@ export async function insertOutboxMessage(db: Kysely<Database>, values: Insertab
   return row.id;
 }
 
+/** Many messages in one statement (a job queuing thousands at once). */
+export async function insertOutboxMessages(db: Kysely<Database>, rows: Insertable<OutboxTable>[]) {
+  if (rows.length) await db.insertInto('outbox').values(rows).execute();
+}
+
 /**
  * PostgreSQL: holds a lock on one address's daily cap until the transaction ends, so concurrent
  * requests to that address are counted one after the other (SQLite has one writer at a time).

@@ -35,11 +35,27 @@ export async function findSupportOf(db: Db, personId: number, supportId: number)
     .executeTakeFirst();
 }
 
+/** The appointment's id when it is one of this person's. */
+export async function findAppointmentOf(db: Db, personId: number, appointmentId: number) {
+  return db
+    .selectFrom('appointment')
+    .select('id')
+    .where('id', '=', appointmentId)
+    .where('person_id', '=', personId)
+    .executeTakeFirst();
+}
+
 type NoteContent = Pick<NoteTable, 'kind' | 'occurred_at' | 'body' | 'next_action' | 'due_at'>;
 
 export async function insertNote(
   db: Db,
-  note: NoteContent & { person_id: number; support_id: number | null; author_id: string; created_at: string },
+  note: NoteContent & {
+    person_id: number;
+    support_id: number | null;
+    appointment_id?: number | null;
+    author_id: string;
+    created_at: string;
+  },
 ): Promise<number> {
   const row = await db
     .insertInto('note')

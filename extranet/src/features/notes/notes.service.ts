@@ -5,6 +5,7 @@ import { audit } from '../audit/audit.repository.ts';
 import type { Viewer } from '../auth/viewer.ts';
 import { PersonNotFoundError } from '../persons/persons.rules.ts';
 import {
+  findAppointmentOf,
   findSupportOf,
   findVisibleNote,
   findVisiblePerson,
@@ -65,7 +66,14 @@ async function auditNote(
 /** Writes a note on a person, or on one of their supports. */
 export async function addNote(
   db: Kysely<Database>,
-  input: { viewer: Viewer; personId: number; supportId?: number | null; note: NoteInput },
+  input: {
+    viewer: Viewer;
+    personId: number;
+    supportId?: number | null;
+    /** the appointment it reports on (one of the person's) */
+    appointmentId?: number | null;
+    note: NoteInput;
+  },
 ): Promise<number> {
   return db.transaction().execute(async (trx) => {
     const person = await findVisiblePerson(trx, input.viewer, input.personId);
@@ -73,12 +81,15 @@ export async function addNote(
     if (input.supportId) {
       if (!(await findSupportOf(trx, person.id, input.supportId))) throw new PersonNotFoundError();
     }
+    if (input.appointmentId && !(await findAppointmentOf(trx, person.id, input.appointmentId)))
+      throw new PersonNotFoundError();
     const n = input.note;
     const content = noteContent(n);
     const iso = now().toISOString();
     const id = await insertNote(trx, {
       person_id: person.id,
       support_id: input.supportId ?? null,
+      appointment_id: input.appointmentId ?? null,
       author_id: input.viewer.id,
       ...content,
       created_at: iso,
@@ -89,7 +100,12 @@ export async function addNote(
       input.viewer,
       'note.create',
       { id, personId: person.id },
-      { kind: n.kind, support: input.supportId ?? null, action: Boolean(n.nextAction) },
+      {
+        kind: n.kind,
+        support: input.supportId ?? null,
+        appointment: input.appointmentId ?? null,
+        action: Boolean(n.nextAction),
+      },
     );
     return id;
   });

@@ -120,4 +120,6 @@ export type MessageTemplate =
   | 'decision'
   | 'prescriber-decision'
   | 'reminder'
-  | 'prescriber-parcours-end';
+  | 'prescriber-parcours-end'
+  | 'appointment'
+  | 'appointment-advisor';

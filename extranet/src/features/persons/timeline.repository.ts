@@ -3,7 +3,7 @@ import type { Database } from '../../db/database.ts';
 
 /** One row of the timeline's single query: its source, id, and the source's columns in order. */
 export interface SourceRow {
-  src: 'r' | 'd' | 'a' | 'p' | 'e' | 'n' | 'm' | 'c';
+  src: 'r' | 'd' | 'a' | 'p' | 'e' | 'n' | 'm' | 'c' | 'v' | 's';
   id: number;
   i1: number | null;
   c1: string | null;
@@ -22,10 +22,17 @@ const DECISIONS = [
   'registration.cancel',
 ];
 const MESSAGES_TO_THE_PERSON = ['receipt', 'decision', 'reminder'];
+/** What changed an appointment after its booking (the booking is the appointment row itself). */
+const APPOINTMENT_CHANGES = [
+  'appointment.status',
+  'appointment.change',
+  'appointment.cancel',
+  'appointment.cancel-by-person',
+];
 
 /**
  * The timeline's single query: each source (requests, decisions, attendance, support phases and
- * ends, notes, messages, calls) a branch of a UNION ALL, each on its index, each giving its newest
+ * ends, notes, messages, calls, appointments and their changes) a branch of a UNION ALL, each on its index, each giving its newest
  * `n` rows. One query, not eight: the person file is what advisors open most, and eight round
  * trips per view queued behind each other under load. Rows come unordered (timeline.view.ts sorts).
  */
@@ -71,6 +78,15 @@ export async function timelineRows(db: Kysely<Database>, personId: number, n: nu
         left join users u on u.id = x.handled_by
       where r.person_id = ${personId} and x.handled_at is not null
       order by x.handled_at desc limit ${n}) as calls
+    union all select * from (
+      select 'v', v.id, ${int}, v.created_at, v.starts_at, v.place_kind, v.status, u.name, ${text}, ${text}
+      from appointment v left join users u on u.id = v.advisor_id
+      where v.person_id = ${personId} order by v.created_at desc limit ${n}) as appointments
+    union all select * from (
+      select 's', a.id, ${int}, a.at, a.action, a.entity_id, a.details_json, u.name, ${text}, ${text}
+      from audit_log a left join users u on u.id = a.actor_id
+      where a.person_id = ${personId} and a.action in (${sql.join(APPOINTMENT_CHANGES)})
+      order by a.id desc limit ${n}) as appointment_changes
   `.execute(db);
   return rows;
 }

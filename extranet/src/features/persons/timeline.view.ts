@@ -12,6 +12,7 @@ import type {
 import { type SourceRow, timelineRows } from './timeline.repository.ts';
 
 type TimelineKind =
+  | 'appointment'
   | 'request'
   | 'decision'
   | 'attendance'
@@ -34,6 +35,11 @@ export interface TimelineItem {
 }
 
 const TIMELINE_PAGE_SIZE = 50;
+const PARIS_DATE_TIME = new Intl.DateTimeFormat('fr-FR', {
+  dateStyle: 'short',
+  timeStyle: 'short',
+  timeZone: 'Europe/Paris',
+});
 
 /**
  * One timeline of a person, newest first: requests, decisions, attendance, support phases and
@@ -129,7 +135,42 @@ export async function personTimeline(db: Kysely<Database>, personId: number, pag
     })),
     (r) => r.handled_at ?? '',
   );
-  return { requests, decisions, attendance, phases, ends, notes, messages, calls, page, n };
+  const appointments = desc(
+    of('v').map((r) => ({
+      id: r.id,
+      created_at: t(r.c1),
+      starts_at: t(r.c2),
+      place_kind: t(r.c3),
+      status: t(r.c4),
+      name: r.c5,
+    })),
+    (r) => r.created_at,
+  );
+  const appointmentChanges = desc(
+    of('s').map((r) => ({
+      id: r.id,
+      at: t(r.c1),
+      action: t(r.c2),
+      appointment_id: r.c3,
+      details: r.c4,
+      name: r.c5,
+    })),
+    (r) => r.id,
+  );
+  return {
+    requests,
+    decisions,
+    attendance,
+    phases,
+    ends,
+    notes,
+    messages,
+    calls,
+    appointments,
+    appointmentChanges,
+    page,
+    n,
+  };
 }
 
 export type RawTimeline = Awaited<ReturnType<typeof personTimeline>>;
@@ -144,6 +185,9 @@ export function mergeTimeline(
     phase: Record<string, string>;
     noteKind: Record<string, string>;
     endReason: Record<string, string>;
+    /** the appointment's statuses and places (from the appointments feature, above this one) */
+    appointmentStatus: Record<string, string>;
+    place: Record<string, string>;
   },
 ): { items: TimelineItem[]; hasMore: boolean } {
   const items: TimelineItem[] = [];
@@ -224,6 +268,34 @@ export function mergeTimeline(
       detail: c.outcome,
       by: c.name,
     });
+  for (const v of raw.appointments)
+    items.push({
+      at: v.created_at,
+      kind: 'appointment',
+      key: `v${v.id}`,
+      title: `Rendez-vous fixé pour le ${PARIS_DATE_TIME.format(new Date(v.starts_at))}`,
+      detail: labels.place[v.place_kind] ?? v.place_kind,
+      by: v.name,
+      href: `/rendez-vous/${v.id}`,
+    });
+  for (const s of raw.appointmentChanges) {
+    const after = s.details ? (JSON.parse(s.details) as { after?: string }).after : undefined;
+    items.push({
+      at: s.at,
+      kind: 'appointment',
+      key: `s${s.id}`,
+      title:
+        s.action === 'appointment.status'
+          ? `Rendez-vous : ${labels.appointmentStatus[after ?? ''] ?? after}`
+          : s.action === 'appointment.change'
+            ? `Rendez-vous déplacé${after ? ` au ${PARIS_DATE_TIME.format(new Date(after))}` : ''}`
+            : s.action === 'appointment.cancel-by-person'
+              ? 'Rendez-vous annulé par la personne (lien de son message)'
+              : 'Rendez-vous annulé',
+      by: s.name,
+      href: s.appointment_id ? `/rendez-vous/${s.appointment_id}` : null,
+    });
+  }
   items.sort((a, b) => b.at.localeCompare(a.at) || b.key.localeCompare(a.key));
   const start = (raw.page - 1) * TIMELINE_PAGE_SIZE;
   return {

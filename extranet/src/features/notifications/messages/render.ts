@@ -79,7 +79,7 @@ ${body}
 }
 
 export function mail(
-  ctx: NotificationContext,
+  ctx: Pick<NotificationContext, 'team' | 'mailFrom'>,
   template: MessageTemplate,
   to: string,
   subject: string,

@@ -1,0 +1,70 @@
+import { now, parisDate } from '@maillage/platform/clock';
+import { formatDay } from '@maillage/platform/dates';
+import type { Kysely } from 'kysely';
+import type { Database } from '../../db/database.ts';
+import type { Viewer } from '../auth/viewer.ts';
+import { appointmentsOfPerson, messagesOfAppointment } from './appointments.repository.ts';
+import { endOf, parisClock } from './appointments.rules.ts';
+import { bookableAdvisors, readAppointment } from './appointments.service.ts';
+
+const DAY_MS = 86_400_000;
+
+/**
+ * What a person's file or a support shows of appointments: those from a week ago on, and the
+ * booking form's choices (admins pick the advisor among the territory's team).
+ */
+export async function appointmentsPanel(
+  db: Kysely<Database>,
+  viewer: Viewer,
+  person: { id: number; territory: string | null },
+  supportId?: number,
+) {
+  const from = new Date(now().getTime() - 7 * DAY_MS).toISOString();
+  const [items, advisors] = await Promise.all([
+    appointmentsOfPerson(db, person.id, { from, ...(supportId ? { supportId } : {}) }),
+    viewer.role === 'admin' ? bookableAdvisors(db, person.territory) : Promise.resolve([]),
+  ]);
+  return { items, advisors };
+}
+
+const MESSAGE_PURPOSE: Record<string, string> = {
+  confirmation: 'Confirmation',
+  change: 'Changement',
+  cancel: 'Annulation',
+  'reminder-2d': 'Rappel 2 jours avant',
+  'reminder-day': 'Rappel le matin',
+};
+
+/** The appointment's page: the appointment, its notes, what was told to the person and how. */
+export async function appointmentPage(db: Kysely<Database>, viewer: Viewer, id: number) {
+  const a = await readAppointment(db, viewer, id);
+  const messages = await messagesOfAppointment(db, a.id);
+  const started = Date.parse(a.starts_at) <= now().getTime();
+  return {
+    ...a,
+    day: formatDay(parisDate(new Date(a.starts_at))),
+    date: parisDate(new Date(a.starts_at)),
+    from: parisClock(a.starts_at),
+    until: parisClock(endOf(a)),
+    started,
+    /** change and cancel: only while it is ahead and not cancelled */
+    changeable: !started && a.status === 'prevu',
+    messages: messages.map((m) => ({
+      ...m,
+      label: MESSAGE_PURPOSE[m.purpose] ?? m.purpose,
+      // The truth about each message: queued is not sent (the outbox sends e-mails within minutes).
+      said:
+        m.outcome === 'queued'
+          ? m.channel === 'sms'
+            ? 'SMS en file d’envoi'
+            : 'e-mail en file d’envoi (il part de lui-même)'
+          : m.outcome === 'manual'
+            ? 'SMS à envoyer à la main : il attend dans « À appeler »'
+            : m.outcome === 'opted-out'
+              ? 'la personne a refusé les SMS (STOP) : prévenez-la autrement'
+              : m.channel === 'appel'
+                ? 'la personne préfère un appel : prévenez-la vous-même'
+                : 'rien n’a pu être envoyé (pas d’adresse e-mail ou de numéro)',
+    })),
+  };
+}
