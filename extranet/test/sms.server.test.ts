@@ -267,6 +267,12 @@ describe('SMS in demo mode (no provider): written to SMS_DIR and listed on /sms'
     expect(page).toContain(`Maillage : demande bien recue (dossier ${reference})`);
     expect(page).toContain('SMS délivré le');
     expect(page).toContain('1 SMS facturé');
+    const admin = new Browser(server.url);
+    expect(location(await admin.signIn('admin@maillage.test', DEMO_PASSWORD))).toContain('/demandes');
+    const volume = await text(admin.get('/admin/sms'));
+    // This month's line: 1 message, none billed (the demo folder), 1 left, 1 delivered (100 %).
+    expect(volume.replace(/\s+/g, ' ')).toMatch(/<td>1<\/td> <td>0<\/td> <td>1<\/td> <td>1<span class="hint"> \(100 %\)<\/span><\/td>/);
+    expect((await advisor.get('/admin/sms')).status).not.toBe(200);
     const counts = await erasePerson(server.db.db, reg.person_id, {
       actorId: null,
       reason: 'request',

@@ -1,4 +1,4 @@
-import type { Insertable, Kysely, Transaction } from 'kysely';
+import { type Insertable, type Kysely, sql, type Transaction } from 'kysely';
 import type { Database, SmsMessageRow, SmsMessageTable } from '../../db/database.ts';
 
 type Db = Kysely<Database> | Transaction<Database>;
@@ -159,4 +159,32 @@ export async function cancelQueuedSmsOf(db: Db, personId: number): Promise<void>
     .where('person_id', '=', personId)
     .where('status', '=', 'queued')
     .execute();
+}
+
+/** Counts of the SMS written in [from, until): for the admin's monthly volume (never personal data). */
+export async function smsCounts(db: Db, bounds: { from: string; until: string }) {
+  const n = (condition: ReturnType<typeof sql>) => sql<number>`sum(case when ${condition} then 1 else 0 end)`;
+  const row = await db
+    .selectFrom('sms_message')
+    .select([
+      (eb) => eb.fn.countAll<number>().as('messages'),
+      sql<number>`sum(case when sent_at is not null and provider = 'brevo' then segments else 0 end)`.as('billed'),
+      n(sql`sent_at is not null`).as('sent'),
+      n(sql`delivered_at is not null`).as('delivered'),
+      n(sql`failed_at is not null`).as('failed'),
+      n(sql`status = 'done-by-hand'`).as('byHand'),
+      n(sql`status = 'manual'`).as('waiting'),
+    ])
+    .where('created_at', '>=', bounds.from)
+    .where('created_at', '<', bounds.until)
+    .executeTakeFirstOrThrow();
+  return {
+    messages: Number(row.messages ?? 0),
+    billed: Number(row.billed ?? 0),
+    sent: Number(row.sent ?? 0),
+    delivered: Number(row.delivered ?? 0),
+    failed: Number(row.failed ?? 0),
+    byHand: Number(row.byHand ?? 0),
+    waiting: Number(row.waiting ?? 0),
+  };
 }
