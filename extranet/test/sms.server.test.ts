@@ -120,6 +120,32 @@ describe.each(BACKENDS)('SMS through Brevo on %s', (backend) => {
     expect(after.status).toBe('delivered');
   });
 
+  it('confirms a place by SMS with a short link to « je ne peux pas venir », and says so after the decision', async () => {
+    const { id, sms: receipt } = await smsRequest({ firstName: 'Louna' });
+    const decided = await admin.post(`/demandes/${id}?_action=registrations.decide`, {
+      registration: String(id),
+      decision: 'accept',
+    });
+    expect(decided.status).toBe(303);
+    const flash = await text(admin.get(location(decided)));
+    expect(flash).toMatch(/Inscription acceptée\. (SMS en file d’envoi|SMS en cours d’envoi|SMS envoyé le)/);
+    expect(flash).not.toContain('prévenu');
+    const confirmation = await until<BrevoSms>(() =>
+      brevo.accepted.find(
+        (s) => s.recipient === receipt.recipient && s.content.startsWith('Maillage : place confirmée'),
+      ),
+    );
+    expect(confirmation.content.length).toBeLessThanOrEqual(160);
+    const link = /(http:\/\/127\.0\.0\.1:\d+\/c\/[\w-]{22})$/.exec(confirmation.content)?.[1] as string;
+    expect(link).toBeDefined();
+    const anonymous = new Browser(server.url);
+    const short = await anonymous.get(new URL(link).pathname);
+    expect(short.status).toBe(303);
+    expect(location(short)).toMatch(/^\/je-ne-peux-pas-venir\?t=/);
+    expect(await text(anonymous.get(location(short)))).toContain('Je confirme : je ne peux pas venir');
+    expect((await anonymous.get('/c/AAAAAAAAAAAAAAAAAAAAAA')).status).toBe(404);
+  });
+
   it('refuses a bad secret (404), a body over 16 KB (413), invalid JSON (400), another number (refused, never applied)', async () => {
     const { sms, row } = await smsRequest();
     const secret = sms.webUrl.split('/').at(-1) as string;
@@ -271,7 +297,9 @@ describe('SMS in demo mode (no provider): written to SMS_DIR and listed on /sms'
     expect(location(await admin.signIn('admin@maillage.test', DEMO_PASSWORD))).toContain('/demandes');
     const volume = await text(admin.get('/admin/sms'));
     // This month's line: 1 message, none billed (the demo folder), 1 left, 1 delivered (100 %).
-    expect(volume.replace(/\s+/g, ' ')).toMatch(/<td>1<\/td> <td>0<\/td> <td>1<\/td> <td>1<span class="hint"> \(100 %\)<\/span><\/td>/);
+    expect(volume.replace(/\s+/g, ' ')).toMatch(
+      /<td>1<\/td> <td>0<\/td> <td>1<\/td> <td>1<span class="hint"> \(100 %\)<\/span><\/td>/,
+    );
     expect((await advisor.get('/admin/sms')).status).not.toBe(200);
     const counts = await erasePerson(server.db.db, reg.person_id, {
       actorId: null,
@@ -287,5 +315,47 @@ describe('SMS in demo mode (no provider): written to SMS_DIR and listed on /sms'
       .executeTakeFirstOrThrow();
     expect(blanked.to_phone).toBe('');
     expect(blanked.text_body).not.toContain(reference);
+  });
+});
+
+describe('SMS written on Saturday evening', () => {
+  let brevo: FakeBrevo;
+  let server: RunningServer;
+
+  beforeAll(async () => {
+    brevo = await startFakeBrevo();
+    let saturday = addDays(new Date().toISOString().slice(0, 10), 1);
+    while (new Date(`${saturday}T12:00:00Z`).getUTCDay() !== 6) saturday = addDays(saturday, 1);
+    server = await startServer('sqlite', {
+      SMS_PROVIDER: 'brevo',
+      BREVO_API_KEY: brevo.apiKey,
+      SMS_SENDER: 'Maillage',
+      BREVO_API_URL: brevo.url,
+      MAILLAGE_NOW: parisInstant(saturday, '21:30').toISOString(),
+    });
+    await addEvent(server.db, 'ev-night', 'valenciennois', 10);
+  });
+  afterAll(async () => {
+    await server?.stop();
+    await brevo?.stop();
+  });
+
+  it('holds it until Monday 08:00 and says so on the request page', async () => {
+    const res = await intake(
+      server.url,
+      eventRequest('ev-night', { email: undefined, preferredContact: 'sms' }),
+    );
+    const { reference } = (await res.json()) as { reference: string };
+    const reg = await server.db.db
+      .selectFrom('registration')
+      .select('id')
+      .where('reference', '=', reference)
+      .executeTakeFirstOrThrow();
+    const admin = new Browser(server.url);
+    expect(location(await admin.signIn('admin@maillage.test', DEMO_PASSWORD))).toContain('/demandes');
+    await new Promise((r) => setTimeout(r, 2500)); // a worker round
+    expect(brevo.requests).toHaveLength(0);
+    const page = await text(admin.get(`/demandes/${reg.id}`));
+    expect(page).toMatch(/SMS programmé pour lundi \d{1,2} \S+ à 08:00 \(pas d’SMS la nuit ni le dimanche\)/);
   });
 });
