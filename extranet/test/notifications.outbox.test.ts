@@ -13,11 +13,13 @@ import {
   recordCallOutcome,
   recordSmsByHand,
 } from '../src/features/notifications/calls.service.ts';
+import { verifyCancelToken } from '../src/features/notifications/cancel-link.rules.ts';
 import type { NotifySettings } from '../src/features/notifications/context.ts';
 import { queueDueReminders } from '../src/features/notifications/reminders.job.ts';
 import { createTeamDirectory } from '../src/features/notifications/teams.service.ts';
 import { decide } from '../src/features/registrations/decision.service.ts';
 import { receiveRegistration } from '../src/features/registrations/intake.service.ts';
+import { shortCancelLink } from '../src/features/sessions/cancel.view.ts';
 import { firstStartOf, parisWallClock } from './support/ics.ts';
 import { BACKENDS, throwawayDatabase } from './support/server.ts';
 import { type SmtpSink, startSmtpSink } from './support/smtp-sink.ts';
@@ -502,5 +504,47 @@ describe.each(BACKENDS)('notifications on %s', (backend) => {
       .execute();
     expect(reminders).toHaveLength(1);
     expect(reminders[0]?.subject).toMatch(/^Rappel : « Parcours des Possibles — Cambrai » commence /);
+  });
+
+  it('reminds SMS people by SMS, once, with a short « je ne peux pas venir » link that leads to the signed page', async () => {
+    const { id } = await submitted({
+      eventId: 'evt-soon',
+      email: undefined,
+      preferredContact: 'sms',
+      firstName: 'Lina',
+    });
+    await decide(db.db, db.kind, { registrationId: id, decision: 'accept', viewer: admin }, settings);
+    await db.db
+      .updateTable('registration')
+      .set({ decided_at: new Date(nowMs() - 7 * 86_400_000).toISOString() })
+      .where('id', '=', id)
+      .execute();
+    await Promise.all([queueDueReminders(db.db, settings), queueDueReminders(db.db, settings)]);
+    await queueDueReminders(db.db, settings);
+    const reminders = await db.db
+      .selectFrom('sms_message')
+      .select(['text_body', 'segments', 'status'])
+      .where('registration_id', '=', id)
+      .where('purpose', '=', 'reminder')
+      .execute();
+    expect(reminders).toHaveLength(1);
+    const text = reminders[0]?.text_body ?? '';
+    expect(reminders[0]).toMatchObject({ segments: 1, status: 'manual' });
+    expect(text).toMatch(/^Maillage : rappel/);
+    const code = /\/c\/([\w-]{22})$/.exec(text)?.[1] as string;
+    expect(code).toBeDefined();
+    const go = await shortCancelLink(db.db, 'secret-de-test', code);
+    expect(go.state).toBe('go');
+    const token = new URL(go.state === 'go' ? go.location : '', 'http://x').searchParams.get('t');
+    expect(verifyCancelToken('secret-de-test', token)).toEqual({ ok: true, registrationId: id });
+    expect(
+      await shortCancelLink(
+        db.db,
+        'secret-de-test',
+        code.replace(/.$/, (c) => (c === 'A' ? 'B' : 'A')),
+      ),
+    ).toEqual({
+      state: 'invalid',
+    });
   });
 });
