@@ -198,9 +198,34 @@ describe.each(BACKENDS)('SMS through Brevo on %s', (backend) => {
 
   it('stops SMS to someone who answered STOP, calls them instead, and lets an advisor resume only at their request', async () => {
     const { id, personId, sms } = await smsRequest({ firstName: 'Yanis' });
+    // An SMS to them still waiting (for Monday morning, say): a call instead once they said STOP.
+    await server.db.db
+      .insertInto('sms_message')
+      .values({
+        purpose: 'reminder',
+        dedupe_key: `test-attente-${personId}`,
+        person_id: personId,
+        registration_id: id,
+        to_phone: `+${sms.recipient}`,
+        text_body: 'Maillage : rappel',
+        segments: 1,
+        status: 'queued',
+        not_before: '2099-01-05T07:00:00.000Z',
+        created_at: new Date().toISOString(),
+      })
+      .execute();
     expect((await brevo.report(sms.webUrl, brevoReport(sms, 'replied', { reply: '  sToP ' }))).status).toBe(
       200,
     );
+    const waiting = await server.db.db
+      .selectFrom('sms_message')
+      .select(['status', 'last_error'])
+      .where('dedupe_key', '=', `test-attente-${personId}`)
+      .executeTakeFirstOrThrow();
+    expect(waiting).toEqual({
+      status: 'manual',
+      last_error: 'A répondu STOP : appelez au lieu d’envoyer ce SMS',
+    });
     const person = await server.db.db
       .selectFrom('person')
       .select('sms_opt_out_at')
@@ -224,7 +249,9 @@ describe.each(BACKENDS)('SMS through Brevo on %s', (backend) => {
       .selectFrom('sms_message')
       .select('purpose')
       .where('registration_id', '=', id)
+      .where('dedupe_key', '!=', `test-attente-${personId}`)
       .execute();
+    // No decision SMS: only the receipt, sent before the STOP.
     expect(smsRows.map((r) => r.purpose)).toEqual(['receipt']);
     expect(await text(admin.get('/a-appeler'))).toContain(
       'Bonjour Yanis, je suis conseiller·e chez Maillage.',

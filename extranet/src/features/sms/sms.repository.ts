@@ -151,11 +151,18 @@ export async function setSmsOptOut(db: Db, personId: number, at: string | null):
   return Number(updated.numUpdatedRows) === 1;
 }
 
-/** Messages not yet left for someone who answered STOP: not sent any more. */
-export async function cancelQueuedSmsOf(db: Db, personId: number): Promise<void> {
+/**
+ * Messages not yet left for someone who answered STOP: not sent, but handed to « À appeler » (the
+ * news still has to reach them, by a call).
+ */
+export async function callInsteadOfQueuedSms(db: Db, personId: number): Promise<void> {
   await db
     .updateTable('sms_message')
-    .set({ status: 'cancelled', last_error: 'A répondu STOP : plus de SMS' })
+    .set({
+      status: 'manual',
+      last_error: 'A répondu STOP : appelez au lieu d’envoyer ce SMS',
+      locked_until: null,
+    })
     .where('person_id', '=', personId)
     .where('status', '=', 'queued')
     .execute();
@@ -168,7 +175,9 @@ export async function smsCounts(db: Db, bounds: { from: string; until: string })
     .selectFrom('sms_message')
     .select([
       (eb) => eb.fn.countAll<number>().as('messages'),
-      sql<number>`sum(case when sent_at is not null and provider = 'brevo' then segments else 0 end)`.as('billed'),
+      sql<number>`sum(case when sent_at is not null and provider = 'brevo' then segments else 0 end)`.as(
+        'billed',
+      ),
       n(sql`sent_at is not null`).as('sent'),
       n(sql`delivered_at is not null`).as('delivered'),
       n(sql`failed_at is not null`).as('failed'),
