@@ -53,17 +53,25 @@ export async function claimDueSms(
     .execute();
 }
 
-/** Messages to one number that left in [from, until): the daily cap per number. */
+/**
+ * Messages to one number that left in [from, until), and those being sent right now by any instance
+ * (but this instance's own batch, `except`): the daily cap per number. Counting the ones in flight means two instances never
+ * both send the last allowed one (at worst both wait for the next day).
+ */
 export async function countSentTo(
   db: Db,
-  filter: { to: string; from: string; until: string },
+  filter: { to: string; from: string; until: string; except: number[] },
 ): Promise<number> {
   const row = await db
     .selectFrom('sms_message')
     .select((eb) => eb.fn.countAll<number>().as('n'))
     .where('to_phone', '=', filter.to)
-    .where('sent_at', '>=', filter.from)
-    .where('sent_at', '<', filter.until)
+    .where((eb) =>
+      eb.or([
+        eb.and([eb('sent_at', '>=', filter.from), eb('sent_at', '<', filter.until)]),
+        eb.and([eb('status', '=', 'sending'), eb('id', 'not in', filter.except)]),
+      ]),
+    )
     .executeTakeFirstOrThrow();
   return Number(row.n);
 }
