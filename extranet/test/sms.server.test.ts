@@ -256,6 +256,7 @@ describe.each(BACKENDS)('SMS through Brevo on %s', (backend) => {
     expect(await text(admin.get('/a-appeler'))).toContain(
       'Bonjour Yanis, je suis conseiller·e chez Maillage.',
     );
+    expect(await text(admin.get(`/demandes/${id}`))).toContain('A répondu STOP : plus de SMS');
     const file = await text(admin.get(`/personnes/${personId}`));
     expect(file).toContain('A répondu STOP : plus de SMS');
     // Resumed only with the box « la personne me l'a demandé » ticked.
