@@ -51,7 +51,7 @@ function* byTitleThenPlace(title: string, places: string[], build: (title: strin
 }
 
 /** The text with the longest `part` that fits `segments` SMS (shortened at a word, else left out). */
-function fit(build: (part: string) => string, part: string, segments: 1 | 2): string {
+function withinBudget(build: (part: string) => string, part: string, segments: 1 | 2): string {
   return firstFitting([...shorter(part)].map(build), segments);
 }
 
@@ -101,7 +101,7 @@ export function smsText(
         `Maillage : votre demande est acceptée. Un conseiller vous appelle pour fixer un premier rendez-vous. Dossier ${r.reference}.`,
       );
     if (r.status === 'waitlisted')
-      return fit(
+      return withinBudget(
         (t) =>
           `Maillage : bonjour ${name}. ${t ? `"${t}"` : 'La session'}${when ? ` du ${when}` : ''} est complète : vous êtes sur liste d'attente. Nous vous prévenons si une place se libère.${cancelLink ? ` Plus besoin de place ? ${cancelLink}` : ''} Dossier ${r.reference}.`,
         title,
@@ -109,14 +109,14 @@ export function smsText(
       );
     if (r.status === 'declined')
       // The reason is the advisor's words: shortened when long, the rest of the text never.
-      return fit(
+      return withinBudget(
         (why) =>
           `Maillage : bonjour ${name}. Nous ne pouvons pas donner suite à votre demande${why ? ` (${why})` : ''}. D'autres solutions existent : ${call}. Dossier ${r.reference}.`,
         r.decisionReason?.trim() ?? '',
         budget,
       );
     if (r.status === 'cancelled')
-      return fit(
+      return withinBudget(
         (t) =>
           `Maillage : bonjour ${name}. Votre inscription${t ? ` à "${t}"` : ''} est annulée. Pour en parler, ${call}. Dossier ${r.reference}.`,
         title,
