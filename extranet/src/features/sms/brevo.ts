@@ -22,21 +22,22 @@ export interface SmsProvider {
 /** The provider refused this very message for good (invalid number, blocked): not retried. */
 export class SmsRejected extends Error {
   /** French, shown to advisors in « À appeler » */
-  constructor(readonly reason: string) {
+  readonly reason: string;
+  constructor(reason: string) {
     super(reason);
     this.name = 'SmsRejected';
+    this.reason = reason;
   }
 }
 
 /** The provider could not take it now (5xx, timeout, 429…): retried later, never lost. */
 export class SmsTransient extends Error {
-  constructor(
-    message: string,
-    /** from Retry-After (429, 503), when the provider gave one */
-    readonly retryAfterMs?: number,
-  ) {
+  /** from Retry-After (429, 503), when the provider gave one */
+  readonly retryAfterMs: number | undefined;
+  constructor(message: string, retryAfterMs?: number) {
     super(message);
     this.name = 'SmsTransient';
+    this.retryAfterMs = retryAfterMs;
   }
 }
 
