@@ -264,4 +264,28 @@ describe.each(BACKENDS)('SMS worker on %s', (backend) => {
       .execute();
     expect(left).toHaveLength(9 - sent.length);
   });
+
+  it('keeps a delivery report that arrives before the provider has answered', async () => {
+    setClock(TUESDAY_10H);
+    const sms = await queue('Maillage : vite');
+    const fast: SmsWorkerOptions['provider'] = {
+      name: 'brevo',
+      async send(message) {
+        // Brevo calls back (delivered) before its own 201 reaches us.
+        await db.two.db
+          .updateTable('sms_message')
+          .set({ status: 'delivered', delivered_at: TUESDAY_10H })
+          .where('id', '=', message.id)
+          .execute();
+        return { providerMessageId: '42' };
+      },
+    };
+    expect(await deliverDueSms(worker(db.one, { provider: fast }))).toBe(1);
+    expect(await row(sms.id)).toMatchObject({
+      status: 'delivered',
+      provider_message_id: '42',
+      delivered_at: TUESDAY_10H,
+    });
+    expect((await row(sms.id)).sent_at).not.toBeNull();
+  });
 });

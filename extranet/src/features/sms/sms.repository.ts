@@ -106,7 +106,7 @@ export async function markSmsSent(
   id: number,
   values: { at: string; providerMessageId: string; delivered: boolean },
 ): Promise<void> {
-  await db
+  const updated = await db
     .updateTable('sms_message')
     .set({
       status: values.delivered ? 'delivered' : 'sent',
@@ -117,7 +117,16 @@ export async function markSmsSent(
       last_error: null,
     })
     .where('id', '=', id)
-    .execute();
+    .where('status', '=', 'sending')
+    .executeTakeFirst();
+  // The delivery report came back before this (delivered, or undelivered and back in « À appeler »):
+  // its state stays, only when it left and its id are written.
+  if (Number(updated.numUpdatedRows) === 0)
+    await db
+      .updateTable('sms_message')
+      .set({ sent_at: values.at, provider_message_id: values.providerMessageId, locked_until: null })
+      .where('id', '=', id)
+      .execute();
 }
 
 /** Back to « À appeler » with the reason (French): refused, undelivered, or the provider down too long. */
