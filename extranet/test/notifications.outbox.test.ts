@@ -1,19 +1,26 @@
 import { randomUUID } from 'node:crypto';
 import { registrationRequest } from '@maillage/contract';
 import { nowMs, parisInstant } from '@maillage/platform/clock';
+import { isGsm7 } from '@maillage/platform/gsm7';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../src/db/connect.ts';
 import { migrateToLatest } from '../src/db/migrate.ts';
 import { upsertEventCopy } from '../src/features/events/events.repository.ts';
 import { deliverDue } from '../src/features/mail/outbox.job.ts';
-import { listCalls } from '../src/features/notifications/calls.repository.ts';
-import { recordCallOutcome } from '../src/features/notifications/calls.service.ts';
+import { listCalls, listManualSms } from '../src/features/notifications/calls.repository.ts';
+import {
+  CallNotFoundError,
+  recordCallOutcome,
+  recordSmsByHand,
+} from '../src/features/notifications/calls.service.ts';
+import { verifyCancelToken } from '../src/features/notifications/cancel-link.rules.ts';
 import type { NotifySettings } from '../src/features/notifications/context.ts';
 import { queueDueReminders } from '../src/features/notifications/reminders.job.ts';
 import { reminderDay } from '../src/features/notifications/reminders.rules.ts';
 import { createTeamDirectory } from '../src/features/notifications/teams.service.ts';
 import { decide } from '../src/features/registrations/decision.service.ts';
 import { receiveRegistration } from '../src/features/registrations/intake.service.ts';
+import { shortCancelLink } from '../src/features/sessions/cancel.view.ts';
 import { firstStartOf, parisWallClock } from './support/ics.ts';
 import { BACKENDS, throwawayDatabase } from './support/server.ts';
 import { type SmtpSink, startSmtpSink } from './support/smtp-sink.ts';
@@ -360,8 +367,107 @@ describe.each(BACKENDS)('notifications on %s', (backend) => {
     expect(note).toEqual({ kind: 'appel', body: 'Personne jointe, message transmis. Viendra en bus.' });
   });
 
+  it('gives SMS people an SMS, waiting in « À appeler » without a provider, and records it sent by hand', async () => {
+    const { answer, id } = await submitted({ email: undefined, preferredContact: 'sms', firstName: 'Sofia' });
+    await decide(
+      db.db,
+      db.kind,
+      { registrationId: id, decision: 'waitlist', viewer: advisorCambresis },
+      settings,
+    );
+    const sms = (await listManualSms(db.db, advisorCambresis)).filter(
+      (m) => m.reference === answer.reference,
+    );
+    expect(sms.map((m) => m.purpose)).toEqual(['receipt', 'decision']);
+    const decision = sms[1];
+    expect(decision?.text).toMatch(/^Maillage : bonjour Sofia\. .*liste d'attente/);
+    expect(isGsm7(decision?.text ?? '')).toBe(true);
+    expect(decision?.phone).toMatch(/^\+336/);
+    // No provider: no reason of a failure, the page says « pas de fournisseur SMS ».
+    expect(decision?.reason).toBeNull();
+    // Not a call to make, and not shown outside the request's territory.
+    expect((await listCalls(db.db, advisorCambresis)).some((c) => c.reference === answer.reference)).toBe(
+      false,
+    );
+    expect((await listManualSms(db.db, advisorDouaisis)).some((m) => m.reference === answer.reference)).toBe(
+      false,
+    );
+    await expect(
+      recordSmsByHand(db.db, { id: decision?.id ?? 0, outcome: 'sms-envoye', viewer: advisorDouaisis }),
+    ).rejects.toBeInstanceOf(CallNotFoundError);
+    await recordSmsByHand(db.db, {
+      id: decision?.id ?? 0,
+      outcome: 'sms-envoye',
+      comment: 'Depuis le portable du service',
+      viewer: advisorCambresis,
+    });
+    const row = await db.db
+      .selectFrom('sms_message')
+      .select(['status', 'handled_by'])
+      .where('id', '=', decision?.id ?? 0)
+      .executeTakeFirstOrThrow();
+    expect(row).toEqual({ status: 'done-by-hand', handled_by: 'adv-1' });
+    const note = await db.db
+      .selectFrom('note')
+      .select(['kind', 'body'])
+      .orderBy('id', 'desc')
+      .executeTakeFirstOrThrow();
+    expect(note).toEqual({ kind: 'appel', body: 'SMS envoyé. Depuis le portable du service' });
+    // Recorded once: a second advisor finds it gone.
+    await expect(
+      recordSmsByHand(db.db, { id: decision?.id ?? 0, outcome: 'joint', viewer: admin }),
+    ).rejects.toBeInstanceOf(CallNotFoundError);
+  });
+
+  it('writes to « SMS et e-mail » people on both channels, and calls someone who answered STOP', async () => {
+    const both = await submitted({ email: 'les-deux@exemple.test', preferredContact: 'sms-email' });
+    await decide(db.db, db.kind, { registrationId: both.id, decision: 'waitlist', viewer: admin }, settings);
+    const sms = await db.db
+      .selectFrom('sms_message')
+      .select(['purpose', 'status'])
+      .where('registration_id', '=', both.id)
+      .orderBy('id')
+      .execute();
+    expect(sms).toEqual([
+      { purpose: 'receipt', status: 'manual' },
+      { purpose: 'decision', status: 'manual' },
+    ]);
+    const mails = await db.db
+      .selectFrom('outbox')
+      .select('kind')
+      .where('registration_id', '=', both.id)
+      .where('to_address', '=', 'les-deux@exemple.test')
+      .execute();
+    expect(mails.length).toBeGreaterThanOrEqual(2);
+
+    const stop = await submitted({ email: undefined, preferredContact: 'sms', firstName: 'Yanis' });
+    const person = await db.db
+      .selectFrom('registration')
+      .select('person_id')
+      .where('id', '=', stop.id)
+      .executeTakeFirstOrThrow();
+    await db.db
+      .updateTable('person')
+      .set({ sms_opt_out_at: new Date().toISOString() })
+      .where('id', '=', person.person_id)
+      .execute();
+    await decide(db.db, db.kind, { registrationId: stop.id, decision: 'waitlist', viewer: admin }, settings);
+    const after = await db.db
+      .selectFrom('sms_message')
+      .select('purpose')
+      .where('registration_id', '=', stop.id)
+      .execute();
+    expect(after.map((r) => r.purpose)).toEqual(['receipt']);
+    const call = (await listCalls(db.db, admin)).find((c) => c.reference === stop.answer.reference);
+    expect(call?.channel).toBe('appel');
+    expect(call?.text).toContain('Bonjour Yanis, je suis conseiller·e chez Maillage.');
+  });
+
+  /** The day of the session the reminder tests share, and the job's moments on its reminder day. */
+  const soon = parisDay(9);
+  const dueAt = (time: string) => parisInstant(reminderDay(soon), time);
+
   it('queues the reminder the day before, from 10:00 Paris, once, however often the job runs', async () => {
-    const soon = parisDay(9);
     await upsertEventCopy(db.db, {
       documentId: 'evt-soon',
       title: 'Parcours des Possibles — Cambrai',
@@ -383,8 +489,6 @@ describe.each(BACKENDS)('notifications on %s', (backend) => {
     } as never);
     const { id } = await submitted({ eventId: 'evt-soon', email: 'rappel@exemple.test' });
     await decide(db.db, db.kind, { registrationId: id, decision: 'accept', viewer: admin }, settings);
-    // The job's moments, on the day the reminder is due (the day before; Saturday for a Monday).
-    const at = (time: string) => parisInstant(reminderDay(soon), time);
     const accepted = (when: Date) =>
       db.db
         .updateTable('registration')
@@ -392,17 +496,17 @@ describe.each(BACKENDS)('notifications on %s', (backend) => {
         .where('id', '=', id)
         .execute();
     // Accepted that very morning: the confirmation just sent is the reminder.
-    await accepted(at('08:00'));
-    expect(await queueDueReminders(db.db, settings, at('10:05'))).toBe(0);
+    await accepted(dueAt('08:00'));
+    expect(await queueDueReminders(db.db, settings, dueAt('10:05'))).toBe(0);
     // Accepted a week before: not before 10:00, then reminded once.
-    await accepted(new Date(at('10:00').getTime() - 7 * 86_400_000));
-    expect(await queueDueReminders(db.db, settings, at('09:59'))).toBe(0);
+    await accepted(new Date(dueAt('10:00').getTime() - 7 * 86_400_000));
+    expect(await queueDueReminders(db.db, settings, dueAt('09:59'))).toBe(0);
     const runs = await Promise.all([
-      queueDueReminders(db.db, settings, at('10:05')),
-      queueDueReminders(db.db, settings, at('10:05')),
+      queueDueReminders(db.db, settings, dueAt('10:05')),
+      queueDueReminders(db.db, settings, dueAt('10:05')),
     ]);
     expect(runs.reduce((a, b) => a + b, 0)).toBe(1);
-    expect(await queueDueReminders(db.db, settings, at('16:00'))).toBe(0);
+    expect(await queueDueReminders(db.db, settings, dueAt('16:00'))).toBe(0);
     const reminders = await db.db
       .selectFrom('outbox')
       .select(['subject'])
@@ -411,5 +515,50 @@ describe.each(BACKENDS)('notifications on %s', (backend) => {
       .execute();
     expect(reminders).toHaveLength(1);
     expect(reminders[0]?.subject).toMatch(/^Rappel : « Parcours des Possibles — Cambrai », /);
+  });
+
+  it('reminds SMS people by SMS, once, with a short « je ne peux pas venir » link that leads to the signed page', async () => {
+    const { id } = await submitted({
+      eventId: 'evt-soon',
+      email: undefined,
+      preferredContact: 'sms',
+      firstName: 'Lina',
+    });
+    await decide(db.db, db.kind, { registrationId: id, decision: 'accept', viewer: admin }, settings);
+    await db.db
+      .updateTable('registration')
+      .set({ decided_at: new Date(nowMs() - 7 * 86_400_000).toISOString() })
+      .where('id', '=', id)
+      .execute();
+    await Promise.all([
+      queueDueReminders(db.db, settings, dueAt('10:05')),
+      queueDueReminders(db.db, settings, dueAt('10:05')),
+    ]);
+    await queueDueReminders(db.db, settings, dueAt('11:00'));
+    const reminders = await db.db
+      .selectFrom('sms_message')
+      .select(['text_body', 'segments', 'status'])
+      .where('registration_id', '=', id)
+      .where('purpose', '=', 'session-reminder')
+      .execute();
+    expect(reminders).toHaveLength(1);
+    const text = reminders[0]?.text_body ?? '';
+    expect(reminders[0]).toMatchObject({ segments: 1, status: 'manual' });
+    expect(text).toMatch(/^Maillage : rappel/);
+    const code = /\/c\/([\w-]{22})$/.exec(text)?.[1] as string;
+    expect(code).toBeDefined();
+    const go = await shortCancelLink(db.db, 'secret-de-test', code);
+    expect(go.state).toBe('go');
+    const token = new URL(go.state === 'go' ? go.location : '', 'http://x').searchParams.get('t');
+    expect(verifyCancelToken('secret-de-test', token)).toEqual({ ok: true, registrationId: id });
+    expect(
+      await shortCancelLink(
+        db.db,
+        'secret-de-test',
+        code.replace(/.$/, (c) => (c === 'A' ? 'B' : 'A')),
+      ),
+    ).toEqual({
+      state: 'invalid',
+    });
   });
 });

@@ -243,4 +243,49 @@ describe.each(BACKENDS)('SMS worker on %s', (backend) => {
     setClock('2026-12-16T07:00:00.000Z');
     expect(await deliverDueSms(worker(db.one))).toBe(2);
   });
+
+  it('never sends more than 5 a day to one number, even with two instances sending at once', async () => {
+    setClock(TUESDAY_10H);
+    const to = '+33698765432';
+    const before = brevo.accepted.length;
+    for (let i = 0; i < 9; i++) await queue(`Maillage : ensemble ${i}`, to);
+    for (let round = 0; round < 6; round++)
+      await Promise.all([
+        deliverDueSms(worker(db.one, { batchSize: 2 })),
+        deliverDueSms(worker(db.two, { batchSize: 2 })),
+      ]);
+    const sent = brevo.accepted.slice(before).filter((s) => s.recipient === '33698765432');
+    expect(sent.length).toBeGreaterThanOrEqual(3);
+    expect(sent.length).toBeLessThanOrEqual(5);
+    const left = await db.one.db
+      .selectFrom('sms_message')
+      .select('status')
+      .where('status', '=', 'queued')
+      .execute();
+    expect(left).toHaveLength(9 - sent.length);
+  });
+
+  it('keeps a delivery report that arrives before the provider has answered', async () => {
+    setClock(TUESDAY_10H);
+    const sms = await queue('Maillage : vite');
+    const fast: SmsWorkerOptions['provider'] = {
+      name: 'brevo',
+      async send(message) {
+        // Brevo calls back (delivered) before its own 201 reaches us.
+        await db.two.db
+          .updateTable('sms_message')
+          .set({ status: 'delivered', delivered_at: TUESDAY_10H })
+          .where('id', '=', message.id)
+          .execute();
+        return { providerMessageId: '42' };
+      },
+    };
+    expect(await deliverDueSms(worker(db.one, { provider: fast }))).toBe(1);
+    expect(await row(sms.id)).toMatchObject({
+      status: 'delivered',
+      provider_message_id: '42',
+      delivered_at: TUESDAY_10H,
+    });
+    expect((await row(sms.id)).sent_at).not.toBeNull();
+  });
 });

@@ -7,7 +7,7 @@ import type { AddressInfo } from 'node:net';
  * received, checks the key, answers as told (accepted, invalid number, bad key, rate limit with
  * Retry-After, server error, or never), and posts delivery reports to a message's `webUrl`.
  */
-export type BrevoMode = 'ok' | 'invalid-number' | 'unauthorized' | 'rate-limit' | 'error' | 'hang';
+type BrevoMode = 'ok' | 'invalid-number' | 'unauthorized' | 'rate-limit' | 'error' | 'hang';
 
 export interface BrevoSms {
   sender: string;

@@ -47,7 +47,7 @@ const EMAIL_ABOUT: Record<string, string> = {
 type SmsRow = Awaited<ReturnType<typeof smsOf>>[number];
 
 /** One SMS's state, in words. */
-export function smsStatus(s: SmsRow, now = clock.now()): { status: string; todo: boolean } {
+function smsStatus(s: SmsRow, now = clock.now()): { status: string; todo: boolean } {
   switch (s.status) {
     case 'queued': {
       if (s.last_error?.startsWith('Nouvel essai'))
@@ -140,18 +140,6 @@ export async function personSms(db: Kysely<Database>, personId: number): Promise
     ...smsStatus(s),
     createdAt: s.created_at,
   }));
-}
-
-/**
- * What the flash after a decision says, per channel: the messages written by this decision (at or
- * after `since`), e.g. « SMS programmé pour lundi 14 décembre à 08:00 … ; E-mail en file d'envoi ».
- */
-export async function sentSince(
-  db: Kysely<Database>,
-  registrationId: number,
-  since: string,
-): Promise<string[]> {
-  return (await requestMessages(db, registrationId)).filter((l) => l.createdAt >= since).map((l) => l.status);
 }
 
 /**

@@ -4,6 +4,7 @@ import { now } from '@maillage/platform/clock';
 import type { Kysely, Transaction } from 'kysely';
 import type { Database } from '../../db/database.ts';
 import { audit } from '../audit/audit.repository.ts';
+import { deletePersonLinks } from '../notifications/person-link.repository.ts';
 import { smsFileName } from '../sms/brevo.ts';
 import {
   auditRowsAbout,
@@ -131,6 +132,8 @@ export async function erasePerson(
         ERASED_TEXT,
       );
     const smsIds = await blankSmsOf(trx, personId, f.regIds, ERASED_TEXT);
+    // The short links of their SMS lead nowhere any more.
+    await deletePersonLinks(trx, 'registration-cancel', f.regIds);
     counts.sms = smsIds.length;
     for (const row of await auditRowsAbout(trx, f)) {
       const scrubbed = scrubDetails(row.details_json, f.identifiers);
