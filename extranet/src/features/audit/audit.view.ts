@@ -58,6 +58,12 @@ export const ACTION_LABELS: Record<string, string> = {
   'person.erase': 'Personne effacée à sa demande',
   'person.retention-erase': 'Personne effacée (durée de conservation)',
   'retention.setting': 'Durée de conservation modifiée',
+  'place.offer': 'Place proposée (liste d’attente)',
+  'place.accept': 'Place acceptée par le lien de la proposition',
+  'place.decline': 'Place refusée par le lien de la proposition',
+  'place.expire': 'Proposition de place expirée',
+  'place.taken': 'Place déjà prise à la réponse',
+  'waitlist.setting': 'Réglages de la liste d’attente modifiés',
 };
 
 /** How the journal names the kind of record a line is about. */
@@ -71,4 +77,5 @@ export const ENTITY_LABELS: Record<string, string> = {
   support: 'Accompagnement',
   note: 'Note',
   retention_setting: 'Conservation',
+  waitlist_setting: 'Liste d’attente',
 };
