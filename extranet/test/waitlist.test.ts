@@ -5,12 +5,8 @@ import { upsertEventCopy } from '../src/features/events/events.repository.ts';
 import { signCancelToken } from '../src/features/notifications/cancel-link.rules.ts';
 import type { NotifySettings } from '../src/features/notifications/context.ts';
 import { createTeamDirectory } from '../src/features/notifications/teams.service.ts';
-import {
-  applyNoShowRule,
-  closeDueOffers,
-  NO_SHOW_ACTOR,
-  OFFER_ACTOR,
-} from '../src/features/sessions/waitlist.service.ts';
+import { applyNoShowRule, closeDueOffers } from '../src/features/sessions/waitlist.job.ts';
+import { NO_SHOW_ACTOR, OFFER_ACTOR } from '../src/features/sessions/waitlist.service.ts';
 import { Browser, location } from './support/browser.ts';
 import { insertPerson, registrationRow } from './support/rows.ts';
 import { BACKENDS, DEMO_PASSWORD, type RunningServer, startServer } from './support/server.ts';

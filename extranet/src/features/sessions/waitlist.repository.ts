@@ -101,6 +101,7 @@ export async function findOffer(db: Db, offerId: number) {
       'place_offer.accepted_at',
       'place_offer.declined_at',
       'place_offer.expired_at',
+      'place_offer.link_code_hash',
       'registration.status',
       'registration.person_id',
       'event_copy.title',
@@ -110,6 +111,16 @@ export async function findOffer(db: Db, offerId: number) {
     ])
     .where('place_offer.id', '=', offerId)
     .executeTakeFirst();
+}
+
+/** The offer made to a registration (one at most), with what findOffer gives. */
+export async function findOfferOfRegistration(db: Db, registrationId: number) {
+  const row = await db
+    .selectFrom('place_offer')
+    .select('id')
+    .where('registration_id', '=', registrationId)
+    .executeTakeFirst();
+  return row ? findOffer(db, row.id) : undefined;
 }
 
 /**

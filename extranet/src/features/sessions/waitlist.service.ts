@@ -17,28 +17,21 @@ import { toOutbox } from '../notifications/notifications.service.ts';
 import { createPersonLink, resolvePersonLink } from '../notifications/person-link.repository.ts';
 import type { NotificationContext } from '../notifications/types.ts';
 import { type DecisionInput, type DecisionResult, decideWithin } from '../registrations/decision.service.ts';
-import {
-  DecisionNotAllowedError,
-  EventClosedError,
-  EventFullError,
-  isDecisionRefusal,
-} from '../registrations/errors.ts';
+import { DecisionNotAllowedError, EventClosedError, EventFullError } from '../registrations/errors.ts';
 import { queueSms } from '../sms/sms.service.ts';
 import { halfDays } from './sessions.rules.ts';
 import {
   closeOffer,
   findOffer,
-  firstDayAbsentees,
+  findOfferOfRegistration,
   insertOffer,
   insertWaitlistSetting,
   latestWaitlistSetting,
   nextWaiting,
-  offersToClose,
   placesOf,
 } from './waitlist.repository.ts';
 import {
   DEFAULT_WAITLIST_SETTINGS,
-  noShowDue,
   offerExpiry,
   offerLinkExpiry,
   offerState,
@@ -59,8 +52,8 @@ type Trx = Transaction<Database>;
 /** Who the decisions are recorded as when no advisor made them. */
 export const OFFER_ACTOR = 'lien-proposition-de-place';
 export const NO_SHOW_ACTOR = 'regle-absence';
-const system = (id: string): Viewer => ({ id, role: 'admin', territories: [] });
-const NO_SHOW_REASON =
+export const systemViewer = (id: string): Viewer => ({ id, role: 'admin', territories: [] });
+export const NO_SHOW_REASON =
   'Absent·e sans excuse à la première demi-journée : la place est libérée (règle de la liste d’attente).';
 
 export async function waitlistSettings(db: Kysely<Database>): Promise<WaitlistSettings> {
@@ -106,7 +99,7 @@ function parisWhen(at: Date): { date: string; time: string; text: string } {
  * the session's lock). Returns how many offers were sent. A session cancelled, unpublished or over
  * offers nothing.
  */
-async function offerFreedPlaces(trx: Trx, eventId: string, notify: NotifySettings): Promise<number> {
+export async function offerFreedPlaces(trx: Trx, eventId: string, notify: NotifySettings): Promise<number> {
   const event = await getEvent(trx, eventId);
   if (!event || event.cancelled || event.removed) return 0;
   const days = halfDays(event);
@@ -251,18 +244,8 @@ async function offerOfCode(db: Kysely<Database> | Trx, code: string) {
   const link = await resolvePersonLink(db, 'place-offer', code);
   if (!link.ok) return null;
   const offer = await findOfferOfRegistration(db, link.targetId);
+  // The offer's own copy of the hash: a link of another offer never answers this one.
   return offer && offer.link_code_hash === codeHash(code) ? offer : null;
-}
-
-async function findOfferOfRegistration(db: Kysely<Database> | Trx, registrationId: number) {
-  const row = await db
-    .selectFrom('place_offer')
-    .select(['id', 'link_code_hash'])
-    .where('registration_id', '=', registrationId)
-    .executeTakeFirst();
-  if (!row) return null;
-  const offer = await findOffer(db, row.id);
-  return offer ? { ...offer, link_code_hash: row.link_code_hash } : null;
 }
 
 /** What the public page shows about an offer (no personal data: the session only). */
@@ -298,7 +281,7 @@ export async function acceptOffer(
         await decideWithin(
           trx,
           kind,
-          { registrationId: offer.registration_id, decision: 'accept', viewer: system(OFFER_ACTOR) },
+          { registrationId: offer.registration_id, decision: 'accept', viewer: systemViewer(OFFER_ACTOR) },
           notify,
         );
       } catch (error) {
@@ -368,83 +351,4 @@ export async function declineOffer(
     await offerFreedPlaces(trx, offer.event_id, notify);
     return 'declined';
   });
-}
-
-// --- The job: expired offers, the no-show rule -------------------------------------------------------
-
-/**
- * Closes the offers past their deadline (expired: the next person is offered the place) and those an
- * advisor settled meanwhile (the request accepted or cancelled from its page). Safe on two
- * instances: each offer is closed by one conditional UPDATE, under the session's lock.
- */
-export async function closeDueOffers(
-  db: Kysely<Database>,
-  kind: DbKind,
-  notify: NotifySettings,
-): Promise<number> {
-  let expired = 0;
-  for (const o of await offersToClose(db, clockNow().toISOString())) {
-    const closed = await db.transaction().execute(async (trx) => {
-      await getEventForUpdate(trx, kind, o.event_id);
-      const now = clockNow().toISOString();
-      const column =
-        o.status === 'accepted' ? 'accepted_at' : o.status === 'waitlisted' ? 'expired_at' : 'declined_at';
-      if (!(await closeOffer(trx, o.id, column, now))) return false;
-      if (column === 'expired_at')
-        await audit(trx, {
-          actorId: null,
-          action: 'place.expire',
-          entityType: 'registration',
-          entityId: o.registration_id,
-          personId: o.person_id,
-          details: { offer: o.id },
-        });
-      await offerFreedPlaces(trx, o.event_id, notify);
-      return column === 'expired_at';
-    });
-    if (closed) expired++;
-  }
-  if (expired) clearMemo();
-  return expired;
-}
-
-/**
- * The no-show rule (off unless an admin turned it on): a person marked absent — not excused — at
- * their session's first half-day loses their place from 20:00 that evening; the place is offered.
- */
-export async function applyNoShowRule(
-  db: Kysely<Database>,
-  kind: DbKind,
-  notify: NotifySettings,
-  at: Date = clockNow(),
-): Promise<number> {
-  if (!(await waitlistSettings(db)).noShowRule) return 0;
-  const from = new Date(at.getTime() - 90 * 86_400_000).toISOString();
-  let freed = 0;
-  for (const r of await firstDayAbsentees(db, from, at.toISOString())) {
-    const days = halfDays(r);
-    const first = days[0];
-    const last = days.at(-1);
-    if (!first || !last || r.slot_date !== first.date || r.slot_start.slice(0, 5) !== first.start) continue;
-    if (!noShowDue(first.date, last.date, at)) continue;
-    try {
-      await decideAndOffer(
-        db,
-        kind,
-        {
-          registrationId: r.id,
-          decision: 'cancel',
-          reason: NO_SHOW_REASON,
-          viewer: system(NO_SHOW_ACTOR),
-          expectedStatus: 'accepted',
-        },
-        notify,
-      );
-      freed++;
-    } catch (error) {
-      // An advisor changed the registration meanwhile, or another instance applied the rule.
-      if (!isDecisionRefusal(error)) throw error;
-    }
-  }
-  return freed;
 }
