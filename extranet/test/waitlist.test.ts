@@ -316,10 +316,33 @@ describe.each(BACKENDS)('waiting list on %s', (backend) => {
       expect(await (await anonymous.get(location(res))).text()).toContain('la place vient d’être prise');
       expect(await statusOf(p.wap!)).toBe('waitlisted');
       expect(await auditActions(p.wap!)).toEqual(['place.offer', 'place.taken']);
-      // The link stays readable and says the offer is over.
-      expect(await (await anonymous.get(`/p/${code}`)).text()).toContain(
-        'Cette proposition n’est plus valable',
+      // The link stays readable and says so again; the roster says what happened.
+      expect(await (await anonymous.get(`/p/${code}`)).text()).toContain('la place vient d’être prise');
+      expect(await (await advisor.get('/sessions/wl-main')).text()).toMatch(
+        /Wap Secret\d+ · proposée par appel le .*place prise avant sa réponse/s,
       );
+    });
+
+    it('offers a later freed place again to the person whose place was taken, not to one whose offer expired', async () => {
+      expect((await decide(p.wd!, 'cancel')).status).toBe(303);
+      const open = (await offersOf('wl-main')).filter(
+        (o) => !o.accepted_at && !o.declined_at && !o.expired_at && !o.taken_at,
+      );
+      expect(open.map((o) => o.registration_id)).toEqual([p.wap]);
+      const calls = await server.db.db
+        .selectFrom('notification')
+        .select('call_text')
+        .where('registration_id', '=', p.wap!)
+        .where('purpose', '=', 'offer')
+        .orderBy('id')
+        .execute();
+      expect(calls).toHaveLength(2);
+      const [first, second] = calls.map((c) => CODE.exec(c.call_text ?? '')?.[1] ?? '');
+      expect(second).not.toBe(first);
+      // The new link answers the new offer; the old one still speaks of its own.
+      expect(location(await answer(second!, 'acceptOffer'))).toBe(`/p/${second}?reponse=accepted`);
+      expect(await statusOf(p.wap!)).toBe('accepted');
+      expect(await (await anonymous.get(`/p/${first}`)).text()).toContain('la place vient d’être prise');
     });
   });
 

@@ -6,7 +6,8 @@ const isPg = (db: Kysely<any>) => db.getExecutor().adapter instanceof PostgresAd
 /**
  * The waiting list's offers (issue 18 part 3):
  * - place_offer: a freed place offered to a waitlisted person, with its short link's hash, until it
- *   is accepted, declined or expired (one of the three dates set, at most);
+ *   is accepted, declined, expired or taken by someone else first (one of the four dates, at most);
+ *   a person whose offer was taken may be offered a later place (a new row), the others not;
  * - waitlist_setting: the offers' delay, how many may be in flight per session and the no-show rule,
  *   set by an admin, with their history (the latest row wins; none yet means the defaults).
  */
@@ -26,10 +27,11 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('accepted_at', 'text')
     .addColumn('declined_at', 'text')
     .addColumn('expired_at', 'text')
+    .addColumn('taken_at', 'text')
     .addColumn('channel', 'text', (c) => c.notNull())
     .addColumn('link_code_hash', 'text', (c) => c.notNull().unique())
     .execute();
-  // Offers in flight per session; one offer per registration and session (never offered twice).
+  // Offers in flight per session; the offers made to a registration.
   await db.schema
     .createIndex('place_offer_event_idx')
     .on('place_offer')
@@ -39,7 +41,6 @@ export async function up(db: Kysely<any>): Promise<void> {
     .createIndex('place_offer_registration_idx')
     .on('place_offer')
     .column('registration_id')
-    .unique()
     .execute();
   const setting = db.schema.createTable('waitlist_setting');
   await (pg

@@ -127,7 +127,7 @@ export interface ParcoursOutcomeTable {
   recorded_at: Timestamp;
 }
 
-/** A freed place offered to a waitlisted person; at most one of accepted/declined/expired is set. */
+/** A freed place offered to a waitlisted person; at most one of accepted/declined/expired/taken is set. */
 export interface PlaceOfferTable {
   id: Generated<number>;
   registration_id: number;
@@ -136,8 +136,9 @@ export interface PlaceOfferTable {
   expires_at: Timestamp;
   accepted_at: Timestamp | null;
   declined_at: Timestamp | null;
-  /** also set when the place was taken before the person answered */
   expired_at: Timestamp | null;
+  /** the place went to someone else before the person answered: they may be offered a later one */
+  taken_at: Timestamp | null;
   channel: 'email' | 'sms' | 'sms-email' | 'appel';
   link_code_hash: string;
 }

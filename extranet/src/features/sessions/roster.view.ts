@@ -95,7 +95,7 @@ async function offerLines(db: Kysely<Database>, eventId: string, roster: Roster)
         offeredAt: o.offered_at,
         expiresAt: o.expires_at,
         state: offerState(o, now),
-        closedAt: o.accepted_at ?? o.declined_at ?? o.expired_at,
+        closedAt: o.accepted_at ?? o.declined_at ?? o.expired_at ?? o.taken_at,
       },
     ];
   });

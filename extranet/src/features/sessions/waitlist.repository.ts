@@ -46,13 +46,17 @@ export async function placesOf(db: Db, eventId: string, now: string) {
       .where('accepted_at', 'is', null)
       .where('declined_at', 'is', null)
       .where('expired_at', 'is', null)
+      .where('taken_at', 'is', null)
       .where('expires_at', '>', now)
       .executeTakeFirstOrThrow(),
   ]);
   return { accepted: Number(accepted.n), inFlight: Number(inFlight.n) };
 }
 
-/** The oldest waitlisted registrations of a session that were never offered a place, in order. */
+/**
+ * The oldest waitlisted registrations of a session never offered a place — or only places taken
+ * before they could answer — in order of arrival.
+ */
 export async function nextWaiting(db: Db, eventId: string, limit: number) {
   return db
     .selectFrom('registration')
@@ -64,7 +68,8 @@ export async function nextWaiting(db: Db, eventId: string, limit: number) {
         exists(
           selectFrom('place_offer')
             .select(sql`1`.as('one'))
-            .whereRef('place_offer.registration_id', '=', 'registration.id'),
+            .whereRef('place_offer.registration_id', '=', 'registration.id')
+            .where('place_offer.taken_at', 'is', null),
         ),
       ),
     )
@@ -76,11 +81,11 @@ export async function nextWaiting(db: Db, eventId: string, limit: number) {
 
 export async function insertOffer(
   db: Db,
-  offer: Omit<PlaceOfferTable, 'id' | 'accepted_at' | 'declined_at' | 'expired_at'>,
+  offer: Omit<PlaceOfferTable, 'id' | 'accepted_at' | 'declined_at' | 'expired_at' | 'taken_at'>,
 ): Promise<number> {
   const row = await db
     .insertInto('place_offer')
-    .values({ ...offer, accepted_at: null, declined_at: null, expired_at: null })
+    .values({ ...offer, accepted_at: null, declined_at: null, expired_at: null, taken_at: null })
     .returning('id')
     .executeTakeFirstOrThrow();
   return row.id;
@@ -101,6 +106,7 @@ export async function findOffer(db: Db, offerId: number) {
       'place_offer.accepted_at',
       'place_offer.declined_at',
       'place_offer.expired_at',
+      'place_offer.taken_at',
       'place_offer.link_code_hash',
       'registration.status',
       'registration.person_id',
@@ -113,12 +119,12 @@ export async function findOffer(db: Db, offerId: number) {
     .executeTakeFirst();
 }
 
-/** The offer made to a registration (one at most), with what findOffer gives. */
-export async function findOfferOfRegistration(db: Db, registrationId: number) {
+/** The offer sent with this link (its code's hash, unique), with what findOffer gives. */
+export async function findOfferByCodeHash(db: Db, hash: string) {
   const row = await db
     .selectFrom('place_offer')
     .select('id')
-    .where('registration_id', '=', registrationId)
+    .where('link_code_hash', '=', hash)
     .executeTakeFirst();
   return row ? findOffer(db, row.id) : undefined;
 }
@@ -130,7 +136,7 @@ export async function findOfferOfRegistration(db: Db, registrationId: number) {
 export async function closeOffer(
   db: Db,
   offerId: number,
-  column: 'accepted_at' | 'declined_at' | 'expired_at',
+  column: 'accepted_at' | 'declined_at' | 'expired_at' | 'taken_at',
   at: string,
 ): Promise<boolean> {
   const done = await db
@@ -140,6 +146,7 @@ export async function closeOffer(
     .where('accepted_at', 'is', null)
     .where('declined_at', 'is', null)
     .where('expired_at', 'is', null)
+    .where('taken_at', 'is', null)
     .executeTakeFirst();
   return Number(done.numUpdatedRows) === 1;
 }
@@ -159,6 +166,7 @@ export async function offersToClose(db: Db, now: string) {
     .where('place_offer.accepted_at', 'is', null)
     .where('place_offer.declined_at', 'is', null)
     .where('place_offer.expired_at', 'is', null)
+    .where('place_offer.taken_at', 'is', null)
     .where((eb) =>
       eb.or([eb('place_offer.expires_at', '<=', now), eb('registration.status', '!=', 'waitlisted')]),
     )
@@ -179,6 +187,7 @@ export async function offersOfEvent(db: Db, eventId: string) {
       'accepted_at',
       'declined_at',
       'expired_at',
+      'taken_at',
       'channel',
     ])
     .where('event_id', '=', eventId)

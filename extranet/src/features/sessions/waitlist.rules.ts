@@ -74,7 +74,7 @@ export function offerLinkExpiry(lastDate: string | undefined, expires: Date): st
   return (end > expires ? end : expires).toISOString();
 }
 
-export type OfferState = 'open' | 'accepted' | 'declined' | 'expired';
+export type OfferState = 'open' | 'accepted' | 'declined' | 'expired' | 'taken';
 
 /** An offer's state, by its dates and the clock. */
 export function offerState(
@@ -82,12 +82,14 @@ export function offerState(
     accepted_at: string | null;
     declined_at: string | null;
     expired_at: string | null;
+    taken_at: string | null;
     expires_at: string;
   },
   now: string,
 ): OfferState {
   if (offer.accepted_at) return 'accepted';
   if (offer.declined_at) return 'declined';
+  if (offer.taken_at) return 'taken';
   if (offer.expired_at || offer.expires_at <= now) return 'expired';
   return 'open';
 }
@@ -97,4 +99,5 @@ export const OFFER_STATE_LABEL: Record<OfferState, string> = {
   accepted: 'acceptée',
   declined: 'refusée',
   expired: 'expirée',
+  taken: 'place prise avant sa réponse',
 };

@@ -23,7 +23,7 @@ import { halfDays } from './sessions.rules.ts';
 import {
   closeOffer,
   findOffer,
-  findOfferOfRegistration,
+  findOfferByCodeHash,
   insertOffer,
   insertWaitlistSetting,
   latestWaitlistSetting,
@@ -123,8 +123,10 @@ export async function offerFreedPlaces(trx: Trx, eventId: string, notify: Notify
     });
     const url = new URL(`/p/${code}`, notify.extranetUrl).toString();
     const until = parisWhen(expires);
-    // One offer per registration ever (unique index): its messages are keyed by the registration.
+    // The messages are keyed by this offer's code hash: a later offer to the same person is new.
+    const hash = codeHash(code);
     const channel = await sendOffer(trx, ctx, {
+      key: hash.slice(0, 32),
       registrationId: next.id,
       personId: next.person_id,
       url,
@@ -137,7 +139,7 @@ export async function offerFreedPlaces(trx: Trx, eventId: string, notify: Notify
       offered_at: at.toISOString(),
       expires_at: expires.toISOString(),
       channel,
-      link_code_hash: codeHash(code),
+      link_code_hash: hash,
     });
     await audit(trx, {
       actorId: null,
@@ -161,6 +163,8 @@ async function sendOffer(
   trx: Trx,
   ctx: NotificationContext,
   o: {
+    /** names this offer in the messages' dedupe keys */
+    key: string;
     registrationId: number;
     personId: number;
     url: string;
@@ -173,7 +177,7 @@ async function sendOffer(
     insertNotification(trx, {
       registrationId: o.registrationId,
       purpose: 'offer',
-      dedupeKey: `offer:${o.registrationId}`,
+      dedupeKey: `offer:${o.key}`,
       channel,
       callText,
       createdAt,
@@ -187,7 +191,7 @@ async function sendOffer(
   if (preferred === 'sms' || preferred === 'sms-email') {
     const queued = await queueSms(trx, {
       purpose: 'place-offer',
-      dedupeKey: `place-offer:${o.registrationId}`,
+      dedupeKey: `place-offer:${o.key}`,
       personId: o.personId,
       registrationId: o.registrationId,
       to: ctx.person.phone,
@@ -243,9 +247,9 @@ export type OfferAnswer = 'accepted' | 'declined' | 'taken' | 'expired' | 'alrea
 async function offerOfCode(db: Kysely<Database> | Trx, code: string) {
   const link = await resolvePersonLink(db, 'place-offer', code);
   if (!link.ok) return null;
-  const offer = await findOfferOfRegistration(db, link.targetId);
-  // The offer's own copy of the hash: a link of another offer never answers this one.
-  return offer && offer.link_code_hash === codeHash(code) ? offer : null;
+  // The offer's own copy of the hash names the one offer this link was sent with.
+  const offer = await findOfferByCodeHash(db, codeHash(code));
+  return offer && offer.registration_id === link.targetId ? offer : null;
 }
 
 /** What the public page shows about an offer (no personal data: the session only). */
@@ -290,7 +294,7 @@ export async function acceptOffer(
           throw error;
         }
         // Nothing was written by the refused decision: close the offer, the person keeps waiting.
-        await closeOffer(trx, offer.id, 'expired_at', now);
+        await closeOffer(trx, offer.id, 'taken_at', now);
         await audit(trx, {
           actorId: OFFER_ACTOR,
           action: 'place.taken',
