@@ -672,4 +672,36 @@ describe.each(BACKENDS)('sessions on %s', (backend) => {
       expect(mails.subject).toContain('Inscription annulée');
     });
   });
+
+  it('after the start, « je ne peux pas venir » keeps the place and excuses the next date only', async () => {
+    const secret = server.env.BETTER_AUTH_SECRET!;
+    const t = signCancelToken(secret, people.theo!, Math.floor(nowMs() / 1000) + 30 * 86_400);
+    const page1 = await anonymous.get(`/je-ne-peux-pas-venir?t=${encodeURIComponent(t)}`);
+    expect(page1.status).toBe(200);
+    const html = await page1.text();
+    expect(html).toContain('Je confirme : je ne viendrai pas ce jour-là');
+    expect(html).not.toContain('Brûlé');
+    const before = (await marks(people.theo!)).filter((m) => m.slot_date === running[4]);
+    expect(before).toEqual([]);
+    for (let i = 0; i < 2; i++) {
+      const res = await anonymous.post('/je-ne-peux-pas-venir?_action=sessions.cancelPlace', { t });
+      expect(res.status).toBe(303);
+      expect(location(res)).toBe('/je-ne-peux-pas-venir?fait=excuse');
+    }
+    expect(await (await anonymous.get('/je-ne-peux-pas-venir?fait=excuse')).text()).toContain(
+      'Votre place dans la session est gardée',
+    );
+    const after = (await marks(people.theo!)).filter((m) => m.slot_date === running[4]);
+    expect(after).toEqual([{ slot_date: running[4], status: 'excused', recorded_by: SELF_CANCEL_ACTOR }]);
+    const row = await server.db.db
+      .selectFrom('registration')
+      .select('status')
+      .where('id', '=', people.theo!)
+      .executeTakeFirstOrThrow();
+    expect(row.status).toBe('accepted');
+    expect((await auditOf('attendance.record', people.theo!)).at(-1)).toEqual({
+      actor: SELF_CANCEL_ACTOR,
+      details: { halfDay: key(running[4]!), from: null, to: 'excused' },
+    });
+  });
 });

@@ -9,6 +9,7 @@ import {
   AlreadyCancelledError,
   cancelFromLink,
   cancelTarget,
+  excuseNextDate,
   HalfDayNotYetError,
   markAllPresent,
   recordAttendance,
@@ -126,7 +127,10 @@ export const sessions = {
       if (!check.ok) return { state: check.reason };
       const target = await cancelTarget(db, check.registrationId);
       if (!target) return { state: 'invalid' as const };
-      if (target.started && target.status === 'accepted') return { state: 'started' as const };
+      if (target.started && target.status === 'accepted')
+        return (await excuseNextDate(db, check.registrationId))
+          ? { state: 'excused' as const }
+          : { state: 'started' as const };
       try {
         await cancelFromLink(db, kind, check.registrationId, notify);
         return { state: 'cancelled' as const };

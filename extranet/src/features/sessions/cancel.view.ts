@@ -11,8 +11,8 @@ import { cancelTarget } from './sessions.service.ts';
  * page's confirmation button (actions.sessions.cancelPlace), never by opening the link.
  */
 export type CancelView =
-  | { state: 'invalid' | 'expired' | 'done' | 'already' | 'started' }
-  | { state: 'confirm'; token: string; title: string; when: string | null };
+  | { state: 'invalid' | 'expired' | 'done' | 'excused' | 'already' | 'started' }
+  | { state: 'confirm' | 'excuse'; token: string; title: string; when: string | null };
 
 /** The page's answer to each state: the link is unknown, out of date, or the place already gone. */
 export const CANCEL_STATUS: Partial<Record<CancelView['state'], number>> = {
@@ -33,7 +33,11 @@ export async function cancelLinkView(
   const target = await cancelTarget(db, check.registrationId);
   if (!target) return { state: 'invalid' };
   if (!['received', 'accepted', 'waitlisted'].includes(target.status)) return { state: 'already' };
-  if (target.started && target.status === 'accepted') return { state: 'started' };
+  if (target.started && target.status === 'accepted')
+    // The Parcours has begun: the person keeps their place and is excused for the next date.
+    return target.nextDate
+      ? { state: 'excuse', token, title: target.title, when: formatDay(target.nextDate) }
+      : { state: 'started' };
   const start = target.firstStart ? ` à ${formatTime(target.firstStart)}` : '';
   return {
     state: 'confirm',

@@ -112,6 +112,7 @@ export async function eventRegistration(db: Kysely<Database>, registrationId: nu
     .select([
       'registration.id',
       'registration.status',
+      'registration.person_id',
       'event_copy.title',
       'event_copy.slots_json',
       'event_copy.first_slot_at',

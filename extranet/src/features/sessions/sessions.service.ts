@@ -193,6 +193,8 @@ export interface CancelTarget {
   firstStart: string | null;
   /** the session has started: the link no longer frees a place */
   started: boolean;
+  /** the next date with half-days, today included (Paris), if any is left */
+  nextDate: string | null;
 }
 
 /** What the public page shows about the registration a link was signed for (no personal data). */
@@ -210,7 +212,47 @@ export async function cancelTarget(
     firstDate: first?.date ?? null,
     firstStart: first?.start ?? null,
     started: row.first_slot_at !== null && row.first_slot_at <= clockNow().toISOString(),
+    nextDate: halfDays(row).find((d) => d.date >= parisDate())?.date ?? null,
   };
+}
+
+/**
+ * Once the session has started, « je ne peux pas venir » no longer frees the place (the person is on
+ * the Parcours): it notes the next date's half-days « excusé·e », as an advisor may in advance —
+ * never over a mark already recorded. Audited like an advisor's mark. Returns that date, or null
+ * when the registration is not accepted or no date is left.
+ */
+export async function excuseNextDate(db: Kysely<Database>, registrationId: number): Promise<string | null> {
+  return db.transaction().execute(async (trx) => {
+    const row = await eventRegistration(trx, registrationId);
+    const today = parisDate();
+    const days = row?.status === 'accepted' ? halfDays(row) : [];
+    const date = days.find((d) => d.date >= today)?.date;
+    if (!row || !date) return null;
+    const at = clockNow().toISOString();
+    for (const day of days.filter((d) => d.date === date)) {
+      if (await findAttendance(trx, { registrationId: row.id, date: day.date, start: day.start })) continue;
+      await insertAttendanceMany(trx, [
+        {
+          registrationId: row.id,
+          date: day.date,
+          start: day.start,
+          status: 'excused',
+          by: SELF_CANCEL_ACTOR,
+          at,
+        },
+      ]);
+      await audit(trx, {
+        actorId: SELF_CANCEL_ACTOR,
+        action: 'attendance.record',
+        entityType: 'registration',
+        entityId: row.id,
+        personId: row.person_id,
+        details: { halfDay: day.key, from: null, to: 'excused' },
+      });
+    }
+    return date;
+  });
 }
 
 /**
