@@ -41,9 +41,10 @@ import {
 
 /**
  * The waiting list's offers (issue 18 part 3). When a place frees (the person's « je ne peux pas
- * venir », an advisor's cancellation, the no-show rule), the oldest waitlisted person never offered
- * a place gets it by their channel, with a short link `/p/<code>` to accept within the delay; an
- * expired or declined offer goes to the next person. Everything that changes the places runs under
+ * venir », an advisor's cancellation, the no-show rule), the oldest waitlisted person not yet offered
+ * a place (or whose offers were all taken before they answered) gets it by their channel, with a
+ * short link `/p/<code>` to accept within the delay; an expired or declined offer goes to the next
+ * person, who keeps their own place in the list. Everything that changes the places runs under
  * the session's lock (FOR UPDATE on PostgreSQL, BEGIN IMMEDIATE on SQLite): two instances never
  * offer the same place twice, and at most `maxOffers` offers are in flight per session.
  */
