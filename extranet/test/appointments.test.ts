@@ -248,6 +248,37 @@ describe.each(BACKENDS)('appointments on %s', (backend) => {
     );
   });
 
+  it('tells someone who prefers SMS by SMS (waiting in « À appeler » without a provider), and says so; a cancelled one’s pending SMS are withdrawn', async () => {
+    const { personId } = await personFromIntake(server, 'ev-val', { preferredContact: 'sms', email: '' });
+    const res = await book(advisor, personId, { date: inTwoDays, time: '08:00', duration: '30' });
+    const id = idOf(res);
+    const sms = () =>
+      server.db.db
+        .selectFrom('sms_message')
+        .selectAll()
+        .where('appointment_id', '=', id)
+        .orderBy('id')
+        .execute();
+    const [confirmation] = await sms();
+    expect(confirmation).toMatchObject({
+      status: 'manual',
+      purpose: 'appointment-confirmation',
+      segments: 1,
+    });
+    expect(confirmation?.text_body).toMatch(
+      /^Maillage: RDV confirmé \w+ \d\d\/\d\d à 08h00, au bureau Maillage\. Annuler: http/,
+    );
+    expect(visibleText(await (await advisor.get(location(res))).text())).toContain(
+      'SMS à envoyer à la main : il attend dans « À appeler »',
+    );
+    await advisor.post(`/rendez-vous/${id}?_action=appointments.cancel`, { appointment: String(id) });
+    const after = await sms();
+    expect(after.map((m) => [m.purpose, m.status])).toEqual([
+      ['appointment-confirmation', 'cancelled'],
+      ['appointment-cancellation', 'manual'],
+    ]);
+  });
+
   it('lets the person cancel with their link once: forged, expired and used links refused; the advisor told; the slot freed', async () => {
     const { personId } = await personFromIntake(server, 'ev-val', { firstName: 'Linké' });
     const id = idOf(await book(advisor, personId, { date: inTwoDays, time: '16:00', duration: '30' }));

@@ -65,7 +65,7 @@ export async function agendaWeek(
 }
 
 /** Days after which an appointment without a status is nudged on the dashboard. */
-export const STATUS_NUDGE_DAYS = 2;
+const STATUS_NUDGE_DAYS = 2;
 
 /** The dashboard's nudge: the viewer's appointments without a status for more than 2 days. */
 export async function statusNudge(db: Kysely<Database>, viewer: Viewer) {

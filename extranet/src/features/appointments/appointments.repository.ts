@@ -343,3 +343,16 @@ export async function feedRows(db: Db, advisorId: string, from: string, until: s
     .orderBy('appointment.starts_at')
     .execute();
 }
+
+/**
+ * The appointment's SMS that have not left yet (waiting for the provider or in « À appeler »): no
+ * longer to send once it moved or was cancelled (the message about that follows).
+ */
+export async function cancelPendingSms(db: Db, appointmentId: number) {
+  await db
+    .updateTable('sms_message')
+    .set({ status: 'cancelled' })
+    .where('appointment_id', '=', appointmentId)
+    .where('status', 'in', ['queued', 'manual'])
+    .execute();
+}

@@ -34,7 +34,7 @@ const clockTime = z
 const emptyToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
 
 /** When and where: the part of the booking form that a change repeats. */
-export const whenWhereFields = {
+const whenWhereFields = {
   date: isoDate,
   time: clockTime,
   duration: z.coerce
@@ -142,7 +142,7 @@ export type ReminderPurpose = 'reminder-2d' | 'reminder-day';
  * morning of at 08:00. None on a Sunday (design §9): the two-day one then goes on the Saturday;
  * the morning one of a Sunday appointment is not sent.
  */
-export function reminderTimes(startsAt: string): { purpose: ReminderPurpose; at: Date }[] {
+function reminderTimes(startsAt: string): { purpose: ReminderPurpose; at: Date }[] {
   const day = parisDate(new Date(startsAt));
   let before = addDays(day, -2);
   if (weekday(before) === 0) before = addDays(before, -1);
@@ -154,7 +154,7 @@ export function reminderTimes(startsAt: string): { purpose: ReminderPurpose; at:
 }
 
 /** A reminder later than this Paris hour is not sent (no message at night): the next one will do. */
-export const LAST_SENDING_HOUR = '20:00';
+const LAST_SENDING_HOUR = '20:00';
 
 /**
  * The reminders due at `now` for an appointment: their time has come, the appointment is still

@@ -6,6 +6,7 @@ import { sendMail } from '../mail/mail.service.ts';
 import type { NotifySettings } from '../notifications/context.ts';
 import { resolvePersonLink, usePersonLink } from '../notifications/person-link.repository.ts';
 import {
+  cancelPendingSms,
   findAppointment,
   messageSubjects,
   updateAppointmentWithSequence,
@@ -58,6 +59,7 @@ export async function cancelByPerson(
       cancelled_by_person: 1,
       updated_at: at,
     });
+    await cancelPendingSms(trx, a.id);
     await audit(trx, {
       actorId: null,
       action: 'appointment.cancel-by-person',
@@ -72,7 +74,6 @@ export async function cancelByPerson(
       {
         ...row,
         firstName: row.first_name,
-        personName: `${row.first_name} ${row.last_name ?? ''}`.trim(),
         advisorName: row.advisor_name ?? '',
         advisorEmail: row.advisor_email,
         team: settings.teams.team(row.territory, row.territory_name),
