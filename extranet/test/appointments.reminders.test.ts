@@ -4,15 +4,19 @@
  * however many instances the job runs, fast on 10,000 appointments; and the feed's UTC instants
  * across a change of time.
  */
-import { parisInstant, setClock } from '@maillage/platform/clock';
+import { parisDate, parisInstant, setClock } from '@maillage/platform/clock';
 import { smsSegments, toGsm7 } from '@maillage/platform/gsm7';
 import ICAL from 'ical.js';
 import type { Kysely } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Database, PlaceKind } from '../src/db/database.ts';
+import { agendaWeek, statusNudge } from '../src/features/appointments/agenda.view.ts';
+import { mondayOf } from '../src/features/appointments/appointments.rules.ts';
 import { createFeed, feedCalendar } from '../src/features/appointments/feed.service.ts';
 import { queueAppointmentReminders } from '../src/features/appointments/messages.service.ts';
 import { appointmentSms, type PersonPurpose } from '../src/features/appointments/messages.ts';
+import { seedDemoAppointments } from '../src/features/demo/followup-appointments.service.ts';
+import { seedDemoFollowUp } from '../src/features/demo/followup-people.service.ts';
 import { twoInstances, withMigratedDatabase } from './support/database.ts';
 import { parisWallClock } from './support/ics.ts';
 import { defaultNotifySettings } from './support/notify-settings.ts';
@@ -409,4 +413,40 @@ describe.each(BACKENDS)('appointment reminders on %s', (backend) => {
       expect(await feedCalendar(db, `${token.slice(0, 42)}A`, 'extranet.test')).toBeNull();
     });
   });
+
+  for (const at of ['2027-01-13T00:30:00+01:00', '2027-07-14T23:30:00+02:00'])
+    it(`gives the demo advisor appointments today and this week, one past without status, one no-show, one excused (clock ${at})`, async () => {
+      setClock(at);
+      await withMigratedDatabase(backend, async ({ db }) => {
+        const advisor = await seedAdvisor(db, 'conseiller');
+        await db
+          .insertInto('user_territory')
+          .values([
+            { user_id: advisor, territory: 'valenciennois' },
+            { user_id: advisor, territory: 'douaisis' },
+          ])
+          .execute();
+        await seedDemoFollowUp(db, 'conseiller@maillage.test');
+        expect(await seedDemoAppointments(db, 'conseiller@maillage.test')).toBe(9);
+        expect(await seedDemoAppointments(db, 'conseiller@maillage.test')).toBe(0);
+        const viewer = { id: advisor, role: 'advisor' as const, territories: ['valenciennois', 'douaisis'] };
+        const week = await agendaWeek(db, viewer, { monday: mondayOf(parisDate()), advisorId: null });
+        const today = week.days.find((d) => d.today);
+        expect(today?.appointments.map((a) => a.from)).toEqual(['14:00', '16:00']);
+        expect(week.conflicts).toBe(false);
+        expect(await statusNudge(db, viewer)).toMatchObject({ count: 1 });
+        const statuses = await db.selectFrom('appointment').select('status').execute();
+        expect(statuses.map((r) => r.status).sort()).toEqual([
+          'absent',
+          'excuse',
+          'prevu',
+          'prevu',
+          'prevu',
+          'prevu',
+          'prevu',
+          'prevu',
+          'venu',
+        ]);
+      });
+    });
 });
