@@ -665,6 +665,12 @@ describe.each(BACKENDS)('extranet on %s', (backend) => {
           { support: '1', phase: 'maturation', startedOn: '2026-01-01' },
         ],
         [advisor, '/notes/1?_action=notes.done', { note: '1' }],
+        [advisor, '/rendez-vous/1?_action=appointments.cancel', { appointment: '1' }],
+        [
+          anonymous,
+          '/a/AAAAAAAAAAAAAAAAAAAAAA?_action=appointments.personCancel',
+          { code: 'AAAAAAAAAAAAAAAAAAAAAA' },
+        ],
         [advisor, '/actions?_action=notes.done', { note: '1' }],
         [admin, '/admin/conservation?_action=retention.setPeriod', { months: '1' }],
         [
@@ -688,7 +694,12 @@ describe.each(BACKENDS)('extranet on %s', (backend) => {
       ] as const;
       // Every page that takes a POST from a browser is in this list (the API routes use tokens).
       const covered = new Set(
-        routes.map(([, path]) => path.split('?')[0]!.replace(/\/(\d+|ev-[a-z]+)$/, '/[id]')),
+        routes.map(([, path]) =>
+          path
+            .split('?')[0]!
+            .replace(/\/(\d+|ev-[a-z]+)$/, '/[id]')
+            .replace(/^\/a\/[A-Za-z0-9_-]{22}$/, '/a/[code]'),
+        ),
       );
       expect([...covered].sort()).toEqual(postPages().sort());
       for (const [browser, path, form] of routes) {
