@@ -4,7 +4,7 @@
  * (status, change, cancel, report), the person's « je ne peux pas venir » link, the agenda, the
  * dashboard's nudge, the private calendar feed, the timeline.
  */
-import { addDays, parisDate } from '@maillage/platform/clock';
+import { addDays, nowMs, parisDate } from '@maillage/platform/clock';
 import ICAL from 'ical.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mondayOf } from '../src/features/appointments/appointments.rules.ts';
@@ -176,7 +176,7 @@ describe.each(BACKENDS)('appointments on %s', (backend) => {
 
   it('records the status after the start, nothing chosen in advance, and shows it in the timeline', async () => {
     const { personId } = await personFromIntake(server, 'ev-val');
-    const id = await insertAppointment(personId, new Date(Date.now() - 3 * 3600_000));
+    const id = await insertAppointment(personId, new Date(nowMs() - 3 * 3600_000));
     const page = await (await advisor.get(`/rendez-vous/${id}`)).text();
     expect(visibleText(page)).toContain('Statut à renseigner');
     expect(page).toContain('name="status"');
@@ -316,7 +316,7 @@ describe.each(BACKENDS)('appointments on %s', (backend) => {
     const code2 = /\/a\/([A-Za-z0-9_-]{22})/.exec((await lastMail('appointment')).text_body)?.[1] as string;
     await server.db.db
       .updateTable('person_link')
-      .set({ expires_at: new Date(Date.now() - 1000).toISOString() })
+      .set({ expires_at: new Date(nowMs() - 86_400_000).toISOString() })
       .where('target_id', '=', other)
       .execute();
     expect((await anonymous.get(`/a/${code2}`)).status).toBe(404);
@@ -345,7 +345,7 @@ describe.each(BACKENDS)('appointments on %s', (backend) => {
     expect(text).toContain('Agenda Semaine');
     expect(html).toContain(`semaine=${addDays(week, 7)}`);
     expect(html).toContain(`semaine=${addDays(week, -7)}`);
-    const past = await insertAppointment(personId, new Date(Date.now() - 3600_000));
+    const past = await insertAppointment(personId, new Date(nowMs() - 3600_000));
     const thisWeek = visibleText(await (await advisor.get('/agenda')).text());
     expect(thisWeek).toContain('Statut à renseigner');
     expect(past).toBeGreaterThan(0);
@@ -363,10 +363,10 @@ describe.each(BACKENDS)('appointments on %s', (backend) => {
     const before = visibleText(await (await advisor.get('/')).text());
     const n = Number(/(\d+) rendez-vous sans statut depuis plus de 2 jours/.exec(before)?.[1] ?? 0);
     const { personId } = await personFromIntake(server, 'ev-val');
-    await insertAppointment(personId, new Date(Date.now() - 3 * 86_400_000));
-    await insertAppointment(personId, new Date(Date.now() - 5 * 86_400_000));
+    await insertAppointment(personId, new Date(nowMs() - 3 * 86_400_000));
+    await insertAppointment(personId, new Date(nowMs() - 5 * 86_400_000));
     // One day old: not yet.
-    await insertAppointment(personId, new Date(Date.now() - 86_400_000));
+    await insertAppointment(personId, new Date(nowMs() - 86_400_000));
     const after = visibleText(await (await advisor.get('/')).text());
     expect(after).toContain(`${n + 2} rendez-vous sans statut depuis plus de 2 jours`);
   });
