@@ -367,8 +367,13 @@ describe.each(BACKENDS)('appointments on %s', (backend) => {
     await insertAppointment(personId, new Date(nowMs() - 5 * 86_400_000));
     // One day old: not yet.
     await insertAppointment(personId, new Date(nowMs() - 86_400_000));
-    const after = visibleText(await (await advisor.get('/')).text());
-    expect(after).toContain(`${n + 2} rendez-vous sans statut depuis plus de 2 jours`);
+    const home = await (await advisor.get('/')).text();
+    expect(visibleText(home)).toContain(`${n + 2} rendez-vous sans statut depuis plus de 2 jours`);
+    expect(home).toContain('href="/agenda#sans-statut"');
+    // The agenda lists every past one without a status, whatever its week (the 3 above among them).
+    const agenda = visibleText(await (await advisor.get('/agenda')).text());
+    const listed = Number(/Statut à renseigner \((\d+)\)/.exec(agenda)?.[1]);
+    expect(listed).toBeGreaterThanOrEqual(n + 3);
   });
 
   it('serves a private calendar feed (first name and initial only, no-store), re-created and revoked → 404, audited', async () => {

@@ -6,7 +6,7 @@ import {
   activeAccounts,
   agendaRows,
   countWithoutStatus,
-  oldestWithoutStatus,
+  listWithoutStatus,
 } from './appointments.repository.ts';
 import { endOf, mondayOf, overlaps, parisClock } from './appointments.rules.ts';
 
@@ -35,7 +35,10 @@ export async function agendaWeek(
       : viewer.id;
   const from = parisInstant(options.monday).toISOString();
   const until = parisInstant(addDays(options.monday, 7)).toISOString();
-  const rows = await agendaRows(db, viewer, advisorId, from, until);
+  const [rows, missing] = await Promise.all([
+    agendaRows(db, viewer, advisorId, from, until),
+    listWithoutStatus(db, viewer, advisorId, now().toISOString(), 50),
+  ]);
   const at = now().getTime();
   const live = rows.filter((r) => r.status !== 'annule');
   const today = parisDate();
@@ -61,18 +64,20 @@ export async function agendaWeek(
     thisWeek: mondayOf(today),
     days,
     conflicts: days.some((d) => d.appointments.some((a) => a.conflict)),
+    /** every past appointment still without a status (whatever its week), oldest first */
+    missingStatus: missing.map((m) => ({
+      ...m,
+      day: parisDate(new Date(m.starts_at)),
+      from: parisClock(m.starts_at),
+    })),
   };
 }
 
 /** Days after which an appointment without a status is nudged on the dashboard. */
 const STATUS_NUDGE_DAYS = 2;
 
-/** The dashboard's nudge: the viewer's appointments without a status for more than 2 days. */
+/** The dashboard's nudge: how many of the viewer's appointments have had no status for more than 2 days. */
 export async function statusNudge(db: Kysely<Database>, viewer: Viewer) {
   const before = new Date(now().getTime() - STATUS_NUDGE_DAYS * 86_400_000).toISOString();
-  const [count, oldest] = await Promise.all([
-    countWithoutStatus(db, viewer.id, before),
-    oldestWithoutStatus(db, viewer.id, before),
-  ]);
-  return { count, week: oldest ? mondayOf(parisDate(new Date(oldest))) : null };
+  return { count: await countWithoutStatus(db, viewer.id, before) };
 }

@@ -189,18 +189,31 @@ export async function countWithoutStatus(db: Db, advisorId: string, before: stri
   return Number(row.n);
 }
 
-/** The oldest start of those appointments (where the agenda link leads). */
-export async function oldestWithoutStatus(db: Db, advisorId: string, before: string) {
-  const row = await db
+/** The advisor's appointments started before `before` and still without a status, oldest first. */
+export async function listWithoutStatus(
+  db: Db,
+  viewer: Viewer,
+  advisorId: string,
+  before: string,
+  limit: number,
+) {
+  return db
     .selectFrom('appointment')
-    .select('starts_at')
-    .where('advisor_id', '=', advisorId)
-    .where('status', '=', 'prevu')
-    .where('starts_at', '<', before)
-    .orderBy('starts_at')
-    .limit(1)
-    .executeTakeFirst();
-  return row?.starts_at ?? null;
+    .innerJoin('person', 'person.id', 'appointment.person_id')
+    .select([
+      'appointment.id',
+      'appointment.person_id',
+      'appointment.starts_at',
+      'person.first_name',
+      'person.last_name',
+    ])
+    .where('appointment.advisor_id', '=', advisorId)
+    .where('appointment.status', '=', 'prevu')
+    .where('appointment.starts_at', '<', before)
+    .where(personScope(viewer))
+    .orderBy('appointment.starts_at')
+    .limit(limit)
+    .execute();
 }
 
 /** What the messages need about appointments, in one query (one or thousands of ids). */
