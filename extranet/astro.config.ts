@@ -68,6 +68,13 @@ export default defineConfig({
       SMTP_URL: secret(),
       OUTBOX_DIR: secret({ default: 'outbox' }),
       MAIL_FROM: secret({ default: 'Maillage <ne-pas-repondre@maillage.test>' }),
+      // SMS (src/features/sms/brevo.ts): SMS_PROVIDER=brevo with its key and sender; none = sent by
+      // hand from « À appeler » (demo mode: written to SMS_DIR).
+      SMS_PROVIDER: secret(),
+      BREVO_API_KEY: secret(),
+      BREVO_API_URL: secret({ default: 'https://api.brevo.com', url: true }),
+      SMS_SENDER: secret(),
+      SMS_DIR: secret({ default: 'sms' }),
       // Demo mode (demo accounts with a public password, demo data, .eml outbox): explicit, set by
       // `npm start`, refused unless EXTRANET_URL is local (src/lib/deployment.ts).
       MAILLAGE_DEMO: secret(),

@@ -31,6 +31,7 @@ try {
   const report = await runRetention(database.db, {
     dryRun,
     outboxDir: fromExtranet(setting('OUTBOX_DIR', 'outbox')),
+    smsDir: fromExtranet(setting('SMS_DIR', 'sms')),
   });
   console.log(
     `› Durée de conservation : ${formatPeriod(report.months)} — dernier contact avant le ${report.cutoff}` +

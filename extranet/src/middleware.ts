@@ -10,7 +10,7 @@ import { getRuntime } from './lib/runtime.ts';
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 /** Machine-to-machine routes: authenticated by a bearer token or an HMAC, never by cookies. */
-const NON_BROWSER_POSTS = ['/api/intake/', '/api/cms-webhook'];
+const NON_BROWSER_POSTS = ['/api/intake/', '/api/cms-webhook', '/api/sms/statut/'];
 
 /** Migrations, auth and workers are ready before the first request is served. */
 const boot = defineMiddleware(async (context, next) => {

@@ -3,6 +3,7 @@ import {
   CALL_OUTCOMES,
   CallNotFoundError,
   recordCallOutcome,
+  recordSmsByHand,
 } from '../features/notifications/calls.service.ts';
 import { blankIsMissing, FieldRefusal, formAction, missingIsBlank } from '../lib/action.ts';
 
@@ -39,6 +40,20 @@ export const calls = {
         throw new FieldRefusal({ form: gone }, { status: 404 });
       }
       return { outcome: call.outcome };
+    },
+  }),
+  /** An SMS waiting in the list (no provider, refused, undelivered): sent by hand, or called. */
+  sms: formAction({
+    input: outcomeForm,
+    handler: async (sms, viewer, { locals }) => {
+      try {
+        await recordSmsByHand(locals.runtime.db, { ...sms, viewer });
+      } catch (e) {
+        if (!(e instanceof CallNotFoundError)) throw e;
+        const gone = 'Ce SMS n’est plus dans la liste (déjà noté par quelqu’un d’autre ?).';
+        throw new FieldRefusal({ form: gone }, { status: 404 });
+      }
+      return { outcome: sms.outcome };
     },
   }),
 };

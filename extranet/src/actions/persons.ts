@@ -5,7 +5,7 @@ import { noteForm } from '../features/notes/notes.rules.ts';
 import { addNote } from '../features/notes/notes.service.ts';
 import { MergeNotAllowedError, mergePersons } from '../features/persons/merge.service.ts';
 import { PersonNotFoundError, personEditForm } from '../features/persons/persons.rules.ts';
-import { PhoneTakenError, updatePerson } from '../features/persons/persons.service.ts';
+import { PhoneTakenError, setSmsConsent, updatePerson } from '../features/persons/persons.service.ts';
 import { EventClosedError, EventFullError, UnknownEventError } from '../features/registrations/errors.ts';
 import {
   findDuplicates,
@@ -21,6 +21,12 @@ const PERSON_FILTER_FIELDS = ['territory', 'situation', 'accompagnement', 'conta
 
 /** The person's file (`/personnes/[id]`): every form names the file it changes (`person`). */
 const onPerson = z.object({ person: recordId });
+
+/** SMS stopped or allowed again: only when the person asked (a box ticked to say so). */
+const smsConsentForm = onPerson.extend({
+  sms: z.enum(['stop', 'reprendre'], { error: 'Choix inconnu.' }),
+  asked: z.literal('on', { error: 'Cochez la case : seule la personne peut le demander.' }),
+});
 
 /** A duplicate merged into this file: the other file's number, and a box ticked to confirm. */
 const mergeForm = onPerson
@@ -162,6 +168,14 @@ export const persons = {
         appointmentId: appointment ?? null,
         note,
       }).catch(refusal);
+    },
+  }),
+
+  /** The person asked (by phone, in person) to stop SMS, or to receive them again after a STOP. */
+  smsConsent: formAction({
+    input: smsConsentForm,
+    handler: async ({ person, sms }, viewer, { locals }) => {
+      await setSmsConsent(locals.runtime.db, { viewer, personId: person, sms }).catch(refusal);
     },
   }),
 

@@ -8,7 +8,7 @@ import {
 } from '../features/retention/settings.service.ts';
 import { FieldRefusal, formAction, recordMissing, requirePageOf } from '../lib/action.ts';
 import { recordId } from '../lib/page.ts';
-import { outboxDir } from '../lib/runtime.ts';
+import { outboxDir, smsDir } from '../lib/runtime.ts';
 
 const periodForm = z.object({
   months: z.preprocess(
@@ -53,7 +53,10 @@ export const retention = {
       if (intent === 'erase') return { erased: false };
       if (confirm !== 'on')
         throw new FieldRefusal({ confirm: 'Cochez la case pour confirmer l’effacement.' });
-      await erasePerson(db, person, { actorId: viewer.id, reason: 'request', outboxDir: outboxDir() });
+      await erasePerson(db, person, { actorId: viewer.id, reason: 'request',
+        outboxDir: outboxDir(),
+        smsDir: smsDir(),
+      });
       return { erased: true };
     },
   }),

@@ -72,3 +72,4 @@ export interface Database {
 export type Person = Selectable<PersonTable>;
 export type EventCopy = Selectable<EventCopyTable>;
 export type OutboxRow = Selectable<OutboxTable>;
+export type SmsMessageRow = Selectable<SmsMessageTable>;

@@ -1,5 +1,7 @@
 import {
   BETTER_AUTH_SECRET,
+  BREVO_API_KEY,
+  BREVO_API_URL,
   CMS_EXTRANET_TOKEN,
   CMS_URL,
   CMS_WEBHOOK_SECRET,
@@ -13,6 +15,9 @@ import {
   OUTBOX_DIR,
   SEED_DEMO,
   SITE_URL,
+  SMS_DIR,
+  SMS_PROVIDER,
+  SMS_SENDER,
   SMTP_URL,
   TRUSTED_PROXIES,
 } from 'astro:env/server';
@@ -29,11 +34,14 @@ import type { NotifySettings } from '../features/notifications/context.ts';
 import { startNotifications } from '../features/notifications/reminders.job.ts';
 import { createTeamDirectory } from '../features/notifications/teams.service.ts';
 import { startRetentionJob } from '../features/retention/retention.job.ts';
+import { brevoProvider, folderProvider, type SmsProvider } from '../features/sms/brevo.ts';
+import { startSmsWorker } from '../features/sms/sms.job.ts';
+import { configureSmsQueue } from '../features/sms/sms.service.ts';
 import { startParcoursEndJob } from '../features/sessions/parcours-end.job.ts';
 import { loadTerritories } from '../features/territories/territories.service.ts';
 import { refreshCmsCopy } from './cms-copy.ts';
 import { coalesce } from './coalesce.ts';
-import { checkDeployment, demoMode } from './deployment.ts';
+import { checkDeployment, checkSms, demoMode } from './deployment.ts';
 import { createSealer, type Sealer } from './sealed.ts';
 
 interface Config {
@@ -52,6 +60,8 @@ interface Config {
   demoPassword: string | undefined;
   /** reverse proxies of ours in front of the extranet (X-Forwarded-For hops to skip) */
   trustedProxies: number;
+  /** SMS_PROVIDER=brevo (checked complete), else null: by hand, or to SMS_DIR in demo mode */
+  smsProvider: 'brevo' | null;
 }
 
 export interface Runtime extends Db {
@@ -82,7 +92,13 @@ function readConfig(): Config {
       CMS_EXTRANET_TOKEN,
     },
   });
+  const smsProvider = checkSms({
+    provider: SMS_PROVIDER || undefined,
+    apiKey: BREVO_API_KEY || undefined,
+    sender: SMS_SENDER || undefined,
+  });
   return {
+    smsProvider,
     extranetUrl: EXTRANET_URL,
     siteUrl: SITE_URL,
     cmsUrl: CMS_URL,
@@ -182,7 +198,7 @@ async function boot(): Promise<Runtime> {
   startParcoursEndJob(database.db, notify);
 
   // Once a day, on one instance: people past the retention period are erased (their .eml copies too).
-  startRetentionJob(database.db, fromAppRoot(OUTBOX_DIR));
+  startRetentionJob(database.db, { outboxDir: fromAppRoot(OUTBOX_DIR), smsDir: smsDir() });
 
   startMailWorker({
     db: database.db,
@@ -192,6 +208,18 @@ async function boot(): Promise<Runtime> {
     smtpUrl: SMTP_URL || undefined,
     outboxDir: fromAppRoot(OUTBOX_DIR),
   });
+
+  // SMS: through Brevo when configured; in demo mode to files in SMS_DIR (shown on /sms); else
+  // queued as « manual », for advisors to send by hand from « À appeler ».
+  const sms: SmsProvider | null =
+    config.smsProvider === 'brevo'
+      ? brevoProvider({ apiKey: BREVO_API_KEY ?? '', sender: SMS_SENDER ?? '', apiUrl: BREVO_API_URL })
+      : demoMode(MAILLAGE_DEMO)
+        ? folderProvider(smsDir())
+        : null;
+  configureSmsQueue({ automatic: sms !== null });
+  if (sms)
+    startSmsWorker({ db: database.db, kind: database.kind, provider: sms, publicUrl: config.extranetUrl });
 
   // Graceful stop: close the database (WAL checkpoint, pool) and exit with 0.
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
@@ -220,6 +248,11 @@ function fromAppRoot(path: string): string {
 /** The folder of demo mode's .eml copies (erasures delete a person's copies there). */
 export function outboxDir(): string {
   return fromAppRoot(OUTBOX_DIR);
+}
+
+/** The folder of demo mode's SMS files (erasures delete a person's files there). */
+export function smsDir(): string {
+  return fromAppRoot(SMS_DIR);
 }
 
 let runtime: Promise<Runtime> | null = null;

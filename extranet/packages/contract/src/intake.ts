@@ -94,8 +94,8 @@ export const needsSchema = z.object(
   { error: 'Besoins invalides.' },
 );
 
-export const preferredContactSchema = z.enum(['appel', 'sms', 'email'], {
-  error: 'Choisissez comment vous préférez être contacté·e : appel, SMS ou e-mail.',
+export const preferredContactSchema = z.enum(['appel', 'sms', 'email', 'sms-email'], {
+  error: 'Choisissez comment vous préférez être contacté·e : appel, SMS, e-mail, ou SMS et e-mail.',
 });
 
 const communeInsee = z.preprocess(
@@ -153,7 +153,7 @@ function emailWhenChosen(
   value: { preferredContact: string; email?: string | undefined },
   ctx: z.RefinementCtx,
 ) {
-  if (value.preferredContact === 'email' && !value.email) {
+  if ((value.preferredContact === 'email' || value.preferredContact === 'sms-email') && !value.email) {
     ctx.addIssue({
       code: 'custom',
       path: ['email'],

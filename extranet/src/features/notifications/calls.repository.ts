@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { type ExpressionBuilder, type Kysely, sql } from 'kysely';
 import type { Database } from '../../db/database.ts';
 import { registrationScope } from '../auth/scope.repository.ts';
 import type { Viewer } from '../auth/viewer.ts';
@@ -60,29 +60,6 @@ export async function listCalls(db: Kysely<Database>, viewer: Viewer, limit = 20
       createdAt: r.created_at,
     };
   });
-}
-
-/** The SMS waiting in the "à appeler" list, oldest first, with the number given with the request. */
-export async function pendingSms(db: Kysely<Database>, limit: number) {
-  const rows = await callsToMake(db)
-    .select([
-      'notification.id',
-      'notification.call_text',
-      'person.phone',
-      'registration.contact_phone',
-      'person.id as person_id',
-    ])
-    .where('notification.channel', '=', 'sms')
-    .orderBy('notification.id')
-    .limit(limit)
-    .execute();
-  // To the number given with the request (design §8).
-  return rows.map((r) => ({
-    id: r.id,
-    personId: r.person_id,
-    phone: r.contact_phone ?? r.phone,
-    text: r.call_text ?? '',
-  }));
 }
 
 /**
@@ -152,4 +129,102 @@ export async function insertCallNote(
       created_at: note.at,
     })
     .execute();
+}
+
+/** SMS rows within the viewer's territories: the request's territory, else the person's. */
+export function smsScope(viewer: Viewer) {
+  return (eb: ExpressionBuilder<Database, 'sms_message' | 'registration' | 'person'>) => {
+    if (viewer.role === 'admin') return sql<boolean>`1 = 1`;
+    if (!viewer.territories.length) return sql<boolean>`1 = 0`;
+    return eb.or([
+      eb.and([eb('registration.id', 'is not', null), eb('registration.territory', 'in', viewer.territories)]),
+      eb.and([eb('registration.id', 'is', null), eb('person.territory', 'in', viewer.territories)]),
+    ]);
+  };
+}
+
+export interface ManualSmsItem {
+  id: number;
+  registrationId: number | null;
+  reference: string | null;
+  personId: number | null;
+  purpose: string;
+  text: string;
+  phone: string;
+  firstName: string;
+  lastName: string | null;
+  /** why it waits for an advisor: null when no provider is configured */
+  reason: string | null;
+  createdAt: string;
+}
+
+/** SMS waiting for an advisor (no provider, refused, undelivered), oldest first, in the viewer's territories. */
+export async function listManualSms(db: Kysely<Database>, viewer: Viewer, limit = 200): Promise<ManualSmsItem[]> {
+  const rows = await db
+    .selectFrom('sms_message')
+    .leftJoin('registration', 'registration.id', 'sms_message.registration_id')
+    .leftJoin('person', 'person.id', 'sms_message.person_id')
+    .select([
+      'sms_message.id',
+      'sms_message.registration_id',
+      'sms_message.person_id',
+      'sms_message.purpose',
+      'sms_message.text_body',
+      'sms_message.to_phone',
+      'sms_message.last_error',
+      'sms_message.created_at',
+      'registration.reference',
+      'registration.contact_first_name',
+      'registration.contact_last_name',
+      'person.first_name',
+      'person.last_name',
+    ])
+    .where('sms_message.status', '=', 'manual')
+    .where(smsScope(viewer))
+    .orderBy('sms_message.created_at')
+    .orderBy('sms_message.id')
+    .limit(limit)
+    .execute();
+  return rows.map((r) => ({
+    id: r.id,
+    registrationId: r.registration_id,
+    reference: r.reference,
+    personId: r.person_id,
+    purpose: r.purpose,
+    text: r.text_body,
+    phone: r.to_phone,
+    firstName: r.contact_first_name ?? r.first_name ?? '',
+    lastName: r.contact_last_name ?? r.last_name ?? null,
+    reason: r.last_error,
+    createdAt: r.created_at,
+  }));
+}
+
+/** A waiting SMS, with what deciding who may record it needs. */
+export async function findManualSms(db: Db, id: number) {
+  return db
+    .selectFrom('sms_message')
+    .leftJoin('registration', 'registration.id', 'sms_message.registration_id')
+    .leftJoin('person', 'person.id', 'sms_message.person_id')
+    .select([
+      'sms_message.id',
+      'sms_message.status',
+      'sms_message.person_id',
+      'sms_message.registration_id',
+      'registration.territory as registration_territory',
+      'person.territory as person_territory',
+    ])
+    .where('sms_message.id', '=', id)
+    .executeTakeFirst();
+}
+
+/** An advisor sent the SMS by hand or called instead: it leaves « À appeler ». */
+export async function markSmsDoneByHand(db: Db, id: number, by: string): Promise<boolean> {
+  const updated = await db
+    .updateTable('sms_message')
+    .set({ status: 'done-by-hand', handled_by: by })
+    .where('id', '=', id)
+    .where('status', '=', 'manual')
+    .executeTakeFirst();
+  return Number(updated.numUpdatedRows) === 1;
 }

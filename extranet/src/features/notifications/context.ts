@@ -1,7 +1,6 @@
 import { cancelUrl } from './cancel-link.rules.ts';
 import { sortSlots } from './messages/common.ts';
 import { type Db, findSubject, type RegistrationSubject } from './notifications.repository.ts';
-import type { SmsChannel } from './sms.service.ts';
 import type { TeamDirectory } from './teams.service.ts';
 import type { EventView, NotificationContext } from './types.ts';
 
@@ -12,8 +11,6 @@ export interface NotifySettings {
   teams: TeamDirectory;
   /** Envelope address (MAIL_FROM's address): the display name is the team's. */
   mailFrom?: string | undefined;
-  /** SMS provider; without one (the default), SMS are sent by hand from the "à appeler" list. */
-  sms?: SmsChannel | undefined;
   /** The extranet's secret: signs the "je ne peux pas venir" links (none without it). */
   cancelSecret?: string | undefined;
 }
@@ -26,7 +23,7 @@ export function toContext(subject: RegistrationSubject, settings: NotifySettings
     event = { ...copy, url: slug ? `${settings.siteUrl.replace(/\/$/, '')}/agenda/${slug}` : null };
   }
   return {
-    person: { ...subject.contact, preferredContact: subject.preferredContact },
+    person: { ...subject.contact, id: subject.personId, preferredContact: subject.preferredContact },
     registration: {
       reference: subject.reference,
       kind: subject.kind,

@@ -59,6 +59,7 @@ export function requestContact(row: {
 /** One registration as the messages about it need it, its event's copy mapped (without links). */
 export interface RegistrationSubject {
   id: number;
+  personId: number;
   reference: string;
   kind: RegistrationKind;
   status: RegistrationStatus;
@@ -84,6 +85,7 @@ export async function findSubject(db: Db, registrationId: number): Promise<Regis
     .select([
       ...CONTACT_COLUMNS,
       'registration.id',
+      'registration.person_id',
       'registration.reference',
       'registration.kind',
       'registration.status',
@@ -140,6 +142,7 @@ export async function findSubject(db: Db, registrationId: number): Promise<Regis
   const prescribed = row.source_type === 'prescriber';
   return {
     id: row.id,
+    personId: row.person_id,
     reference: row.reference,
     kind: row.kind,
     status: row.status,

@@ -4,10 +4,16 @@ import { advisorRecipients } from '../accounts/accounts.repository.ts';
 import { type MailMessage, sendCappedMail, sendMail } from '../mail/mail.service.ts';
 import type { NotifySettings } from './context.ts';
 import { toContext } from './context.ts';
+import { smsOptedOut } from '../sms/sms.repository.ts';
+import { queueSms } from '../sms/sms.service.ts';
+import { cancelLinkExpiry } from './cancel-link.rules.ts';
 import { callScript } from './messages/call-script.ts';
+import { sortSlots } from './messages/common.ts';
+import { smsText } from './messages/sms.ts';
 import { decisionToPerson, decisionToPrescriber } from './messages/decision.ts';
 import { newRequestToAdvisors, receiptToPerson, receiptToPrescriber } from './messages/receipt.ts';
 import { type Db, findSubject, insertNotification } from './notifications.repository.ts';
+import { createPersonLink } from './person-link.repository.ts';
 import type { NotificationContext, NotificationPurpose, RenderedMail } from './types.ts';
 
 /** A rendered message as an outbox entry. */
@@ -29,10 +35,24 @@ export async function queue(db: Db, mail: RenderedMail | null, registrationId: n
   if (mail) await sendMail(db, toOutbox(mail, registrationId));
 }
 
+/** The short « je ne peux pas venir » link of an SMS (`/c/<code>`), valid until the session ends. */
+async function shortCancelLink(db: Db, ctx: NotificationContext, registrationId: number): Promise<string | null> {
+  const e = ctx.registration.event;
+  if (!e || !['accepted', 'waitlisted'].includes(ctx.registration.status)) return null;
+  const code = await createPersonLink(db, {
+    kind: 'registration-cancel',
+    targetId: registrationId,
+    expiresAt: new Date(cancelLinkExpiry(sortSlots(e.slots).at(-1)?.date) * 1000),
+  });
+  return new URL(`/c/${code}`, ctx.links.extranetUrl).toString();
+}
+
 /**
- * Records that a person must be told something, on their channel, with the words to say when it is
- * a call or an SMS. Returns false when it was already recorded (same dedupe key): the caller then
- * sends nothing.
+ * Records that a person must be told something, on their channel. SMS people (`sms`, `sms-email`)
+ * get an SMS through the SMS outbox (queueSms: sent by the provider, or waiting in « À appeler »
+ * when there is none); call people a call task with the words to say; someone who answered STOP
+ * a call instead of the SMS. Returns false when it was already recorded (same dedupe key): the
+ * caller then sends nothing.
  */
 export async function record(
   db: Db,
@@ -42,16 +62,40 @@ export async function record(
   dedupeKey: string,
   needsCall: boolean,
 ): Promise<boolean> {
-  let channel = ctx.person.preferredContact;
+  const preferred = ctx.person.preferredContact;
   // Someone who asked to be called back is called, whatever channel they prefer for the rest.
-  if (purpose === 'receipt' && needsCall && channel === 'email') channel = 'appel';
-  const call = needsCall && channel !== 'email';
+  const callback = purpose === 'receipt' && needsCall;
+  const bySms = !callback && (preferred === 'sms' || preferred === 'sms-email');
+  const personId = ctx.person.id ?? null;
+  const optedOut = bySms && personId !== null && (await smsOptedOut(db, personId));
+  if (bySms && !optedOut) {
+    const inserted = await insertNotification(db, {
+      registrationId,
+      purpose,
+      dedupeKey,
+      channel: 'sms',
+      callText: null,
+      createdAt: clock.now().toISOString(),
+    });
+    if (!inserted) return false;
+    await queueSms(db, {
+      purpose,
+      dedupeKey: `${dedupeKey}:sms`,
+      personId,
+      registrationId,
+      to: ctx.person.phone,
+      text: smsText(ctx, purpose, await shortCancelLink(db, ctx, registrationId)),
+    });
+    return true;
+  }
+  // A receipt is no call of its own (but a call-back request is); STOP: the SMS becomes a call.
+  const call = callback || (needsCall && preferred !== 'email');
   return insertNotification(db, {
     registrationId,
     purpose,
     dedupeKey,
-    channel,
-    callText: call ? callScript(ctx, purpose, channel === 'sms') : null,
+    channel: call ? 'appel' : preferred === 'email' ? 'email' : 'sms',
+    callText: call ? callScript(ctx, purpose) : null,
     createdAt: clock.now().toISOString(),
   });
 }

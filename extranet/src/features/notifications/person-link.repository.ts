@@ -36,7 +36,7 @@ export async function createPersonLink(
 }
 
 export type PersonLinkCheck =
-  | { ok: true; targetId: number; usedAt: string | null }
+  | { ok: true; targetId: number; usedAt: string | null; expiresAt: string }
   | { ok: false; reason: 'invalid' | 'expired' };
 
 /** The thing a code names, if the code is one of ours, of this kind, and not expired. */
@@ -54,7 +54,7 @@ export async function resolvePersonLink(
     .executeTakeFirst();
   if (!row) return { ok: false, reason: 'invalid' };
   if (row.expires_at <= clock.now().toISOString()) return { ok: false, reason: 'expired' };
-  return { ok: true, targetId: row.target_id, usedAt: row.used_at };
+  return { ok: true, targetId: row.target_id, usedAt: row.used_at, expiresAt: row.expires_at };
 }
 
 /** Marks a link used (once): false when it already was. */

@@ -9,7 +9,6 @@ import { sortSlots } from './messages/common.ts';
 import { reminderToPerson } from './messages/sessions.ts';
 import { reminderCandidates } from './notifications.repository.ts';
 import { queue, record } from './notifications.service.ts';
-import { sendPendingSms } from './sms.service.ts';
 
 /**
  * The reminder two days before the first half-day, to every accepted person. Idempotent: the
@@ -56,7 +55,6 @@ export function startNotifications(
       await settings.teams.refresh();
       const n = await queueDueReminders(db, settings);
       if (n > 0) console.log(`[rappels] ${n} rappel(s) mis en file`);
-      if (settings.sms?.available) await sendPendingSms(db, settings.sms);
     },
     { firstDelayMs: 5_000, intervalMs },
   );

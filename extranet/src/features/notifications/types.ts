@@ -51,6 +51,8 @@ export interface EventView {
 }
 
 interface PersonView {
+  /** person.id (the SMS outbox's person); absent in the templates' previews */
+  id?: number;
   firstName: string;
   lastName?: string | null;
   email?: string | null;

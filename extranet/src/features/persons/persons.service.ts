@@ -4,6 +4,8 @@ import { isUniqueViolation } from '../../db/connect.ts';
 import type { Database } from '../../db/database.ts';
 import { audit } from '../audit/audit.repository.ts';
 import type { Viewer } from '../auth/viewer.ts';
+import { personSms } from '../notifications/delivery.view.ts';
+import { setSmsOptOut } from '../sms/sms.repository.ts';
 import { territorySlugOfInsee } from '../territories/territories.ts';
 import {
   acceptedSupportRequests,
@@ -31,7 +33,7 @@ export async function getPersonFile(db: Kysely<Database>, viewer: Viewer, person
   const person = await findPersonInScope(db, viewer, personId);
   if (!person) throw new PersonNotFoundError();
   // Independent reads, in parallel (one round trip's wait on PostgreSQL instead of four).
-  const [, supports, authors, openRegistrations] = await Promise.all([
+  const [, supports, authors, openRegistrations, sms] = await Promise.all([
     audit(db, {
       actorId: viewer.id,
       action: 'person.read',
@@ -43,6 +45,7 @@ export async function getPersonFile(db: Kysely<Database>, viewer: Viewer, person
     // Who follows them: the advisors in charge of an open support, then the recent note authors.
     recentNoteAuthors(db, person.id),
     acceptedSupportRequests(db, person.id),
+    personSms(db, person.id),
   ]);
   const followers = new Map<string, { name: string; role: string }>();
   for (const s of supports)
@@ -50,7 +53,32 @@ export async function getPersonFile(db: Kysely<Database>, viewer: Viewer, person
       followers.set(s.advisor_id, { name: s.advisor_name, role: 'en charge de l’accompagnement' });
   for (const a of authors)
     if (!followers.has(a.id)) followers.set(a.id, { name: a.name, role: 'a écrit des notes' });
-  return { person, supports, followers: [...followers.values()], supportRequests: openRegistrations };
+  return { person, supports, followers: [...followers.values()], supportRequests: openRegistrations, sms };
+}
+
+/**
+ * SMS stopped or allowed again, at the person's own request (told to an advisor): never on an
+ * advisor's initiative alone (the form asks to confirm the person said so). Audited.
+ */
+export async function setSmsConsent(
+  db: Kysely<Database>,
+  input: { viewer: Viewer; personId: number; sms: 'stop' | 'reprendre' },
+): Promise<boolean> {
+  return db.transaction().execute(async (trx) => {
+    const person = await findPersonInScope(trx, input.viewer, input.personId);
+    if (!person) throw new PersonNotFoundError();
+    const changed = await setSmsOptOut(trx, person.id, input.sms === 'stop' ? now().toISOString() : null);
+    if (changed)
+      await audit(trx, {
+        actorId: input.viewer.id,
+        action: input.sms === 'stop' ? 'person.sms-opt-out' : 'person.sms-opt-in',
+        entityType: 'person',
+        entityId: person.id,
+        personId: person.id,
+        details: { via: 'conseiller' },
+      });
+    return changed;
+  });
 }
 
 export class PhoneTakenError extends Error {}

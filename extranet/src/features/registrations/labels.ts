@@ -22,4 +22,5 @@ export const CONTACT_LABEL: Record<PreferredContact, string> = {
   appel: 'Appel',
   sms: 'SMS',
   email: 'E-mail',
+  'sms-email': 'SMS et e-mail',
 };

@@ -4,6 +4,7 @@ import { audit } from '../audit/audit.repository.ts';
 import type { Viewer } from '../auth/viewer.ts';
 import { parseSlots, parseVenue } from '../events/events.rules.ts';
 import { availabilityOne } from '../events/events.service.ts';
+import { requestMessages } from '../notifications/delivery.view.ts';
 import { requestContact } from '../notifications/notifications.repository.ts';
 import { contactDifferences } from './contact.rules.ts';
 import { attachCandidates } from './contact.service.ts';
@@ -50,25 +51,34 @@ export async function requestView(
       r.needs_accessibility && 'accessibilité',
     ].filter(Boolean),
     can: allowedDecisions(r),
+    /** each message to the person and what became of it (SMS, e-mail, call) */
+    messages: await requestMessages(db, r.id),
   };
 }
 export type RequestView = NonNullable<Awaited<ReturnType<typeof requestView>>>;
 
-const QUEUED =
-  'Le message à la personne est préparé : un e-mail part tout seul ; un appel ou un SMS est à faire depuis « À appeler ».';
-
 const DONE: Record<string, string> = {
-  // The message to the person is queued, not yet received: an e-mail leaves by itself, a call or an
-  // SMS waits for the advisor in « À appeler ».
-  accept: `Inscription acceptée. ${QUEUED}`,
-  waitlist: `Demande mise sur liste d’attente. ${QUEUED}`,
-  decline: `Demande refusée. ${QUEUED} Le motif y est écrit.`,
+  accept: 'Inscription acceptée.',
+  waitlist: 'Demande mise sur liste d’attente.',
+  decline: 'Demande refusée.',
   cancel: 'Inscription annulée.',
   'contact-confirm': 'Fiche mise à jour avec les coordonnées données avec cette demande.',
   'contact-attach': 'Demande rattachée à la personne choisie.',
 };
+const DECISIONS = new Set(['accept', 'waitlist', 'decline', 'cancel']);
 
-/** What the page says after a form of it succeeded (`?fait=`), or null. */
-export function doneMessage(done: string | null): string | null {
-  return (done && DONE[done]) ?? null;
+/**
+ * What the page says after a form of it succeeded (`?fait=`), or null. After a decision, exactly
+ * what happened on each channel: the messages this decision wrote (at or after `decidedAt`), in
+ * the words of delivery.view.ts (« SMS programmé pour… », « E-mail en file d'envoi »…).
+ */
+export function doneMessage(
+  done: string | null,
+  view?: { messages: { status: string; createdAt: string }[]; decidedAt: string | null },
+): string | null {
+  const said = (done && DONE[done]) ?? null;
+  if (!said || !done || !DECISIONS.has(done) || !view) return said;
+  const lines = view.decidedAt ? view.messages.filter((m) => m.createdAt >= (view.decidedAt as string)) : [];
+  if (!lines.length) return `${said} Aucun message n’est parti vers la personne.`;
+  return `${said} ${lines.map((l) => l.status).join(' ; ')}.`;
 }

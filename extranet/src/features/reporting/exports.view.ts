@@ -240,6 +240,28 @@ export function exportTable(
   };
 }
 
+/** No-shows and messages (reach.service.ts gives the definitions): counts, and rates in percent. */
+function reachLines(r: Indicators['reach']): [string, number][] {
+  const percent = (x: number) => Math.round(x * 1000) / 10;
+  const lines: [string, number][] = [];
+  for (const [kind, label] of [
+    ['parcours', 'Demi-journées de Parcours'],
+    ['rendez-vous', 'Rendez-vous'],
+  ] as const) {
+    const t = r.noShows.total[kind];
+    lines.push([`${label} — présences`, t.came], [`${label} — absences excusées`, t.excused]);
+    lines.push([`${label} — absences non prévenues`, t.noShow]);
+    if (t.rate !== null) lines.push([`${label} — taux d’absence non prévenue (%)`, percent(t.rate)]);
+  }
+  const { sms, email, calls } = r.messages;
+  lines.push(['SMS envoyés par le fournisseur', sms.sent], ['SMS délivrés', sms.delivered]);
+  if (sms.rate !== null) lines.push(['SMS — taux de remise (%)', percent(sms.rate)]);
+  lines.push(['SMS envoyés à la main', sms.byHand], ['SMS facturés (segments)', sms.segments]);
+  lines.push(['E-mails aux personnes', email.total], ['E-mails acceptés par le serveur', email.accepted]);
+  lines.push(['Appels à passer', calls.total], ['Appels passés', calls.done]);
+  return lines;
+}
+
 /** The indicators as label / value / target lines: the page's summary, the CSV and the XLSX. */
 function indicatorLines(i: Indicators): [string, number, number?][] {
   return [
@@ -267,6 +289,7 @@ function indicatorLines(i: Indicators): [string, number, number?][] {
       ([k, n]) =>
         [`Demandes reçues — ${SOURCE_LABEL[k as keyof typeof SOURCE_LABEL]}`, n] as [string, number],
     ),
+    ...reachLines(i.reach),
   ];
 }
 

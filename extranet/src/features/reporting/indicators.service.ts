@@ -27,6 +27,7 @@ import {
   selectSupportsActiveIn,
   setTargets,
 } from './indicators.repository.ts';
+import { reachIndicators } from './reach.service.ts';
 import {
   type AttendanceRow,
   DEFAULT_TARGETS,
@@ -54,16 +55,14 @@ export async function computeIndicators(
 ): Promise<Indicators> {
   const scope = scopeTerritories(viewer, filter.territories);
   const { start, end } = yearBounds(filter.year);
-  const [parcours, supports, requests, targets] = await Promise.all([
+  const firstDay = `${filter.year}-01-01`;
+  const lastDay = `${filter.year}-12-31`;
+  const [parcours, supports, requests, targets, reach] = await Promise.all([
     parcoursIndicators(db, scope, { start, end }),
-    supportIndicators(db, scope, {
-      start,
-      end,
-      firstDay: `${filter.year}-01-01`,
-      lastDay: `${filter.year}-12-31`,
-    }),
+    supportIndicators(db, scope, { start, end, firstDay, lastDay }),
     requestsBySource(db, scope, { start, end }),
     targetsFor(db, filter.year),
+    reachIndicators(db, scope, { start, end, firstDay, lastDay }),
   ]);
   return {
     year: filter.year,
@@ -73,6 +72,7 @@ export async function computeIndicators(
     supports: supports.supports,
     trainings: parcours.trainings,
     requests,
+    reach,
     attendanceRows: parcours.attendanceRows,
     supportRows: supports.supportRows,
   };

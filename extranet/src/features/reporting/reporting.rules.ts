@@ -4,6 +4,7 @@ import type { Viewer } from '../auth/viewer.ts';
 import { type ParcoursOutcomeKind, parcoursOutcomeKind } from '../sessions/sessions.rules.ts';
 import type { Phase } from '../supports/supports.rules.ts';
 import { listTerritories } from '../territories/territories.ts';
+import type { ReachIndicators } from './reach.service.ts';
 
 // The indicators' vocabulary and shape (what the page, the CSV and the XLSX read), the scope and
 // calendar rules every section of `computeIndicators` shares, and the forms of the indicators page
@@ -98,6 +99,8 @@ export interface Indicators {
   };
   trainings: { sessions: number; participants: number };
   requests: Record<(typeof SOURCES)[number], number>;
+  /** no-shows and messages to people (reach.service.ts) */
+  reach: ReachIndicators;
   /** the detail the counts come from (exports use them) */
   attendanceRows: AttendanceRow[];
   supportRows: SupportRow[];

@@ -4,12 +4,14 @@ import { now } from '@maillage/platform/clock';
 import type { Kysely, Transaction } from 'kysely';
 import type { Database } from '../../db/database.ts';
 import { audit } from '../audit/audit.repository.ts';
+import { smsFileName } from '../sms/brevo.ts';
 import {
   auditRowsAbout,
   blankCallTexts,
   blankNotes,
   blankOutbox,
   blankRegistrations,
+  blankSmsOf,
   blankSupports,
   claimErasure,
   deleteNoteRevisions,
@@ -31,6 +33,9 @@ export interface ErasureCounts {
   supports: number;
   outbox: number;
   emlFiles: number;
+  /** SMS to the person or about their requests, blanked; and demo mode's files of them deleted */
+  sms: number;
+  smsFiles: number;
   notifications: number;
   auditRows: number;
 }
@@ -83,7 +88,13 @@ export async function footprint(db: Kysely<Database> | Transaction<Database>, pe
 export async function erasePerson(
   db: Kysely<Database>,
   personId: number,
-  options: { actorId: string | null; reason: ErasureReason; outboxDir?: string | undefined; at?: Date },
+  options: {
+    actorId: string | null;
+    reason: ErasureReason;
+    outboxDir?: string | undefined;
+    smsDir?: string | undefined;
+    at?: Date;
+  },
 ): Promise<ErasureCounts | null> {
   const at = (options.at ?? now()).toISOString();
   const result = await db.transaction().execute(async (trx) => {
@@ -97,6 +108,8 @@ export async function erasePerson(
       supports: f.supportIds.length,
       outbox: f.outbox.length,
       emlFiles: 0,
+      sms: 0,
+      smsFiles: 0,
       notifications: 0,
       auditRows: 0,
     };
@@ -117,6 +130,8 @@ export async function erasePerson(
         f.outbox.map((o) => o.id),
         ERASED_TEXT,
       );
+    const smsIds = await blankSmsOf(trx, personId, f.regIds, ERASED_TEXT);
+    counts.sms = smsIds.length;
     for (const row of await auditRowsAbout(trx, f)) {
       const scrubbed = scrubDetails(row.details_json, f.identifiers);
       if (scrubbed === row.details_json) continue;
@@ -132,7 +147,7 @@ export async function erasePerson(
       personId,
       details: { reason: options.reason, ...counts },
     });
-    return { counts, outbox: f.outbox };
+    return { counts, outbox: f.outbox, smsIds };
   });
   if (!result) return null;
   // After the commit: the .eml copies of the person's messages (demo mode's outbox folder).
@@ -143,6 +158,18 @@ export async function erasePerson(
       try {
         rmSync(file);
         result.counts.emlFiles++;
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+      }
+    }
+  }
+  // And demo mode's SMS files.
+  if (options.smsDir) {
+    const dir = resolve(options.smsDir);
+    for (const id of result.smsIds) {
+      try {
+        rmSync(join(dir, smsFileName(id)));
+        result.counts.smsFiles++;
       } catch (error) {
         if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
       }

@@ -30,7 +30,7 @@ export interface RetentionReport {
  */
 export async function runRetention(
   db: Kysely<Database>,
-  options: { at?: Date; dryRun?: boolean; outboxDir?: string | undefined } = {},
+  options: { at?: Date; dryRun?: boolean; outboxDir?: string | undefined; smsDir?: string | undefined } = {},
 ): Promise<RetentionReport> {
   const at = options.at ?? clockNow();
   const months = await retentionMonths(db);
@@ -59,6 +59,7 @@ export async function runRetention(
       actorId: null,
       reason: 'retention',
       outboxDir: options.outboxDir,
+      smsDir: options.smsDir,
       at,
     });
     if (!counts) continue; // erased meanwhile (another instance, or on request)
@@ -81,23 +82,23 @@ const runKey = (day: string) => `retention:${day}`;
  */
 export async function runDailyRetention(
   db: Kysely<Database>,
-  options: { at?: Date; outboxDir?: string | undefined } = {},
+  options: { at?: Date; outboxDir?: string | undefined; smsDir?: string | undefined } = {},
 ): Promise<RetentionReport | null> {
   const at = options.at ?? clockNow();
   if (!(await claimAppStateKey(db, runKey(parisDate(at)), at.toISOString()))) return null;
-  return runRetention(db, { at, outboxDir: options.outboxDir });
+  return runRetention(db, { at, outboxDir: options.outboxDir, smsDir: options.smsDir });
 }
 
 /** Checks every `intervalMs` (hourly) whether today's run is still to do, then does it. */
 export function startRetentionJob(
   db: Kysely<Database>,
-  outboxDir: string,
+  dirs: { outboxDir: string; smsDir: string },
   intervalMs = 60 * 60_000,
 ): { stop(): void } {
   return startPeriodicJob(
     'conservation',
     async () => {
-      const report = await runDailyRetention(db, { outboxDir });
+      const report = await runDailyRetention(db, dirs);
       if (report && report.persons > 0)
         console.log(`[conservation] ${report.persons} personne(s) effacée(s) (avant le ${report.cutoff})`);
     },

@@ -337,3 +337,27 @@ export async function insertSetting(
 ) {
   await db.insertInto('retention_setting').values(setting).execute();
 }
+
+/**
+ * The person's SMS (to them, or about their requests): not sent any more, number and text blanked.
+ * Returns their ids (demo mode's files are named after them).
+ */
+export async function blankSmsOf(db: Db, personId: number, regIds: number[], erasedText: string) {
+  const rows = await db
+    .selectFrom('sms_message')
+    .select('id')
+    .where((eb) =>
+      eb.or([eb('person_id', '=', personId), ...(regIds.length ? [eb('registration_id', 'in', regIds)] : [])]),
+    )
+    .execute();
+  const ids = rows.map((r) => r.id);
+  if (!ids.length) return ids;
+  await db
+    .updateTable('sms_message')
+    .set({ status: 'cancelled', last_error: 'Effacé (données personnelles)', locked_until: null })
+    .where('id', 'in', ids)
+    .where('status', 'in', ['manual', 'queued', 'sending'])
+    .execute();
+  await db.updateTable('sms_message').set({ to_phone: '', text_body: erasedText }).where('id', 'in', ids).execute();
+  return ids;
+}

@@ -1,7 +1,8 @@
 import { formatDay, formatTime } from '@maillage/platform/dates';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/database.ts';
-import { verifyCancelToken } from '../notifications/cancel-link.rules.ts';
+import { signCancelToken, verifyCancelToken } from '../notifications/cancel-link.rules.ts';
+import { resolvePersonLink } from '../notifications/person-link.repository.ts';
 import { cancelTarget } from './sessions.service.ts';
 
 /**
@@ -40,4 +41,20 @@ export async function cancelLinkView(
     title: target.title,
     when: target.firstDate ? `${formatDay(target.firstDate)}${start}` : null,
   };
+}
+
+/**
+ * The short link of an SMS (`/c/<code>`, person_link): the « je ne peux pas venir » page with the
+ * signed token it stands for (same page, same checks, same button), or why not.
+ */
+export async function shortCancelLink(
+  db: Kysely<Database>,
+  secret: string,
+  code: string,
+): Promise<{ state: 'invalid' | 'expired' } | { state: 'go'; location: string }> {
+  const link = await resolvePersonLink(db, 'registration-cancel', code);
+  if (!link.ok) return { state: link.reason };
+  if (!secret) return { state: 'invalid' };
+  const token = signCancelToken(secret, link.targetId, Math.floor(Date.parse(link.expiresAt) / 1000));
+  return { state: 'go', location: `/je-ne-peux-pas-venir?${new URLSearchParams({ t: token })}` };
 }

@@ -1,5 +1,5 @@
 import type { Insertable, Kysely, Transaction } from 'kysely';
-import type { Database, SmsMessageTable } from '../../db/database.ts';
+import type { Database, SmsMessageRow, SmsMessageTable } from '../../db/database.ts';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -21,4 +21,139 @@ export async function insertSms(db: Db, row: Insertable<SmsMessageTable>): Promi
     .onConflict((oc) => oc.column('dedupe_key').doNothing())
     .executeTakeFirst();
   return Number(result.numInsertedOrUpdatedRows ?? 0) > 0;
+}
+
+/**
+ * Claims due messages atomically (PostgreSQL: FOR UPDATE SKIP LOCKED; SQLite: a single writer):
+ * queued ones whose time has come and claims that expired, until `lockedUntil`.
+ */
+export async function claimDueSms(
+  db: Kysely<Database>,
+  kind: 'sqlite' | 'postgres',
+  claim: { nowIso: string; lockedUntil: string; batchSize: number },
+): Promise<SmsMessageRow[]> {
+  let due = db
+    .selectFrom('sms_message')
+    .select('id')
+    .where((eb) =>
+      eb.or([
+        eb.and([eb('status', '=', 'queued'), eb('not_before', '<=', claim.nowIso)]),
+        eb.and([eb('status', '=', 'sending'), eb('locked_until', '<', claim.nowIso)]),
+      ]),
+    )
+    .orderBy('not_before')
+    .orderBy('id')
+    .limit(claim.batchSize);
+  if (kind === 'postgres') due = due.forUpdate().skipLocked();
+  return db
+    .updateTable('sms_message')
+    .set((eb) => ({ status: 'sending', locked_until: claim.lockedUntil, attempts: eb('attempts', '+', 1) }))
+    .where('id', 'in', due)
+    .returningAll()
+    .execute();
+}
+
+/** Messages to one number that left in [from, until): the daily cap per number. */
+export async function countSentTo(db: Db, filter: { to: string; from: string; until: string }): Promise<number> {
+  const row = await db
+    .selectFrom('sms_message')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('to_phone', '=', filter.to)
+    .where('sent_at', '>=', filter.from)
+    .where('sent_at', '<', filter.until)
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+/** A claimed message goes back to the queue for `notBefore` (quiet hours, cap, backoff). */
+export async function requeueSms(
+  db: Db,
+  id: number,
+  values: { notBefore: string; lastError: string | null; countAttempt: boolean },
+): Promise<void> {
+  await db
+    .updateTable('sms_message')
+    .set((eb) => ({
+      status: 'queued',
+      not_before: values.notBefore,
+      locked_until: null,
+      last_error: values.lastError,
+      ...(values.countAttempt ? {} : { attempts: eb('attempts', '-', 1) }),
+    }))
+    .where('id', '=', id)
+    .where('status', '=', 'sending')
+    .execute();
+}
+
+/** The secret of this attempt's delivery-report URL (its hash), written before the provider is called. */
+export async function setCallbackHash(db: Db, id: number, hash: string, provider: string): Promise<void> {
+  await db.updateTable('sms_message').set({ callback_hash: hash, provider }).where('id', '=', id).execute();
+}
+
+export async function markSmsSent(
+  db: Db,
+  id: number,
+  values: { at: string; providerMessageId: string; delivered: boolean },
+): Promise<void> {
+  await db
+    .updateTable('sms_message')
+    .set({
+      status: values.delivered ? 'delivered' : 'sent',
+      sent_at: values.at,
+      delivered_at: values.delivered ? values.at : null,
+      provider_message_id: values.providerMessageId,
+      locked_until: null,
+      last_error: null,
+    })
+    .where('id', '=', id)
+    .execute();
+}
+
+/** Back to « À appeler » with the reason (French): refused, undelivered, or the provider down too long. */
+export async function markSmsManual(
+  db: Db,
+  id: number,
+  values: { reason: string; failedAt: string | null; onlyIf: SmsMessageRow['status'][] },
+): Promise<boolean> {
+  const updated = await db
+    .updateTable('sms_message')
+    .set({ status: 'manual', last_error: values.reason, failed_at: values.failedAt, locked_until: null })
+    .where('id', '=', id)
+    .where('status', 'in', values.onlyIf)
+    .executeTakeFirst();
+  return Number(updated.numUpdatedRows) === 1;
+}
+
+/** One message, for its delivery report. */
+export async function findSms(db: Db, id: number): Promise<SmsMessageRow | undefined> {
+  return db.selectFrom('sms_message').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+/** The delivery report said delivered: only a message that left and is not yet known delivered. */
+export async function markSmsDelivered(db: Db, id: number, at: string): Promise<boolean> {
+  const updated = await db
+    .updateTable('sms_message')
+    .set({ status: 'delivered', delivered_at: at })
+    .where('id', '=', id)
+    .where('status', 'in', ['sent', 'sending'])
+    .executeTakeFirst();
+  return Number(updated.numUpdatedRows) === 1;
+}
+
+/** The person answered STOP: no SMS any more (the date kept; an advisor may lift it with their say-so). */
+export async function setSmsOptOut(db: Db, personId: number, at: string | null): Promise<boolean> {
+  let q = db.updateTable('person').set({ sms_opt_out_at: at }).where('id', '=', personId);
+  q = at ? q.where('sms_opt_out_at', 'is', null) : q.where('sms_opt_out_at', 'is not', null);
+  const updated = await q.executeTakeFirst();
+  return Number(updated.numUpdatedRows) === 1;
+}
+
+/** Messages not yet left for someone who answered STOP: not sent any more. */
+export async function cancelQueuedSmsOf(db: Db, personId: number): Promise<void> {
+  await db
+    .updateTable('sms_message')
+    .set({ status: 'cancelled', last_error: 'A répondu STOP : plus de SMS' })
+    .where('person_id', '=', personId)
+    .where('status', '=', 'queued')
+    .execute();
 }

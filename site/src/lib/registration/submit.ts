@@ -121,7 +121,9 @@ export async function submitRegistration(
           s: answer.status,
           k: requestKind,
           ...(eventSlug ? { e: eventSlug } : {}),
-          ...(contact === 'appel' || contact === 'sms' || contact === 'email' ? { c: contact } : {}),
+          ...(contact === 'appel' || contact === 'sms' || contact === 'email' || contact === 'sms-email'
+            ? { c: contact }
+            : {}),
           ...(kind === 'prescriber' ? { p: 1 as const } : {}),
         },
         now,

@@ -11,7 +11,7 @@ const confirmationPayload = z.object({
   k: z.enum(['event', 'support', 'callback']),
   e: z.string().max(200).optional(),
   /** How the person prefers to be contacted (appel, sms, email): not identifying. */
-  c: z.enum(['appel', 'sms', 'email']).optional(),
+  c: z.enum(['appel', 'sms', 'email', 'sms-email']).optional(),
   p: z.literal(1).optional(),
   x: z.number().int(),
 });

@@ -4,10 +4,10 @@ import type { NotificationContext, NotificationPurpose } from '../types.ts';
 import { capitalize, eventLabel, nextStepsByKind, sortSlots } from './common.ts';
 
 /**
- * The words an advisor reads on the phone or sends by SMS to someone without email: the same
- * news as the email, short. SMS-length when `sms` is true.
+ * The words an advisor reads on the phone to someone who prefers a call (or answered STOP to our
+ * SMS): the same news as the email, short. The SMS texts are in sms.ts.
  */
-export function callScript(ctx: NotificationContext, purpose: NotificationPurpose, sms = false): string {
+export function callScript(ctx: NotificationContext, purpose: NotificationPurpose): string {
   const r = ctx.registration;
   const e = r.event;
   const first = e ? sortSlots(e.slots)[0] : undefined;
@@ -17,9 +17,7 @@ export function callScript(ctx: NotificationContext, purpose: NotificationPurpos
   // (never "appelez-nous au répondez à ce message").
   const number = ctx.team.phone || ctx.team.associationPhone;
   const phone = number ? `appelez-nous au ${formatPhone(number)}` : 'répondez à ce message';
-  const hello = sms
-    ? `Maillage : bonjour ${ctx.person.firstName}.`
-    : `Bonjour ${ctx.person.firstName}, je suis conseiller·e chez Maillage.`;
+  const hello = `Bonjour ${ctx.person.firstName}, je suis conseiller·e chez Maillage.`;
   if (purpose === 'reminder' && e) {
     return `${hello} Rappel : « ${eventLabel(e)} » commence ${when}, ${where}. Empêchement ? ${capitalize(phone)}. Dossier ${r.reference}.`;
   }

@@ -14,7 +14,12 @@ import {
 import { type Block, facts, link, mail, p } from './render.ts';
 
 // The message's own words for the channel (the extranet's labels say « E-mail »).
-const CONTACT_WORD: Record<PreferredContact, string> = { appel: 'Appel', sms: 'SMS', email: 'Courriel' };
+const CONTACT_WORD: Record<PreferredContact, string> = {
+  appel: 'Appel',
+  sms: 'SMS',
+  email: 'Courriel',
+  'sms-email': 'SMS et courriel',
+};
 
 const prescriberNextSteps = {
   event: 'Un·e conseiller·e regarde la demande et donne une réponse sous 2 jours ouvrés.',

@@ -1,0 +1,31 @@
+import type { Kysely } from 'kysely';
+import type { Database } from '../../db/database.ts';
+import { audit } from '../audit/audit.repository.ts';
+import type { Viewer } from '../auth/viewer.ts';
+import { listCalls, listManualSms } from './calls.repository.ts';
+
+/** What « À appeler » lists: the calls to make, the SMS to send by hand (each with why). */
+export async function callsView(db: Kysely<Database>, viewer: Viewer) {
+  const calls = await listCalls(db, viewer);
+  const sms = await listManualSms(db, viewer);
+  // Names and phone numbers of everyone on the list: a read, recorded (how many, not who).
+  await audit(db, {
+    actorId: viewer.id,
+    action: 'call.list',
+    entityType: 'notification',
+    details: { shown: calls.length, sms: sms.length },
+  });
+  return { calls, sms };
+}
+
+export const CALL_PURPOSE: Record<string, string> = {
+  receipt: 'Demande de rappel',
+  decision: 'Réponse à donner',
+  reminder: 'Rappel de session',
+  'session-reminder': 'Rappel de session',
+  'place-offer': 'Place proposée',
+  'appointment-confirmation': 'Rendez-vous',
+  'appointment-change': 'Rendez-vous modifié',
+  'appointment-cancellation': 'Rendez-vous annulé',
+  'appointment-reminder': 'Rappel de rendez-vous',
+};
