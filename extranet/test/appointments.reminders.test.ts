@@ -66,7 +66,11 @@ async function seedAdvisor(db: Kysely<Database>, id = 'adv-1') {
 
 async function seedPerson(
   db: Kysely<Database>,
-  values: { first_name?: string; last_name?: string; preferred_contact?: 'email' | 'sms' | 'appel' } = {},
+  values: {
+    first_name?: string;
+    last_name?: string;
+    preferred_contact?: 'email' | 'sms' | 'appel' | 'sms-email';
+  } = {},
 ) {
   const at = '2026-01-01T00:00:00.000Z';
   const row = await db
@@ -304,6 +308,24 @@ describe.each(BACKENDS)('appointment reminders on %s', (backend) => {
         '2027-01-02T10:00:00.000Z',
       );
       expect(await runAt(db, '2027-01-20', '21:00')).toBe(0);
+    });
+  });
+
+  it('reminds someone who chose « SMS et e-mail » by both, each once', async () => {
+    await withMigratedDatabase(backend, async ({ db }) => {
+      const advisor = await seedAdvisor(db);
+      const person = await seedPerson(db, { preferred_contact: 'sms-email' });
+      await seedAppointments(
+        db,
+        person,
+        advisor,
+        [parisWallClock('2027-01-14', '10:00')],
+        '2027-01-02T10:00:00.000Z',
+      );
+      expect(await runAt(db, '2027-01-12', '09:00')).toBe(2);
+      expect(await runAt(db, '2027-01-12', '09:05')).toBe(0);
+      expect(await remindersIn(db)).toHaveLength(1);
+      expect(await db.selectFrom('sms_message').select('status').execute()).toEqual([{ status: 'manual' }]);
     });
   });
 

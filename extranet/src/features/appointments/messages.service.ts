@@ -44,9 +44,18 @@ function subjectOf(row: SubjectRow, settings: NotifySettings, cancelCode: string
   };
 }
 
-/** How a person is reached: their channel; nothing for an erased person or an e-mail without address. */
-function channelOf(row: SubjectRow): AppointmentMessageTable['channel'] {
-  return row.preferred_contact === 'sms' ? 'sms' : row.preferred_contact === 'email' ? 'email' : 'appel';
+/** How a person is reached: their channel(s) — « SMS et e-mail » gets both. */
+function channelsOf(row: SubjectRow): AppointmentMessageTable['channel'][] {
+  switch (row.preferred_contact) {
+    case 'sms':
+      return ['sms'];
+    case 'email':
+      return ['email'];
+    case 'sms-email':
+      return ['sms', 'email'];
+    default:
+      return ['appel'];
+  }
 }
 
 const SMS_PURPOSE = {
@@ -73,19 +82,22 @@ interface Owed {
 async function deliver(trx: Db, settings: NotifySettings, owed: Owed[]): Promise<Map<string, Outcome>> {
   const now = clock.now();
   const at = now.toISOString();
-  const plan = owed.map((o) => {
-    const channel = channelOf(o.row);
+  const plan = owed.flatMap((o) => channelsOf(o.row).map((channel, i) => ({ ...o, channel, i })));
+  const planned = plan.map(({ i, ...o }) => {
+    const channel = o.channel;
+    // The second channel of « SMS et e-mail » has its own key: each is sent once.
+    const key = i === 0 ? o.key : `${o.key}:${channel}`;
     let outcome: Outcome = 'none';
     if (o.row.erased_at) outcome = 'none';
     else if (channel === 'email' && o.row.email) outcome = 'queued';
     // Settled once queueSms has answered (queued, manual or opted-out).
     else if (channel === 'sms' && o.row.phone) outcome = 'manual';
-    return { ...o, channel, outcome };
+    return { ...o, key, channel, outcome };
   });
   const claimed = new Set(
     await claimMessages(
       trx,
-      plan.map((o) => ({
+      planned.map((o) => ({
         appointment_id: o.row.id,
         purpose: o.purpose,
         dedupe_key: o.key,
@@ -95,7 +107,7 @@ async function deliver(trx: Db, settings: NotifySettings, owed: Owed[]): Promise
       })),
     ),
   );
-  const toSend = plan.filter((o) => claimed.has(o.key) && o.outcome !== 'none');
+  const toSend = planned.filter((o) => claimed.has(o.key) && o.outcome !== 'none');
   const withLink = toSend.filter((o) => o.purpose !== 'cancel');
   const codes = await createPersonLinks(
     trx,
@@ -125,7 +137,7 @@ async function deliver(trx: Db, settings: NotifySettings, owed: Owed[]): Promise
   await sendMails(trx, mails);
   // What the SMS queue said (a provider: queued; none: waits in « À appeler »; STOP: nothing).
   for (const { key, outcome } of smsOutcomes) await setMessageOutcome(trx, key, outcome);
-  return new Map(plan.filter((o) => claimed.has(o.key)).map((o) => [o.key, o.outcome]));
+  return new Map(planned.filter((o) => claimed.has(o.key)).map((o) => [o.key, o.outcome]));
 }
 
 /**
