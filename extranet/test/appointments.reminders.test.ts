@@ -432,7 +432,8 @@ describe.each(BACKENDS)('appointment reminders on %s', (backend) => {
       ]);
       expect(ics).toContain('SUMMARY:RDV Élodie V.');
       expect(ics).not.toContain('Vandenberghe');
-      expect(await feedCalendar(db, `${token.slice(0, 42)}A`, 'extranet.test')).toBeNull();
+      const forged = `${token.slice(0, 42)}${token.endsWith('A') ? 'B' : 'A'}`;
+      expect(await feedCalendar(db, forged, 'extranet.test')).toBeNull();
     });
   });
 

@@ -363,6 +363,15 @@ describe.each(BACKENDS)('appointments on %s', (backend) => {
       visibleText(await (await outsider.get(`/agenda?semaine=${day}&conseiller=${advisorId}`)).text()),
     ).not.toContain('Agenda Semaine');
     expect((await anonymous.get('/agenda')).status).toBe(303);
+    const listed = await server.db.db
+      .selectFrom('audit_log')
+      .select('details_json')
+      .where('action', '=', 'agenda.list')
+      .where('actor_id', '=', advisorId)
+      .orderBy('id', 'desc')
+      .executeTakeFirstOrThrow();
+    expect(JSON.parse(listed.details_json ?? '{}')).toMatchObject({ advisor: advisorId });
+    expect(listed.details_json).not.toContain('Semaine');
   });
 
   it('nudges on the dashboard: N appointments without a status for more than 2 days', async () => {

@@ -1,6 +1,7 @@
 import { addDays, now, parisDate, parisInstant } from '@maillage/platform/clock';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/database.ts';
+import { audit } from '../audit/audit.repository.ts';
 import type { Viewer } from '../auth/viewer.ts';
 import {
   activeAccounts,
@@ -39,6 +40,13 @@ export async function agendaWeek(
     agendaRows(db, viewer, advisorId, from, until),
     listWithoutStatus(db, viewer, advisorId, now().toISOString(), 50),
   ]);
+  // A list of people's names and times: audited like the other lists (ids and counts only).
+  await audit(db, {
+    actorId: viewer.id,
+    action: 'agenda.list',
+    entityType: 'appointment',
+    details: { advisor: advisorId, week: options.monday, shown: rows.length, withoutStatus: missing.length },
+  });
   const at = now().getTime();
   const live = rows.filter((r) => r.status !== 'annule');
   const today = parisDate();

@@ -54,6 +54,15 @@ export const ACTION_LABELS: Record<string, string> = {
   'person.erase': 'Personne effacée à sa demande',
   'person.retention-erase': 'Personne effacée (durée de conservation)',
   'retention.setting': 'Durée de conservation modifiée',
+  'appointment.create': 'Rendez-vous fixé',
+  'appointment.read': 'Rendez-vous consulté',
+  'appointment.change': 'Rendez-vous déplacé',
+  'appointment.cancel': 'Rendez-vous annulé',
+  'appointment.cancel-by-person': 'Rendez-vous annulé par la personne (lien de son message)',
+  'appointment.status': 'Statut d’un rendez-vous noté',
+  'agenda.list': 'Agenda consulté',
+  'calendar-feed.create': 'Lien d’agenda privé créé',
+  'calendar-feed.revoke': 'Lien d’agenda privé désactivé',
 };
 
 /** How the journal names the kind of record a line is about. */
@@ -67,4 +76,5 @@ export const ENTITY_LABELS: Record<string, string> = {
   support: 'Accompagnement',
   note: 'Note',
   retention_setting: 'Conservation',
+  appointment: 'Rendez-vous',
 };
