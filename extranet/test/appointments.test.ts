@@ -114,6 +114,9 @@ describe.each(BACKENDS)('appointments on %s', (backend) => {
     expect(mail.text_body).toMatch(/\/a\/[A-Za-z0-9_-]{22}/);
     const ics = (JSON.parse(mail.attachments_json ?? '[]') as { content: string }[])[0]?.content ?? '';
     expect(ics).toContain('METHOD:REQUEST');
+    const unfolded = ics.replace(/\r\n /g, ''); // RFC 5545 §3.1: long lines are folded
+    expect(unfolded).toMatch(/ORGANIZER;CN="Maillage[^"]*":mailto:test@maillage\.test/);
+    expect(unfolded).toContain('ATTENDEE;CN="Awa";RSVP=FALSE:mailto:awa@exemple.test');
     expect(firstStartOf(ics).toISOString()).toBe(row.starts_at);
   });
 
@@ -231,7 +234,13 @@ describe.each(BACKENDS)('appointments on %s', (backend) => {
     expect(await appointment(id)).toMatchObject({ status: 'annule', sequence: 2, cancelled_by_person: 0 });
     const cancel = await lastMail('appointment');
     expect(cancel.subject).toContain('Votre rendez-vous est annulé');
-    expect(cancel.attachments_json).toContain('METHOD:CANCEL');
+    const cancelIcs =
+      (JSON.parse(cancel.attachments_json ?? '[]') as { content: string }[])[0]?.content ?? '';
+    const vevent = new ICAL.Component(ICAL.parse(cancelIcs)).getFirstSubcomponent('vevent');
+    expect(cancelIcs).toContain('METHOD:CANCEL');
+    expect(vevent?.getFirstPropertyValue('status')).toBe('CANCELLED');
+    expect(vevent?.getFirstPropertyValue('sequence')).toBe(2);
+    expect(String(vevent?.getFirstPropertyValue('uid'))).toMatch(new RegExp(`^rendez-vous-${id}@`));
     // A note attached to it, listed on its page.
     const note = await advisor.post(`/rendez-vous/${id}?_action=persons.note`, {
       person: String(personId),

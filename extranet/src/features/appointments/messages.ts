@@ -104,6 +104,7 @@ export function appointmentMail(
                 host: s.host,
                 now,
                 organizer: { name: s.team.name, email: s.team.email || s.mailFrom || '' },
+                attendee: { name: s.firstName, email: s.email },
               },
             ),
           },
