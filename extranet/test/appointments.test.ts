@@ -400,6 +400,38 @@ describe.each(BACKENDS)('appointments on %s', (backend) => {
     expect(listed).toBeGreaterThanOrEqual(n + 3);
   });
 
+  it('lists the appointments in the person’s data (right of access), and keeps them anonymous after an erasure', async () => {
+    const { personId } = await personFromIntake(server, 'ev-val', { firstName: 'Effacée' });
+    const id = idOf(
+      await book(advisor, personId, {
+        date: addDays(parisDate(), 5),
+        time: '15:00',
+        placeKind: 'visio',
+        placeDetail: 'https://visio.exemple.test/effacee',
+      }),
+    );
+    const code = /\/a\/([A-Za-z0-9_-]{22})/.exec((await lastMail('appointment')).text_body)?.[1] as string;
+    const data = (await (await admin.get(`/admin/personnes/${personId}/donnees.json`)).json()) as {
+      appointment: { id: number; place_detail: string }[];
+      appointment_message: { purpose: string }[];
+    };
+    expect(data.appointment.map((a) => [a.id, a.place_detail])).toEqual([
+      [id, 'https://visio.exemple.test/effacee'],
+    ]);
+    expect(data.appointment_message.map((m) => m.purpose)).toEqual(['confirmation']);
+    const erase = await admin.post(`/admin/personnes/${personId}?_action=retention.erase`, {
+      person: String(personId),
+      intent: 'erase-confirm',
+      confirm: 'on',
+    });
+    expect(erase.status).toBe(303);
+    expect(await appointment(id)).toMatchObject({ place_detail: null, status: 'prevu', place_kind: 'visio' });
+    expect((await anonymous.get(`/a/${code}`)).status).toBe(404);
+    const page = visibleText(await (await advisor.get(`/rendez-vous/${id}`)).text());
+    expect(page).toContain('Personne effacée');
+    expect(page).not.toContain('Effacée Diallo');
+  });
+
   it('serves a private calendar feed (first name and initial only, no-store), re-created and revoked → 404, audited', async () => {
     const { personId } = await personFromIntake(server, 'ev-val', {
       firstName: 'Flux',

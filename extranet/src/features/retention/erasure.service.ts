@@ -4,9 +4,11 @@ import { now } from '@maillage/platform/clock';
 import type { Kysely, Transaction } from 'kysely';
 import type { Database } from '../../db/database.ts';
 import { audit } from '../audit/audit.repository.ts';
+import { deletePersonLinks } from '../notifications/person-link.repository.ts';
 import { smsFileName } from '../sms/brevo.ts';
 import {
   auditRowsAbout,
+  blankAppointmentsOf,
   blankCallTexts,
   blankNotes,
   blankOutbox,
@@ -130,6 +132,8 @@ export async function erasePerson(
         f.outbox.map((o) => o.id),
         ERASED_TEXT,
       );
+    // Appointments stay as dated, anonymous contacts; their « je ne peux pas venir » links go.
+    await deletePersonLinks(trx, 'appointment-cancel', await blankAppointmentsOf(trx, personId));
     const smsIds = await blankSmsOf(trx, personId, f.regIds, ERASED_TEXT);
     counts.sms = smsIds.length;
     for (const row of await auditRowsAbout(trx, f)) {
