@@ -56,7 +56,7 @@ it('the advisor books an appointment from a person’s file without JavaScript, 
   const page = await phone(false);
   await page.goto(`${server.url}/personnes/${personId}`);
   await page.getByLabel('Date du rendez-vous').fill(day);
-  await page.getByLabel('Heure du rendez-vous (heure de Paris)').fill('10:00');
+  await page.getByLabel('Heure (heure de Paris)').fill('10:00');
   await page.getByLabel('Durée').selectOption('60');
   await page.getByLabel('Au bureau de Maillage').check();
   await page.getByRole('button', { name: 'Fixer le rendez-vous' }).click();
@@ -67,13 +67,13 @@ it('the advisor books an appointment from a person’s file without JavaScript, 
   // A second one at 10:30 clashes: refused in French, what was typed kept.
   await page.goto(`${server.url}/personnes/${personId}`);
   await page.getByLabel('Date du rendez-vous').fill(day);
-  await page.getByLabel('Heure du rendez-vous (heure de Paris)').fill('10:30');
+  await page.getByLabel('Heure (heure de Paris)').fill('10:30');
   await page.getByLabel('Adresse, partenaire ou lien de la visio').fill('Salle du fond');
   await page.getByRole('button', { name: 'Fixer le rendez-vous' }).click();
   expect(await page.locator('#rdv-time-erreur').textContent()).toContain(
     'Vous avez déjà un rendez-vous de 10:00 à 11:00 ce jour-là.',
   );
-  expect(await page.getByLabel('Heure du rendez-vous (heure de Paris)').inputValue()).toBe('10:30');
+  expect(await page.getByLabel('Heure (heure de Paris)').inputValue()).toBe('10:30');
   expect(await page.getByLabel('Adresse, partenaire ou lien de la visio').inputValue()).toBe('Salle du fond');
   const refusedUrl = page.url();
 
@@ -97,7 +97,7 @@ it('the advisor books an appointment from a person’s file without JavaScript, 
   expect(refusedUrl).toContain('/personnes/');
   await checked.goto(`${server.url}/personnes/${personId}`);
   await checked.getByLabel('Date du rendez-vous').fill(day);
-  await checked.getByLabel('Heure du rendez-vous (heure de Paris)').fill('10:30');
+  await checked.getByLabel('Heure (heure de Paris)').fill('10:30');
   await checked.getByRole('button', { name: 'Fixer le rendez-vous' }).click();
   await expect.poll(() => checked.locator('#rdv-time-erreur').count()).toBe(1);
   problems.push(...(await seriousViolations(checked)));
