@@ -154,6 +154,22 @@ describe.each(BACKENDS)('appointments on %s', (backend) => {
     expect(visibleText(await partner.text())).toContain('Indiquez le partenaire et son adresse.');
   });
 
+  it('books one of two clashing appointments sent at the same time (no double booking under a race)', async () => {
+    const { personId } = await personFromIntake(server, 'ev-val');
+    const day = addDays(parisDate(), 9);
+    const results = await Promise.all(
+      ['13:00', '13:15', '13:30', '13:45'].map((time) => book(advisor, personId, { date: day, time })),
+    );
+    expect(results.map((r) => r.status).sort()).toEqual([303, 400, 400, 400]);
+    const rows = await server.db.db
+      .selectFrom('appointment')
+      .select('id')
+      .where('person_id', '=', personId)
+      .where('starts_at', '>=', parisWallClock(day, '00:00').toISOString())
+      .execute();
+    expect(rows).toHaveLength(1);
+  });
+
   it('refuses an erased person and a person of another territory', async () => {
     const { personId } = await personFromIntake(server, 'ev-val');
     await server.db.db
