@@ -154,6 +154,48 @@ describe.each(BACKENDS)('appointments on %s', (backend) => {
     expect(visibleText(await partner.text())).toContain('Indiquez le partenaire et son adresse.');
   });
 
+  it('lets an admin book for an advisor of the person’s territory, never an advisor for someone else', async () => {
+    const { personId } = await personFromIntake(server, 'ev-val');
+    const form = await (await admin.get(`/personnes/${personId}`)).text();
+    expect(form).toContain('name="advisor"');
+    expect(form).toContain(`value="${advisorId}"`);
+    const booked = await book(admin, personId, {
+      date: addDays(parisDate(), 11),
+      time: '09:00',
+      advisor: advisorId,
+    });
+    expect(booked.status).toBe(303);
+    expect((await appointment(idOf(booked))).advisor_id).toBe(advisorId);
+    const adminId = (
+      await server.db.db
+        .selectFrom('users')
+        .select('id')
+        .where('email', '=', 'admin@maillage.test')
+        .executeTakeFirstOrThrow()
+    ).id;
+    const refused = await book(advisor, personId, {
+      date: addDays(parisDate(), 11),
+      time: '11:00',
+      advisor: adminId,
+    });
+    expect(refused.status).toBe(400);
+    expect(visibleText(await refused.text())).toContain(
+      'Choisissez une personne de l’équipe de ce territoire.',
+    );
+    // The outsider (Cambrésis only) is not among this person's team.
+    const outsiderId = (
+      await server.db.db
+        .selectFrom('users')
+        .select('id')
+        .where('email', 'like', 'camb-%')
+        .executeTakeFirstOrThrow()
+    ).id;
+    expect(
+      (await book(admin, personId, { date: addDays(parisDate(), 11), time: '15:00', advisor: outsiderId }))
+        .status,
+    ).toBe(400);
+  });
+
   it('books one of two clashing appointments sent at the same time (no double booking under a race)', async () => {
     const { personId } = await personFromIntake(server, 'ev-val');
     const day = addDays(parisDate(), 9);
