@@ -415,6 +415,15 @@ describe.each(BACKENDS)('appointment reminders on %s', (backend) => {
         days.map((d) => parisWallClock(d, '10:00')),
         '2027-03-01T10:00:00.000Z',
       );
+      // Another advisor's appointment the same day: not in this feed.
+      const other = await seedAdvisor(db, 'adv-2');
+      await seedAppointments(
+        db,
+        person,
+        other,
+        [parisWallClock('2027-03-27', '15:00')],
+        '2027-03-01T10:00:00.000Z',
+      );
       setClock(parisInstant('2027-03-20', '10:00'));
       const token = await createFeed(db, { id: advisor, role: 'advisor', territories: ['valenciennois'] });
       const startsIn = (ics: string) =>

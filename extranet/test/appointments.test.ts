@@ -283,6 +283,20 @@ describe.each(BACKENDS)('appointments on %s', (backend) => {
     expect(changed.status).toBe(303);
     const row = await appointment(id);
     expect(row).toMatchObject({ sequence: 1, duration_min: 45, place_kind: 'visio' });
+    // A change into the past is refused, with the form as typed.
+    const past = await advisor.post(`/rendez-vous/${id}?_action=appointments.change`, {
+      appointment: String(id),
+      date: addDays(parisDate(), -2),
+      time: '09:00',
+      duration: '30',
+      placeKind: 'bureau',
+      placeDetail: '',
+    });
+    expect(past.status).toBe(400);
+    const pastPage = await past.text();
+    expect(visibleText(pastPage)).toContain('Ce moment est déjà passé');
+    expect(pastPage).toContain(`value="${addDays(parisDate(), -2)}"`);
+    expect((await appointment(id)).sequence).toBe(1);
     expect(row.starts_at).toBe(parisWallClock(inTwoDays, '11:15').toISOString());
     expect((await lastMail('appointment')).subject).toContain('Votre rendez-vous a changé');
     expect(
