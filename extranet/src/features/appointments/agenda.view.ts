@@ -1,4 +1,4 @@
-import { addDays, now, parisDate, parisInstant } from '@maillage/platform/clock';
+import { addDays, now, parisDate } from '@maillage/platform/clock';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/database.ts';
 import { audit } from '../audit/audit.repository.ts';
@@ -9,7 +9,7 @@ import {
   countWithoutStatus,
   listWithoutStatus,
 } from './appointments.repository.ts';
-import { endOf, mondayOf, overlaps, parisClock } from './appointments.rules.ts';
+import { endOf, mondayOf, overlaps, parisAt, parisClock } from './appointments.rules.ts';
 
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
 
@@ -34,11 +34,11 @@ export async function agendaWeek(
     viewer.role === 'admin' && options.advisorId && advisors.some((a) => a.id === options.advisorId)
       ? options.advisorId
       : viewer.id;
-  const from = parisInstant(options.monday).toISOString();
-  const until = parisInstant(addDays(options.monday, 7)).toISOString();
+  const from = parisAt(options.monday).toISOString();
+  const until = parisAt(addDays(options.monday, 7)).toISOString();
   const [rows, missing] = await Promise.all([
     agendaRows(db, viewer, advisorId, from, until),
-    listWithoutStatus(db, viewer, advisorId, now().toISOString(), 50),
+    listWithoutStatus(db, viewer, advisorId, now().toISOString(), MISSING_SHOWN),
   ]);
   // A list of people's names and times: audited like the other lists (ids and counts only).
   await audit(db, {
@@ -50,18 +50,19 @@ export async function agendaWeek(
   const at = now().getTime();
   const live = rows.filter((r) => r.status !== 'annule');
   const today = parisDate();
+  // Each appointment shaped once, then given to its Paris day.
+  const shaped = rows.map((r) => ({
+    ...r,
+    date: parisDate(new Date(r.starts_at)),
+    from: parisClock(r.starts_at),
+    until: parisClock(endOf(r)),
+    conflict: r.status !== 'annule' && live.some((o) => o.id !== r.id && overlaps(o, r)),
+    needsStatus: r.status === 'prevu' && Date.parse(r.starts_at) <= at,
+  }));
   const days = Array.from({ length: 7 }, (_, i) => addDays(options.monday, i)).map((date) => ({
     date,
     today: date === today,
-    appointments: rows
-      .filter((r) => parisDate(new Date(r.starts_at)) === date)
-      .map((r) => ({
-        ...r,
-        from: parisClock(r.starts_at),
-        until: parisClock(endOf(r)),
-        conflict: r.status !== 'annule' && live.some((o) => o.id !== r.id && overlaps(o, r)),
-        needsStatus: r.status === 'prevu' && Date.parse(r.starts_at) <= at,
-      })),
+    appointments: shaped.filter((r) => r.date === date),
   }));
   return {
     advisorId,
@@ -72,7 +73,7 @@ export async function agendaWeek(
     thisWeek: mondayOf(today),
     days,
     conflicts: days.some((d) => d.appointments.some((a) => a.conflict)),
-    /** every past appointment still without a status (whatever its week), oldest first */
+    /** past appointments still without a status (whatever their week), the oldest MISSING_SHOWN */
     missingStatus: missing.map((m) => ({
       ...m,
       day: parisDate(new Date(m.starts_at)),
@@ -80,6 +81,9 @@ export async function agendaWeek(
     })),
   };
 }
+
+/** How many past appointments without a status the agenda lists (the oldest; « ou plus » beyond). */
+export const MISSING_SHOWN = 20;
 
 /** Days after which an appointment without a status is nudged on the dashboard. */
 const STATUS_NUDGE_DAYS = 2;

@@ -118,10 +118,11 @@ export function parisClock(at: Date | string): string {
 
 const instants = new Map<string, number>();
 /**
- * parisInstant, remembered: the same few days and hours come back for thousands of appointments,
- * and the answer never changes (the Paris rules are fixed).
+ * parisInstant, remembered: the same few days and hours come back for thousands of appointments
+ * (and every agenda view), the answer never changes (the Paris rules are fixed), and building it
+ * costs an Intl formatter each time (it topped the agenda's CPU profile).
  */
-function parisAt(date: string, time: string): Date {
+export function parisAt(date: string, time = '00:00'): Date {
   const key = `${date} ${time}`;
   let ms = instants.get(key);
   if (ms === undefined) {
