@@ -311,6 +311,30 @@ describe.each(BACKENDS)('appointment reminders on %s', (backend) => {
     });
   });
 
+  it('sends no SMS to someone who answered STOP, and the claim says so', async () => {
+    await withMigratedDatabase(backend, async ({ db }) => {
+      const advisor = await seedAdvisor(db);
+      const person = await seedPerson(db, { preferred_contact: 'sms' });
+      await db
+        .updateTable('person')
+        .set({ sms_opt_out_at: '2027-01-01T10:00:00.000Z' })
+        .where('id', '=', person)
+        .execute();
+      await seedAppointments(
+        db,
+        person,
+        advisor,
+        [parisWallClock('2027-01-14', '10:00')],
+        '2027-01-02T10:00:00.000Z',
+      );
+      expect(await runAt(db, '2027-01-12', '09:00')).toBe(1);
+      expect(await db.selectFrom('sms_message').select('id').execute()).toEqual([]);
+      expect(await db.selectFrom('appointment_message').select(['channel', 'outcome']).execute()).toEqual([
+        { channel: 'sms', outcome: 'opted-out' },
+      ]);
+    });
+  });
+
   it('reminds someone who chose « SMS et e-mail » by both, each once', async () => {
     await withMigratedDatabase(backend, async ({ db }) => {
       const advisor = await seedAdvisor(db);

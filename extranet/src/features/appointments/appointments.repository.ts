@@ -273,9 +273,14 @@ export async function claimMessages(
   return inserted.map((r) => r.dedupe_key);
 }
 
-/** What the SMS queue answered for a claimed message. */
-export async function setMessageOutcome(db: Db, key: string, outcome: AppointmentMessageTable['outcome']) {
-  await db.updateTable('appointment_message').set({ outcome }).where('dedupe_key', '=', key).execute();
+/** What the SMS queue answered for claimed messages (500 keys a statement). */
+export async function setMessageOutcome(db: Db, keys: string[], outcome: AppointmentMessageTable['outcome']) {
+  for (let i = 0; i < keys.length; i += 500)
+    await db
+      .updateTable('appointment_message')
+      .set({ outcome })
+      .where('dedupe_key', 'in', keys.slice(i, i + 500))
+      .execute();
 }
 
 /** Appointments still ahead within (from, until]: the reminders' candidates (index status, starts_at). */

@@ -5,7 +5,7 @@ import { type MailMessage, sendMails } from '../mail/mail.service.ts';
 import type { NotifySettings } from '../notifications/context.ts';
 import { createPersonLinks } from '../notifications/person-link.repository.ts';
 import type { RenderedMail } from '../notifications/types.ts';
-import { queueSms } from '../sms/sms.service.ts';
+import { queueSmsMany, type SmsQueued, type SmsToQueue } from '../sms/sms.service.ts';
 import {
   claimMessages,
   messageSubjects,
@@ -115,28 +115,39 @@ async function deliver(trx: Db, settings: NotifySettings, owed: Owed[]): Promise
   );
   const codeOf = new Map(withLink.map((o, i) => [o.key, codes[i] as string]));
   const mails: MailMessage[] = [];
-  const smsOutcomes: { key: string; outcome: Outcome }[] = [];
+  const sms: { key: string; outcome: Outcome; message: SmsToQueue }[] = [];
   for (const o of toSend) {
     const subject = subjectOf(o.row, settings, codeOf.get(o.key) ?? null);
     if (o.channel === 'email') {
       const m = appointmentMail(subject, o.purpose, now);
       if (m) mails.push(asOutbox(m));
-      continue;
-    }
-    const queued = await queueSms(trx, {
-      purpose: SMS_PURPOSE[o.purpose],
-      dedupeKey: `appointment:${o.key}`,
-      personId: o.row.person_id,
-      appointmentId: o.row.id,
-      to: o.row.phone,
-      text: appointmentSms(subject, o.purpose),
-    });
-    const outcome: Outcome = queued === 'duplicate' ? 'queued' : queued;
-    if (outcome !== o.outcome) smsOutcomes.push({ key: o.key, outcome });
+    } else
+      sms.push({
+        key: o.key,
+        outcome: o.outcome,
+        message: {
+          purpose: SMS_PURPOSE[o.purpose],
+          dedupeKey: `appointment:${o.key}`,
+          personId: o.row.person_id,
+          appointmentId: o.row.id,
+          to: o.row.phone,
+          text: appointmentSms(subject, o.purpose),
+        },
+      });
   }
   await sendMails(trx, mails);
   // What the SMS queue said (a provider: queued; none: waits in « À appeler »; STOP: nothing).
-  for (const { key, outcome } of smsOutcomes) await setMessageOutcome(trx, key, outcome);
+  const answers = await queueSmsMany(
+    trx,
+    sms.map((m) => m.message),
+  );
+  const changed = new Map<Outcome, string[]>();
+  sms.forEach((m, i) => {
+    const answer = answers[i] as SmsQueued;
+    const outcome: Outcome = answer === 'duplicate' ? 'queued' : answer;
+    if (outcome !== m.outcome) changed.set(outcome, [...(changed.get(outcome) ?? []), m.key]);
+  });
+  for (const [outcome, keys] of changed) await setMessageOutcome(trx, keys, outcome);
   return new Map(planned.filter((o) => claimed.has(o.key)).map((o) => [o.key, o.outcome]));
 }
 
