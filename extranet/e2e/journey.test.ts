@@ -341,6 +341,11 @@ describe('registration journey', () => {
     await adminPage.waitForURL(/\/courriels\/\d+$/);
     expect(await adminPage.locator('iframe[title="Aperçu du message"]').count()).toBe(1);
     problems.push(...(await axe(adminPage)));
+    // The SMS page (demo: SMS written to files, shown as a phone shows them) and their monthly volume.
+    await adminPage.goto(`${platform.extranetUrl}/sms`);
+    problems.push(...(await axe(adminPage)));
+    await adminPage.goto(`${platform.extranetUrl}/admin/sms`);
+    problems.push(...(await axe(adminPage)));
     await adminCtx.close();
     expect(problems).toEqual([]);
     await ctx.close();

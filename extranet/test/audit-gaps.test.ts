@@ -122,7 +122,10 @@ describe.each(BACKENDS)('audit log on %s', (backend) => {
       ).status,
     ).toBe(303);
     expect((await advisor.get('/a-appeler')).status).toBe(200);
-    expect(details(await lastRow('call.list'))).toEqual({ shown: 1 });
+    expect(details(await lastRow('call.list'))).toEqual({ shown: 1, sms: 0 });
+    // The SMS page: numbers and texts, a read recorded (how many, not whose).
+    expect((await advisor.get('/sms')).status).toBe(200);
+    expect(details(await lastRow('sms.list'))).toEqual({ shown: 0, page: 1 });
     expect((await admin.get('/courriels')).status).toBe(200);
     const outboxList = await lastRow('outbox.list');
     expect(details(outboxList)).toMatchObject({ page: 1, filter: null });
@@ -222,6 +225,7 @@ describe.each(BACKENDS)('audit log on %s', (backend) => {
       ['person.search', 'Recherche dans les personnes'],
       ['call.list', 'Liste « À appeler » consultée'],
       ['outbox.list', 'Liste des courriels consultée'],
+      ['sms.list', 'Liste des SMS consultée'],
       ['account.two-factor-enable', 'Double authentification activée'],
       ['account.reinvite', 'Invitation renvoyée'],
     ] as const) {

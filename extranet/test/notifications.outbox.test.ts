@@ -1,23 +1,25 @@
 import { randomUUID } from 'node:crypto';
 import { registrationRequest } from '@maillage/contract';
 import { nowMs } from '@maillage/platform/clock';
+import { isGsm7 } from '@maillage/platform/gsm7';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../src/db/connect.ts';
 import { migrateToLatest } from '../src/db/migrate.ts';
 import { upsertEventCopy } from '../src/features/events/events.repository.ts';
 import { deliverDue } from '../src/features/mail/outbox.job.ts';
-import { listCalls } from '../src/features/notifications/calls.repository.ts';
-import { recordCallOutcome } from '../src/features/notifications/calls.service.ts';
+import { listCalls, listManualSms } from '../src/features/notifications/calls.repository.ts';
+import {
+  CallNotFoundError,
+  recordCallOutcome,
+  recordSmsByHand,
+} from '../src/features/notifications/calls.service.ts';
+import { verifyCancelToken } from '../src/features/notifications/cancel-link.rules.ts';
 import type { NotifySettings } from '../src/features/notifications/context.ts';
 import { queueDueReminders } from '../src/features/notifications/reminders.job.ts';
-import {
-  manualSmsChannel,
-  type SmsChannel,
-  sendPendingSms,
-} from '../src/features/notifications/sms.service.ts';
 import { createTeamDirectory } from '../src/features/notifications/teams.service.ts';
 import { decide } from '../src/features/registrations/decision.service.ts';
 import { receiveRegistration } from '../src/features/registrations/intake.service.ts';
+import { shortCancelLink } from '../src/features/sessions/cancel.view.ts';
 import { firstStartOf, parisWallClock } from './support/ics.ts';
 import { BACKENDS, throwawayDatabase } from './support/server.ts';
 import { type SmtpSink, startSmtpSink } from './support/smtp-sink.ts';
@@ -364,7 +366,7 @@ describe.each(BACKENDS)('notifications on %s', (backend) => {
     expect(note).toEqual({ kind: 'appel', body: 'Personne jointe, message transmis. Viendra en bus.' });
   });
 
-  it('leaves SMS to send by hand without a provider, and sends them once through a provider', async () => {
+  it('gives SMS people an SMS, waiting in « À appeler » without a provider, and records it sent by hand', async () => {
     const { answer, id } = await submitted({ email: undefined, preferredContact: 'sms', firstName: 'Sofia' });
     await decide(
       db.db,
@@ -372,25 +374,92 @@ describe.each(BACKENDS)('notifications on %s', (backend) => {
       { registrationId: id, decision: 'waitlist', viewer: advisorCambresis },
       settings,
     );
-    expect(await sendPendingSms(db.db, manualSmsChannel)).toBe(0);
-    const item = (await listCalls(db.db, advisorCambresis)).find((c) => c.reference === answer.reference);
-    expect(item?.channel).toBe('sms');
-    expect(item?.text).toMatch(/^Maillage : bonjour Sofia\. .*liste d'attente/);
-    const sent: Array<{ to: string; text: string }> = [];
-    const provider: SmsChannel = {
-      available: true,
-      async send(to, text) {
-        sent.push({ to, text });
-        return { id: String(sent.length) };
-      },
-    };
-    const runs = await Promise.all([sendPendingSms(db.db, provider), sendPendingSms(db.db, provider)]);
-    expect(runs.reduce((a, b) => a + b, 0)).toBeGreaterThanOrEqual(1);
-    expect(sent.filter((s) => s.text === item?.text)).toHaveLength(1);
-    expect(sent.find((s) => s.text === item?.text)?.to).toMatch(/^\+336/);
+    const sms = (await listManualSms(db.db, advisorCambresis)).filter(
+      (m) => m.reference === answer.reference,
+    );
+    expect(sms.map((m) => m.purpose)).toEqual(['receipt', 'decision']);
+    const decision = sms[1];
+    expect(decision?.text).toMatch(/^Maillage : bonjour Sofia\. .*liste d'attente/);
+    expect(isGsm7(decision?.text ?? '')).toBe(true);
+    expect(decision?.phone).toMatch(/^\+336/);
+    // No provider: no reason of a failure, the page says « pas de fournisseur SMS ».
+    expect(decision?.reason).toBeNull();
+    // Not a call to make, and not shown outside the request's territory.
     expect((await listCalls(db.db, advisorCambresis)).some((c) => c.reference === answer.reference)).toBe(
       false,
     );
+    expect((await listManualSms(db.db, advisorDouaisis)).some((m) => m.reference === answer.reference)).toBe(
+      false,
+    );
+    await expect(
+      recordSmsByHand(db.db, { id: decision?.id ?? 0, outcome: 'sms-envoye', viewer: advisorDouaisis }),
+    ).rejects.toBeInstanceOf(CallNotFoundError);
+    await recordSmsByHand(db.db, {
+      id: decision?.id ?? 0,
+      outcome: 'sms-envoye',
+      comment: 'Depuis le portable du service',
+      viewer: advisorCambresis,
+    });
+    const row = await db.db
+      .selectFrom('sms_message')
+      .select(['status', 'handled_by'])
+      .where('id', '=', decision?.id ?? 0)
+      .executeTakeFirstOrThrow();
+    expect(row).toEqual({ status: 'done-by-hand', handled_by: 'adv-1' });
+    const note = await db.db
+      .selectFrom('note')
+      .select(['kind', 'body'])
+      .orderBy('id', 'desc')
+      .executeTakeFirstOrThrow();
+    expect(note).toEqual({ kind: 'appel', body: 'SMS envoyé. Depuis le portable du service' });
+    // Recorded once: a second advisor finds it gone.
+    await expect(
+      recordSmsByHand(db.db, { id: decision?.id ?? 0, outcome: 'joint', viewer: admin }),
+    ).rejects.toBeInstanceOf(CallNotFoundError);
+  });
+
+  it('writes to « SMS et e-mail » people on both channels, and calls someone who answered STOP', async () => {
+    const both = await submitted({ email: 'les-deux@exemple.test', preferredContact: 'sms-email' });
+    await decide(db.db, db.kind, { registrationId: both.id, decision: 'waitlist', viewer: admin }, settings);
+    const sms = await db.db
+      .selectFrom('sms_message')
+      .select(['purpose', 'status'])
+      .where('registration_id', '=', both.id)
+      .orderBy('id')
+      .execute();
+    expect(sms).toEqual([
+      { purpose: 'receipt', status: 'manual' },
+      { purpose: 'decision', status: 'manual' },
+    ]);
+    const mails = await db.db
+      .selectFrom('outbox')
+      .select('kind')
+      .where('registration_id', '=', both.id)
+      .where('to_address', '=', 'les-deux@exemple.test')
+      .execute();
+    expect(mails.length).toBeGreaterThanOrEqual(2);
+
+    const stop = await submitted({ email: undefined, preferredContact: 'sms', firstName: 'Yanis' });
+    const person = await db.db
+      .selectFrom('registration')
+      .select('person_id')
+      .where('id', '=', stop.id)
+      .executeTakeFirstOrThrow();
+    await db.db
+      .updateTable('person')
+      .set({ sms_opt_out_at: new Date().toISOString() })
+      .where('id', '=', person.person_id)
+      .execute();
+    await decide(db.db, db.kind, { registrationId: stop.id, decision: 'waitlist', viewer: admin }, settings);
+    const after = await db.db
+      .selectFrom('sms_message')
+      .select('purpose')
+      .where('registration_id', '=', stop.id)
+      .execute();
+    expect(after.map((r) => r.purpose)).toEqual(['receipt']);
+    const call = (await listCalls(db.db, admin)).find((c) => c.reference === stop.answer.reference);
+    expect(call?.channel).toBe('appel');
+    expect(call?.text).toContain('Bonjour Yanis, je suis conseiller·e chez Maillage.');
   });
 
   it('queues the reminder two days before the first half-day, once, however often the job runs', async () => {
@@ -435,5 +504,47 @@ describe.each(BACKENDS)('notifications on %s', (backend) => {
       .execute();
     expect(reminders).toHaveLength(1);
     expect(reminders[0]?.subject).toMatch(/^Rappel : « Parcours des Possibles — Cambrai » commence /);
+  });
+
+  it('reminds SMS people by SMS, once, with a short « je ne peux pas venir » link that leads to the signed page', async () => {
+    const { id } = await submitted({
+      eventId: 'evt-soon',
+      email: undefined,
+      preferredContact: 'sms',
+      firstName: 'Lina',
+    });
+    await decide(db.db, db.kind, { registrationId: id, decision: 'accept', viewer: admin }, settings);
+    await db.db
+      .updateTable('registration')
+      .set({ decided_at: new Date(nowMs() - 7 * 86_400_000).toISOString() })
+      .where('id', '=', id)
+      .execute();
+    await Promise.all([queueDueReminders(db.db, settings), queueDueReminders(db.db, settings)]);
+    await queueDueReminders(db.db, settings);
+    const reminders = await db.db
+      .selectFrom('sms_message')
+      .select(['text_body', 'segments', 'status'])
+      .where('registration_id', '=', id)
+      .where('purpose', '=', 'reminder')
+      .execute();
+    expect(reminders).toHaveLength(1);
+    const text = reminders[0]?.text_body ?? '';
+    expect(reminders[0]).toMatchObject({ segments: 1, status: 'manual' });
+    expect(text).toMatch(/^Maillage : rappel/);
+    const code = /\/c\/([\w-]{22})$/.exec(text)?.[1] as string;
+    expect(code).toBeDefined();
+    const go = await shortCancelLink(db.db, 'secret-de-test', code);
+    expect(go.state).toBe('go');
+    const token = new URL(go.state === 'go' ? go.location : '', 'http://x').searchParams.get('t');
+    expect(verifyCancelToken('secret-de-test', token)).toEqual({ ok: true, registrationId: id });
+    expect(
+      await shortCancelLink(
+        db.db,
+        'secret-de-test',
+        code.replace(/.$/, (c) => (c === 'A' ? 'B' : 'A')),
+      ),
+    ).toEqual({
+      state: 'invalid',
+    });
   });
 });

@@ -173,11 +173,10 @@ describe('message templates', () => {
     );
   });
 
-  it('gives advisors a short text to read or send by SMS', () => {
+  it('gives advisors a short text to read on the phone', () => {
     const text = callScript(
-      ctx({ status: 'accepted' }, { email: null, preferredContact: 'sms' }),
+      ctx({ status: 'accepted' }, { email: null, preferredContact: 'appel' }),
       'decision',
-      true,
     );
     expect(text).toContain('Votre place est confirmée');
     expect(text).toContain('jeudi 3 décembre 2026 à 9 h 30');
@@ -200,15 +199,13 @@ describe('message templates', () => {
   it('gives the association’s number in the call script while the team’s is not known', () => {
     const c = ctx({ status: 'declined' }, { preferredContact: 'sms' });
     const unknownTeam = { name: 'Maillage', email: '', phone: '', associationPhone: '+33327000000' };
-    for (const sms of [true, false]) {
-      const text = callScript({ ...c, team: unknownTeam }, 'decision', sms);
-      expect(text).toContain('appelez-nous au 03 27 00 00 00');
-      expect(text).not.toMatch(/au répondez|au\s*\./);
-    }
-    const reminder = callScript({ ...ctx({ status: 'accepted' }), team: unknownTeam }, 'reminder', true);
+    const text = callScript({ ...c, team: unknownTeam }, 'decision');
+    expect(text).toContain('appelez-nous au 03 27 00 00 00');
+    expect(text).not.toMatch(/au répondez|au\s*\./);
+    const reminder = callScript({ ...ctx({ status: 'accepted' }), team: unknownTeam }, 'reminder');
     expect(reminder).toContain('Empêchement ? Appelez-nous au 03 27 00 00 00.');
     // Neither number known yet: still a sentence, and nothing invented.
-    const none = callScript({ ...c, team: { name: 'Maillage', email: '', phone: '' } }, 'decision', true);
+    const none = callScript({ ...c, team: { name: 'Maillage', email: '', phone: '' } }, 'decision');
     expect(none).not.toMatch(/au répondez|\d{2} \d{2} \d{2}/);
     expect(none).toContain("D'autres solutions existent : répondez à ce message.");
   });

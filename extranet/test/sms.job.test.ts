@@ -2,7 +2,12 @@ import { nowMs, setClock } from '@maillage/platform/clock';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../src/db/connect.ts';
 import { brevoProvider } from '../src/features/sms/brevo.ts';
-import { deliverDueSms, MAX_SMS_ATTEMPTS, PROVIDER_DOWN, type SmsWorkerOptions } from '../src/features/sms/sms.job.ts';
+import {
+  deliverDueSms,
+  MAX_SMS_ATTEMPTS,
+  PROVIDER_DOWN,
+  type SmsWorkerOptions,
+} from '../src/features/sms/sms.job.ts';
 import { configureSmsQueue, queueSms } from '../src/features/sms/sms.service.ts';
 import { twoInstances } from './support/database.ts';
 import { type FakeBrevo, startFakeBrevo } from './support/fake-brevo.ts';
@@ -29,12 +34,13 @@ describe.each(BACKENDS)('SMS worker on %s', (backend) => {
     ...extra,
   });
   const queue = async (text: string, to = `+3361${String(++seq).padStart(7, '0')}`) => {
-    expect(await queueSms(db.one.db, { purpose: 'decision', dedupeKey: `t:${++seq}`, personId: null, to, text })).toBe(
-      'queued',
-    );
+    expect(
+      await queueSms(db.one.db, { purpose: 'decision', dedupeKey: `t:${++seq}`, personId: null, to, text }),
+    ).toBe('queued');
     return db.one.db.selectFrom('sms_message').selectAll().orderBy('id', 'desc').executeTakeFirstOrThrow();
   };
-  const row = (id: number) => db.one.db.selectFrom('sms_message').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
+  const row = (id: number) =>
+    db.one.db.selectFrom('sms_message').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
 
   beforeAll(async () => {
     brevo = await startFakeBrevo();
@@ -59,11 +65,19 @@ describe.each(BACKENDS)('SMS worker on %s', (backend) => {
     const texts = Array.from({ length: 8 }, (_, i) => `Maillage : message ${i} à Valenciennes`);
     for (const text of texts) await queue(text);
     for (let round = 0; round < 3; round++)
-      await Promise.all([deliverDueSms(worker(db.one, { batchSize: 3 })), deliverDueSms(worker(db.two, { batchSize: 3 }))]);
+      await Promise.all([
+        deliverDueSms(worker(db.one, { batchSize: 3 })),
+        deliverDueSms(worker(db.two, { batchSize: 3 })),
+      ]);
     const sent = brevo.accepted.slice(before);
     expect(sent.map((s) => s.content).sort()).toEqual(texts.map((t) => t.replace('à', 'à')).sort());
     const first = sent[0];
-    expect(first).toMatchObject({ sender: 'Maillage', type: 'transactional', unicodeEnabled: false, tag: 'decision' });
+    expect(first).toMatchObject({
+      sender: 'Maillage',
+      type: 'transactional',
+      unicodeEnabled: false,
+      tag: 'decision',
+    });
     expect(first?.recipient).toMatch(/^3361\d{7}$/);
     expect(first?.webUrl).toMatch(/^https:\/\/extranet\.maillage\.test\/api\/sms\/statut\/\d+\/[\w-]{43}$/);
     expect(brevo.requests.every((r) => r.apiKey === brevo.apiKey)).toBe(true);
@@ -148,13 +162,32 @@ describe.each(BACKENDS)('SMS worker on %s', (backend) => {
   it('treats a wrong key and a provider that never answers as passing failures', async () => {
     setClock(TUESDAY_10H);
     const a = await queue('Maillage : clé');
-    await deliverDueSms(worker(db.one, { provider: brevoProvider({ apiKey: 'mauvaise', sender: 'Maillage', apiUrl: brevo.url }) }));
-    expect(await row(a.id)).toMatchObject({ status: 'queued', last_error: 'Nouvel essai prévu (clé du fournisseur refusée (401))' });
+    await deliverDueSms(
+      worker(db.one, {
+        provider: brevoProvider({ apiKey: 'mauvaise', sender: 'Maillage', apiUrl: brevo.url }),
+      }),
+    );
+    expect(await row(a.id)).toMatchObject({
+      status: 'queued',
+      last_error: 'Nouvel essai prévu (clé du fournisseur refusée (401))',
+    });
     await db.one.db.deleteFrom('sms_message').execute();
     brevo.mode = 'hang';
     const b = await queue('Maillage : silence');
-    await deliverDueSms(worker(db.one, { provider: brevoProvider({ apiKey: brevo.apiKey, sender: 'Maillage', apiUrl: brevo.url, timeoutMs: 300 }) }));
-    expect(await row(b.id)).toMatchObject({ status: 'queued', last_error: 'Nouvel essai prévu (délai dépassé)' });
+    await deliverDueSms(
+      worker(db.one, {
+        provider: brevoProvider({
+          apiKey: brevo.apiKey,
+          sender: 'Maillage',
+          apiUrl: brevo.url,
+          timeoutMs: 300,
+        }),
+      }),
+    );
+    expect(await row(b.id)).toMatchObject({
+      status: 'queued',
+      last_error: 'Nouvel essai prévu (délai dépassé)',
+    });
   });
 
   it('holds an SMS queued at 21:30 on Saturday until Monday 08:00, in winter and in summer', async () => {
@@ -166,7 +199,9 @@ describe.each(BACKENDS)('SMS worker on %s', (backend) => {
       const sms = await queue('Maillage : la nuit');
       expect(sms.not_before).toBe(monday);
       expect(await deliverDueSms(worker(db.one))).toBe(0);
-      setClock('2026-12-13T10:00:00.000Z' < saturday ? '2027-06-13T10:00:00.000Z' : '2026-12-13T10:00:00.000Z');
+      setClock(
+        '2026-12-13T10:00:00.000Z' < saturday ? '2027-06-13T10:00:00.000Z' : '2026-12-13T10:00:00.000Z',
+      );
       expect(await deliverDueSms(worker(db.one))).toBe(0);
       setClock(monday);
       expect(await deliverDueSms(worker(db.one))).toBe(1);
@@ -181,7 +216,11 @@ describe.each(BACKENDS)('SMS worker on %s', (backend) => {
     setClock('2026-12-15T19:01:00.000Z');
     expect(await deliverDueSms(worker(db.one))).toBe(0);
     expect(brevo.requests.length).toBe(requests);
-    expect(await row(sms.id)).toMatchObject({ status: 'queued', attempts: 0, not_before: '2026-12-16T07:00:00.000Z' });
+    expect(await row(sms.id)).toMatchObject({
+      status: 'queued',
+      attempts: 0,
+      not_before: '2026-12-16T07:00:00.000Z',
+    });
   });
 
   it('sends at most 5 SMS a day to one number; the next ones leave the next morning', async () => {
@@ -190,7 +229,11 @@ describe.each(BACKENDS)('SMS worker on %s', (backend) => {
     const ids: number[] = [];
     for (let i = 0; i < 7; i++) ids.push((await queue(`Maillage : ${i}`, to)).id);
     expect(await deliverDueSms(worker(db.one))).toBe(5);
-    const held = await db.one.db.selectFrom('sms_message').selectAll().where('status', '=', 'queued').execute();
+    const held = await db.one.db
+      .selectFrom('sms_message')
+      .selectAll()
+      .where('status', '=', 'queued')
+      .execute();
     expect(held).toHaveLength(2);
     for (const r of held) {
       expect(r.not_before).toBe('2026-12-16T07:00:00.000Z');
@@ -199,5 +242,50 @@ describe.each(BACKENDS)('SMS worker on %s', (backend) => {
     }
     setClock('2026-12-16T07:00:00.000Z');
     expect(await deliverDueSms(worker(db.one))).toBe(2);
+  });
+
+  it('never sends more than 5 a day to one number, even with two instances sending at once', async () => {
+    setClock(TUESDAY_10H);
+    const to = '+33698765432';
+    const before = brevo.accepted.length;
+    for (let i = 0; i < 9; i++) await queue(`Maillage : ensemble ${i}`, to);
+    for (let round = 0; round < 6; round++)
+      await Promise.all([
+        deliverDueSms(worker(db.one, { batchSize: 2 })),
+        deliverDueSms(worker(db.two, { batchSize: 2 })),
+      ]);
+    const sent = brevo.accepted.slice(before).filter((s) => s.recipient === '33698765432');
+    expect(sent.length).toBeGreaterThanOrEqual(3);
+    expect(sent.length).toBeLessThanOrEqual(5);
+    const left = await db.one.db
+      .selectFrom('sms_message')
+      .select('status')
+      .where('status', '=', 'queued')
+      .execute();
+    expect(left).toHaveLength(9 - sent.length);
+  });
+
+  it('keeps a delivery report that arrives before the provider has answered', async () => {
+    setClock(TUESDAY_10H);
+    const sms = await queue('Maillage : vite');
+    const fast: SmsWorkerOptions['provider'] = {
+      name: 'brevo',
+      async send(message) {
+        // Brevo calls back (delivered) before its own 201 reaches us.
+        await db.two.db
+          .updateTable('sms_message')
+          .set({ status: 'delivered', delivered_at: TUESDAY_10H })
+          .where('id', '=', message.id)
+          .execute();
+        return { providerMessageId: '42' };
+      },
+    };
+    expect(await deliverDueSms(worker(db.one, { provider: fast }))).toBe(1);
+    expect(await row(sms.id)).toMatchObject({
+      status: 'delivered',
+      provider_message_id: '42',
+      delivered_at: TUESDAY_10H,
+    });
+    expect((await row(sms.id)).sent_at).not.toBeNull();
   });
 });

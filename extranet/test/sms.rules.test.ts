@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { checkSms, DeploymentError } from '../src/lib/deployment.ts';
 import { nextSmsInstant } from '../src/features/sms/sms.rules.ts';
 import { isStop } from '../src/features/sms/sms.service.ts';
+import { checkSms, DeploymentError } from '../src/lib/deployment.ts';
 
 /** When an SMS may leave: Monday to Saturday, 08:00–20:00 Paris, across both DST changes. */
 describe('nextSmsInstant', () => {
@@ -49,7 +49,9 @@ describe('STOP and the SMS settings', () => {
   it('refuses a half-configured provider, in French', () => {
     expect(checkSms({ provider: undefined, apiKey: undefined, sender: undefined })).toBeNull();
     expect(checkSms({ provider: 'brevo', apiKey: 'k', sender: 'Maillage' })).toBe('brevo');
-    expect(() => checkSms({ provider: 'brevo', apiKey: undefined, sender: 'Maillage' })).toThrow(DeploymentError);
+    expect(() => checkSms({ provider: 'brevo', apiKey: undefined, sender: 'Maillage' })).toThrow(
+      DeploymentError,
+    );
     expect(() => checkSms({ provider: 'brevo', apiKey: 'k', sender: 'Maillage 59 Nord' })).toThrow(
       /SMS_SENDER est obligatoire : 11 lettres ou chiffres/,
     );

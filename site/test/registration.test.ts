@@ -347,6 +347,16 @@ describe('commune field', () => {
 });
 
 describe('confirmation token', () => {
+  it('carries the « SMS et e-mail » channel', () => {
+    const token = signConfirmation(confirmationKey, {
+      r: 'MAI-2026-000124',
+      s: 'received',
+      k: 'event',
+      c: 'sms-email',
+    });
+    expect(readConfirmation(confirmationKey, token)?.c).toBe('sms-email');
+  });
+
   it('carries the reference only and cannot be forged or reused for long', () => {
     const now = Date.now();
     const token = signConfirmation(

@@ -53,7 +53,9 @@ export const retention = {
       if (intent === 'erase') return { erased: false };
       if (confirm !== 'on')
         throw new FieldRefusal({ confirm: 'Cochez la case pour confirmer l’effacement.' });
-      await erasePerson(db, person, { actorId: viewer.id, reason: 'request',
+      await erasePerson(db, person, {
+        actorId: viewer.id,
+        reason: 'request',
         outboxDir: outboxDir(),
         smsDir: smsDir(),
       });

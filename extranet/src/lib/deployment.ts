@@ -57,10 +57,14 @@ export function checkSms(s: SmsSettings): 'brevo' | null {
   if (!s.provider && !s.apiKey && !s.sender) return null;
   const problems: string[] = [];
   if (s.provider !== 'brevo')
-    problems.push(`SMS_PROVIDER doit valoir « brevo » (seul fournisseur connu) ou rester vide, pas « ${s.provider ?? ''} ».`);
+    problems.push(
+      `SMS_PROVIDER doit valoir « brevo » (seul fournisseur connu) ou rester vide, pas « ${s.provider ?? ''} ».`,
+    );
   if (!s.apiKey) problems.push('BREVO_API_KEY est obligatoire avec SMS_PROVIDER=brevo (clé API Brevo).');
   if (!s.sender || !/^[A-Za-z0-9]{1,11}$/.test(s.sender))
-    problems.push('SMS_SENDER est obligatoire : 11 lettres ou chiffres au plus, sans espace ni accent (ex. Maillage).');
+    problems.push(
+      'SMS_SENDER est obligatoire : 11 lettres ou chiffres au plus, sans espace ni accent (ex. Maillage).',
+    );
   if (problems.length)
     throw new DeploymentError(`configuration SMS incomplète :\n- ${problems.join('\n- ')}`);
   return 'brevo';

@@ -7,7 +7,7 @@ import type { AddressInfo } from 'node:net';
  * received, checks the key, answers as told (accepted, invalid number, bad key, rate limit with
  * Retry-After, server error, or never), and posts delivery reports to a message's `webUrl`.
  */
-export type BrevoMode = 'ok' | 'invalid-number' | 'unauthorized' | 'rate-limit' | 'error' | 'hang';
+type BrevoMode = 'ok' | 'invalid-number' | 'unauthorized' | 'rate-limit' | 'error' | 'hang';
 
 export interface BrevoSms {
   sender: string;
@@ -57,7 +57,12 @@ export async function startFakeBrevo(apiKey = 'xkeysib-test-0123456789'): Promis
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
-  const answer = (res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) => {
+  const answer = (
+    res: ServerResponse,
+    status: number,
+    body: unknown,
+    headers: Record<string, string> = {},
+  ) => {
     res.writeHead(status, { 'content-type': 'application/json', ...headers });
     res.end(JSON.stringify(body));
   };
@@ -76,15 +81,24 @@ export async function startFakeBrevo(apiKey = 'xkeysib-test-0123456789'): Promis
         hanging.push(res);
         return;
       }
-      if (fake.mode === 'error') return answer(res, 500, { code: 'internal_error', message: 'Internal error' });
+      if (fake.mode === 'error')
+        return answer(res, 500, { code: 'internal_error', message: 'Internal error' });
       if (fake.mode === 'rate-limit')
-        return answer(res, 429, { code: 'too_many_requests', message: 'Too many requests' }, {
-          'retry-after': String(fake.retryAfterSeconds),
-        });
+        return answer(
+          res,
+          429,
+          { code: 'too_many_requests', message: 'Too many requests' },
+          {
+            'retry-after': String(fake.retryAfterSeconds),
+          },
+        );
       if (fake.mode === 'invalid-number' || !/^\d{8,15}$/.test(body.recipient ?? ''))
         return answer(res, 400, { code: 'invalid_parameter', message: 'Invalid phone number' });
       if (!body.sender || !body.content || !body.webUrl)
-        return answer(res, 400, { code: 'missing_parameter', message: 'sender, content and webUrl are required' });
+        return answer(res, 400, {
+          code: 'missing_parameter',
+          message: 'sender, content and webUrl are required',
+        });
       const messageId = nextId++;
       fake.accepted.push({ ...body, messageId });
       answer(res, 201, { messageId });

@@ -129,6 +129,21 @@ describe('registration contract', () => {
     });
   });
 
+  it('accepts « SMS et e-mail », with an email', () => {
+    const base = {
+      kind: 'callback',
+      idempotencyKey: key,
+      firstName: 'Awa',
+      phone: '0612345678',
+      preferredContact: 'sms-email',
+    };
+    expect(fieldErrors(registrationRequest.safeParse({ ...base, email: '' }).error!)).toEqual({
+      email: 'Indiquez votre adresse e-mail pour être contacté·e par e-mail.',
+    });
+    const r = registrationRequest.safeParse({ ...base, email: 'awa@exemple.test' });
+    expect(r.success && r.data.preferredContact).toBe('sms-email');
+  });
+
   it('requires a commune and a project idea for individual support', () => {
     const r = registrationRequest.safeParse({
       kind: 'support',

@@ -131,7 +131,15 @@ export async function seedDemoRegistrations(
           email: p.email,
           situation: { rsa: p.rsa, jobSeeker: 'oui' },
           needs: { transport: i % 2 === 0, childcare: i % 3 === 0, accessibility: false },
-          preferredContact: p.email ? 'email' : 'appel',
+          // Two of them by SMS (one with e-mail too): the demo's « SMS » page shows what they get.
+          preferredContact:
+            p.firstName === 'Sylvie'
+              ? 'sms'
+              : p.firstName === 'Mohamed'
+                ? 'sms-email'
+                : p.email
+                  ? 'email'
+                  : 'appel',
           source: { type: 'self' },
           acceptWaitlist: true,
         },

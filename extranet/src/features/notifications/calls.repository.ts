@@ -159,7 +159,11 @@ export interface ManualSmsItem {
 }
 
 /** SMS waiting for an advisor (no provider, refused, undelivered), oldest first, in the viewer's territories. */
-export async function listManualSms(db: Kysely<Database>, viewer: Viewer, limit = 200): Promise<ManualSmsItem[]> {
+export async function listManualSms(
+  db: Kysely<Database>,
+  viewer: Viewer,
+  limit = 200,
+): Promise<ManualSmsItem[]> {
   const rows = await db
     .selectFrom('sms_message')
     .leftJoin('registration', 'registration.id', 'sms_message.registration_id')

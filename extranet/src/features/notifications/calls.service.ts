@@ -75,8 +75,13 @@ export async function recordSmsByHand(
 ): Promise<void> {
   await db.transaction().execute(async (trx) => {
     const sms = await findManualSms(trx, input.id);
-    const territory = sms ? (sms.registration_id !== null ? sms.registration_territory : sms.person_territory) : null;
-    if (sms?.status !== 'manual' || !canSeeTerritory(input.viewer, territory ?? null)) throw new CallNotFoundError();
+    const territory = sms
+      ? sms.registration_id !== null
+        ? sms.registration_territory
+        : sms.person_territory
+      : null;
+    if (sms?.status !== 'manual' || !canSeeTerritory(input.viewer, territory ?? null))
+      throw new CallNotFoundError();
     const now = clock.now().toISOString();
     const label = CALL_OUTCOMES[input.outcome];
     const reached = input.outcome !== 'injoignable';

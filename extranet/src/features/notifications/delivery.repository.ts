@@ -37,7 +37,14 @@ export async function emailsOf(db: Kysely<Database>, registrationId: number) {
     .selectFrom('outbox')
     .innerJoin('registration', 'registration.id', 'outbox.registration_id')
     .innerJoin('person', 'person.id', 'registration.person_id')
-    .select(['outbox.id', 'outbox.kind', 'outbox.status', 'outbox.sent_at', 'outbox.last_error', 'outbox.created_at'])
+    .select([
+      'outbox.id',
+      'outbox.kind',
+      'outbox.status',
+      'outbox.sent_at',
+      'outbox.last_error',
+      'outbox.created_at',
+    ])
     .where('outbox.registration_id', '=', registrationId)
     .where((eb) =>
       eb.or([
@@ -63,7 +70,11 @@ export async function callsOf(db: Kysely<Database>, registrationId: number) {
 }
 
 /** One page of SMS in the viewer's territories, newest first (`/sms`). */
-export async function listSmsPage(db: Kysely<Database>, viewer: Viewer, options: { page: number; pageSize: number }) {
+export async function listSmsPage(
+  db: Kysely<Database>,
+  viewer: Viewer,
+  options: { page: number; pageSize: number },
+) {
   const rows = await db
     .selectFrom('sms_message')
     .leftJoin('registration', 'registration.id', 'sms_message.registration_id')

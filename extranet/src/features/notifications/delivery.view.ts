@@ -47,11 +47,14 @@ const EMAIL_ABOUT: Record<string, string> = {
 type SmsRow = Awaited<ReturnType<typeof smsOf>>[number];
 
 /** One SMS's state, in words. */
-export function smsStatus(s: SmsRow, now = clock.now()): { status: string; todo: boolean } {
+function smsStatus(s: SmsRow, now = clock.now()): { status: string; todo: boolean } {
   switch (s.status) {
     case 'queued': {
       if (s.last_error?.startsWith('Nouvel essai'))
-        return { status: `SMS en attente : le fournisseur ne répond pas, nouvel essai ${when(s.not_before)}`, todo: false };
+        return {
+          status: `SMS en attente : le fournisseur ne répond pas, nouvel essai ${when(s.not_before)}`,
+          todo: false,
+        };
       if (s.not_before > now.toISOString())
         return {
           status: `SMS programmé pour ${when(s.not_before)} (pas d’SMS la nuit ni le dimanche${s.last_error ? ` ; ${s.last_error}` : ''})`,
@@ -62,12 +65,16 @@ export function smsStatus(s: SmsRow, now = clock.now()): { status: string; todo:
     case 'sending':
       return { status: 'SMS en cours d’envoi', todo: false };
     case 'sent':
-      return { status: `SMS envoyé le ${when(s.sent_at ?? s.created_at)} (accusé de réception pas encore reçu)`, todo: false };
+      return {
+        status: `SMS envoyé le ${when(s.sent_at ?? s.created_at)} (accusé de réception pas encore reçu)`,
+        todo: false,
+      };
     case 'delivered':
       return { status: `SMS délivré le ${when(s.delivered_at ?? s.sent_at ?? s.created_at)}`, todo: false };
     case 'manual':
       return {
-        status: s.last_error ?? (smsIsAutomatic() ? 'À envoyer à la main' : 'À appeler : pas de fournisseur SMS'),
+        status:
+          s.last_error ?? (smsIsAutomatic() ? 'À envoyer à la main' : 'À appeler : pas de fournisseur SMS'),
         todo: true,
       };
     case 'done-by-hand':
@@ -90,7 +97,13 @@ const EMAIL_STATUS = {
 export async function requestMessages(db: Kysely<Database>, registrationId: number): Promise<MessageLine[]> {
   const lines: MessageLine[] = [];
   for (const s of await smsOf(db, { registrationId }))
-    lines.push({ id: `sms-${s.id}`, channel: 'SMS', about: CALL_PURPOSE[s.purpose] ?? s.purpose, ...smsStatus(s), createdAt: s.created_at });
+    lines.push({
+      id: `sms-${s.id}`,
+      channel: 'SMS',
+      about: CALL_PURPOSE[s.purpose] ?? s.purpose,
+      ...smsStatus(s),
+      createdAt: s.created_at,
+    });
   for (const m of await emailsOf(db, registrationId))
     lines.push({
       id: `email-${m.id}`,
@@ -108,7 +121,10 @@ export async function requestMessages(db: Kysely<Database>, registrationId: numb
       id: `appel-${c.id}`,
       channel: 'Appel',
       about: CALL_PURPOSE[c.purpose] ?? c.purpose,
-      status: c.call_status === 'done' ? `Appel noté le ${when(c.handled_at ?? c.created_at)} (${c.outcome ?? ''})` : `À appeler${c.outcome ? ` (${c.outcome})` : ''}`,
+      status:
+        c.call_status === 'done'
+          ? `Appel noté le ${when(c.handled_at ?? c.created_at)} (${c.outcome ?? ''})`
+          : `À appeler${c.outcome ? ` (${c.outcome})` : ''}`,
       todo: c.call_status !== 'done',
       createdAt: c.created_at,
     });
@@ -127,22 +143,17 @@ export async function personSms(db: Kysely<Database>, personId: number): Promise
 }
 
 /**
- * What the flash after a decision says, per channel: the messages written by this decision (at or
- * after `since`), e.g. « SMS programmé pour lundi 14 décembre à 08:00 … ; E-mail en file d'envoi ».
- */
-export async function sentSince(db: Kysely<Database>, registrationId: number, since: string): Promise<string[]> {
-  return (await requestMessages(db, registrationId))
-    .filter((l) => l.createdAt >= since)
-    .map((l) => l.status);
-}
-
-/**
  * The SMS page (`/sms`): each SMS as the person's phone shows it, its state and what it costs
  * (segments). Numbers and texts are personal data: the read is audited (how many, not whose).
  */
 export async function smsListView(db: Kysely<Database>, viewer: Viewer, page: number) {
   const { rows, hasMore } = await listSmsPage(db, viewer, { page, pageSize: 50 });
-  await audit(db, { actorId: viewer.id, action: 'sms.list', entityType: 'sms_message', details: { shown: rows.length, page } });
+  await audit(db, {
+    actorId: viewer.id,
+    action: 'sms.list',
+    entityType: 'sms_message',
+    details: { shown: rows.length, page },
+  });
   return {
     hasMore,
     items: rows.map((r) => ({

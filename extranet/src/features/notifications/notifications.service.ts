@@ -2,16 +2,16 @@ import * as clock from '@maillage/platform/clock';
 import type { DbKind } from '../../db/connect.ts';
 import { advisorRecipients } from '../accounts/accounts.repository.ts';
 import { type MailMessage, sendCappedMail, sendMail } from '../mail/mail.service.ts';
-import type { NotifySettings } from './context.ts';
-import { toContext } from './context.ts';
 import { smsOptedOut } from '../sms/sms.repository.ts';
 import { queueSms } from '../sms/sms.service.ts';
 import { cancelLinkExpiry } from './cancel-link.rules.ts';
+import type { NotifySettings } from './context.ts';
+import { toContext } from './context.ts';
 import { callScript } from './messages/call-script.ts';
 import { sortSlots } from './messages/common.ts';
-import { smsText } from './messages/sms.ts';
 import { decisionToPerson, decisionToPrescriber } from './messages/decision.ts';
 import { newRequestToAdvisors, receiptToPerson, receiptToPrescriber } from './messages/receipt.ts';
+import { smsText } from './messages/sms.ts';
 import { type Db, findSubject, insertNotification } from './notifications.repository.ts';
 import { createPersonLink } from './person-link.repository.ts';
 import type { NotificationContext, NotificationPurpose, RenderedMail } from './types.ts';
@@ -36,7 +36,11 @@ export async function queue(db: Db, mail: RenderedMail | null, registrationId: n
 }
 
 /** The short « je ne peux pas venir » link of an SMS (`/c/<code>`), valid until the session ends. */
-async function shortCancelLink(db: Db, ctx: NotificationContext, registrationId: number): Promise<string | null> {
+async function shortCancelLink(
+  db: Db,
+  ctx: NotificationContext,
+  registrationId: number,
+): Promise<string | null> {
   const e = ctx.registration.event;
   if (!e || !['accepted', 'waitlisted'].includes(ctx.registration.status)) return null;
   const code = await createPersonLink(db, {

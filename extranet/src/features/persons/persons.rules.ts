@@ -65,7 +65,9 @@ export const personEditForm = z
     ),
     situationRsa: answer,
     situationJobSeeker: answer,
-    preferredContact: z.enum(['appel', 'sms', 'email', 'sms-email'], { error: 'Choisissez le moyen de contact préféré.' }),
+    preferredContact: z.enum(['appel', 'sms', 'email', 'sms-email'], {
+      error: 'Choisissez le moyen de contact préféré.',
+    }),
   })
   .superRefine((v, ctx) => {
     if ((v.preferredContact === 'email' || v.preferredContact === 'sms-email') && !v.email)

@@ -6,6 +6,7 @@ import { parseSlots, parseVenue } from '../events/events.rules.ts';
 import { availabilityOne } from '../events/events.service.ts';
 import { requestMessages } from '../notifications/delivery.view.ts';
 import { requestContact } from '../notifications/notifications.repository.ts';
+import { smsOptedOut } from '../sms/sms.repository.ts';
 import { contactDifferences } from './contact.rules.ts';
 import { attachCandidates } from './contact.service.ts';
 import { allowedDecisions } from './decision.service.ts';
@@ -53,6 +54,8 @@ export async function requestView(
     can: allowedDecisions(r),
     /** each message to the person and what became of it (SMS, e-mail, call) */
     messages: await requestMessages(db, r.id),
+    /** the person answered STOP: no SMS, a call instead */
+    smsStopped: await smsOptedOut(db, r.person_id),
   };
 }
 export type RequestView = NonNullable<Awaited<ReturnType<typeof requestView>>>;

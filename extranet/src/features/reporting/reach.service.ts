@@ -25,9 +25,9 @@ import {
  * - calls: news of a request for someone who prefers a call, made or still to make.
  */
 
-export type ReachKind = 'parcours' | 'rendez-vous';
+type ReachKind = 'parcours' | 'rendez-vous';
 
-export interface NoShowLine {
+interface NoShowLine {
   kind: ReachKind;
   /** territory slug or advisor id; '' when unknown */
   key: string;

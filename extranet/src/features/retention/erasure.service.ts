@@ -135,6 +135,8 @@ export async function erasePerson(
     // Appointments stay as dated, anonymous contacts; their « je ne peux pas venir » links go.
     await deletePersonLinks(trx, 'appointment-cancel', await blankAppointmentsOf(trx, personId));
     const smsIds = await blankSmsOf(trx, personId, f.regIds, ERASED_TEXT);
+    // The short links of their SMS lead nowhere any more.
+    await deletePersonLinks(trx, 'registration-cancel', f.regIds);
     counts.sms = smsIds.length;
     for (const row of await auditRowsAbout(trx, f)) {
       const scrubbed = scrubDetails(row.details_json, f.identifiers);

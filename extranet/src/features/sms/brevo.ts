@@ -2,7 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
 /** One SMS for the provider: to an E.164 number, GSM-7 text, our delivery-report URL. */
-export interface SmsToSend {
+interface SmsToSend {
   /** sms_message.id: names the demo folder's file, never sent to the provider */
   id: number;
   to: string;
@@ -22,21 +22,22 @@ export interface SmsProvider {
 /** The provider refused this very message for good (invalid number, blocked): not retried. */
 export class SmsRejected extends Error {
   /** French, shown to advisors in « À appeler » */
-  constructor(readonly reason: string) {
+  readonly reason: string;
+  constructor(reason: string) {
     super(reason);
     this.name = 'SmsRejected';
+    this.reason = reason;
   }
 }
 
 /** The provider could not take it now (5xx, timeout, 429…): retried later, never lost. */
 export class SmsTransient extends Error {
-  constructor(
-    message: string,
-    /** from Retry-After (429, 503), when the provider gave one */
-    readonly retryAfterMs?: number,
-  ) {
+  /** from Retry-After (429, 503), when the provider gave one */
+  readonly retryAfterMs: number | undefined;
+  constructor(message: string, retryAfterMs?: number) {
     super(message);
     this.name = 'SmsTransient';
+    this.retryAfterMs = retryAfterMs;
   }
 }
 
@@ -110,7 +111,10 @@ export function brevoProvider(settings: BrevoSettings): SmsProvider {
       }
       if (res.status === 400) throw new SmsRejected(rejectionReason(body));
       if (res.status === 429 || res.status === 503)
-        throw new SmsTransient(`trop de demandes (${res.status})`, retryAfter(res.headers.get('retry-after')));
+        throw new SmsTransient(
+          `trop de demandes (${res.status})`,
+          retryAfter(res.headers.get('retry-after')),
+        );
       if (res.status === 401 || res.status === 403)
         throw new SmsTransient(`clé du fournisseur refusée (${res.status})`);
       throw new SmsTransient(`erreur du fournisseur (${res.status})`);

@@ -17,7 +17,7 @@ import { nextSmsInstant } from './sms.rules.ts';
 /** Attempts after which a provider that keeps failing hands the message to an advisor. */
 export const MAX_SMS_ATTEMPTS = 6;
 /** SMS to one number per Paris day; beyond, the next one waits for the next day. */
-export const DAILY_CAP_PER_NUMBER = 5;
+const DAILY_CAP_PER_NUMBER = 5;
 const LOCK_MS = 2 * 60_000;
 
 export const PROVIDER_DOWN = 'Le fournisseur SMS ne répond pas : à envoyer à la main';
@@ -40,7 +40,7 @@ export interface SmsWorkerOptions {
 }
 
 /** The hash kept of a delivery-report secret (the secret itself is only in the URL given to the provider). */
-export function callbackHash(secret: string): string {
+function callbackHash(secret: string): string {
   return createHash('sha256').update(secret).digest('hex');
 }
 
@@ -48,6 +48,7 @@ export function callbackHash(secret: string): string {
 async function holdUntil(
   options: SmsWorkerOptions,
   row: SmsMessageRow,
+  batch: number[],
   now: Date,
 ): Promise<{ at: Date; reason: string | null } | null> {
   const allowed = nextSmsInstant(now);
@@ -59,6 +60,7 @@ async function holdUntil(
     to: row.to_phone,
     from: parisInstant(today, '00:00').toISOString(),
     until: tomorrow.toISOString(),
+    except: batch,
   });
   if (sent < cap) return null;
   return {
@@ -81,6 +83,7 @@ export async function deliverDueSms(options: SmsWorkerOptions): Promise<number> 
     batchSize: options.batchSize ?? 10,
   });
   let sent = 0;
+  const batch = rows.map((r) => r.id);
   for (const row of rows) {
     // A slow batch never sends after its claim ran out: another instance may have it now.
     if (clock.nowMs() > Date.parse(row.locked_until ?? '') - lockMs / 2) {
@@ -91,7 +94,7 @@ export async function deliverDueSms(options: SmsWorkerOptions): Promise<number> 
       });
       continue;
     }
-    const hold = await holdUntil(options, row, clock.now());
+    const hold = await holdUntil(options, row, batch, clock.now());
     if (hold) {
       await requeueSms(options.db, row.id, {
         notBefore: hold.at.toISOString(),
@@ -144,7 +147,10 @@ async function failed(options: SmsWorkerOptions, row: SmsMessageRow, error: unkn
     });
     return;
   }
-  const wait = Math.max(backoffMs(row.attempts), error instanceof SmsTransient ? (error.retryAfterMs ?? 0) : 0);
+  const wait = Math.max(
+    backoffMs(row.attempts),
+    error instanceof SmsTransient ? (error.retryAfterMs ?? 0) : 0,
+  );
   await requeueSms(options.db, row.id, {
     notBefore: nextSmsInstant(new Date(at.getTime() + wait)).toISOString(),
     lastError: `Nouvel essai prévu (${reason})`,

@@ -1,4 +1,4 @@
-import type { Insertable, Kysely, Transaction } from 'kysely';
+import { type Insertable, type Kysely, sql, type Transaction } from 'kysely';
 import type { Database, SmsMessageRow, SmsMessageTable } from '../../db/database.ts';
 
 type Db = Kysely<Database> | Transaction<Database>;
@@ -77,17 +77,25 @@ export async function claimDueSms(
     .execute();
 }
 
-/** Messages to one number that left in [from, until): the daily cap per number. */
+/**
+ * Messages to one number that left in [from, until), and those being sent right now by any instance
+ * (but this instance's own batch, `except`): the daily cap per number. Counting the ones in flight means two instances never
+ * both send the last allowed one (at worst both wait for the next day).
+ */
 export async function countSentTo(
   db: Db,
-  filter: { to: string; from: string; until: string },
+  filter: { to: string; from: string; until: string; except: number[] },
 ): Promise<number> {
   const row = await db
     .selectFrom('sms_message')
     .select((eb) => eb.fn.countAll<number>().as('n'))
     .where('to_phone', '=', filter.to)
-    .where('sent_at', '>=', filter.from)
-    .where('sent_at', '<', filter.until)
+    .where((eb) =>
+      eb.or([
+        eb.and([eb('sent_at', '>=', filter.from), eb('sent_at', '<', filter.until)]),
+        eb.and([eb('status', '=', 'sending'), eb('id', 'not in', filter.except)]),
+      ]),
+    )
     .executeTakeFirstOrThrow();
   return Number(row.n);
 }
@@ -122,7 +130,7 @@ export async function markSmsSent(
   id: number,
   values: { at: string; providerMessageId: string; delivered: boolean },
 ): Promise<void> {
-  await db
+  const updated = await db
     .updateTable('sms_message')
     .set({
       status: values.delivered ? 'delivered' : 'sent',
@@ -133,7 +141,16 @@ export async function markSmsSent(
       last_error: null,
     })
     .where('id', '=', id)
-    .execute();
+    .where('status', '=', 'sending')
+    .executeTakeFirst();
+  // The delivery report came back before this (delivered, or undelivered and back in « À appeler »):
+  // its state stays, only when it left and its id are written.
+  if (Number(updated.numUpdatedRows) === 0)
+    await db
+      .updateTable('sms_message')
+      .set({ sent_at: values.at, provider_message_id: values.providerMessageId, locked_until: null })
+      .where('id', '=', id)
+      .execute();
 }
 
 /** Back to « À appeler » with the reason (French): refused, undelivered, or the provider down too long. */
@@ -175,12 +192,49 @@ export async function setSmsOptOut(db: Db, personId: number, at: string | null):
   return Number(updated.numUpdatedRows) === 1;
 }
 
-/** Messages not yet left for someone who answered STOP: not sent any more. */
-export async function cancelQueuedSmsOf(db: Db, personId: number): Promise<void> {
+/**
+ * Messages not yet left for someone who answered STOP: not sent, but handed to « À appeler » (the
+ * news still has to reach them, by a call).
+ */
+export async function callInsteadOfQueuedSms(db: Db, personId: number): Promise<void> {
   await db
     .updateTable('sms_message')
-    .set({ status: 'cancelled', last_error: 'A répondu STOP : plus de SMS' })
+    .set({
+      status: 'manual',
+      last_error: 'A répondu STOP : appelez au lieu d’envoyer ce SMS',
+      locked_until: null,
+    })
     .where('person_id', '=', personId)
     .where('status', '=', 'queued')
     .execute();
+}
+
+/** Counts of the SMS written in [from, until): for the admin's monthly volume (never personal data). */
+export async function smsCounts(db: Db, bounds: { from: string; until: string }) {
+  const n = (condition: ReturnType<typeof sql>) => sql<number>`sum(case when ${condition} then 1 else 0 end)`;
+  const row = await db
+    .selectFrom('sms_message')
+    .select([
+      (eb) => eb.fn.countAll<number>().as('messages'),
+      sql<number>`sum(case when sent_at is not null and provider = 'brevo' then segments else 0 end)`.as(
+        'billed',
+      ),
+      n(sql`sent_at is not null`).as('sent'),
+      n(sql`delivered_at is not null`).as('delivered'),
+      n(sql`failed_at is not null`).as('failed'),
+      n(sql`status = 'done-by-hand'`).as('byHand'),
+      n(sql`status = 'manual'`).as('waiting'),
+    ])
+    .where('created_at', '>=', bounds.from)
+    .where('created_at', '<', bounds.until)
+    .executeTakeFirstOrThrow();
+  return {
+    messages: Number(row.messages ?? 0),
+    billed: Number(row.billed ?? 0),
+    sent: Number(row.sent ?? 0),
+    delivered: Number(row.delivered ?? 0),
+    failed: Number(row.failed ?? 0),
+    byHand: Number(row.byHand ?? 0),
+    waiting: Number(row.waiting ?? 0),
+  };
 }

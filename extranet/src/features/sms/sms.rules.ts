@@ -5,7 +5,7 @@ import { addDays, parisDate, parisInstant, TIME_ZONE } from '@maillage/platform/
  * hours waits for the next allowed minute (Saturday 21:00 → Monday 08:00). People we write to are
  * not woken up, and a reminder read at breakfast is read.
  */
-export const SMS_HOURS = { from: '08:00', to: '20:00' } as const;
+const SMS_HOURS = { from: '08:00', to: '20:00' } as const;
 
 const wallClock = new Intl.DateTimeFormat('en-GB', {
   timeZone: TIME_ZONE,

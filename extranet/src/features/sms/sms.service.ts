@@ -6,7 +6,7 @@ import { z } from 'zod';
 import type { Database, SmsPurpose } from '../../db/database.ts';
 import { audit } from '../audit/audit.repository.ts';
 import {
-  cancelQueuedSmsOf,
+  callInsteadOfQueuedSms,
   findSms,
   insertSms,
   insertSmsMany,
@@ -185,7 +185,7 @@ export async function applyDeliveryReport(
     if (stop && sms.person_id !== null) {
       // Only the person this very message went to: never everyone who shares the number.
       if (!(await setSmsOptOut(trx, sms.person_id, at))) return 'unchanged';
-      await cancelQueuedSmsOf(trx, sms.person_id);
+      await callInsteadOfQueuedSms(trx, sms.person_id);
       await audit(trx, {
         actorId: null,
         action: 'person.sms-opt-out',

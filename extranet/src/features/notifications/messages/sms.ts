@@ -2,7 +2,7 @@ import { calendarDateFormat, formatTime } from '@maillage/platform/dates';
 import { smsSegments, toGsm7 } from '@maillage/platform/gsm7';
 import { formatPhone } from '@maillage/platform/phone';
 import type { NotificationContext, NotificationPurpose } from '../types.ts';
-import { sortSlots } from './common.ts';
+import { capitalize, sortSlots } from './common.ts';
 
 /**
  * The SMS texts (read on a phone, often a basic one): GSM-7 only (toGsm7; one character outside it
@@ -19,8 +19,8 @@ export const SMS_BUDGET: Record<string, 1 | 2> = {
   cancelled: 2,
 };
 
-/** "lundi 14 décembre" */
-const shortDay = calendarDateFormat({ weekday: 'long', day: 'numeric', month: 'long' });
+/** "mercredi 30/09" */
+const shortDay = calendarDateFormat({ weekday: 'long', day: '2-digit', month: '2-digit' });
 
 function shorten(text: string, max: number): string {
   if (text.length <= max) return text;
@@ -29,13 +29,30 @@ function shorten(text: string, max: number): string {
   return `${(word.length >= max / 2 ? word : cut).replace(/[\s,;:.\-–—]+$/, '')}...`;
 }
 
-/** The text with the longest title that fits `segments` SMS (the title shortened word by word). */
-function fit(build: (title: string) => string, title: string, segments: 1 | 2): string {
-  for (let max = title.length; max > 8; max--) {
-    const text = toGsm7(build(shorten(title, max)));
-    if (smsSegments(text).segments <= segments) return text;
+/** A text to shorten: itself, then shorter and shorter (at a word), then nothing. */
+function* shorter(text: string): Generator<string> {
+  for (let max = text.length; max >= 12; max--) yield shorten(text, max);
+  yield '';
+}
+
+/** The first text that fits `segments` SMS once in GSM-7 (else the last one). */
+function firstFitting(texts: Iterable<string>, segments: 1 | 2): string {
+  let last = '';
+  for (const text of texts) {
+    last = toGsm7(text);
+    if (smsSegments(last).segments <= segments) return last;
   }
-  return toGsm7(build(shorten(title, 8)));
+  return last;
+}
+
+/** With the longest title that fits, for each place from the fullest (address) to the shortest. */
+function* byTitleThenPlace(title: string, places: string[], build: (title: string, place: string) => string) {
+  for (const place of places) for (const t of shorter(title)) yield build(t, place);
+}
+
+/** The text with the longest `part` that fits `segments` SMS (shortened at a word, else left out). */
+function withinBudget(build: (part: string) => string, part: string, segments: 1 | 2): string {
+  return firstFitting([...shorter(part)].map(build), segments);
 }
 
 /** Which template a message is (the budget's key). */
@@ -59,37 +76,47 @@ export function smsText(
   const commune = e?.venue.commune ?? '';
   const number = ctx.team.phone || ctx.team.associationPhone;
   const call = number ? `appelez le ${formatPhone(number)}` : 'appelez votre conseiller';
-  const name = shorten(ctx.person.firstName.trim(), 20);
-  const absent = cancelLink ? `Empêchement : ${cancelLink}` : `Empêchement : ${call}.`;
+  // The first name as the person wrote it, its first word and 20 letters at most.
+  const name = (ctx.person.firstName.trim().split(/\s+/)[0] ?? '').slice(0, 20).replace(/-+$/, '');
+  const absent = cancelLink ? `Absent ? ${cancelLink}` : `Absent ? ${capitalize(call)}.`;
   const budget = SMS_BUDGET[smsTemplate(ctx, purpose)] ?? 2;
   const title = e?.title ?? '';
 
-  if (purpose === 'reminder' && e)
-    return fit((t) => `Maillage : rappel, "${t}" ${when}, ${commune}. ${absent}`, title, 1);
+  // Day, place and link are never cut: the title is shortened first, then the address dropped.
+  const places = e ? [[e.venue.address, commune].filter(Boolean).join(', '), commune] : [''];
+  const confirm = (lead: string) =>
+    firstFitting(
+      byTitleThenPlace(
+        title,
+        places,
+        (t, place) => `Maillage : ${lead}${t ? ` "${t}"` : ''}, ${when}, ${place}. ${absent}`,
+      ),
+      1,
+    );
+  if (purpose === 'reminder' && e) return confirm('rappel');
   if (purpose === 'decision') {
-    if (r.status === 'accepted' && e)
-      return fit((t) => `Maillage : place confirmée pour "${t}", ${when}, ${commune}. ${absent}`, title, 1);
+    if (r.status === 'accepted' && e) return confirm('place confirmée');
     if (r.status === 'accepted')
       return toGsm7(
         `Maillage : votre demande est acceptée. Un conseiller vous appelle pour fixer un premier rendez-vous. Dossier ${r.reference}.`,
       );
     if (r.status === 'waitlisted')
-      return fit(
+      return withinBudget(
         (t) =>
-          `Maillage : bonjour ${name}. "${t}"${when ? ` du ${when}` : ''} est complet : vous êtes sur liste d'attente. Nous vous prévenons si une place se libère.${cancelLink ? ` Plus besoin de place ? ${cancelLink}` : ''} Dossier ${r.reference}.`,
+          `Maillage : bonjour ${name}. ${t ? `"${t}"` : 'La session'}${when ? ` du ${when}` : ''} est complète : vous êtes sur liste d'attente. Nous vous prévenons si une place se libère.${cancelLink ? ` Plus besoin de place ? ${cancelLink}` : ''} Dossier ${r.reference}.`,
         title,
         budget,
       );
     if (r.status === 'declined')
       // The reason is the advisor's words: shortened when long, the rest of the text never.
-      return fit(
+      return withinBudget(
         (why) =>
           `Maillage : bonjour ${name}. Nous ne pouvons pas donner suite à votre demande${why ? ` (${why})` : ''}. D'autres solutions existent : ${call}. Dossier ${r.reference}.`,
         r.decisionReason?.trim() ?? '',
         budget,
       );
     if (r.status === 'cancelled')
-      return fit(
+      return withinBudget(
         (t) =>
           `Maillage : bonjour ${name}. Votre inscription${t ? ` à "${t}"` : ''} est annulée. Pour en parler, ${call}. Dossier ${r.reference}.`,
         title,

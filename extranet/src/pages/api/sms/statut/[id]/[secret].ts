@@ -34,7 +34,9 @@ export const POST: APIRoute = async ({ request, params, locals }) => {
   if (outcome === 'mismatch') {
     // Never the number nor the message: only how many were refused since the start.
     refusedMismatches++;
-    console.warn(`[sms] compte rendu refusé : numéro différent de celui du message (${refusedMismatches} depuis le démarrage)`);
+    console.warn(
+      `[sms] compte rendu refusé : numéro différent de celui du message (${refusedMismatches} depuis le démarrage)`,
+    );
     return json({ error: 'mismatch' }, 422);
   }
   return json({ ok: true, changed: outcome === 'applied' });
