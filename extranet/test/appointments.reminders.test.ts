@@ -4,15 +4,19 @@
  * however many instances the job runs, fast on 10,000 appointments; and the feed's UTC instants
  * across a change of time.
  */
-import { parisInstant, setClock } from '@maillage/platform/clock';
+import { parisDate, parisInstant, setClock } from '@maillage/platform/clock';
 import { smsSegments, toGsm7 } from '@maillage/platform/gsm7';
 import ICAL from 'ical.js';
 import type { Kysely } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Database, PlaceKind } from '../src/db/database.ts';
+import { agendaWeek, statusNudge } from '../src/features/appointments/agenda.view.ts';
+import { mondayOf } from '../src/features/appointments/appointments.rules.ts';
 import { createFeed, feedCalendar } from '../src/features/appointments/feed.service.ts';
 import { queueAppointmentReminders } from '../src/features/appointments/messages.service.ts';
 import { appointmentSms, type PersonPurpose } from '../src/features/appointments/messages.ts';
+import { seedDemoAppointments } from '../src/features/demo/followup-appointments.service.ts';
+import { seedDemoFollowUp } from '../src/features/demo/followup-people.service.ts';
 import { twoInstances, withMigratedDatabase } from './support/database.ts';
 import { parisWallClock } from './support/ics.ts';
 import { defaultNotifySettings } from './support/notify-settings.ts';
@@ -62,7 +66,11 @@ async function seedAdvisor(db: Kysely<Database>, id = 'adv-1') {
 
 async function seedPerson(
   db: Kysely<Database>,
-  values: { first_name?: string; last_name?: string; preferred_contact?: 'email' | 'sms' | 'appel' } = {},
+  values: {
+    first_name?: string;
+    last_name?: string;
+    preferred_contact?: 'email' | 'sms' | 'appel' | 'sms-email';
+  } = {},
 ) {
   const at = '2026-01-01T00:00:00.000Z';
   const row = await db
@@ -303,6 +311,48 @@ describe.each(BACKENDS)('appointment reminders on %s', (backend) => {
     });
   });
 
+  it('sends no SMS to someone who answered STOP, and the claim says so', async () => {
+    await withMigratedDatabase(backend, async ({ db }) => {
+      const advisor = await seedAdvisor(db);
+      const person = await seedPerson(db, { preferred_contact: 'sms' });
+      await db
+        .updateTable('person')
+        .set({ sms_opt_out_at: '2027-01-01T10:00:00.000Z' })
+        .where('id', '=', person)
+        .execute();
+      await seedAppointments(
+        db,
+        person,
+        advisor,
+        [parisWallClock('2027-01-14', '10:00')],
+        '2027-01-02T10:00:00.000Z',
+      );
+      expect(await runAt(db, '2027-01-12', '09:00')).toBe(1);
+      expect(await db.selectFrom('sms_message').select('id').execute()).toEqual([]);
+      expect(await db.selectFrom('appointment_message').select(['channel', 'outcome']).execute()).toEqual([
+        { channel: 'sms', outcome: 'opted-out' },
+      ]);
+    });
+  });
+
+  it('reminds someone who chose « SMS et e-mail » by both, each once', async () => {
+    await withMigratedDatabase(backend, async ({ db }) => {
+      const advisor = await seedAdvisor(db);
+      const person = await seedPerson(db, { preferred_contact: 'sms-email' });
+      await seedAppointments(
+        db,
+        person,
+        advisor,
+        [parisWallClock('2027-01-14', '10:00')],
+        '2027-01-02T10:00:00.000Z',
+      );
+      expect(await runAt(db, '2027-01-12', '09:00')).toBe(2);
+      expect(await runAt(db, '2027-01-12', '09:05')).toBe(0);
+      expect(await remindersIn(db)).toHaveLength(1);
+      expect(await db.selectFrom('sms_message').select('status').execute()).toEqual([{ status: 'manual' }]);
+    });
+  });
+
   it('queues nothing by e-mail for someone who prefers a call: the claim says so for the page', async () => {
     await withMigratedDatabase(backend, async ({ db }) => {
       const advisor = await seedAdvisor(db);
@@ -389,6 +439,15 @@ describe.each(BACKENDS)('appointment reminders on %s', (backend) => {
         days.map((d) => parisWallClock(d, '10:00')),
         '2027-03-01T10:00:00.000Z',
       );
+      // Another advisor's appointment the same day: not in this feed.
+      const other = await seedAdvisor(db, 'adv-2');
+      await seedAppointments(
+        db,
+        person,
+        other,
+        [parisWallClock('2027-03-27', '15:00')],
+        '2027-03-01T10:00:00.000Z',
+      );
       setClock(parisInstant('2027-03-20', '10:00'));
       const token = await createFeed(db, { id: advisor, role: 'advisor', territories: ['valenciennois'] });
       const startsIn = (ics: string) =>
@@ -406,7 +465,44 @@ describe.each(BACKENDS)('appointment reminders on %s', (backend) => {
       ]);
       expect(ics).toContain('SUMMARY:RDV Élodie V.');
       expect(ics).not.toContain('Vandenberghe');
-      expect(await feedCalendar(db, `${token.slice(0, 42)}A`, 'extranet.test')).toBeNull();
+      const forged = `${token.slice(0, 42)}${token.endsWith('A') ? 'B' : 'A'}`;
+      expect(await feedCalendar(db, forged, 'extranet.test')).toBeNull();
     });
   });
+
+  for (const at of ['2027-01-13T00:30:00+01:00', '2027-07-14T23:30:00+02:00'])
+    it(`gives the demo advisor appointments today and this week, one past without status, one no-show, one excused (clock ${at})`, async () => {
+      setClock(at);
+      await withMigratedDatabase(backend, async ({ db }) => {
+        const advisor = await seedAdvisor(db, 'conseiller');
+        await db
+          .insertInto('user_territory')
+          .values([
+            { user_id: advisor, territory: 'valenciennois' },
+            { user_id: advisor, territory: 'douaisis' },
+          ])
+          .execute();
+        await seedDemoFollowUp(db, 'conseiller@maillage.test');
+        expect(await seedDemoAppointments(db, 'conseiller@maillage.test')).toBe(9);
+        expect(await seedDemoAppointments(db, 'conseiller@maillage.test')).toBe(0);
+        const viewer = { id: advisor, role: 'advisor' as const, territories: ['valenciennois', 'douaisis'] };
+        const week = await agendaWeek(db, viewer, { monday: mondayOf(parisDate()), advisorId: null });
+        const today = week.days.find((d) => d.today);
+        expect(today?.appointments.map((a) => a.from)).toEqual(['14:00', '16:00']);
+        expect(week.conflicts).toBe(false);
+        expect(await statusNudge(db, viewer)).toMatchObject({ count: 1 });
+        const statuses = await db.selectFrom('appointment').select('status').execute();
+        expect(statuses.map((r) => r.status).sort()).toEqual([
+          'absent',
+          'excuse',
+          'prevu',
+          'prevu',
+          'prevu',
+          'prevu',
+          'prevu',
+          'prevu',
+          'venu',
+        ]);
+      });
+    });
 });

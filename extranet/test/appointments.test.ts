@@ -4,7 +4,7 @@
  * (status, change, cancel, report), the person's « je ne peux pas venir » link, the agenda, the
  * dashboard's nudge, the private calendar feed, the timeline.
  */
-import { addDays, parisDate } from '@maillage/platform/clock';
+import { addDays, nowMs, parisDate } from '@maillage/platform/clock';
 import ICAL from 'ical.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mondayOf } from '../src/features/appointments/appointments.rules.ts';
@@ -114,6 +114,9 @@ describe.each(BACKENDS)('appointments on %s', (backend) => {
     expect(mail.text_body).toMatch(/\/a\/[A-Za-z0-9_-]{22}/);
     const ics = (JSON.parse(mail.attachments_json ?? '[]') as { content: string }[])[0]?.content ?? '';
     expect(ics).toContain('METHOD:REQUEST');
+    const unfolded = ics.replace(/\r\n /g, ''); // RFC 5545 §3.1: long lines are folded
+    expect(unfolded).toMatch(/ORGANIZER;CN="Maillage[^"]*":mailto:test@maillage\.test/);
+    expect(unfolded).toContain('ATTENDEE;CN="Awa";RSVP=FALSE:mailto:awa@exemple.test');
     expect(firstStartOf(ics).toISOString()).toBe(row.starts_at);
   });
 
@@ -151,6 +154,64 @@ describe.each(BACKENDS)('appointments on %s', (backend) => {
     expect(visibleText(await partner.text())).toContain('Indiquez le partenaire et son adresse.');
   });
 
+  it('lets an admin book for an advisor of the person’s territory, never an advisor for someone else', async () => {
+    const { personId } = await personFromIntake(server, 'ev-val');
+    const form = await (await admin.get(`/personnes/${personId}`)).text();
+    expect(form).toContain('name="advisor"');
+    expect(form).toContain(`value="${advisorId}"`);
+    const booked = await book(admin, personId, {
+      date: addDays(parisDate(), 11),
+      time: '09:00',
+      advisor: advisorId,
+    });
+    expect(booked.status).toBe(303);
+    expect((await appointment(idOf(booked))).advisor_id).toBe(advisorId);
+    const adminId = (
+      await server.db.db
+        .selectFrom('users')
+        .select('id')
+        .where('email', '=', 'admin@maillage.test')
+        .executeTakeFirstOrThrow()
+    ).id;
+    const refused = await book(advisor, personId, {
+      date: addDays(parisDate(), 11),
+      time: '11:00',
+      advisor: adminId,
+    });
+    expect(refused.status).toBe(400);
+    expect(visibleText(await refused.text())).toContain(
+      'Choisissez une personne de l’équipe de ce territoire.',
+    );
+    // The outsider (Cambrésis only) is not among this person's team.
+    const outsiderId = (
+      await server.db.db
+        .selectFrom('users')
+        .select('id')
+        .where('email', 'like', 'camb-%')
+        .executeTakeFirstOrThrow()
+    ).id;
+    expect(
+      (await book(admin, personId, { date: addDays(parisDate(), 11), time: '15:00', advisor: outsiderId }))
+        .status,
+    ).toBe(400);
+  });
+
+  it('books one of two clashing appointments sent at the same time (no double booking under a race)', async () => {
+    const { personId } = await personFromIntake(server, 'ev-val');
+    const day = addDays(parisDate(), 9);
+    const results = await Promise.all(
+      ['13:00', '13:15', '13:30', '13:45'].map((time) => book(advisor, personId, { date: day, time })),
+    );
+    expect(results.map((r) => r.status).sort()).toEqual([303, 400, 400, 400]);
+    const rows = await server.db.db
+      .selectFrom('appointment')
+      .select('id')
+      .where('person_id', '=', personId)
+      .where('starts_at', '>=', parisWallClock(day, '00:00').toISOString())
+      .execute();
+    expect(rows).toHaveLength(1);
+  });
+
   it('refuses an erased person and a person of another territory', async () => {
     const { personId } = await personFromIntake(server, 'ev-val');
     await server.db.db
@@ -176,7 +237,7 @@ describe.each(BACKENDS)('appointments on %s', (backend) => {
 
   it('records the status after the start, nothing chosen in advance, and shows it in the timeline', async () => {
     const { personId } = await personFromIntake(server, 'ev-val');
-    const id = await insertAppointment(personId, new Date(Date.now() - 3 * 3600_000));
+    const id = await insertAppointment(personId, new Date(nowMs() - 3 * 3600_000));
     const page = await (await advisor.get(`/rendez-vous/${id}`)).text();
     expect(visibleText(page)).toContain('Statut à renseigner');
     expect(page).toContain('name="status"');
@@ -222,6 +283,20 @@ describe.each(BACKENDS)('appointments on %s', (backend) => {
     expect(changed.status).toBe(303);
     const row = await appointment(id);
     expect(row).toMatchObject({ sequence: 1, duration_min: 45, place_kind: 'visio' });
+    // A change into the past is refused, with the form as typed.
+    const past = await advisor.post(`/rendez-vous/${id}?_action=appointments.change`, {
+      appointment: String(id),
+      date: addDays(parisDate(), -2),
+      time: '09:00',
+      duration: '30',
+      placeKind: 'bureau',
+      placeDetail: '',
+    });
+    expect(past.status).toBe(400);
+    const pastPage = await past.text();
+    expect(visibleText(pastPage)).toContain('Ce moment est déjà passé');
+    expect(pastPage).toContain(`value="${addDays(parisDate(), -2)}"`);
+    expect((await appointment(id)).sequence).toBe(1);
     expect(row.starts_at).toBe(parisWallClock(inTwoDays, '11:15').toISOString());
     expect((await lastMail('appointment')).subject).toContain('Votre rendez-vous a changé');
     expect(
@@ -231,7 +306,13 @@ describe.each(BACKENDS)('appointments on %s', (backend) => {
     expect(await appointment(id)).toMatchObject({ status: 'annule', sequence: 2, cancelled_by_person: 0 });
     const cancel = await lastMail('appointment');
     expect(cancel.subject).toContain('Votre rendez-vous est annulé');
-    expect(cancel.attachments_json).toContain('METHOD:CANCEL');
+    const cancelIcs =
+      (JSON.parse(cancel.attachments_json ?? '[]') as { content: string }[])[0]?.content ?? '';
+    const vevent = new ICAL.Component(ICAL.parse(cancelIcs)).getFirstSubcomponent('vevent');
+    expect(cancelIcs).toContain('METHOD:CANCEL');
+    expect(vevent?.getFirstPropertyValue('status')).toBe('CANCELLED');
+    expect(vevent?.getFirstPropertyValue('sequence')).toBe(2);
+    expect(String(vevent?.getFirstPropertyValue('uid'))).toMatch(new RegExp(`^rendez-vous-${id}@`));
     // A note attached to it, listed on its page.
     const note = await advisor.post(`/rendez-vous/${id}?_action=persons.note`, {
       person: String(personId),
@@ -246,6 +327,43 @@ describe.each(BACKENDS)('appointments on %s', (backend) => {
     expect(visibleText(await (await advisor.get(`/rendez-vous/${id}`)).text())).toContain(
       'rendez-vous annulé, à refixer',
     );
+  });
+
+  it('tells someone who prefers SMS by SMS and says what became of it; a cancelled one’s pending SMS are withdrawn', async () => {
+    const { personId } = await personFromIntake(server, 'ev-val', { preferredContact: 'sms', email: '' });
+    const res = await book(advisor, personId, { date: inTwoDays, time: '08:00', duration: '30' });
+    const id = idOf(res);
+    const sms = () =>
+      server.db.db
+        .selectFrom('sms_message')
+        .selectAll()
+        .where('appointment_id', '=', id)
+        .orderBy('id')
+        .execute();
+    const [confirmation] = await sms();
+    // The test server runs in demo mode: its SMS go to a folder, queued like with a provider.
+    expect(confirmation).toMatchObject({ purpose: 'appointment-confirmation', segments: 1 });
+    expect(confirmation?.text_body).toMatch(
+      /^Maillage: RDV confirmé \w+ \d\d\/\d\d à 08h00, au bureau Maillage\. Annuler: http/,
+    );
+    const claim = await server.db.db
+      .selectFrom('appointment_message')
+      .selectAll()
+      .where('appointment_id', '=', id)
+      .executeTakeFirstOrThrow();
+    expect(claim).toMatchObject({
+      channel: 'sms',
+      outcome: confirmation?.status === 'manual' ? 'manual' : 'queued',
+    });
+    expect(visibleText(await (await advisor.get(location(res))).text())).toContain(
+      claim.outcome === 'manual' ? 'SMS à envoyer à la main' : 'SMS en file d’envoi',
+    );
+    expect(await auditRows(server.db, 'appointment.create', id)).toHaveLength(1);
+    await advisor.post(`/rendez-vous/${id}?_action=appointments.cancel`, { appointment: String(id) });
+    const after = await sms();
+    expect(after.map((m) => m.purpose)).toEqual(['appointment-confirmation', 'appointment-cancellation']);
+    // Not left yet when cancelled → withdrawn; nothing about it waits any more.
+    expect(['cancelled', 'sending', 'sent', 'delivered']).toContain(after[0]?.status);
   });
 
   it('lets the person cancel with their link once: forged, expired and used links refused; the advisor told; the slot freed', async () => {
@@ -285,7 +403,7 @@ describe.each(BACKENDS)('appointments on %s', (backend) => {
     const code2 = /\/a\/([A-Za-z0-9_-]{22})/.exec((await lastMail('appointment')).text_body)?.[1] as string;
     await server.db.db
       .updateTable('person_link')
-      .set({ expires_at: new Date(Date.now() - 1000).toISOString() })
+      .set({ expires_at: new Date(nowMs() - 86_400_000).toISOString() })
       .where('target_id', '=', other)
       .execute();
     expect((await anonymous.get(`/a/${code2}`)).status).toBe(404);
@@ -314,7 +432,7 @@ describe.each(BACKENDS)('appointments on %s', (backend) => {
     expect(text).toContain('Agenda Semaine');
     expect(html).toContain(`semaine=${addDays(week, 7)}`);
     expect(html).toContain(`semaine=${addDays(week, -7)}`);
-    const past = await insertAppointment(personId, new Date(Date.now() - 3600_000));
+    const past = await insertAppointment(personId, new Date(nowMs() - 3600_000));
     const thisWeek = visibleText(await (await advisor.get('/agenda')).text());
     expect(thisWeek).toContain('Statut à renseigner');
     expect(past).toBeGreaterThan(0);
@@ -326,18 +444,64 @@ describe.each(BACKENDS)('appointments on %s', (backend) => {
       visibleText(await (await outsider.get(`/agenda?semaine=${day}&conseiller=${advisorId}`)).text()),
     ).not.toContain('Agenda Semaine');
     expect((await anonymous.get('/agenda')).status).toBe(303);
+    const listed = await server.db.db
+      .selectFrom('audit_log')
+      .select('details_json')
+      .where('action', '=', 'agenda.list')
+      .where('actor_id', '=', advisorId)
+      .orderBy('id', 'desc')
+      .executeTakeFirstOrThrow();
+    expect(JSON.parse(listed.details_json ?? '{}')).toMatchObject({ advisor: advisorId });
+    expect(listed.details_json).not.toContain('Semaine');
   });
 
   it('nudges on the dashboard: N appointments without a status for more than 2 days', async () => {
     const before = visibleText(await (await advisor.get('/')).text());
     const n = Number(/(\d+) rendez-vous sans statut depuis plus de 2 jours/.exec(before)?.[1] ?? 0);
     const { personId } = await personFromIntake(server, 'ev-val');
-    await insertAppointment(personId, new Date(Date.now() - 3 * 86_400_000));
-    await insertAppointment(personId, new Date(Date.now() - 5 * 86_400_000));
+    await insertAppointment(personId, new Date(nowMs() - 3 * 86_400_000));
+    await insertAppointment(personId, new Date(nowMs() - 5 * 86_400_000));
     // One day old: not yet.
-    await insertAppointment(personId, new Date(Date.now() - 86_400_000));
-    const after = visibleText(await (await advisor.get('/')).text());
-    expect(after).toContain(`${n + 2} rendez-vous sans statut depuis plus de 2 jours`);
+    await insertAppointment(personId, new Date(nowMs() - 86_400_000));
+    const home = await (await advisor.get('/')).text();
+    expect(visibleText(home)).toContain(`${n + 2} rendez-vous sans statut depuis plus de 2 jours`);
+    expect(home).toContain('href="/agenda#sans-statut"');
+    // The agenda lists every past one without a status, whatever its week (the 3 above among them).
+    const agenda = visibleText(await (await advisor.get('/agenda')).text());
+    const listed = Number(/Statut à renseigner \((\d+)\)/.exec(agenda)?.[1]);
+    expect(listed).toBeGreaterThanOrEqual(n + 3);
+  });
+
+  it('lists the appointments in the person’s data (right of access), and keeps them anonymous after an erasure', async () => {
+    const { personId } = await personFromIntake(server, 'ev-val', { firstName: 'Effacée' });
+    const id = idOf(
+      await book(advisor, personId, {
+        date: addDays(parisDate(), 5),
+        time: '15:00',
+        placeKind: 'visio',
+        placeDetail: 'https://visio.exemple.test/effacee',
+      }),
+    );
+    const code = /\/a\/([A-Za-z0-9_-]{22})/.exec((await lastMail('appointment')).text_body)?.[1] as string;
+    const data = (await (await admin.get(`/admin/personnes/${personId}/donnees.json`)).json()) as {
+      appointment: { id: number; place_detail: string }[];
+      appointment_message: { purpose: string }[];
+    };
+    expect(data.appointment.map((a) => [a.id, a.place_detail])).toEqual([
+      [id, 'https://visio.exemple.test/effacee'],
+    ]);
+    expect(data.appointment_message.map((m) => m.purpose)).toEqual(['confirmation']);
+    const erase = await admin.post(`/admin/personnes/${personId}?_action=retention.erase`, {
+      person: String(personId),
+      intent: 'erase-confirm',
+      confirm: 'on',
+    });
+    expect(erase.status).toBe(303);
+    expect(await appointment(id)).toMatchObject({ place_detail: null, status: 'prevu', place_kind: 'visio' });
+    expect((await anonymous.get(`/a/${code}`)).status).toBe(404);
+    const page = visibleText(await (await advisor.get(`/rendez-vous/${id}`)).text());
+    expect(page).toContain('Personne effacée');
+    expect(page).not.toContain('Effacée Diallo');
   });
 
   it('serves a private calendar feed (first name and initial only, no-store), re-created and revoked → 404, audited', async () => {

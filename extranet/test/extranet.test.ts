@@ -674,12 +674,16 @@ describe.each(BACKENDS)('extranet on %s', (backend) => {
           { support: '1', phase: 'maturation', startedOn: '2026-01-01' },
         ],
         [advisor, '/notes/1?_action=notes.done', { note: '1' }],
+        [advisor, '/rendez-vous/1?_action=appointments.cancel', { appointment: '1' }],
+        [
+          anonymous,
+          '/a/AAAAAAAAAAAAAAAAAAAAAA?_action=appointments.personCancel',
+          { code: 'AAAAAAAAAAAAAAAAAAAAAA' },
+        ],
         [advisor, '/actions?_action=notes.done', { note: '1' }],
         [admin, '/admin/conservation?_action=retention.setPeriod', { months: '1' }],
         [admin, '/admin/reglages?_action=sessions.waitlistSettings', { offerHours: '2', maxOffers: '9' }],
         [anonymous, `/p/${'A'.repeat(22)}?_action=sessions.acceptOffer`, { code: 'A'.repeat(22) }],
-        [anonymous, `/a/${'A'.repeat(22)}?_action=appointments.personCancel`, { code: 'A'.repeat(22) }],
-        [advisor, '/rendez-vous/1?_action=appointments.cancel', { appointment: '1' }],
         [
           admin,
           '/admin/personnes/1?_action=retention.erase',

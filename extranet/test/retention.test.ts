@@ -186,6 +186,35 @@ async function seed(db: Db, outboxDir: string, p: Someone): Promise<number> {
       edited_at: at,
     })
     .execute();
+  // An appointment at a place that names them (a video link): its detail goes with the erasure.
+  const appointment = await k
+    .insertInto('appointment')
+    .values({
+      person_id: personId,
+      support_id: support.id,
+      advisor_id: ADVISOR_ID,
+      territory: 'valenciennois',
+      starts_at: '2022-03-15T09:00:00.000Z',
+      duration_min: 60,
+      place_kind: 'visio',
+      place_detail: `https://visio.exemple.test/${p.last}`,
+      status: 'venu',
+      created_at: at,
+      updated_at: at,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  await k
+    .insertInto('appointment_message')
+    .values({
+      appointment_id: appointment.id,
+      purpose: 'confirmation',
+      dedupe_key: `confirmation:${appointment.id}:0`,
+      channel: 'email',
+      outcome: 'queued',
+      created_at: at,
+    })
+    .execute();
   await k
     .insertInto('notification')
     .values({

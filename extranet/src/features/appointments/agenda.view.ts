@@ -1,14 +1,15 @@
-import { addDays, now, parisDate, parisInstant } from '@maillage/platform/clock';
+import { addDays, now, parisDate } from '@maillage/platform/clock';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/database.ts';
+import { audit } from '../audit/audit.repository.ts';
 import type { Viewer } from '../auth/viewer.ts';
 import {
   activeAccounts,
   agendaRows,
   countWithoutStatus,
-  oldestWithoutStatus,
+  listWithoutStatus,
 } from './appointments.repository.ts';
-import { endOf, mondayOf, overlaps, parisClock } from './appointments.rules.ts';
+import { endOf, mondayOf, overlaps, parisAt, parisClock } from './appointments.rules.ts';
 
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
 
@@ -33,24 +34,35 @@ export async function agendaWeek(
     viewer.role === 'admin' && options.advisorId && advisors.some((a) => a.id === options.advisorId)
       ? options.advisorId
       : viewer.id;
-  const from = parisInstant(options.monday).toISOString();
-  const until = parisInstant(addDays(options.monday, 7)).toISOString();
-  const rows = await agendaRows(db, viewer, advisorId, from, until);
+  const from = parisAt(options.monday).toISOString();
+  const until = parisAt(addDays(options.monday, 7)).toISOString();
+  const [rows, missing] = await Promise.all([
+    agendaRows(db, viewer, advisorId, from, until),
+    listWithoutStatus(db, viewer, advisorId, now().toISOString(), MISSING_SHOWN),
+  ]);
+  // A list of people's names and times: audited like the other lists (ids and counts only).
+  await audit(db, {
+    actorId: viewer.id,
+    action: 'agenda.list',
+    entityType: 'appointment',
+    details: { advisor: advisorId, week: options.monday, shown: rows.length, withoutStatus: missing.length },
+  });
   const at = now().getTime();
   const live = rows.filter((r) => r.status !== 'annule');
   const today = parisDate();
+  // Each appointment shaped once, then given to its Paris day.
+  const shaped = rows.map((r) => ({
+    ...r,
+    date: parisDate(new Date(r.starts_at)),
+    from: parisClock(r.starts_at),
+    until: parisClock(endOf(r)),
+    conflict: r.status !== 'annule' && live.some((o) => o.id !== r.id && overlaps(o, r)),
+    needsStatus: r.status === 'prevu' && Date.parse(r.starts_at) <= at,
+  }));
   const days = Array.from({ length: 7 }, (_, i) => addDays(options.monday, i)).map((date) => ({
     date,
     today: date === today,
-    appointments: rows
-      .filter((r) => parisDate(new Date(r.starts_at)) === date)
-      .map((r) => ({
-        ...r,
-        from: parisClock(r.starts_at),
-        until: parisClock(endOf(r)),
-        conflict: r.status !== 'annule' && live.some((o) => o.id !== r.id && overlaps(o, r)),
-        needsStatus: r.status === 'prevu' && Date.parse(r.starts_at) <= at,
-      })),
+    appointments: shaped.filter((r) => r.date === date),
   }));
   return {
     advisorId,
@@ -61,18 +73,23 @@ export async function agendaWeek(
     thisWeek: mondayOf(today),
     days,
     conflicts: days.some((d) => d.appointments.some((a) => a.conflict)),
+    /** past appointments still without a status (whatever their week), the oldest MISSING_SHOWN */
+    missingStatus: missing.map((m) => ({
+      ...m,
+      day: parisDate(new Date(m.starts_at)),
+      from: parisClock(m.starts_at),
+    })),
   };
 }
 
-/** Days after which an appointment without a status is nudged on the dashboard. */
-export const STATUS_NUDGE_DAYS = 2;
+/** How many past appointments without a status the agenda lists (the oldest; « ou plus » beyond). */
+export const MISSING_SHOWN = 20;
 
-/** The dashboard's nudge: the viewer's appointments without a status for more than 2 days. */
+/** Days after which an appointment without a status is nudged on the dashboard. */
+const STATUS_NUDGE_DAYS = 2;
+
+/** The dashboard's nudge: how many of the viewer's appointments have had no status for more than 2 days. */
 export async function statusNudge(db: Kysely<Database>, viewer: Viewer) {
   const before = new Date(now().getTime() - STATUS_NUDGE_DAYS * 86_400_000).toISOString();
-  const [count, oldest] = await Promise.all([
-    countWithoutStatus(db, viewer.id, before),
-    oldestWithoutStatus(db, viewer.id, before),
-  ]);
-  return { count, week: oldest ? mondayOf(parisDate(new Date(oldest))) : null };
+  return { count: await countWithoutStatus(db, viewer.id, before) };
 }

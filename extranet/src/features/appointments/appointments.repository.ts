@@ -189,18 +189,31 @@ export async function countWithoutStatus(db: Db, advisorId: string, before: stri
   return Number(row.n);
 }
 
-/** The oldest start of those appointments (where the agenda link leads). */
-export async function oldestWithoutStatus(db: Db, advisorId: string, before: string) {
-  const row = await db
+/** The advisor's appointments started before `before` and still without a status, oldest first. */
+export async function listWithoutStatus(
+  db: Db,
+  viewer: Viewer,
+  advisorId: string,
+  before: string,
+  limit: number,
+) {
+  return db
     .selectFrom('appointment')
-    .select('starts_at')
-    .where('advisor_id', '=', advisorId)
-    .where('status', '=', 'prevu')
-    .where('starts_at', '<', before)
-    .orderBy('starts_at')
-    .limit(1)
-    .executeTakeFirst();
-  return row?.starts_at ?? null;
+    .innerJoin('person', 'person.id', 'appointment.person_id')
+    .select([
+      'appointment.id',
+      'appointment.person_id',
+      'appointment.starts_at',
+      'person.first_name',
+      'person.last_name',
+    ])
+    .where('appointment.advisor_id', '=', advisorId)
+    .where('appointment.status', '=', 'prevu')
+    .where('appointment.starts_at', '<', before)
+    .where(personScope(viewer))
+    .orderBy('appointment.starts_at')
+    .limit(limit)
+    .execute();
 }
 
 /** What the messages need about appointments, in one query (one or thousands of ids). */
@@ -260,9 +273,14 @@ export async function claimMessages(
   return inserted.map((r) => r.dedupe_key);
 }
 
-/** What the SMS queue answered for a claimed message. */
-export async function setMessageOutcome(db: Db, key: string, outcome: AppointmentMessageTable['outcome']) {
-  await db.updateTable('appointment_message').set({ outcome }).where('dedupe_key', '=', key).execute();
+/** What the SMS queue answered for claimed messages (500 keys a statement). */
+export async function setMessageOutcome(db: Db, keys: string[], outcome: AppointmentMessageTable['outcome']) {
+  for (let i = 0; i < keys.length; i += 500)
+    await db
+      .updateTable('appointment_message')
+      .set({ outcome })
+      .where('dedupe_key', 'in', keys.slice(i, i + 500))
+      .execute();
 }
 
 /** Appointments still ahead within (from, until]: the reminders' candidates (index status, starts_at). */
@@ -341,5 +359,18 @@ export async function feedRows(db: Db, advisorId: string, from: string, until: s
     .where('appointment.starts_at', '>=', from)
     .where('appointment.starts_at', '<', until)
     .orderBy('appointment.starts_at')
+    .execute();
+}
+
+/**
+ * The appointment's SMS that have not left yet (waiting for the provider or in « À appeler »): no
+ * longer to send once it moved or was cancelled (the message about that follows).
+ */
+export async function cancelPendingSms(db: Db, appointmentId: number) {
+  await db
+    .updateTable('sms_message')
+    .set({ status: 'cancelled' })
+    .where('appointment_id', '=', appointmentId)
+    .where('status', 'in', ['queued', 'manual'])
     .execute();
 }

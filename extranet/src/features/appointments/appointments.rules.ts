@@ -34,7 +34,7 @@ const clockTime = z
 const emptyToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
 
 /** When and where: the part of the booking form that a change repeats. */
-export const whenWhereFields = {
+const whenWhereFields = {
   date: isoDate,
   time: clockTime,
   duration: z.coerce
@@ -118,10 +118,11 @@ export function parisClock(at: Date | string): string {
 
 const instants = new Map<string, number>();
 /**
- * parisInstant, remembered: the same few days and hours come back for thousands of appointments,
- * and the answer never changes (the Paris rules are fixed).
+ * parisInstant, remembered: the same few days and hours come back for thousands of appointments
+ * (and every agenda view), the answer never changes (the Paris rules are fixed), and building it
+ * costs an Intl formatter each time (it topped the agenda's CPU profile).
  */
-function parisAt(date: string, time: string): Date {
+export function parisAt(date: string, time = '00:00'): Date {
   const key = `${date} ${time}`;
   let ms = instants.get(key);
   if (ms === undefined) {
@@ -142,7 +143,7 @@ export type ReminderPurpose = 'reminder-2d' | 'reminder-day';
  * morning of at 08:00. None on a Sunday (design §9): the two-day one then goes on the Saturday;
  * the morning one of a Sunday appointment is not sent.
  */
-export function reminderTimes(startsAt: string): { purpose: ReminderPurpose; at: Date }[] {
+function reminderTimes(startsAt: string): { purpose: ReminderPurpose; at: Date }[] {
   const day = parisDate(new Date(startsAt));
   let before = addDays(day, -2);
   if (weekday(before) === 0) before = addDays(before, -1);
@@ -154,7 +155,7 @@ export function reminderTimes(startsAt: string): { purpose: ReminderPurpose; at:
 }
 
 /** A reminder later than this Paris hour is not sent (no message at night): the next one will do. */
-export const LAST_SENDING_HOUR = '20:00';
+const LAST_SENDING_HOUR = '20:00';
 
 /**
  * The reminders due at `now` for an appointment: their time has come, the appointment is still

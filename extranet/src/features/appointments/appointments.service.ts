@@ -8,6 +8,7 @@ import type { NotifySettings } from '../notifications/context.ts';
 import {
   advisorAppointmentsAround,
   advisorsOfTerritory,
+  cancelPendingSms,
   findBookablePerson,
   findSupportOfPerson,
   findVisibleAppointment,
@@ -155,6 +156,7 @@ export async function changeAppointment(
       personId: a.person_id,
       details: { before: a.starts_at, after: slot.starts_at, place: input.change.placeKind },
     });
+    await cancelPendingSms(trx, a.id);
     await oweMessage(trx, deps.notify, a.id, 'change');
   });
 }
@@ -181,6 +183,7 @@ export async function cancelAppointment(
       entityId: a.id,
       personId: a.person_id,
     });
+    await cancelPendingSms(trx, a.id);
     // Told only if it was still ahead: nobody needs a cancellation of the past.
     if (Date.parse(a.starts_at) > Date.parse(at)) await oweMessage(trx, deps.notify, a.id, 'cancel');
   });

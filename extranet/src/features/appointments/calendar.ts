@@ -29,6 +29,8 @@ export function appointmentCalendar(
     now: Date;
     /** iTIP (RFC 5546): an invitation or its cancellation names who sends it */
     organizer?: { name: string; email: string };
+    /** iTIP: the person invited (their own message only) */
+    attendee?: { name: string; email: string };
   },
 ): string {
   const stamp = utcStamp(options.now);
@@ -54,6 +56,11 @@ export function appointmentCalendar(
       ...(options.organizer?.email
         ? [
             `ORGANIZER;CN="${options.organizer.name.replace(/["\r\n]/g, '')}":mailto:${options.organizer.email}`,
+          ]
+        : []),
+      ...(options.attendee
+        ? [
+            `ATTENDEE;CN="${options.attendee.name.replace(/["\r\n]/g, '')}";RSVP=FALSE:mailto:${options.attendee.email}`,
           ]
         : []),
       `STATUS:${a.status === 'annule' || options.method === 'CANCEL' ? 'CANCELLED' : 'CONFIRMED'}`,

@@ -5,7 +5,7 @@ import { type MailMessage, sendMails } from '../mail/mail.service.ts';
 import type { NotifySettings } from '../notifications/context.ts';
 import { createPersonLinks } from '../notifications/person-link.repository.ts';
 import type { RenderedMail } from '../notifications/types.ts';
-import { queueSms } from '../sms/sms.service.ts';
+import { queueSmsMany, type SmsQueued, type SmsToQueue } from '../sms/sms.service.ts';
 import {
   claimMessages,
   messageSubjects,
@@ -44,9 +44,18 @@ function subjectOf(row: SubjectRow, settings: NotifySettings, cancelCode: string
   };
 }
 
-/** How a person is reached: their channel; nothing for an erased person or an e-mail without address. */
-function channelOf(row: SubjectRow): AppointmentMessageTable['channel'] {
-  return row.preferred_contact === 'sms' ? 'sms' : row.preferred_contact === 'email' ? 'email' : 'appel';
+/** How a person is reached: their channel(s) — « SMS et e-mail » gets both. */
+function channelsOf(row: SubjectRow): AppointmentMessageTable['channel'][] {
+  switch (row.preferred_contact) {
+    case 'sms':
+      return ['sms'];
+    case 'email':
+      return ['email'];
+    case 'sms-email':
+      return ['sms', 'email'];
+    default:
+      return ['appel'];
+  }
 }
 
 const SMS_PURPOSE = {
@@ -73,19 +82,22 @@ interface Owed {
 async function deliver(trx: Db, settings: NotifySettings, owed: Owed[]): Promise<Map<string, Outcome>> {
   const now = clock.now();
   const at = now.toISOString();
-  const plan = owed.map((o) => {
-    const channel = channelOf(o.row);
+  const plan = owed.flatMap((o) => channelsOf(o.row).map((channel, i) => ({ ...o, channel, i })));
+  const planned = plan.map(({ i, ...o }) => {
+    const channel = o.channel;
+    // The second channel of « SMS et e-mail » has its own key: each is sent once.
+    const key = i === 0 ? o.key : `${o.key}:${channel}`;
     let outcome: Outcome = 'none';
     if (o.row.erased_at) outcome = 'none';
     else if (channel === 'email' && o.row.email) outcome = 'queued';
     // Settled once queueSms has answered (queued, manual or opted-out).
     else if (channel === 'sms' && o.row.phone) outcome = 'manual';
-    return { ...o, channel, outcome };
+    return { ...o, key, channel, outcome };
   });
   const claimed = new Set(
     await claimMessages(
       trx,
-      plan.map((o) => ({
+      planned.map((o) => ({
         appointment_id: o.row.id,
         purpose: o.purpose,
         dedupe_key: o.key,
@@ -95,7 +107,7 @@ async function deliver(trx: Db, settings: NotifySettings, owed: Owed[]): Promise
       })),
     ),
   );
-  const toSend = plan.filter((o) => claimed.has(o.key) && o.outcome !== 'none');
+  const toSend = planned.filter((o) => claimed.has(o.key) && o.outcome !== 'none');
   const withLink = toSend.filter((o) => o.purpose !== 'cancel');
   const codes = await createPersonLinks(
     trx,
@@ -103,29 +115,40 @@ async function deliver(trx: Db, settings: NotifySettings, owed: Owed[]): Promise
   );
   const codeOf = new Map(withLink.map((o, i) => [o.key, codes[i] as string]));
   const mails: MailMessage[] = [];
-  const smsOutcomes: { key: string; outcome: Outcome }[] = [];
+  const sms: { key: string; outcome: Outcome; message: SmsToQueue }[] = [];
   for (const o of toSend) {
     const subject = subjectOf(o.row, settings, codeOf.get(o.key) ?? null);
     if (o.channel === 'email') {
       const m = appointmentMail(subject, o.purpose, now);
       if (m) mails.push(asOutbox(m));
-      continue;
-    }
-    const queued = await queueSms(trx, {
-      purpose: SMS_PURPOSE[o.purpose],
-      dedupeKey: `appointment:${o.key}`,
-      personId: o.row.person_id,
-      appointmentId: o.row.id,
-      to: o.row.phone,
-      text: appointmentSms(subject, o.purpose),
-    });
-    const outcome: Outcome = queued === 'duplicate' ? 'queued' : queued;
-    if (outcome !== o.outcome) smsOutcomes.push({ key: o.key, outcome });
+    } else
+      sms.push({
+        key: o.key,
+        outcome: o.outcome,
+        message: {
+          purpose: SMS_PURPOSE[o.purpose],
+          dedupeKey: `appointment:${o.key}`,
+          personId: o.row.person_id,
+          appointmentId: o.row.id,
+          to: o.row.phone,
+          text: appointmentSms(subject, o.purpose),
+        },
+      });
   }
   await sendMails(trx, mails);
   // What the SMS queue said (a provider: queued; none: waits in « À appeler »; STOP: nothing).
-  for (const { key, outcome } of smsOutcomes) await setMessageOutcome(trx, key, outcome);
-  return new Map(plan.filter((o) => claimed.has(o.key)).map((o) => [o.key, o.outcome]));
+  const answers = await queueSmsMany(
+    trx,
+    sms.map((m) => m.message),
+  );
+  const changed = new Map<Outcome, string[]>();
+  sms.forEach((m, i) => {
+    const answer = answers[i] as SmsQueued;
+    const outcome: Outcome = answer === 'duplicate' ? 'queued' : answer;
+    if (outcome !== m.outcome) changed.set(outcome, [...(changed.get(outcome) ?? []), m.key]);
+  });
+  for (const [outcome, keys] of changed) await setMessageOutcome(trx, keys, outcome);
+  return new Map(planned.filter((o) => claimed.has(o.key)).map((o) => [o.key, o.outcome]));
 }
 
 /**

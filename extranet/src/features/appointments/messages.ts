@@ -104,6 +104,7 @@ export function appointmentMail(
                 host: s.host,
                 now,
                 organizer: { name: s.team.name, email: s.team.email || s.mailFrom || '' },
+                attendee: { name: s.firstName, email: s.email },
               },
             ),
           },
@@ -137,7 +138,7 @@ const SMS_LEAD: Record<PersonPurpose, string> = {
   'reminder-day': 'Rappel RDV',
 };
 
-export const SMS_MAX = 160;
+const SMS_MAX = 160;
 
 /**
  * The SMS to the person: GSM-7 only (no ’ « » ê ç: each would make it a costlier UCS-2 SMS) and one
@@ -165,11 +166,11 @@ export function appointmentSms(s: AppointmentSubject, purpose: PersonPurpose): s
   return `${lead}, ${place}.${tail}`;
 }
 
-/** To the advisor: the person cancelled through their link (no more than the file already shows). */
-export function advisorCancelMail(
-  s: AppointmentSubject & { personName: string },
-  appointmentUrl: string,
-): RenderedMail {
+/**
+ * To the advisor: the person cancelled through their link. No name in it (the outbox keeps its
+ * copy, and an e-mail to a colleague is not found by the person's erasure): the link says who.
+ */
+export function advisorCancelMail(s: AppointmentSubject, appointmentUrl: string): RenderedMail {
   return mail(
     { team: s.team, mailFrom: s.mailFrom },
     'appointment-advisor',
@@ -178,7 +179,7 @@ export function advisorCancelMail(
     [
       p(`Bonjour ${s.advisorName},`),
       p(
-        `${s.personName} a annulé son rendez-vous du ${when(s)} par le lien de son message. Le créneau est libre.`,
+        `La personne attendue le ${when(s)} a annulé son rendez-vous par le lien de son message. Le créneau est libre.`,
       ),
       link('Voir le rendez-vous', appointmentUrl),
     ],

@@ -6,6 +6,7 @@ import { sendMail } from '../mail/mail.service.ts';
 import type { NotifySettings } from '../notifications/context.ts';
 import { resolvePersonLink, usePersonLink } from '../notifications/person-link.repository.ts';
 import {
+  cancelPendingSms,
   findAppointment,
   messageSubjects,
   updateAppointmentWithSequence,
@@ -17,12 +18,17 @@ import { advisorCancelMail } from './messages.ts';
  * signing in. The page shows only the date, time and place; the link works once, until the start.
  */
 
+type Row = Awaited<ReturnType<typeof findAppointment>>;
+/** Still to come and not cancelled: what the person's link can cancel. */
+const cancellable = (a: Row): a is NonNullable<Row> =>
+  a?.status === 'prevu' && Date.parse(a.starts_at) > now().getTime();
+
 /** What the page shows of the appointment behind a live link, or null (unknown, expired, used). */
 export async function appointmentOfLink(db: Kysely<Database>, code: string) {
   const link = await resolvePersonLink(db, 'appointment-cancel', code);
   if (!link.ok || link.usedAt) return null;
   const a = await findAppointment(db, link.targetId);
-  if (!a || a.status !== 'prevu' || Date.parse(a.starts_at) <= now().getTime()) return null;
+  if (!cancellable(a)) return null;
   return {
     starts_at: a.starts_at,
     duration_min: a.duration_min,
@@ -48,7 +54,7 @@ export async function cancelByPerson(
     const link = await resolvePersonLink(trx, 'appointment-cancel', code);
     if (!link.ok || link.usedAt) return { done: false };
     const a = await findAppointment(trx, link.targetId);
-    if (!a || a.status !== 'prevu' || Date.parse(a.starts_at) <= now().getTime()) return { done: false };
+    if (!cancellable(a)) return { done: false };
     if (!(await usePersonLink(trx, 'appointment-cancel', code))) return { done: false };
     const at = now().toISOString();
     await updateAppointmentWithSequence(trx, a.id, {
@@ -58,6 +64,7 @@ export async function cancelByPerson(
       cancelled_by_person: 1,
       updated_at: at,
     });
+    await cancelPendingSms(trx, a.id);
     await audit(trx, {
       actorId: null,
       action: 'appointment.cancel-by-person',
@@ -72,7 +79,6 @@ export async function cancelByPerson(
       {
         ...row,
         firstName: row.first_name,
-        personName: `${row.first_name} ${row.last_name ?? ''}`.trim(),
         advisorName: row.advisor_name ?? '',
         advisorEmail: row.advisor_email,
         team: settings.teams.team(row.territory, row.territory_name),

@@ -1,6 +1,7 @@
 import { now } from '@maillage/platform/clock';
 import type { Insertable, Kysely, Transaction } from 'kysely';
 import type {
+  AppointmentTable,
   AttendanceTable,
   Database,
   NoteTable,
@@ -111,4 +112,14 @@ export async function insertNote(db: Db, row: Insertable<NoteTable>): Promise<vo
 /** A past session: the CMS does not publish it (the next refresh would say the same). Kept, and counted. */
 export async function markEventRemoved(db: Db, documentId: string): Promise<void> {
   await db.updateTable('event_copy').set({ removed: 1 }).where('document_id', '=', documentId).execute();
+}
+
+/** The demo's appointments, in one statement. */
+export async function insertAppointments(db: Db, rows: Insertable<AppointmentTable>[]): Promise<void> {
+  if (rows.length) await db.insertInto('appointment').values(rows).execute();
+}
+
+/** A demo person's id and territory, by their (fictitious) phone number. */
+export async function findDemoPerson(db: Db, phone: string) {
+  return db.selectFrom('person').select(['id', 'territory']).where('phone', '=', phone).executeTakeFirst();
 }

@@ -10,6 +10,7 @@ import { isRegistrationOpen } from '../events/events.rules.ts';
 import type { NotifySettings } from '../notifications/context.ts';
 import { receiveRegistration } from '../registrations/intake.service.ts';
 import { claimMarker, markerOf } from './demo.repository.ts';
+import { seedDemoAppointments } from './followup-appointments.service.ts';
 import { seedDemoFollowUp } from './followup-people.service.ts';
 import { seedDemoFollowupSessions } from './followup-sessions.service.ts';
 import { seedDemoHistory } from './history.service.ts';
@@ -95,6 +96,8 @@ export async function seedDemoRegistrations(
   await seedDemoFollowupSessions(db);
   // People followed in individual support, with notes and next actions (no event needed).
   await seedDemoFollowUp(db, DEMO_ADVISOR);
+  // Their appointments: today, this week, and a few past ones (no status yet, no-show, excused).
+  await seedDemoAppointments(db, DEMO_ADVISOR);
   // Past years for the indicators page (2022 as the project description tells it), written once,
   // before the inbox's requests: a test that sees those arrive sees a finished refresh.
   await seedDemoHistory(db, DEMO_ADVISOR);

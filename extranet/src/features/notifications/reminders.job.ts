@@ -3,8 +3,8 @@ import { addDays, parisDate, parisInstant } from '@maillage/platform/clock';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/database.ts';
 import { startPeriodicJob } from '../jobs/periodic.job.ts';
-import { type MailMessage, sendMails } from '../mail/mail.service.ts';
-import { queueSms } from '../sms/sms.service.ts';
+import { sendMails } from '../mail/mail.service.ts';
+import { queueSmsMany, type SmsToQueue } from '../sms/sms.service.ts';
 import { cancelLinkExpiry } from './cancel-link.rules.ts';
 import type { NotifySettings } from './context.ts';
 import { toContext } from './context.ts';
@@ -96,27 +96,30 @@ async function queueBatch(db: Kysely<Database>, settings: NotifySettings, batch:
         createdAt,
       })),
     );
-    const mails: MailMessage[] = [];
-    for (const p of plans) {
-      if (!fresh.has(p.key)) continue; // another run (or instance) queued it
-      if (p.mail) mails.push(toOutbox(p.mail, p.registrationId));
-      if (p.channel === 'sms') await queueReminderSms(trx, p.ctx, p, settings);
-    }
-    await sendMails(trx, mails);
-    return plans.filter((p) => fresh.has(p.key)).length;
+    // Only what this run inserted is sent: another run (or instance) queued the rest.
+    const mine = plans.filter((p) => fresh.has(p.key));
+    await sendMails(
+      trx,
+      mine.flatMap((p) => (p.mail ? [toOutbox(p.mail, p.registrationId)] : [])),
+    );
+    const bySms = mine.filter((p) => p.channel === 'sms');
+    const sms: SmsToQueue[] = [];
+    for (const p of bySms) sms.push(await reminderSmsOf(trx, p.ctx, p, settings));
+    const answers = await queueSmsMany(trx, sms);
+    // STOP answered: the SMS becomes a call to make.
+    for (const [i, p] of bySms.entries())
+      if (answers[i] === 'opted-out') await turnIntoCall(trx, p.key, reminderCallText(p.ctx, p.date));
+    return mine.length;
   });
 }
 
-/**
- * The SMS of one date, with the short « je ne peux pas venir » link (`/c/<code>`, as the other SMS);
- * STOP answered → a call instead.
- */
-async function queueReminderSms(
-  trx: Parameters<typeof queueSms>[0],
+/** The SMS of one date, with its short « je ne peux pas venir » link (`/c/<code>`, as the other SMS). */
+async function reminderSmsOf(
+  trx: Parameters<typeof queueSmsMany>[0],
   ctx: NotificationContext,
   due: Due,
   settings: NotifySettings,
-): Promise<void> {
+): Promise<SmsToQueue> {
   const e = ctx.registration.event;
   const slots = e ? sortSlots(e.slots) : [];
   const code = await createPersonLink(trx, {
@@ -124,7 +127,7 @@ async function queueReminderSms(
     targetId: due.registrationId,
     expiresAt: new Date(cancelLinkExpiry(slots.at(-1)?.date) * 1000),
   });
-  const queued = await queueSms(trx, {
+  return {
     purpose: 'session-reminder',
     dedupeKey: `${due.key}:sms`,
     personId: due.personId,
@@ -137,8 +140,7 @@ async function queueReminderSms(
       place: e?.venue.commune ?? '',
       url: new URL(`/c/${code}`, settings.extranetUrl).toString(),
     }),
-  });
-  if (queued === 'opted-out') await turnIntoCall(trx, due.key, reminderCallText(ctx, due.date));
+  };
 }
 
 /** Runs the reminder job now and then every `intervalMs`, and keeps the team contacts fresh. */

@@ -8,6 +8,7 @@ import { deletePersonLinks } from '../notifications/person-link.repository.ts';
 import { smsFileName } from '../sms/brevo.ts';
 import {
   auditRowsAbout,
+  blankAppointmentsOf,
   blankCallTexts,
   blankNotes,
   blankOutbox,
@@ -131,6 +132,8 @@ export async function erasePerson(
         f.outbox.map((o) => o.id),
         ERASED_TEXT,
       );
+    // Appointments stay as dated, anonymous contacts; their « je ne peux pas venir » links go.
+    await deletePersonLinks(trx, 'appointment-cancel', await blankAppointmentsOf(trx, personId));
     const smsIds = await blankSmsOf(trx, personId, f.regIds, ERASED_TEXT);
     // The short links of their SMS lead nowhere any more.
     await deletePersonLinks(trx, 'registration-cancel', f.regIds);

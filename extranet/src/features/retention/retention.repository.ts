@@ -28,6 +28,19 @@ export async function selectSupportIdsOf(db: Db, personId: number): Promise<numb
   );
 }
 
+/**
+ * The person's appointments keep their time, place kind and status (the no-show rate), not the
+ * place's detail (a partner's address, a video link that may name them). Returns their ids.
+ */
+export async function blankAppointmentsOf(db: Db, personId: number): Promise<number[]> {
+  const ids = (
+    await db.selectFrom('appointment').select('id').where('person_id', '=', personId).execute()
+  ).map((a) => a.id);
+  if (ids.length)
+    await db.updateTable('appointment').set({ place_detail: null }).where('id', 'in', ids).execute();
+  return ids;
+}
+
 /** Messages about these requests, or sent to these addresses outside any request. */
 export async function selectOutboxAbout(db: Db, regIds: number[], emails: string[]) {
   let outboxQuery = db.selectFrom('outbox').select(['id', 'kind']);
@@ -183,6 +196,8 @@ export async function updateAuditDetails(db: Db, id: number, detailsJson: string
 // ── the right of access: everything held on a person ────────────────────────────────────────
 
 type ById =
+  | 'appointment'
+  | 'appointment_message'
   | 'attendance'
   | 'parcours_outcome'
   | 'support'

@@ -18,7 +18,7 @@ import {
 /**
  * Everything held on one person (right of access), table by table: their record, requests (with
  * the session's title), attendance, Parcours outcomes, supports and phases, notes and their
- * earlier versions, call scripts, messages sent about them and the audit rows about them.
+ * earlier versions, appointments and what was sent about them, call scripts, messages sent about them and the audit rows about them.
  */
 export async function exportPerson(db: Kysely<Database>, personId: number) {
   const f = await footprint(db, personId);
@@ -29,6 +29,7 @@ export async function exportPerson(db: Kysely<Database>, personId: number) {
     ...new Set(f.registrations.map((r) => r.event_id).filter((e): e is string => Boolean(e))),
   ];
   const outboxIds = f.outbox.map((o) => o.id);
+  const appointments = await rowsIn(db, 'appointment', 'person_id', [personId]);
   return {
     person: f.person,
     registration: f.registrations,
@@ -39,6 +40,13 @@ export async function exportPerson(db: Kysely<Database>, personId: number) {
     support_phase: await rowsIn(db, 'support_phase', 'support_id', supportIds),
     note: await rowsIn(db, 'note', 'person_id', [personId]),
     note_revision: await rowsIn(db, 'note_revision', 'note_id', noteIds),
+    appointment: appointments,
+    appointment_message: await rowsIn(
+      db,
+      'appointment_message',
+      'appointment_id',
+      appointments.map((a) => a.id),
+    ),
     notification: await rowsIn(db, 'notification', 'registration_id', regIds),
     outbox: outboxIds.length ? await selectOutboxForExport(db, outboxIds) : none(),
     registration_read: regIds.length ? await selectReadMarks(db, regIds) : none(),
@@ -59,6 +67,8 @@ const SECTION_LABELS: Record<keyof PersonExport, string> = {
   support_phase: 'Phases des accompagnements',
   note: 'Notes',
   note_revision: 'Versions antérieures des notes',
+  appointment: 'Rendez-vous',
+  appointment_message: 'Messages au sujet des rendez-vous',
   notification: 'Appels et rappels',
   outbox: 'Messages envoyés',
   registration_read: 'Consultations des demandes',

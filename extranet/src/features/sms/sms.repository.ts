@@ -23,6 +23,30 @@ export async function insertSms(db: Db, row: Insertable<SmsMessageTable>): Promi
   return Number(result.numInsertedOrUpdatedRows ?? 0) > 0;
 }
 
+/** Of these people, those who asked for no SMS (STOP): one query for a batch. */
+export async function optedOutAmong(db: Db, personIds: number[]): Promise<Set<number>> {
+  if (!personIds.length) return new Set();
+  const rows = await db
+    .selectFrom('person')
+    .select('id')
+    .where('id', 'in', personIds)
+    .where('sms_opt_out_at', 'is not', null)
+    .execute();
+  return new Set(rows.map((r) => r.id));
+}
+
+/** insertSms for many rows in one statement; the dedupe keys actually inserted. */
+export async function insertSmsMany(db: Db, rows: Insertable<SmsMessageTable>[]): Promise<Set<string>> {
+  if (!rows.length) return new Set();
+  const inserted = await db
+    .insertInto('sms_message')
+    .values(rows)
+    .onConflict((oc) => oc.column('dedupe_key').doNothing())
+    .returning('dedupe_key')
+    .execute();
+  return new Set(inserted.map((r) => r.dedupe_key));
+}
+
 /**
  * Claims due messages atomically (PostgreSQL: FOR UPDATE SKIP LOCKED; SQLite: a single writer):
  * queued ones whose time has come and claims that expired, until `lockedUntil`.

@@ -9,8 +9,10 @@ import {
   callInsteadOfQueuedSms,
   findSms,
   insertSms,
+  insertSmsMany,
   markSmsDelivered,
   markSmsManual,
+  optedOutAmong,
   setSmsOptOut,
   smsOptedOut,
 } from './sms.repository.ts';
@@ -72,6 +74,47 @@ export async function queueSms(db: Db, message: SmsToQueue): Promise<SmsQueued> 
     created_at: now.toISOString(),
   });
   return inserted ? status : 'duplicate';
+}
+
+/**
+ * queueSms for a batch (a reminder job's thousands): one opt-out query and one INSERT per 500,
+ * in the caller's transaction; the answers in the same order as the messages.
+ */
+export async function queueSmsMany(db: Db, messages: SmsToQueue[]): Promise<SmsQueued[]> {
+  const optedOut = await optedOutAmong(db, [
+    ...new Set(messages.map((m) => m.personId).filter((id): id is number => id !== null)),
+  ]);
+  const now = clock.now();
+  const status: 'queued' | 'manual' = automatic ? 'queued' : 'manual';
+  const notBefore = nextSmsInstant(now).toISOString();
+  const toQueue = messages.filter((m) => m.personId === null || !optedOut.has(m.personId));
+  const inserted = new Set<string>();
+  for (let i = 0; i < toQueue.length; i += 500) {
+    const rows = toQueue.slice(i, i + 500).map((m) => {
+      const text = toGsm7(m.text);
+      return {
+        purpose: m.purpose,
+        dedupe_key: m.dedupeKey,
+        person_id: m.personId,
+        registration_id: m.registrationId ?? null,
+        appointment_id: m.appointmentId ?? null,
+        to_phone: m.to,
+        text_body: text,
+        segments: smsSegments(text).segments,
+        status,
+        not_before: notBefore,
+        created_at: now.toISOString(),
+      };
+    });
+    for (const key of await insertSmsMany(db, rows)) inserted.add(key);
+  }
+  return messages.map((m) =>
+    m.personId !== null && optedOut.has(m.personId)
+      ? 'opted-out'
+      : inserted.has(m.dedupeKey)
+        ? status
+        : 'duplicate',
+  );
 }
 
 /**
