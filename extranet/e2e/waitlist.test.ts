@@ -147,7 +147,8 @@ it('shows the offer on the roster and « Tous présents » marks the day', async
   expect(await seriousViolations(page)).toEqual([]);
   expect(await fitsWidth(page)).toBe(true);
   await page.goto(`${server.url}/sessions/e2e-today`);
-  await page.getByRole('button', { name: /Tous présents/ }).click();
+  expect(await seriousViolations(page)).toEqual([]);
+  await page.getByRole('button', { name: 'Tous présents' }).click();
   await page.waitForURL(/tous=2#demi-journee$/);
   for (const name of ['Tess Essai', 'Ugo Essai'])
     expect(await page.locator('li.row', { hasText: name }).first().textContent()).toContain(
