@@ -31,6 +31,8 @@ export const HOUR_SUITES: Array<{ name: string; pkg: string; args: string[] }> =
       'test/persons.test.ts',
       // appointments: past / overlap refusals, the agenda's week, the nudge (the reminders set their own clock)
       'test/appointments.test.ts',
+      // place offers' delays and the no-show rule's « same evening » (Paris days)
+      'test/waitlist.test.ts',
     ],
   },
   // The journey that was empty at 00:15: the demo inbox fed by the seed, accepted, one place less.
