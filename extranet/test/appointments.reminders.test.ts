@@ -141,7 +141,12 @@ async function runAt(db: Kysely<Database>, date: string, time: string) {
 
 describe('appointment SMS', () => {
   it('are GSM-7 and one segment with the longest real values (every purpose, place and weekday, a long link)', () => {
-    const team = { name: 'Maillage — équipe Pévèle-Carembault', email: '', phone: '', associationPhone: '' };
+    const team = {
+      name: 'Maillage — équipe Pévèle-Carembault',
+      email: '',
+      phone: '+33327000003',
+      associationPhone: '',
+    };
     const longest = 'x'.repeat(200);
     let longestText = '';
     for (const purpose of [
@@ -205,6 +210,32 @@ describe('appointment SMS', () => {
     );
     expect(short).toBe(
       'Maillage: RDV confirmé jeudi 14/01 à 10h00, chez le partenaire: Mission locale, 3 rue Ferrand. Annuler: https://extranet.test/a/AAAAAAAAAAAAAAAAAAAAAA',
+    );
+    // A detail too long for one SMS: the link's page gives it, and the SMS says so.
+    const subject = {
+      id: 1,
+      starts_at: parisWallClock('2027-01-14', '10:00').toISOString(),
+      duration_min: 60,
+      place_kind: 'partenaire' as const,
+      place_detail:
+        'Maison France Services de la Communauté de communes Cœur d’Ostrevent, 12 rue Jean Jaurès, 59287 Guesnain',
+      status: 'prevu',
+      sequence: 0,
+      firstName: 'Awa',
+      email: null,
+      advisorName: 'Camille',
+      advisorEmail: '',
+      team,
+      mailFrom: null,
+      cancelUrl: 'https://extranet.maillage-asso.fr/a/AAAAAAAAAAAAAAAAAAAAAA',
+      host: 'extranet.maillage-asso.fr',
+    };
+    expect(appointmentSms(subject, 'reminder-2d')).toBe(
+      'Maillage: Rappel RDV jeudi 14/01 à 10h00, chez le partenaire. Adresse et annulation: https://extranet.maillage-asso.fr/a/AAAAAAAAAAAAAAAAAAAAAA',
+    );
+    // Cancelled: whom to call, with the number (an SMS from « Maillage » cannot be answered).
+    expect(appointmentSms({ ...subject, cancelUrl: null }, 'cancel')).toBe(
+      'Maillage: RDV annulé jeudi 14/01 à 10h00, chez le partenaire. Pour un autre RDV, appelez Maillage au 03 27 00 00 03.',
     );
   });
 });

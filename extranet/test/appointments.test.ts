@@ -299,9 +299,20 @@ describe.each(BACKENDS)('appointments on %s', (backend) => {
     expect((await appointment(id)).sequence).toBe(1);
     expect(row.starts_at).toBe(parisWallClock(inTwoDays, '11:15').toISOString());
     expect((await lastMail('appointment')).subject).toContain('Votre rendez-vous a changé');
+    // Without the box ticked, nothing is cancelled and the page says why.
+    const unconfirmed = await advisor.post(`/rendez-vous/${id}?_action=appointments.cancel`, {
+      appointment: String(id),
+    });
+    expect(unconfirmed.status).toBe(400);
+    expect(visibleText(await unconfirmed.text())).toContain('Cochez « Je confirme l’annulation »');
+    expect((await appointment(id)).status).toBe('prevu');
     expect(
-      (await advisor.post(`/rendez-vous/${id}?_action=appointments.cancel`, { appointment: String(id) }))
-        .status,
+      (
+        await advisor.post(`/rendez-vous/${id}?_action=appointments.cancel`, {
+          appointment: String(id),
+          confirme: '1',
+        })
+      ).status,
     ).toBe(303);
     expect(await appointment(id)).toMatchObject({ status: 'annule', sequence: 2, cancelled_by_person: 0 });
     const cancel = await lastMail('appointment');
@@ -355,11 +366,17 @@ describe.each(BACKENDS)('appointments on %s', (backend) => {
       channel: 'sms',
       outcome: confirmation?.status === 'manual' ? 'manual' : 'queued',
     });
-    expect(visibleText(await (await advisor.get(location(res))).text())).toContain(
-      claim.outcome === 'manual' ? 'SMS à envoyer à la main' : 'SMS en file d’envoi',
+    // The page reads the SMS's own state: manual, queued, held until 08:00, sent or delivered.
+    expect(visibleText(await (await advisor.get(location(res))).text())).toMatch(
+      claim.outcome === 'manual'
+        ? /Pas de fournisseur SMS|à envoyer à la main/i
+        : /SMS (en file d’envoi|programmé pour|en cours d’envoi|envoyé le|délivré le)/,
     );
     expect(await auditRows(server.db, 'appointment.create', id)).toHaveLength(1);
-    await advisor.post(`/rendez-vous/${id}?_action=appointments.cancel`, { appointment: String(id) });
+    await advisor.post(`/rendez-vous/${id}?_action=appointments.cancel`, {
+      appointment: String(id),
+      confirme: '1',
+    });
     const after = await sms();
     expect(after.map((m) => m.purpose)).toEqual(['appointment-confirmation', 'appointment-cancellation']);
     // Not left yet when cancelled → withdrawn; nothing about it waits any more.
@@ -384,13 +401,18 @@ describe.each(BACKENDS)('appointments on %s', (backend) => {
     expect(forged.status).toBe(404);
     const done = await anonymous.post(`/a/${code}?_action=appointments.personCancel`, { code });
     expect(done.status).toBe(303);
-    expect(visibleText(await (await anonymous.get(location(done))).text())).toContain('en file d’envoi');
+    const after = visibleText(await (await anonymous.get(location(done))).text());
+    expect(after).toContain('votre rendez-vous est annulé');
+    // Whom to call (the team's number with it once the CMS gave it): an SMS from « Maillage »
+    // cannot be answered.
+    expect(after).toContain('Pour un autre rendez-vous, appelez Maillage — équipe du Valenciennois');
     expect(await appointment(id)).toMatchObject({ status: 'annule', cancelled_by_person: 1 });
     expect((await lastMail('appointment-advisor')).to_address).toBe('conseiller@maillage.test');
     expect(await auditRows(server.db, 'appointment.cancel-by-person', id)).toHaveLength(1);
+    // A second click changes nothing and says what is stored: cancelled.
     const again = await anonymous.post(`/a/${code}?_action=appointments.personCancel`, { code });
-    expect(again.status).toBe(404);
-    expect(visibleText(await again.text())).toContain('Ce lien n’est plus valable');
+    expect(visibleText(await again.text())).toContain('votre rendez-vous est annulé');
+    expect(await auditRows(server.db, 'appointment.cancel-by-person', id)).toHaveLength(1);
     const agenda = visibleText(await (await advisor.get(`/agenda?semaine=${inTwoDays}`)).text());
     expect(agenda).toContain('Annulé par la personne : créneau libre');
     // The slot is free: booking it again works.
@@ -401,6 +423,10 @@ describe.each(BACKENDS)('appointments on %s', (backend) => {
     // Expired: its time has passed (the link lives until the start).
     const other = idOf(await book(advisor, personId, { date: inTwoDays, time: '18:00', duration: '30' }));
     const code2 = /\/a\/([A-Za-z0-9_-]{22})/.exec((await lastMail('appointment')).text_body)?.[1] as string;
+    // The page says what is stored, not what the address claims.
+    const claimed = visibleText(await (await anonymous.get(`/a/${code2}?fait=prevenu`)).text());
+    expect(claimed).not.toContain('votre rendez-vous est annulé');
+    expect(claimed).toContain('J’annule ce rendez-vous');
     await server.db.db
       .updateTable('person_link')
       .set({ expires_at: new Date(nowMs() - 86_400_000).toISOString() })

@@ -674,7 +674,7 @@ describe.each(BACKENDS)('extranet on %s', (backend) => {
           { support: '1', phase: 'maturation', startedOn: '2026-01-01' },
         ],
         [advisor, '/notes/1?_action=notes.done', { note: '1' }],
-        [advisor, '/rendez-vous/1?_action=appointments.cancel', { appointment: '1' }],
+        [advisor, '/rendez-vous/1?_action=appointments.cancel', { appointment: '1', confirme: '1' }],
         [
           anonymous,
           '/a/AAAAAAAAAAAAAAAAAAAAAA?_action=appointments.personCancel',

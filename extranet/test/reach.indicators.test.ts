@@ -168,12 +168,13 @@ describe.each(BACKENDS)('reach indicators (%s)', (backend) => {
     await database?.drop();
   });
 
-  it('counts no-shows per type, territory and advisor, excused ones out of the rate', async () => {
+  it('counts no-shows per type, territory and advisor over everything with a final status (design §9)', async () => {
     const all = (await computeIndicators(db, admin, { year: 2024, territories: [] })).reach;
     expect(all.noShows.total.parcours).toMatchObject({ came: 9, excused: 1, noShow: 2 });
-    expect(all.noShows.total.parcours.rate).toBeCloseTo(2 / 11);
-    expect(all.noShows.total['rendez-vous']).toMatchObject({ came: 2, excused: 1, noShow: 2 });
-    expect(all.noShows.total['rendez-vous'].rate).toBeCloseTo(2 / 4);
+    expect(all.noShows.total.parcours.rate).toBeCloseTo(2 / 12);
+    expect(all.noShows.total['rendez-vous']).toMatchObject({ came: 2, excused: 1, noShow: 2, cancelled: 1 });
+    // the planned one has no final status yet: not counted
+    expect(all.noShows.total['rendez-vous'].rate).toBeCloseTo(2 / 6);
     const alice = all.noShows.byAdvisor.filter((l) => l.key === 'alice');
     expect(alice.map((l) => [l.kind, l.advisorName, l.noShow])).toEqual([
       ['parcours', 'Alice Conseil', 2],
@@ -212,7 +213,7 @@ describe.each(BACKENDS)('reach indicators (%s)', (backend) => {
     const i = await computeIndicators(db, admin, { year: 2024, territories: [] });
     const rows = exportTable('indicateurs', i, null).rows as Record<string, unknown>[];
     const line = (label: string) => rows.find((r) => Object.values(r).includes(label));
-    expect(Object.values(line('Rendez-vous — taux d’absence non prévenue (%)') ?? {})).toContain(50);
+    expect(Object.values(line('Rendez-vous — taux d’absence non prévenue (%)') ?? {})).toContain(33.3);
     expect(Object.values(line('SMS — taux de remise (%)') ?? {})).toContain(75);
   });
 });

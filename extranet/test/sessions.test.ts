@@ -623,7 +623,7 @@ describe.each(BACKENDS)('sessions on %s', (backend) => {
       expect(await (await anonymous.get(location(done))).text()).toContain('votre place est libérée');
       expect(await statusOf(accepted)).toEqual({
         status: 'cancelled',
-        decision_reason: 'La personne a indiqué ne pas pouvoir venir (lien du courriel).',
+        decision_reason: 'La personne a indiqué ne pas pouvoir venir (lien de son message).',
         decided_by: SELF_CANCEL_ACTOR,
       });
       // Once is enough: the same link again says so.
@@ -643,7 +643,7 @@ describe.each(BACKENDS)('sessions on %s', (backend) => {
         new RegExp(`Une place s’est libérée pour « Parcours des Possibles ses-soon ».*${waitingRef}`, 's'),
       );
       const roster = await page(advisor.get('/sessions/ses-soon'));
-      expect(roster).toMatch(/Désistements \(1\).*a indiqué ne pas pouvoir venir \(lien du courriel\)/s);
+      expect(roster).toMatch(/Désistements \(1\).*a indiqué ne pas pouvoir venir \(lien de son message\)/s);
       expect(await auditOf('registration.cancel', accepted)).toEqual([
         { actor: SELF_CANCEL_ACTOR, details: { from: 'accepted', to: 'cancelled' } },
       ]);

@@ -384,6 +384,8 @@ describe('SMS written on Saturday evening', () => {
     await new Promise((r) => setTimeout(r, 2500)); // a worker round
     expect(brevo.requests).toHaveLength(0);
     const page = await text(admin.get(`/demandes/${reg.id}`));
-    expect(page).toMatch(/SMS programmé pour lundi \d{1,2} \S+ à 08:00 \(pas d’SMS la nuit ni le dimanche\)/);
+    expect(page).toMatch(
+      /SMS programmé pour lundi \d{1,2} \S+ à 08:00 \(pas de SMS la nuit ni le dimanche\)/,
+    );
   });
 });

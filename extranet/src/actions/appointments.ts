@@ -63,8 +63,11 @@ export const appointments = {
       await changeAppointment(deps(context), { viewer, id: appointment, change }).catch(refusal);
     },
   }),
+  /** Cancelling tells the person: never one stray click (the box is ticked on purpose). */
   cancel: formAction({
-    input: onAppointment,
+    input: onAppointment.extend({
+      confirme: z.literal('1', { error: 'Cochez « Je confirme l’annulation » pour annuler le rendez-vous.' }),
+    }),
     handler: async ({ appointment }, viewer, context) => {
       await cancelAppointment(deps(context), { viewer, id: appointment }).catch(refusal);
     },

@@ -106,7 +106,14 @@ export async function findVisibleAppointment(db: Db, viewer: Viewer, id: number)
     .innerJoin('person', 'person.id', 'appointment.person_id')
     .leftJoin('users', 'users.id', 'appointment.advisor_id')
     .selectAll('appointment')
-    .select(['person.first_name', 'person.last_name', 'person.erased_at', 'users.name as advisor_name'])
+    .select([
+      'person.first_name',
+      'person.last_name',
+      'person.erased_at',
+      'person.phone',
+      'person.preferred_contact',
+      'users.name as advisor_name',
+    ])
     .where('appointment.id', '=', id)
     .where(personScope(viewer))
     .executeTakeFirst();
@@ -298,7 +305,7 @@ export async function upcomingAppointments(db: Db, from: string, until: string) 
 export async function messagesOfAppointment(db: Db, appointmentId: number) {
   return db
     .selectFrom('appointment_message')
-    .select(['purpose', 'channel', 'outcome', 'created_at'])
+    .select(['purpose', 'channel', 'outcome', 'created_at', 'dedupe_key'])
     .where('appointment_id', '=', appointmentId)
     .orderBy('id')
     .execute();

@@ -3,6 +3,8 @@ import { formatDay } from '@maillage/platform/dates';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/database.ts';
 import type { Viewer } from '../auth/viewer.ts';
+import { smsOf } from '../notifications/delivery.repository.ts';
+import { smsStatus } from '../notifications/delivery.view.ts';
 import { appointmentsOfPerson, messagesOfAppointment } from './appointments.repository.ts';
 import { endOf, parisClock } from './appointments.rules.ts';
 import { bookableAdvisors, readAppointment } from './appointments.service.ts';
@@ -38,7 +40,12 @@ const MESSAGE_PURPOSE: Record<string, string> = {
 /** The appointment's page: the appointment, its notes, what was told to the person and how. */
 export async function appointmentPage(db: Kysely<Database>, viewer: Viewer, id: number) {
   const a = await readAppointment(db, viewer, id);
-  const messages = await messagesOfAppointment(db, a.id);
+  const [messages, sms] = await Promise.all([
+    messagesOfAppointment(db, a.id),
+    smsOf(db, { appointmentId: a.id }),
+  ]);
+  // An SMS's state is read live (sent, delivered, cancelled when the person cancelled…).
+  const smsByKey = new Map(sms.map((s) => [s.dedupe_key, s]));
   const started = Date.parse(a.starts_at) <= now().getTime();
   return {
     ...a,
@@ -53,8 +60,9 @@ export async function appointmentPage(db: Kysely<Database>, viewer: Viewer, id: 
       ...m,
       label: MESSAGE_PURPOSE[m.purpose] ?? m.purpose,
       // The truth about each message: queued is not sent (the outbox sends e-mails within minutes).
-      said:
-        m.outcome === 'queued'
+      said: smsByKey.has(`appointment:${m.dedupe_key}`)
+        ? smsStatus(smsByKey.get(`appointment:${m.dedupe_key}`) as (typeof sms)[number]).status
+        : m.outcome === 'queued'
           ? m.channel === 'sms'
             ? 'SMS en file d’envoi'
             : 'e-mail en file d’envoi (il part de lui-même)'

@@ -154,16 +154,22 @@ export function appointmentSms(s: AppointmentSubject, purpose: PersonPurpose): s
       ? `aujourd'hui à ${parisClock(s.starts_at).replace(':', 'h')}`
       : smsWhen(s.starts_at);
   const lead = `Maillage: ${SMS_LEAD[purpose]} ${when}`;
-  const tail =
-    purpose === 'cancel'
-      ? ' Pour un autre RDV, appelez-nous.'
-      : s.cancelUrl
-        ? ` Annuler: ${s.cancelUrl}`
-        : '';
   const place = SMS_PLACE[s.place_kind];
-  const withDetail = s.place_detail ? `${lead}, ${place}: ${s.place_detail}.${tail}` : '';
+  if (purpose === 'cancel') {
+    // An SMS from « Maillage » cannot be answered: the team's number, said as whose it is.
+    const phone = s.team.phone || s.team.associationPhone;
+    const call = phone ? ` Pour un autre RDV, appelez Maillage au ${formatPhone(phone)}.` : '';
+    return `${lead}, ${place}.${call}`;
+  }
+  const url = s.cancelUrl;
+  const withDetail = s.place_detail
+    ? `${lead}, ${place}: ${s.place_detail}.${url ? ` Annuler: ${url}` : ''}`
+    : '';
   if (withDetail && withDetail.length <= SMS_MAX) return withDetail;
-  return `${lead}, ${place}.${tail}`;
+  if (!url) return `${lead}, ${place}.`;
+  // The detail does not fit whole (a cut address would mislead): the link's page gives the place.
+  const viaLink = `${lead}, ${place}.${s.place_detail ? ' Adresse et annulation' : ' Annuler'}: ${url}`;
+  return viaLink.length <= SMS_MAX ? viaLink : `${lead}, ${place}. Annuler: ${url}`;
 }
 
 /**

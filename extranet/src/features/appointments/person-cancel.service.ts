@@ -5,6 +5,8 @@ import { audit } from '../audit/audit.repository.ts';
 import { sendMail } from '../mail/mail.service.ts';
 import type { NotifySettings } from '../notifications/context.ts';
 import { resolvePersonLink, usePersonLink } from '../notifications/person-link.repository.ts';
+import type { TeamDirectory } from '../notifications/teams.service.ts';
+import { territoryName } from '../territories/territories.ts';
 import {
   cancelPendingSms,
   findAppointment,
@@ -23,17 +25,30 @@ type Row = Awaited<ReturnType<typeof findAppointment>>;
 const cancellable = (a: Row): a is NonNullable<Row> =>
   a?.status === 'prevu' && Date.parse(a.starts_at) > now().getTime();
 
-/** What the page shows of the appointment behind a live link, or null (unknown, expired, used). */
-export async function appointmentOfLink(db: Kysely<Database>, code: string) {
+/**
+ * What the person's page (`/a/<code>`) says, from what is stored — never from the address (a
+ * `?fait=` anyone can type): the appointment a live link can still cancel, the one this link has
+ * cancelled, or nothing. With the team's number to call, said as whose it is (an SMS from
+ * « Maillage » cannot be answered).
+ */
+export async function personLinkView(db: Kysely<Database>, teams: TeamDirectory, code: string) {
   const link = await resolvePersonLink(db, 'appointment-cancel', code);
-  if (!link.ok || link.usedAt) return null;
-  const a = await findAppointment(db, link.targetId);
-  if (!cancellable(a)) return null;
+  const a = link.ok ? await findAppointment(db, link.targetId) : undefined;
+  const team = teams.team(a?.territory ?? null, a?.territory ? territoryName(a.territory) : null);
+  const phone = team.phone || team.associationPhone || null;
+  const call = { team: team.name, phone };
+  if (link.ok && a && link.usedAt && a.status === 'annule' && a.cancelled_by_person)
+    return { state: 'cancelled' as const, ...call };
+  if (!link.ok || link.usedAt || !cancellable(a)) return { state: 'invalid' as const, ...call };
   return {
-    starts_at: a.starts_at,
-    duration_min: a.duration_min,
-    place_kind: a.place_kind,
-    place_detail: a.place_detail,
+    state: 'confirm' as const,
+    ...call,
+    appointment: {
+      starts_at: a.starts_at,
+      duration_min: a.duration_min,
+      place_kind: a.place_kind,
+      place_detail: a.place_detail,
+    },
   };
 }
 

@@ -18,9 +18,11 @@ export async function callsView(db: Kysely<Database>, viewer: Viewer) {
   return { calls, sms };
 }
 
+/** Why a call is to be made (« À appeler »): a call-back request, news of a request to give… */
 export const CALL_PURPOSE: Record<string, string> = {
   receipt: 'Demande de rappel',
   decision: 'Réponse à donner',
+  offer: 'Place proposée',
   reminder: 'Rappel de session',
   'session-reminder': 'Rappel de session',
   'place-offer': 'Place proposée',
@@ -28,4 +30,11 @@ export const CALL_PURPOSE: Record<string, string> = {
   'appointment-change': 'Rendez-vous modifié',
   'appointment-cancellation': 'Rendez-vous annulé',
   'appointment-reminder': 'Rappel de rendez-vous',
+};
+
+/** What a message (SMS or e-mail) already written is about: what the person receives. */
+export const MESSAGE_ABOUT: Record<string, string> = {
+  ...CALL_PURPOSE,
+  receipt: 'Accusé de réception',
+  decision: 'Réponse à la demande',
 };

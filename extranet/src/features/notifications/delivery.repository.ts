@@ -3,7 +3,7 @@ import type { Database } from '../../db/database.ts';
 import type { Viewer } from '../auth/viewer.ts';
 import { smsScope } from './calls.repository.ts';
 
-type Filter = { registrationId: number } | { personId: number };
+type Filter = { registrationId: number } | { personId: number } | { appointmentId: number };
 
 /** The SMS of a request, or to a person, newest first. */
 export async function smsOf(db: Kysely<Database>, filter: Filter) {
@@ -21,13 +21,16 @@ export async function smsOf(db: Kysely<Database>, filter: Filter) {
       'failed_at',
       'segments',
       'created_at',
+      'dedupe_key',
     ])
     .orderBy('id', 'desc')
     .limit(50);
   q =
     'registrationId' in filter
       ? q.where('registration_id', '=', filter.registrationId)
-      : q.where('person_id', '=', filter.personId);
+      : 'appointmentId' in filter
+        ? q.where('appointment_id', '=', filter.appointmentId)
+        : q.where('person_id', '=', filter.personId);
   return q.execute();
 }
 
@@ -95,7 +98,10 @@ export async function listSmsPage(
       'sms_message.to_phone',
       'sms_message.person_id',
       'sms_message.registration_id',
+      'sms_message.appointment_id',
       'registration.reference',
+      'person.first_name',
+      'person.last_name',
     ])
     .where(smsScope(viewer))
     .orderBy('sms_message.id', 'desc')

@@ -5,7 +5,7 @@ import type { Database } from '../../db/database.ts';
 import { audit } from '../audit/audit.repository.ts';
 import type { Viewer } from '../auth/viewer.ts';
 import { smsIsAutomatic } from '../sms/sms.service.ts';
-import { CALL_PURPOSE } from './calls.view.ts';
+import { CALL_PURPOSE, MESSAGE_ABOUT } from './calls.view.ts';
 import { callsOf, emailsOf, listSmsPage, smsOf } from './delivery.repository.ts';
 
 /**
@@ -44,10 +44,10 @@ const EMAIL_ABOUT: Record<string, string> = {
   reminder: 'Rappel de session',
 };
 
-type SmsRow = Awaited<ReturnType<typeof smsOf>>[number];
+type SmsRow = Omit<Awaited<ReturnType<typeof smsOf>>[number], 'dedupe_key'>;
 
 /** One SMS's state, in words. */
-function smsStatus(s: SmsRow, now = clock.now()): { status: string; todo: boolean } {
+export function smsStatus(s: SmsRow, now = clock.now()): { status: string; todo: boolean } {
   switch (s.status) {
     case 'queued': {
       if (s.last_error?.startsWith('Nouvel essai'))
@@ -57,7 +57,7 @@ function smsStatus(s: SmsRow, now = clock.now()): { status: string; todo: boolea
         };
       if (s.not_before > now.toISOString())
         return {
-          status: `SMS programmé pour ${when(s.not_before)} (pas d’SMS la nuit ni le dimanche${s.last_error ? ` ; ${s.last_error}` : ''})`,
+          status: `SMS programmé pour ${when(s.not_before)} (pas de SMS la nuit ni le dimanche${s.last_error ? ` ; ${s.last_error}` : ''})`,
           todo: false,
         };
       return { status: 'SMS en file d’envoi (part dans quelques secondes)', todo: false };
@@ -100,7 +100,7 @@ export async function requestMessages(db: Kysely<Database>, registrationId: numb
     lines.push({
       id: `sms-${s.id}`,
       channel: 'SMS',
-      about: CALL_PURPOSE[s.purpose] ?? s.purpose,
+      about: MESSAGE_ABOUT[s.purpose] ?? s.purpose,
       ...smsStatus(s),
       createdAt: s.created_at,
     });
@@ -136,7 +136,7 @@ export async function personSms(db: Kysely<Database>, personId: number): Promise
   return (await smsOf(db, { personId })).map((s) => ({
     id: `sms-${s.id}`,
     channel: 'SMS',
-    about: CALL_PURPOSE[s.purpose] ?? s.purpose,
+    about: MESSAGE_ABOUT[s.purpose] ?? s.purpose,
     ...smsStatus(s),
     createdAt: s.created_at,
   }));
@@ -158,13 +158,18 @@ export async function smsListView(db: Kysely<Database>, viewer: Viewer, page: nu
     hasMore,
     items: rows.map((r) => ({
       id: r.id,
-      about: CALL_PURPOSE[r.purpose] ?? r.purpose,
+      about: MESSAGE_ABOUT[r.purpose] ?? r.purpose,
       to: r.to_phone,
       text: r.text_body,
       segments: r.segments,
       reference: r.reference,
       registrationId: r.registration_id,
+      appointmentId: r.appointment_id,
       personId: r.person_id,
+      /** whose number it is */
+      name: [r.first_name, r.last_name].filter(Boolean).join(' '),
+      /** billed: the provider took it (a cancelled or manual one costs nothing) */
+      billed: Boolean(r.sent_at),
       createdAt: r.created_at,
       ...smsStatus(r),
     })),

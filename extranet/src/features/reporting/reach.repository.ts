@@ -55,6 +55,7 @@ export async function appointmentAttendance(
       n(sql`ap.status = 'venu'`).as('came'),
       n(sql`ap.status = 'excuse'`).as('excused'),
       n(sql`ap.status = 'absent'`).as('noShow'),
+      n(sql`ap.status = 'annule'`).as('cancelled'),
     ])
     .where('ap.starts_at', '>=', bounds.start)
     .where('ap.starts_at', '<', bounds.end)

@@ -13,8 +13,8 @@ import {
  *
  * Definitions (printed on the page and in the exports' « Colonnes »):
  * - no-show (« absence non prévenue »): a Parcours half-day recorded « absent·e » (not « excusé·e »),
- *   or an appointment recorded « absent·e »; rate = no-shows ÷ (attended + no-shows): people who
- *   told us beforehand (excused) and cancelled appointments are left out of the rate;
+ *   or an appointment recorded « absent·e »; rate = no-shows ÷ everything with a final status
+ *   (design §9): half-days present, excused or absent; appointments venu, excusé, absent or annulé;
  * - a Parcours half-day counts in the year of its date; an appointment in the year it was set for;
  *   half-days of trainings are not counted; the advisor of a half-day is the one who accepted the
  *   person's request;
@@ -34,6 +34,8 @@ interface NoShowLine {
   came: number;
   excused: number;
   noShow: number;
+  /** appointments cancelled (no such status for half-days) */
+  cancelled: number;
   /** null when nothing was recorded */
   rate: number | null;
 }
@@ -69,6 +71,7 @@ interface CountRow {
   came: number | string | null;
   excused: number | string | null;
   noShow: number | string | null;
+  cancelled?: number | string | null;
 }
 
 function add(
@@ -84,13 +87,15 @@ function add(
     came: 0,
     excused: 0,
     noShow: 0,
+    cancelled: 0,
     rate: null,
     advisorName: r.advisorName ?? '',
   };
   line.came += Number(r.came ?? 0);
   line.excused += Number(r.excused ?? 0);
   line.noShow += Number(r.noShow ?? 0);
-  line.rate = rate(line.noShow, line.came + line.noShow);
+  line.cancelled += Number(r.cancelled ?? 0);
+  line.rate = rate(line.noShow, line.came + line.excused + line.noShow + line.cancelled);
   lines.set(id, line);
 }
 

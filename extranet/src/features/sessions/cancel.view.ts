@@ -12,7 +12,7 @@ import { cancelTarget } from './sessions.service.ts';
  */
 export type CancelView =
   | { state: 'invalid' | 'expired' | 'done' | 'excused' | 'already' | 'started' }
-  | { state: 'confirm' | 'excuse'; token: string; title: string; when: string | null };
+  | { state: 'confirm' | 'excuse'; token: string; title: string; when: string | null; waitlisted?: boolean };
 
 /** The page's answer to each state: the link is unknown, out of date, or the place already gone. */
 export const CANCEL_STATUS: Partial<Record<CancelView['state'], number>> = {
@@ -44,6 +44,8 @@ export async function cancelLinkView(
     token,
     title: target.title,
     when: target.firstDate ? `${formatDay(target.firstDate)}${start}` : null,
+    // On the waiting list, the person has no place to give up: they leave the list.
+    waitlisted: target.status === 'waitlisted',
   };
 }
 

@@ -20,20 +20,18 @@ export type OfferView =
       until: string;
     };
 
-/** What the link opens; `answer` is the form's outcome just posted (`?reponse=`), if any. */
-export async function offerLinkView(
-  db: Kysely<Database>,
-  code: string,
-  answer: string | null,
-): Promise<OfferView> {
+/**
+ * What the link opens, from the stored offer — never from the address (`?reponse=` is anyone's to
+ * type): accepted, declined, taken or expired is what the database says.
+ */
+export async function offerLinkView(db: Kysely<Database>, code: string): Promise<OfferView> {
   const offer = await offerOfLink(db, code);
   if (!offer) return { state: 'invalid' };
   const venue = JSON.parse(offer.venue_json || '{}') as Record<string, unknown>;
   const str = (v: unknown) => (typeof v === 'string' ? v : '');
   const today = parisDate();
-  const answers: readonly string[] = ['accepted', 'declined', 'taken', 'expired', 'already'];
   return {
-    state: answer && answers.includes(answer) ? (answer as OfferAnswer) : offer.state,
+    state: offer.state,
     title: offer.title,
     halfDays: halfDays(offer)
       .filter((d) => d.date >= today)

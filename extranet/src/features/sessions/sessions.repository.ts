@@ -165,17 +165,24 @@ export async function upsertAttendance(
     .execute();
 }
 
-/** Accepted registrations of a session with nothing recorded yet at one half-day. */
+/**
+ * Accepted registrations of a session with nothing recorded yet at one half-day, among those
+ * accepted before it ended (someone who got a freed place afterwards was not there).
+ */
 export async function unmarkedAccepted(
   db: Kysely<Database>,
   eventId: string,
   day: { date: string; start: string },
+  acceptedBefore: string,
 ) {
   return db
     .selectFrom('registration')
     .select(['registration.id', 'registration.person_id'])
     .where('registration.event_id', '=', eventId)
     .where('registration.status', '=', 'accepted')
+    .where((eb) =>
+      eb.or([eb('registration.decided_at', 'is', null), eb('registration.decided_at', '<', acceptedBefore)]),
+    )
     .where(({ not, exists, selectFrom }) =>
       not(
         exists(

@@ -1,4 +1,4 @@
-import { now as clockNow, parisDate } from '@maillage/platform/clock';
+import { now as clockNow, parisDate, parisInstant } from '@maillage/platform/clock';
 import type { Kysely } from 'kysely';
 import type { DbKind } from '../../db/connect.ts';
 import type { Database } from '../../db/database.ts';
@@ -113,7 +113,12 @@ export async function markAllPresent(
     const day = halfDays(event).find((d) => d.key === input.halfDay);
     if (!day) throw new UnknownHalfDayError();
     if (day.date > parisDate()) throw new HalfDayNotYetError();
-    const rows = await unmarkedAccepted(trx, event.document_id, day);
+    const rows = await unmarkedAccepted(
+      trx,
+      event.document_id,
+      day,
+      parisInstant(day.date, day.end).toISOString(),
+    );
     const at = clockNow().toISOString();
     await insertAttendanceMany(
       trx,
@@ -182,7 +187,7 @@ export async function recordOutcome(
 
 /** Who the decision is recorded as when the person cancels from their e-mail (not an account). */
 export const SELF_CANCEL_ACTOR = 'lien-je-ne-peux-pas-venir';
-const SELF_CANCEL_REASON = 'La personne a indiqué ne pas pouvoir venir (lien du courriel).';
+const SELF_CANCEL_REASON = 'La personne a indiqué ne pas pouvoir venir (lien de son message).';
 const SELF_VIEWER: Viewer = { id: SELF_CANCEL_ACTOR, role: 'admin', territories: [] };
 
 export interface CancelTarget {

@@ -104,7 +104,8 @@ export function smsText(
     if (r.status === 'waitlisted')
       return withinBudget(
         (t) =>
-          `Maillage : bonjour ${name}. ${t ? `"${t}"` : 'La session'}${when ? ` du ${when}` : ''} est complète : vous êtes sur liste d'attente. Nous vous prévenons si une place se libère.${cancelLink ? ` Plus besoin de place ? ${cancelLink}` : ''} Dossier ${r.reference}.`,
+          // Never « complète »: an advisor may put someone on the list while places are free.
+          `Maillage : bonjour ${name}. Pour ${t ? `"${t}"` : 'la session'}${when ? ` du ${when}` : ''}, vous voilà sur la liste d'attente. Nous vous prévenons si une place se libère.${cancelLink ? ` Plus besoin de place ? ${cancelLink}` : ''} Dossier ${r.reference}.`,
         title,
         budget,
       );
