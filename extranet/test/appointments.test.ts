@@ -383,6 +383,60 @@ describe.each(BACKENDS)('appointments on %s', (backend) => {
     expect(['cancelled', 'sending', 'sent', 'delivered']).toContain(after[0]?.status);
   });
 
+  it('puts the call owed to someone who prefers a call in « À appeler », with the words to say, until it is recorded', async () => {
+    const { personId } = await personFromIntake(server, 'ev-val', {
+      firstName: 'Appolline',
+      preferredContact: 'appel',
+      email: '',
+    });
+    const booked = await book(advisor, personId, { date: inTwoDays, time: '19:30', duration: '30' });
+    expect(booked.status).toBe(303);
+    const id = idOf(booked);
+    // Booked with the person: nothing owed yet.
+    expect(visibleText(await (await advisor.get('/a-appeler')).text())).not.toContain('Appolline');
+    await advisor.post(`/rendez-vous/${id}?_action=appointments.cancel`, {
+      appointment: String(id),
+      confirme: '1',
+    });
+    const list = visibleText(await (await advisor.get('/a-appeler')).text());
+    expect(list).toContain('Appolline');
+    expect(list).toMatch(/Rendez-vous annulé .*son téléphone : 0\d( \d\d){4}/);
+    expect(list).toContain('Bonjour Appolline, c’est Maillage. Votre rendez-vous du');
+    expect(visibleText(await (await advisor.get(`/rendez-vous/${id}`)).text())).toContain(
+      'la personne préfère un appel : il attend dans « À appeler »',
+    );
+    const message = await server.db.db
+      .selectFrom('appointment_message')
+      .select('id')
+      .where('appointment_id', '=', id)
+      .where('purpose', '=', 'cancel')
+      .executeTakeFirstOrThrow();
+    // Another territory's advisor cannot record it; the advisor can, once.
+    const stranger = await outsider.post('/a-appeler?_action=appointments.called', {
+      message: String(message.id),
+    });
+    expect(stranger.status).toBe(404);
+    const done = await advisor.post('/a-appeler?_action=appointments.called', {
+      message: String(message.id),
+    });
+    expect(done.status).toBe(303);
+    expect(location(done)).toBe('/a-appeler?fait=rendez-vous');
+    expect(visibleText(await (await advisor.get('/a-appeler')).text())).not.toContain('Appolline');
+    const again = await advisor.post('/a-appeler?_action=appointments.called', {
+      message: String(message.id),
+    });
+    expect(again.status).toBe(404);
+    const notes = await server.db.db
+      .selectFrom('note')
+      .selectAll()
+      .where('appointment_id', '=', id)
+      .execute();
+    expect(notes).toHaveLength(1);
+    expect(notes[0]).toMatchObject({ kind: 'appel', person_id: personId });
+    expect(notes[0]?.body).toContain('la personne est prévenue par téléphone');
+    expect(await auditRows(server.db, 'appointment.call', id)).toHaveLength(1);
+  });
+
   it('lets the person cancel with their link once: forged, expired and used links refused; the advisor told; the slot freed', async () => {
     const { personId } = await personFromIntake(server, 'ev-val', { firstName: 'Linké' });
     const id = idOf(await book(advisor, personId, { date: inTwoDays, time: '16:00', duration: '30' }));

@@ -15,6 +15,7 @@ import {
   recordStatus,
   UnknownAdvisorError,
 } from '../features/appointments/appointments.service.ts';
+import { recordAppointmentCall } from '../features/appointments/calls.service.ts';
 import { createFeed, revokeFeed } from '../features/appointments/feed.service.ts';
 import { cancelByPerson } from '../features/appointments/person-cancel.service.ts';
 import { FieldRefusal, formAction, publicFormAction, recordMissing } from '../lib/action.ts';
@@ -61,6 +62,21 @@ export const appointments = {
     input: changeForm.safeExtend(onAppointment.shape),
     handler: async ({ appointment, ...change }, viewer, context) => {
       await changeAppointment(deps(context), { viewer, id: appointment, change }).catch(refusal);
+    },
+  }),
+  /** « À appeler »: the appointment's call to a person who prefers a call, made. */
+  called: formAction({
+    input: z.object({ message: recordId }),
+    handler: async ({ message }, viewer, { locals }) => {
+      await recordAppointmentCall(locals.runtime.db, { viewer, messageId: message }).catch((e) => {
+        if (e instanceof AppointmentNotFoundError)
+          throw new FieldRefusal(
+            { form: 'Cet appel n’est plus dans la liste (déjà noté par quelqu’un d’autre ?).' },
+            { status: 404 },
+          );
+        throw e;
+      });
+      return { outcome: 'rendez-vous' };
     },
   }),
   /** Cancelling tells the person: never one stray click (the box is ticked on purpose). */

@@ -15,6 +15,7 @@ import * as territoryCopy from './2026_12_02_0800_territory_copy.ts';
 import * as sms from './2026_12_07_0100_sms.ts';
 import * as appointments from './2026_12_07_0300_appointments.ts';
 import * as placeOffers from './2026_12_07_0400_place_offers.ts';
+import * as appointmentCalls from './2026_12_07_0500_appointment_calls.ts';
 
 /**
  * Every migration, by timestamped name. Listed in code rather than read from disk so the built
@@ -36,4 +37,5 @@ export const migrations: Record<string, Migration> = {
   '2026_12_07_0100_sms': sms,
   '2026_12_07_0300_appointments': appointments,
   '2026_12_07_0400_place_offers': placeOffers,
+  '2026_12_07_0500_appointment_calls': appointmentCalls,
 };

@@ -47,4 +47,7 @@ export interface AppointmentMessageTable {
   /** queued (outbox, SMS queue), manual (an SMS waiting in « À appeler »), opted-out (STOP), none */
   outcome: 'queued' | 'manual' | 'opted-out' | 'none';
   created_at: Timestamp;
+  /** a call owed (channel appel): when an advisor recorded it, and who */
+  called_at: Generated<Timestamp | null>;
+  called_by: Generated<string | null>;
 }

@@ -305,7 +305,7 @@ export async function upcomingAppointments(db: Db, from: string, until: string) 
 export async function messagesOfAppointment(db: Db, appointmentId: number) {
   return db
     .selectFrom('appointment_message')
-    .select(['purpose', 'channel', 'outcome', 'created_at', 'dedupe_key'])
+    .select(['purpose', 'channel', 'outcome', 'created_at', 'dedupe_key', 'called_at'])
     .where('appointment_id', '=', appointmentId)
     .orderBy('id')
     .execute();
@@ -380,4 +380,112 @@ export async function cancelPendingSms(db: Db, appointmentId: number) {
     .where('appointment_id', '=', appointmentId)
     .where('status', 'in', ['queued', 'manual'])
     .execute();
+}
+
+/**
+ * Calls owed to people who prefer a call (« À appeler »): the reminder two days before and a change
+ * of an appointment still ahead, a cancellation of the last week; not yet made; in the viewer's
+ * territories. Oldest first.
+ */
+export async function appointmentCallsToMake(db: Db, viewer: Viewer, nowIso: string, weekAgoIso: string) {
+  return db
+    .selectFrom('appointment_message as m')
+    .innerJoin('appointment', 'appointment.id', 'm.appointment_id')
+    .innerJoin('person', 'person.id', 'appointment.person_id')
+    .select([
+      'm.id',
+      'm.purpose',
+      'm.created_at',
+      'appointment.id as appointment_id',
+      'appointment.starts_at',
+      'appointment.duration_min',
+      'appointment.place_kind',
+      'appointment.place_detail',
+      'appointment.territory',
+      'person.id as person_id',
+      'person.first_name',
+      'person.last_name',
+      'person.phone',
+    ])
+    .where('m.channel', '=', 'appel')
+    .where('m.called_at', 'is', null)
+    .where('person.erased_at', 'is', null)
+    .where((eb) =>
+      eb.or([
+        eb.and([
+          eb('m.purpose', 'in', ['reminder-2d', 'change']),
+          eb('appointment.status', '=', 'prevu'),
+          eb('appointment.starts_at', '>', nowIso),
+        ]),
+        eb.and([eb('m.purpose', '=', 'cancel'), eb('m.created_at', '>', weekAgoIso)]),
+      ]),
+    )
+    .where(personScope(viewer))
+    .orderBy('m.created_at')
+    .orderBy('m.id')
+    .limit(200)
+    .execute();
+}
+
+/** The call owed by one message, if the viewer may see its person and it is still to make. */
+export async function findAppointmentCall(db: Db, viewer: Viewer, messageId: number) {
+  return db
+    .selectFrom('appointment_message as m')
+    .innerJoin('appointment', 'appointment.id', 'm.appointment_id')
+    .innerJoin('person', 'person.id', 'appointment.person_id')
+    .select([
+      'm.id',
+      'm.purpose',
+      'appointment.id as appointment_id',
+      'appointment.starts_at',
+      'person.id as person_id',
+    ])
+    .where('m.id', '=', messageId)
+    .where('m.channel', '=', 'appel')
+    .where('m.called_at', 'is', null)
+    .where(personScope(viewer))
+    .executeTakeFirst();
+}
+
+/** Records the call made (once: false when someone already did). */
+export async function markAppointmentCalled(
+  db: Db,
+  messageId: number,
+  by: string,
+  at: string,
+): Promise<boolean> {
+  const r = await db
+    .updateTable('appointment_message')
+    .set({ called_at: at, called_by: by })
+    .where('id', '=', messageId)
+    .where('called_at', 'is', null)
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows) > 0;
+}
+
+/** The « appel » note of a call made about an appointment, on the person's file. */
+export async function insertAppointmentCallNote(
+  db: Db,
+  note: { personId: number; appointmentId: number; authorId: string; at: string; body: string },
+): Promise<void> {
+  await db
+    .insertInto('note')
+    .values({
+      person_id: note.personId,
+      support_id: null,
+      appointment_id: note.appointmentId,
+      author_id: note.authorId,
+      kind: 'appel',
+      occurred_at: note.at,
+      body: note.body,
+      next_action: null,
+      due_at: null,
+      created_at: note.at,
+    })
+    .execute();
+}
+
+/** A call reached the person: their last contact is now (retention counts from it). */
+export async function touchLastContact(db: Db, personId: number, at: string): Promise<void> {
+  await db.updateTable('person').set({ last_contact_at: at }).where('id', '=', personId).execute();
 }

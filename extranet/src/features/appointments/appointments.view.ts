@@ -37,6 +37,14 @@ const MESSAGE_PURPOSE: Record<string, string> = {
   'reminder-day': 'Rappel le matin',
 };
 
+/** A person who prefers a call: the calls owed wait in « À appeler » until one is recorded. */
+function callSaid(m: { purpose: string; called_at: string | null }): string {
+  if (m.called_at) return `appel noté le ${formatDay(parisDate(new Date(m.called_at)))}`;
+  return ['reminder-2d', 'change', 'cancel'].includes(m.purpose)
+    ? 'la personne préfère un appel : il attend dans « À appeler »'
+    : 'la personne préfère un appel : prévenez-la vous-même';
+}
+
 /** The appointment's page: the appointment, its notes, what was told to the person and how. */
 export async function appointmentPage(db: Kysely<Database>, viewer: Viewer, id: number) {
   const a = await readAppointment(db, viewer, id);
@@ -71,7 +79,7 @@ export async function appointmentPage(db: Kysely<Database>, viewer: Viewer, id: 
             : m.outcome === 'opted-out'
               ? 'la personne a refusé les SMS (STOP) : prévenez-la autrement'
               : m.channel === 'appel'
-                ? 'la personne préfère un appel : prévenez-la vous-même'
+                ? callSaid(m)
                 : 'rien n’a pu être envoyé (pas d’adresse e-mail ou de numéro)',
     })),
   };
