@@ -552,6 +552,18 @@ describe.each(BACKENDS)('appointments on %s', (backend) => {
     expect(listed).toBeGreaterThanOrEqual(n + 3);
   });
 
+  it('lists the advisor’s appointments of today (Paris) on the dashboard, and not another day’s', async () => {
+    const { personId } = await personFromIntake(server, 'ev-val', { firstName: 'Aujourdhui' });
+    const { personId: other } = await personFromIntake(server, 'ev-val', { firstName: 'Demainvenu' });
+    // Paris midnight and the day's first minute: right at 00:30 and 23:30, winter and summer.
+    await insertAppointment(personId, parisWallClock(parisDate(), '00:00'));
+    await insertAppointment(other, parisWallClock(addDays(parisDate(), 1), '00:00'));
+    const home = visibleText(await (await advisor.get('/')).text());
+    const today = /Mes rendez-vous d’aujourd’hui (.*) Mon agenda de la semaine/.exec(home)?.[1] ?? '';
+    expect(today).toMatch(/^00:00 · Aujourdhui .* statut à renseigner/);
+    expect(today).not.toContain('Demainvenu');
+  });
+
   it('lists the appointments in the person’s data (right of access), and keeps them anonymous after an erasure', async () => {
     const { personId } = await personFromIntake(server, 'ev-val', { firstName: 'Effacée' });
     const id = idOf(

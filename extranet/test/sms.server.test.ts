@@ -87,7 +87,7 @@ describe.each(BACKENDS)('SMS through Brevo on %s', (backend) => {
   it('sends the receipt by SMS, and shows on the request page when it was sent, then delivered', async () => {
     const { id, sms, row } = await smsRequest();
     expect(sms.content).toMatch(
-      /^Maillage : demande bien recue \(dossier MAI-\d{4}-\d{6}\)\. Réponse sous 2 jours ouvrés\.$/,
+      /^Maillage : nous avons bien votre demande \(dossier MAI-\d{4}-\d{6}\)\. Réponse sous 2 jours ouvrés\.$/,
     );
     expect(sms).toMatchObject({
       sender: 'Maillage',
@@ -314,11 +314,11 @@ describe('SMS in demo mode (no provider): written to SMS_DIR and listed on /sms'
       return r?.status === 'delivered' ? r : undefined;
     });
     const file = join(dir, smsFileName(row.id));
-    expect(readFileSync(file, 'utf8')).toContain(`Maillage : demande bien recue (dossier ${reference})`);
+    expect(readFileSync(file, 'utf8')).toContain(`Maillage : nous avons bien votre demande (dossier ${reference})`);
     const advisor = new Browser(server.url);
     expect(location(await advisor.signIn('conseiller@maillage.test', DEMO_PASSWORD))).toContain('/demandes');
     const page = await text(advisor.get('/sms'));
-    expect(page).toContain(`Maillage : demande bien recue (dossier ${reference})`);
+    expect(page).toContain(`Maillage : nous avons bien votre demande (dossier ${reference})`);
     expect(page).toContain('SMS délivré le');
     expect(page).toContain('1 SMS facturé');
     const admin = new Browser(server.url);

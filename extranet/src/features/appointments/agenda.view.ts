@@ -1,4 +1,4 @@
-import { addDays, now, parisDate } from '@maillage/platform/clock';
+import { addDays, now, parisDate, parisInstant } from '@maillage/platform/clock';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/database.ts';
 import { audit } from '../audit/audit.repository.ts';
@@ -92,4 +92,22 @@ const STATUS_NUDGE_DAYS = 2;
 export async function statusNudge(db: Kysely<Database>, viewer: Viewer) {
   const before = new Date(now().getTime() - STATUS_NUDGE_DAYS * 86_400_000).toISOString();
   return { count: await countWithoutStatus(db, viewer.id, before) };
+}
+
+/** The viewer's appointments of today (Paris), for the dashboard: time, person, place, status. */
+export async function todayAppointments(db: Kysely<Database>, viewer: Viewer) {
+  const today = parisDate();
+  const rows = await agendaRows(
+    db,
+    viewer,
+    viewer.id,
+    parisInstant(today).toISOString(),
+    parisInstant(addDays(today, 1)).toISOString(),
+  );
+  const at = now().getTime();
+  return rows.map((r) => ({
+    ...r,
+    from: parisClock(r.starts_at),
+    needsStatus: r.status === 'prevu' && Date.parse(r.starts_at) <= at,
+  }));
 }

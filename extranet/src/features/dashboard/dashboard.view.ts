@@ -1,7 +1,7 @@
 import { addDays, parisDate } from '@maillage/platform/clock';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/database.ts';
-import { statusNudge } from '../appointments/agenda.view.ts';
+import { statusNudge, todayAppointments } from '../appointments/agenda.view.ts';
 import type { Viewer } from '../auth/viewer.ts';
 import { parseSlots } from '../events/events.rules.ts';
 import { listOpenActions } from '../notes/notes.service.ts';
@@ -27,13 +27,14 @@ export async function dashboard(db: Kysely<Database>, viewer: Viewer) {
   const today = parisDate();
   const { monday, sunday } = weekOf(today);
   const admin = viewer.role === 'admin';
-  const [received, newest, events, actions, caseload, withoutStatus] = await Promise.all([
+  const [received, newest, events, actions, caseload, withoutStatus, appointmentsToday] = await Promise.all([
     countReceived(db, viewer),
     newestReceived(db, viewer),
     eventsAroundWeek(db, viewer, { monday, sunday }),
     listOpenActions(db, viewer, { everyone: admin }),
     listCaseload(db, viewer, { advisorId: admin ? null : viewer.id }),
     statusNudge(db, viewer),
+    todayAppointments(db, viewer),
   ]);
   const sessions = events
     .map((e) => ({
@@ -57,5 +58,7 @@ export async function dashboard(db: Kysely<Database>, viewer: Viewer) {
     openSupports: caseload.length,
     /** the viewer's appointments still without a status more than 2 days after their time */
     withoutStatus,
+    /** the viewer's own appointments of today */
+    appointmentsToday,
   };
 }

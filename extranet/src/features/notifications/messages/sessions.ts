@@ -69,7 +69,8 @@ export function offerToPerson(
 /** What an advisor says on the phone to offer a freed place (the person's channel is a call). */
 export function offerCallText(ctx: NotificationContext, offer: { url: string; until: string }): string {
   const e = ctx.registration.event;
-  return `Bonjour ${ctx.person.firstName}, je suis conseiller·e chez Maillage. Une place s'est libérée pour « ${e ? eventLabel(e) : ''} ». Elle vous est réservée jusqu'à ${offer.until}. Si la personne accepte, acceptez sa demande (dossier ${ctx.registration.reference}) ; sinon, ou sans réponse, la place ira à la suivante. Lien à lui donner : ${offer.url}`;
+  // The words to say, then — apart, for the advisor only — what to do with the answer.
+  return `Bonjour ${ctx.person.firstName}, c'est Maillage. Une place s'est libérée pour « ${e ? eventLabel(e) : ''} ». Elle vous est réservée jusqu'à ${offer.until}. Voulez-vous la prendre ? (Pour vous : si elle accepte, acceptez sa demande, dossier ${ctx.registration.reference} ; sinon, ou sans réponse, la place ira à la personne suivante.)`;
 }
 
 /**

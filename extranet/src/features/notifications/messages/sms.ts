@@ -130,7 +130,7 @@ export function smsText(
     support: 'Un conseiller vous appelle sous 5 jours ouvrés.',
     callback: 'Un conseiller vous rappelle sous 2 jours ouvrés.',
   }[r.kind];
-  return toGsm7(`Maillage : demande bien reçue (dossier ${r.reference}). ${next}`);
+  return toGsm7(`Maillage : nous avons bien votre demande (dossier ${r.reference}). ${next}`);
 }
 
 // --- Per-date reminders and waiting-list offers (sessions) ------------------------------------------
