@@ -314,7 +314,9 @@ describe('SMS in demo mode (no provider): written to SMS_DIR and listed on /sms'
       return r?.status === 'delivered' ? r : undefined;
     });
     const file = join(dir, smsFileName(row.id));
-    expect(readFileSync(file, 'utf8')).toContain(`Maillage : nous avons bien votre demande (dossier ${reference})`);
+    expect(readFileSync(file, 'utf8')).toContain(
+      `Maillage : nous avons bien votre demande (dossier ${reference})`,
+    );
     const advisor = new Browser(server.url);
     expect(location(await advisor.signIn('conseiller@maillage.test', DEMO_PASSWORD))).toContain('/demandes');
     const page = await text(advisor.get('/sms'));
