@@ -5,8 +5,8 @@ import { upsertEventCopy } from '../src/features/events/events.repository.ts';
 import { signCancelToken } from '../src/features/notifications/cancel-link.rules.ts';
 import type { NotifySettings } from '../src/features/notifications/context.ts';
 import { createTeamDirectory } from '../src/features/notifications/teams.service.ts';
-import { applyNoShowRule, closeDueOffers } from '../src/features/sessions/waitlist.job.ts';
-import { NO_SHOW_ACTOR, OFFER_ACTOR } from '../src/features/sessions/waitlist.service.ts';
+import { applyNoShowRule, closeDueOffers, offerFreePlaces } from '../src/features/sessions/waitlist.job.ts';
+import { NO_SHOW_ACTOR, OFFER_ACTOR, waitlistSettings } from '../src/features/sessions/waitlist.service.ts';
 import { Browser, location } from './support/browser.ts';
 import { insertPerson, registrationRow } from './support/rows.ts';
 import { BACKENDS, DEMO_PASSWORD, type RunningServer, startServer } from './support/server.ts';
@@ -344,6 +344,25 @@ describe.each(BACKENDS)('waiting list on %s', (backend) => {
       expect(await statusOf(p.wap!)).toBe('accepted');
       expect(await (await anonymous.get(`/p/${first}`)).text()).toContain('la place vient d’être prise');
     });
+  });
+
+  it('offers free places to people left waiting (three places free, two waiting), once, within the limit in flight', async () => {
+    await addSession('ses-free', [day(5), day(6)], 3);
+    const one = await enrol('ses-free', 'Salomé', 'waitlisted', 'email');
+    const two = await enrol('ses-free', 'Timothée', 'waitlisted', 'email');
+    const three = await enrol('ses-free', 'Ulysse', 'waitlisted', 'email');
+    const run = () => offerFreePlaces(server.db.db, server.db.kind, settings);
+    // At most N offers in flight (the admin's setting, 1 or 2 here): the first waiting, in order.
+    const { maxOffers } = await waitlistSettings(server.db.db);
+    expect(maxOffers).toBeLessThan(3);
+    expect(await run()).toBe(maxOffers);
+    expect((await offersOf('ses-free')).map((o) => o.registration_id)).toEqual(
+      [one, two].slice(0, maxOffers),
+    );
+    // Again: nothing more while those two are in flight.
+    expect(await run()).toBe(0);
+    expect(await mailedCode('salomé@exemple.test')).toMatch(/^[A-Za-z0-9_-]{22}$/);
+    expect(await statusOf(three)).toBe('waitlisted');
   });
 
   it('« Je ne peux pas » keeps the person on the list and offers the place to the next one', async () => {

@@ -9,7 +9,7 @@ import { startPeriodicJob } from '../jobs/periodic.job.ts';
 import type { NotifySettings } from '../notifications/context.ts';
 import { isDecisionRefusal } from '../registrations/errors.ts';
 import { halfDays } from './sessions.rules.ts';
-import { closeOffer, firstDayAbsentees, offersToClose } from './waitlist.repository.ts';
+import { closeOffer, firstDayAbsentees, offersToClose, sessionsWithWaitingList } from './waitlist.repository.ts';
 import { noShowDue } from './waitlist.rules.ts';
 import {
   decideAndOffer,
@@ -98,6 +98,24 @@ export async function applyNoShowRule(
 }
 
 /**
+ * Nobody waits while places are free: every session with a waiting list and a place free (an
+ * advisor put someone on the list, a place was added in the CMS, a cancellation not seen by an
+ * offer) offers it — within the limit of offers in flight, under the session's lock, so two
+ * instances offer it once.
+ */
+export async function offerFreePlaces(db: Kysely<Database>, kind: DbKind, notify: NotifySettings): Promise<number> {
+  let offered = 0;
+  for (const eventId of await sessionsWithWaitingList(db)) {
+    offered += await db.transaction().execute(async (trx) => {
+      await getEventForUpdate(trx, kind, eventId);
+      return offerFreedPlaces(trx, eventId, notify);
+    });
+  }
+  if (offered) clearMemo();
+  return offered;
+}
+
+/**
  * Every few minutes: expired offers closed (the next person offered), then the no-show rule. Every
  * instance may run it: each change is a conditional UPDATE under the session's lock.
  */
@@ -112,8 +130,11 @@ export function startWaitlistJob(
     async () => {
       const expired = await closeDueOffers(db, kind, notify);
       const freed = await applyNoShowRule(db, kind, notify);
-      if (expired || freed)
-        console.log(`[liste-attente] ${expired} proposition(s) expirée(s), ${freed} place(s) libérée(s)`);
+      const offered = await offerFreePlaces(db, kind, notify);
+      if (expired || freed || offered)
+        console.log(
+          `[liste-attente] ${expired} proposition(s) expirée(s), ${freed} place(s) libérée(s), ${offered} place(s) libre(s) proposée(s)`,
+        );
     },
     { firstDelayMs: 9_000, intervalMs },
   );

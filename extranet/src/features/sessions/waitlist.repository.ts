@@ -219,3 +219,15 @@ export async function firstDayAbsentees(db: Db, from: string, to: string) {
     .where('attendance.status', '=', 'absent')
     .execute();
 }
+
+/** Sessions with someone on their waiting list (the sweep offers them any place free). */
+export async function sessionsWithWaitingList(db: Db): Promise<string[]> {
+  const rows = await db
+    .selectFrom('registration')
+    .select('event_id')
+    .distinct()
+    .where('status', '=', 'waitlisted')
+    .where('event_id', 'is not', null)
+    .execute();
+  return rows.map((r) => r.event_id as string);
+}

@@ -70,7 +70,7 @@ export function offerToPerson(
 export function offerCallText(ctx: NotificationContext, offer: { url: string; until: string }): string {
   const e = ctx.registration.event;
   // The words to say, then — apart, for the advisor only — what to do with the answer.
-  return `Bonjour ${ctx.person.firstName}, c'est Maillage. Une place s'est libérée pour « ${e ? eventLabel(e) : ''} ». Elle vous est réservée jusqu'à ${offer.until}. Voulez-vous la prendre ? (Pour vous : si elle accepte, acceptez sa demande, dossier ${ctx.registration.reference} ; sinon, ou sans réponse, la place ira à la personne suivante.)`;
+  return `Bonjour ${ctx.person.firstName}, c'est Maillage. Une place s'est libérée pour « ${e ? eventLabel(e) : ''} ». Elle vous est réservée jusqu'à ${offer.until}. Voulez-vous la prendre ? (Pour vous : si elle accepte, acceptez sa demande, dossier ${ctx.registration.reference} ; si elle veut réfléchir, son lien pour répondre : ${offer.url} ; sans réponse, la place ira à la personne suivante.)`;
 }
 
 /**
