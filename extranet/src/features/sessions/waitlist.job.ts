@@ -9,7 +9,12 @@ import { startPeriodicJob } from '../jobs/periodic.job.ts';
 import type { NotifySettings } from '../notifications/context.ts';
 import { isDecisionRefusal } from '../registrations/errors.ts';
 import { halfDays } from './sessions.rules.ts';
-import { closeOffer, firstDayAbsentees, offersToClose, sessionsWithWaitingList } from './waitlist.repository.ts';
+import {
+  closeOffer,
+  firstDayAbsentees,
+  offersToClose,
+  sessionsWithWaitingList,
+} from './waitlist.repository.ts';
 import { noShowDue } from './waitlist.rules.ts';
 import {
   decideAndOffer,
@@ -103,7 +108,11 @@ export async function applyNoShowRule(
  * offer) offers it — within the limit of offers in flight, under the session's lock, so two
  * instances offer it once.
  */
-export async function offerFreePlaces(db: Kysely<Database>, kind: DbKind, notify: NotifySettings): Promise<number> {
+export async function offerFreePlaces(
+  db: Kysely<Database>,
+  kind: DbKind,
+  notify: NotifySettings,
+): Promise<number> {
   let offered = 0;
   for (const eventId of await sessionsWithWaitingList(db)) {
     offered += await db.transaction().execute(async (trx) => {
