@@ -13,16 +13,6 @@ export async function smsOptedOut(db: Db, personId: number): Promise<boolean> {
   return Boolean(row?.sms_opt_out_at);
 }
 
-/** Inserts the message unless one with the same dedupe key exists; true when inserted. */
-export async function insertSms(db: Db, row: Insertable<SmsMessageTable>): Promise<boolean> {
-  const result = await db
-    .insertInto('sms_message')
-    .values(row)
-    .onConflict((oc) => oc.column('dedupe_key').doNothing())
-    .executeTakeFirst();
-  return Number(result.numInsertedOrUpdatedRows ?? 0) > 0;
-}
-
 /** Of these people, those who asked for no SMS (STOP): one query for a batch. */
 export async function optedOutAmong(db: Db, personIds: number[]): Promise<Set<number>> {
   if (!personIds.length) return new Set();
@@ -35,7 +25,7 @@ export async function optedOutAmong(db: Db, personIds: number[]): Promise<Set<nu
   return new Set(rows.map((r) => r.id));
 }
 
-/** insertSms for many rows in one statement; the dedupe keys actually inserted. */
+/** Inserts the messages in one statement (an existing dedupe key is skipped); the keys inserted. */
 export async function insertSmsMany(db: Db, rows: Insertable<SmsMessageTable>[]): Promise<Set<string>> {
   if (!rows.length) return new Set();
   const inserted = await db

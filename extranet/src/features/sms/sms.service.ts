@@ -8,13 +8,11 @@ import { audit } from '../audit/audit.repository.ts';
 import {
   callInsteadOfQueuedSms,
   findSms,
-  insertSms,
   insertSmsMany,
   markSmsDelivered,
   markSmsManual,
   optedOutAmong,
   setSmsOptOut,
-  smsOptedOut,
 } from './sms.repository.ts';
 import { nextSmsInstant } from './sms.rules.ts';
 
@@ -56,24 +54,8 @@ export function smsIsAutomatic(): boolean {
  * character outside it triples the price), held until the next minute SMS may be sent.
  */
 export async function queueSms(db: Db, message: SmsToQueue): Promise<SmsQueued> {
-  if (message.personId !== null && (await smsOptedOut(db, message.personId))) return 'opted-out';
-  const text = toGsm7(message.text);
-  const now = clock.now();
-  const status = automatic ? 'queued' : 'manual';
-  const inserted = await insertSms(db, {
-    purpose: message.purpose,
-    dedupe_key: message.dedupeKey,
-    person_id: message.personId,
-    registration_id: message.registrationId ?? null,
-    appointment_id: message.appointmentId ?? null,
-    to_phone: message.to,
-    text_body: text,
-    segments: smsSegments(text).segments,
-    status,
-    not_before: nextSmsInstant(now).toISOString(),
-    created_at: now.toISOString(),
-  });
-  return inserted ? status : 'duplicate';
+  const [queued] = await queueSmsMany(db, [message]);
+  return queued as SmsQueued;
 }
 
 /**
