@@ -84,7 +84,7 @@ async function fillEventForm(page: Page, p: Person, openedAt: number) {
   await page.getByLabel('Votre numéro de téléphone').fill(p.phone);
   await page.getByLabel('Votre adresse e-mail').fill(p.email);
   await page.getByLabel('Votre commune').fill('Caudry');
-  await page.getByRole('radio', { name: 'Par e-mail' }).check();
+  await page.getByRole('radio', { name: 'Par e-mail', exact: true }).check();
   const elapsed = Date.now() - openedAt;
   if (elapsed < 3200) await page.waitForTimeout(3200 - elapsed);
 }
@@ -247,7 +247,7 @@ describe('registration journey', () => {
     await page.getByLabel('Téléphone de la personne').fill(person.phone);
     await page.getByLabel('E-mail de la personne').fill(person.email);
     await page.getByLabel('Commune où vit la personne').fill('Caudry');
-    await page.getByRole('radio', { name: 'Par e-mail' }).check();
+    await page.getByRole('radio', { name: 'Par e-mail', exact: true }).check();
     await page.getByLabel(/La personne est d’accord/).check();
     if (Date.now() - opened < 3200) await page.waitForTimeout(3200 - (Date.now() - opened));
     await page.getByRole('button', { name: 'Envoyer la demande' }).click();

@@ -187,6 +187,7 @@ it('prints the sign-in sheet with the CMS’s association name and funders, and 
   expect(answer?.status()).toBe(404);
   expect(await seriousViolations(visitor)).toEqual([]);
   // A genuine link (signed as the e-mails sign it) shows the confirmation button; GET changes nothing.
+  // This person is on the waiting list: the page offers to leave it (no place to give up).
   const waiting = await db.db
     .selectFrom('registration')
     .select('id')
@@ -199,7 +200,8 @@ it('prints the sign-in sheet with the CMS’s association name and funders, and 
     Math.floor(Date.now() / 1000) + 3600,
   );
   expect((await visitor.goto(`${url}/je-ne-peux-pas-venir?t=${token}`))?.status()).toBe(200);
-  await visitor.getByRole('button', { name: 'Je confirme : je ne peux pas venir' }).waitFor();
+  await visitor.getByRole('button', { name: 'Je ne veux plus de place' }).waitFor();
+  expect(await visitor.locator('main').textContent()).toContain('Vous êtes sur la liste d’attente');
   expect(await seriousViolations(visitor)).toEqual([]);
   expect(await fitsWidth(visitor)).toBe(true);
   await anonymous.close();
