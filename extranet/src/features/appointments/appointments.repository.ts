@@ -462,30 +462,3 @@ export async function markAppointmentCalled(
     .executeTakeFirst();
   return Number(r.numUpdatedRows) > 0;
 }
-
-/** The « appel » note of a call made about an appointment, on the person's file. */
-export async function insertAppointmentCallNote(
-  db: Db,
-  note: { personId: number; appointmentId: number; authorId: string; at: string; body: string },
-): Promise<void> {
-  await db
-    .insertInto('note')
-    .values({
-      person_id: note.personId,
-      support_id: null,
-      appointment_id: note.appointmentId,
-      author_id: note.authorId,
-      kind: 'appel',
-      occurred_at: note.at,
-      body: note.body,
-      next_action: null,
-      due_at: null,
-      created_at: note.at,
-    })
-    .execute();
-}
-
-/** A call reached the person: their last contact is now (retention counts from it). */
-export async function touchLastContact(db: Db, personId: number, at: string): Promise<void> {
-  await db.updateTable('person').set({ last_contact_at: at }).where('id', '=', personId).execute();
-}

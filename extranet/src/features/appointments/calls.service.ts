@@ -4,12 +4,11 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../../db/database.ts';
 import { audit } from '../audit/audit.repository.ts';
 import type { Viewer } from '../auth/viewer.ts';
+import { insertCallNote, touchPerson } from '../notifications/calls.repository.ts';
 import {
   appointmentCallsToMake,
   findAppointmentCall,
-  insertAppointmentCallNote,
   markAppointmentCalled,
-  touchLastContact,
 } from './appointments.repository.ts';
 import { PLACE_KIND_LABEL, parisClock } from './appointments.rules.ts';
 import { AppointmentNotFoundError } from './appointments.service.ts';
@@ -70,14 +69,14 @@ export async function recordAppointmentCall(
     if (!(await markAppointmentCalled(trx, call.id, input.viewer.id, at)))
       throw new AppointmentNotFoundError();
     const about = ABOUT[call.purpose as keyof typeof ABOUT] ?? 'Rendez-vous';
-    await insertAppointmentCallNote(trx, {
+    await insertCallNote(trx, {
       personId: call.person_id,
       appointmentId: call.appointment_id,
       authorId: input.viewer.id,
       at,
       body: `${about} du ${when(call.starts_at)} : la personne est prévenue par téléphone.`,
     });
-    await touchLastContact(trx, call.person_id, at);
+    await touchPerson(trx, call.person_id, at);
     await audit(trx, {
       actorId: input.viewer.id,
       action: 'appointment.call',

@@ -113,15 +113,16 @@ export async function touchPerson(db: Db, personId: number, at: string): Promise
   await db.updateTable('person').set({ last_contact_at: at }).where('id', '=', personId).execute();
 }
 
-/** The note "appel" a call outcome adds to the person's file. */
+/** The note "appel" a call outcome adds to the person's file (attached to its appointment, if any). */
 export async function insertCallNote(
   db: Db,
-  note: { personId: number; authorId: string; at: string; body: string },
+  note: { personId: number; authorId: string; at: string; body: string; appointmentId?: number },
 ): Promise<void> {
   await db
     .insertInto('note')
     .values({
       person_id: note.personId,
+      appointment_id: note.appointmentId ?? null,
       author_id: note.authorId,
       kind: 'appel',
       occurred_at: note.at,
