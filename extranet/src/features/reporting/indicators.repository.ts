@@ -8,7 +8,7 @@ import type { Database } from '../../db/database.ts';
  * The territory condition of a scope (see scopeTerritories): none for every territory, nothing for
  * an empty list, else the column among the scope's territories.
  */
-function territoryIn(column: string, scope: string[] | null) {
+export function territoryIn(column: string, scope: string[] | null) {
   if (!scope) return sql<boolean>`1 = 1`;
   if (!scope.length) return sql<boolean>`1 = 0`;
   return sql<boolean>`${sql.ref(column)} in (${sql.join(scope)})`;

@@ -1,15 +1,10 @@
 import { type Kysely, sql } from 'kysely';
 import type { Database } from '../../db/database.ts';
+import { territoryIn } from './indicators.repository.ts';
 
 // The queries of « Joindre les personnes » on the indicators page (reach.service.ts): no-shows at
 // Parcours half-days and appointments, and the messages sent to people by channel. Counts only:
 // no name, number or text leaves these queries.
-
-function territoryIn(column: string, scope: string[] | null) {
-  if (!scope) return sql<boolean>`1 = 1`;
-  if (!scope.length) return sql<boolean>`1 = 0`;
-  return sql<boolean>`${sql.ref(column)} in (${sql.join(scope)})`;
-}
 
 const n = (expression: ReturnType<typeof sql>) => sql<number>`sum(case when ${expression} then 1 else 0 end)`;
 
