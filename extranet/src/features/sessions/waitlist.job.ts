@@ -114,7 +114,8 @@ export async function offerFreePlaces(
   notify: NotifySettings,
 ): Promise<number> {
   let offered = 0;
-  for (const eventId of await sessionsWithWaitingList(db)) {
+  const since = new Date(clockNow().getTime() - 90 * 86_400_000).toISOString();
+  for (const eventId of await sessionsWithWaitingList(db, since)) {
     offered += await db.transaction().execute(async (trx) => {
       await getEventForUpdate(trx, kind, eventId);
       return offerFreedPlaces(trx, eventId, notify);

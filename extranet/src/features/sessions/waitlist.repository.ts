@@ -220,14 +220,21 @@ export async function firstDayAbsentees(db: Db, from: string, to: string) {
     .execute();
 }
 
-/** Sessions with someone on their waiting list (the sweep offers them any place free). */
-export async function sessionsWithWaitingList(db: Db): Promise<string[]> {
+/**
+ * Sessions still running or to come (first half-day within the last 90 days, not cancelled nor
+ * unpublished) with someone on their waiting list: the sweep offers them any place free. Old
+ * sessions are left out so that the sweep's locks do not grow with the years.
+ */
+export async function sessionsWithWaitingList(db: Db, since: string): Promise<string[]> {
   const rows = await db
     .selectFrom('registration')
-    .select('event_id')
+    .innerJoin('event_copy', 'event_copy.document_id', 'registration.event_id')
+    .select('registration.event_id')
     .distinct()
-    .where('status', '=', 'waitlisted')
-    .where('event_id', 'is not', null)
+    .where('registration.status', '=', 'waitlisted')
+    .where('event_copy.cancelled', '=', 0)
+    .where('event_copy.removed', '=', 0)
+    .where('event_copy.first_slot_at', '>=', since)
     .execute();
   return rows.map((r) => r.event_id as string);
 }
