@@ -13,6 +13,7 @@ import type {
   AttendanceTable,
   EventCopyTable,
   ParcoursOutcomeTable,
+  PersonSearchKeyTable,
   PersonTable,
   PlaceOfferTable,
   RegistrationReadTable,
@@ -40,6 +41,7 @@ export type * from './tables/system.ts';
 
 export interface Database {
   person: PersonTable;
+  person_search_key: PersonSearchKeyTable;
   registration: RegistrationTable;
   registration_read: RegistrationReadTable;
   event_copy: EventCopyTable;

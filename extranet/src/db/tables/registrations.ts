@@ -27,6 +27,12 @@ export interface PersonTable {
   sms_opt_out_at: Generated<Timestamp | null>;
 }
 
+/** The global search's keys of a person's name (features/search/search.rules.ts `nameKeys`). */
+export interface PersonSearchKeyTable {
+  key: string;
+  person_id: number;
+}
+
 export interface RegistrationTable {
   id: Generated<number>;
   reference: string;

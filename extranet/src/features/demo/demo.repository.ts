@@ -11,6 +11,7 @@ import type {
   SupportPhaseTable,
   SupportTable,
 } from '../../db/database.ts';
+import { insertPerson } from '../persons/persons.repository.ts';
 
 // Every write of the demo data, and the markers that make each demo step run once.
 
@@ -79,7 +80,7 @@ export async function insertDemoPerson(
     created_at: p.createdAt,
     updated_at: last,
   };
-  return (await db.insertInto('person').values(row).returning('id').executeTakeFirstOrThrow()).id;
+  return insertPerson(db, row);
 }
 
 export async function insertRegistration(db: Db, row: Insertable<RegistrationTable>): Promise<number> {

@@ -4,6 +4,7 @@ import { type ExpressionBuilder, type Insertable, type Kysely, sql } from 'kysel
 import type { Database, Person, PersonTable } from '../../db/database.ts';
 import { personScope } from '../auth/scope.repository.ts';
 import type { Viewer } from '../auth/viewer.ts';
+import { nameKeys } from '../search/search.rules.ts';
 import type { PersonFilters } from './persons.rules.ts';
 
 /** The person table and what hangs off a person's file; plain functions, rows as the tables hold them. */
@@ -28,7 +29,28 @@ export async function findPersonInScope(
 
 export async function insertPerson(db: Kysely<Database>, values: Insertable<PersonTable>): Promise<number> {
   const row = await db.insertInto('person').values(values).returning('id').executeTakeFirstOrThrow();
+  await indexPersonName(db, row.id, values.first_name, values.last_name ?? null);
   return row.id;
+}
+
+/**
+ * Replaces the global search's keys of a person's name (search.rules.ts); no keys for an erased
+ * person (pass null names). Called on every write of a name, in the same transaction.
+ */
+export async function indexPersonName(
+  db: Kysely<Database>,
+  personId: number,
+  firstName: string | null,
+  lastName: string | null,
+): Promise<void> {
+  await db.deleteFrom('person_search_key').where('person_id', '=', personId).execute();
+  const keys = firstName === null && lastName === null ? [] : nameKeys(firstName, lastName);
+  if (keys.length) {
+    await db
+      .insertInto('person_search_key')
+      .values(keys.map((key) => ({ key, person_id: personId })))
+      .execute();
+  }
 }
 
 /** Deletes the person when no request, note or support refers to them; true when deleted. */
@@ -67,6 +89,20 @@ export async function updatePersonRow(
     .set({ ...values, updated_at: at })
     .where('id', '=', id)
     .execute();
+  if ('first_name' in values || 'last_name' in values) {
+    const row = await db
+      .selectFrom('person')
+      .select(['first_name', 'last_name', 'erased_at'])
+      .where('id', '=', id)
+      .executeTakeFirst();
+    if (row)
+      await indexPersonName(
+        db,
+        id,
+        row.erased_at ? null : row.first_name,
+        row.erased_at ? null : row.last_name,
+      );
+  }
 }
 
 export async function deletePerson(db: Kysely<Database>, id: number): Promise<void> {

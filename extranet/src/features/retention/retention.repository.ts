@@ -101,6 +101,8 @@ export async function claimErasure(db: Db, personId: number, erasedFirstName: st
     .where('id', '=', personId)
     .where('erased_at', 'is', null)
     .executeTakeFirst();
+  // An erased name is no longer found by the global search.
+  await db.deleteFrom('person_search_key').where('person_id', '=', personId).execute();
   return Number(claimed.numUpdatedRows) === 1;
 }
 

@@ -1,0 +1,171 @@
+import { type Kysely, sql } from 'kysely';
+import type { Database } from '../../db/database.ts';
+import { personScope, registrationScope } from '../auth/scope.repository.ts';
+import type { Viewer } from '../auth/viewer.ts';
+import type { WordLookup } from './search.rules.ts';
+
+/*
+ * The global search's queries: every one scoped to what the viewer may see (scope.repository.ts),
+ * erased people left out, each capped at `limit` rows (the caller asks one more than it shows to
+ * know there are more).
+ */
+
+const PERSON_COLUMNS = [
+  'person.id',
+  'person.first_name',
+  'person.last_name',
+  'person.phone',
+  'person.email',
+  'person.territory',
+  'person.commune_name',
+] as const;
+
+/**
+ * People whose name holds every typed word — as a word, the start of one, or one edit away (the
+ * keys of search.rules.ts) — the closest first (a rough rank: the service ranks them exactly).
+ */
+export async function peopleByName(db: Kysely<Database>, viewer: Viewer, words: WordLookup[], limit: number) {
+  let q = db.selectFrom('person');
+  words.forEach((w, i) => {
+    const alias = `w${i}`;
+    const keys = [w.exact, ...w.fuzzy];
+    const matched = db
+      .selectFrom('person_search_key')
+      .select([
+        'person_search_key.person_id',
+        sql<number>`min(case when person_search_key.key = ${w.exact} then 0 ${
+          w.prefix
+            ? sql`when person_search_key.key >= ${w.prefix.from} and person_search_key.key < ${w.prefix.to} then 1`
+            : sql``
+        } else 2 end)`.as('r'),
+      ])
+      .where((eb) =>
+        eb.or([
+          eb('person_search_key.key', 'in', keys),
+          ...(w.prefix
+            ? [
+                eb.and([
+                  eb('person_search_key.key', '>=', w.prefix.from),
+                  eb('person_search_key.key', '<', w.prefix.to),
+                ]),
+              ]
+            : []),
+        ]),
+      )
+      .groupBy('person_search_key.person_id')
+      .as(alias);
+    // biome-ignore lint/suspicious/noExplicitAny: one derived table per word, aliased at run time
+    q = (q as any).innerJoin(matched, `${alias}.person_id`, 'person.id');
+  });
+  const rank = sql.join(
+    words.map((_, i) => sql.ref(`w${i}.r`)),
+    sql` + `,
+  );
+  return q
+    .select([...PERSON_COLUMNS])
+    .where(personScope(viewer))
+    .where('person.erased_at', 'is', null)
+    .orderBy(sql`${rank}`)
+    .orderBy(sql`lower(coalesce(person.last_name, person.first_name))`)
+    .orderBy('person.id')
+    .limit(limit)
+    .execute();
+}
+
+/** People with this phone number, this e-mail or this number (their id). */
+export async function peopleByContact(
+  db: Kysely<Database>,
+  viewer: Viewer,
+  by: { phone: string } | { email: string } | { id: number },
+  limit: number,
+) {
+  let q = db
+    .selectFrom('person')
+    .select([...PERSON_COLUMNS])
+    .where(personScope(viewer))
+    .where('person.erased_at', 'is', null);
+  if ('phone' in by) q = q.where('person.phone', '=', by.phone);
+  else if ('email' in by) q = q.where('person.email', '=', by.email);
+  else q = q.where('person.id', '=', by.id);
+  return q.orderBy('person.id').limit(limit).execute();
+}
+
+/** Requests with this reference, or of these people (newest first), with their person and session. */
+export async function requestsFound(
+  db: Kysely<Database>,
+  viewer: Viewer,
+  by: { reference: string } | { personIds: number[] },
+  limit: number,
+) {
+  if ('personIds' in by && by.personIds.length === 0) return [];
+  let q = db
+    .selectFrom('registration')
+    .innerJoin('person', 'person.id', 'registration.person_id')
+    .leftJoin('event_copy', 'event_copy.document_id', 'registration.event_id')
+    .select([
+      'registration.id',
+      'registration.reference',
+      'registration.kind',
+      'registration.status',
+      'registration.created_at',
+      'registration.person_id',
+      'person.first_name',
+      'person.last_name',
+      'event_copy.title as event_title',
+    ])
+    .where(registrationScope(viewer));
+  q =
+    'reference' in by
+      ? q.where('registration.reference', '=', by.reference)
+      : q.where('registration.person_id', 'in', by.personIds);
+  return q
+    .orderBy('registration.created_at', 'desc')
+    .orderBy('registration.id', 'desc')
+    .limit(limit)
+    .execute();
+}
+
+/** Supports of these people the viewer may see (by their person's territory), open ones first. */
+export async function supportsFound(
+  db: Kysely<Database>,
+  viewer: Viewer,
+  personIds: number[],
+  limit: number,
+) {
+  if (personIds.length === 0) return [];
+  return db
+    .selectFrom('support')
+    .innerJoin('person', 'person.id', 'support.person_id')
+    .leftJoin('users', 'users.id', 'support.advisor_id')
+    .select([
+      'support.id',
+      'support.phase',
+      'support.started_at',
+      'support.ended_at',
+      'support.person_id',
+      'person.first_name',
+      'person.last_name',
+      'users.name as advisor_name',
+    ])
+    .where(personScope(viewer))
+    .where('support.person_id', 'in', personIds)
+    .orderBy(sql`case when support.ended_at is null then 0 else 1 end`)
+    .orderBy('support.started_at', 'desc')
+    .limit(limit)
+    .execute();
+}
+
+/**
+ * The sessions the viewer may see (their territories; admins all), newest first, at most `limit`:
+ * the service matches their titles (a few hundred a year, folded in TypeScript as names are).
+ */
+export async function sessionTitles(db: Kysely<Database>, viewer: Viewer, limit: number) {
+  let q = db
+    .selectFrom('event_copy')
+    .select(['document_id', 'title', 'program_title', 'first_slot_at', 'territory_name', 'cancelled']);
+  if (viewer.role !== 'admin') {
+    if (!viewer.territories.length) return [];
+    q = q.where('territory', 'in', viewer.territories);
+  }
+  return q.orderBy('first_slot_at', 'desc').orderBy('document_id').limit(limit).execute();
+}

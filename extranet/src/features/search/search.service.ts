@@ -1,0 +1,96 @@
+import type { Kysely } from 'kysely';
+import type { Database } from '../../db/database.ts';
+import { audit } from '../audit/audit.repository.ts';
+import type { Viewer } from '../auth/viewer.ts';
+import {
+  peopleByContact,
+  peopleByName,
+  requestsFound,
+  sessionTitles,
+  supportsFound,
+} from './search.repository.ts';
+import { nameScore, readTerm, wordLookup } from './search.rules.ts';
+
+/** Results shown per group; one more is read to know whether to ask for a narrower search. */
+export const PER_GROUP = 20;
+/** Candidates read before the exact ranking (the database's rank is rough). */
+const NAME_CANDIDATES = 200;
+/** The sessions whose titles are compared (the most recent). */
+const SESSION_WINDOW = 2000;
+
+export interface Group<T> {
+  items: T[];
+  /** more than shown: the search should be narrowed */
+  more: boolean;
+}
+
+const group = <T>(rows: T[]): Group<T> => ({
+  items: rows.slice(0, PER_GROUP),
+  more: rows.length > PER_GROUP,
+});
+
+/**
+ * The global search for a viewer: people, requests, sessions and supports, each only what the
+ * viewer may see. The term is never stored: the audit log keeps one row with the counts.
+ */
+export async function globalSearch(db: Kysely<Database>, viewer: Viewer, q: string) {
+  const term = readTerm(q);
+  const limit = PER_GROUP + 1;
+  let people: Awaited<ReturnType<typeof peopleByContact>> = [];
+  let requests: Awaited<ReturnType<typeof requestsFound>> = [];
+  let sessions: Awaited<ReturnType<typeof sessionTitles>> = [];
+  if (term?.kind === 'reference') {
+    requests = await requestsFound(db, viewer, { reference: term.reference }, limit);
+  } else if (term?.kind === 'phone' || term?.kind === 'email' || term?.kind === 'number') {
+    const by =
+      term.kind === 'phone'
+        ? { phone: term.phone }
+        : term.kind === 'email'
+          ? { email: term.email }
+          : { id: term.id };
+    people = await peopleByContact(db, viewer, by, limit);
+  } else if (term?.kind === 'name') {
+    const candidates = await peopleByName(db, viewer, term.words.map(wordLookup), NAME_CANDIDATES);
+    people = candidates
+      .map((p) => ({ p, score: nameScore(term.words, p.first_name, p.last_name) }))
+      .filter((c): c is { p: (typeof candidates)[number]; score: number } => c.score !== null)
+      .sort((a, b) => a.score - b.score)
+      .map((c) => c.p)
+      .slice(0, limit);
+    sessions = (await sessionTitles(db, viewer, SESSION_WINDOW))
+      .filter((s) => nameScore(term.words, s.title, s.program_title) !== null)
+      .slice(0, limit);
+  }
+  const shownPeople = people.slice(0, PER_GROUP).map((p) => p.id);
+  const [personRequests, supports] = await Promise.all([
+    term?.kind === 'reference'
+      ? Promise.resolve(requests)
+      : requestsFound(db, viewer, { personIds: shownPeople }, limit),
+    supportsFound(
+      db,
+      viewer,
+      term?.kind === 'reference' ? requests.map((r) => r.person_id) : shownPeople,
+      limit,
+    ),
+  ]);
+  const result = {
+    people: group(people),
+    requests: group(personRequests),
+    sessions: group(sessions),
+    supports: group(supports),
+  };
+  await audit(db, {
+    actorId: viewer.id,
+    action: 'search',
+    entityType: 'search',
+    details: {
+      people: result.people.items.length,
+      requests: result.requests.items.length,
+      sessions: result.sessions.items.length,
+      supports: result.supports.items.length,
+    },
+  });
+  return result;
+}
+
+export type SearchResult = Awaited<ReturnType<typeof globalSearch>>;
