@@ -7,6 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import { addDays, nowMs, parisDate } from '@maillage/platform/clock';
 import type { Db } from '../src/db/connect.ts';
+import { nameKeys } from '../src/features/search/search.rules.ts';
 import { createSealer } from '../src/lib/sealed.ts';
 import { benchPerson, benchRegistration } from './rows.ts';
 import * as bench from './support.ts';
@@ -40,6 +41,15 @@ async function seed(db: Db, advisorId: string): Promise<{ visible: number[]; tim
       };
     });
     const ids = (await db.db.insertInto('person').values(people).returning('id').execute()).map((r) => r.id);
+    // The name keys the app writes with every person (the person list's search reads them).
+    await db.db
+      .insertInto('person_search_key')
+      .values(
+        ids.flatMap((id, k) =>
+          nameKeys(people[k]!.first_name, people[k]!.last_name).map((key) => ({ key, person_id: id })),
+        ),
+      )
+      .execute();
     ids.forEach((id, k) => {
       if ((start + k) % 4 < 2) visible.push(id);
     });

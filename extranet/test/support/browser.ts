@@ -24,8 +24,8 @@ export class Browser {
     return h;
   }
 
-  async get(path: string): Promise<Response> {
-    const res = await fetch(new URL(path, this.base), { headers: this.headers(), redirect: 'manual' });
+  async get(path: string, headers: Record<string, string> = {}): Promise<Response> {
+    const res = await fetch(new URL(path, this.base), { headers: this.headers(headers), redirect: 'manual' });
     this.store(res);
     return res;
   }

@@ -4,7 +4,8 @@ import { type ExpressionBuilder, type Insertable, type Kysely, sql } from 'kysel
 import type { Database, Person, PersonTable } from '../../db/database.ts';
 import { personScope } from '../auth/scope.repository.ts';
 import type { Viewer } from '../auth/viewer.ts';
-import { nameKeys } from '../search/search.rules.ts';
+import { nameMatches } from '../search/search.repository.ts';
+import { nameKeys, nameWords, wordLookup } from '../search/search.rules.ts';
 import type { PersonFilters } from './persons.rules.ts';
 
 /** The person table and what hangs off a person's file; plain functions, rows as the tables hold them. */
@@ -208,14 +209,11 @@ export async function searchPersons(
   if (f.q) {
     const phone = normaliseFrenchPhone(f.q);
     const digits = f.q.replace(/\D/g, '');
-    const term = `%${f.q.toLowerCase().replace(/[%_\\]/g, '')}%`;
+    // Names are matched as the global search matches them (accents, case and one typo aside).
+    const words = nameWords(f.q).slice(0, 5).map(wordLookup);
     base = base.where((w) =>
       w.or([
-        w(
-          sql`lower(coalesce(person.last_name, '') || ' ' || person.first_name || ' ' || coalesce(person.last_name, ''))`,
-          'like',
-          term,
-        ),
+        ...(words.length ? [nameMatches(words)(w)] : []),
         ...(phone ? [w('person.phone', '=', phone)] : []),
         ...(digits.length >= 4 && !phone ? [w('person.phone', 'like', `%${digits.replace(/^0/, '')}%`)] : []),
       ]),

@@ -1,4 +1,4 @@
-import { type Kysely, sql } from 'kysely';
+import { type ExpressionBuilder, type Kysely, sql } from 'kysely';
 import type { Database } from '../../db/database.ts';
 import { personScope, registrationScope } from '../auth/scope.repository.ts';
 import type { Viewer } from '../auth/viewer.ts';
@@ -9,6 +9,39 @@ import type { WordLookup } from './search.rules.ts';
  * erased people left out, each capped at `limit` rows (the caller asks one more than it shows to
  * know there are more).
  */
+
+/** The keys of one typed word: itself, the words it starts, and those one edit away. */
+function keyMatches(w: WordLookup) {
+  return (eb: ExpressionBuilder<Database, 'person_search_key'>) =>
+    eb.or([
+      eb('person_search_key.key', 'in', [w.exact, ...w.fuzzy]),
+      ...(w.prefix
+        ? [
+            eb.and([
+              eb('person_search_key.key', '>=', w.prefix.from),
+              eb('person_search_key.key', '<', w.prefix.to),
+            ]),
+          ]
+        : []),
+    ]);
+}
+
+/**
+ * The people whose name holds every one of these words (as the global search reads them): a
+ * condition on `person`, for the person list's search.
+ */
+export function nameMatches(words: WordLookup[]) {
+  return (eb: ExpressionBuilder<Database, 'person'>) =>
+    eb.and(
+      words.map((w) =>
+        eb(
+          'person.id',
+          'in',
+          eb.selectFrom('person_search_key').select('person_search_key.person_id').where(keyMatches(w)),
+        ),
+      ),
+    );
+}
 
 const PERSON_COLUMNS = [
   'person.id',
@@ -28,7 +61,6 @@ export async function peopleByName(db: Kysely<Database>, viewer: Viewer, words: 
   let q = db.selectFrom('person');
   words.forEach((w, i) => {
     const alias = `w${i}`;
-    const keys = [w.exact, ...w.fuzzy];
     const matched = db
       .selectFrom('person_search_key')
       .select([
@@ -39,19 +71,7 @@ export async function peopleByName(db: Kysely<Database>, viewer: Viewer, words: 
             : sql``
         } else 2 end)`.as('r'),
       ])
-      .where((eb) =>
-        eb.or([
-          eb('person_search_key.key', 'in', keys),
-          ...(w.prefix
-            ? [
-                eb.and([
-                  eb('person_search_key.key', '>=', w.prefix.from),
-                  eb('person_search_key.key', '<', w.prefix.to),
-                ]),
-              ]
-            : []),
-        ]),
-      )
+      .where(keyMatches(w))
       .groupBy('person_search_key.person_id')
       .as(alias);
     // biome-ignore lint/suspicious/noExplicitAny: one derived table per word, aliased at run time
