@@ -12,7 +12,8 @@ import { setup } from './setup.ts';
 
 const titles: Record<string, string> = {
   site: 'Site : poids des pages, EcoIndex, Lighthouse, débit (page de session en cache)',
-  extranet: 'Extranet : dépôt de 200 demandes, liste des demandes à 10 000 et 100 000 inscriptions',
+  extranet:
+    'Extranet : dépôt de 200 demandes, liste des demandes à 10 000 et 100 000 inscriptions, recherche globale sur 100 000 personnes',
 };
 
 interface SiteFigures {
@@ -98,6 +99,16 @@ if (extranet) {
       `p50 ${r.p50.toFixed(0)} ms · p95 ${r.p95.toFixed(0)} ms · ${r.rps.toFixed(0)} req/s${first ? '' : ` · ×${r.growth?.toFixed(2)}`}`,
       first ? `p95 ≤ ${b.inboxP95Ms} ms` : `p95 ≤ ×${b.inboxGrowth} de la première taille`,
       yes(first ? r.p95 <= b.inboxP95Ms : r.growth !== null && r.growth <= b.inboxGrowth),
+    ]);
+  }
+  for (const s of extranet.search ?? []) {
+    const budget = b.searchP95Ms ?? 100;
+    rows.push([
+      'extranet',
+      `recherche globale, ${s.persons.toLocaleString('fr-FR')} personnes et ${s.requests.toLocaleString('fr-FR')} demandes, ${s.users} utilisateurs (${s.base})`,
+      `p50 ${s.p50.toFixed(0)} ms · p95 ${s.p95.toFixed(0)} ms · ${s.rps.toFixed(0)} req/s · ${s.errors} erreur(s)`,
+      `p95 ≤ ${budget} ms, zéro erreur`,
+      yes(s.p95 <= budget && s.errors === 0),
     ]);
   }
 }

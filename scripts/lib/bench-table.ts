@@ -34,11 +34,27 @@ export interface InboxFigure {
   paths: Record<string, number>;
 }
 
-/** What `bench/inbox.ts` writes to BENCH_JSON. */
+/** The global search's latency on one base (`bench/search.ts`). */
+export interface SearchFigure {
+  base: string;
+  persons: number;
+  requests: number;
+  users: number;
+  p50: number;
+  p95: number;
+  max: number;
+  rps: number;
+  errors: number;
+  /** p95 per kind of term (name, typo, phone…) */
+  kinds: Record<string, number>;
+}
+
+/** What `bench/inbox.ts` writes to BENCH_JSON, and `bench/search.ts` adds to it. */
 export interface ExtranetFigures {
   intake: IntakeFigure[];
   inbox: (InboxFigure & { growth: number | null })[];
-  budgets: { inboxP95Ms: number; inboxGrowth: number };
+  search?: SearchFigure[];
+  budgets: { inboxP95Ms: number; inboxGrowth: number; searchP95Ms?: number };
 }
 
 /** Every acknowledged registration stored, none invented, none refused. */

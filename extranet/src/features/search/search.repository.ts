@@ -58,10 +58,8 @@ const PERSON_COLUMNS = [
  * keys of search.rules.ts) — the closest first (a rough rank: the service ranks them exactly).
  */
 export async function peopleByName(db: Kysely<Database>, viewer: Viewer, words: WordLookup[], limit: number) {
-  let q = db.selectFrom('person');
-  words.forEach((w, i) => {
-    const alias = `w${i}`;
-    const matched = db
+  const matched = words.slice(0, 1).map((w, i) =>
+    db
       .selectFrom('person_search_key')
       .select([
         'person_search_key.person_id',
@@ -73,23 +71,72 @@ export async function peopleByName(db: Kysely<Database>, viewer: Viewer, words: 
       ])
       .where(keyMatches(w))
       .groupBy('person_search_key.person_id')
-      .as(alias);
-    // biome-ignore lint/suspicious/noExplicitAny: one derived table per word, aliased at run time
-    q = (q as any).innerJoin(matched, `${alias}.person_id`, 'person.id');
-  });
-  const rank = sql.join(
-    words.map((_, i) => sql.ref(`w${i}.r`)),
-    sql` + `,
+      .as(`w${i}`),
   );
+  const [first] = matched;
+  if (!first) return [];
+  // From the few people the first (longest) word's keys name to their rows: a CROSS JOIN keeps
+  // SQLite from starting with every person of the viewer's territories instead (PostgreSQL plans
+  // it either way). The other words are checked on each of those people's own keys; the service
+  // ranks by all the words.
+  // biome-ignore lint/suspicious/noExplicitAny: a derived table aliased at run time
+  const q = db.selectFrom(first) as any;
+  const rank = sql.ref('w0.r');
   return q
+    .crossJoin('person')
+    .whereRef('person.id', '=', 'w0.person_id')
     .select([...PERSON_COLUMNS])
     .where(personScope(viewer))
     .where('person.erased_at', 'is', null)
+    .where((eb: ExpressionBuilder<Database, 'person'>) =>
+      eb.and(
+        words
+          .slice(1)
+          .map((w) =>
+            eb.exists(
+              eb
+                .selectFrom('person_search_key')
+                .select(sql`1`.as('one'))
+                .whereRef('person_search_key.person_id', '=', 'person.id')
+                .where(keyMatches(w)),
+            ),
+          ),
+      ),
+    )
     .orderBy(sql`${rank}`)
     .orderBy(sql`lower(coalesce(person.last_name, person.first_name))`)
     .orderBy('person.id')
     .limit(limit)
-    .execute();
+    .execute() as Promise<
+    {
+      id: number;
+      first_name: string;
+      last_name: string | null;
+      phone: string;
+      email: string | null;
+      territory: string | null;
+      commune_name: string | null;
+    }[]
+  >;
+}
+
+/**
+ * How many keys answer a typed word, counted up to `cap`: the rarest word is the one to start
+ * from (a common first name names thousands of people, a last name a few dozen).
+ */
+export async function wordFrequency(db: Kysely<Database>, w: WordLookup, cap: number): Promise<number> {
+  const row = await db
+    .selectFrom((eb) =>
+      eb
+        .selectFrom('person_search_key')
+        .select('person_search_key.person_id')
+        .where(keyMatches(w))
+        .limit(cap)
+        .as('k'),
+    )
+    .select((eb) => eb.fn.countAll<number | string>().as('n'))
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
 }
 
 /** People with this phone number, this e-mail or this number (their id). */
@@ -120,7 +167,9 @@ export async function requestsFound(
   if ('personIds' in by && by.personIds.length === 0) return [];
   let q = db
     .selectFrom('registration')
-    .innerJoin('person', 'person.id', 'registration.person_id')
+    // CROSS JOIN: SQLite starts from the requests asked for, not from a territory's people
+    .crossJoin('person')
+    .whereRef('person.id', '=', 'registration.person_id')
     .leftJoin('event_copy', 'event_copy.document_id', 'registration.event_id')
     .select([
       'registration.id',
@@ -153,26 +202,30 @@ export async function supportsFound(
   limit: number,
 ) {
   if (personIds.length === 0) return [];
-  return db
-    .selectFrom('support')
-    .innerJoin('person', 'person.id', 'support.person_id')
-    .leftJoin('users', 'users.id', 'support.advisor_id')
-    .select([
-      'support.id',
-      'support.phase',
-      'support.started_at',
-      'support.ended_at',
-      'support.person_id',
-      'person.first_name',
-      'person.last_name',
-      'users.name as advisor_name',
-    ])
-    .where(personScope(viewer))
-    .where('support.person_id', 'in', personIds)
-    .orderBy(sql`case when support.ended_at is null then 0 else 1 end`)
-    .orderBy('support.started_at', 'desc')
-    .limit(limit)
-    .execute();
+  return (
+    db
+      .selectFrom('support')
+      // CROSS JOIN: SQLite starts from these people's supports, not from a territory's people
+      .crossJoin('person')
+      .whereRef('person.id', '=', 'support.person_id')
+      .leftJoin('users', 'users.id', 'support.advisor_id')
+      .select([
+        'support.id',
+        'support.phase',
+        'support.started_at',
+        'support.ended_at',
+        'support.person_id',
+        'person.first_name',
+        'person.last_name',
+        'users.name as advisor_name',
+      ])
+      .where(personScope(viewer))
+      .where('support.person_id', 'in', personIds)
+      .orderBy(sql`case when support.ended_at is null then 0 else 1 end`)
+      .orderBy('support.started_at', 'desc')
+      .limit(limit)
+      .execute()
+  );
 }
 
 /**

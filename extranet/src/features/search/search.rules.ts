@@ -28,9 +28,23 @@ export const searchQuery = z.object({
     .max(MAX_TERM, { error: `La recherche est trop longue (${MAX_TERM} caractères au plus).` }),
 });
 
+/** Folded names, remembered: a page of results holds the same names many times. */
+const folded = new Map<string, string>();
+
 /** Lower case, accents removed, every run of non-letters one space: « Élodie  D'Hondt » → "elodie d hondt". */
 export function foldName(text: string | null | undefined): string {
-  return (text ?? '')
+  if (!text) return '';
+  let f = folded.get(text);
+  if (f === undefined) {
+    f = fold(text);
+    if (folded.size >= 10_000) folded.clear();
+    folded.set(text, f);
+  }
+  return f;
+}
+
+function fold(text: string): string {
+  return text
     .normalize('NFD')
     .replace(/\p{Diacritic}/gu, '')
     .toLowerCase()

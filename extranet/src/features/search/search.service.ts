@@ -8,13 +8,16 @@ import {
   requestsFound,
   sessionTitles,
   supportsFound,
+  wordFrequency,
 } from './search.repository.ts';
 import { nameScore, readTerm, wordLookup } from './search.rules.ts';
 
 /** Results shown per group; one more is read to know whether to ask for a narrower search. */
 export const PER_GROUP = 20;
 /** Candidates read before the exact ranking (the database's rank is rough). */
-const NAME_CANDIDATES = 200;
+const NAME_CANDIDATES = 100;
+/** Keys counted per word to find the rarest (search.repository.ts `wordFrequency`). */
+const WORD_COUNT_CAP = 2000;
 /** The sessions whose titles are compared (the most recent). */
 const SESSION_WINDOW = 2000;
 
@@ -50,7 +53,14 @@ export async function globalSearch(db: Kysely<Database>, viewer: Viewer, q: stri
           : { id: term.id };
     people = await peopleByContact(db, viewer, by, limit);
   } else if (term?.kind === 'name') {
-    const candidates = await peopleByName(db, viewer, term.words.map(wordLookup), NAME_CANDIDATES);
+    const lookups = term.words.map(wordLookup);
+    if (lookups.length > 1) {
+      // The rarest word first: the query starts from the people it names.
+      const counts = await Promise.all(lookups.map((w) => wordFrequency(db, w, WORD_COUNT_CAP)));
+      const order = lookups.map((w, i) => ({ w, n: counts[i] ?? 0 })).sort((a, b) => a.n - b.n);
+      lookups.splice(0, lookups.length, ...order.map((o) => o.w));
+    }
+    const candidates = await peopleByName(db, viewer, lookups, NAME_CANDIDATES);
     people = candidates
       .map((p) => ({ p, score: nameScore(term.words, p.first_name, p.last_name) }))
       .filter((c): c is { p: (typeof candidates)[number]; score: number } => c.score !== null)
