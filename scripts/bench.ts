@@ -106,7 +106,7 @@ if (extranet) {
     rows.push([
       'extranet',
       `recherche globale, ${s.persons.toLocaleString('fr-FR')} personnes et ${s.requests.toLocaleString('fr-FR')} demandes, ${s.users} utilisateurs (${s.base})`,
-      `p50 ${s.p50.toFixed(0)} ms · p95 ${s.p95.toFixed(0)} ms · ${s.rps.toFixed(0)} req/s · ${s.errors} erreur(s)`,
+      `p50 ${s.p50.toFixed(0)} ms · p95 ${s.p95.toFixed(0)} ms · ${s.rps.toFixed(0)} req/s · ${s.errors} erreur(s) · page témoin p95 ${s.baselineP95.toFixed(0)} ms`,
       `p95 ≤ ${budget} ms, zéro erreur`,
       yes(s.p95 <= budget && s.errors === 0),
     ]);

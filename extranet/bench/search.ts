@@ -11,6 +11,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { nowMs } from '@maillage/platform/clock';
 import type { ExtranetFigures, SearchFigure } from '@maillage/scripts/lib/bench-table';
+import { sql } from 'kysely';
 import type { Db } from '../src/db/connect.ts';
 import { nameKeys } from '../src/features/search/search.rules.ts';
 import { benchPerson, benchRegistration } from './rows.ts';
@@ -266,10 +267,16 @@ async function measure(url: string) {
     // Every term is someone the advisor may see: an answer without a result is an error.
     accept: (_path, body) => /id="r-(personnes|demandes)"/.test(body),
   });
+  // The same load on a page without a query of its own (the account page): what the server and
+  // the machine cost before any search, to read the search's figures against.
+  const baseline = await bench.concurrentLoad(url, cookies, {
+    perUser: REQUESTS_PER_USER,
+    pathOf: () => '/compte/securite',
+  });
   const kindsP95 = Object.fromEntries(
     [...load.byKind].map(([k, list]) => [k, Math.round(bench.percentile(list, 95))]),
   );
-  return { ...bench.loadSummary(load), kindsP95 };
+  return { ...bench.loadSummary(load), kindsP95, baselineP95: bench.percentile(baseline.latencies, 95) };
 }
 
 const rows: string[][] = [];
@@ -280,6 +287,10 @@ await bench.eachTarget(SECRET, {}, async ({ target, url, db }) => {
   );
   const t = performance.now();
   await seed(db);
+  // What autovacuum's autoanalyze does after a bulk load in production (SQLite's plans do not
+  // depend on statistics: the queries are written for its planner as it is).
+  if (db.kind === 'postgres')
+    await sql`analyze person, person_search_key, registration, support`.execute(db.db);
   process.stdout.write(`chargées en ${((performance.now() - t) / 1000).toFixed(0)} s, mesure… `);
   const r = await measure(url);
   console.log(
@@ -287,7 +298,12 @@ await bench.eachTarget(SECRET, {}, async ({ target, url, db }) => {
       .map(([k, v]) => `${k} ${v}`)
       .join(' · ')}`,
   );
-  rows.push([target.name, ...bench.loadCells(r), r.p95 <= BUDGET_P95_MS ? 'oui' : 'NON']);
+  rows.push([
+    target.name,
+    ...bench.loadCells(r),
+    r.p95 <= BUDGET_P95_MS ? 'oui' : 'NON',
+    r.baselineP95.toFixed(0),
+  ]);
   figures.push({
     base: target.name,
     persons: PERSONS,
@@ -299,13 +315,14 @@ await bench.eachTarget(SECRET, {}, async ({ target, url, db }) => {
     rps: r.rps,
     errors: r.errors,
     kinds: r.kindsP95,
+    baselineP95: r.baselineP95,
   });
 });
 
 console.log(
   `\nRecherche globale (/recherche), ${PERSONS.toLocaleString('fr-FR')} personnes et ${(PERSONS * REQUESTS_PER_PERSON).toLocaleString('fr-FR')} demandes, ${USERS} utilisateurs connectés en parallèle :\n`,
 );
-bench.printTable(['Base', ...bench.LOAD_HEADER, `p95 ≤ ${BUDGET_P95_MS} ms`], rows);
+bench.printTable(['Base', ...bench.LOAD_HEADER, `p95 ≤ ${BUDGET_P95_MS} ms`, 'p95 page témoin (ms)'], rows);
 
 if (process.env.BENCH_JSON) {
   // bench/inbox.ts writes the file first; the search figures are added to it.

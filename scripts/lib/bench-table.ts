@@ -47,6 +47,8 @@ export interface SearchFigure {
   errors: number;
   /** p95 per kind of term (name, typo, phone…) */
   kinds: Record<string, number>;
+  /** p95 of a page without a query of its own under the same load (the server's and machine's share) */
+  baselineP95: number;
 }
 
 /** What `bench/inbox.ts` writes to BENCH_JSON, and `bench/search.ts` adds to it. */

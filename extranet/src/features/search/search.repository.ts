@@ -54,70 +54,67 @@ const PERSON_COLUMNS = [
 ] as const;
 
 /**
- * People whose name holds every typed word — as a word, the start of one, or one edit away (the
- * keys of search.rules.ts) — the closest first (a rough rank: the service ranks them exactly).
+ * The ids of people whose name holds every typed word — as a word, the start of one, or one edit
+ * away (the keys of search.rules.ts) — with a rough rank (0 all exact, more for starts and typos),
+ * best first, at most `cap`. From the keys only, whatever the territory: `peopleByIds` then reads
+ * the rows, and the service keeps those the viewer may see. Two steps, because a join lets either planner start from a
+ * territory's every person rather than from the few the keys name.
  */
-export async function peopleByName(db: Kysely<Database>, viewer: Viewer, words: WordLookup[], limit: number) {
-  const matched = words.slice(0, 1).map((w, i) =>
-    db
-      .selectFrom('person_search_key')
-      .select([
-        'person_search_key.person_id',
-        sql<number>`min(case when person_search_key.key = ${w.exact} then 0 ${
-          w.prefix
-            ? sql`when person_search_key.key >= ${w.prefix.from} and person_search_key.key < ${w.prefix.to} then 1`
-            : sql``
-        } else 2 end)`.as('r'),
-      ])
-      .where(keyMatches(w))
-      .groupBy('person_search_key.person_id')
-      .as(`w${i}`),
-  );
-  const [first] = matched;
+export async function idsByName(db: Kysely<Database>, words: WordLookup[], cap: number) {
+  const [first, ...others] = words;
   if (!first) return [];
-  // From the few people the first (longest) word's keys name to their rows: a CROSS JOIN keeps
-  // SQLite from starting with every person of the viewer's territories instead (PostgreSQL plans
-  // it either way). The other words are checked on each of those people's own keys; the service
-  // ranks by all the words.
-  // biome-ignore lint/suspicious/noExplicitAny: a derived table aliased at run time
-  const q = db.selectFrom(first) as any;
-  const rank = sql.ref('w0.r');
-  return q
-    .crossJoin('person')
-    .whereRef('person.id', '=', 'w0.person_id')
-    .select([...PERSON_COLUMNS])
-    .where(personScope(viewer))
-    .where('person.erased_at', 'is', null)
-    .where((eb: ExpressionBuilder<Database, 'person'>) =>
+  const rows = await db
+    .selectFrom('person_search_key')
+    .select([
+      'person_search_key.person_id',
+      sql<number>`min(case when person_search_key.key = ${first.exact} then 0 ${
+        first.prefix
+          ? sql`when person_search_key.key >= ${first.prefix.from} and person_search_key.key < ${first.prefix.to} then 1`
+          : sql``
+      } else 2 end)`.as('r'),
+    ])
+    .where(keyMatches(first))
+    .where((eb) =>
       eb.and(
-        words
-          .slice(1)
-          .map((w) =>
-            eb.exists(
-              eb
-                .selectFrom('person_search_key')
-                .select(sql`1`.as('one'))
-                .whereRef('person_search_key.person_id', '=', 'person.id')
-                .where(keyMatches(w)),
-            ),
+        others.map((w) =>
+          eb.exists(
+            eb
+              .selectFrom('person_search_key as other')
+              .select(sql`1`.as('one'))
+              .whereRef('other.person_id', '=', 'person_search_key.person_id')
+              .where((o) =>
+                o.or([
+                  o('other.key', 'in', [w.exact, ...w.fuzzy]),
+                  ...(w.prefix
+                    ? [o.and([o('other.key', '>=', w.prefix.from), o('other.key', '<', w.prefix.to)])]
+                    : []),
+                ]),
+              ),
           ),
+        ),
       ),
     )
-    .orderBy(sql`${rank}`)
-    .orderBy(sql`lower(coalesce(person.last_name, person.first_name))`)
-    .orderBy('person.id')
-    .limit(limit)
-    .execute() as Promise<
-    {
-      id: number;
-      first_name: string;
-      last_name: string | null;
-      phone: string;
-      email: string | null;
-      territory: string | null;
-      commune_name: string | null;
-    }[]
-  >;
+    .groupBy('person_search_key.person_id')
+    .orderBy('r')
+    .orderBy('person_search_key.person_id')
+    .limit(cap)
+    .execute();
+  return rows.map((r) => ({ id: r.person_id, rank: Number(r.r) }));
+}
+
+/**
+ * These people's rows (not erased), by their ids only: the caller keeps those the viewer may see
+ * (`canSeeTerritory`, the same rule as personScope). With the territory in the query, SQLite
+ * would read a territory's every person through its index instead of these few by their key.
+ */
+export async function peopleByIds(db: Kysely<Database>, ids: number[]) {
+  if (ids.length === 0) return [];
+  return db
+    .selectFrom('person')
+    .select([...PERSON_COLUMNS])
+    .where('person.id', 'in', ids)
+    .where('person.erased_at', 'is', null)
+    .execute();
 }
 
 /**

@@ -1,21 +1,22 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/database.ts';
 import { audit } from '../audit/audit.repository.ts';
-import type { Viewer } from '../auth/viewer.ts';
+import { canSeeTerritory, type Viewer } from '../auth/viewer.ts';
 import {
+  idsByName,
   peopleByContact,
-  peopleByName,
+  peopleByIds,
   requestsFound,
   sessionTitles,
   supportsFound,
   wordFrequency,
 } from './search.repository.ts';
-import { nameScore, readTerm, wordLookup } from './search.rules.ts';
+import { foldName, nameScore, readTerm, wordLookup } from './search.rules.ts';
 
 /** Results shown per group; one more is read to know whether to ask for a narrower search. */
 export const PER_GROUP = 20;
-/** Candidates read before the exact ranking (the database's rank is rough). */
-const NAME_CANDIDATES = 100;
+/** People named by the keys, read at most (the viewer's are then among them; the rank is rough). */
+const NAME_CANDIDATES = 300;
 /** Keys counted per word to find the rarest (search.repository.ts `wordFrequency`). */
 const WORD_COUNT_CAP = 2000;
 /** The sessions whose titles are compared (the most recent). */
@@ -42,6 +43,7 @@ export async function globalSearch(db: Kysely<Database>, viewer: Viewer, q: stri
   let people: Awaited<ReturnType<typeof peopleByContact>> = [];
   let requests: Awaited<ReturnType<typeof requestsFound>> = [];
   let sessions: Awaited<ReturnType<typeof sessionTitles>> = [];
+  let capped = false;
   if (term?.kind === 'reference') {
     requests = await requestsFound(db, viewer, { reference: term.reference }, limit);
   } else if (term?.kind === 'phone' || term?.kind === 'email' || term?.kind === 'number') {
@@ -60,13 +62,31 @@ export async function globalSearch(db: Kysely<Database>, viewer: Viewer, q: stri
       const order = lookups.map((w, i) => ({ w, n: counts[i] ?? 0 })).sort((a, b) => a.n - b.n);
       lookups.splice(0, lookups.length, ...order.map((o) => o.w));
     }
-    const candidates = await peopleByName(db, viewer, lookups, NAME_CANDIDATES);
-    people = candidates
+    const ranked = await idsByName(db, lookups, NAME_CANDIDATES);
+    const rank = new Map(ranked.map((r) => [r.id, r.rank]));
+    // Only those the viewer may see (their territories; admins all), as personScope says in SQL.
+    const rows = (
+      await peopleByIds(
+        db,
+        ranked.map((r) => r.id),
+      )
+    ).filter((p) => canSeeTerritory(viewer, p.territory));
+    people = rows
       .map((p) => ({ p, score: nameScore(term.words, p.first_name, p.last_name) }))
-      .filter((c): c is { p: (typeof candidates)[number]; score: number } => c.score !== null)
-      .sort((a, b) => a.score - b.score)
+      .filter((c): c is { p: (typeof rows)[number]; score: number } => c.score !== null)
+      .sort(
+        (a, b) =>
+          a.score - b.score ||
+          (rank.get(a.p.id) ?? 0) - (rank.get(b.p.id) ?? 0) ||
+          foldName(a.p.last_name ?? a.p.first_name).localeCompare(
+            foldName(b.p.last_name ?? b.p.first_name),
+          ) ||
+          a.p.id - b.p.id,
+      )
       .map((c) => c.p)
       .slice(0, limit);
+    // More people than read: the visible ones may be further; the page asks to narrow the search.
+    capped = ranked.length === NAME_CANDIDATES;
     sessions = (await sessionTitles(db, viewer, SESSION_WINDOW))
       .filter((s) => nameScore(term.words, s.title, s.program_title) !== null)
       .slice(0, limit);
@@ -84,7 +104,7 @@ export async function globalSearch(db: Kysely<Database>, viewer: Viewer, q: stri
     ),
   ]);
   const result = {
-    people: group(people),
+    people: { ...group(people), more: people.length > PER_GROUP || capped },
     requests: group(personRequests),
     sessions: group(sessions),
     supports: group(supports),
