@@ -52,7 +52,8 @@ it('the demo advisor starts a support, writes a note with a next action and find
 
   await page.getByRole('link', { name: 'Personnes' }).click();
   await page.getByLabel('Nom ou téléphone').fill(lastName);
-  await page.getByRole('button', { name: 'Chercher' }).click();
+  // the list's own search (the header has the global one)
+  await page.getByRole('main').getByRole('button', { name: 'Chercher' }).click();
   await page.waitForURL(/\/personnes\?r=/);
   expect(page.url()).not.toContain(lastName);
   problems.push(...(await seriousViolations(page)));

@@ -17,7 +17,7 @@ const LISTS: Record<string, string> = {
   '/sms': 'SMS',
 };
 
-export interface ListReturn {
+interface ListReturn {
   href: string;
   label: string;
 }

@@ -13,8 +13,8 @@ import { z } from 'zod';
  */
 
 /** The shortest term searched, and the longest. */
-export const MIN_TERM = 2;
-export const MAX_TERM = 80;
+const MIN_TERM = 2;
+const MAX_TERM = 80;
 /** Words shorter than this are matched exactly or as a prefix, never with a typo. */
 const FUZZY_FROM = 4;
 
@@ -164,7 +164,7 @@ const REFERENCE = /^MAI-?(\d{4})-?(\d{1,6})$/i;
 const EMAIL = /^[^\s@<>]+@[^\s@<>]+$/;
 
 /** What a typed term is, read in that order: a request reference, an e-mail, a phone, a person's number, a name. */
-export type SearchTerm =
+type SearchTerm =
   | { kind: 'reference'; reference: string }
   | { kind: 'email'; email: string }
   | { kind: 'phone'; phone: string }

@@ -16,17 +16,20 @@ import { foldName, nameScore, readTerm, wordLookup } from './search.rules.ts';
 /** Results shown per group; one more is read to know whether to ask for a narrower search. */
 export const PER_GROUP = 20;
 /** People named by the keys, read at most (the viewer's are then among them; the rank is rough). */
-const NAME_CANDIDATES = 300;
+const NAME_CANDIDATES = 150;
 /** Keys counted per word to find the rarest (search.repository.ts `wordFrequency`). */
 const WORD_COUNT_CAP = 2000;
 /** The sessions whose titles are compared (the most recent). */
 const SESSION_WINDOW = 2000;
 
-export interface Group<T> {
+interface Group<T> {
   items: T[];
   /** more than shown: the search should be narrowed */
   more: boolean;
 }
+
+/** Folded names compare as plain text (no locale needed once accents are gone). */
+const byText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 const group = <T>(rows: T[]): Group<T> => ({
   items: rows.slice(0, PER_GROUP),
@@ -78,9 +81,7 @@ export async function globalSearch(db: Kysely<Database>, viewer: Viewer, q: stri
         (a, b) =>
           a.score - b.score ||
           (rank.get(a.p.id) ?? 0) - (rank.get(b.p.id) ?? 0) ||
-          foldName(a.p.last_name ?? a.p.first_name).localeCompare(
-            foldName(b.p.last_name ?? b.p.first_name),
-          ) ||
+          byText(foldName(a.p.last_name ?? a.p.first_name), foldName(b.p.last_name ?? b.p.first_name)) ||
           a.p.id - b.p.id,
       )
       .map((c) => c.p)
