@@ -58,7 +58,8 @@ it('the demo advisor starts a support, writes a note with a next action and find
   expect(page.url()).not.toContain(lastName);
   problems.push(...(await seriousViolations(page)));
   await page.getByRole('link', { name: new RegExp(lastName) }).click();
-  await page.waitForURL(/\/personnes\/\d+$/);
+  // the file's address carries the list to come back to (« retour »)
+  await page.waitForURL(/\/personnes\/\d+\?retour=%2Fpersonnes%3Fr%3D[^&#]+$/);
   problems.push(...(await seriousViolations(page)));
 
   await page.getByRole('button', { name: 'Commencer un accompagnement' }).click();
