@@ -7,7 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import { addDays, nowMs, parisDate } from '@maillage/platform/clock';
 import type { Db } from '../src/db/connect.ts';
-import { nameKeys } from '../src/features/search/search.rules.ts';
+import { nameKeys } from '../src/db/name-keys.ts';
 import { createSealer } from '../src/lib/sealed.ts';
 import { benchPerson, benchRegistration } from './rows.ts';
 import * as bench from './support.ts';

@@ -13,7 +13,7 @@ import { nowMs } from '@maillage/platform/clock';
 import type { ExtranetFigures, SearchFigure } from '@maillage/scripts/lib/bench-table';
 import { sql } from 'kysely';
 import type { Db } from '../src/db/connect.ts';
-import { nameKeys } from '../src/features/search/search.rules.ts';
+import { nameKeys } from '../src/db/name-keys.ts';
 import { benchPerson, benchRegistration } from './rows.ts';
 import * as bench from './support.ts';
 

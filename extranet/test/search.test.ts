@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import * as personSearchMigration from '../src/db/migrations/2026_12_08_0100_person_search.ts';
+import { nameKeys } from '../src/db/name-keys.ts';
 import type { Viewer } from '../src/features/auth/viewer.ts';
 import { insertPerson, updatePersonRow } from '../src/features/persons/persons.repository.ts';
 import { claimErasure } from '../src/features/retention/retention.repository.ts';
-import { editDistance, nameKeys, readTerm, searchQuery } from '../src/features/search/search.rules.ts';
+import { editDistance, readTerm, searchQuery } from '../src/features/search/search.rules.ts';
 import { globalSearch } from '../src/features/search/search.service.ts';
 import { withMigratedDatabase } from './support/database.ts';
 import { personRow, registrationRow } from './support/rows.ts';

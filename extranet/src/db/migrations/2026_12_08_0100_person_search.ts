@@ -1,12 +1,12 @@
 import { type Kysely, PostgresAdapter, sql } from 'kysely';
-import { nameKeys } from '../../features/search/search.rules.ts';
+import { nameKeys } from '../name-keys.ts';
 
 // Typed Kysely<any> on purpose, like every migration: it must keep compiling as the schema moves on.
 
 const isPg = (db: Kysely<any>) => db.getExecutor().adapter instanceof PostgresAdapter;
 
 /**
- * The global search's keys of each person's name (search.rules.ts: folded words and their
+ * The global search's keys of each person's name (db/name-keys.ts: folded words and their
  * one-letter deletions), kept by the persons repository on every write of a name, so that a name
  * is found with accents, case and one typo aside by indexed equality on SQLite and PostgreSQL.
  * The keys compare byte by byte (collation "C" on PostgreSQL) so that a prefix is a key range.

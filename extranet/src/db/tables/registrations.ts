@@ -27,7 +27,7 @@ export interface PersonTable {
   sms_opt_out_at: Generated<Timestamp | null>;
 }
 
-/** The global search's keys of a person's name (features/search/search.rules.ts `nameKeys`). */
+/** The global search's keys of a person's name (db/name-keys.ts `nameKeys`). */
 export interface PersonSearchKeyTable {
   key: string;
   person_id: number;

@@ -2,10 +2,11 @@ import { addDays, parisDate, parisInstant } from '@maillage/platform/clock';
 import { normaliseFrenchPhone } from '@maillage/platform/phone';
 import { type ExpressionBuilder, type Insertable, type Kysely, sql } from 'kysely';
 import type { Database, Person, PersonTable } from '../../db/database.ts';
+import { nameKeys, nameWords } from '../../db/name-keys.ts';
 import { personScope } from '../auth/scope.repository.ts';
 import type { Viewer } from '../auth/viewer.ts';
 import { nameMatches } from '../search/search.repository.ts';
-import { nameKeys, nameWords, wordLookup } from '../search/search.rules.ts';
+import { wordLookup } from '../search/search.rules.ts';
 import type { PersonFilters } from './persons.rules.ts';
 
 /** The person table and what hangs off a person's file; plain functions, rows as the tables hold them. */
@@ -35,10 +36,10 @@ export async function insertPerson(db: Kysely<Database>, values: Insertable<Pers
 }
 
 /**
- * Replaces the global search's keys of a person's name (search.rules.ts); no keys for an erased
+ * Replaces the global search's keys of a person's name (db/name-keys.ts); no keys for an erased
  * person (pass null names). Called on every write of a name, in the same transaction.
  */
-export async function indexPersonName(
+async function indexPersonName(
   db: Kysely<Database>,
   personId: number,
   firstName: string | null,

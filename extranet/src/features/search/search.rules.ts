@@ -1,9 +1,10 @@
 import { normaliseFrenchPhone } from '@maillage/platform/phone';
 import { z } from 'zod';
+import { deletions, FUZZY_FROM, foldName, nameWords } from '../../db/name-keys.ts';
 
 /*
- * The global search's rules, without SQL: how a name is folded into search keys (accents, case and
- * punctuation aside), how a typed term is read (a phone number, an e-mail, a request reference, a
+ * The global search's rules, without SQL (a name's stored keys are db/name-keys.ts): how a typed
+ * term is read (a phone number, an e-mail, a request reference, a
  * person's number, or words of a name), and how close a found name is to what was typed.
  *
  * Typos: a name's words are stored with their one-letter deletions (the "deletion neighbourhood"):
@@ -15,8 +16,6 @@ import { z } from 'zod';
 /** The shortest term searched, and the longest. */
 const MIN_TERM = 2;
 const MAX_TERM = 80;
-/** Words shorter than this are matched exactly or as a prefix, never with a typo. */
-const FUZZY_FROM = 4;
 
 /** `?q=` of /recherche: trimmed; empty or too short says so in French. */
 export const searchQuery = z.object({
@@ -27,66 +26,6 @@ export const searchQuery = z.object({
     .min(MIN_TERM, { error: `Saisissez au moins ${MIN_TERM} caractères.` })
     .max(MAX_TERM, { error: `La recherche est trop longue (${MAX_TERM} caractères au plus).` }),
 });
-
-/** Folded names, remembered: a page of results holds the same names many times. */
-const folded = new Map<string, string>();
-
-/** Lower case, accents removed, every run of non-letters one space: « Élodie  D'Hondt » → "elodie d hondt". */
-export function foldName(text: string | null | undefined): string {
-  if (!text) return '';
-  let f = folded.get(text);
-  if (f === undefined) {
-    f = fold(text);
-    if (folded.size >= 10_000) folded.clear();
-    folded.set(text, f);
-  }
-  return f;
-}
-
-function fold(text: string): string {
-  return text
-    .normalize('NFD')
-    .replace(/\p{Diacritic}/gu, '')
-    .toLowerCase()
-    .replace(/œ/g, 'oe')
-    .replace(/æ/g, 'ae')
-    .replace(/[^a-z0-9]+/g, ' ')
-    .trim();
-}
-
-/** The folded words of a name, each once. */
-export function nameWords(...parts: (string | null | undefined)[]): string[] {
-  return [...new Set(parts.flatMap((p) => foldName(p).split(' ')).filter((w) => w.length > 0))];
-}
-
-/** The word with one letter removed, at each place (each variant once). */
-function deletions(word: string): string[] {
-  const out = new Set<string>();
-  for (let i = 0; i < word.length; i++) out.add(word.slice(0, i) + word.slice(i + 1));
-  out.delete('');
-  return [...out];
-}
-
-/**
- * The search keys stored for a person's name: each word as `=word`, and for words long enough to
- * carry a typo, their one-letter deletions as `~variant`. A compound name also gives its words
- * joined (« Le Gall » → "legall"), as people type it both ways.
- */
-export function nameKeys(
-  firstName: string | null | undefined,
-  lastName: string | null | undefined,
-): string[] {
-  const words = nameWords(firstName, lastName);
-  const joined = [foldName(firstName), foldName(lastName)]
-    .filter((p) => p.includes(' '))
-    .map((p) => p.replace(/ /g, ''));
-  const keys = new Set<string>();
-  for (const w of [...words, ...joined]) {
-    keys.add(`=${w}`);
-    if (w.length >= FUZZY_FROM) for (const d of deletions(w)) keys.add(`~${d}`);
-  }
-  return [...keys];
-}
 
 /** How one typed word is looked up: its exact key, its prefix range, and its typo keys. */
 export interface WordLookup {

@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/database.ts';
+import { foldName } from '../../db/name-keys.ts';
 import { audit } from '../audit/audit.repository.ts';
 import { canSeeTerritory, type Viewer } from '../auth/viewer.ts';
 import {
@@ -11,7 +12,7 @@ import {
   supportsFound,
   wordFrequency,
 } from './search.repository.ts';
-import { foldName, nameScore, readTerm, wordLookup } from './search.rules.ts';
+import { nameScore, readTerm, wordLookup } from './search.rules.ts';
 
 /** Results shown per group; one more is read to know whether to ask for a narrower search. */
 export const PER_GROUP = 20;
