@@ -1,13 +1,8 @@
 import { clientAddress } from '@maillage/platform/client-address';
 import type { APIContext, AstroGlobal } from 'astro';
-import type { Viewer } from '../features/auth/viewer.ts';
+import type { SignedInUser } from '../features/auth/viewer-cache.ts';
 
-export interface CurrentUser extends Viewer {
-  email: string;
-  name: string;
-  twoFactorEnabled: boolean;
-  sessionCreatedAt: Date;
-}
+export type CurrentUser = SignedInUser;
 
 type Ctx = Pick<AstroGlobal | APIContext, 'locals' | 'url' | 'redirect'>;
 

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { CurrentUser } from '../../lib/guard.ts';
+import type { Viewer } from './viewer.ts';
 
 /**
  * Who is signed in, kept a few seconds per session so that a signed-in page does not read the
@@ -10,7 +10,7 @@ import type { CurrentUser } from '../../lib/guard.ts';
  *   only a cookie that better-auth verified once is ever found here; the token itself is not kept
  *   as a key.
  * - Revocation: on this instance at once — signing out, disabling an account, a password reset,
- *   two-factor changes and territory changes call `forgetUser` / `forgetAll`; on another instance
+ *   two-factor changes and territory changes call `forgetViewer` / `forgetUser`; on another instance
  *   within VIEWER_TTL_MS, when its entry expires and the session is read again from the database.
  * - The session's own limits still hold on every hit: its idle expiry as last read, and the
  *   12-hour absolute lifetime (checked by the middleware from `sessionCreatedAt`).
@@ -18,8 +18,16 @@ import type { CurrentUser } from '../../lib/guard.ts';
 export const VIEWER_TTL_MS = 5_000;
 const MAX_ENTRIES = 5_000;
 
+/** The signed-in account as pages see it (lib/guard.ts's CurrentUser). */
+export interface SignedInUser extends Viewer {
+  email: string;
+  name: string;
+  twoFactorEnabled: boolean;
+  sessionCreatedAt: Date;
+}
+
 interface Entry {
-  user: CurrentUser;
+  user: SignedInUser;
   token: string;
   /** the session's idle expiry, as last read from the database (ms) */
   expiresAt: number;
@@ -76,8 +84,4 @@ export function forgetViewer(key: string): void {
 /** Every session of an account: it was disabled, its password, two-factor or territories changed. */
 export function forgetUser(userId: string): void {
   for (const [k, e] of entries) if (e.user.id === userId) entries.delete(k);
-}
-
-export function forgetAll(): void {
-  entries.clear();
 }
