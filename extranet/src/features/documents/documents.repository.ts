@@ -86,3 +86,27 @@ export async function moveDocuments(db: Db, fromId: number, toId: number): Promi
     .executeTakeFirst();
   return Number(result.numUpdatedRows);
 }
+
+/**
+ * A person's documents for the right-of-access export: what is held (type, format, name, size,
+ * dates, who added it) and where an admin downloads each; never the storage key.
+ */
+export async function selectDocumentsForExport(db: Db, personId: number) {
+  const rows = await db
+    .selectFrom('document')
+    .select([
+      'id',
+      'support_id',
+      'kind',
+      'format',
+      'original_name',
+      'size',
+      'confidential',
+      'uploaded_by',
+      'created_at',
+    ])
+    .where('person_id', '=', personId)
+    .orderBy('id')
+    .execute();
+  return rows.map((r) => ({ ...r, download_path: `/documents/${r.id}` }));
+}
