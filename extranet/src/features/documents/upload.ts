@@ -63,6 +63,8 @@ export async function receiveUpload(
   const body = Readable.fromWeb(request.body as import('node:stream/web').ReadableStream<Uint8Array>);
   const parser = busboy({
     headers: { 'content-type': type },
+    // Browsers send file names in UTF-8 (busboy's default would read them as Latin-1).
+    defParamCharset: 'utf8',
     limits: { files: 1, fields: 20, fieldSize: 1024, parts: 25 },
   });
   const fields: Record<string, string> = {};
