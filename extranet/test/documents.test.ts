@@ -31,7 +31,11 @@ async function upload(browser: Browser, query: string, file: Upload): Promise<Re
   const form = new FormData();
   if (file.kind !== undefined) form.append('kind', file.kind);
   if (file.confidential) form.append('confidential', 'on');
-  form.append('file', new Blob([file.bytes], { type: file.type ?? 'application/pdf' }), file.name);
+  form.append(
+    'file',
+    new Blob([new Uint8Array(file.bytes)], { type: file.type ?? 'application/pdf' }),
+    file.name,
+  );
   return fetch(new URL(`/documents/ajouter?${query}`, browser.base), {
     method: 'POST',
     body: form,
@@ -150,16 +154,38 @@ describe.each(BACKENDS)('documents on %s', (backend) => {
     const workbook = new ExcelJS.Workbook();
     workbook.addWorksheet('Prévisionnel').addRow(['Chiffre d’affaires', 12000]);
     const xlsx = Buffer.from(await workbook.xlsx.writeBuffer());
-    const png = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), randomBytes(500)]);
+    const png = Buffer.concat([
+      Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+      randomBytes(500),
+    ]);
     const jpeg = Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), randomBytes(500)]);
     const back = `/accompagnements/${supportId}`;
     const ids = {
       // The name says .pdf and the browser says PDF: the content says Excel, and Excel it is.
-      xlsx: await added(advisor, `accompagnement=${supportId}`, { kind: 'business-plan', name: 'plan.pdf', bytes: xlsx }, back),
-      png: await added(advisor, `accompagnement=${supportId}`, { kind: 'autre', name: 'photo.png', bytes: png }, back),
-      jpeg: await added(advisor, `accompagnement=${supportId}`, { kind: 'autre', name: 'scan', bytes: jpeg }, back),
+      xlsx: await added(
+        advisor,
+        `accompagnement=${supportId}`,
+        { kind: 'business-plan', name: 'plan.pdf', bytes: xlsx },
+        back,
+      ),
+      png: await added(
+        advisor,
+        `accompagnement=${supportId}`,
+        { kind: 'autre', name: 'photo.png', bytes: png },
+        back,
+      ),
+      jpeg: await added(
+        advisor,
+        `accompagnement=${supportId}`,
+        { kind: 'autre', name: 'scan', bytes: jpeg },
+        back,
+      ),
     };
-    expect((await row(ids.xlsx))!).toMatchObject({ format: 'xlsx', support_id: supportId, person_id: personId });
+    expect((await row(ids.xlsx))!).toMatchObject({
+      format: 'xlsx',
+      support_id: supportId,
+      person_id: personId,
+    });
     expect((await row(ids.png))!.format).toBe('png');
     expect((await row(ids.jpeg))!.format).toBe('jpeg');
     const res = await advisor.get(`/documents/${ids.xlsx}`);
@@ -177,7 +203,11 @@ describe.each(BACKENDS)('documents on %s', (backend) => {
     const { personId } = await personFromIntake(server, 'ev-val', { firstName: 'Inès' });
     const before = files().length;
     const refused: Upload[] = [
-      { kind: 'autre', name: 'attestation.pdf', bytes: Buffer.from('<!doctype html><script>alert(1)</script>') },
+      {
+        kind: 'autre',
+        name: 'attestation.pdf',
+        bytes: Buffer.from('<!doctype html><script>alert(1)</script>'),
+      },
       {
         kind: 'autre',
         name: 'logo.svg',
@@ -185,7 +215,11 @@ describe.each(BACKENDS)('documents on %s', (backend) => {
         bytes: Buffer.from('<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'),
       },
       // A ZIP that is no office file (its local header only).
-      { kind: 'autre', name: 'contrat.docx', bytes: Buffer.concat([Buffer.from('PK\u0003\u0004'), randomBytes(300)]) },
+      {
+        kind: 'autre',
+        name: 'contrat.docx',
+        bytes: Buffer.concat([Buffer.from('PK\u0003\u0004'), randomBytes(300)]),
+      },
       { kind: 'autre', name: 'outil.pdf', bytes: Buffer.concat([Buffer.from('MZ'), randomBytes(300)]) },
     ];
     for (const file of refused) {
@@ -256,7 +290,11 @@ describe.each(BACKENDS)('documents on %s', (backend) => {
     expect((await outsider.get(`/documents/${id}/supprimer`)).status).toBe(404);
     expect((await outsider.post(`/documents/${id}/supprimer`, {})).status).toBe(404);
     expect((await outsider.get(`/documents/ajouter?personne=${personId}`)).status).toBe(404);
-    const res = await upload(outsider, `personne=${personId}`, { kind: 'autre', name: 'b.pdf', bytes: PDF() });
+    const res = await upload(outsider, `personne=${personId}`, {
+      kind: 'autre',
+      name: 'b.pdf',
+      bytes: PDF(),
+    });
     expect(res.status).toBe(404);
     expect(files().length).toBe(before);
     expect(await row(id)).toBeDefined();
@@ -284,7 +322,9 @@ describe.each(BACKENDS)('documents on %s', (backend) => {
       const res = await who.get(`/documents/${secret}`);
       expect(res.status).toBe(200);
       await res.arrayBuffer();
-      expect(visibleText(await (await who.get(`/personnes/${personId}`)).text())).toContain('contrat signé.pdf');
+      expect(visibleText(await (await who.get(`/personnes/${personId}`)).text())).toContain(
+        'contrat signé.pdf',
+      );
     }
     // The colleague of the same territory sees the person and the open document, never the confidential one.
     const page = visibleText(await (await colleague.get(`/personnes/${personId}`)).text());

@@ -205,7 +205,8 @@ export async function restore(archive: string, locations: Locations): Promise<Ma
       mkdirSync(locations.documents, { recursive: true, mode: 0o700 });
       cpSync(join(staging, 'documents'), locations.documents, { recursive: true });
       chmodSync(locations.documents, 0o700);
-      for (const entry of readdirSync(locations.documents)) chmodSync(join(locations.documents, entry), 0o600);
+      for (const entry of readdirSync(locations.documents))
+        chmodSync(join(locations.documents, entry), 0o600);
     }
     return manifest;
   } finally {

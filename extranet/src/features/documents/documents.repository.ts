@@ -19,6 +19,29 @@ const COLUMNS = [
   'document.created_at',
 ] as const;
 
+/** The person's id when the viewer may see them (territory) and they are not erased. */
+export async function findVisiblePerson(db: Db, viewer: Viewer, personId: number) {
+  return db
+    .selectFrom('person')
+    .select('id')
+    .where('id', '=', personId)
+    .where('erased_at', 'is', null)
+    .where(personScope(viewer))
+    .executeTakeFirst();
+}
+
+/** The support's id and person when the viewer may see its person (territory) and they are not erased. */
+export async function findVisibleSupport(db: Db, viewer: Viewer, supportId: number) {
+  return db
+    .selectFrom('support')
+    .innerJoin('person', 'person.id', 'support.person_id')
+    .select(['support.id', 'support.person_id'])
+    .where('support.id', '=', supportId)
+    .where('person.erased_at', 'is', null)
+    .where(personScope(viewer))
+    .executeTakeFirst();
+}
+
 export async function insertDocument(db: Db, values: Insertable<DocumentTable>): Promise<number> {
   const row = await db.insertInto('document').values(values).returning('id').executeTakeFirstOrThrow();
   return row.id;

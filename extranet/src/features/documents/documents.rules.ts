@@ -31,7 +31,6 @@ export const documentFields = z.object({
     .optional()
     .transform((v) => v === 'on'),
 });
-export type DocumentFields = z.infer<typeof documentFields>;
 
 export type DocumentFormat =
   | 'pdf'
@@ -80,7 +79,6 @@ export const EMPTY_MESSAGE = 'Choisissez un fichier à envoyer.';
 
 export class DocumentNotFoundError extends Error {}
 export class DocumentTooLargeError extends Error {}
-export class DocumentRejectedError extends Error {}
 
 /** How many bytes of the start and of the end of a file the format check keeps (ZIP's directory is at the end). */
 export const SNIFF_BYTES = 64 * 1024;

@@ -4,11 +4,12 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../../db/database.ts';
 import { audit } from '../audit/audit.repository.ts';
 import type { Viewer } from '../auth/viewer.ts';
-import { findVisiblePerson, findVisibleSupport } from '../supports/supports.repository.ts';
 import type { DocumentStore } from './document.store.ts';
 import {
   deleteDocumentRow,
   findDocumentInScope,
+  findVisiblePerson,
+  findVisibleSupport,
   insertDocument,
   selectDocuments,
   selectReferents,
@@ -58,9 +59,7 @@ export async function resolveTarget(
 ): Promise<{ personId: number; supportId: number | null } | null> {
   if ('supportId' in target) {
     const support = await findVisibleSupport(db, viewer, target.supportId);
-    if (!support) return null;
-    const person = await findVisiblePerson(db, viewer, support.person_id);
-    return person ? { personId: support.person_id, supportId: support.id } : null;
+    return support ? { personId: support.person_id, supportId: support.id } : null;
   }
   const person = await findVisiblePerson(db, viewer, target.personId);
   return person ? { personId: person.id, supportId: null } : null;

@@ -3,7 +3,7 @@ import busboy from 'busboy';
 import type { DocumentStore } from './document.store.ts';
 import { DocumentTooLargeError, MAX_DOCUMENT_BYTES, SNIFF_BYTES } from './documents.rules.ts';
 
-export interface ReceivedFile {
+interface ReceivedFile {
   key: string;
   size: number;
   name: string;
