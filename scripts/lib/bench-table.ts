@@ -34,11 +34,30 @@ export interface InboxFigure {
   paths: Record<string, number>;
 }
 
-/** What `bench/inbox.ts` writes to BENCH_JSON. */
+/** Uploads of a 10 MB document on one base (bench/documents.ts). */
+export interface DocumentsFigure {
+  base: string;
+  uploads: number;
+  mb: number;
+  p50: number;
+  p95: number;
+  max: number;
+  /** the server's resident memory after a first upload, after all of them, and its peak between */
+  rssBeforeMb: number;
+  rssAfterMb: number;
+  rssPeakMb: number;
+  /** the answer to 10 MB + 1 byte (413), and the files it left in the store (0) */
+  overLimitStatus: number;
+  overLimitLeftFiles: number;
+}
+
+/** What `bench/inbox.ts` writes to BENCH_JSON (and `bench/documents.ts` adds). */
 export interface ExtranetFigures {
   intake: IntakeFigure[];
   inbox: (InboxFigure & { growth: number | null })[];
   budgets: { inboxP95Ms: number; inboxGrowth: number };
+  documents?: DocumentsFigure[];
+  documentBudgets?: { uploadMs: number; rssGrowthMb: number };
 }
 
 /** Every acknowledged registration stored, none invented, none refused. */
