@@ -3,6 +3,7 @@
 // « confidentiel »), confirmed delete, audit rows; erasure, retention and the export.
 import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import ExcelJS from 'exceljs';
@@ -275,6 +276,35 @@ describe.each(BACKENDS)('documents on %s', (backend) => {
     // The exception is this route only: any other page still refuses a body past 64 KB.
     const big = await advisor.post(`/personnes/${personId}`, { x: 'a'.repeat(70_000) });
     expect(big.status).toBe(413);
+  });
+
+  it('answers 413 at once to a body declared larger than 10 MB, without reading it', async () => {
+    const { personId } = await personFromIntake(server, 'ev-val', { firstName: 'Noé' });
+    const before = files().length;
+    const url = new URL(`/documents/ajouter?personne=${personId}`, server.url);
+    const answer = await new Promise<{ status: number; body: string }>((resolve, reject) => {
+      const req = request(url, {
+        method: 'POST',
+        headers: {
+          'content-type': 'multipart/form-data; boundary=xyz',
+          'content-length': String(30 * 1024 * 1024),
+          origin: server.url,
+          cookie: [...advisor.cookies].map(([k, v]) => `${k}=${v}`).join('; '),
+        },
+      });
+      req.on('response', (res) => {
+        let body = '';
+        res.on('data', (d) => (body += d));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+      });
+      req.on('error', reject);
+      // Only the start of the body is ever sent: the answer must come without the rest.
+      req.write('--xyz\r\nContent-Disposition: form-data; name="file"; filename="a.pdf"\r\n\r\n%PDF-');
+    });
+    expect(answer.status).toBe(413);
+    expect(visibleText(answer.body)).toContain('Ce fichier dépasse 10 Mo');
+    expect(await documentsOf(personId)).toEqual([]);
+    expect(files().length).toBe(before);
   });
 
   it('answers 404 to another territory: no list, no download, no upload, no delete', async () => {
