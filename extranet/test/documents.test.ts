@@ -443,6 +443,26 @@ describe.each(BACKENDS)('documents on %s', (backend) => {
     expect(JSON.parse(line!.details_json!)).toMatchObject({ documents: 1 });
   });
 
+  it('moves the documents of a duplicate to the record kept when an admin merges them', async () => {
+    const keep = (await personFromIntake(server, 'ev-val', { firstName: 'Aline' })).personId;
+    const duplicate = (await personFromIntake(server, 'ev-val', { firstName: 'Aline' })).personId;
+    const id = await added(
+      advisor,
+      `personne=${duplicate}`,
+      { kind: 'autre', name: 'doublon.pdf', bytes: PDF() },
+      `/personnes/${duplicate}`,
+    );
+    const res = await admin.post(`/personnes/${keep}?_action=persons.merge`, {
+      person: String(keep),
+      other: String(duplicate),
+      confirm: 'on',
+    });
+    expect(location(res)).toBe(`/personnes/${keep}?fait=merge`);
+    expect((await row(id))!.person_id).toBe(keep);
+    expect(files()).toContain((await row(id))!.storage_key);
+    expect(visibleText(await (await advisor.get(`/personnes/${keep}`)).text())).toContain('doublon.pdf');
+  });
+
   it('the retention job erases the documents of people past the period, rows and files', async () => {
     const { personId } = await personFromIntake(server, 'ev-val', { firstName: 'Old' });
     const id = await added(
