@@ -29,7 +29,12 @@ function rssMb(pid: number): number {
   return Number(kb ?? 0) / 1024;
 }
 
-async function upload(url: string, cookie: string, personId: number, bytes: Uint8Array<ArrayBuffer>): Promise<Response> {
+async function upload(
+  url: string,
+  cookie: string,
+  personId: number,
+  bytes: Uint8Array<ArrayBuffer>,
+): Promise<Response> {
   const form = new FormData();
   form.append('kind', 'business-plan');
   form.append('file', new Blob([bytes], { type: 'application/pdf' }), 'business plan.pdf');
