@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { folderDocumentStore } from '../src/features/documents/document.store.ts';
 import { MAX_DOCUMENT_BYTES } from '../src/features/documents/documents.rules.ts';
 import { runRetention } from '../src/features/retention/retention.job.ts';
-import { type Browser, location } from './support/browser.ts';
+import { Browser, location } from './support/browser.ts';
 import { addEvent } from './support/fixtures.ts';
 import { auditRows, invite, personFromIntake, signedInTeam, visibleText } from './support/people.ts';
 import { BACKENDS, type RunningServer, startServer } from './support/server.ts';
@@ -326,6 +326,16 @@ describe.each(BACKENDS)('documents on %s', (backend) => {
       bytes: PDF(),
     });
     expect(res.status).toBe(404);
+    // Signed out: to the sign-in page, for the upload and the download alike.
+    const anonymous = new Browser(server.url);
+    const refused = await upload(anonymous, `personne=${personId}`, {
+      kind: 'autre',
+      name: 'c.pdf',
+      bytes: PDF(),
+    });
+    expect(refused.status).toBe(303);
+    expect(location(refused)).toMatch(/^\/connexion\?suivant=/);
+    expect(location(await anonymous.get(`/documents/${id}`))).toMatch(/^\/connexion\?suivant=/);
     expect(files().length).toBe(before);
     expect(await row(id)).toBeDefined();
     expect(await auditRows(server.db, 'document.download', id)).toHaveLength(0);
