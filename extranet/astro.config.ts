@@ -86,6 +86,19 @@ export default defineConfig({
       SEED_DEMO: envField.boolean({ context: 'server', access: 'secret', default: false }),
       TRUSTED_PROXIES: trustedProxiesField(),
       DEMO_PASSWORD: secret(),
+      // Reads' audit journal (src/features/audit/audit-journal.ts): its folder and how often it is
+      // inserted (ms; the crash test sets it long).
+      AUDIT_JOURNAL_DIR: secret(),
+      AUDIT_FLUSH_MS: envField.number({
+        context: 'server',
+        access: 'secret',
+        default: 200,
+        int: true,
+        min: 10,
+        max: 600_000,
+      }),
+      // Profiling and the query-count test: one JSON line per request (src/db/query-log.ts).
+      DB_QUERY_LOG: secret(),
     },
   },
   vite: {

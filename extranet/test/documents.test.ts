@@ -138,8 +138,8 @@ describe.each(BACKENDS)('documents on %s', (backend) => {
     expect(download.headers.get('cache-control')).toBe('no-store');
     expect(Buffer.from(await download.arrayBuffer()).equals(bytes)).toBe(true);
 
-    const [add] = await auditRows(server.db, 'document.add', id);
-    const [read] = await auditRows(server.db, 'document.download', id);
+    const [add] = await auditRows(server, 'document.add', id);
+    const [read] = await auditRows(server, 'document.download', id);
     expect(add).toMatchObject({ person_id: personId, entity_type: 'document' });
     expect(read).toMatchObject({ person_id: personId, entity_type: 'document' });
     for (const line of [add, read]) {
@@ -338,7 +338,7 @@ describe.each(BACKENDS)('documents on %s', (backend) => {
     expect(location(await anonymous.get(`/documents/${id}`))).toMatch(/^\/connexion\?suivant=/);
     expect(files().length).toBe(before);
     expect(await row(id)).toBeDefined();
-    expect(await auditRows(server.db, 'document.download', id)).toHaveLength(0);
+    expect(await auditRows(server, 'document.download', id)).toHaveLength(0);
   });
 
   it('shows a confidential document only to the referent advisor and admins, or to its uploader when no one is referent', async () => {
@@ -409,7 +409,7 @@ describe.each(BACKENDS)('documents on %s', (backend) => {
     expect(location(done)).toBe(`/personnes/${personId}?fait=document-supprime#documents`);
     expect(await row(id)).toBeUndefined();
     expect(files()).not.toContain(key);
-    expect(await auditRows(server.db, 'document.delete', id)).toHaveLength(1);
+    expect(await auditRows(server, 'document.delete', id)).toHaveLength(1);
     expect((await advisor.get(`/documents/${id}`)).status).toBe(404);
   });
 

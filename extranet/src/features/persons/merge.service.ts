@@ -2,6 +2,7 @@ import { now } from '@maillage/platform/clock';
 import type { Kysely } from 'kysely';
 import type { Database, Person } from '../../db/database.ts';
 import { audit } from '../audit/audit.repository.ts';
+import { flushAuditJournal } from '../audit/audit-journal.ts';
 import type { Viewer } from '../auth/viewer.ts';
 import { moveDocuments } from '../documents/documents.repository.ts';
 import { deletePerson, findPerson, moveHistory, updatePersonRow } from './persons.repository.ts';
@@ -54,6 +55,8 @@ export async function mergePersons(
 ): Promise<{ moved: Record<string, number> }> {
   if (input.viewer.role !== 'admin') throw new MergeNotAllowedError();
   if (input.keepId === input.mergeId) throw new MergeNotAllowedError();
+  // Reads of the absorbed person still in this instance's journal move with the rest.
+  await flushAuditJournal();
   return db.transaction().execute(async (trx) => {
     const [keep, other] = await Promise.all([input.keepId, input.mergeId].map((id) => findPerson(trx, id)));
     if (!keep || !other) throw new PersonNotFoundError();

@@ -4,6 +4,7 @@ import { now } from '@maillage/platform/clock';
 import type { Kysely, Transaction } from 'kysely';
 import type { Database } from '../../db/database.ts';
 import { audit } from '../audit/audit.repository.ts';
+import { flushAuditJournal } from '../audit/audit-journal.ts';
 import type { DocumentStore } from '../documents/document.store.ts';
 import { deleteDocumentsOf } from '../documents/documents.repository.ts';
 import { deletePersonLinks } from '../notifications/person-link.repository.ts';
@@ -105,6 +106,8 @@ export async function erasePerson(
     at?: Date;
   },
 ): Promise<ErasureCounts | null> {
+  // Reads still in this instance's journal are in audit_log before the person's rows are gone.
+  await flushAuditJournal();
   const at = (options.at ?? now()).toISOString();
   const result = await db.transaction().execute(async (trx) => {
     const f = await footprint(trx, personId);
