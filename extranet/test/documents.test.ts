@@ -404,6 +404,7 @@ describe.each(BACKENDS)('documents on %s', (backend) => {
     expect(visibleText(html)).toContain('Supprimer ce document ?');
     expect(html).not.toContain('checked');
     expect(await row(id)).toBeDefined();
+    expect(await auditRows(server, 'document.read', id)).toHaveLength(1);
     const done = await advisor.post(`/documents/${id}/supprimer`, {});
     expect(done.status).toBe(303);
     expect(location(done)).toBe(`/personnes/${personId}?fait=document-supprime#documents`);

@@ -160,12 +160,28 @@ export async function listDocuments(
   return rows.filter((r) => maySeeDocument(viewer, r, referents)).map(toItem);
 }
 
-/** One document the viewer may see (territory, confidentiality), or DocumentNotFoundError. */
-export async function getDocument(db: Kysely<Database>, viewer: Viewer, id: number) {
+/**
+ * One document the viewer may see (territory, confidentiality), or DocumentNotFoundError. With
+ * `audited`, the read of its details (type, name, date: the delete confirmation) is audited.
+ */
+export async function getDocument(
+  db: Kysely<Database>,
+  viewer: Viewer,
+  id: number,
+  options: { audited?: boolean } = {},
+) {
   const row = await findDocumentInScope(db, viewer, id);
   if (!row) throw new DocumentNotFoundError();
   if (!maySeeDocument(viewer, row, await selectReferents(db, row.person_id)))
     throw new DocumentNotFoundError();
+  if (options.audited)
+    await audit(db, {
+      actorId: viewer.id,
+      action: 'document.read',
+      entityType: 'document',
+      entityId: row.id,
+      personId: row.person_id,
+    });
   return row;
 }
 
