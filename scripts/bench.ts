@@ -117,6 +117,22 @@ if (extranet) {
     ]);
   }
 }
+if (extranet?.signedIn) {
+  for (const f of extranet.signedIn) {
+    const value = `${Math.round(f.rps)} req/s · p95 ${f.p95.toFixed(0)} ms`;
+    if (f.budget === null) {
+      rows.push(['extranet', `${f.page}, 25 utilisateurs (${f.base})`, value, 'référence', '—']);
+      continue;
+    }
+    rows.push([
+      'extranet',
+      `${f.page}, connecté, 25 utilisateurs (${f.base})`,
+      `${value} · ${Math.round(f.ratio * 100)} % de /connexion`,
+      `≥ ${Math.round(f.budget * 100)} %, p95 ≤ ${f.p95Budget} ms`,
+      yes(f.errors === 0 && f.ratio >= f.budget && f.p95 <= f.p95Budget),
+    ]);
+  }
+}
 const header = ['app', 'mesure', 'valeur', 'budget', 'respecté'];
 console.log('\n━━ Tableau du banc\n');
 printTable(header, rows);

@@ -51,13 +51,31 @@ export interface DocumentsFigure {
   overLimitLeftFiles: number;
 }
 
-/** What `bench/inbox.ts` writes to BENCH_JSON (and `bench/documents.ts` adds). */
+/** One page under 25 users at once (bench/signed-in.ts), beside the anonymous sign-in page. */
+export interface SignedInFigure {
+  base: string;
+  page: string;
+  n: number;
+  p50: number;
+  p95: number;
+  max: number;
+  rps: number;
+  errors: number;
+  /** requests/s as a share of the anonymous /connexion's, in the same run */
+  ratio: number;
+  /** the share it must reach (null: the anonymous pages, the reference) */
+  budget: number | null;
+  p95Budget: number;
+}
+
+/** What `bench/inbox.ts` then `bench/signed-in.ts` write to BENCH_JSON (and `bench/documents.ts` adds). */
 export interface ExtranetFigures {
   intake: IntakeFigure[];
   inbox: (InboxFigure & { growth: number | null })[];
   budgets: { inboxP95Ms: number; inboxGrowth: number };
   documents?: DocumentsFigure[];
   documentBudgets?: { uploadMs: number; rssGrowthMb: number };
+  signedIn?: SignedInFigure[];
 }
 
 /** Every acknowledged registration stored, none invented, none refused. */
