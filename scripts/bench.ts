@@ -12,7 +12,8 @@ import { setup } from './setup.ts';
 
 const titles: Record<string, string> = {
   site: 'Site : poids des pages, EcoIndex, Lighthouse, débit (page de session en cache)',
-  extranet: 'Extranet : dépôt de 200 demandes, liste des demandes à 10 000 et 100 000 inscriptions',
+  extranet:
+    'Extranet : dépôt de 200 demandes, liste des demandes à 10 000 et 100 000 inscriptions, envoi de documents de 10 Mo',
 };
 
 interface SiteFigures {
@@ -98,6 +99,21 @@ if (extranet) {
       `p50 ${r.p50.toFixed(0)} ms · p95 ${r.p95.toFixed(0)} ms · ${r.rps.toFixed(0)} req/s${first ? '' : ` · ×${r.growth?.toFixed(2)}`}`,
       first ? `p95 ≤ ${b.inboxP95Ms} ms` : `p95 ≤ ×${b.inboxGrowth} de la première taille`,
       yes(first ? r.p95 <= b.inboxP95Ms : r.growth !== null && r.growth <= b.inboxGrowth),
+    ]);
+  }
+  const d = extranet.documentBudgets;
+  for (const f of d ? (extranet.documents ?? []) : []) {
+    rows.push([
+      'extranet',
+      `envoi d’un document de ${f.mb} Mo, ${f.uploads} à la suite (${f.base})`,
+      `p95 ${f.p95.toFixed(0)} ms · max ${f.max.toFixed(0)} ms · RSS ${f.rssBeforeMb.toFixed(0)} → ${f.rssAfterMb.toFixed(0)} Mo · 10 Mo + 1 octet : ${f.overLimitStatus}`,
+      `≤ ${d!.uploadMs} ms, RSS + ≤ ${d!.rssGrowthMb} Mo, 413 sans fichier`,
+      yes(
+        f.max <= d!.uploadMs &&
+          f.rssAfterMb - f.rssBeforeMb <= d!.rssGrowthMb &&
+          f.overLimitStatus === 413 &&
+          f.overLimitLeftFiles === 0,
+      ),
     ]);
   }
 }

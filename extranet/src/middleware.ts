@@ -69,6 +69,9 @@ const wholePage = defineMiddleware(async (_context, next) => {
  * malformed action name (`?_action=`) a 400.
  */
 const bodyLimit = defineMiddleware(async (context, next) => {
+  // The one route whose body may pass 64 KB: the document upload (pages/documents/ajouter.astro)
+  // streams its file and enforces its own 10 MB limit as it reads.
+  if (context.url.pathname === '/documents/ajouter' && context.request.method === 'POST') return next();
   if (await bodyTooLarge(context.request)) return payloadTooLarge(context.url.pathname.startsWith('/api/'));
   return malformedAction(context) ?? next();
 });

@@ -34,6 +34,23 @@ export interface InboxFigure {
   paths: Record<string, number>;
 }
 
+/** Uploads of a 10 MB document on one base (bench/documents.ts). */
+export interface DocumentsFigure {
+  base: string;
+  uploads: number;
+  mb: number;
+  p50: number;
+  p95: number;
+  max: number;
+  /** the server's resident memory after a first upload, after all of them, and its peak between */
+  rssBeforeMb: number;
+  rssAfterMb: number;
+  rssPeakMb: number;
+  /** the answer to 10 MB + 1 byte (413), and the files it left in the store (0) */
+  overLimitStatus: number;
+  overLimitLeftFiles: number;
+}
+
 /** One page under 25 users at once (bench/signed-in.ts), beside the anonymous sign-in page. */
 export interface SignedInFigure {
   base: string;
@@ -51,11 +68,13 @@ export interface SignedInFigure {
   p95Budget: number;
 }
 
-/** What `bench/inbox.ts` then `bench/signed-in.ts` write to BENCH_JSON. */
+/** What `bench/inbox.ts` then `bench/signed-in.ts` write to BENCH_JSON (and `bench/documents.ts` adds). */
 export interface ExtranetFigures {
   intake: IntakeFigure[];
   inbox: (InboxFigure & { growth: number | null })[];
   budgets: { inboxP95Ms: number; inboxGrowth: number };
+  documents?: DocumentsFigure[];
+  documentBudgets?: { uploadMs: number; rssGrowthMb: number };
   signedIn?: SignedInFigure[];
 }
 

@@ -31,7 +31,15 @@ function forbidden(): Response {
 
 /** 404 for a record that does not exist or that the viewer may not see (the same answer). */
 export function notFound(
-  what: 'Demande' | 'Message' | 'Session' | 'Personne' | 'Accompagnement' | 'Note' | 'Rendez-vous',
+  what:
+    | 'Demande'
+    | 'Message'
+    | 'Session'
+    | 'Personne'
+    | 'Accompagnement'
+    | 'Note'
+    | 'Rendez-vous'
+    | 'Document',
   back: { href: string; label: string },
 ): Response {
   return plainPage(404, `${what} introuvable`, `<p><a href="${back.href}">${back.label}</a></p>`);

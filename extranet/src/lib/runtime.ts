@@ -10,6 +10,7 @@ import {
   DATABASE_URL,
   DB_QUERY_LOG,
   DEMO_PASSWORD,
+  DOCUMENTS_DIR,
   EXTRANET_DB_FILE,
   EXTRANET_SERVICE_TOKEN,
   EXTRANET_URL,
@@ -34,6 +35,7 @@ import { startAppointmentReminders } from '../features/appointments/reminders.jo
 import { startAuditJournal, stopAuditJournal } from '../features/audit/audit-journal.ts';
 import { type Auth, createAuth } from '../features/auth/auth.ts';
 import { seedDemoAccounts, seedDemoRegistrations } from '../features/demo/demo.service.ts';
+import { type DocumentStore, folderDocumentStore } from '../features/documents/document.store.ts';
 import { startMailWorker } from '../features/mail/outbox.job.ts';
 import type { NotifySettings } from '../features/notifications/context.ts';
 import { startNotifications } from '../features/notifications/reminders.job.ts';
@@ -209,7 +211,11 @@ async function boot(): Promise<Runtime> {
   startWaitlistJob(database.db, database.kind, notify);
 
   // Once a day, on one instance: people past the retention period are erased (their .eml copies too).
-  startRetentionJob(database.db, { outboxDir: fromAppRoot(OUTBOX_DIR), smsDir: smsDir() });
+  startRetentionJob(database.db, {
+    outboxDir: fromAppRoot(OUTBOX_DIR),
+    smsDir: smsDir(),
+    documents: documentStore(),
+  });
 
   startMailWorker({
     db: database.db,
@@ -279,6 +285,17 @@ export function outboxDir(): string {
 /** The folder of demo mode's SMS files (erasures delete a person's files there). */
 export function smsDir(): string {
   return fromAppRoot(SMS_DIR);
+}
+
+let documents: DocumentStore | null = null;
+
+/**
+ * Where documents' files are kept: DOCUMENTS_DIR (default data/documents, beside the SQLite file),
+ * outside the web root. Another DocumentStore (S3-compatible, issue 22) would be chosen here.
+ */
+export function documentStore(): DocumentStore {
+  documents ??= folderDocumentStore(fromAppRoot(DOCUMENTS_DIR));
+  return documents;
 }
 
 let runtime: Promise<Runtime> | null = null;

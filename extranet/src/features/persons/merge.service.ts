@@ -4,6 +4,7 @@ import type { Database, Person } from '../../db/database.ts';
 import { audit } from '../audit/audit.repository.ts';
 import { flushAuditJournal } from '../audit/audit-journal.ts';
 import type { Viewer } from '../auth/viewer.ts';
+import { moveDocuments } from '../documents/documents.repository.ts';
 import { deletePerson, findPerson, moveHistory, updatePersonRow } from './persons.repository.ts';
 import { PersonNotFoundError } from './persons.rules.ts';
 
@@ -65,6 +66,7 @@ export async function mergePersons(
     for (const table of ['registration', 'support', 'note', 'audit_log'] as const) {
       moved[table] = await moveHistory(trx, table, other.id, keep.id);
     }
+    moved.document = await moveDocuments(trx, other.id, keep.id);
     const values = mergedValues(keep, other);
     await updatePersonRow(trx, keep.id, values, now().toISOString());
     await deletePerson(trx, other.id);
