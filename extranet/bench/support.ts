@@ -71,8 +71,21 @@ export async function targets(): Promise<Target[]> {
       drop: async () => {
         const c = new pg.Client({ connectionString: serverUrl });
         await c.connect();
-        await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-        await c.end();
+        // FORCE ends our own connections, not an autovacuum worker busy after the bulk load (the
+        // role may not signal it): wait for it and try again, as the tests do.
+        try {
+          for (let attempt = 1; ; attempt++) {
+            try {
+              await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+              break;
+            } catch (error) {
+              if ((error as { code?: string }).code !== '42501' || attempt >= 40) throw error;
+              await new Promise((r) => setTimeout(r, 500));
+            }
+          }
+        } finally {
+          await c.end();
+        }
       },
     });
   } else {

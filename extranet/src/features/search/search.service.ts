@@ -38,6 +38,43 @@ const group = <T>(rows: T[]): Group<T> => ({
 });
 
 /**
+ * The people the viewer may see whose name answers the typed words, best first (at most
+ * PER_GROUP + 1), and whether more were named than read (then the search should be narrowed).
+ */
+async function peopleByName(db: Kysely<Database>, viewer: Viewer, words: string[]) {
+  const lookups = words.map(wordLookup);
+  if (lookups.length > 1) {
+    // The rarest word first: the query starts from the people it names.
+    const counts = await Promise.all(lookups.map((w) => wordFrequency(db, w, WORD_COUNT_CAP)));
+    const order = lookups.map((w, i) => ({ w, n: counts[i] ?? 0 })).sort((a, b) => a.n - b.n);
+    lookups.splice(0, lookups.length, ...order.map((o) => o.w));
+  }
+  const ranked = await idsByName(db, lookups, NAME_CANDIDATES);
+  const rank = new Map(ranked.map((r) => [r.id, r.rank]));
+  // Only those the viewer may see (their territories; admins all), as personScope says in SQL.
+  const rows = (
+    await peopleByIds(
+      db,
+      ranked.map((r) => r.id),
+    )
+  ).filter((p) => canSeeTerritory(viewer, p.territory));
+  const people = rows
+    .map((p) => ({ p, score: nameScore(words, p.first_name, p.last_name) }))
+    .filter((c): c is { p: (typeof rows)[number]; score: number } => c.score !== null)
+    .sort(
+      (a, b) =>
+        a.score - b.score ||
+        (rank.get(a.p.id) ?? 0) - (rank.get(b.p.id) ?? 0) ||
+        byText(foldName(a.p.last_name ?? a.p.first_name), foldName(b.p.last_name ?? b.p.first_name)) ||
+        a.p.id - b.p.id,
+    )
+    .map((c) => c.p)
+    .slice(0, PER_GROUP + 1);
+  // More people named than read: the viewer's may be further; the page asks to narrow the search.
+  return { people, capped: ranked.length === NAME_CANDIDATES };
+}
+
+/**
  * The global search for a viewer: people, requests, sessions and supports, each only what the
  * viewer may see. The term is never stored: the audit log keeps one row with the counts.
  */
@@ -59,39 +96,14 @@ export async function globalSearch(db: Kysely<Database>, viewer: Viewer, q: stri
           : { id: term.id };
     people = await peopleByContact(db, viewer, by, limit);
   } else if (term?.kind === 'name') {
-    const lookups = term.words.map(wordLookup);
-    if (lookups.length > 1) {
-      // The rarest word first: the query starts from the people it names.
-      const counts = await Promise.all(lookups.map((w) => wordFrequency(db, w, WORD_COUNT_CAP)));
-      const order = lookups.map((w, i) => ({ w, n: counts[i] ?? 0 })).sort((a, b) => a.n - b.n);
-      lookups.splice(0, lookups.length, ...order.map((o) => o.w));
-    }
-    const ranked = await idsByName(db, lookups, NAME_CANDIDATES);
-    const rank = new Map(ranked.map((r) => [r.id, r.rank]));
-    // Only those the viewer may see (their territories; admins all), as personScope says in SQL.
-    const rows = (
-      await peopleByIds(
-        db,
-        ranked.map((r) => r.id),
-      )
-    ).filter((p) => canSeeTerritory(viewer, p.territory));
-    people = rows
-      .map((p) => ({ p, score: nameScore(term.words, p.first_name, p.last_name) }))
-      .filter((c): c is { p: (typeof rows)[number]; score: number } => c.score !== null)
-      .sort(
-        (a, b) =>
-          a.score - b.score ||
-          (rank.get(a.p.id) ?? 0) - (rank.get(b.p.id) ?? 0) ||
-          byText(foldName(a.p.last_name ?? a.p.first_name), foldName(b.p.last_name ?? b.p.first_name)) ||
-          a.p.id - b.p.id,
-      )
-      .map((c) => c.p)
-      .slice(0, limit);
-    // More people than read: the visible ones may be further; the page asks to narrow the search.
-    capped = ranked.length === NAME_CANDIDATES;
-    sessions = (await sessionTitles(db, viewer, SESSION_WINDOW))
-      .filter((s) => nameScore(term.words, s.title, s.program_title) !== null)
-      .slice(0, limit);
+    // The sessions' titles are read beside the people (one round trip less on PostgreSQL).
+    const [found, titles] = await Promise.all([
+      peopleByName(db, viewer, term.words),
+      sessionTitles(db, viewer, SESSION_WINDOW),
+    ]);
+    people = found.people;
+    capped = found.capped;
+    sessions = titles.filter((s) => nameScore(term.words, s.title, s.program_title) !== null).slice(0, limit);
   }
   const shownPeople = people.slice(0, PER_GROUP).map((p) => p.id);
   const [personRequests, supports] = await Promise.all([
