@@ -117,6 +117,7 @@ describe.each(BACKENDS)('search and linked pages on %s', (backend) => {
   });
 
   it('audits each search with its counts only: the term is neither in the audit log nor in the server’s output', async () => {
+    await server.settleAudit();
     const before = await server.db.db
       .selectFrom('audit_log')
       .select('id')
@@ -125,11 +126,12 @@ describe.each(BACKENDS)('search and linked pages on %s', (backend) => {
     const terms = ['Quennesson', '06 12 34 56 78', 'elodie.lq@exemple.test'];
     for (const q of terms)
       expect((await advisor.get(`/recherche?q=${encodeURIComponent(q)}`)).status).toBe(200);
+    await server.settleAudit(); // reads reach audit_log through the journal
     const rows = await server.db.db
       .selectFrom('audit_log')
       .selectAll()
       .where('id', '>', before?.id ?? 0)
-      .where('action', '=', 'search')
+      .where('action', '=', 'global.search')
       .execute();
     expect(rows).toHaveLength(3);
     expect(JSON.parse(rows[0]!.details_json ?? '{}')).toEqual({

@@ -42,7 +42,7 @@ export const ACTION_LABELS: Record<string, string> = {
   'person.read': 'Dossier de personne consulté',
   'person.list': 'Liste des personnes consultée',
   'person.search': 'Recherche dans les personnes',
-  search: 'Recherche dans tout l’extranet (nombre de résultats seulement)',
+  'global.search': 'Recherche dans tout l’extranet (nombre de résultats seulement)',
   'person.update': 'Coordonnées corrigées',
   'person.create': 'Personne enregistrée par un·e conseiller·e',
   'person.merge': 'Personnes fusionnées',

@@ -125,7 +125,8 @@ export async function globalSearch(db: Kysely<Database>, viewer: Viewer, q: stri
   };
   await audit(db, {
     actorId: viewer.id,
-    action: 'search',
+    // a read (`.search`): through the reads' journal, off the request's path
+    action: 'global.search',
     entityType: 'search',
     details: {
       people: result.people.items.length,
