@@ -230,7 +230,11 @@ describe.each(BACKENDS)('global search on %s', (backend) => {
       });
       const terms = ['brassart', '06 44 44 44 44', 'oceane.b@exemple.fr', 'MAI-2026-000999'];
       for (const q of terms) await globalSearch(db, advisor, q);
-      const rows = await db.selectFrom('audit_log').selectAll().where('action', '=', 'global.search').execute();
+      const rows = await db
+        .selectFrom('audit_log')
+        .selectAll()
+        .where('action', '=', 'global.search')
+        .execute();
       expect(rows).toHaveLength(4);
       expect(JSON.parse(rows[0]!.details_json ?? '{}')).toEqual({
         people: 1,
