@@ -11,6 +11,7 @@ import { addDays, nowMs, parisDate } from '@maillage/platform/clock';
 import type { ExtranetFigures, SignedInFigure } from '@maillage/scripts/lib/bench-table';
 import { sql } from 'kysely';
 import type { Db } from '../src/db/connect.ts';
+import { nameKeys } from '../src/db/name-keys.ts';
 import { benchPerson, benchRegistration, benchSession } from './rows.ts';
 import * as bench from './support.ts';
 
@@ -22,6 +23,8 @@ const BUDGET_P95_MS = 100;
 /** Share of the anonymous sign-in page's requests/s: the lightest signed-in page, then the others. */
 const BUDGET_LIGHTEST = 0.7;
 const BUDGET_PAGES = 0.5;
+
+const SEARCHES = ['lefebvr', 'Dubois', '06 30 00 01 23', 'MAI-2026-200421', 'nadia benali'];
 
 bench.requireBuiltServer();
 
@@ -44,6 +47,14 @@ async function seed(db: Db, mine: string[]): Promise<number[]> {
       benchPerson(start + k, bench.TERRITORIES[(start + k) % 4]!, at, 30_000_000),
     );
     const ids = (await db.db.insertInto('person').values(people).returning('id').execute()).map((r) => r.id);
+    await db.db
+      .insertInto('person_search_key')
+      .values(
+        ids.flatMap((id, k) =>
+          nameKeys(people[k]!.first_name, people[k]!.last_name).map((key) => ({ key, person_id: id })),
+        ),
+      )
+      .execute();
     await db.db
       .insertInto('registration')
       .values(
@@ -132,6 +143,12 @@ await bench.eachTarget(
         budget: BUDGET_PAGES,
       },
       { name: '/agenda', path: () => '/agenda', budget: BUDGET_PAGES },
+      // A name with a typo, a phone, a request's reference: what advisors type in the header.
+      {
+        name: '/recherche',
+        path: (u, i) => `/recherche?q=${encodeURIComponent(SEARCHES[(u + i) % SEARCHES.length]!)}`,
+        budget: BUDGET_PAGES,
+      },
     ];
     // BENCH_PAGES=/demandes,/agenda: only those (and the reference), e.g. to profile one page.
     const only = process.env.BENCH_PAGES?.split(',');
