@@ -1,6 +1,7 @@
 import { registrationRequest } from '@maillage/contract';
-import { parisDate } from '@maillage/platform/clock';
+import { now, parisDate } from '@maillage/platform/clock';
 import { z } from 'zod';
+import { parisClock } from '../features/appointments/appointments.rules.ts';
 import { noteForm } from '../features/notes/notes.rules.ts';
 import { addNote } from '../features/notes/notes.service.ts';
 import { MergeNotAllowedError, mergePersons } from '../features/persons/merge.service.ts';
@@ -157,7 +158,7 @@ export const persons = {
 
   note: formAction({
     input: () =>
-      noteForm(parisDate())
+      noteForm(parisDate(), parisClock(now()))
         .safeExtend(onPerson.shape)
         // the report of an appointment (its page's note form, or « Écrire le compte rendu »)
         .safeExtend({ appointment: z.preprocess((v) => (v === '' ? undefined : v), recordId.optional()) }),

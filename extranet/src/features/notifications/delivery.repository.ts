@@ -60,6 +60,32 @@ export async function emailsOf(db: Kysely<Database>, registrationId: number) {
     .execute();
 }
 
+/** The e-mails to the person about any of their requests (their file), newest first. */
+export async function emailsToPerson(db: Kysely<Database>, personId: number) {
+  return db
+    .selectFrom('outbox')
+    .innerJoin('registration', 'registration.id', 'outbox.registration_id')
+    .innerJoin('person', 'person.id', 'registration.person_id')
+    .select([
+      'outbox.id',
+      'outbox.kind',
+      'outbox.status',
+      'outbox.sent_at',
+      'outbox.last_error',
+      'outbox.created_at',
+    ])
+    .where('registration.person_id', '=', personId)
+    .where((eb) =>
+      eb.or([
+        eb('outbox.to_address', '=', eb.ref('registration.contact_email')),
+        eb('outbox.to_address', '=', eb.ref('person.email')),
+      ]),
+    )
+    .orderBy('outbox.id', 'desc')
+    .limit(50)
+    .execute();
+}
+
 /** The calls to make or made about a request. */
 export async function callsOf(db: Kysely<Database>, registrationId: number) {
   return db

@@ -6,7 +6,7 @@ import { audit } from '../audit/audit.repository.ts';
 import type { Viewer } from '../auth/viewer.ts';
 import { smsIsAutomatic } from '../sms/sms.service.ts';
 import { CALL_PURPOSE, MESSAGE_ABOUT } from './calls.view.ts';
-import { callsOf, emailsOf, listSmsPage, smsOf } from './delivery.repository.ts';
+import { callsOf, emailsOf, emailsToPerson, listSmsPage, smsOf } from './delivery.repository.ts';
 
 /**
  * What became of each message to a person, in words an advisor can repeat: « SMS envoyé le … »,
@@ -139,6 +139,21 @@ export async function personSms(db: Kysely<Database>, personId: number): Promise
     about: MESSAGE_ABOUT[s.purpose] ?? s.purpose,
     ...smsStatus(s),
     createdAt: s.created_at,
+  }));
+}
+
+/** The e-mails to one person (their file), each with what became of it, newest first. */
+export async function personEmails(db: Kysely<Database>, personId: number): Promise<MessageLine[]> {
+  return (await emailsToPerson(db, personId)).map((m) => ({
+    id: `email-${m.id}`,
+    channel: 'E-mail',
+    about: EMAIL_ABOUT[m.kind] ?? m.kind,
+    status:
+      m.status === 'sent'
+        ? `E-mail envoyé le ${when(m.sent_at ?? m.created_at)}`
+        : `${EMAIL_STATUS[m.status]}${m.last_error && m.status !== 'pending' ? ` (${m.last_error})` : ''}`,
+    todo: m.status === 'failed' || m.status === 'held',
+    createdAt: m.created_at,
   }));
 }
 

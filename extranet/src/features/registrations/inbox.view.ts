@@ -27,7 +27,9 @@ export const ALL_STATUSES = 'tous';
  * The inbox's query with its default: no status in the address is what waits for a decision
  * (« Reçue »); `status=tous` is every status. The other filters stay as given.
  */
-export function withDefaultStatus(query: Record<string, string | undefined>): Record<string, string | undefined> {
+export function withDefaultStatus(
+  query: Record<string, string | undefined>,
+): Record<string, string | undefined> {
   if (query.status === undefined || query.status === '') return { ...query, status: 'received' };
   if (query.status === ALL_STATUSES) return { ...query, status: undefined };
   return query;
