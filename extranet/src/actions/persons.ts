@@ -1,7 +1,6 @@
 import { registrationRequest } from '@maillage/contract';
-import { now, parisDate } from '@maillage/platform/clock';
+import { parisDate, parisTime } from '@maillage/platform/clock';
 import { z } from 'zod';
-import { parisClock } from '../features/appointments/appointments.rules.ts';
 import { noteForm } from '../features/notes/notes.rules.ts';
 import { addNote } from '../features/notes/notes.service.ts';
 import { MergeNotAllowedError, mergePersons } from '../features/persons/merge.service.ts';
@@ -158,7 +157,7 @@ export const persons = {
 
   note: formAction({
     input: () =>
-      noteForm(parisDate(), parisClock(now()))
+      noteForm(parisDate(), parisTime())
         .safeExtend(onPerson.shape)
         // the report of an appointment (its page's note form, or « Écrire le compte rendu »)
         .safeExtend({ appointment: z.preprocess((v) => (v === '' ? undefined : v), recordId.optional()) }),

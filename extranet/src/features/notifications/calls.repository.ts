@@ -1,3 +1,4 @@
+import { parisTime } from '@maillage/platform/clock';
 import { type ExpressionBuilder, type Kysely, sql } from 'kysely';
 import type { Database } from '../../db/database.ts';
 import { registrationScope } from '../auth/scope.repository.ts';
@@ -126,6 +127,8 @@ export async function insertCallNote(
       author_id: note.authorId,
       kind: 'appel',
       occurred_at: note.at,
+      // a call is recorded as it is made: its time is known
+      occurred_time: parisTime(new Date(note.at)),
       body: note.body,
       created_at: note.at,
     })
