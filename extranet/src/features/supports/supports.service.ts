@@ -1,4 +1,4 @@
-import { now, parisDate } from '@maillage/platform/clock';
+import { now, parisDate, parisInstant } from '@maillage/platform/clock';
 import type { Kysely, Transaction } from 'kysely';
 import { isUniqueViolation } from '../../db/connect.ts';
 import type { Database } from '../../db/database.ts';
@@ -233,14 +233,22 @@ export async function eligibleAdvisors(db: Db, territory: string | null) {
 
 /**
  * Last contact as a Paris date: the latest of a note (calls and SMS by hand write one), an
- * appointment held, a call or SMS recorded as done — or the start of the support when none.
+ * appointment held, a call or SMS recorded as done, a half-day attended — or the start of the
+ * support when none.
  */
 function lastContactOn(
-  row: { last_note_at: string | null; last_appointment_at: string | null; last_call_at: string | null },
+  row: {
+    last_note_at: string | null;
+    last_appointment_at: string | null;
+    last_call_at: string | null;
+    last_attended_on: string | null;
+  },
   startedAt: string,
 ): string {
   let latest = startedAt;
-  for (const at of [row.last_note_at, row.last_appointment_at, row.last_call_at])
+  // A date (attendance) as noon of its Paris day: it sorts among instants and keeps its day.
+  const attended = row.last_attended_on ? parisInstant(row.last_attended_on, '12:00').toISOString() : null;
+  for (const at of [row.last_note_at, row.last_appointment_at, row.last_call_at, attended])
     if (at && at > latest) latest = at;
   return parisDate(new Date(latest));
 }
