@@ -33,7 +33,7 @@ describe('where sign-in goes back to', () => {
       '/%E0%A4%A',
       'javascript:alert(1)',
     ]) {
-      expect(safeNext(bad), String(bad)).toBe('/demandes');
+      expect(safeNext(bad), String(bad)).toBe('/');
     }
   });
 });
@@ -92,7 +92,7 @@ describe('the built extranet in Chromium', () => {
     await page.waitForURL((url) => url.pathname !== '/connexion', { timeout: 10_000 }).catch(() => {});
     expect(elsewhere).toEqual([]);
     expect(new URL(page.url()).origin).toBe(server.url);
-    expect(new URL(page.url()).pathname).toBe('/demandes');
+    expect(new URL(page.url()).pathname).toBe('/');
     await context.close();
   });
 

@@ -14,6 +14,28 @@ function callsToMake(db: Kysely<Database>) {
     .where('notification.call_status', '=', 'todo');
 }
 
+/**
+ * How many messages wait for a human in « À appeler » in the viewer's scope: calls to make and SMS
+ * to send by hand (counts only: no name is read).
+ */
+export async function countWaitingForHuman(db: Kysely<Database>, viewer: Viewer): Promise<number> {
+  const [calls, sms] = await Promise.all([
+    callsToMake(db)
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where(registrationScope(viewer))
+      .executeTakeFirstOrThrow(),
+    db
+      .selectFrom('sms_message')
+      .leftJoin('registration', 'registration.id', 'sms_message.registration_id')
+      .leftJoin('person', 'person.id', 'sms_message.person_id')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('sms_message.status', '=', 'manual')
+      .where(smsScope(viewer))
+      .executeTakeFirstOrThrow(),
+  ]);
+  return Number(calls.n) + Number(sms.n);
+}
+
 export interface CallItem {
   id: number;
   registrationId: number;
