@@ -29,8 +29,8 @@ describe.each(BACKENDS)('audit log on %s', (backend) => {
     await addEvent(server.db, 'ev-audit', 'valenciennois', 20);
     admin = new Browser(server.url);
     advisor = new Browser(server.url);
-    expect(location(await admin.signIn(ADMIN, DEMO_PASSWORD))).toBe('/');
-    expect(location(await advisor.signIn(ADVISOR, DEMO_PASSWORD))).toBe('/');
+    expect(location(await admin.signIn(ADMIN, DEMO_PASSWORD))).toContain('/demandes');
+    expect(location(await advisor.signIn(ADVISOR, DEMO_PASSWORD))).toContain('/demandes');
     advisorId = (
       await server.db.db
         .selectFrom('users')
@@ -184,7 +184,7 @@ describe.each(BACKENDS)('audit log on %s', (backend) => {
       password: GOOD_PASSWORD,
       confirmation: GOOD_PASSWORD,
     });
-    expect(location(await b.signIn(email, GOOD_PASSWORD))).toBe('/');
+    expect(location(await b.signIn(email, GOOD_PASSWORD))).toContain('/demandes');
     const setup = await (
       await b.post('/compte/securite?_action=account.enableTwoFactor', { password: GOOD_PASSWORD })
     ).text();

@@ -77,7 +77,7 @@ describe.each(BACKENDS)('extranet on %s', (backend) => {
     });
     expect(set.status).toBe(303);
     expect(location(set)).toContain('/connexion?reinitialise=1');
-    expect(location(await invited.signIn(email, GOOD_PASSWORD))).toBe('/');
+    expect(location(await invited.signIn(email, GOOD_PASSWORD))).toContain('/demandes');
     return invited;
   }
 
@@ -89,8 +89,8 @@ describe.each(BACKENDS)('extranet on %s', (backend) => {
     anonymous = new Browser(server.url);
     admin = new Browser(server.url);
     advisor = new Browser(server.url);
-    expect(location(await admin.signIn(ADMIN, DEMO_PASSWORD))).toBe('/');
-    expect(location(await advisor.signIn(ADVISOR, DEMO_PASSWORD))).toBe('/');
+    expect(location(await admin.signIn(ADMIN, DEMO_PASSWORD))).toContain('/demandes');
+    expect(location(await advisor.signIn(ADVISOR, DEMO_PASSWORD))).toContain('/demandes');
     outsider = await invite('cambresis@maillage.test', 'advisor', ['cambresis']);
 
     const val = await intake(server.url, eventRequest('ev-val', { firstName: 'Valentine' }));
@@ -790,7 +790,7 @@ describe.each(BACKENDS)('extranet on %s', (backend) => {
       const t = Date.now();
       const owner = await new Browser(server.url).signIn(email, GOOD_PASSWORD);
       expect(Date.now() - t).toBeGreaterThan(3000);
-      expect(location(owner)).toBe('/');
+      expect(location(owner)).toContain('/demandes');
       expect(await failures()).toBeUndefined();
 
       // A successful password reset clears the count too.
@@ -842,7 +842,7 @@ describe.each(BACKENDS)('extranet on %s', (backend) => {
       const email = 'reset@maillage.test';
       const one = await invite(email, 'advisor', ['douaisis']);
       const two = new Browser(server.url);
-      expect(location(await two.signIn(email, GOOD_PASSWORD))).toBe('/');
+      expect(location(await two.signIn(email, GOOD_PASSWORD))).toContain('/demandes');
       expect((await one.get('/demandes')).status).toBe(200);
       await anonymous.post('/mot-de-passe-oublie?_action=auth.requestReset', { email });
       const link = new URL(await lastMailLink(server.db, email, 'password-reset'));
@@ -859,7 +859,7 @@ describe.each(BACKENDS)('extranet on %s', (backend) => {
       expect(location(await one.get('/demandes'))).toContain('/connexion');
       expect(location(await two.get('/demandes'))).toContain('/connexion');
       expect((await new Browser(server.url).signIn(email, GOOD_PASSWORD)).status).toBe(401);
-      expect(location(await third.signIn(email, newPassword))).toBe('/');
+      expect(location(await third.signIn(email, newPassword))).toContain('/demandes');
     });
 
     it('ends a session after 30 minutes without activity, and after 12 hours in any case', async () => {
@@ -868,7 +868,7 @@ describe.each(BACKENDS)('extranet on %s', (backend) => {
       const at = (ms: number) =>
         backend === 'postgres' ? new Date(Date.now() + ms) : new Date(Date.now() + ms).toISOString();
       const idle = new Browser(server.url);
-      expect(location(await idle.signIn(ADVISOR, DEMO_PASSWORD))).toBe('/');
+      expect(location(await idle.signIn(ADVISOR, DEMO_PASSWORD))).toContain('/demandes');
       const session = await server.db.db
         .selectFrom('session')
         .select('expiresAt')
@@ -886,7 +886,7 @@ describe.each(BACKENDS)('extranet on %s', (backend) => {
       expect(location(await idle.get('/demandes'))).toContain('/connexion');
 
       const old = new Browser(server.url);
-      expect(location(await old.signIn(ADVISOR, DEMO_PASSWORD))).toBe('/');
+      expect(location(await old.signIn(ADVISOR, DEMO_PASSWORD))).toContain('/demandes');
       await server.db.db
         .updateTable('session')
         .set({ createdAt: at(-12 * 3600_000 - 60_000) })
@@ -908,7 +908,7 @@ describe.each(BACKENDS)('extranet on %s', (backend) => {
       const at = (ms: number) =>
         backend === 'postgres' ? new Date(Date.now() + ms) : new Date(Date.now() + ms).toISOString();
       const busy = new Browser(server.url);
-      expect(location(await busy.signIn(ADVISOR, DEMO_PASSWORD))).toBe('/');
+      expect(location(await busy.signIn(ADVISOR, DEMO_PASSWORD))).toContain('/demandes');
       // Last activity 5 minutes ago: 25 minutes left.
       await server.db.db
         .updateTable('session')
