@@ -107,8 +107,10 @@ describe('the built extranet in Chromium', () => {
     await page.goto(`${server.url}/connexion`);
     await page.fill('#email', 'admin@maillage.test');
     await page.fill('#password', DEMO_PASSWORD);
-    await Promise.all([page.waitForURL(/\/demandes/), page.click('button[type=submit]')]);
+    await Promise.all([page.waitForURL((url) => url.pathname === '/'), page.click('button[type=submit]')]);
     for (const path of [
+      '/',
+      '/ma-journee',
       '/demandes',
       '/a-appeler',
       '/admin/comptes',
