@@ -34,11 +34,26 @@ export interface InboxFigure {
   paths: Record<string, number>;
 }
 
-/** What `bench/inbox.ts` writes to BENCH_JSON. */
+/** One person's file holding hundreds of timeline entries, under concurrent users, on one base. */
+export interface PersonFileFigure {
+  base: string;
+  /** timeline entries of that person */
+  entries: number;
+  users: number;
+  requests: number;
+  p50: number;
+  p95: number;
+  max: number;
+  rps: number;
+  errors: number;
+}
+
+/** What `bench/inbox.ts` writes to BENCH_JSON (`bench/person-file.ts` adds `personFile`). */
 export interface ExtranetFigures {
   intake: IntakeFigure[];
   inbox: (InboxFigure & { growth: number | null })[];
-  budgets: { inboxP95Ms: number; inboxGrowth: number };
+  personFile?: PersonFileFigure[];
+  budgets: { inboxP95Ms: number; inboxGrowth: number; personFileP95Ms?: number };
 }
 
 /** Every acknowledged registration stored, none invented, none refused. */
