@@ -295,7 +295,7 @@ export async function listCaseload(
     .sort((a, b) => a.lastContact.localeCompare(b.lastContact) || a.id - b.id);
 }
 
-export const CASELOAD_PAGE_SIZE = 25;
+const CASELOAD_PAGE_SIZE = 25;
 
 /**
  * One page of the caseload as filtered and sorted (`/accompagnements`): by phase, last contact,
