@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 
 // Typed Kysely<any> on purpose, like every migration: it must keep compiling as the schema moves on.
 
@@ -12,15 +12,8 @@ export async function up(db: Kysely<any>): Promise<void> {
   await db.schema.alterTable('registration').addColumn('first_opened_at', 'text').execute();
   await db.schema.alterTable('note').addColumn('occurred_time', 'text').execute();
   // Requests already opened by someone keep their earliest opening, so old requests are not « Nouveau ».
-  await db
-    .updateTable('registration')
-    .set((eb: any) => ({
-      first_opened_at: eb
-        .selectFrom('registration_read')
-        .select((e: any) => e.fn.min('registration_read.read_at').as('first'))
-        .whereRef('registration_read.registration_id', '=', 'registration.id'),
-    }))
-    .execute();
+  await sql`update registration set first_opened_at = (
+    select min(rr.read_at) from registration_read rr where rr.registration_id = registration.id)`.execute(db);
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
