@@ -17,6 +17,7 @@ const FEATURE_ORDER = [
   'sms', // SMS outbox, provider adapters, delivery reports, quiet hours
   'auth', // sign-in, throttle, Viewer and the territory scope beside it
   'accounts', // advisors and admins
+  'documents', // files attached to a person or a support, their store, who may see them
   'notifications', // messages by family, who signs them, the cancel link, reminders, calls
   'persons', // the person's file, corrections, merge, timeline
   'registrations', // intake (and manual entry), decisions, inbox, contact details

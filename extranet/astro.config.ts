@@ -2,6 +2,7 @@ import { appendFileSync, existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterServerBuild, nodeAdapter, trustedProxiesField } from '@maillage/platform/astro-server';
 import { defineConfig, envField } from 'astro/config';
+import { FORM_OVERHEAD_BYTES, MAX_DOCUMENT_BYTES } from './src/features/documents/documents.rules.ts';
 
 /**
  * Astro loads the middleware on the first request. The extranet must migrate, pull the CMS events
@@ -27,7 +28,9 @@ const secret = (extra: { optional?: boolean; default?: string; url?: boolean } =
 // signed-in user on every request.
 export default defineConfig({
   output: 'server',
-  adapter: nodeAdapter(),
+  // The backstop lets a document (10 MB, streamed and counted by /documents/ajouter) through; every
+  // other route is still refused past 64 KB by the middleware.
+  adapter: nodeAdapter({ bodySizeLimit: MAX_DOCUMENT_BYTES + FORM_OVERHEAD_BYTES }),
   integrations: [eagerStart()],
   server: { port: 4322, host: true },
   site: process.env.EXTRANET_URL || 'http://localhost:4322',
@@ -67,6 +70,8 @@ export default defineConfig({
       EXTRANET_DB_FILE: secret({ default: 'data/extranet.db' }),
       SMTP_URL: secret(),
       OUTBOX_DIR: secret({ default: 'outbox' }),
+      // Documents attached to people (features/documents): a folder outside the web root.
+      DOCUMENTS_DIR: secret({ default: 'data/documents' }),
       MAIL_FROM: secret({ default: 'Maillage <ne-pas-repondre@maillage.test>' }),
       // SMS (src/features/sms/brevo.ts): SMS_PROVIDER=brevo with its key and sender; none = sent by
       // hand from « À appeler » (demo mode: written to SMS_DIR).
@@ -81,6 +86,19 @@ export default defineConfig({
       SEED_DEMO: envField.boolean({ context: 'server', access: 'secret', default: false }),
       TRUSTED_PROXIES: trustedProxiesField(),
       DEMO_PASSWORD: secret(),
+      // Reads' audit journal (src/features/audit/audit-journal.ts): its folder and how often it is
+      // inserted (ms; the crash test sets it long).
+      AUDIT_JOURNAL_DIR: secret(),
+      AUDIT_FLUSH_MS: envField.number({
+        context: 'server',
+        access: 'secret',
+        default: 200,
+        int: true,
+        min: 10,
+        max: 600_000,
+      }),
+      // Profiling and the query-count test: one JSON line per request (src/db/query-log.ts).
+      DB_QUERY_LOG: secret(),
     },
   },
   vite: {

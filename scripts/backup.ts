@@ -1,4 +1,4 @@
-// `npm run backup`: both databases and the CMS uploads into one dated archive, in backups/
+// `npm run backup`: both databases, the CMS uploads and the extranet’s documents into one dated archive, in backups/
 // (or BACKUP_DIR). Safe while the apps run (SQLite online backup, pg_dump snapshot).
 import { backup, defaultBackupDir, locationsFromEnvFiles } from './lib/backup.ts';
 

@@ -12,7 +12,8 @@ import { setup } from './setup.ts';
 
 const titles: Record<string, string> = {
   site: 'Site : poids des pages, EcoIndex, Lighthouse, débit (page de session en cache)',
-  extranet: 'Extranet : dépôt de 200 demandes, liste des demandes à 10 000 et 100 000 inscriptions',
+  extranet:
+    'Extranet : dépôt de 200 demandes, liste des demandes à 10 000 et 100 000 inscriptions, envoi de documents de 10 Mo',
 };
 
 interface SiteFigures {
@@ -108,6 +109,37 @@ if (extranet) {
       `p50 ${r.p50.toFixed(0)} ms · p95 ${r.p95.toFixed(0)} ms · ${r.rps.toFixed(0)} req/s · ${r.errors} erreur(s)`,
       `p95 ≤ ${fileBudget} ms, aucune erreur`,
       yes(r.p95 <= fileBudget && r.errors === 0),
+    ]);
+  }
+  const d = extranet.documentBudgets;
+  for (const f of d ? (extranet.documents ?? []) : []) {
+    rows.push([
+      'extranet',
+      `envoi d’un document de ${f.mb} Mo, ${f.uploads} à la suite (${f.base})`,
+      `p95 ${f.p95.toFixed(0)} ms · max ${f.max.toFixed(0)} ms · RSS ${f.rssBeforeMb.toFixed(0)} → ${f.rssAfterMb.toFixed(0)} Mo · 10 Mo + 1 octet : ${f.overLimitStatus}`,
+      `≤ ${d!.uploadMs} ms, RSS + ≤ ${d!.rssGrowthMb} Mo, 413 sans fichier`,
+      yes(
+        f.max <= d!.uploadMs &&
+          f.rssAfterMb - f.rssBeforeMb <= d!.rssGrowthMb &&
+          f.overLimitStatus === 413 &&
+          f.overLimitLeftFiles === 0,
+      ),
+    ]);
+  }
+}
+if (extranet?.signedIn) {
+  for (const f of extranet.signedIn) {
+    const value = `${Math.round(f.rps)} req/s · p95 ${f.p95.toFixed(0)} ms`;
+    if (f.budget === null) {
+      rows.push(['extranet', `${f.page}, 25 utilisateurs (${f.base})`, value, 'référence', '—']);
+      continue;
+    }
+    rows.push([
+      'extranet',
+      `${f.page}, connecté, 25 utilisateurs (${f.base})`,
+      `${value} · ${Math.round(f.ratio * 100)} % de /connexion`,
+      `≥ ${Math.round(f.budget * 100)} %, p95 ≤ ${f.p95Budget} ms`,
+      yes(f.errors === 0 && f.ratio >= f.budget && f.p95 <= f.p95Budget),
     ]);
   }
 }

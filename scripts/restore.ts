@@ -1,4 +1,4 @@
-// `npm run restore ARCHIVE`: puts back both databases and the CMS uploads from an archive made by
+// `npm run restore ARCHIVE`: puts back both databases, the CMS uploads and the extranet’s documents from an archive made by
 // `npm run backup`. Stop the apps first (Ctrl-C on `npm start`, or stop the services).
 import { resolve } from 'node:path';
 import { locationsFromEnvFiles, restore } from './lib/backup.ts';

@@ -104,6 +104,8 @@ export async function startServer(
       SEED_DEMO: 'true',
       DEMO_PASSWORD: PASSWORD,
       // e.g. --cpu-prof --cpu-prof-dir=/tmp/prof to see where the server spends its time
+      // DB_QUERY_LOG=<file>: each request's queries and their time, one JSON line per request
+      ...(process.env.DB_QUERY_LOG ? { DB_QUERY_LOG: process.env.DB_QUERY_LOG } : {}),
       ...(process.env.BENCH_SERVER_NODE_OPTIONS
         ? { NODE_OPTIONS: process.env.BENCH_SERVER_NODE_OPTIONS }
         : {}),

@@ -2,10 +2,11 @@
 // its .env): erases now everyone whose last contact is older than the retention period (the extranet
 // also does it once a day by itself). --dry-run only counts. Prints counts, never names. Settings
 // from the environment (the .env file never overrides it): DATABASE_URL for PostgreSQL, otherwise
-// EXTRANET_DB_FILE; OUTBOX_DIR for the .eml copies; relative paths from the extranet's folder.
+// EXTRANET_DB_FILE; OUTBOX_DIR for the .eml copies; DOCUMENTS_DIR for attached documents; relative paths from the extranet's folder.
 import { isAbsolute, join, resolve } from 'node:path';
 import { createDb } from '../src/db/connect.ts';
 import { migrateToLatest } from '../src/db/migrate.ts';
+import { folderDocumentStore } from '../src/features/documents/document.store.ts';
 import { runRetention } from '../src/features/retention/retention.job.ts';
 import { formatPeriod } from '../src/features/retention/settings.service.ts';
 
@@ -32,12 +33,13 @@ try {
     dryRun,
     outboxDir: fromExtranet(setting('OUTBOX_DIR', 'outbox')),
     smsDir: fromExtranet(setting('SMS_DIR', 'sms')),
+    documents: folderDocumentStore(fromExtranet(setting('DOCUMENTS_DIR', 'data/documents'))),
   });
   console.log(
     `› Durée de conservation : ${formatPeriod(report.months)} — dernier contact avant le ${report.cutoff}` +
       ` (${database.kind === 'postgres' ? 'PostgreSQL' : 'SQLite'})`,
   );
-  const what = `${report.persons} personne(s), ${report.registrations} demande(s), ${report.notes} note(s), ${report.outbox} message(s)`;
+  const what = `${report.persons} personne(s), ${report.registrations} demande(s), ${report.notes} note(s), ${report.outbox} message(s), ${report.documents} document(s)`;
   if (dryRun) console.log(`› Aperçu, rien n’est modifié : seraient effacées ${what}.`);
   else console.log(`✓ Effacées : ${what}, ${report.emlFiles} fichier(s) .eml.`);
 } finally {

@@ -1,9 +1,11 @@
 import { defineMiddleware, sequence } from 'astro:middleware';
 import { malformedAction } from '@maillage/platform/action-name';
 import { bodyTooLarge, payloadTooLarge } from '@maillage/platform/body-limit';
+import { queryLogEnabled, withQueryLog } from './db/query-log.ts';
 import { userTerritories } from './features/accounts/accounts.service.ts';
 import { deleteSessions } from './features/auth/auth.repository.ts';
 import { SESSION_MAX_AGE_MS } from './features/auth/auth.ts';
+import { cachedViewer, forgetViewer, rememberViewer, viewerKey } from './features/auth/viewer-cache.ts';
 import { DEMO_ADMIN } from './features/demo/demo.service.ts';
 import { DeploymentError } from './lib/deployment.ts';
 import { getRuntime } from './lib/runtime.ts';
@@ -30,11 +32,46 @@ const boot = defineMiddleware(async (context, next) => {
   return next();
 });
 
+/** With DB_QUERY_LOG set (profiling, tests), each request's queries are counted until its body is sent. */
+const queryLog = defineMiddleware(async (context, next) => {
+  if (!queryLogEnabled()) return next();
+  const { result, done } = withQueryLog(() => Promise.resolve(next()));
+  const response = await result;
+  const path = context.url.pathname;
+  if (!response.body) {
+    done(path);
+    return response;
+  }
+  const body = response.body.pipeThrough(new TransformStream({ flush: () => done(path) }));
+  return new Response(body, {
+    status: response.status,
+    statusText: response.statusText,
+    headers: response.headers,
+  });
+});
+
+/**
+ * A page goes out in one write, with its length: Astro streams HTML in many small chunks, each a
+ * socket write (the CPU profile of the signed-in bench showed `writev` as the largest cost after
+ * the queries). Pages are small and rendered in a few milliseconds: nothing is gained by streaming.
+ */
+const wholePage = defineMiddleware(async (_context, next) => {
+  const response = await next();
+  if (!response.body || !response.headers.get('content-type')?.startsWith('text/html')) return response;
+  const body = new Uint8Array(await response.arrayBuffer());
+  const headers = new Headers(response.headers);
+  headers.set('content-length', String(body.byteLength));
+  return new Response(body, { status: response.status, statusText: response.statusText, headers });
+});
+
 /**
  * Bodies over 64 KB get a 413 before they are read whole (and before anything else reads them); a
  * malformed action name (`?_action=`) a 400.
  */
 const bodyLimit = defineMiddleware(async (context, next) => {
+  // The one route whose body may pass 64 KB: the document upload (pages/documents/ajouter.astro)
+  // streams its file and enforces its own 10 MB limit as it reads.
+  if (context.url.pathname === '/documents/ajouter' && context.request.method === 'POST') return next();
   if (await bodyTooLarge(context.request)) return payloadTooLarge(context.url.pathname.startsWith('/api/'));
   return malformedAction(context) ?? next();
 });
@@ -60,15 +97,33 @@ const sameOrigin = defineMiddleware((context, next) => {
   return next();
 });
 
-/** Reads the session (sliding 30 min) and enforces the 12 h absolute lifetime and disabled accounts. */
+/**
+ * Reads the session (sliding 30 min) and enforces the 12 h absolute lifetime and disabled accounts.
+ * A request without a session cookie costs nothing here; a verified cookie's viewer (account, role,
+ * territories) is kept VIEWER_TTL_MS (features/auth/viewer-cache.ts): most signed-in requests read
+ * nothing from the database before their page runs.
+ */
 const session = defineMiddleware(async (context, next) => {
   context.locals.user = null;
   context.locals.sessionToken = null;
-  const { auth, db } = context.locals.runtime;
+  const { auth, db, config } = context.locals.runtime;
   if (
     context.url.pathname.startsWith('/api/public/') ||
     NON_BROWSER_POSTS.some((p) => context.url.pathname.startsWith(p))
   ) {
+    return next();
+  }
+  const key = viewerKey(context.request.headers, config.https);
+  if (!key) return next();
+  const hit = cachedViewer(key);
+  if (hit) {
+    if (Date.now() - hit.user.sessionCreatedAt.getTime() > SESSION_MAX_AGE_MS) {
+      forgetViewer(key);
+      await deleteSessions(db, { token: hit.token });
+    } else {
+      context.locals.sessionToken = hit.token;
+      context.locals.user = hit.user;
+    }
     return next();
   }
   let cookies: Headers | null = null;
@@ -84,16 +139,19 @@ const session = defineMiddleware(async (context, next) => {
     if (u.disabled || tooOld) {
       await deleteSessions(db, u.disabled ? { userId: u.id } : { token: data.session.token });
     } else {
-      context.locals.sessionToken = data.session.token;
-      context.locals.user = {
+      const user = {
         id: u.id,
         email: u.email,
         name: u.name,
-        role: u.role === 'admin' ? 'admin' : 'advisor',
+        role: u.role === 'admin' ? ('admin' as const) : ('advisor' as const),
         territories: await userTerritories(db, u.id),
         twoFactorEnabled: Boolean((u as { twoFactorEnabled?: boolean }).twoFactorEnabled),
         sessionCreatedAt: createdAt,
       };
+      context.locals.sessionToken = data.session.token;
+      context.locals.user = user;
+      const expiresAt = new Date(data.session.expiresAt).getTime();
+      rememberViewer(key, { user, token: data.session.token, expiresAt });
     }
   }
   const response = await next();
@@ -172,4 +230,13 @@ if ((globalThis as Record<symbol, unknown>)[Symbol.for('maillage.extranet.eagerS
   });
 }
 
-export const onRequest = sequence(boot, headers, formsOnly, bodyLimit, sameOrigin, session, adminTwoFactor);
+export const onRequest = sequence(
+  boot,
+  queryLog,
+  headers,
+  formsOnly,
+  bodyLimit,
+  sameOrigin,
+  session,
+  adminTwoFactor,
+);

@@ -104,7 +104,7 @@ describe.each(BACKENDS)('appointments on %s', (backend) => {
       duration_min: 60,
       place_kind: 'partenaire',
     });
-    expect(await auditRows(server.db, 'appointment.create', id)).toHaveLength(1);
+    expect(await auditRows(server, 'appointment.create', id)).toHaveLength(1);
     const shown = visibleText(await (await advisor.get(location(res))).text());
     expect(shown).toContain('Rendez-vous fixé.');
     expect(shown).toContain('Mission locale, 3 rue Ferrand');
@@ -372,7 +372,7 @@ describe.each(BACKENDS)('appointments on %s', (backend) => {
         ? /Pas de fournisseur SMS|à envoyer à la main/i
         : /SMS (en file d’envoi|programmé pour|en cours d’envoi|envoyé le|délivré le)/,
     );
-    expect(await auditRows(server.db, 'appointment.create', id)).toHaveLength(1);
+    expect(await auditRows(server, 'appointment.create', id)).toHaveLength(1);
     await advisor.post(`/rendez-vous/${id}?_action=appointments.cancel`, {
       appointment: String(id),
       confirme: '1',
@@ -434,7 +434,7 @@ describe.each(BACKENDS)('appointments on %s', (backend) => {
     expect(notes).toHaveLength(1);
     expect(notes[0]).toMatchObject({ kind: 'appel', person_id: personId });
     expect(notes[0]?.body).toContain('la personne est prévenue par téléphone');
-    expect(await auditRows(server.db, 'appointment.call', id)).toHaveLength(1);
+    expect(await auditRows(server, 'appointment.call', id)).toHaveLength(1);
   });
 
   it('lets the person cancel with their link once: forged, expired and used links refused; the advisor told; the slot freed', async () => {
@@ -462,11 +462,11 @@ describe.each(BACKENDS)('appointments on %s', (backend) => {
     expect(after).toContain('Pour un autre rendez-vous, appelez Maillage — équipe du Valenciennois');
     expect(await appointment(id)).toMatchObject({ status: 'annule', cancelled_by_person: 1 });
     expect((await lastMail('appointment-advisor')).to_address).toBe('conseiller@maillage.test');
-    expect(await auditRows(server.db, 'appointment.cancel-by-person', id)).toHaveLength(1);
+    expect(await auditRows(server, 'appointment.cancel-by-person', id)).toHaveLength(1);
     // A second click changes nothing and says what is stored: cancelled.
     const again = await anonymous.post(`/a/${code}?_action=appointments.personCancel`, { code });
     expect(visibleText(await again.text())).toContain('votre rendez-vous est annulé');
-    expect(await auditRows(server.db, 'appointment.cancel-by-person', id)).toHaveLength(1);
+    expect(await auditRows(server, 'appointment.cancel-by-person', id)).toHaveLength(1);
     const agenda = visibleText(await (await advisor.get(`/agenda?semaine=${inTwoDays}`)).text());
     expect(agenda).toContain('Annulé par la personne : créneau libre');
     // The slot is free: booking it again works.
@@ -524,6 +524,7 @@ describe.each(BACKENDS)('appointments on %s', (backend) => {
       visibleText(await (await outsider.get(`/agenda?semaine=${day}&conseiller=${advisorId}`)).text()),
     ).not.toContain('Agenda Semaine');
     expect((await anonymous.get('/agenda')).status).toBe(303);
+    await server.settleAudit();
     const listed = await server.db.db
       .selectFrom('audit_log')
       .select('details_json')
@@ -639,7 +640,7 @@ describe.each(BACKENDS)('appointments on %s', (backend) => {
     expect(revoked.status).toBe(303);
     expect((await fetch(url2)).status).toBe(404);
     expect((await fetch(`${server.url}/api/agenda/${'x'.repeat(43)}.ics`)).status).toBe(404);
-    expect(await auditRows(server.db, 'calendar-feed.create', advisorId)).toHaveLength(2);
-    expect(await auditRows(server.db, 'calendar-feed.revoke', advisorId)).toHaveLength(1);
+    expect(await auditRows(server, 'calendar-feed.create', advisorId)).toHaveLength(2);
+    expect(await auditRows(server, 'calendar-feed.revoke', advisorId)).toHaveLength(1);
   });
 });

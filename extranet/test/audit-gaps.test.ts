@@ -19,8 +19,16 @@ describe.each(BACKENDS)('audit log on %s', (backend) => {
   let advisor: Browser;
   let advisorId = '';
 
-  const rows = (action: string) =>
-    server.db.db.selectFrom('audit_log').selectAll().where('action', '=', action).orderBy('id').execute();
+  // Reads reach audit_log through the journal: settled first, so a missing row is a missing audit.
+  const rows = async (action: string) => {
+    await server.settleAudit();
+    return server.db.db
+      .selectFrom('audit_log')
+      .selectAll()
+      .where('action', '=', action)
+      .orderBy('id')
+      .execute();
+  };
   const lastRow = async (action: string) => (await rows(action)).at(-1);
   const details = (row: { details_json: string | null } | undefined) => JSON.parse(row?.details_json ?? '{}');
 

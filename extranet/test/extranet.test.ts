@@ -492,6 +492,7 @@ describe.each(BACKENDS)('extranet on %s', (backend) => {
         [...html.matchAll(/name="decision" value="(\w+)"[^>]*checked/g)].map((m) => m[1]);
       expect(checked(refusedPage)).toEqual(['decline']);
       // The refused form showed the record again: that is a read, in the audit log.
+      await server.settleAudit();
       const reads = await server.db.db
         .selectFrom('audit_log')
         .select('id')

@@ -107,6 +107,7 @@ describe.each(BACKENDS)('indicators page and exports on %s', (backend) => {
       if (n > 1) phases.add(String(row.getCell(headers.indexOf('Phase') + 1).value));
     });
     expect([...phases].every((p) => p === 'Maturation' || p === 'Développement')).toBe(true);
+    await server.settleAudit();
     const logged = await server.db.db
       .selectFrom('audit_log')
       .select('details_json')

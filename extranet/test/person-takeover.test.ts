@@ -56,7 +56,8 @@ describe.each(BACKENDS)('person takeover on %s', (backend) => {
   async function submit(body: Record<string, unknown>): Promise<number> {
     return (await intakeRow(server, body)).registrationId;
   }
-  const auditRows = (action: string, entityId?: number) => {
+  const auditRows = async (action: string, entityId?: number) => {
+    await server.settleAudit();
     let q = server.db.db.selectFrom('audit_log').selectAll().where('action', '=', action);
     if (entityId !== undefined) q = q.where('entity_id', '=', String(entityId));
     return q.orderBy('id').execute();

@@ -82,7 +82,7 @@ describe.each(BACKENDS)('person file on %s', (backend) => {
     const { personId } = await personFromIntake(server, 'ev-val', { firstName: 'Lue' });
     expect((await advisor.get(`/personnes/${personId}`)).status).toBe(200);
     expect((await admin.get(`/personnes/${personId}`)).status).toBe(200);
-    const reads = await auditRows(server.db, 'person.read', personId);
+    const reads = await auditRows(server, 'person.read', personId);
     expect(reads).toHaveLength(2);
     expect(reads.every((r) => r.person_id === personId && r.actor_id)).toBe(true);
   });
@@ -106,7 +106,7 @@ describe.each(BACKENDS)('person file on %s', (backend) => {
       commune_name: 'Douai',
       territory: 'douaisis',
     });
-    const [entry] = await auditRows(server.db, 'person.update', personId);
+    const [entry] = await auditRows(server, 'person.update', personId);
     expect(JSON.parse(entry!.details_json!)).toEqual({
       before: {
         email: 'rose@exemple.test',
@@ -127,7 +127,7 @@ describe.each(BACKENDS)('person file on %s', (backend) => {
       edit(personId, { email: 'rose.vasseur@exemple.test', communeName: 'Douai', communeInsee: '59178' }),
     );
     expect(location(same)).toContain('fait=same');
-    expect(await auditRows(server.db, 'person.update', personId)).toHaveLength(1);
+    expect(await auditRows(server, 'person.update', personId)).toHaveLength(1);
   });
 
   // A phone shared with another person is not tested here: main makes it allowed (a family
@@ -273,7 +273,7 @@ describe.each(BACKENDS)('person file on %s', (backend) => {
     expect(
       await server.db.db.selectFrom('note').select('id').where('person_id', '=', personId).execute(),
     ).toEqual([]);
-    expect(await auditRows(server.db, 'person.read', personId)).toEqual([]);
+    expect(await auditRows(server, 'person.read', personId)).toEqual([]);
     for (const path of ['/personnes', `/personnes/${personId}`]) {
       expect(location(await anonymous.get(path)), path).toContain('/connexion?suivant=');
     }
@@ -329,7 +329,7 @@ describe.each(BACKENDS)('person file on %s', (backend) => {
         kind: 'event',
         status: 'received',
       });
-      const [created] = await auditRows(server.db, 'registration.create', id);
+      const [created] = await auditRows(server, 'registration.create', id);
       expect(created!.actor_id).toBe(advisorId);
       expect(visibleText(await (await advisor.get(`/demandes/${id}`)).text())).toContain(
         'saisie par un·e conseiller·e',
@@ -457,7 +457,7 @@ describe.each(BACKENDS)('person file on %s', (backend) => {
         await server.db.db.selectFrom('support').select('id').where('person_id', '=', a.personId).execute(),
       ).toHaveLength(1);
       expect((await person(a.personId)).email).toBe('double@exemple.test'); // a gap filled from the duplicate
-      const [merge] = await auditRows(server.db, 'person.merge', a.personId);
+      const [merge] = await auditRows(server, 'person.merge', a.personId);
       const details = JSON.parse(merge!.details_json!);
       expect(details.merged).toBe(b.personId);
       expect(details.moved).toMatchObject({ registration: 1, note: 1, support: 1 });

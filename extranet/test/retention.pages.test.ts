@@ -122,6 +122,7 @@ describe.each(BACKENDS)('retention and rights pages on %s', (backend) => {
     expect((await advisor.get(`/admin/personnes/${personId}/donnees.json`)).status).toBe(403);
     expect((await anonymous.get(`/admin/personnes/${personId}/donnees.json`)).status).toBe(401);
     expect((await admin.get('/admin/personnes/999999')).status).toBe(404);
+    await server.settleAudit();
     const reads = await server.db.db
       .selectFrom('audit_log')
       .select('details_json')

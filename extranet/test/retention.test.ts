@@ -1,10 +1,13 @@
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { Readable } from 'node:stream';
 import { parisInstant } from '@maillage/platform/clock';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Db } from '../src/db/connect.ts';
 import type { Database } from '../src/db/database.ts';
 import { migrateToLatest } from '../src/db/migrate.ts';
+import { folderDocumentStore } from '../src/features/documents/document.store.ts';
+import { insertDocument } from '../src/features/documents/documents.repository.ts';
 import { upsertEventCopy } from '../src/features/events/events.repository.ts';
 import { MergeNotAllowedError, mergePersons } from '../src/features/persons/merge.service.ts';
 import { erasePerson } from '../src/features/retention/erasure.service.ts';
@@ -564,6 +567,21 @@ describe.each(BACKENDS)('retention on %s', (backend) => {
   });
 
   it('exports every table’s rows for a person, then erases them on request at once', async () => {
+    // An attached document: its row and its file (in the document store) go with the rest.
+    const documents = folderDocumentStore(join(outboxDir(), '..', 'documents'));
+    const key = await documents.put(Readable.from([Buffer.from('%PDF-1.7 attestation de Céline')]));
+    await insertDocument(db.db, {
+      person_id: ids.celine,
+      support_id: null,
+      kind: 'attestation-rsa',
+      format: 'pdf',
+      original_name: `attestation ${CELINE.last}.pdf`,
+      size: 30,
+      storage_key: key,
+      confidential: 0,
+      uploaded_by: ADVISOR_ID,
+      created_at: AT.toISOString(),
+    });
     const data = await exportPerson(db.db, ids.celine);
     expect(data).not.toBeNull();
     for (const [table, rows] of Object.entries(data ?? {})) {
@@ -585,8 +603,18 @@ describe.each(BACKENDS)('retention on %s', (backend) => {
       actorId: null,
       reason: 'request',
       outboxDir: outboxDir(),
+      documents,
     });
-    expect(counts).toMatchObject({ registrations: 1, notes: 1, noteRevisions: 1, outbox: 2, emlFiles: 2 });
+    expect(counts).toMatchObject({
+      registrations: 1,
+      notes: 1,
+      noteRevisions: 1,
+      outbox: 2,
+      emlFiles: 2,
+      documents: 1,
+      documentFiles: 1,
+    });
+    await expect(documents.get(key)).rejects.toThrow();
     expect(await erasePerson(db.db, ids.celine, { actorId: null, reason: 'request' })).toBeNull();
     const all = await dump(db);
     for (const t of traces(CELINE)) expect(all.toLowerCase(), t).not.toContain(t.toLowerCase());

@@ -125,6 +125,7 @@ describe.each(BACKENDS)('sessions on %s', (backend) => {
   }
 
   async function auditOf(action: string, registrationId: number) {
+    await server.settleAudit();
     const rows = await server.db.db
       .selectFrom('audit_log')
       .select(['actor_id', 'details_json'])
@@ -247,6 +248,7 @@ describe.each(BACKENDS)('sessions on %s', (backend) => {
       expect(html).toContain('Liste d’attente (1)');
       // The half-day shown by default is the last one gone (none today).
       expect(html).toContain(`?demi-journee=${key(running[3]!)}#presences" aria-current="true"`);
+      await server.settleAudit();
       const reads = await server.db.db
         .selectFrom('audit_log')
         .select('id')

@@ -65,7 +65,7 @@ describe.each(BACKENDS)('supports, notes and actions on %s', (backend) => {
     const page = await advisor.get(`/accompagnements/${id}?fait=start`);
     expect(page.status).toBe(200);
     expect(visibleText(await page.text())).toContain('Accompagnement commencé, en phase d’émergence');
-    expect(await auditRows(server.db, 'support.start', id)).toHaveLength(1);
+    expect(await auditRows(server, 'support.start', id)).toHaveLength(1);
   });
 
   it('starts a support from an accepted support request in one click, even clicked twice at once', async () => {
@@ -154,7 +154,7 @@ describe.each(BACKENDS)('supports, notes and actions on %s', (backend) => {
       .execute();
     expect(phases.map((p) => p.phase)).toEqual(['emergence', 'maturation', 'developpement']);
     expect((await support(id)).phase).toBe('developpement');
-    const changes = await auditRows(server.db, 'support.phase', id);
+    const changes = await auditRows(server, 'support.phase', id);
     expect(changes.map((c) => JSON.parse(c.details_json ?? '{}').to)).toEqual([
       'maturation',
       'developpement',
@@ -186,7 +186,7 @@ describe.each(BACKENDS)('supports, notes and actions on %s', (backend) => {
       ),
     ).toContain('fait=reassign');
     expect((await support(id)).advisor_id).toBe(adminId);
-    const [entry] = await auditRows(server.db, 'support.reassign', id);
+    const [entry] = await auditRows(server, 'support.reassign', id);
     expect(JSON.parse(entry!.details_json!)).toEqual({ before: advisorId, after: adminId });
   });
 
@@ -320,7 +320,7 @@ describe.each(BACKENDS)('supports, notes and actions on %s', (backend) => {
     const page = visibleText(await (await advisor.get(`/notes/${note.id}`)).text());
     expect(page).toContain('Premier entretien : projet de ressourcerie.');
     expect(page).toContain('Corrigé : appel, pas entretien.');
-    expect(await auditRows(server.db, 'note.edit', note.id)).toHaveLength(2);
+    expect(await auditRows(server, 'note.edit', note.id)).toHaveLength(2);
   });
 
   it('lists my open actions, late ones first, and marks one done', async () => {

@@ -114,8 +114,9 @@ describe.each(BACKENDS)('waiting list on %s', (backend) => {
       .executeTakeFirstOrThrow();
     return CODE.exec(row.text_body)?.[1] ?? '';
   }
-  const auditActions = async (registrationId: number) =>
-    (
+  const auditActions = async (registrationId: number) => {
+    await server.settleAudit();
+    return (
       await server.db.db
         .selectFrom('audit_log')
         .select('action')
@@ -123,6 +124,7 @@ describe.each(BACKENDS)('waiting list on %s', (backend) => {
         .orderBy('id')
         .execute()
     ).map((r) => r.action);
+  };
   const decide = (registration: number, decision: string) =>
     advisor.post(`/demandes/${registration}?_action=registrations.decide`, {
       registration: String(registration),

@@ -1,7 +1,9 @@
 // Backup and restore of the whole platform: both databases (SQLite's online backup API, or
-// pg_dump/pg_restore for PostgreSQL) and the CMS uploads, in one dated .tar.gz archive.
+// pg_dump/pg_restore for PostgreSQL), the CMS uploads and the extranet's documents, in one dated
+// .tar.gz archive.
 import { execFile } from 'node:child_process';
 import {
+  chmodSync,
   cpSync,
   existsSync,
   mkdirSync,
@@ -31,6 +33,8 @@ export interface Locations {
   cms: DatabaseLocation;
   /** The CMS uploads folder (cms/public/uploads). */
   uploads: string;
+  /** The extranet's documents folder (DOCUMENTS_DIR, default extranet/data/documents). */
+  documents: string;
 }
 
 interface Manifest {
@@ -55,6 +59,7 @@ export function locationsFromEnvFiles(): Locations {
       file: at(appDir('cms'), cmsEnv.get('DATABASE_FILENAME') || '.tmp/data.db'),
     },
     uploads: join(appDir('cms'), 'public', 'uploads'),
+    documents: at(appDir('extranet'), extranetEnv.get('DOCUMENTS_DIR') || 'data/documents'),
   };
 }
 
@@ -155,6 +160,13 @@ export async function backup(locations: Locations, outDir: string, now = new Dat
     mkdirSync(join(staging, 'uploads'));
     if (existsSync(locations.uploads))
       cpSync(locations.uploads, join(staging, 'uploads'), { recursive: true });
+    // Documents: complete files only (an upload under way is a `.part` file).
+    mkdirSync(join(staging, 'documents'), { mode: 0o700 });
+    if (existsSync(locations.documents))
+      cpSync(locations.documents, join(staging, 'documents'), {
+        recursive: true,
+        filter: (source) => !source.endsWith('.part'),
+      });
     writeFileSync(join(staging, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
     mkdirSync(outDir, { recursive: true });
     const archive = resolve(outDir, `maillage-${now.toISOString().replace(/[:.]/g, '-')}.tar.gz`);
@@ -166,9 +178,9 @@ export async function backup(locations: Locations, outDir: string, now = new Dat
 }
 
 /**
- * Puts back both databases and the uploads from an archive made by backup(). The apps must be
- * stopped: SQLite files are replaced, PostgreSQL databases are emptied and refilled (one transaction
- * each), the uploads folder is replaced.
+ * Puts back both databases, the uploads and the documents from an archive made by backup(). The
+ * apps must be stopped: SQLite files are replaced, PostgreSQL databases are emptied and refilled
+ * (one transaction each), the uploads and documents folders are replaced.
  */
 export async function restore(archive: string, locations: Locations): Promise<Manifest> {
   if (!existsSync(archive)) throw new Error(`Archive introuvable : ${archive}`);
@@ -187,6 +199,15 @@ export async function restore(archive: string, locations: Locations): Promise<Ma
       if (entry !== '.gitkeep') rmSync(join(locations.uploads, entry), { recursive: true, force: true });
     }
     cpSync(join(staging, 'uploads'), locations.uploads, { recursive: true });
+    // The documents folder is replaced too (archives made before documents existed have none).
+    if (existsSync(join(staging, 'documents'))) {
+      rmSync(locations.documents, { recursive: true, force: true });
+      mkdirSync(locations.documents, { recursive: true, mode: 0o700 });
+      cpSync(join(staging, 'documents'), locations.documents, { recursive: true });
+      chmodSync(locations.documents, 0o700);
+      for (const entry of readdirSync(locations.documents))
+        chmodSync(join(locations.documents, entry), 0o600);
+    }
     return manifest;
   } finally {
     rmSync(staging, { recursive: true, force: true });

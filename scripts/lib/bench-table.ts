@@ -48,12 +48,52 @@ export interface PersonFileFigure {
   errors: number;
 }
 
-/** What `bench/inbox.ts` writes to BENCH_JSON (`bench/person-file.ts` adds `personFile`). */
+/** Uploads of a 10 MB document on one base (bench/documents.ts). */
+export interface DocumentsFigure {
+  base: string;
+  uploads: number;
+  mb: number;
+  p50: number;
+  p95: number;
+  max: number;
+  /** the server's resident memory after a first upload, after all of them, and its peak between */
+  rssBeforeMb: number;
+  rssAfterMb: number;
+  rssPeakMb: number;
+  /** the answer to 10 MB + 1 byte (413), and the files it left in the store (0) */
+  overLimitStatus: number;
+  overLimitLeftFiles: number;
+}
+
+/** One page under 25 users at once (bench/signed-in.ts), beside the anonymous sign-in page. */
+export interface SignedInFigure {
+  base: string;
+  page: string;
+  n: number;
+  p50: number;
+  p95: number;
+  max: number;
+  rps: number;
+  errors: number;
+  /** requests/s as a share of the anonymous /connexion's, in the same run */
+  ratio: number;
+  /** the share it must reach (null: the anonymous pages, the reference) */
+  budget: number | null;
+  p95Budget: number;
+}
+
+/**
+ * What `bench/inbox.ts` then `bench/signed-in.ts` write to BENCH_JSON (`bench/documents.ts` and
+ * `bench/person-file.ts` add theirs).
+ */
 export interface ExtranetFigures {
   intake: IntakeFigure[];
   inbox: (InboxFigure & { growth: number | null })[];
   personFile?: PersonFileFigure[];
   budgets: { inboxP95Ms: number; inboxGrowth: number; personFileP95Ms?: number };
+  documents?: DocumentsFigure[];
+  documentBudgets?: { uploadMs: number; rssGrowthMb: number };
+  signedIn?: SignedInFigure[];
 }
 
 /** Every acknowledged registration stored, none invented, none refused. */

@@ -1,9 +1,18 @@
 // `npm run backup` / `npm run restore`: back up, destroy the data, restore, and find every request,
-// note, published page and uploaded file again — with SQLite for both databases, and with
+// note, published page, uploaded file and attached document again — with SQLite for both databases, and with
 // PostgreSQL for both when TEST_DATABASE_URL is set. Needs the built CMS (npm run build -w cms).
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
@@ -73,6 +82,7 @@ describe.each(backends)('backup and restore with %s', (backend) => {
           ? { databaseUrl: databaseUrl(names.cms), file: '' }
           : { file: join(dir, 'cms', 'data.db') },
       uploads: join(dir, 'uploads'),
+      documents: join(dir, 'documents'),
     };
     const cmsEnv: Record<string, string> =
       backend === 'postgres' ? {} : { DATABASE_FILENAME: locations.cms.file };
@@ -84,6 +94,12 @@ describe.each(backends)('backup and restore with %s', (backend) => {
       const photo = randomBytes(4096);
       mkdirSync(locations.uploads, { recursive: true });
       writeFileSync(join(locations.uploads, 'portrait_nadia.jpg'), photo);
+      // A document attached to a person (named by its random key), and an upload still under way.
+      const documentKey = randomBytes(16).toString('hex');
+      const attestation = Buffer.concat([Buffer.from('%PDF-1.7\n'), randomBytes(8192)]);
+      mkdirSync(locations.documents, { recursive: true, mode: 0o700 });
+      writeFileSync(join(locations.documents, documentKey), attestation, { mode: 0o600 });
+      writeFileSync(join(locations.documents, `${randomBytes(16).toString('hex')}.part`), 'partiel');
 
       // The CMS with its seeded, published pages; the backup is taken while both apps run.
       const cms = await startStrapi({ databaseUrl: locations.cms.databaseUrl, env: cmsEnv });
@@ -111,6 +127,7 @@ describe.each(backends)('backup and restore with %s', (backend) => {
         rmSync(locations.cms.file, { force: true });
       }
       rmSync(locations.uploads, { recursive: true, force: true });
+      rmSync(locations.documents, { recursive: true, force: true });
       expect(extranetFixture('read', locations.extranet)).toEqual({ empty: true });
 
       // Restore, then look for everything.
@@ -120,6 +137,11 @@ describe.each(backends)('backup and restore with %s', (backend) => {
       expect(restored.references.sort()).toEqual([...references].sort());
       expect(restored.notes.sort()).toEqual([...notes].sort());
       expect(readFileSync(join(locations.uploads, 'portrait_nadia.jpg')).equals(photo)).toBe(true);
+      // The document comes back identical, private to the app's user; the partial upload does not.
+      expect(readFileSync(join(locations.documents, documentKey)).equals(attestation)).toBe(true);
+      expect(readdirSync(locations.documents)).toEqual([documentKey]);
+      expect(statSync(locations.documents).mode & 0o777).toBe(0o700);
+      expect(statSync(join(locations.documents, documentKey)).mode & 0o777).toBe(0o600);
       // No demo seeding on this start: every page it serves comes from the restored database.
       const again = await startStrapi({
         databaseUrl: locations.cms.databaseUrl,

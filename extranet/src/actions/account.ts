@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { audit } from '../features/audit/audit.repository.ts';
 import { throttledPasswordCheck, tooManyAttempts } from '../features/auth/signin.service.ts';
+import { forgetUser } from '../features/auth/viewer-cache.ts';
 import { FieldRefusal, formAction } from '../lib/action.ts';
 import { authHeaders, clientIp } from '../lib/guard.ts';
 
@@ -61,6 +62,7 @@ export const account = {
       const headers = authHeaders(context.request);
       const res = await auth.api.verifyTOTP({ body: { code }, headers, asResponse: true }).catch(() => null);
       if (!res?.ok) throw new FieldRefusal({ form: 'Code incorrect. Recommencez l’activation.' });
+      forgetUser(viewer.id);
       await audit(db, {
         actorId: viewer.id,
         action: 'account.two-factor-enable',

@@ -8,7 +8,7 @@ import {
 } from '../features/retention/settings.service.ts';
 import { FieldRefusal, formAction, recordMissing, requirePageOf } from '../lib/action.ts';
 import { recordId } from '../lib/page.ts';
-import { outboxDir, smsDir } from '../lib/runtime.ts';
+import { documentStore, outboxDir, smsDir } from '../lib/runtime.ts';
 
 const periodForm = z.object({
   months: z.preprocess(
@@ -58,6 +58,7 @@ export const retention = {
         reason: 'request',
         outboxDir: outboxDir(),
         smsDir: smsDir(),
+        documents: documentStore(),
       });
       return { erased: true };
     },

@@ -4,6 +4,7 @@ import SQLite from 'better-sqlite3';
 import { CompiledQuery, type DatabaseConnection, Kysely, PostgresDialect, SqliteDialect } from 'kysely';
 import pg from 'pg';
 import type { Database } from './database.ts';
+import { logQuery, queryLogEnabled } from './query-log.ts';
 
 export type DbKind = 'sqlite' | 'postgres';
 
@@ -54,6 +55,9 @@ function withStatementCache(sqlite: SQLite.Database, max = 500): SQLite.Database
   });
 }
 
+/** Kysely's log hook only when queries are counted (DB_QUERY_LOG): no cost otherwise. */
+const queryLogging = () => (queryLogEnabled() ? { log: logQuery } : {});
+
 // PostgreSQL returns bigint counts as strings; our counts always fit in a JS number.
 pg.types.setTypeParser(20, (v) => Number.parseInt(v, 10));
 
@@ -73,7 +77,7 @@ export function createDb(options: {
     pool.on('connect', (client) =>
       client.on('error', (err) => console.error('[db] connexion PostgreSQL perdue :', err.message)),
     );
-    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }), ...queryLogging() });
     return { db, kind: 'postgres', close: () => db.destroy() };
   }
   const file = resolve(options.file ?? 'data/extranet.db');
@@ -85,6 +89,7 @@ export function createDb(options: {
   sqlite.pragma('foreign_keys = ON');
   const db = new Kysely<Database>({
     dialect: new ImmediateSqliteDialect({ database: withStatementCache(sqlite) }),
+    ...queryLogging(),
   });
   return { db, kind: 'sqlite', close: () => db.destroy() };
 }

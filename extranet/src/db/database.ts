@@ -1,6 +1,7 @@
 import type { Selectable } from 'kysely';
 import type { AppointmentMessageTable, AppointmentTable, CalendarFeedTable } from './tables/appointments.ts';
 import type { AccountTable, SessionTable, UsersTable, VerificationTable } from './tables/auth.ts';
+import type { DocumentTable } from './tables/documents.ts';
 import type {
   IndicatorTargetTable,
   NoteRevisionTable,
@@ -33,6 +34,7 @@ import type {
 // The tables are declared by area in ./tables/; this interface assembles them for Kysely.
 export type * from './tables/appointments.ts';
 export type * from './tables/auth.ts';
+export type * from './tables/documents.ts';
 export type * from './tables/followup.ts';
 export type * from './tables/messages.ts';
 export type * from './tables/registrations.ts';
@@ -47,6 +49,7 @@ export interface Database {
   support: SupportTable;
   note: NoteTable;
   appointment: AppointmentTable;
+  document: DocumentTable;
   appointment_message: AppointmentMessageTable;
   calendar_feed: CalendarFeedTable;
   parcours_outcome: ParcoursOutcomeTable;

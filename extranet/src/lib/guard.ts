@@ -1,13 +1,8 @@
 import { clientAddress } from '@maillage/platform/client-address';
 import type { APIContext, AstroGlobal } from 'astro';
-import type { Viewer } from '../features/auth/viewer.ts';
+import type { SignedInUser } from '../features/auth/viewer-cache.ts';
 
-export interface CurrentUser extends Viewer {
-  email: string;
-  name: string;
-  twoFactorEnabled: boolean;
-  sessionCreatedAt: Date;
-}
+export type CurrentUser = SignedInUser;
 
 type Ctx = Pick<AstroGlobal | APIContext, 'locals' | 'url' | 'redirect'>;
 
@@ -36,7 +31,15 @@ function forbidden(): Response {
 
 /** 404 for a record that does not exist or that the viewer may not see (the same answer). */
 export function notFound(
-  what: 'Demande' | 'Message' | 'Session' | 'Personne' | 'Accompagnement' | 'Note' | 'Rendez-vous',
+  what:
+    | 'Demande'
+    | 'Message'
+    | 'Session'
+    | 'Personne'
+    | 'Accompagnement'
+    | 'Note'
+    | 'Rendez-vous'
+    | 'Document',
   back: { href: string; label: string },
 ): Response {
   return plainPage(404, `${what} introuvable`, `<p><a href="${back.href}">${back.label}</a></p>`);

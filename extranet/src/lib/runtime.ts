@@ -1,4 +1,6 @@
 import {
+  AUDIT_FLUSH_MS,
+  AUDIT_JOURNAL_DIR,
   BETTER_AUTH_SECRET,
   BREVO_API_KEY,
   BREVO_API_URL,
@@ -6,7 +8,9 @@ import {
   CMS_URL,
   CMS_WEBHOOK_SECRET,
   DATABASE_URL,
+  DB_QUERY_LOG,
   DEMO_PASSWORD,
+  DOCUMENTS_DIR,
   EXTRANET_DB_FILE,
   EXTRANET_SERVICE_TOKEN,
   EXTRANET_URL,
@@ -21,14 +25,17 @@ import {
   SMTP_URL,
   TRUSTED_PROXIES,
 } from 'astro:env/server';
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { createDb, type Db } from '../db/connect.ts';
 import { clearMemo } from '../db/memo.ts';
 import { migrateToLatest } from '../db/migrate.ts';
+import { enableQueryLog } from '../db/query-log.ts';
 import { startAppointmentReminders } from '../features/appointments/reminders.job.ts';
+import { startAuditJournal, stopAuditJournal } from '../features/audit/audit-journal.ts';
 import { type Auth, createAuth } from '../features/auth/auth.ts';
 import { seedDemoAccounts, seedDemoRegistrations } from '../features/demo/demo.service.ts';
+import { type DocumentStore, folderDocumentStore } from '../features/documents/document.store.ts';
 import { startMailWorker } from '../features/mail/outbox.job.ts';
 import type { NotifySettings } from '../features/notifications/context.ts';
 import { startNotifications } from '../features/notifications/reminders.job.ts';
@@ -117,8 +124,11 @@ function readConfig(): Config {
 
 async function boot(): Promise<Runtime> {
   const config = readConfig();
+  enableQueryLog(DB_QUERY_LOG);
   const database = createDb({ databaseUrl: DATABASE_URL || undefined, file: fromAppRoot(EXTRANET_DB_FILE) });
   await migrateToLatest(database.db);
+  // Reads' audit rows off the request's path; what a killed process left is inserted now.
+  await startAuditJournal(database.db, auditJournalDir(), { flushMs: AUDIT_FLUSH_MS });
 
   let secret = BETTER_AUTH_SECRET;
   if (!secret) {
@@ -201,7 +211,11 @@ async function boot(): Promise<Runtime> {
   startWaitlistJob(database.db, database.kind, notify);
 
   // Once a day, on one instance: people past the retention period are erased (their .eml copies too).
-  startRetentionJob(database.db, { outboxDir: fromAppRoot(OUTBOX_DIR), smsDir: smsDir() });
+  startRetentionJob(database.db, {
+    outboxDir: fromAppRoot(OUTBOX_DIR),
+    smsDir: smsDir(),
+    documents: documentStore(),
+  });
 
   startMailWorker({
     db: database.db,
@@ -224,10 +238,12 @@ async function boot(): Promise<Runtime> {
   if (sms)
     startSmsWorker({ db: database.db, kind: database.kind, provider: sms, publicUrl: config.extranetUrl });
 
-  // Graceful stop: close the database (WAL checkpoint, pool) and exit with 0.
+  // Graceful stop: the reads' journal inserted, the database closed (WAL checkpoint, pool), exit 0.
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     process.once(signal, () => {
-      database.close().finally(() => process.exit(0));
+      stopAuditJournal()
+        .catch(() => undefined)
+        .finally(() => database.close().finally(() => process.exit(0)));
     });
   }
 
@@ -248,6 +264,19 @@ function fromAppRoot(path: string): string {
   return resolve(root, path);
 }
 
+/**
+ * The reads' journal (features/audit/audit-journal.ts): AUDIT_JOURNAL_DIR, else beside the SQLite
+ * file, else (PostgreSQL) a folder of data/ named after the database, so that two databases served
+ * from one folder never share a journal.
+ */
+function auditJournalDir(): string {
+  if (AUDIT_JOURNAL_DIR) return fromAppRoot(AUDIT_JOURNAL_DIR);
+  if (!DATABASE_URL) return `${fromAppRoot(EXTRANET_DB_FILE)}.audit-journal`;
+  const url = new URL(DATABASE_URL);
+  const name = createHash('sha256').update(`${url.host}${url.pathname}`).digest('hex').slice(0, 12);
+  return fromAppRoot(`data/audit-journal-${name}`);
+}
+
 /** The folder of demo mode's .eml copies (erasures delete a person's copies there). */
 export function outboxDir(): string {
   return fromAppRoot(OUTBOX_DIR);
@@ -256,6 +285,17 @@ export function outboxDir(): string {
 /** The folder of demo mode's SMS files (erasures delete a person's files there). */
 export function smsDir(): string {
   return fromAppRoot(SMS_DIR);
+}
+
+let documents: DocumentStore | null = null;
+
+/**
+ * Where documents' files are kept: DOCUMENTS_DIR (default data/documents, beside the SQLite file),
+ * outside the web root. Another DocumentStore (S3-compatible, issue 22) would be chosen here.
+ */
+export function documentStore(): DocumentStore {
+  documents ??= folderDocumentStore(fromAppRoot(DOCUMENTS_DIR));
+  return documents;
 }
 
 let runtime: Promise<Runtime> | null = null;

@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import { expect } from 'vitest';
-import type { Db } from '../../src/db/connect.ts';
 import { Browser, location } from './browser.ts';
 import { eventRequest, intake, lastMailLink, uniquePhone } from './fixtures.ts';
 import { DEMO_PASSWORD, type RunningServer } from './server.ts';
@@ -94,8 +93,10 @@ export async function supportRequest(server: RunningServer, firstName = 'Inès')
   return { registrationId, personId };
 }
 
-export async function auditRows(db: Db, action: string, entityId: number | string) {
-  return db.db
+/** The audit rows of an action on a record, oldest first (reads' journal settled first). */
+export async function auditRows(server: RunningServer, action: string, entityId: number | string) {
+  await server.settleAudit();
+  return server.db.db
     .selectFrom('audit_log')
     .selectAll()
     .where('action', '=', action)

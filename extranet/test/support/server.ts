@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -89,9 +89,28 @@ export interface RunningServer {
   env: Record<string, string>;
   db: Db;
   logs(): string;
+  /**
+   * Waits until the reads' audit rows written so far are in the database (they go through a
+   * journal, features/audit/audit-journal.ts): call it before looking for a read in audit_log.
+   */
+  settleAudit(): Promise<void>;
   /** Kills the process without letting it finish anything (SIGKILL), leaving the database as is. */
   kill(): Promise<void>;
   stop(): Promise<void>;
+}
+
+/** Resolves when a reads' journal folder holds no batch and no unwritten line (5 s at most). */
+export async function journalSettled(dir: string): Promise<void> {
+  const deadline = Date.now() + 5_000;
+  for (;;) {
+    const files = readdirSync(dir);
+    const waiting = files.some(
+      (f) => f.startsWith('batch-') || (f.startsWith('open-') && statSync(join(dir, f)).size > 0),
+    );
+    if (!waiting) return;
+    if (Date.now() > deadline) throw new Error(`journal d’audit non inséré : ${files.join(', ')}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
 }
 
 export const SERVICE_TOKEN = 'test-service-token-0123456789';
@@ -130,6 +149,9 @@ export async function startServer(
     MAIL_FROM: 'Maillage <test@maillage.test>',
     // The suite's moment (CI runs the date-sensitive suites as if at 00:30 and 23:30 Paris time).
     ...(process.env.MAILLAGE_NOW ? { MAILLAGE_NOW: process.env.MAILLAGE_NOW } : {}),
+    // Each server its own reads' journal, inserted every 20 ms (see settleAudit).
+    AUDIT_JOURNAL_DIR: mkdtempSync(join(tmpdir(), 'extranet-journal-')),
+    AUDIT_FLUSH_MS: '20',
     ...database.env,
     ...extraEnv,
   };
@@ -162,6 +184,7 @@ export async function startServer(
     env,
     db,
     logs: () => output,
+    settleAudit: () => journalSettled(env.AUDIT_JOURNAL_DIR!),
     kill: async () => {
       if (child.exitCode !== null || child.signalCode !== null) return;
       const exited = new Promise((r) => child.once('exit', r));
@@ -176,6 +199,7 @@ export async function startServer(
         await exited;
       }
       if (!shared) await database.drop();
+      if (!extraEnv.AUDIT_JOURNAL_DIR) rmSync(env.AUDIT_JOURNAL_DIR!, { recursive: true, force: true });
     },
   };
 }

@@ -12,10 +12,11 @@ import { envField } from 'astro/config';
  * The standalone node adapter. Backstop: the middleware answers 413 past 64 KB
  * (@maillage/platform/body-limit) and stops reading; the adapter never reads more than 1 MB for a
  * route the middleware would miss (reaching the same limit as the middleware at once would cut the
- * connection before the 413 is sent).
+ * connection before the 413 is sent). An app with a route that takes larger bodies (the extranet's
+ * document upload, which counts its own bytes) raises it.
  */
-export function nodeAdapter() {
-  return node({ mode: 'standalone', bodySizeLimit: 1024 * 1024 });
+export function nodeAdapter(options: { bodySizeLimit?: number } = {}) {
+  return node({ mode: 'standalone', bodySizeLimit: options.bodySizeLimit ?? 1024 * 1024 });
 }
 
 /** An integration that calls `done` with the server build's folder once the build is written. */

@@ -67,16 +67,26 @@ export function addDays(date: string, days: number): string {
   return new Date(Date.UTC(y, m - 1, d + days)).toISOString().slice(0, 10);
 }
 
+const offsetFormat = new Intl.DateTimeFormat('en-US', { timeZone: TIME_ZONE, timeZoneName: 'longOffset' });
+/** Offsets already worked out (a page asks for the same few dates again and again); bounded. */
+const offsets = new Map<string, string>();
+
 /** UTC offset of Europe/Paris at a Paris wall-clock time, e.g. "+01:00" or "+02:00". */
 export function parisOffset(date: string, time = '12:00'): string {
+  const key = `${date} ${time}`;
+  const known = offsets.get(key);
+  if (known) return known;
   const [y, mo, d] = date.split('-').map(Number) as [number, number, number];
   const [h, mi] = time.split(':').map(Number) as [number, number];
   const guess = Date.UTC(y, mo - 1, d, h, mi);
-  const name = new Intl.DateTimeFormat('en-US', { timeZone: TIME_ZONE, timeZoneName: 'longOffset' })
+  const name = offsetFormat
     .formatToParts(new Date(guess - 60 * 60 * 1000))
     .find((p) => p.type === 'timeZoneName')?.value;
   const match = /GMT([+-]\d{2}):?(\d{2})?/.exec(name ?? '');
-  return match ? `${match[1]}:${match[2] ?? '00'}` : '+00:00';
+  const offset = match ? `${match[1]}:${match[2] ?? '00'}` : '+00:00';
+  if (offsets.size >= 10_000) offsets.clear();
+  offsets.set(key, offset);
+  return offset;
 }
 
 /** The instant of a Paris wall-clock time: `parisInstant('2026-12-02', '00:00')`. */

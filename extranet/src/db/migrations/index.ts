@@ -16,7 +16,9 @@ import * as sms from './2026_12_07_0100_sms.ts';
 import * as appointments from './2026_12_07_0300_appointments.ts';
 import * as placeOffers from './2026_12_07_0400_place_offers.ts';
 import * as appointmentCalls from './2026_12_07_0500_appointment_calls.ts';
+import * as documents from './2026_12_08_0200_documents.ts';
 import * as lists from './2026_12_08_0300_lists.ts';
+import * as auditJournal from './2026_12_08_0400_audit_journal.ts';
 
 /**
  * Every migration, by timestamped name. Listed in code rather than read from disk so the built
@@ -39,5 +41,7 @@ export const migrations: Record<string, Migration> = {
   '2026_12_07_0300_appointments': appointments,
   '2026_12_07_0400_place_offers': placeOffers,
   '2026_12_07_0500_appointment_calls': appointmentCalls,
+  '2026_12_08_0200_documents': documents,
   '2026_12_08_0300_lists': lists,
+  '2026_12_08_0400_audit_journal': auditJournal,
 };

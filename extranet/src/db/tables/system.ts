@@ -14,6 +14,8 @@ export interface AuditLogTable {
   person_id: number | null;
   /** JSON without personal data (status changes, reasons are kept in the record itself). */
   details_json: string | null;
+  /** set on rows that came through the reads' journal (features/audit/audit-journal.ts) */
+  journal_key?: string | null;
 }
 
 export interface CounterTable {

@@ -6,6 +6,7 @@ import { audit } from '../audit/audit.repository.ts';
 import { type Auth, INVITATION_SECONDS } from '../auth/auth.ts';
 import { passwordProblem } from '../auth/passwords.rules.ts';
 import { accountKey, clearThrottle } from '../auth/throttle.service.ts';
+import { forgetUser } from '../auth/viewer-cache.ts';
 import { sendMail } from '../mail/mail.service.ts';
 import { invitationMail } from '../mail/templates.ts';
 import {
@@ -63,6 +64,7 @@ export async function setTerritories(
       details: { territories, before },
     });
   });
+  forgetUser(userId);
 }
 
 /** Sends (again) the link that lets an invited person choose a password. */
@@ -152,6 +154,7 @@ export async function setDisabled(
       entityId: userId,
     });
   });
+  forgetUser(userId);
 }
 
 /** Creates an account with a known password (demo accounts only). */
@@ -209,6 +212,7 @@ export async function resetPassword(
     .resetPassword({ body: { newPassword: input.password, token: input.token } })
     .catch(() => null);
   if (!res?.status) return { ok: false, error: EXPIRED_LINK };
+  forgetUser(user.id);
   await clearThrottle(db, accountKey(user.email));
   await audit(db, {
     actorId: user.id,

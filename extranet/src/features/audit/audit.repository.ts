@@ -1,6 +1,7 @@
 import { now } from '@maillage/platform/clock';
 import type { Kysely, Transaction } from 'kysely';
 import type { Database } from '../../db/database.ts';
+import { journalAudit } from './audit-journal.ts';
 
 export interface AuditEntry {
   actorId: string | null;
@@ -16,20 +17,29 @@ export interface AuditEntry {
   details?: Record<string, unknown>;
 }
 
-/** Writes who read or changed which record, in the caller's transaction when there is one. */
+/**
+ * Reads: who looked at a record or a list (`person.read`, `agenda.list`, `session.emargement`,
+ * `person.export`…). Outside a transaction they go through the journal, off the request's path.
+ */
+const READ = /\.(read|list|search|download|export|emargement|call-list)$/;
+
+/**
+ * Writes who read or changed which record: a change in the caller's transaction when there is one
+ * (the row commits or rolls back with the change); a read to the journal (audit-journal.ts), which
+ * inserts it within a fraction of a second and never loses it. Same row either way.
+ */
 export async function audit(db: Kysely<Database> | Transaction<Database>, entry: AuditEntry): Promise<void> {
-  await db
-    .insertInto('audit_log')
-    .values({
-      at: now().toISOString(),
-      actor_id: entry.actorId,
-      action: entry.action,
-      entity_type: entry.entityType,
-      entity_id: entry.entityId == null ? null : String(entry.entityId),
-      person_id: entry.personId ?? null,
-      details_json: entry.details ? JSON.stringify(entry.details) : null,
-    })
-    .execute();
+  const row = {
+    at: now().toISOString(),
+    actor_id: entry.actorId,
+    action: entry.action,
+    entity_type: entry.entityType,
+    entity_id: entry.entityId == null ? null : String(entry.entityId),
+    person_id: entry.personId ?? null,
+    details_json: entry.details ? JSON.stringify(entry.details) : null,
+  };
+  if (!db.isTransaction && READ.test(entry.action) && journalAudit(row)) return;
+  await db.insertInto('audit_log').values(row).execute();
 }
 
 export async function listAudit(

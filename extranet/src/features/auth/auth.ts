@@ -7,6 +7,7 @@ import { sendMail } from '../mail/mail.service.ts';
 import { passwordResetMail } from '../mail/templates.ts';
 import { findUserDisabled } from './auth.repository.ts';
 import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from './passwords.rules.ts';
+import { sessionCookieName } from './viewer-cache.ts';
 
 /** 30 minutes without activity ends a session… */
 const SESSION_IDLE_SECONDS = 30 * 60;
@@ -74,7 +75,7 @@ export function createAuth(options: AuthOptions) {
       // shadow it) instead of better-auth's __Secure-.
       useSecureCookies: false,
       defaultCookieAttributes: { httpOnly: true, sameSite: 'lax', secure: options.https, path: '/' },
-      ...(options.https ? { cookies: { session_token: { name: '__Host-maillage.session_token' } } } : {}),
+      ...(options.https ? { cookies: { session_token: { name: sessionCookieName(true) } } } : {}),
     },
     databaseHooks: {
       session: {

@@ -2,7 +2,9 @@ import { now } from '@maillage/platform/clock';
 import type { Kysely } from 'kysely';
 import type { Database, Person } from '../../db/database.ts';
 import { audit } from '../audit/audit.repository.ts';
+import { flushAuditJournal } from '../audit/audit-journal.ts';
 import type { Viewer } from '../auth/viewer.ts';
+import { moveDocuments } from '../documents/documents.repository.ts';
 import { deletePerson, findPerson, moveHistory, updatePersonRow } from './persons.repository.ts';
 import { PersonNotFoundError } from './persons.rules.ts';
 
@@ -53,6 +55,8 @@ export async function mergePersons(
 ): Promise<{ moved: Record<string, number> }> {
   if (input.viewer.role !== 'admin') throw new MergeNotAllowedError();
   if (input.keepId === input.mergeId) throw new MergeNotAllowedError();
+  // Reads of the absorbed person still in this instance's journal move with the rest.
+  await flushAuditJournal();
   return db.transaction().execute(async (trx) => {
     const [keep, other] = await Promise.all([input.keepId, input.mergeId].map((id) => findPerson(trx, id)));
     if (!keep || !other) throw new PersonNotFoundError();
@@ -62,6 +66,7 @@ export async function mergePersons(
     for (const table of ['registration', 'support', 'note', 'audit_log'] as const) {
       moved[table] = await moveHistory(trx, table, other.id, keep.id);
     }
+    moved.document = await moveDocuments(trx, other.id, keep.id);
     const values = mergedValues(keep, other);
     await updatePersonRow(trx, keep.id, values, now().toISOString());
     await deletePerson(trx, other.id);

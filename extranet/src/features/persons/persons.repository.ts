@@ -31,14 +31,14 @@ export async function insertPerson(db: Kysely<Database>, values: Insertable<Pers
   return row.id;
 }
 
-/** Deletes the person when no request, note or support refers to them; true when deleted. */
+/** Deletes the person when no request, note, support or document refers to them; true when deleted. */
 export async function deletePersonIfUnreferenced(db: Kysely<Database>, id: number): Promise<boolean> {
   const removed = await db
     .deleteFrom('person')
     .where('id', '=', id)
     .where(({ and, not, exists, selectFrom }) =>
       and(
-        (['registration', 'note', 'support'] as const).map((table) =>
+        (['registration', 'note', 'support', 'document'] as const).map((table) =>
           not(
             exists(
               selectFrom(table).select(sql`1`.as('one')).whereRef(`${table}.person_id`, '=', 'person.id'),

@@ -4,6 +4,9 @@ import { now } from '@maillage/platform/clock';
 import type { Kysely, Transaction } from 'kysely';
 import type { Database } from '../../db/database.ts';
 import { audit } from '../audit/audit.repository.ts';
+import { flushAuditJournal } from '../audit/audit-journal.ts';
+import type { DocumentStore } from '../documents/document.store.ts';
+import { deleteDocumentsOf } from '../documents/documents.repository.ts';
 import { deletePersonLinks } from '../notifications/person-link.repository.ts';
 import { smsFileName } from '../sms/brevo.ts';
 import {
@@ -40,6 +43,9 @@ export interface ErasureCounts {
   smsFiles: number;
   notifications: number;
   auditRows: number;
+  /** attached documents: rows deleted, and their files */
+  documents: number;
+  documentFiles: number;
 }
 
 /** Everything that holds or copies a person's data: ids, and the strings that identify them. */
@@ -95,9 +101,13 @@ export async function erasePerson(
     reason: ErasureReason;
     outboxDir?: string | undefined;
     smsDir?: string | undefined;
+    /** where the person's documents' files are (their rows go in any case) */
+    documents?: DocumentStore | undefined;
     at?: Date;
   },
 ): Promise<ErasureCounts | null> {
+  // Reads still in this instance's journal are in audit_log before the person's rows are gone.
+  await flushAuditJournal();
   const at = (options.at ?? now()).toISOString();
   const result = await db.transaction().execute(async (trx) => {
     const f = await footprint(trx, personId);
@@ -114,6 +124,8 @@ export async function erasePerson(
       smsFiles: 0,
       notifications: 0,
       auditRows: 0,
+      documents: 0,
+      documentFiles: 0,
     };
     if (f.regIds.length) {
       await blankRegistrations(trx, f.regIds, at);
@@ -138,6 +150,9 @@ export async function erasePerson(
     // The short links of their SMS lead nowhere any more.
     await deletePersonLinks(trx, 'registration-cancel', f.regIds);
     counts.sms = smsIds.length;
+    // Attached documents are not kept anonymised: nothing in them serves the indicators.
+    const documentKeys = await deleteDocumentsOf(trx, personId);
+    counts.documents = documentKeys.length;
     for (const row of await auditRowsAbout(trx, f)) {
       const scrubbed = scrubDetails(row.details_json, f.identifiers);
       if (scrubbed === row.details_json) continue;
@@ -153,7 +168,7 @@ export async function erasePerson(
       personId,
       details: { reason: options.reason, ...counts },
     });
-    return { counts, outbox: f.outbox, smsIds };
+    return { counts, outbox: f.outbox, smsIds, documentKeys };
   });
   if (!result) return null;
   // After the commit: the .eml copies of the person's messages (demo mode's outbox folder).
@@ -179,6 +194,13 @@ export async function erasePerson(
       } catch (error) {
         if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
       }
+    }
+  }
+  // And the documents' files (after the commit: a rollback must not leave rows without files).
+  if (options.documents) {
+    for (const key of result.documentKeys) {
+      await options.documents.delete(key);
+      result.counts.documentFiles++;
     }
   }
   return result.counts;

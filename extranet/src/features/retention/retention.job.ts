@@ -1,6 +1,7 @@
 import { now as clockNow, parisDate } from '@maillage/platform/clock';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/database.ts';
+import type { DocumentStore } from '../documents/document.store.ts';
 import { startPeriodicJob } from '../jobs/periodic.job.ts';
 import { type ErasureCounts, erasePerson } from './erasure.service.ts';
 import { claimAppStateKey, countOf, countOutboxOf, selectExpiredPersonIds } from './retention.repository.ts';
@@ -22,6 +23,7 @@ export interface RetentionReport {
   notes: number;
   outbox: number;
   emlFiles: number;
+  documents: number;
 }
 
 /**
@@ -30,7 +32,13 @@ export interface RetentionReport {
  */
 export async function runRetention(
   db: Kysely<Database>,
-  options: { at?: Date; dryRun?: boolean; outboxDir?: string | undefined; smsDir?: string | undefined } = {},
+  options: {
+    at?: Date;
+    dryRun?: boolean;
+    outboxDir?: string | undefined;
+    smsDir?: string | undefined;
+    documents?: DocumentStore | undefined;
+  } = {},
 ): Promise<RetentionReport> {
   const at = options.at ?? clockNow();
   const months = await retentionMonths(db);
@@ -44,6 +52,7 @@ export async function runRetention(
     notes: 0,
     outbox: 0,
     emlFiles: 0,
+    documents: 0,
   };
   if (options.dryRun) {
     report.persons = ids.length;
@@ -51,6 +60,7 @@ export async function runRetention(
       report.registrations = await countOf(db, 'registration', ids);
       report.notes = await countOf(db, 'note', ids);
       report.outbox = await countOutboxOf(db, ids);
+      report.documents = await countOf(db, 'document', ids);
     }
     return report;
   }
@@ -60,6 +70,7 @@ export async function runRetention(
       reason: 'retention',
       outboxDir: options.outboxDir,
       smsDir: options.smsDir,
+      documents: options.documents,
       at,
     });
     if (!counts) continue; // erased meanwhile (another instance, or on request)
@@ -68,6 +79,7 @@ export async function runRetention(
     report.notes += counts.notes;
     report.outbox += counts.outbox;
     report.emlFiles += counts.emlFiles;
+    report.documents += counts.documents;
   }
   return report;
 }
@@ -82,17 +94,27 @@ const runKey = (day: string) => `retention:${day}`;
  */
 export async function runDailyRetention(
   db: Kysely<Database>,
-  options: { at?: Date; outboxDir?: string | undefined; smsDir?: string | undefined } = {},
+  options: {
+    at?: Date;
+    outboxDir?: string | undefined;
+    smsDir?: string | undefined;
+    documents?: DocumentStore | undefined;
+  } = {},
 ): Promise<RetentionReport | null> {
   const at = options.at ?? clockNow();
   if (!(await claimAppStateKey(db, runKey(parisDate(at)), at.toISOString()))) return null;
-  return runRetention(db, { at, outboxDir: options.outboxDir, smsDir: options.smsDir });
+  return runRetention(db, {
+    at,
+    outboxDir: options.outboxDir,
+    smsDir: options.smsDir,
+    documents: options.documents,
+  });
 }
 
 /** Checks every `intervalMs` (hourly) whether today's run is still to do, then does it. */
 export function startRetentionJob(
   db: Kysely<Database>,
-  dirs: { outboxDir: string; smsDir: string },
+  dirs: { outboxDir: string; smsDir: string; documents: DocumentStore },
   intervalMs = 60 * 60_000,
 ): { stop(): void } {
   return startPeriodicJob(

@@ -284,7 +284,11 @@ export async function selectExpiredPersonIds(db: Kysely<Database>, cutoff: strin
 }
 
 /** How many requests, or notes, these people have. */
-export async function countOf(db: Kysely<Database>, table: 'registration' | 'note', personIds: number[]) {
+export async function countOf(
+  db: Kysely<Database>,
+  table: 'registration' | 'note' | 'document',
+  personIds: number[],
+) {
   return Number(
     (
       await db

@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../../db/database.ts';
 import { audit } from '../audit/audit.repository.ts';
 import type { Viewer } from '../auth/viewer.ts';
+import { selectDocumentsForExport } from '../documents/documents.repository.ts';
 import { footprint } from './erasure.service.ts';
 import {
   auditRowsAbout,
@@ -18,7 +19,7 @@ import {
 /**
  * Everything held on one person (right of access), table by table: their record, requests (with
  * the session's title), attendance, Parcours outcomes, supports and phases, notes and their
- * earlier versions, appointments and what was sent about them, call scripts, messages sent about them and the audit rows about them.
+ * earlier versions, appointments and what was sent about them, call scripts, messages sent about them, attached documents (metadata and where to download each) and the audit rows about them.
  */
 export async function exportPerson(db: Kysely<Database>, personId: number) {
   const f = await footprint(db, personId);
@@ -50,6 +51,8 @@ export async function exportPerson(db: Kysely<Database>, personId: number) {
     notification: await rowsIn(db, 'notification', 'registration_id', regIds),
     outbox: outboxIds.length ? await selectOutboxForExport(db, outboxIds) : none(),
     registration_read: regIds.length ? await selectReadMarks(db, regIds) : none(),
+    // Metadata and the address to download each file from (admins may download every document).
+    document: await selectDocumentsForExport(db, personId),
     audit_log: await auditRowsAbout(db, f),
   };
 }
@@ -72,6 +75,7 @@ const SECTION_LABELS: Record<keyof PersonExport, string> = {
   notification: 'Appels et rappels',
   outbox: 'Messages envoyés',
   registration_read: 'Consultations des demandes',
+  document: 'Documents joints (à télécharger un par un à l’adresse indiquée)',
   audit_log: 'Journal des accès et des modifications',
 };
 
