@@ -698,6 +698,8 @@ describe.each(BACKENDS)('extranet on %s', (backend) => {
           '/indicateurs?_action=indicators.setTargets',
           { annee: '2024', participants: '50', porteurs: '20' },
         ],
+        [advisor, '/documents/ajouter?personne=1', { kind: 'autre' }],
+        [advisor, '/documents/1/supprimer', {}],
         [anonymous, '/connexion?_action=auth.signIn', { email: ADVISOR, password: DEMO_PASSWORD }],
         [anonymous, '/connexion/code?_action=auth.verifyCode', { code: '123456' }],
         [anonymous, '/mot-de-passe-oublie?_action=auth.requestReset', { email: ADVISOR }],
@@ -713,6 +715,7 @@ describe.each(BACKENDS)('extranet on %s', (backend) => {
           path
             .split('?')[0]!
             .replace(/\/(\d+|ev-[a-z]+)$/, '/[id]')
+            .replace(/\/\d+\//, '/[id]/')
             .replace(/^\/([pa])\/[A-Za-z0-9_-]{22}$/, '/$1/[code]'),
         ),
       );
