@@ -66,7 +66,7 @@ it('the demo advisor starts a support, writes a note with a next action and find
   problems.push(...(await seriousViolations(page)));
 
   const due = addDays(parisDate(), 2);
-  await page.getByLabel('Type').selectOption('entretien');
+  await page.getByLabel('Type', { exact: true }).selectOption('entretien');
   await page.getByLabel('Note', { exact: true }).fill('Premier entretien : projet de jardin partagé.');
   await page.getByLabel('Prochaine action (facultatif)').fill('Envoyer le dossier de la fondation');
   await page.getByLabel('Échéance de l’action').fill(due);
