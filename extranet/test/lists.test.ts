@@ -394,6 +394,15 @@ describe.each(BACKENDS)('lists and the person file on %s', (backend) => {
     });
     expect(location(signedIn)).toBe('/');
     const home = await page(fresh, '/');
+    // Each view of the board is a read, audited with counts only (never a name).
+    await server.settleAudit();
+    const reads = await db()
+      .selectFrom('audit_log')
+      .select('details_json')
+      .where('action', '=', 'dashboard.list')
+      .execute();
+    expect(reads.length).toBeGreaterThanOrEqual(2);
+    expect(reads.map((r) => r.details_json).join(' ')).not.toContain('Actionenretard');
     expect(visibleText(home).indexOf('Ma journée')).toBeLessThan(
       visibleText(home).indexOf('Nouvelles demandes'),
     );

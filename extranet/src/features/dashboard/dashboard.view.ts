@@ -2,6 +2,7 @@ import { addDays, parisDate } from '@maillage/platform/clock';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/database.ts';
 import { statusNudge, todayAppointments } from '../appointments/agenda.view.ts';
+import { audit } from '../audit/audit.repository.ts';
 import type { Viewer } from '../auth/viewer.ts';
 import { parseSlots } from '../events/events.rules.ts';
 import { listOpenActions } from '../notes/notes.service.ts';
@@ -58,6 +59,19 @@ export async function dashboard(db: Kysely<Database>, viewer: Viewer) {
           .map((d) => ({ eventId: e.document_id, title: e.title, territory: e.territory_name, ...d })),
   );
   const toClose = caseload.filter((s) => s.end.state !== 'ok');
+  // The board names people (appointments, requests, actions, supports): a read, recorded with
+  // how many of each are shown, never who.
+  await audit(db, {
+    actorId: viewer.id,
+    action: 'dashboard.list',
+    entityType: 'person',
+    details: {
+      appointments: appointmentsToday.length,
+      requests: newest.length,
+      actions: Math.min(DASHBOARD_ITEMS, Math.max(due.length, dueNow.length)),
+      supports: Math.min(DASHBOARD_ITEMS, quiet.length) + Math.min(DASHBOARD_ITEMS, toClose.length),
+    },
+  });
   // A morning's glance: the first few of each list (late and quietest first), with the counts;
   // the full lists are one link away.
   return {
