@@ -28,6 +28,11 @@ export function logQuery(event: LogEvent): void {
   store.getStore()?.queries.push({ sql: event.query.sql, ms: event.queryDurationMillis });
 }
 
+/** Runs `fn` outside any request's count (work a request only schedules, e.g. a batch insert). */
+export function outsideRequest<T>(fn: () => T): T {
+  return store.exit(fn);
+}
+
 /** Runs `fn` (a request) counting its queries, until `done` is called (the body was sent). */
 export function withQueryLog<T>(fn: () => Promise<T>): { result: Promise<T>; done: (path: string) => void } {
   const entry: RequestQueries = { queries: [] };

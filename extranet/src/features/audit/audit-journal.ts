@@ -12,6 +12,7 @@ import {
 import { join } from 'node:path';
 import type { Insertable, Kysely } from 'kysely';
 import type { Database } from '../../db/database.ts';
+import { outsideRequest } from '../../db/query-log.ts';
 import type { AuditLogTable } from '../../db/tables/system.ts';
 
 /**
@@ -80,8 +81,9 @@ export function journalAudit(row: Row): boolean {
   if (!j) return false;
   appendFileSync(j.fd, `${JSON.stringify({ ...row, journal_key: randomBytes(12).toString('base64url') })}\n`);
   j.pending++;
-  if (j.pending >= FLUSH_ROWS) void flushAuditJournal();
-  else j.timer ??= setTimeout(() => void flushAuditJournal(), j.flushMs);
+  // The batch is nobody's request: scheduled outside the one that wrote the line (its query count).
+  if (j.pending >= FLUSH_ROWS) outsideRequest(() => void flushAuditJournal());
+  else j.timer ??= outsideRequest(() => setTimeout(() => void flushAuditJournal(), j.flushMs));
   return true;
 }
 
