@@ -101,6 +101,16 @@ if (extranet) {
       yes(first ? r.p95 <= b.inboxP95Ms : r.growth !== null && r.growth <= b.inboxGrowth),
     ]);
   }
+  const fileBudget = b.personFileP95Ms ?? 100;
+  for (const r of extranet.personFile ?? []) {
+    rows.push([
+      'extranet',
+      `dossier d’une personne, ${r.entries} entrées d’historique, ${r.users} utilisateurs (${r.base})`,
+      `p50 ${r.p50.toFixed(0)} ms · p95 ${r.p95.toFixed(0)} ms · ${r.rps.toFixed(0)} req/s · ${r.errors} erreur(s)`,
+      `p95 ≤ ${fileBudget} ms, aucune erreur`,
+      yes(r.p95 <= fileBudget && r.errors === 0),
+    ]);
+  }
   const d = extranet.documentBudgets;
   for (const f of d ? (extranet.documents ?? []) : []) {
     rows.push([

@@ -3,9 +3,13 @@
 // audit-logged), the person list and search, the caseload, "Mes prochaines actions" and the
 // dashboard, on SQLite and (when BENCH_DATABASE_URL or TEST_DATABASE_URL points to a PostgreSQL
 // server whose role may create databases) on PostgreSQL. Runs the BUILT server.
+// Then one person holding 500 timeline entries (issue 19): their file alone, 25 users at once.
 // Usage: node bench/person-file.ts   (from extranet/)
+// With BENCH_JSON=<file> (scripts/bench.ts) the heavy file's figures join that file's `personFile`.
 import { randomBytes } from 'node:crypto';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { addDays, nowMs, parisDate } from '@maillage/platform/clock';
+import type { ExtranetFigures, PersonFileFigure } from '@maillage/scripts/lib/bench-table';
 import type { Db } from '../src/db/connect.ts';
 import { nameKeys } from '../src/db/name-keys.ts';
 import { createSealer } from '../src/lib/sealed.ts';
@@ -17,6 +21,8 @@ const PERSONS = Number(process.env.BENCH_PERSONS ?? 10_000);
 const USERS = Number(process.env.BENCH_USERS ?? 25);
 const REQUESTS_PER_USER = Number(process.env.BENCH_REQUESTS_PER_USER ?? 40);
 const BUDGET_P95_MS = 100;
+/** The heavy file's timeline entries: requests, their messages and decisions, notes, appointments. */
+const HEAVY_ENTRIES = 500;
 const PHASES = ['emergence', 'maturation', 'creation', 'developpement'] as const;
 
 bench.requireBuiltServer();
@@ -161,6 +167,116 @@ async function seed(db: Db, advisorId: string): Promise<{ visible: number[]; tim
   return { visible, timelineRows };
 }
 
+/**
+ * One person of the Valenciennois with HEAVY_ENTRIES timeline entries over three years: 80 requests,
+ * each with its receipt and a decision (240), 200 notes (half with a time, a tenth with an open next
+ * action) and 60 appointments. Returns their id and the number of entries written.
+ */
+async function seedHeavy(db: Db, advisorId: string): Promise<{ id: number; entries: number }> {
+  const now = nowMs();
+  const iso = (ms: number) => new Date(ms).toISOString();
+  const today = parisDate();
+  const day = 86_400_000;
+  const [person] = await db.db
+    .insertInto('person')
+    .values({ ...benchPerson(9_999_999, bench.TERRITORIES[0]!, iso(now - 1000 * day), 30_000_000) })
+    .returning('id')
+    .execute();
+  const id = person!.id;
+  const regs = await db.db
+    .insertInto('registration')
+    .values(
+      Array.from({ length: 80 }, (_, i) =>
+        benchRegistration({
+          reference: `MAI-2024-${String(900_000 + i).padStart(6, '0')}`,
+          person_id: id,
+          territory: bench.TERRITORIES[0]!,
+          status: 'accepted',
+          created_at: iso(now - (1000 - i * 12) * day),
+        }),
+      ),
+    )
+    .returning(['id', 'created_at'])
+    .execute();
+  await db.db
+    .insertInto('outbox')
+    .values(
+      regs.map((r) => ({
+        kind: 'receipt',
+        to_address: 'personne@exemple.test',
+        subject: 'Demande bien reçue',
+        text_body: 'Corps du message (jamais affiché dans le dossier).',
+        registration_id: r.id,
+        status: 'sent' as const,
+        attempts: 1,
+        next_attempt_at: r.created_at,
+        sent_at: r.created_at,
+        created_at: r.created_at,
+      })),
+    )
+    .execute();
+  await db.db
+    .insertInto('audit_log')
+    .values(
+      regs.map((r) => ({
+        at: r.created_at,
+        actor_id: advisorId,
+        action: 'registration.accept',
+        entity_type: 'registration',
+        entity_id: String(r.id),
+        person_id: id,
+        details_json: '{"to":"accepted"}',
+      })),
+    )
+    .execute();
+  await db.db
+    .insertInto('note')
+    .values(
+      Array.from({ length: 200 }, (_, i) => ({
+        person_id: id,
+        support_id: null,
+        author_id: advisorId,
+        kind: i % 3 ? ('entretien' as const) : ('appel' as const),
+        occurred_at: iso(now - (i * 5 + 1) * day),
+        occurred_time: i % 2 ? '10:30' : null,
+        body: 'Entretien de suivi : le projet avance, prochaine étape le budget prévisionnel.',
+        next_action: i % 10 === 0 ? 'Rappeler pour le budget' : null,
+        due_at: i % 10 === 0 ? addDays(today, (i % 30) - 15) : null,
+        created_at: iso(now - (i * 5 + 1) * day),
+        updated_at: iso(now),
+      })),
+    )
+    .execute();
+  await db.db
+    .insertInto('appointment')
+    .values(
+      Array.from({ length: 60 }, (_, i) => ({
+        person_id: id,
+        advisor_id: advisorId,
+        territory: bench.TERRITORIES[0]!,
+        starts_at: iso(now + (i < 3 ? (i + 1) * day : -(i * 15) * day)),
+        duration_min: 60,
+        place_kind: 'bureau' as const,
+        status: i < 3 ? ('prevu' as const) : ('venu' as const),
+        created_at: iso(now - (i * 15 + 2) * day),
+        updated_at: iso(now),
+      })),
+    )
+    .execute();
+  return { id, entries: regs.length * 3 + 200 + 60 };
+}
+
+/** The heavy person's file alone, 25 users at once. */
+async function measureHeavy(url: string, id: number) {
+  const cookies = await bench.signInUsers(url, USERS);
+  const load = await bench.concurrentLoad(url, cookies, {
+    perUser: REQUESTS_PER_USER,
+    pathOf: () => `/personnes/${id}`,
+    accept: (_path, body) => body.includes('Historique') && body.includes('À venir'),
+  });
+  return bench.loadSummary(load);
+}
+
 async function measure(url: string, visible: number[]) {
   const sealed = createSealer(SECRET);
   // Mostly person files (what advisors open between appointments), then the lists around them.
@@ -190,6 +306,8 @@ async function measure(url: string, visible: number[]) {
 }
 
 const rows: string[][] = [];
+const heavyRows: string[][] = [];
+const heavyFigures: PersonFileFigure[] = [];
 await bench.eachTarget(SECRET, {}, async ({ target, url, db }) => {
   const advisor = await db.db
     .selectFrom('users')
@@ -207,6 +325,27 @@ await bench.eachTarget(SECRET, {}, async ({ target, url, db }) => {
     r.p95 <= BUDGET_P95_MS ? 'oui' : 'NON',
     r.filep95.toFixed(0),
   ]);
+  const heavy = await seedHeavy(db, advisor.id);
+  process.stdout.write(`› ${target.name} : un dossier de ${heavy.entries} entrées d’historique, mesure… `);
+  const h = await measureHeavy(url, heavy.id);
+  console.log('fait.');
+  heavyRows.push([
+    target.name,
+    String(heavy.entries),
+    ...bench.loadCells(h),
+    h.p95 <= BUDGET_P95_MS ? 'oui' : 'NON',
+  ]);
+  heavyFigures.push({
+    base: target.name,
+    entries: heavy.entries,
+    users: USERS,
+    requests: h.n,
+    p50: h.p50,
+    p95: h.p95,
+    max: h.max,
+    rps: h.rps,
+    errors: h.errors,
+  });
 });
 
 const header = ['Base', ...bench.LOAD_HEADER, `p95 ≤ ${BUDGET_P95_MS} ms`, 'p95 dossier (ms)'];
@@ -214,3 +353,26 @@ console.log(
   `\nDossier de personne (/personnes/[id], liste, recherche, actions, accueil), ${PERSONS} personnes, ${USERS} utilisateurs connectés en parallèle :\n`,
 );
 bench.printTable(header, rows);
+
+console.log(
+  `\nDossier d’une personne avec ${HEAVY_ENTRIES} entrées d’historique (/personnes/[id]), ${USERS} utilisateurs connectés en parallèle :\n`,
+);
+bench.printTable(['Base', 'Entrées', ...bench.LOAD_HEADER, `p95 ≤ ${BUDGET_P95_MS} ms`], heavyRows);
+if (process.env.BENCH_JSON) {
+  // inbox.ts wrote the file first (npm run bench runs it before this one): the heavy file joins it.
+  const file = process.env.BENCH_JSON;
+  const figures = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as ExtranetFigures) : undefined;
+  if (figures)
+    writeFileSync(
+      file,
+      JSON.stringify(
+        {
+          ...figures,
+          personFile: heavyFigures,
+          budgets: { ...figures.budgets, personFileP95Ms: BUDGET_P95_MS },
+        },
+        null,
+        2,
+      ),
+    );
+}

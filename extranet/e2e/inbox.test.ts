@@ -59,6 +59,10 @@ it('the demo advisor finds a registration by name, accepts it, and the site show
   await page.getByLabel('Adresse e-mail').fill('conseiller@maillage.test');
   await page.getByLabel('Mot de passe').fill('maillage-demo-2026');
   await page.getByRole('button', { name: 'Se connecter' }).click();
+  // Signed in, the advisor lands on the home page (« Ma journée »); the decisions waiting are a link away.
+  await page.waitForURL((url) => url.pathname === '/');
+  expect(await seriousViolations(page)).toEqual([]);
+  await page.getByRole('link', { name: /demande\(s\) attendent une décision/ }).click();
   await page.waitForURL(/\/demandes/);
   expect(await seriousViolations(page)).toEqual([]);
 

@@ -5,9 +5,11 @@ import { mergedValues } from '../src/features/persons/merge.service.ts';
 import { isPossibleDuplicate } from '../src/features/persons/persons.rules.ts';
 import {
   checkPhaseChange,
+  endState,
   endSupportForm,
   isQuiet,
   nextPhases,
+  supportEndOn,
 } from '../src/features/supports/supports.rules.ts';
 
 describe('support phases', () => {
@@ -42,6 +44,18 @@ describe('quiet supports', () => {
     // 2026-10-25 is the switch to winter time in Paris: still whole days.
     expect(isQuiet('2026-09-20', '2026-11-04')).toBe(false); // 45 days
     expect(isQuiet('2026-09-19', '2026-11-04')).toBe(true);
+  });
+});
+
+describe('the 3 years of a support', () => {
+  it('ends 3 years after its start, is flagged 60 days ahead, and is over from that day', () => {
+    expect(supportEndOn('2023-12-02')).toBe('2026-12-02');
+    expect(supportEndOn('2024-02-29')).toBe('2027-03-01');
+    expect(endState('2023-12-02', '2026-12-02')).toEqual({ endOn: '2026-12-02', daysLeft: 0, state: 'over' });
+    expect(endState('2024-01-31', '2026-12-02').state).toBe('soon'); // 60 days left
+    expect(endState('2024-01-31', '2026-12-02').daysLeft).toBe(60);
+    expect(endState('2024-02-01', '2026-12-02').state).toBe('ok'); // 61 days left
+    expect(endState('2023-06-01', '2026-12-02').daysLeft).toBeLessThan(0);
   });
 });
 
@@ -85,10 +99,27 @@ describe('notes', () => {
     expect(form.safeParse({ ...base, nextAction: 'Appeler la CCI', dueOn: '2026-12-10' }).success).toBe(true);
   });
 
+  it('take an optional time, never later than now on today, and a well-formed one', () => {
+    const at = noteForm('2026-12-02', '10:30');
+    const base = { kind: 'appel', occurredOn: '2026-12-02', body: 'Appel.' };
+    expect(at.safeParse(base).data?.occurredTime).toBeUndefined();
+    expect(at.safeParse({ ...base, occurredTime: '' }).data?.occurredTime).toBeUndefined();
+    expect(at.safeParse({ ...base, occurredTime: '10:30' }).success).toBe(true);
+    expect(at.safeParse({ ...base, occurredTime: '10:31' }).error?.issues[0]?.path).toEqual(['occurredTime']);
+    // Another day: any time of it.
+    expect(at.safeParse({ ...base, occurredOn: '2026-12-01', occurredTime: '23:59' }).success).toBe(true);
+    expect(at.safeParse({ ...base, occurredTime: '25:00' }).error?.issues[0]?.message).toBe(
+      'Indiquez l’heure (hh:mm), ou laissez-la vide.',
+    );
+  });
+
   it('refuse a date in the future and an empty body', () => {
     const r = form.safeParse({ kind: 'appel', occurredOn: '2026-12-03', body: '  ' });
     expect(r.error?.issues.map((i) => i.message).sort()).toEqual(
-      ['Écrivez la note.', 'La date ne peut pas être dans le futur.'].sort(),
+      [
+        'Écrivez la note.',
+        'Une note raconte ce qui s’est passé : sa date ne peut pas être dans le futur. Pour plus tard, écrivez une prochaine action avec son échéance, ou fixez un rendez-vous.',
+      ].sort(),
     );
   });
 });

@@ -33,7 +33,7 @@ describe('where sign-in goes back to', () => {
       '/%E0%A4%A',
       'javascript:alert(1)',
     ]) {
-      expect(safeNext(bad), String(bad)).toBe('/demandes');
+      expect(safeNext(bad), String(bad)).toBe('/');
     }
   });
 });
@@ -92,7 +92,7 @@ describe('the built extranet in Chromium', () => {
     await page.waitForURL((url) => url.pathname !== '/connexion', { timeout: 10_000 }).catch(() => {});
     expect(elsewhere).toEqual([]);
     expect(new URL(page.url()).origin).toBe(server.url);
-    expect(new URL(page.url()).pathname).toBe('/demandes');
+    expect(new URL(page.url()).pathname).toBe('/');
     await context.close();
   });
 
@@ -107,8 +107,10 @@ describe('the built extranet in Chromium', () => {
     await page.goto(`${server.url}/connexion`);
     await page.fill('#email', 'admin@maillage.test');
     await page.fill('#password', DEMO_PASSWORD);
-    await Promise.all([page.waitForURL(/\/demandes/), page.click('button[type=submit]')]);
+    await Promise.all([page.waitForURL((url) => url.pathname === '/'), page.click('button[type=submit]')]);
     for (const path of [
+      '/',
+      '/ma-journee',
       '/demandes',
       '/a-appeler',
       '/admin/comptes',

@@ -129,6 +129,8 @@ describe.each(BACKENDS)('waiting list on %s', (backend) => {
     advisor.post(`/demandes/${registration}?_action=registrations.decide`, {
       registration: String(registration),
       decision,
+      // a cancellation is done from its confirmation step
+      ...(decision === 'cancel' ? { confirm: 'oui' } : {}),
     });
   const answer = (code: string, action: 'acceptOffer' | 'declineOffer', who = anonymous) =>
     who.post(`/p/${code}?_action=sessions.${action}`, { code });

@@ -51,6 +51,20 @@ export interface SearchFigure {
   baselineP95: number;
 }
 
+/** One person's file holding hundreds of timeline entries, under concurrent users, on one base. */
+export interface PersonFileFigure {
+  base: string;
+  /** timeline entries of that person */
+  entries: number;
+  users: number;
+  requests: number;
+  p50: number;
+  p95: number;
+  max: number;
+  rps: number;
+  errors: number;
+}
+
 /** Uploads of a 10 MB document on one base (bench/documents.ts). */
 export interface DocumentsFigure {
   base: string;
@@ -85,11 +99,15 @@ export interface SignedInFigure {
   p95Budget: number;
 }
 
-/** What `bench/inbox.ts` then `bench/signed-in.ts` write to BENCH_JSON (`bench/documents.ts` and `bench/search.ts` add theirs). */
+/**
+ * What `bench/inbox.ts` then `bench/signed-in.ts` write to BENCH_JSON (`bench/documents.ts`,
+ * `bench/search.ts` and `bench/person-file.ts` add theirs).
+ */
 export interface ExtranetFigures {
   intake: IntakeFigure[];
   inbox: (InboxFigure & { growth: number | null })[];
-  budgets: { inboxP95Ms: number; inboxGrowth: number };
+  personFile?: PersonFileFigure[];
+  budgets: { inboxP95Ms: number; inboxGrowth: number; personFileP95Ms?: number };
   documents?: DocumentsFigure[];
   documentBudgets?: { uploadMs: number; rssGrowthMb: number };
   signedIn?: SignedInFigure[];

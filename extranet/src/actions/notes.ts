@@ -1,4 +1,4 @@
-import { parisDate } from '@maillage/platform/clock';
+import { parisDate, parisTime } from '@maillage/platform/clock';
 import { z } from 'zod';
 import { noteForm } from '../features/notes/notes.rules.ts';
 import { editNote, NoteNotFoundError, setActionDone } from '../features/notes/notes.service.ts';
@@ -25,7 +25,7 @@ const markAction = (done: boolean) =>
 export const notes = {
   /** A new version of the note; the previous one is kept in its history. */
   edit: formAction({
-    input: () => noteForm(parisDate()).safeExtend(onNote.shape),
+    input: () => noteForm(parisDate(), parisTime()).safeExtend(onNote.shape),
     handler: async ({ note: noteId, ...note }, viewer, { locals }) => {
       await editNote(locals.runtime.db, { viewer, noteId, note }).catch(refusal);
     },

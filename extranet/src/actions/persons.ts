@@ -1,5 +1,5 @@
 import { registrationRequest } from '@maillage/contract';
-import { parisDate } from '@maillage/platform/clock';
+import { parisDate, parisTime } from '@maillage/platform/clock';
 import { z } from 'zod';
 import { noteForm } from '../features/notes/notes.rules.ts';
 import { addNote } from '../features/notes/notes.service.ts';
@@ -157,7 +157,7 @@ export const persons = {
 
   note: formAction({
     input: () =>
-      noteForm(parisDate())
+      noteForm(parisDate(), parisTime())
         .safeExtend(onPerson.shape)
         // the report of an appointment (its page's note form, or « Écrire le compte rendu »)
         .safeExtend({ appointment: z.preprocess((v) => (v === '' ? undefined : v), recordId.optional()) }),

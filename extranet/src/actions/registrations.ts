@@ -74,11 +74,20 @@ export const registrations = {
   decide: formAction({
     // As the page always read it: a choice left out is blank, a blank `expected` is no expectation.
     input: blankIsMissing(
-      ['expected'],
-      missingIsBlank(['decision', 'reason'], decisionForm.extend({ registration: dbId })),
+      ['expected', 'confirm'],
+      missingIsBlank(
+        ['decision', 'reason'],
+        decisionForm.extend({
+          registration: dbId,
+          // A cancellation is done only from its confirmation step (never from one stray click).
+          confirm: z.literal('oui', { error: 'Formulaire invalide.' }).optional(),
+        }),
+      ),
     ),
-    handler: async ({ registration, decision, reason, expected }, viewer, { locals }) => {
+    handler: async ({ registration, decision, reason, expected, confirm }, viewer, { locals }) => {
       const { db, kind, notify } = locals.runtime;
+      if (decision === 'cancel' && confirm !== 'oui')
+        return { registration, confirmCancel: true as const, reason: reason ?? '', expected: expected ?? '' };
       try {
         const input = { registrationId: registration, decision, reason, viewer, expectedStatus: expected };
         // A place freed is offered to the waiting list in the same transaction (sessions feature).

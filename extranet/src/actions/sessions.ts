@@ -95,15 +95,47 @@ export const sessions = {
     },
   }),
 
-  /** « Tous présents »: everyone not yet marked at this half-day is marked present. */
+  /**
+   * « Tous présents »: everyone not yet marked at this half-day is marked present, but for the
+   * exceptions (absent, excused) chosen in the same form: the whole half-day in one request.
+   */
   allPresent: formAction({
-    input: missingIsBlank(['halfDay'], z.object({ halfDay: halfDayKey, session: documentId })),
-    handler: async ({ session, halfDay }, viewer, { locals }) => {
+    input: missingIsBlank(
+      ['halfDay'],
+      z
+        .object({ halfDay: halfDayKey, session: documentId })
+        // The exceptions, one radio group a person (`x-<registration>`): absent or excused; present
+        // (the default) or a field left out is present. Anything else is refused.
+        .catchall(z.unknown())
+        .transform((form, ctx) => {
+          const exceptions = new Map<number, 'absent' | 'excused'>();
+          for (const [field, value] of Object.entries(form)) {
+            const m = /^x-(\d{1,10})$/.exec(field);
+            if (!m) continue;
+            if (value === 'absent' || value === 'excused') exceptions.set(Number(m[1]), value);
+            else if (value !== 'present') {
+              ctx.addIssue({
+                code: 'custom',
+                path: ['halfDay'],
+                message: 'Choisissez présent·e, absent·e ou excusé·e.',
+              });
+              return z.NEVER;
+            }
+          }
+          return { halfDay: form.halfDay, session: form.session, exceptions };
+        }),
+    ),
+    handler: async ({ session, halfDay, exceptions }, viewer, { locals }) => {
       const { db } = locals.runtime;
       const eventId = await sessionOf(db, viewer, session);
       try {
-        const marked = await markAllPresent(db, { eventId, halfDay, viewer });
-        return { halfDay, marked };
+        const { marked, exceptions: others } = await markAllPresent(db, {
+          eventId,
+          halfDay,
+          viewer,
+          exceptions,
+        });
+        return { halfDay, marked, others };
       } catch (error) {
         if (error instanceof UnknownHalfDayError)
           throw new FieldRefusal({ halfDay: 'Cette demi-journée n’existe plus pour cette session.' });

@@ -1,4 +1,4 @@
-import { parisDate } from '@maillage/platform/clock';
+import { parisDate, parisTime } from '@maillage/platform/clock';
 import { z } from 'zod';
 import { noteForm } from '../features/notes/notes.rules.ts';
 import { addNote } from '../features/notes/notes.service.ts';
@@ -101,7 +101,7 @@ export const supports = {
 
   /** A note on the support's person, tied to the support. */
   note: formAction({
-    input: () => noteForm(parisDate()).safeExtend(onSupport.shape),
+    input: () => noteForm(parisDate(), parisTime()).safeExtend(onSupport.shape),
     handler: async ({ support: supportId, ...note }, viewer, { locals }) => {
       const { db } = locals.runtime;
       const support = await getSupport(db, viewer, supportId).catch(refusal);

@@ -20,6 +20,17 @@ export function formatDate(iso: string | null | undefined): string {
   return DATE.format(new Date(iso));
 }
 
+const SHORT_DATE = new Intl.DateTimeFormat('fr-FR', { dateStyle: 'short', timeZone: 'Europe/Paris' });
+
+/**
+ * When a note happened: its date and the time given with it, or its date alone when no time was
+ * given (the stored instant then only orders it: its hour is never shown).
+ */
+export function formatNoteWhen(iso: string, time: string | null | undefined): string {
+  const day = SHORT_DATE.format(new Date(iso));
+  return time ? `${day} ${time}` : day;
+}
+
 const SLOT_DAY = new Intl.DateTimeFormat('fr-FR', {
   weekday: 'long',
   day: 'numeric',

@@ -91,7 +91,8 @@ const LOCAL_BASE = 'http://extranet.invalid';
  * a browser makes of it.
  */
 export function safeNext(value: string | null | undefined): string {
-  const fallback = '/demandes';
+  // After sign-in the advisor lands on the home page (« Ma journée ») unless a safe `suivant` says otherwise.
+  const fallback = '/';
   if (!value || value.length > 2000 || !value.startsWith('/')) return fallback;
   let decoded = value;
   try {

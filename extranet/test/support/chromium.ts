@@ -4,7 +4,7 @@ import type { Browser, Page } from 'playwright-core';
 import { createDb, type Db } from '../../src/db/connect.ts';
 import { DEMO_PASSWORD } from './server.ts';
 
-/** Signs in through the extranet's form and waits for the inbox. */
+/** Signs in through the extranet's form and waits for the home page (« Ma journée »). */
 export async function signInPage(
   page: Page,
   baseUrl: string,
@@ -15,7 +15,7 @@ export async function signInPage(
   await page.getByLabel('Adresse e-mail').fill(email);
   await page.getByLabel('Mot de passe').fill(password);
   await page.getByRole('button', { name: 'Se connecter' }).click();
-  await page.waitForURL(/\/demandes/);
+  await page.waitForURL((url) => url.pathname === '/');
 }
 
 /** Content-Security-Policy violations reported in the page's console (the extranet's CSP is strict). */

@@ -49,6 +49,18 @@ export function parisDate(at: Date = now()): string {
   return dayFormat.format(at);
 }
 
+const timeFormat = new Intl.DateTimeFormat('en-GB', {
+  timeZone: TIME_ZONE,
+  hour: '2-digit',
+  minute: '2-digit',
+  hourCycle: 'h23',
+});
+
+/** The Paris wall-clock time (HH:MM) of an instant, now by default. */
+export function parisTime(at: Date = now()): string {
+  return timeFormat.format(at);
+}
+
 /** A Paris calendar date moved by `days` (calendar arithmetic, no time-zone drift). */
 export function addDays(date: string, days: number): string {
   const [y, m, d] = date.split('-').map(Number) as [number, number, number];

@@ -18,6 +18,7 @@ import * as placeOffers from './2026_12_07_0400_place_offers.ts';
 import * as appointmentCalls from './2026_12_07_0500_appointment_calls.ts';
 import * as personSearch from './2026_12_08_0100_person_search.ts';
 import * as documents from './2026_12_08_0200_documents.ts';
+import * as lists from './2026_12_08_0300_lists.ts';
 import * as auditJournal from './2026_12_08_0400_audit_journal.ts';
 
 /**
@@ -43,5 +44,6 @@ export const migrations: Record<string, Migration> = {
   '2026_12_07_0500_appointment_calls': appointmentCalls,
   '2026_12_08_0100_person_search': personSearch,
   '2026_12_08_0200_documents': documents,
+  '2026_12_08_0300_lists': lists,
   '2026_12_08_0400_audit_journal': auditJournal,
 };

@@ -41,6 +41,8 @@ export interface NoteTable {
   author_id: string | null;
   kind: 'entretien' | 'appel' | 'atelier' | 'rendez-vous-partenaire' | 'autre';
   occurred_at: Timestamp;
+  /** the time of day given with the note (HH:MM, Paris); null: dated by its day only */
+  occurred_time: Generated<string | null>;
   body: string;
   next_action: string | null;
   due_at: string | null;

@@ -75,6 +75,8 @@ export interface RegistrationTable {
   decision_reason: string | null;
   decided_by: string | null;
   decided_at: Timestamp | null;
+  /** when anyone of its territory (or an admin) first opened it: « Nouveau » until then */
+  first_opened_at: Generated<Timestamp | null>;
   created_at: Timestamp;
   updated_at: Timestamp;
   entered_by: string | null;

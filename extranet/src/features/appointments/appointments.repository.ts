@@ -129,7 +129,14 @@ export async function notesOfAppointment(db: Db, appointmentId: number) {
   return db
     .selectFrom('note')
     .leftJoin('users', 'users.id', 'note.author_id')
-    .select(['note.id', 'note.kind', 'note.occurred_at', 'note.body', 'users.name as author_name'])
+    .select([
+      'note.id',
+      'note.kind',
+      'note.occurred_at',
+      'note.occurred_time',
+      'note.body',
+      'users.name as author_name',
+    ])
     .where('note.appointment_id', '=', appointmentId)
     .orderBy('note.occurred_at', 'desc')
     .execute();

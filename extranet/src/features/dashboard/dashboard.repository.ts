@@ -1,7 +1,7 @@
 import { addDays, parisInstant } from '@maillage/platform/clock';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/database.ts';
-import { readByViewer, registrationScope } from '../auth/scope.repository.ts';
+import { registrationScope } from '../auth/scope.repository.ts';
 import type { Viewer } from '../auth/viewer.ts';
 
 /** How many requests the viewer may see are still waiting to be read. */
@@ -14,12 +14,11 @@ export async function countReceived(db: Kysely<Database>, viewer: Viewer) {
     .executeTakeFirstOrThrow();
 }
 
-/** The viewer's five newest waiting requests, with whether the viewer has opened each. */
+/** The viewer's five newest waiting requests, with whether anyone of their territory opened each. */
 export async function newestReceived(db: Kysely<Database>, viewer: Viewer) {
   return db
     .selectFrom('registration')
     .innerJoin('person', 'person.id', 'registration.person_id')
-    .leftJoin('registration_read', readByViewer(viewer))
     .select([
       'registration.id',
       'registration.reference',
@@ -27,7 +26,7 @@ export async function newestReceived(db: Kysely<Database>, viewer: Viewer) {
       'registration.created_at',
       'person.first_name',
       'person.last_name',
-      'registration_read.read_at',
+      'registration.first_opened_at',
     ])
     .where(registrationScope(viewer))
     .where('registration.status', '=', 'received')

@@ -7,12 +7,13 @@ import { upsertEventCopy } from '../events/events.repository.ts';
 import { formatReference } from '../registrations/intake.service.ts';
 import { nextCounter } from '../registrations/registrations.repository.ts';
 import type { ParcoursOutcomeKind } from '../sessions/sessions.rules.ts';
-import type { Phase } from '../supports/supports.rules.ts';
+import { END_WARNING_DAYS, MAX_SUPPORT_YEARS, type Phase } from '../supports/supports.rules.ts';
 import { territoryName } from '../territories/territories.ts';
 import {
   claimMarker,
   insertAttendance,
   insertDemoPerson,
+  insertNote,
   insertParcoursOutcome,
   insertRegistration,
   insertSupport,
@@ -69,6 +70,8 @@ interface Ctx {
   trx: Tx;
   advisorId: string | null;
   seq: number;
+  /** supports written so far (varies their endings and contacts, deterministically) */
+  supports?: number;
 }
 
 async function addPerson(ctx: Ctx, territory: Territory, rsa: boolean, createdOn: string): Promise<number> {
@@ -172,7 +175,57 @@ async function enrol(
     });
 }
 
-async function addSupport(ctx: Ctx, s: SupportSpec, personId?: number): Promise<number> {
+/**
+ * A support lasts 3 years at most: one the history left open past that is closed, as an advisor
+ * would have done, some months before its 3 years — an activity created for one in three, else
+ * an ending with its reason — so the demo never shows a support open since 2021.
+ */
+function closedInTime(s: SupportSpec, today: string, n: number): SupportSpec['ended'] {
+  if (s.ended) return s.ended;
+  const startedOn = s.phases[0]![1];
+  const lastPhase = s.phases.at(-1)![1];
+  const [y, m, d] = startedOn.split('-');
+  const threeYears = `${Number(y) + MAX_SUPPORT_YEARS}-${m}-${d}`;
+  if (threeYears > addDays(today, END_WARNING_DAYS)) return undefined;
+  const on = addDays(threeYears, -(60 + (n % 5) * 30));
+  const closeOn = on > lastPhase ? on : addDays(lastPhase, 30);
+  if (n % 3 === 0)
+    return { on: closeOn, outcome: 'activite-creee', legalForm: 'entreprise-individuelle', jobs: 1 };
+  const reasons = ['emploi-salarie', 'formation', 'autre-projet', 'sans-nouvelles'];
+  return { on: closeOn, outcome: 'arret', reason: reasons[n % reasons.length]! };
+}
+
+/**
+ * The contacts of a support still open: an interview every few weeks, the latest within 45 days
+ * for most people (one in six is overdue: the « Sans contact » warning is there for them).
+ */
+async function addContacts(ctx: Ctx, personId: number, supportId: number, startedOn: string, n: number) {
+  const today = parisDate();
+  const lastDaysAgo = n % 6 === 5 ? 50 + (n % 4) * 10 : 3 + ((n * 7) % 38);
+  const notes = [lastDaysAgo, lastDaysAgo + 35, lastDaysAgo + 80]
+    .map((daysAgo) => addDays(today, -daysAgo))
+    .filter((on) => on > startedOn);
+  for (const [i, on] of notes.entries())
+    await insertNote(ctx.trx, {
+      person_id: personId,
+      support_id: supportId,
+      author_id: ctx.advisorId,
+      kind: i % 2 ? 'appel' : 'entretien',
+      occurred_at: parisInstant(on, i % 2 ? '11:00' : '14:30').toISOString(),
+      occurred_time: i % 2 ? '11:00' : '14:30',
+      body:
+        i % 2
+          ? 'Point téléphonique sur l’avancement du projet.'
+          : 'Entretien de suivi : budget prévisionnel et prochaines démarches.',
+      created_at: parisInstant(on, '18:00').toISOString(),
+      updated_at: parisInstant(on, '18:00').toISOString(),
+    });
+}
+
+async function addSupport(ctx: Ctx, spec: SupportSpec, personId?: number): Promise<number> {
+  ctx.supports = (ctx.supports ?? 0) + 1;
+  const ended = closedInTime(spec, parisDate(), ctx.supports);
+  const s: SupportSpec = ended ? { ...spec, ended } : spec;
   const startedOn = s.phases[0]![1];
   const person = personId ?? (await addPerson(ctx, s.territory, s.rsa, addDays(startedOn, -10)));
   const last = s.phases.at(-1)!;
@@ -199,6 +252,7 @@ async function addSupport(ctx: Ctx, s: SupportSpec, personId?: number): Promise<
       changed_by: ctx.advisorId,
       created_at: parisInstant(on, '09:30').toISOString(),
     });
+  if (!s.ended) await addContacts(ctx, person, supportId, startedOn, ctx.supports);
   return person;
 }
 

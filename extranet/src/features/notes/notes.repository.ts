@@ -45,7 +45,9 @@ export async function findAppointmentOf(db: Db, personId: number, appointmentId:
     .executeTakeFirst();
 }
 
-type NoteContent = Pick<NoteTable, 'kind' | 'occurred_at' | 'body' | 'next_action' | 'due_at'>;
+type NoteContent = Pick<NoteTable, 'kind' | 'occurred_at' | 'body' | 'next_action' | 'due_at'> & {
+  occurred_time: string | null;
+};
 
 export async function insertNote(
   db: Db,
@@ -80,7 +82,7 @@ export async function findVisibleNote(db: Db, viewer: Viewer, noteId: number) {
 /** Keeps a note's version before an edit. */
 export async function insertRevision(
   db: Db,
-  revision: NoteContent & { note_id: number; edited_by: string; edited_at: string },
+  revision: Omit<NoteContent, 'occurred_time'> & { note_id: number; edited_by: string; edited_at: string },
 ): Promise<void> {
   await db.insertInto('note_revision').values(revision).execute();
 }

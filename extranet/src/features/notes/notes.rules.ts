@@ -14,16 +14,26 @@ const isoDate = (message: string) =>
 const emptyToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
 
 /**
- * A note as typed in the form. `today` (Paris date) bounds the date: a note tells what happened.
+ * A note as typed in the form. `today` (Paris date) and `nowTime` (Paris HH:MM) bound its date and
+ * time: a note tells what happened; what is to come is a next action (or an appointment).
  * A next action needs its due date, and a due date needs an action.
  */
-export function noteForm(today: string) {
+export function noteForm(today: string, nowTime?: string) {
   return z
     .object({
       kind: z.enum(Object.keys(NOTE_KINDS) as [NoteKind], { error: 'Choisissez le type de note.' }),
       occurredOn: isoDate('Indiquez la date (jj/mm/aaaa).').refine((d) => d <= today, {
-        error: 'La date ne peut pas être dans le futur.',
+        error:
+          'Une note raconte ce qui s’est passé : sa date ne peut pas être dans le futur. Pour plus tard, écrivez une prochaine action avec son échéance, ou fixez un rendez-vous.',
       }),
+      // The time of day, when known: a note without one is dated by its day only.
+      occurredTime: z.preprocess(
+        emptyToUndefined,
+        z
+          .string()
+          .regex(/^([01]\d|2[0-3]):[0-5]\d$/, { error: 'Indiquez l’heure (hh:mm), ou laissez-la vide.' })
+          .optional(),
+      ),
       body: z
         .string({ error: 'Écrivez la note.' })
         .trim()
@@ -40,6 +50,12 @@ export function noteForm(today: string) {
       dueOn: z.preprocess(emptyToUndefined, isoDate('Indiquez l’échéance (jj/mm/aaaa).').optional()),
     })
     .superRefine((v, ctx) => {
+      if (v.occurredTime && v.occurredOn === today && v.occurredTime > (nowTime ?? '23:59'))
+        ctx.addIssue({
+          code: 'custom',
+          path: ['occurredTime'],
+          message: 'L’heure ne peut pas être dans le futur : pour plus tard, écrivez une prochaine action.',
+        });
       if (v.nextAction && !v.dueOn)
         ctx.addIssue({
           code: 'custom',

@@ -1,4 +1,4 @@
-import { now, parisDate, parisInstant } from '@maillage/platform/clock';
+import { addDays, now, parisDate, parisInstant } from '@maillage/platform/clock';
 import type { Kysely, Transaction } from 'kysely';
 import type { Database } from '../../db/database.ts';
 import { audit } from '../audit/audit.repository.ts';
@@ -24,21 +24,25 @@ type Db = Kysely<Database> | Transaction<Database>;
 export class NoteNotFoundError extends Error {}
 
 /**
- * A note's date is a day; it is stored as an instant so that it sorts among calls and requests: the
- * instant it already had when an edit keeps its day, now for a note of today (written after what
- * happened earlier today), noon Paris time for another day.
+ * A note's date is a day, with its time when the advisor gives one; it is stored as an instant so
+ * that it sorts among calls and requests. With a time: that instant (Paris). Without: no hour is
+ * invented for display (`occurred_time` null, shown as a date only); the sort instant is the one
+ * it already had when an edit keeps its day, now for a note of today (written after what happened
+ * earlier today), the end of its day for another day (after that day's timed events).
  */
-function noteInstant(day: string, kept?: string): string {
+function noteInstant(day: string, time: string | undefined, kept?: string): string {
+  if (time) return parisInstant(day, time).toISOString();
   if (kept && parisDate(new Date(kept)) === day) return kept;
   if (day === parisDate()) return now().toISOString();
-  return parisInstant(day, '12:00').toISOString();
+  return new Date(parisInstant(addDays(day, 1), '00:00').getTime() - 1000).toISOString();
 }
 
 /** What a note says, as the form gives it: written on creation and on each edit. */
 function noteContent(n: NoteInput, kept?: string) {
   return {
     kind: n.kind,
-    occurred_at: noteInstant(n.occurredOn, kept),
+    occurred_at: noteInstant(n.occurredOn, n.occurredTime, kept),
+    occurred_time: n.occurredTime ?? null,
     body: n.body,
     next_action: n.nextAction ?? null,
     due_at: n.dueOn ?? null,

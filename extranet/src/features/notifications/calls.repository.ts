@@ -1,3 +1,4 @@
+import { parisTime } from '@maillage/platform/clock';
 import { type ExpressionBuilder, type Kysely, sql } from 'kysely';
 import type { Database } from '../../db/database.ts';
 import { registrationScope } from '../auth/scope.repository.ts';
@@ -11,6 +12,28 @@ function callsToMake(db: Kysely<Database>) {
     .innerJoin('registration', 'registration.id', 'notification.registration_id')
     .innerJoin('person', 'person.id', 'registration.person_id')
     .where('notification.call_status', '=', 'todo');
+}
+
+/**
+ * How many messages wait for a human in « À appeler » in the viewer's scope: calls to make and SMS
+ * to send by hand (counts only: no name is read).
+ */
+export async function countWaitingForHuman(db: Kysely<Database>, viewer: Viewer): Promise<number> {
+  const [calls, sms] = await Promise.all([
+    callsToMake(db)
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where(registrationScope(viewer))
+      .executeTakeFirstOrThrow(),
+    db
+      .selectFrom('sms_message')
+      .leftJoin('registration', 'registration.id', 'sms_message.registration_id')
+      .leftJoin('person', 'person.id', 'sms_message.person_id')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('sms_message.status', '=', 'manual')
+      .where(smsScope(viewer))
+      .executeTakeFirstOrThrow(),
+  ]);
+  return Number(calls.n) + Number(sms.n);
 }
 
 export interface CallItem {
@@ -126,6 +149,8 @@ export async function insertCallNote(
       author_id: note.authorId,
       kind: 'appel',
       occurred_at: note.at,
+      // a call is recorded as it is made: its time is known
+      occurred_time: parisTime(new Date(note.at)),
       body: note.body,
       created_at: note.at,
     })

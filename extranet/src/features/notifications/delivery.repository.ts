@@ -34,8 +34,14 @@ export async function smsOf(db: Kysely<Database>, filter: Filter) {
   return q.execute();
 }
 
-/** The e-mails to the person about a request (not those to the professional nor the advisors). */
-export async function emailsOf(db: Kysely<Database>, registrationId: number) {
+/**
+ * The e-mails to the person about a request, or about any of their requests (their file), newest
+ * first (not those to the professional nor the advisors).
+ */
+export async function emailsOf(
+  db: Kysely<Database>,
+  filter: { registrationId: number } | { personId: number },
+) {
   return db
     .selectFrom('outbox')
     .innerJoin('registration', 'registration.id', 'outbox.registration_id')
@@ -48,7 +54,11 @@ export async function emailsOf(db: Kysely<Database>, registrationId: number) {
       'outbox.last_error',
       'outbox.created_at',
     ])
-    .where('outbox.registration_id', '=', registrationId)
+    .where((eb) =>
+      'registrationId' in filter
+        ? eb('outbox.registration_id', '=', filter.registrationId)
+        : eb('registration.person_id', '=', filter.personId),
+    )
     .where((eb) =>
       eb.or([
         eb('outbox.to_address', '=', eb.ref('registration.contact_email')),

@@ -93,6 +93,21 @@ const EMAIL_STATUS = {
   failed: 'E-mail en échec',
 } as const;
 
+/** One e-mail to the person and what became of it. */
+function emailLine(m: Awaited<ReturnType<typeof emailsOf>>[number]): MessageLine {
+  return {
+    id: `email-${m.id}`,
+    channel: 'E-mail',
+    about: EMAIL_ABOUT[m.kind] ?? m.kind,
+    status:
+      m.status === 'sent'
+        ? `E-mail envoyé le ${when(m.sent_at ?? m.created_at)}`
+        : `${EMAIL_STATUS[m.status]}${m.last_error && m.status !== 'pending' ? ` (${m.last_error})` : ''}`,
+    todo: m.status === 'failed' || m.status === 'held',
+    createdAt: m.created_at,
+  };
+}
+
 /** The messages of one request: SMS, e-mails to the person, calls; newest first. */
 export async function requestMessages(db: Kysely<Database>, registrationId: number): Promise<MessageLine[]> {
   const lines: MessageLine[] = [];
@@ -104,18 +119,7 @@ export async function requestMessages(db: Kysely<Database>, registrationId: numb
       ...smsStatus(s),
       createdAt: s.created_at,
     });
-  for (const m of await emailsOf(db, registrationId))
-    lines.push({
-      id: `email-${m.id}`,
-      channel: 'E-mail',
-      about: EMAIL_ABOUT[m.kind] ?? m.kind,
-      status:
-        m.status === 'sent'
-          ? `E-mail envoyé le ${when(m.sent_at ?? m.created_at)}`
-          : `${EMAIL_STATUS[m.status]}${m.last_error && m.status !== 'pending' ? ` (${m.last_error})` : ''}`,
-      todo: m.status === 'failed' || m.status === 'held',
-      createdAt: m.created_at,
-    });
+  for (const m of await emailsOf(db, { registrationId })) lines.push(emailLine(m));
   for (const c of await callsOf(db, registrationId))
     lines.push({
       id: `appel-${c.id}`,
@@ -140,6 +144,11 @@ export async function personSms(db: Kysely<Database>, personId: number): Promise
     ...smsStatus(s),
     createdAt: s.created_at,
   }));
+}
+
+/** The e-mails to one person (their file), each with what became of it, newest first. */
+export async function personEmails(db: Kysely<Database>, personId: number): Promise<MessageLine[]> {
+  return (await emailsOf(db, { personId })).map(emailLine);
 }
 
 /**

@@ -64,7 +64,7 @@ export async function timelineRows(db: Kysely<Database>, personId: number, n: nu
       select 'e', s.id, ${int}, s.ended_at, s.outcome, s.activity_name, s.end_reason, ${text}, ${text}, ${text}
       from support s where s.person_id = ${personId} and s.ended_at is not null) as ends
     union all select * from (
-      select 'n', o.id, ${int}, o.kind, o.occurred_at, o.body, o.next_action, o.due_at, o.done_at, u.name
+      select 'n', o.id, case when o.occurred_time is null then 0 else 1 end, o.kind, o.occurred_at, o.body, o.next_action, o.due_at, o.done_at, u.name
       from note o left join users u on u.id = o.author_id
       where o.person_id = ${personId} order by o.occurred_at desc limit ${n}) as notes
     union all select * from (

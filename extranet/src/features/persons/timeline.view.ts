@@ -32,6 +32,8 @@ export interface TimelineItem {
   href?: string | null;
   by?: string | null;
   noteId?: number;
+  /** dated by its day only (a note without a time): `at` then only orders it, its hour is not shown */
+  dateOnly?: boolean;
 }
 
 const TIMELINE_PAGE_SIZE = 50;
@@ -112,6 +114,8 @@ export async function personTimeline(db: Kysely<Database>, personId: number, pag
       due_at: r.c5,
       done_at: r.c6,
       name: r.c7,
+      /** a time was given with the note (otherwise it reads as a date only) */
+      timed: Number(r.i1) === 1,
     })),
     (r) => r.occurred_at,
   );
@@ -250,6 +254,7 @@ export function mergeTimeline(
       by: n.name,
       noteId: n.id,
       href: `/notes/${n.id}`,
+      dateOnly: !n.timed,
     });
   for (const m of raw.messages)
     items.push({

@@ -206,6 +206,7 @@ export async function listInbox(
       'event_copy.title as event_title',
       'event_copy.first_slot_at',
       'registration_read.read_at',
+      'registration.first_opened_at',
     ]);
   // The same order as the page (same keys, now on 25 rows).
   const ordered = inOrder(details, sortKeys(f.sort, 'registration.id'));
@@ -273,10 +274,22 @@ export async function getRegistrationDetail(db: Kysely<Database>, viewer: Viewer
   return { ...row, history, others };
 }
 
+/**
+ * The viewer's own read mark, and the request's first opening when nobody opened it yet. Called
+ * only once the request was found in the viewer's scope (an advisor of its territory, or an admin):
+ * « Nouveau » then goes for everyone.
+ */
 export async function markRead(db: Kysely<Database>, userId: string, registrationId: number): Promise<void> {
+  const at = clock.now().toISOString();
   await db
     .insertInto('registration_read')
-    .values({ user_id: userId, registration_id: registrationId, read_at: clock.now().toISOString() })
+    .values({ user_id: userId, registration_id: registrationId, read_at: at })
     .onConflict((oc) => oc.columns(['user_id', 'registration_id']).doNothing())
+    .execute();
+  await db
+    .updateTable('registration')
+    .set({ first_opened_at: at })
+    .where('id', '=', registrationId)
+    .where('first_opened_at', 'is', null)
     .execute();
 }

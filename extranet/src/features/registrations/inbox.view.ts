@@ -20,6 +20,21 @@ export const INBOX_FILTER_FIELDS = [
   'sort',
 ] as const;
 
+/** The inbox's status filter that shows every status (`/demandes` alone shows what awaits a decision). */
+export const ALL_STATUSES = 'tous';
+
+/**
+ * The inbox's query with its default: no status in the address is what waits for a decision
+ * (« Reçue »); `status=tous` is every status. The other filters stay as given.
+ */
+export function withDefaultStatus(
+  query: Record<string, string | undefined>,
+): Record<string, string | undefined> {
+  if (query.status === undefined || query.status === '') return { ...query, status: 'received' };
+  if (query.status === ALL_STATUSES) return { ...query, status: undefined };
+  return query;
+}
+
 /**
  * What the inbox (pages/demandes/index.astro) shows: a page of requests, the sessions to filter
  * by, the places freed since. Every view of the list is a read of the people on it; a search is

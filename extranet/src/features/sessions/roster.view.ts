@@ -55,12 +55,12 @@ export function outcomeError({ errors, values }: Returned): OutcomeError {
 /** Where a roster form sends the browser back once saved: to the row or half-day it was about. */
 export function savedLocation(base: string, form: string | null, data: unknown): string | null {
   if (!data) return null;
-  const d = data as { registration?: number; halfDay?: string; marked?: number };
+  const d = data as { registration?: number; halfDay?: string; marked?: number; others?: number };
   const query = (q: Record<string, string>) => `${base}?${new URLSearchParams(q)}`;
   if (form === 'presence')
     return `${query({ 'demi-journee': d.halfDay ?? '', note: `${d.registration}` })}#p-${d.registration}`;
   if (form === 'allPresent')
-    return `${query({ 'demi-journee': d.halfDay ?? '', tous: `${d.marked ?? 0}` })}#demi-journee`;
+    return `${query({ 'demi-journee': d.halfDay ?? '', tous: `${d.marked ?? 0}`, ...(d.others ? { sauf: `${d.others}` } : {}) })}#demi-journee`;
   if (form === 'suite') return `${query({ suite: `${d.registration}` })}#suite-${d.registration}`;
   return null;
 }

@@ -99,14 +99,21 @@ export async function recordAttendance(
 }
 
 /**
- * « Tous présents »: everyone accepted with nothing recorded at this half-day is marked present (a
- * mark already there — absent, excused — is left as the advisor set it). One transaction, one
- * audit row a person, as if marked one by one. Returns how many were marked.
+ * « Tous présents »: everyone accepted with nothing recorded at this half-day is marked present —
+ * except the exceptions sent with it in the same request (absent, excused) — and a mark already
+ * there is left as the advisor set it. One transaction, one audit row a person, as if marked one by
+ * one. Returns how many were marked (exceptions included) and how many of them were exceptions.
  */
 export async function markAllPresent(
   db: Kysely<Database>,
-  input: { eventId: string; halfDay: string; viewer: Viewer },
-): Promise<number> {
+  input: {
+    eventId: string;
+    halfDay: string;
+    viewer: Viewer;
+    /** registration id → its mark other than present (ids not unmarked on this half-day are ignored) */
+    exceptions?: ReadonlyMap<number, 'absent' | 'excused'>;
+  },
+): Promise<{ marked: number; exceptions: number }> {
   return db.transaction().execute(async (trx) => {
     const event = await getEvent(trx, input.eventId);
     if (!event || !canSeeTerritory(input.viewer, event.territory)) throw new NotFoundError();
@@ -120,29 +127,31 @@ export async function markAllPresent(
       parisInstant(day.date, day.end).toISOString(),
     );
     const at = clockNow().toISOString();
+    const statusOf = (id: number): AttendanceStatus => input.exceptions?.get(id) ?? 'present';
     await insertAttendanceMany(
       trx,
       rows.map((r) => ({
         registrationId: r.id,
         date: day.date,
         start: day.start,
-        status: 'present',
+        status: statusOf(r.id),
         by: input.viewer.id,
         at,
       })),
     );
     for (const r of rows) {
-      await setLastContact(trx, r.person_id, at);
+      const status = statusOf(r.id);
+      if (status === 'present') await setLastContact(trx, r.person_id, at);
       await audit(trx, {
         actorId: input.viewer.id,
         action: 'attendance.record',
         entityType: 'registration',
         entityId: r.id,
         personId: r.person_id,
-        details: { halfDay: day.key, from: null, to: 'present', all: true },
+        details: { halfDay: day.key, from: null, to: status, all: true },
       });
     }
-    return rows.length;
+    return { marked: rows.length, exceptions: rows.filter((r) => statusOf(r.id) !== 'present').length };
   });
 }
 

@@ -123,9 +123,28 @@ export async function selectAccountsByTerritory(db: Db) {
     .execute();
 }
 
-/** The latest contact (a note, a call) with each person, as an ISO instant. */
+/**
+ * The latest contact of each kind with the support's person, as ISO instants (the service keeps the
+ * latest): a note (calls and SMS sent by hand write one too), an appointment held, a call or SMS
+ * recorded as done in « À appeler », a half-day attended (its date). Each a max over its person index.
+ */
 function lastNoteAt() {
   return sql<string | null>`(select max(n.occurred_at) from note n where n.person_id = support.person_id)`;
+}
+function lastHeldAppointmentAt() {
+  return sql<
+    string | null
+  >`(select max(v.starts_at) from appointment v where v.person_id = support.person_id and v.status = 'venu')`;
+}
+function lastAttendedAt() {
+  return sql<string | null>`(select max(t.slot_date) from attendance t
+    inner join registration r on r.id = t.registration_id
+    where r.person_id = support.person_id and t.status = 'present')`;
+}
+function lastCallAt() {
+  return sql<string | null>`(select max(x.handled_at) from notification x
+    inner join registration r on r.id = x.registration_id
+    where r.person_id = support.person_id and x.call_status = 'done' and x.channel in ('appel', 'sms'))`;
 }
 
 /** Supports the viewer may see (by their person's territory), with their person and advisor. */
@@ -140,6 +159,9 @@ function supportsOf(db: Kysely<Database>, viewer: Viewer) {
       'person.territory',
       'users.name as advisor_name',
       lastNoteAt().as('last_note_at'),
+      lastHeldAppointmentAt().as('last_appointment_at'),
+      lastCallAt().as('last_call_at'),
+      lastAttendedAt().as('last_attended_on'),
     ])
     .where(personScope(viewer));
 }

@@ -61,6 +61,47 @@ export function isQuiet(lastContactOn: string, today: string): boolean {
   return daysBetween(lastContactOn, today) > QUIET_AFTER_DAYS;
 }
 
+/** A support lasts 3 years at most: flagged this many days before, to be closed with an outcome. */
+export const MAX_SUPPORT_YEARS = 3;
+export const END_WARNING_DAYS = 60;
+
+/** The day a support started on `startedOn` reaches its 3 years (Paris dates; 29 Feb → 1 Mar). */
+export function supportEndOn(startedOn: string): string {
+  const [y, m, d] = startedOn.split('-').map(Number) as [number, number, number];
+  return new Date(Date.UTC(y + MAX_SUPPORT_YEARS, m - 1, d)).toISOString().slice(0, 10);
+}
+
+/**
+ * Where an open support stands against its 3 years: `over` once reached (it must be closed with an
+ * outcome), `soon` within the last 60 days (« Fin dans N jours : à clôturer »), else `ok`.
+ */
+export function endState(
+  startedOn: string,
+  today: string,
+): { endOn: string; daysLeft: number; state: 'ok' | 'soon' | 'over' } {
+  const endOn = supportEndOn(startedOn);
+  const daysLeft = daysBetween(today, endOn);
+  return { endOn, daysLeft, state: daysLeft <= 0 ? 'over' : daysLeft <= END_WARNING_DAYS ? 'soon' : 'ok' };
+}
+
+const optional = <T extends z.ZodType>(s: T) =>
+  z.preprocess((v) => (v === '' || v === null ? undefined : v), s.optional());
+
+/**
+ * The caseload's filters and sort (`/accompagnements`, a GET form: stable, shareable addresses).
+ * Invalid values are ignored. `conseiller` is read by the page (mine by default, `tous`).
+ */
+export const caseloadFilters = z.object({
+  phase: optional(z.enum(PHASES)).catch(undefined),
+  /** `sans-contact`: more than 45 days; `recent`: within 45 days */
+  contact: optional(z.enum(['sans-contact', 'recent'])).catch(undefined),
+  /** `a-cloturer`: 3 years reached or within 60 days */
+  fin: optional(z.enum(['a-cloturer'])).catch(undefined),
+  tri: z.enum(['contact', 'fin', 'nom', 'phase']).catch('contact'),
+  page: z.coerce.number().int().min(1).max(10_000).catch(1),
+});
+export type CaseloadFilters = z.infer<typeof caseloadFilters>;
+
 const isoDate = z
   .string({ error: 'Indiquez une date (jj/mm/aaaa).' })
   .regex(/^\d{4}-\d{2}-\d{2}$/, { error: 'Indiquez une date (jj/mm/aaaa).' });

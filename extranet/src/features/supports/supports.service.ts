@@ -1,4 +1,4 @@
-import { now, parisDate } from '@maillage/platform/clock';
+import { now, parisDate, parisInstant } from '@maillage/platform/clock';
 import type { Kysely, Transaction } from 'kysely';
 import { isUniqueViolation } from '../../db/connect.ts';
 import type { Database } from '../../db/database.ts';
@@ -21,7 +21,15 @@ import {
   selectPhases,
   updateSupport,
 } from './supports.repository.ts';
-import { checkPhaseChange, type EndSupport, isQuiet, type Phase } from './supports.rules.ts';
+import {
+  type CaseloadFilters,
+  checkPhaseChange,
+  type EndSupport,
+  endState,
+  isQuiet,
+  PHASES,
+  type Phase,
+} from './supports.rules.ts';
 
 // A support's life (start, phases, advisor in charge, end) and its reads: one support's page, the
 // caseload, and who may be put in charge.
@@ -223,9 +231,25 @@ export async function eligibleAdvisors(db: Db, territory: string | null) {
   return [...seen.values()];
 }
 
-/** Last contact as a Paris date: the latest note, or the start of the support when none. */
-function lastContactOn(lastNote: string | null, startedAt: string): string {
-  const latest = lastNote && lastNote > startedAt ? lastNote : startedAt;
+/**
+ * Last contact as a Paris date: the latest of a note (calls and SMS by hand write one), an
+ * appointment held, a call or SMS recorded as done, a half-day attended — or the start of the
+ * support when none.
+ */
+function lastContactOn(
+  row: {
+    last_note_at: string | null;
+    last_appointment_at: string | null;
+    last_call_at: string | null;
+    last_attended_on: string | null;
+  },
+  startedAt: string,
+): string {
+  let latest = startedAt;
+  // A date (attendance) as noon of its Paris day: it sorts among instants and keeps its day.
+  const attended = row.last_attended_on ? parisInstant(row.last_attended_on, '12:00').toISOString() : null;
+  for (const at of [row.last_note_at, row.last_appointment_at, row.last_call_at, attended])
+    if (at && at > latest) latest = at;
   return parisDate(new Date(latest));
 }
 
@@ -234,7 +258,7 @@ export async function getSupport(db: Kysely<Database>, viewer: Viewer, supportId
   const row = await findSupportDetail(db, viewer, supportId);
   if (!row) throw new SupportNotFoundError();
   const phases = await selectPhases(db, supportId);
-  const lastContact = lastContactOn(row.last_note_at, row.started_at);
+  const lastContact = lastContactOn(row, row.started_at);
   return { ...row, phases, lastContact, quiet: !row.ended_at && isQuiet(lastContact, parisDate()) };
 }
 
@@ -253,7 +277,7 @@ export async function readSupport(db: Kysely<Database>, viewer: Viewer, supportI
 
 /**
  * The caseload: open supports (of one advisor, or of every advisor the viewer can see), with the
- * last contact and the quiet warning; the quietest first.
+ * last contact, the quiet warning and where each stands against its 3 years; the quietest first.
  */
 export async function listCaseload(
   db: Kysely<Database>,
@@ -264,8 +288,46 @@ export async function listCaseload(
   const today = parisDate();
   return rows
     .map((r) => {
-      const lastContact = lastContactOn(r.last_note_at, r.started_at);
-      return { ...r, lastContact, quiet: isQuiet(lastContact, today) };
+      const lastContact = lastContactOn(r, r.started_at);
+      const end = endState(parisDate(new Date(r.started_at)), today);
+      return { ...r, lastContact, quiet: isQuiet(lastContact, today), end };
     })
     .sort((a, b) => a.lastContact.localeCompare(b.lastContact) || a.id - b.id);
+}
+
+const CASELOAD_PAGE_SIZE = 25;
+
+/**
+ * One page of the caseload as filtered and sorted (`/accompagnements`): by phase, last contact,
+ * end date; sorted by last contact (quietest first), end date (soonest first), name or phase.
+ * Every order ends on the support id, so pages stay stable.
+ */
+export async function caseloadPage(
+  db: Kysely<Database>,
+  viewer: Viewer,
+  advisorId: string | null,
+  f: CaseloadFilters,
+) {
+  const all = await listCaseload(db, viewer, { advisorId, limit: 5000 });
+  const rows = all.filter(
+    (s) =>
+      (!f.phase || s.phase === f.phase) &&
+      (!f.contact || (f.contact === 'sans-contact') === s.quiet) &&
+      (!f.fin || s.end.state !== 'ok'),
+  );
+  const name = (s: (typeof rows)[number]) => `${s.last_name ?? ''} ${s.first_name}`.toLowerCase();
+  const byId = (a: { id: number }, b: { id: number }) => a.id - b.id;
+  if (f.tri === 'fin') rows.sort((a, b) => a.end.endOn.localeCompare(b.end.endOn) || byId(a, b));
+  else if (f.tri === 'nom') rows.sort((a, b) => name(a).localeCompare(name(b), 'fr') || byId(a, b));
+  else if (f.tri === 'phase')
+    rows.sort((a, b) => PHASES.indexOf(a.phase) - PHASES.indexOf(b.phase) || byId(a, b));
+  const pages = Math.max(1, Math.ceil(rows.length / CASELOAD_PAGE_SIZE));
+  const start = (f.page - 1) * CASELOAD_PAGE_SIZE;
+  return {
+    items: rows.slice(start, start + CASELOAD_PAGE_SIZE),
+    total: rows.length,
+    pages,
+    quiet: rows.filter((s) => s.quiet).length,
+    toClose: rows.filter((s) => s.end.state !== 'ok').length,
+  };
 }
