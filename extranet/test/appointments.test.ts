@@ -271,7 +271,8 @@ describe.each(BACKENDS)('appointments on %s', (backend) => {
     const { personId } = await personFromIntake(server, 'ev-val');
     const id = idOf(await book(advisor, personId, { date: inTwoDays, time: '10:00' }));
     const page = visibleText(await (await advisor.get(`/rendez-vous/${id}`)).text());
-    expect(page).toContain('Agenda › Semaine › Rendez-vous');
+    // The breadcrumb (components/Breadcrumb.astro): home, the agenda, its week, this appointment.
+    expect(page).toContain('Accueil Agenda Semaine Rendez-vous');
     const changed = await advisor.post(`/rendez-vous/${id}?_action=appointments.change`, {
       appointment: String(id),
       date: inTwoDays,

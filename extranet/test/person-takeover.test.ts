@@ -184,7 +184,7 @@ describe.each(BACKENDS)('person takeover on %s', (backend) => {
     const same = await (await advisor.get(`/demandes/${genuineId}`)).text();
     expect(same).toContain('Elles correspondent à la fiche de la personne.');
     // The inbox flags it too, next to the stranger's request only.
-    const inbox = await (await advisor.get('/demandes')).text();
+    const inbox = await (await advisor.get('/demandes?status=tous')).text();
     const row = (id: number) => inbox.split(`href="/demandes/${id}"`)[1]?.split('</tr>')[0] ?? '';
     expect(row(strangerId)).toContain('Coordonnées différentes de la fiche');
     expect(row(genuineId)).not.toContain('Coordonnées différentes de la fiche');
