@@ -76,6 +76,7 @@ describe('demo session dates', () => {
         'parisDate',
         'parisInstant',
         'parisOffset',
+        'parisTime',
         'setClock',
       ].sort(),
     );

@@ -12,6 +12,8 @@ export declare function nowMs(): number;
 export declare function setClock(at: Date | string | null): void;
 /** The Paris calendar date (YYYY-MM-DD) of an instant, today by default. */
 export declare function parisDate(at?: Date): string;
+/** The Paris wall-clock time (HH:MM) of an instant, now by default. */
+export declare function parisTime(at?: Date): string;
 /** A Paris calendar date moved by `days` (calendar arithmetic, no time-zone drift). */
 export declare function addDays(date: string, days: number): string;
 /** UTC offset of Europe/Paris at a Paris wall-clock time, e.g. "+01:00" or "+02:00". */
