@@ -159,7 +159,8 @@ beforeAll(async () => {
   await page.getByLabel('Mot de passe').fill(ADVISOR_PASSWORD);
   await page.getByRole('button', { name: 'Se connecter' }).click();
   await page.waitForLoadState();
-  if (!/\/demandes/.test(page.url()))
+  // Signed in, the advisor lands on the home page (« Ma journée »).
+  if (new URL(page.url()).pathname !== '/')
     throw new Error(`sign-in failed at ${page.url()}: ${(await page.content()).slice(0, 600)}`);
   await page.close();
 }, 300_000);

@@ -5,7 +5,14 @@ import { queryLogEnabled, withQueryLog } from './db/query-log.ts';
 import { userTerritories } from './features/accounts/accounts.service.ts';
 import { deleteSessions } from './features/auth/auth.repository.ts';
 import { SESSION_MAX_AGE_MS } from './features/auth/auth.ts';
-import { cachedViewer, forgetViewer, rememberViewer, viewerKey } from './features/auth/viewer-cache.ts';
+import {
+  cachedViewer,
+  forgetUser,
+  forgetViewer,
+  rememberViewer,
+  viewerGeneration,
+  viewerKey,
+} from './features/auth/viewer-cache.ts';
 import { DEMO_ADMIN } from './features/demo/demo.service.ts';
 import { DeploymentError } from './lib/deployment.ts';
 import { getRuntime } from './lib/runtime.ts';
@@ -48,20 +55,6 @@ const queryLog = defineMiddleware(async (context, next) => {
     statusText: response.statusText,
     headers: response.headers,
   });
-});
-
-/**
- * A page goes out in one write, with its length: Astro streams HTML in many small chunks, each a
- * socket write (the CPU profile of the signed-in bench showed `writev` as the largest cost after
- * the queries). Pages are small and rendered in a few milliseconds: nothing is gained by streaming.
- */
-const wholePage = defineMiddleware(async (_context, next) => {
-  const response = await next();
-  if (!response.body || !response.headers.get('content-type')?.startsWith('text/html')) return response;
-  const body = new Uint8Array(await response.arrayBuffer());
-  const headers = new Headers(response.headers);
-  headers.set('content-length', String(body.byteLength));
-  return new Response(body, { status: response.status, statusText: response.statusText, headers });
 });
 
 /**
@@ -113,12 +106,12 @@ const session = defineMiddleware(async (context, next) => {
   ) {
     return next();
   }
-  const key = viewerKey(context.request.headers, config.https);
-  if (!key) return next();
-  const hit = cachedViewer(key);
+  const cookie = viewerKey(context.request.headers, config.https);
+  if (!cookie) return next();
+  const hit = cachedViewer(cookie.key);
   if (hit) {
     if (Date.now() - hit.user.sessionCreatedAt.getTime() > SESSION_MAX_AGE_MS) {
-      forgetViewer(key);
+      forgetViewer(cookie.key);
       await deleteSessions(db, { token: hit.token });
     } else {
       context.locals.sessionToken = hit.token;
@@ -127,6 +120,8 @@ const session = defineMiddleware(async (context, next) => {
     return next();
   }
   let cookies: Headers | null = null;
+  // Taken before reading: what a revocation made meanwhile must not be cached (viewer-cache.ts).
+  const read = { since: viewerGeneration(), at: performance.now() };
   const result = await auth.api
     .getSession({ headers: context.request.headers, returnHeaders: true })
     .catch(() => null);
@@ -138,6 +133,7 @@ const session = defineMiddleware(async (context, next) => {
     const tooOld = Date.now() - createdAt.getTime() > SESSION_MAX_AGE_MS;
     if (u.disabled || tooOld) {
       await deleteSessions(db, u.disabled ? { userId: u.id } : { token: data.session.token });
+      if (u.disabled) forgetUser(u.id);
     } else {
       const user = {
         id: u.id,
@@ -151,7 +147,7 @@ const session = defineMiddleware(async (context, next) => {
       context.locals.sessionToken = data.session.token;
       context.locals.user = user;
       const expiresAt = new Date(data.session.expiresAt).getTime();
-      rememberViewer(key, { user, token: data.session.token, expiresAt });
+      rememberViewer(cookie, { user, token: data.session.token, expiresAt }, read);
     }
   }
   const response = await next();

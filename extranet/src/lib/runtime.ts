@@ -49,7 +49,7 @@ import { configureSmsQueue } from '../features/sms/sms.service.ts';
 import { loadTerritories } from '../features/territories/territories.service.ts';
 import { refreshCmsCopy } from './cms-copy.ts';
 import { coalesce } from './coalesce.ts';
-import { checkDeployment, checkSms, demoMode } from './deployment.ts';
+import { checkDeployment, checkSms, DeploymentError, demoMode } from './deployment.ts';
 import { createSealer, type Sealer } from './sealed.ts';
 
 interface Config {
@@ -128,7 +128,13 @@ async function boot(): Promise<Runtime> {
   const database = createDb({ databaseUrl: DATABASE_URL || undefined, file: fromAppRoot(EXTRANET_DB_FILE) });
   await migrateToLatest(database.db);
   // Reads' audit rows off the request's path; what a killed process left is inserted now.
-  await startAuditJournal(database.db, auditJournalDir(), { flushMs: AUDIT_FLUSH_MS });
+  try {
+    startAuditJournal(database.db, auditJournalDir(), { flushMs: AUDIT_FLUSH_MS });
+  } catch (error) {
+    throw new DeploymentError(
+      `le journal des lectures ne peut pas être écrit dans ${auditJournalDir()} (AUDIT_JOURNAL_DIR) : ${(error as Error).message}`,
+    );
+  }
 
   let secret = BETTER_AUTH_SECRET;
   if (!secret) {

@@ -61,6 +61,8 @@ export async function listAudit(
     ]);
   if (options.action) q = q.where('audit_log.action', '=', options.action);
   const rows = await q
+    // By instant: reads arrive from the journal a fraction of a second after later changes.
+    .orderBy('audit_log.at', 'desc')
     .orderBy('audit_log.id', 'desc')
     .limit(options.pageSize + 1)
     .offset((options.page - 1) * options.pageSize)
