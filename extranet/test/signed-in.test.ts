@@ -289,9 +289,9 @@ describe.each(BACKENDS)('signed-in layer on %s', (backend) => {
         person_id: personId,
       });
       expect(Date.parse(String(rows[0]!.at))).toBeGreaterThan(Date.now() - 120_000);
-      // A batch inserted but not removed (a crash between the two) counts once when replayed; lines
-      // that are not audit rows (cut short, forged columns, not objects) are set aside, and the
-      // instance starts all the same.
+      // A batch inserted but not removed (a crash between the two) counts once when replayed, its
+      // row carried twice (once with a column that is not one, `id`, dropped); lines that are not
+      // rows (cut short, not objects) are set aside, and the instance starts all the same.
       const { id: _id, ...line } = rows[0]!;
       const at = new Date(rows[0]!.at as string | Date).toISOString();
       writeFileSync(
@@ -307,7 +307,7 @@ describe.each(BACKENDS)('signed-in layer on %s', (backend) => {
       const e = await startServer(backend, env, a.database);
       await journalSettled(journal);
       expect(await reads()).toHaveLength(1);
-      expect(readFileSync(join(journal, 'rejected.jsonl'), 'utf8').trim().split('\n')).toHaveLength(3);
+      expect(readFileSync(join(journal, 'rejected.jsonl'), 'utf8').trim().split('\n')).toHaveLength(2);
       expect((await fetch(`${e.url}/connexion`)).status).toBe(200);
       await e.stop();
     } finally {
