@@ -103,6 +103,23 @@ describe.each(BACKENDS)('signed-in layer on %s', (backend) => {
     expect(location(await invited.get('/compte/securite'))).toContain('/connexion');
     expect((await admin.post('/admin/comptes?_action=accounts.enable', { user: id })).status).toBe(303);
 
+    // Territories changed by an admin: the advisor's very next request sees the new ones.
+    const there = await insertPerson(a.db.db, new Date().toISOString(), {
+      first_name: 'Douai',
+      last_name: `Sienne-${randomUUID().slice(0, 6)}`,
+      phone: '+33612348888',
+      territory: 'douaisis',
+    });
+    const mover = new Browser(a.url);
+    expect(location(await mover.signIn(email, 'une phrase de passe solide 42'))).toContain('/demandes');
+    expect((await mover.get(`/personnes/${there}`)).status).toBe(200);
+    const moved = await admin.post('/admin/comptes?_action=accounts.territories', {
+      user: id,
+      territories: ['cambresis'],
+    });
+    expect(moved.status).toBe(303);
+    expect((await mover.get(`/personnes/${there}`)).status).toBe(404);
+
     const again = new Browser(a.url);
     expect(location(await again.signIn(email, 'une phrase de passe solide 42'))).toContain('/demandes');
     expect((await again.get('/compte/securite')).status).toBe(200);
