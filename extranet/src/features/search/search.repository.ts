@@ -1,4 +1,4 @@
-import { type Expression, type ExpressionBuilder, type Kysely, type SqlBool, sql } from 'kysely';
+import { type ExpressionBuilder, type Kysely, sql } from 'kysely';
 import type { Database } from '../../db/database.ts';
 import { personScope, registrationScope } from '../auth/scope.repository.ts';
 import type { Viewer } from '../auth/viewer.ts';
@@ -55,65 +55,51 @@ const PERSON_COLUMNS = [
 
 /**
  * The ids of people whose name holds every typed word — as a word, the start of one, or one edit
- * away (the keys of search.rules.ts) — ranked (0: the first word exactly, 1: a word it starts,
- * 2: one edit away), by id within a rank, at most `cap`. One rank after the other, each an index
- * range read only until `cap` is reached: a common name (Martin, Lefebvre) costs `cap` keys, not
- * every person who carries it. From the keys only, whatever the territory: `peopleByIds` then reads
- * the rows, and the service keeps those the viewer may see (a join lets either planner start from
- * a territory's every person rather than from the few the keys name).
+ * away (the keys of search.rules.ts) — with a rough rank (0 all exact, more for starts and typos),
+ * best first, at most `cap`. From the keys only, whatever the territory: `peopleByIds` then reads
+ * the rows, and the service keeps those the viewer may see. Two steps, because a join lets either planner start from a
+ * territory's every person rather than from the few the keys name.
  */
 export async function idsByName(db: Kysely<Database>, words: WordLookup[], cap: number) {
   const [first, ...others] = words;
   if (!first) return [];
-  type Where = (eb: ExpressionBuilder<Database, 'person_search_key'>) => Expression<SqlBool>;
-  const ranks: Where[] = [(eb) => eb('person_search_key.key', '=', first.exact)];
-  const { prefix } = first;
-  if (prefix)
-    ranks.push((eb) =>
-      eb.and([eb('person_search_key.key', '>=', prefix.from), eb('person_search_key.key', '<', prefix.to)]),
-    );
-  if (first.fuzzy.length) ranks.push((eb) => eb('person_search_key.key', 'in', first.fuzzy));
-  const found: { id: number; rank: number }[] = [];
-  for (const [rank, where] of ranks.entries()) {
-    if (found.length >= cap) break;
-    const rows = await db
-      .selectFrom('person_search_key')
-      .select('person_search_key.person_id')
-      .distinct()
-      .where(where)
-      .$if(found.length > 0, (q) =>
-        q.where(
-          'person_search_key.person_id',
-          'not in',
-          found.map((f) => f.id),
-        ),
-      )
-      .where((eb) =>
-        eb.and(
-          others.map((w) =>
-            eb.exists(
-              eb
-                .selectFrom('person_search_key as other')
-                .select(sql`1`.as('one'))
-                .whereRef('other.person_id', '=', 'person_search_key.person_id')
-                .where((o) =>
-                  o.or([
-                    o('other.key', 'in', [w.exact, ...w.fuzzy]),
-                    ...(w.prefix
-                      ? [o.and([o('other.key', '>=', w.prefix.from), o('other.key', '<', w.prefix.to)])]
-                      : []),
-                  ]),
-                ),
-            ),
+  const rows = await db
+    .selectFrom('person_search_key')
+    .select([
+      'person_search_key.person_id',
+      sql<number>`min(case when person_search_key.key = ${first.exact} then 0 ${
+        first.prefix
+          ? sql`when person_search_key.key >= ${first.prefix.from} and person_search_key.key < ${first.prefix.to} then 1`
+          : sql``
+      } else 2 end)`.as('r'),
+    ])
+    .where(keyMatches(first))
+    .where((eb) =>
+      eb.and(
+        others.map((w) =>
+          eb.exists(
+            eb
+              .selectFrom('person_search_key as other')
+              .select(sql`1`.as('one'))
+              .whereRef('other.person_id', '=', 'person_search_key.person_id')
+              .where((o) =>
+                o.or([
+                  o('other.key', 'in', [w.exact, ...w.fuzzy]),
+                  ...(w.prefix
+                    ? [o.and([o('other.key', '>=', w.prefix.from), o('other.key', '<', w.prefix.to)])]
+                    : []),
+                ]),
+              ),
           ),
         ),
-      )
-      .orderBy('person_search_key.person_id')
-      .limit(cap - found.length)
-      .execute();
-    for (const r of rows) found.push({ id: r.person_id, rank });
-  }
-  return found;
+      ),
+    )
+    .groupBy('person_search_key.person_id')
+    .orderBy('r')
+    .orderBy('person_search_key.person_id')
+    .limit(cap)
+    .execute();
+  return rows.map((r) => ({ id: r.person_id, rank: Number(r.r) }));
 }
 
 /**
