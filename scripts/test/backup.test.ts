@@ -23,11 +23,24 @@ import { startStrapi } from '../testing/strapi.ts';
 const serverUrl = process.env.TEST_DATABASE_URL;
 const backends = serverUrl ? (['sqlite', 'postgres'] as const) : (['sqlite'] as const);
 
+/**
+ * One statement as the test role. DROP … WITH (FORCE) ends our own connections but not an autovacuum
+ * worker busy on the database (the test role may not signal it: 42501): wait for it and try again,
+ * as extranet/test/support/server.ts does.
+ */
 async function pgAdmin(sql: string): Promise<void> {
   const c = new pg.Client({ connectionString: serverUrl });
   await c.connect();
   try {
-    await c.query(sql);
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await c.query(sql);
+        return;
+      } catch (error) {
+        if ((error as { code?: string }).code !== '42501' || attempt >= 20) throw error;
+        await new Promise((r) => setTimeout(r, 500));
+      }
+    }
   } finally {
     await c.end();
   }
